@@ -1,0 +1,225 @@
+"""The records that flow between stages, as frozen dataclasses.
+
+    Path --sources--> Paper --extract--> PaperEntities(Mention, Repo)
+         --resolve--> Entity --graph--> Link --export/store--> RDF, HTML, tables
+
+Every record turns into plain JSON-ready dicts with ``to_dict`` so that the
+JSONL contracts (``schemas/paper.schema.json``, ``schemas/extraction.schema.json``)
+are written in one place.
+"""
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where one sighting of a paper came from."""
+
+    path: str
+    format: str
+    position: int  # 1-based index of the entry within its file
+    line: int | None = None  # 1-based line where the entry starts, when the format has lines
+
+
+@dataclass(frozen=True)
+class Paper:
+    """One paper, merged over all the places it was seen.
+
+    ``title`` and ``abstract`` are normalised (whitespace, LaTeX remnants);
+    ``raw_title``/``raw_abstract`` keep the text as first read.
+    """
+
+    id: str
+    title: str
+    abstract: str
+    raw_title: str = ""
+    raw_abstract: str = ""
+    arxiv_id: str | None = None
+    doi: str | None = None
+    url: str | None = None
+    authors: tuple[str, ...] = ()
+    n_authors: int | None = None
+    date: str | None = None  # publication date as shown ("Oct 3", "Jan 31, 2024", "2024-01-31")
+    page_date: str | None = None  # date heading of a Daily Papers page
+    upvotes: int | None = None
+    repos: tuple[str, ...] = ()  # code / project links given as metadata
+    categories: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    sources: tuple[Source, ...] = ()
+
+    @property
+    def text(self) -> str:
+        """The text extraction reads; evidence offsets index into it."""
+        return paper_text(self.title, self.abstract)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        for k in ("authors", "repos", "categories", "keywords"):
+            d[k] = list(d[k])
+        d["sources"] = [asdict(s) for s in self.sources]
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Paper":
+        names = {f.name for f in fields(cls)}
+        kw = {k: v for k, v in d.items() if k in names}
+        for k in ("authors", "repos", "categories", "keywords"):
+            kw[k] = tuple(kw.get(k) or ())
+        kw["sources"] = tuple(Source(**s) for s in d.get("sources") or ())
+        return cls(**kw)
+
+
+def paper_text(title: str, abstract: str) -> str:
+    """Title and abstract as one text: the title is its own sentence."""
+    return f"{title}\n\n{abstract}" if abstract else title
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A mention in context: the sentence, and the mention's offsets in ``Paper.text``."""
+
+    text: str  # the sentence the mention was found in
+    start: int  # character offset of the mention in Paper.text
+    end: int
+    surface: str = ""  # the mention as written
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One entity as one paper names it (document level: all its aliases together)."""
+
+    type: str  # "method" | "model" | "dataset"
+    name: str
+    aliases: tuple[str, ...] = ()
+    role: str = "used"  # "proposed" | "used"
+    evidence: tuple[Evidence, ...] = ()
+    confidence: float = 1.0
+    kb_id: str | None = None  # gazetteer id when the name is known
+    parent: str | None = None  # gazetteer id (or name) of the family this is a variant of
+    sources: tuple[str, ...] = ()  # which rules found it, e.g. ("gazetteer", "acronym")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "type": self.type,
+            "name": self.name,
+            "aliases": list(self.aliases),
+            "role": self.role,
+            "evidence": [e.to_dict() for e in self.evidence],
+            "confidence": round(self.confidence, 3),
+            "kb_id": self.kb_id,
+            "parent": self.parent,
+            "sources": list(self.sources),
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Mention":
+        return cls(
+            type=d["type"],
+            name=d["name"],
+            aliases=tuple(d.get("aliases") or ()),
+            role=d.get("role", "used"),
+            evidence=tuple(Evidence(**e) for e in d.get("evidence") or ()),
+            confidence=float(d.get("confidence", 1.0)),
+            kb_id=d.get("kb_id"),
+            parent=d.get("parent"),
+            sources=tuple(d.get("sources") or ()),
+        )
+
+
+@dataclass(frozen=True)
+class Repo:
+    """A code or project link found in a paper."""
+
+    url: str  # as found, trimmed and normalised
+    repository: str  # canonical https://host/owner/name (or the page URL for project pages)
+    kind: str  # "code" | "model" | "dataset" | "space" | "project"
+    host: str
+    official: bool = False  # the text says it is the paper's own code
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class PaperEntities:
+    """What extraction found in one paper."""
+
+    id: str
+    title: str
+    entities: tuple[Mention, ...] = ()
+    links: tuple[Repo, ...] = ()
+
+    @property
+    def repos(self) -> list[str]:
+        return sorted({r.repository for r in self.links})
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "entities": [m.to_dict() for m in self.entities],
+            "repos": self.repos,
+            "links": [r.to_dict() for r in self.links],
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "PaperEntities":
+        return cls(
+            id=d["id"],
+            title=d["title"],
+            entities=tuple(Mention.from_dict(m) for m in d.get("entities") or ()),
+            links=tuple(Repo(**r) for r in d.get("links") or ()),
+        )
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A canonical entity across the corpus."""
+
+    id: str  # stable key, e.g. "model/llava-1.5-7b"
+    type: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    parent: str | None = None  # Entity.id of the family
+    papers: tuple[str, ...] = ()  # Paper.id of every paper naming it
+    proposed_by: tuple[str, ...] = ()  # Paper.id of papers proposing it
+    kb_id: str | None = None
+
+    @property
+    def support(self) -> int:
+        return len(self.papers)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        for k in ("aliases", "papers", "proposed_by"):
+            d[k] = list(d[k])
+        d["support"] = self.support
+        return d
+
+
+@dataclass(frozen=True)
+class Link:
+    """Two papers that share entities; ``source < target``."""
+
+    source: str
+    target: str
+    weight: float
+    shared: tuple[str, ...] = field(default_factory=tuple)  # Entity.id, rarest first
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"source": self.source, "target": self.target,
+                "weight": round(self.weight, 6), "shared": list(self.shared)}
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """A canonical entity in one paper, after resolution."""
+
+    paper: str  # Paper.id
+    entity: str  # Entity.id
+    role: str  # "proposed" | "used"
+    mention: Mention  # what extraction found, with its evidence

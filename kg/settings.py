@@ -1,0 +1,37 @@
+"""Every default in one frozen object, passed down explicitly."""
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+DEFAULT_BASE_IRI = "https://w3id.org/kg/"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Knobs of a kg run. Build a variant with ``settings.with_(name=value)``.
+
+    >>> Settings().with_(link_max_neighbours=5).link_max_neighbours
+    5
+    """
+
+    # reading
+    skip_bad: bool = False
+    # extraction
+    spacy_mode: str = "blank"  # "blank" (spacy.blank("en")) or "sm" (en_core_web_sm)
+    batch_size: int = 64
+    n_process: int = 1
+    min_confidence: float = 0.5
+    # linking
+    link_max_df: float = 0.2  # an entity in more than this share of papers links nothing alone
+    link_min_weight: float = 1.0
+    link_max_neighbours: int = 25
+    # RDF
+    base_iri: str = DEFAULT_BASE_IRI
+    # output
+    output_dir: Path = field(default_factory=lambda: Path("outputs"))
+    html_max_nodes: int = 1500
+    progress: bool = True
+
+    def with_(self, **changes: Any) -> "Settings":
+        return replace(self, **changes)

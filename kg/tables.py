@@ -1,0 +1,52 @@
+"""Results as readable tables or machine formats (json, jsonl, csv, tsv)."""
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from .errors import FormatError
+
+FORMATS = ("table", "json", "jsonl", "csv", "tsv")
+
+
+def _cell(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        return f"{v:.3f}"
+    if isinstance(v, (list, tuple)):
+        return "; ".join(_cell(x) for x in v)
+    return str(v)
+
+
+def render(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None,
+           fmt: str = "table", max_width: int = 60) -> str:
+    """Render rows (dicts) in one of :data:`FORMATS`.
+
+    >>> print(render([{"a": 1, "b": "x"}], fmt="csv"), end="")
+    a,b
+    1,x
+    """
+    if fmt not in FORMATS:
+        raise FormatError("output format", fmt, list(FORMATS))
+    cols = list(columns or (rows[0].keys() if rows else []))
+    if fmt == "json":
+        return json.dumps([{c: r.get(c) for c in cols} for r in rows], ensure_ascii=False, indent=2) + "\n"
+    if fmt == "jsonl":
+        return "".join(json.dumps({c: r.get(c) for c in cols}, ensure_ascii=False) + "\n" for r in rows)
+    if fmt in ("csv", "tsv"):
+        buf = io.StringIO()
+        w = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+        w.writerow(cols)
+        for r in rows:
+            w.writerow([_cell(r.get(c)) for c in cols])
+        return buf.getvalue()
+    cells = [[_cell(r.get(c)).replace("\n", " ") for c in cols] for r in rows]
+    cells = [[v if len(v) <= max_width else v[: max_width - 1] + "\u2026" for v in row] for row in cells]
+    widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(cols)]
+    line = "  ".join(c.ljust(w) for c, w in zip(cols, widths, strict=True)).rstrip()
+    out = [line, "  ".join("-" * w for w in widths)]
+    out += ["  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip() for row in cells]
+    return "\n".join(out) + "\n"
