@@ -1,0 +1,36 @@
+"""``kg evaluate GOLD PRED``: precision, recall and F1 per type, typed and untyped, and links."""
+
+import argparse
+import json
+from typing import Any
+
+
+def add_parser(sub: Any) -> argparse.ArgumentParser:
+    p = sub.add_parser("evaluate", help="score extraction JSONL against gold JSONL",
+                       description="Score predictions against document-level gold (see kg/evaluate.py).")
+    p.add_argument("gold", help="gold JSONL: title, entities (names, type, optional, alt_types), repos")
+    p.add_argument("pred", help="predicted JSONL, as written by kg extract")
+    p.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    p.add_argument("--errors", action="store_true", help="also list every miss (FN) and false hit (FP)")
+    return p
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..evaluate import evaluate, load_jsonl
+    from ..tables import render
+
+    rep = evaluate(load_jsonl(args.gold), load_jsonl(args.pred))
+    rows = rep.rows()
+    if args.format == "json":
+        doc = {"papers": rep.papers, "unmatched_titles": rep.unmatched_titles,
+               "scores": rows, "errors": rep.errors if args.errors else []}
+        print(json.dumps(doc, indent=2))
+        return 0
+    print(render(rows, fmt=args.format), end="")
+    if args.format == "table":
+        print(f"\n{rep.papers} gold papers, {rep.unmatched_titles} without a prediction")
+        if args.errors:
+            print()
+            print(render([{"kind": e["kind"], "type": e["type"], "names": e["names"],
+                           "title": e["title"]} for e in rep.errors], fmt="table", max_width=50), end="")
+    return 0

@@ -1,0 +1,45 @@
+"""``kg extract INPUT... [-o FILE]``: entities and links of each paper as JSONL."""
+
+import argparse
+import json
+import sys
+from typing import Any
+
+
+def add_parser(sub: Any) -> argparse.ArgumentParser:
+    p = sub.add_parser("extract", help="extract methods, models, datasets and code links as JSONL",
+                       description="Write one JSON line per paper: id, title, entities, repos, links.")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="paper listings (files or folders)")
+    p.add_argument("-o", "--output", default="-", help="output file (default: standard output)")
+    p.add_argument("--input-format", default=None, help="force the input format")
+    p.add_argument("--skip-bad", action="store_true", help="report bad records and go on")
+    p.add_argument("--mode", choices=("blank", "sm"), default=None,
+                   help="spaCy pipeline: blank English or the small English model (default: blank)")
+    return p
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..extract import build_nlp, extract_entities
+    from ..fileio import atomic_write, progress
+    from ..settings import Settings
+    from ..sources import read_papers
+
+    settings = Settings(skip_bad=args.skip_bad, progress=args.progress)
+    if args.mode:
+        settings = settings.with_(spacy_mode=args.mode)
+
+    def report(err: Exception) -> None:
+        print(f"kg extract: skipped: {err}", file=sys.stderr)
+
+    papers = list(read_papers(args.inputs, input_format=args.input_format,
+                              skip_bad=args.skip_bad, on_error=report))
+    nlp = build_nlp(settings)
+    n = 0
+    with atomic_write(args.output) as out:
+        for pe in progress(extract_entities(papers, nlp, settings), "extracting", settings.progress,
+                           total=len(papers), unit="paper"):
+            out.write(json.dumps(pe.to_dict(), ensure_ascii=False, sort_keys=False) + "\n")
+            n += 1
+    if args.output != "-":
+        print(f"kg extract: {n} papers -> {args.output}", file=sys.stderr)
+    return 0

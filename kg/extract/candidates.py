@@ -1,0 +1,243 @@
+"""Component ``kg_candidates``: names never seen before, found by how names look.
+
+Rules, each generalising beyond any one paper:
+- the coined name before a title's colon ("FlowCut: Rethinking ...");
+- a word after "named/called/dubbed/termed";
+- acronym definitions ("Masked Image Modeling (MIM)") whose long form is not a task;
+- name shapes: inner capitals (FlowCut, InstructBLIP), letters with digits (GPT-4o, Mamba-3B);
+- capitalised phrases ending in a type head word ("Harmonix Set", "Causal Mediation Analysis").
+"""
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .acronyms import _match_long
+from .candidate import AcronymPair, Candidate, candidates, register_extensions
+from .lexicon import generic_acronyms, head_type, is_generic, task_heads
+
+# a word as names are written: internal hyphens, dots, plus, slash and underscore allowed
+WORD = re.compile(r"[A-Za-z0-9](?:[\w\-\.\+']|/(?=\d))*[\w\+]|[A-Za-z0-9]")
+_INNER_CAP = re.compile(r"[a-z][A-Z]|[A-Z]{2,}[a-z]|^[a-z]+[A-Z]")
+_HAS_DIGIT = re.compile(r"\d")
+_NOT_NAME = re.compile(
+    r"^(\d+[\d\.,]*[a-zA-Z]{0,3}|[A-Za-z]\d|[A-Za-z]{1,2}\d{2,4}|\d+(st|nd|rd|th)|top-?\d+|"
+    r"[A-Za-z]+-\d+(\.\d+)?[kKmMbB%]?|x\d+|\d+x|v\d+(\.\d+)*|[A-Z]\d+[A-Z]|FP\d+|INT\d+|BF\d+|fp\d+|int\d+)$"
+)
+# versioned or sized names are names: "GPT-4", "VGG-16", "Llama-2-7B" (checked before _NOT_NAME)
+_VERSIONED = re.compile(r"^[A-Z][A-Za-z]*[A-Z][A-Za-z]*-\d|^[A-Z][a-z]+[A-Z]\w*-\d|^[A-Z]{2,}-\d")
+_NAMING = re.compile(r"\b(?:named|called|dubbed|termed|coined|denoted(?: as)?|namely)\s+[\"“']?", re.IGNORECASE)
+_TITLE_OPENERS = {
+    "a", "an", "the", "on", "towards", "toward", "beyond", "how", "why", "what", "when", "where",
+    "is", "are", "do", "does", "can", "should", "not", "rethinking", "revisiting", "survey",
+    "review", "position", "understanding", "scaling", "learning", "improving", "exploring",
+    "unveiling", "demystifying", "attention", "benchmarking", "evaluating", "analyzing",
+    "analysing", "probing", "from", "in", "to", "with", "for", "of", "tutorial", "overview",
+    "introduction", "editorial", "perspective", "report", "technical", "case", "study",
+    "let", "let's", "no", "all", "more", "less", "less is more", "when", "which", "who",
+}
+_TRIGGER_VERB = re.compile(
+    r"\b(?:we|this (?:paper|work|study))\s+(?:also\s+|further\s+|first\s+|then\s+)?"
+    r"(?:propose|introduce|present|develop|design|devise|build|construct|curate|create|release|contribute)[sd]?\b",
+    re.IGNORECASE)
+# "we present a unified framework, Dentist, for ..." / "we propose ECHO, a ..." / "introduce X (Y)"
+_APPOSITIVE = re.compile(r"(?:^|,\s+|\s)((?:[A-Z][\w\-\+\.]*[\w\+]|[A-Z])(?:\s+[A-Z][\w\-\+]*){0,3})(?=\s*(?:,|\(|:|\s+(?:which|that|to|for)\b))")
+_FUNCTION = {"and", "of", "for", "in", "with", "to", "via", "on", "the", "a", "an", "&"}
+_STOP_CAPS = {"We", "Our", "This", "These", "That", "The", "In", "On", "It", "Its", "To", "For",
+              "However", "Moreover", "Furthermore", "Additionally", "Finally", "First", "Second",
+              "Third", "Then", "Thus", "Specifically", "Experiments", "Extensive", "Results",
+              "Code", "Project", "Github", "GitHub", "Figure", "Table", "Section", "Appendix"}
+
+
+def looks_like_name(w: str) -> bool:
+    """A single word shaped like a coined or versioned name (not a number or unit).
+
+    >>> [looks_like_name(w) for w in ["FlowCut", "GPT-4o", "Mamba-3B", "7B", "3D", "networks", "A100"]]
+    [True, True, True, False, False, False, False]
+    """
+    if len(w) < 2 or is_generic(w) or w in generic_acronyms():
+        return False
+    if _VERSIONED.match(w):
+        return True
+    if _NOT_NAME.match(w):
+        return False
+    if _INNER_CAP.search(w):
+        return True
+    letters = sum(c.isalpha() for c in w)
+    return bool(_HAS_DIGIT.search(w)) and letters >= 2 and w[0].isalpha() and any(c.isupper() for c in w)
+
+
+def _sentence_spans(doc: Doc) -> list[tuple[int, int]]:
+    return [(s.start_char, s.end_char) for s in doc.sents]
+
+
+def _title_heads(text: str, title_end: int) -> list[Candidate]:
+    """The coined name of a title "Name: what it does" (or "what it does: Name")."""
+    title = text[:title_end]
+    m = re.match(r"^\s*([^:]{1,60}?)\s*[:\u2013\u2014]\s+(.+)$", title) or re.match(
+        r"^\s*([^:]{1,60}?)\s+-\s+(.+)$", title)
+    out: list[Candidate] = []
+    if m:
+        head, rest = m.group(1).strip(), m.group(2)
+        words = head.replace(",", " ").split()
+        ok = 1 <= len(words) <= 4 and words[0].lower() not in _TITLE_OPENERS and head.lower() not in _TITLE_OPENERS
+        ok = ok and all(w[:1].isupper() or w[:1].isdigit() or w.lower() in _FUNCTION for w in words)
+        ok = ok and not is_generic(head)
+        if len(words) > 1 and not any(looks_like_name(w) for w in words):
+            ok = ok and len(words) <= 3 and not _ends_in_task(head)
+        if ok:
+            start = title.find(head)
+            long = _title_long_form(head, rest) if len(words) == 1 else None
+            out.append(Candidate(start, start + len(head), head, "title", role="proposed",
+                                 confidence=0.9, long_form=long))
+        # "Long title : NAME" (name after the colon)
+        tail = m.group(2).strip()
+        if not ok and len(tail.split()) == 1 and looks_like_name(tail):
+            start = title.rfind(tail)
+            out.append(Candidate(start, start + len(tail), tail, "title", role="proposed", confidence=0.9))
+    return out
+
+
+def _title_long_form(head: str, rest: str) -> str | None:
+    """"SOC: Semantic-Assisted Object Cluster for ..." -> "Semantic-Assisted Object Cluster"."""
+    caps = [c for c in head if c.isupper()]
+    if len(caps) < 2:
+        return None
+    words = rest.split()
+    for k in range(2, min(len(words), len(caps) + 4) + 1):
+        part = words[:k]
+        if any(w.lower() in {"for", "via", "with", "in", "on", "to"} for w in part[1:]):
+            return None
+        if _match_long(head, part) == 0 and part[-1][:1].lower() == caps[-1].lower():
+            return " ".join(part).rstrip(",.;")
+    return None
+
+
+def _ends_in_task(phrase: str) -> bool:
+    last = phrase.split()[-1].lower() if phrase.split() else ""
+    last = last.split("-")[-1]
+    return last in task_heads() or (last.endswith("s") and last[:-1] in task_heads())
+
+
+def _acronym_candidates(pairs: list[AcronymPair]) -> list[Candidate]:
+    out = []
+    for p in pairs:
+        if is_generic(p.long) or is_generic(p.short) or p.short in generic_acronyms():
+            continue
+        if _ends_in_task(p.long) and not looks_like_name(p.short):
+            continue
+        capitalised = p.long[:1].isupper() or looks_like_name(p.short)
+        if not capitalised:
+            # "key-query (KQ)": a lowercase long form names something only with a head word
+            words = p.long.split()
+            headed = head_type(words[-1].split("-")[-1]) is not None
+            letters = sum(ch.isalpha() for ch in p.short)
+            if not (len(words) >= 3 or (headed and len(words) >= 2 and letters >= 3)):
+                continue
+        conf = 0.8 if capitalised else 0.6
+        out.append(Candidate(p.long_start, p.long_end, p.long, "acronym", confidence=conf, long_form=p.long))
+        out.append(Candidate(p.short_start, p.short_end, p.short, "acronym", confidence=conf, long_form=p.long))
+    return out
+
+
+def _shape_candidates(text: str, start: int, end: int) -> list[Candidate]:
+    out = []
+    for m in WORD.finditer(text, start, end):
+        w = m.group(0).rstrip(".")
+        if looks_like_name(w):
+            out.append(Candidate(m.start(), m.start() + len(w), w, "shape", confidence=0.6))
+    return out
+
+
+def _naming_candidates(text: str, start: int, end: int) -> list[Candidate]:
+    """The name right after "named"/"called"/"dubbed": "a framework named Dentist"."""
+    out = []
+    for m in _NAMING.finditer(text, start, end):
+        w = WORD.match(text, m.end())
+        if not w:
+            continue
+        words = [w]
+        # a capitalised multi-word name: "called Look, Remember and Reason"
+        pos = w.end()
+        while len(words) < 5 and not looks_like_name(w.group(0)):
+            nxt = re.match(r"\s+([A-Z][\w\-]*|and|of)\b", text[pos:end])
+            if not nxt:
+                break
+            words.append(nxt)
+            pos += nxt.end()
+        name = text[w.start(): w.start() + (pos - w.start())].strip()
+        while name.split() and name.split()[-1] in {"and", "of"}:
+            name = name.rsplit(" ", 1)[0]
+        if name[:1].isupper() or looks_like_name(name):
+            out.append(Candidate(w.start(), w.start() + len(name), name, "naming", role="proposed",
+                                 confidence=0.85))
+    return out
+
+
+_CAP_PHRASE = re.compile(
+    r"(?<![\w\-])((?:[A-Z][\w\-']*|[A-Z]{2,}\w*)(?:\s+(?:(?:and|of|for|in|with|to|&)\s+)?(?:[A-Z][\w\-']*|\d[\w\.]*))+)")
+
+
+def _phrase_candidates(text: str, start: int, end: int, sent_starts: set[int]) -> list[Candidate]:
+    """Capitalised phrases with a type head word: "Harmonix Set", "Sharpness Aware Minimization"."""
+    out = []
+    for m in _CAP_PHRASE.finditer(text, start, end):
+        phrase = m.group(1)
+        words = phrase.split()
+        while words and words[0] in _STOP_CAPS:
+            words = words[1:]
+        if len(words) < 2:
+            continue
+        phrase = " ".join(words)
+        s = text.find(phrase, m.start(), m.end() + 1)
+        head = words[-1].split("-")[-1]
+        htype = head_type(head)
+        if htype is None or _ends_in_task(phrase) or is_generic(phrase):
+            continue
+        if s in sent_starts and len(words) < 3:
+            continue
+        out.append(Candidate(s, s + len(phrase), phrase, "phrase", type=htype, confidence=0.65,
+                             type_source="head"))
+    return out
+
+
+def _appositive_candidates(text: str, start: int, end: int) -> list[Candidate]:
+    """The name a contribution sentence gives its subject: "we introduce SPHERE, a pipeline"."""
+    out = []
+    for m in _TRIGGER_VERB.finditer(text, start, end):
+        stop = text.find(".", m.end(), m.end() + 160)
+        window_end = stop if stop > 0 else min(len(text), m.end() + 160)
+        for a in _APPOSITIVE.finditer(text, m.end(), window_end):
+            name = a.group(1)
+            first = name.split()[0]
+            if first in _STOP_CAPS or first.lower() in _FUNCTION or is_generic(name):
+                continue
+            if len(name.split()) > 1 and not all(w[:1].isupper() for w in name.split()):
+                continue
+            out.append(Candidate(a.start(1), a.end(1), name, "naming", role="proposed", confidence=0.8))
+            break
+    return out
+
+
+class CandidateFinder:
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        title_end = text.find("\n\n")
+        title_end = len(text) if title_end < 0 else title_end
+        doc._.kg_title_end = title_end
+        out = candidates(doc)
+        out.extend(_title_heads(text, title_end))
+        out.extend(_acronym_candidates(doc._.kg_acronyms or []))
+        sent_starts = {s for s, _ in _sentence_spans(doc)}
+        out.extend(_naming_candidates(text, 0, len(text)))
+        out.extend(_appositive_candidates(text, title_end, len(text)))
+        out.extend(_shape_candidates(text, 0, len(text)))
+        out.extend(_phrase_candidates(text, title_end, len(text), sent_starts))
+        return doc
+
+
+@Language.factory("kg_candidates")
+def make_candidate_finder(nlp: Language, name: str) -> CandidateFinder:
+    register_extensions()
+    return CandidateFinder()

@@ -1,0 +1,71 @@
+"""Component ``kg_known``: names from the gazetteer, matched with spaCy's PhraseMatcher.
+
+Every alias matches with its case; multi-word names also match in lower case
+("causal mediation analysis"). A name flagged ambiguous in the gazetteer (an
+ordinary word such as "Flux") is taken only mid-sentence, with its case.
+"""
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+from spacy.util import filter_spans
+
+from .candidate import Candidate, candidates, register_extensions
+from .lexicon import KnownEntity, gazetteer, is_generic
+
+
+def _inside_longer_word(text: str, start: int, end: int) -> bool:
+    after = text[end: end + 2]
+    before = text[max(0, start - 2): start]
+    glued_after = bool(after) and (after[0].isalnum() or (after[0] in "-_./+" and after[1:2].isalnum()))
+    glued_before = bool(before) and (before[-1].isalnum() or (before[-1] in "-_/" and before[:1].isalnum()))
+    return glued_after or glued_before
+
+
+class KnownNames:
+    def __init__(self, nlp: Language, entries: dict[str, KnownEntity]) -> None:
+        self.entries = entries
+        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        by_id_exact: dict[str, list[Doc]] = {}
+        by_id_lower: dict[str, list[Doc]] = {}
+        for e in entries.values():
+            for n in e.names:
+                if is_generic(n):
+                    continue
+                d = nlp.make_doc(n)
+                by_id_exact.setdefault(e.id, []).append(d)
+                if not e.ambiguous and len(d) >= 2 and len(n) >= 8 and any(c.islower() for c in n):
+                    by_id_lower.setdefault(e.id, []).append(nlp.make_doc(n.lower()))
+        for kid, docs in by_id_exact.items():
+            self.exact.add(kid, docs)
+        for kid, docs in by_id_lower.items():
+            self.lower.add(kid, docs)
+
+    def __call__(self, doc: Doc) -> Doc:
+        strings = doc.vocab.strings
+        spans = []
+        for matcher in (self.exact, self.lower):
+            for match_id, start, end in matcher(doc):
+                span = doc[start:end]
+                span.label_ = strings[match_id]
+                spans.append(span)
+        out = candidates(doc)
+        text = doc.text
+        for span in filter_spans(spans):
+            e = self.entries[span.label_]
+            if _inside_longer_word(text, span.start_char, span.end_char):
+                continue  # "LLaVA-1.5" inside "LLaVA-1.5-7B": the shape rule takes the whole name
+            if e.ambiguous and (span.start == 0 or span[0].is_sent_start):
+                continue
+            out.append(Candidate(
+                start=span.start_char, end=span.end_char, text=span.text, source="gazetteer",
+                type=e.type, kb_id=e.id, parent=e.parent,
+                confidence=0.75 if e.ambiguous else 0.95, type_source="gazetteer"))
+        return doc
+
+
+@Language.factory("kg_known")
+def make_known_names(nlp: Language, name: str) -> KnownNames:
+    register_extensions()
+    return KnownNames(nlp, gazetteer())

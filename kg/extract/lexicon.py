@@ -1,0 +1,126 @@
+"""The knowledge extraction uses: the gazetteer and the word lists, loaded once.
+
+Everything here is data shipped in ``kg/extract/data/``; loading is pure and cached.
+"""
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+TYPES = ("method", "model", "dataset")
+
+
+def norm(s: str) -> str:
+    """The comparison key of a name: case, punctuation and a plural ``s`` ignored.
+
+    Same semantics as the reference scorer, so "ImageNet-1k" and "ImageNet 1K" agree.
+
+    >>> norm("ImageNet-1k") == norm("imagenet 1K")
+    True
+    >>> norm("LLMs") == norm("LLM")
+    True
+    """
+    s = unicodedata.normalize("NFKC", s).lower()
+    s = re.sub(r"[^0-9a-z]+", "", s)
+    if len(s) > 3 and s.endswith("s") and not s.endswith("ss"):
+        s = s[:-1]
+    return s
+
+
+@dataclass(frozen=True)
+class KnownEntity:
+    id: str
+    type: str
+    name: str
+    aliases: tuple[str, ...]
+    parent: str | None
+    ambiguous: bool
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+
+def _data(name: str) -> str:
+    return resources.files("kg.extract").joinpath("data", name).read_text(encoding="utf-8")
+
+
+def _lines(name: str) -> list[str]:
+    return [ln.strip() for ln in _data(name).splitlines() if ln.strip() and not ln.startswith("#")]
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> dict[str, KnownEntity]:
+    """Every known entity by id, merged over the domain files (first file wins a clash)."""
+    out: dict[str, KnownEntity] = {}
+    folder = resources.files("kg.extract").joinpath("data", "gazetteer")
+    for path in sorted(folder.iterdir(), key=lambda p: p.name):
+        if not path.name.endswith(".jsonl"):
+            continue
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            d = json.loads(line)
+            if d["type"] not in TYPES or d["id"] in out:
+                continue
+            out[d["id"]] = KnownEntity(
+                id=d["id"], type=d["type"], name=d["name"],
+                aliases=tuple(a for a in d.get("aliases") or () if a and a != d["name"]),
+                parent=d.get("parent"), ambiguous=bool(d.get("ambiguous")))
+    return out
+
+
+@lru_cache(maxsize=1)
+def generic_keys() -> frozenset[str]:
+    """Normalised forms of generic categories, tasks, metrics and tools."""
+    keys = set()
+    for line in _lines("generic.txt"):
+        for part in line.split("|"):
+            if part.strip():
+                keys.add(norm(part))
+    return frozenset(keys)
+
+
+@lru_cache(maxsize=1)
+def generic_acronyms() -> frozenset[str]:
+    """Acronyms listed as generic ("LLM", "CNN"): exact forms, case kept."""
+    out = set()
+    for line in _lines("generic.txt"):
+        if "|" in line:
+            acro = line.split("|")[1].strip()
+            out.update({acro, acro + "s"})
+    return frozenset(out)
+
+
+@lru_cache(maxsize=1)
+def task_heads() -> frozenset[str]:
+    return frozenset(_lines("tasks.txt"))
+
+
+@lru_cache(maxsize=1)
+def type_heads() -> dict[str, str]:
+    """Head word -> entity type (dataset words win over model words over method words)."""
+    heads = json.loads(_data("heads.json"))
+    out: dict[str, str] = {}
+    for t in ("method", "model", "dataset"):
+        for w in heads[t]:
+            out[w] = t
+    return out
+
+
+def head_type(word: str) -> str | None:
+    """The type a head word gives, or None."""
+    w = word.lower().strip("-")
+    heads = type_heads()
+    if w in heads:
+        return heads[w]
+    if len(w) > 3 and w.endswith("s") and w[:-1] in heads:
+        return heads[w[:-1]]
+    return None
+
+
+def is_generic(name: str) -> bool:
+    return norm(name) in generic_keys()

@@ -1,0 +1,51 @@
+"""Component ``kg_roles``: is a name the paper's own contribution or something it uses?
+
+Proposed: the title's coined name, a name after "named/called", and the first new
+name (one the gazetteer does not know) soon after "we propose/introduce/present ..."
+or "our". Everything else is used.
+"""
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .candidate import candidates, register_extensions
+
+_TRIGGER = re.compile(
+    r"\b(?:we|this (?:paper|work|study|article)|the present work|here)\s+(?:also\s+|further\s+|first\s+|then\s+|thus\s+|therefore\s+)?"
+    r"(?:propose|introduce|present|develop|design|devise|build|construct|curate|create|collect|release|contribute|"
+    r"formulate|establish|offer|put forward|name|call|dub|term|coin)[sd]?\b"
+    r"|\b(?:is|are|was)\s+(?:proposed|introduced|presented)\s+(?:in this|here)"
+    r"|\b(?:our|the proposed|the resulting|the new|a novel|the novel)\s+(?=[A-Z])",
+    re.IGNORECASE,
+)
+WINDOW = 140  # characters after a trigger in which a new name is the contribution
+
+
+class RoleFinder:
+    def __call__(self, doc: Doc) -> Doc:
+        cands = candidates(doc)
+        text = doc.text
+        windows = []
+        for sent in doc.sents:
+            for m in _TRIGGER.finditer(text, sent.start_char, sent.end_char):
+                windows.append((m.end(), min(sent.end_char, m.end() + WINDOW)))
+        new = sorted((c.start, i) for i, c in enumerate(cands)
+                     if c.kb_id is None and c.type_source not in ("gazetteer", "family"))
+        for s, e in windows:
+            # the first new name after the trigger is the contribution ("we propose X, which uses Y")
+            first = next((i for start, i in new if s <= start < e), None)
+            if first is None:
+                continue
+            c = cands[first]
+            if c.role != "proposed":
+                cands[first] = c.with_(role="proposed", confidence=max(c.confidence, 0.8),
+                                       type="method" if c.type_source == "default" else c.type)
+        return doc
+
+
+@Language.factory("kg_roles")
+def make_role_finder(nlp: Language, name: str) -> RoleFinder:
+    register_extensions()
+    return RoleFinder()

@@ -1,0 +1,139 @@
+"""Component ``kg_typing``: method, model or dataset for every candidate.
+
+In order of trust: the gazetteer (the name itself, or the family of a variant:
+"MogaNet-B" is a variant of a known MogaNet), the head word of the name or of
+its long form ("Harmonix Set" -> dataset), the word right after it ("the X
+dataset"), the name's shape ("...Net" -> model, "...Bench" -> dataset), then a
+default by role.
+"""
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .candidate import Candidate, candidates, register_extensions
+from .lexicon import KnownEntity, gazetteer, head_type, norm
+
+_VARIANT_SUFFIX = re.compile(
+    r"(?:[-_ ]?(?:\d+(?:\.\d+)?[BMK]|\d+x\d+[BM]|Instruct|Chat|Base|Large|Small|Tiny|Mini|Base|Huge|"
+    r"[TSBLHG]|XL|XXL|v?\d+(?:\.\d+)*|V\d|Pro|Plus|Max|Turbo|Lite|Flash|Ultra|it|hf|HF|Coder|Math|Vision|VL)"
+    r"(?:/\d+)?)$")
+_NEXT_WORD = re.compile(r"^[\s\-]*(?:\(\w+\)\s*)?([A-Za-z][\w\-]*)")
+_MODEL_SHAPE = re.compile(r"(?:Net|NET|net|GPT|LLM|BERT|LLaMA|Llama|LLaVA|Qwen|VLM|LM|GAN|Diffusion|Coder|[-_ ]\d+(?:\.\d+)?[BM])$|GPT|LLaMA|LLaVA|BERT")
+_DATASET_SHAPE = re.compile(r"(?:Bench|bench|BENCH|QA|Eval|EVAL|Set|Corpus|-\d+[kK]|Arena|Suite|Data)$")
+_DATASET_BEFORE = re.compile(
+    r"(?:\b(?:on|across|over)\s+(?:the\s+)?(?:(?:challenging|popular|standard|public|large-scale|widely[- ]used)\s+)?$"
+    r"|\b(?:datasets?|benchmarks?|corpora|corpus)\s*(?:,|such as|like|including|:|\()\s*(?:[\w\-\.]+\s*,\s*)*(?:and\s+)?$)",
+    re.IGNORECASE)
+
+
+# "two algorithms (Edge-Popup and Biprop)", "datasets such as X, Y and", "benchmarks: X"
+_LIST_HEAD = re.compile(
+    r"\b([A-Za-z][\w\-]*)\s*(?:\(|:|,?\s+(?:such as|including|like|e\.g\.,?|namely|i\.e\.,?|of)\s+)"
+    r"(?:[^.;()]*?(?:,|\band\b|\bor\b)\s*)?$")
+_SIZE_VARIANT = re.compile(r"[-_ ](?:\d+(?:\.\d+)?[BMK]|[TSBLH]\d?|XL|XXL|Tiny|Small|Base|Large|Huge)$")
+_COORD = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|vs\.?|versus)\s+|\s*/\s*)$")
+
+
+class Index:
+    """Gazetteer lookup by normalised name."""
+
+    def __init__(self, entries: dict[str, KnownEntity]) -> None:
+        self.entries = entries
+        self.by_key: dict[str, KnownEntity] = {}
+        for e in entries.values():
+            for n in e.names:
+                self.by_key.setdefault(norm(n), e)
+
+    def lookup(self, name: str) -> KnownEntity | None:
+        return self.by_key.get(norm(name))
+
+    def family(self, name: str) -> KnownEntity | None:
+        """The known entity a variant name derives from: "Mamba-3B" -> Mamba."""
+        base = name
+        for _ in range(3):
+            stripped = _VARIANT_SUFFIX.sub("", base).rstrip("-_ ")
+            if not stripped or stripped == base or len(stripped) < 2:
+                return None
+            e = self.lookup(stripped)
+            if e is not None and not e.ambiguous:
+                return e
+            base = stripped
+        return None
+
+
+def guess_type(c: Candidate, text: str, index: Index) -> Candidate:
+    if c.type and c.type_source == "gazetteer":
+        return c
+    known = index.lookup(c.text) or (index.lookup(c.long_form) if c.long_form else None)
+    if known is not None and not (known.ambiguous and c.source == "shape"):
+        return c.with_(type=known.type, kb_id=c.kb_id or known.id, parent=known.parent,
+                       type_source="gazetteer", confidence=max(c.confidence, 0.9))
+    fam = index.family(c.text)
+    if fam is not None:
+        # a sized checkpoint of a family is a model, whatever the family is ("Mamba-3B")
+        ftype = "model" if _SIZE_VARIANT.search(c.text) else fam.type
+        return c.with_(type=ftype, parent=fam.id, type_source="family",
+                       confidence=max(c.confidence, 0.85))
+    if c.type and c.type_source == "head":
+        return c
+    for phrase in (c.text, c.long_form or ""):
+        words = phrase.split()
+        if len(words) >= 2:
+            t = head_type(words[-1].split("-")[-1])
+            if t:
+                return c.with_(type=t, type_source="head")
+    if _SIZE_VARIANT.search(c.text) and c.source in ("shape", "title", "naming"):
+        return c.with_(type="model", type_source="shape")
+    nxt = _NEXT_WORD.match(text[c.end: c.end + 40])
+    if nxt:
+        t = head_type(nxt.group(1))
+        if t:
+            return c.with_(type=t, type_source="context", confidence=max(c.confidence, 0.7))
+    if _DATASET_SHAPE.search(c.text):
+        return c.with_(type="dataset", type_source="shape")
+    if _MODEL_SHAPE.search(c.text):
+        return c.with_(type="model", type_source="shape")
+    before = text[max(0, c.start - 120): c.start]
+    lh = _LIST_HEAD.search(before)
+    if lh and head_type(lh.group(1)):
+        return c.with_(type=head_type(lh.group(1)), type_source="context")
+    if _DATASET_BEFORE.search(before[-80:]):
+        return c.with_(type="dataset", type_source="context")
+    default = "method" if c.role == "proposed" or c.source == "acronym" else "model"
+    return c.with_(type=default, type_source="default")
+
+
+def spread_along_lists(cands: list[Candidate], text: str) -> list[Candidate]:
+    """Names in one list share a type: "on MATH 500, GSM8K, AIME and AMC" with GSM8K known."""
+    order = sorted(range(len(cands)), key=lambda i: cands[i].start)
+    strong = ("gazetteer", "family", "head", "context")
+    for _ in range(2):  # both directions along the list
+        for a, b in zip(order, order[1:], strict=False):
+            ca, cb = cands[a], cands[b]
+            if not _COORD.match(text[ca.end: cb.start]):
+                continue
+            if ca.type_source in strong and cb.type_source in ("default", "shape"):
+                cands[b] = cb.with_(type=ca.type, type_source="context")
+            elif cb.type_source in strong and ca.type_source in ("default", "shape"):
+                cands[a] = ca.with_(type=cb.type, type_source="context")
+    return cands
+
+
+class Typer:
+    def __init__(self, index: Index) -> None:
+        self.index = index
+
+    def __call__(self, doc: Doc) -> Doc:
+        cands = candidates(doc)
+        for i, c in enumerate(cands):
+            cands[i] = guess_type(c, doc.text, self.index)
+        spread_along_lists(cands, doc.text)
+        return doc
+
+
+@Language.factory("kg_typing")
+def make_typer(nlp: Language, name: str) -> Typer:
+    register_extensions()
+    return Typer(Index(gazetteer()))
