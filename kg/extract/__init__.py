@@ -69,5 +69,5 @@ def extract_text(text: str, nlp: Language | None = None, title: str = "",
 
     settings = settings or Settings()
     nlp = nlp or build_nlp(settings)
-    doc = nlp(paper_text(title, text)[:MAX_CHARS] if title else text[:MAX_CHARS])
+    doc = nlp(paper_text(title, text)[:MAX_CHARS])
     return assemble(doc, "text", title, settings.min_confidence)

@@ -10,7 +10,7 @@ from .candidate import Candidate
 from .lexicon import gazetteer, generic_acronyms, is_generic, norm
 
 # which rule wins when two candidates overlap
-PRIORITY = {"gazetteer": 6, "title": 5, "naming": 5, "acronym": 4, "phrase": 3, "shape": 2}
+PRIORITY = {"gazetteer": 6, "title": 5, "naming": 5, "acronym": 4, "phrase": 3, "shape": 2, "list": 1}
 TYPE_WEIGHT = {"gazetteer": 4.0, "family": 3.0, "head": 2.0, "context": 1.5, "shape": 1.0, "default": 0.3}
 
 
@@ -19,7 +19,7 @@ def _resolve_overlaps(cands: list[Candidate], blocked: list[tuple[int, int]]) ->
     # a longer name wins over a name inside it ("Panoptic SegFormer" over "SegFormer"),
     # except that a bare shape or phrase never hides a known name
     def rank(c: Candidate) -> tuple[int, int, int]:
-        strong = c.source not in ("shape", "phrase")
+        strong = c.source not in ("shape", "phrase", "list")
         return (-int(strong), -(c.end - c.start), -PRIORITY.get(c.source, 1))
 
     order = sorted(cands, key=lambda c: (*rank(c), c.start))

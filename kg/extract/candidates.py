@@ -18,12 +18,13 @@ from .candidate import AcronymPair, Candidate, candidates, register_extensions
 from .lexicon import generic_acronyms, head_type, is_generic, task_heads
 
 # a word as names are written: internal hyphens, dots, plus, slash and underscore allowed
-WORD = re.compile(r"[A-Za-z0-9](?:[\w\-\.\+']|/(?=\d))*[\w\+]|[A-Za-z0-9]")
+MAX_NAME = 60  # no name is longer; bounding every pattern keeps matching linear on junk text
+WORD = re.compile(r"(?<![\w\-\.\+'])[A-Za-z0-9](?:[\w\-\.\+']|/(?=\d)){0,60}[\w\+]|(?<![\w\-\.\+'])[A-Za-z0-9]")
 _INNER_CAP = re.compile(r"[a-z][A-Z]|[A-Z]{2,}[a-z]|^[a-z]+[A-Z]")
 _HAS_DIGIT = re.compile(r"\d")
 _NOT_NAME = re.compile(
-    r"^(\d+[\d\.,]*[a-zA-Z]{0,3}|[A-Za-z]\d|[A-Za-z]{1,2}\d{2,4}|\d+(st|nd|rd|th)|top-?\d+|"
-    r"[A-Za-z]+-\d+(\.\d+)?[kKmMbB%]?|x\d+|\d+x|v\d+(\.\d+)*|[A-Z]\d+[A-Z]|FP\d+|INT\d+|BF\d+|fp\d+|int\d+)$"
+    r"^(\d+[\d\.,]*[a-zA-Z]{0,3}|[A-Za-z]\d|[A-Za-z]{1,2}\d{2,4}|\d+(st|nd|rd|th)|[Tt]op-?\d+|\w+-to-\w+|"
+    r"[a-z]+-\d+(\.\d+)?[kKmMbB%]?|x\d+|\d+x|v\d+(\.\d+)*|[A-Z]\d+[A-Z]|FP\d+|INT\d+|BF\d+|fp\d+|int\d+)$"
 )
 # versioned or sized names are names: "GPT-4", "VGG-16", "Llama-2-7B" (checked before _NOT_NAME)
 _VERSIONED = re.compile(r"^[A-Z][A-Za-z]*[A-Z][A-Za-z]*-\d|^[A-Z][a-z]+[A-Z]\w*-\d|^[A-Z]{2,}-\d")
@@ -42,7 +43,7 @@ _TRIGGER_VERB = re.compile(
     r"(?:propose|introduce|present|develop|design|devise|build|construct|curate|create|release|contribute)[sd]?\b",
     re.IGNORECASE)
 # "we present a unified framework, Dentist, for ..." / "we propose ECHO, a ..." / "introduce X (Y)"
-_APPOSITIVE = re.compile(r"(?:^|,\s+|\s)((?:[A-Z][\w\-\+\.]*[\w\+]|[A-Z])(?:\s+[A-Z][\w\-\+]*){0,3})(?=\s*(?:,|\(|:|\s+(?:which|that|to|for)\b))")
+_APPOSITIVE = re.compile(r"(?:^|,\s+|\s)((?:[A-Z][\w\-\+\.]{0,40}[\w\+]|[A-Z])(?:\s+[A-Z][\w\-\+]{0,40}){0,3})(?=\s*(?:,|\(|:|\s+(?:which|that|to|for)\b))")
 _FUNCTION = {"and", "of", "for", "in", "with", "to", "via", "on", "the", "a", "an", "&"}
 _STOP_CAPS = {"We", "Our", "This", "These", "That", "The", "In", "On", "It", "Its", "To", "For",
               "However", "Moreover", "Furthermore", "Additionally", "Finally", "First", "Second",
@@ -56,7 +57,7 @@ def looks_like_name(w: str) -> bool:
     >>> [looks_like_name(w) for w in ["FlowCut", "GPT-4o", "Mamba-3B", "7B", "3D", "networks", "A100"]]
     [True, True, True, False, False, False, False]
     """
-    if len(w) < 2 or is_generic(w) or w in generic_acronyms():
+    if len(w) < 2 or len(w) > MAX_NAME or is_generic(w) or w in generic_acronyms():
         return False
     if _VERSIONED.match(w):
         return True
@@ -80,6 +81,8 @@ def _title_heads(text: str, title_end: int) -> list[Candidate]:
     out: list[Candidate] = []
     if m:
         head, rest = m.group(1).strip(), m.group(2)
+        if head.startswith("The ") and len(head.split()) > 1:
+            head = head[4:]
         words = head.replace(",", " ").split()
         ok = 1 <= len(words) <= 4 and words[0].lower() not in _TITLE_OPENERS and head.lower() not in _TITLE_OPENERS
         ok = ok and all(w[:1].isupper() or w[:1].isdigit() or w.lower() in _FUNCTION for w in words)
@@ -96,6 +99,14 @@ def _title_heads(text: str, title_end: int) -> list[Candidate]:
         if not ok and len(tail.split()) == 1 and looks_like_name(tail):
             start = title.rfind(tail)
             out.append(Candidate(start, start + len(tail), tail, "title", role="proposed", confidence=0.9))
+    rev = re.match(r"^(.{20,}?)\s*:\s*(\S+)\s*$", title)
+    if not out and rev and looks_like_name(rev.group(2)):
+        name = rev.group(2)
+        start = title.rfind(name)
+        # "Jointly-Learned Exit and Inference ... : JEI-DNN": the title spells the acronym
+        long = rev.group(1).strip() if _match_long(name, rev.group(1).split()) == 0 else None
+        out.append(Candidate(start, start + len(name), name, "title", role="proposed", confidence=0.9,
+                             long_form=long))
     return out
 
 
@@ -176,7 +187,7 @@ def _naming_candidates(text: str, start: int, end: int) -> list[Candidate]:
 
 
 _CAP_PHRASE = re.compile(
-    r"(?<![\w\-])((?:[A-Z][\w\-']*|[A-Z]{2,}\w*)(?:\s+(?:(?:and|of|for|in|with|to|&)\s+)?(?:[A-Z][\w\-']*|\d[\w\.]*))+)")
+    r"(?<![\w\-])((?:[A-Z][\w\-']{0,40})(?:\s+(?:(?:and|of|for|in|with|to|&)\s+)?(?:[A-Z][\w\-']{0,40}|\d[\w\.]{0,10})){1,8})(?![\w\-'])")
 
 
 def _phrase_candidates(text: str, start: int, end: int, sent_starts: set[int]) -> list[Candidate]:
@@ -220,6 +231,33 @@ def _appositive_candidates(text: str, start: int, end: int) -> list[Candidate]:
     return out
 
 
+_ITEM = r"(?<![\w\-\.])(?:[A-Z][\w\-\.\+]{0,40}[\w\+]|[A-Z])(?:\s[A-Z0-9][\w\-\.\+]{0,40}[\w\+]){0,2}(?![\w\-])"
+_LIST = re.compile(rf"{_ITEM}(?:(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:the\s+)?{_ITEM})+")
+_HEAD_BEFORE = re.compile(r"([A-Za-z][\w\-]*)\s*(?:\(|,?\s+(?:such as|including|like|e\.g\.,?|namely)\s+)$")
+
+
+def _list_candidates(text: str, start: int, found: list[Candidate]) -> list[Candidate]:
+    """Capitalised members of a list that holds a known name, or that follows a head noun:
+    "on GSM8K, AIME and Olympiad", "two algorithms (Edge-Popup and Biprop)"."""
+    out = []
+    spans = [(c.start, c.end) for c in found if c.source != "phrase"]
+    for m in _LIST.finditer(text, start):
+        items = [(i.start(), i.end()) for i in re.finditer(_ITEM, m.group(0))]
+        items = [(m.start() + a, m.start() + b) for a, b in items]
+        anchored = any(any(s <= a < e for s, e in spans) for a, _ in items)
+        hb = _HEAD_BEFORE.search(text[max(0, m.start() - 60): m.start()])
+        if not anchored and not (hb and head_type(hb.group(1))):
+            continue
+        for a, b in items:
+            name = text[a:b]
+            if any(s < b and a < e for s, e in spans) or name.split()[0] in _STOP_CAPS:
+                continue
+            if is_generic(name) or name.lower() in _FUNCTION or len(name) < 2:
+                continue
+            out.append(Candidate(a, b, name, "list", confidence=0.6))
+    return out
+
+
 class CandidateFinder:
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text
@@ -234,6 +272,7 @@ class CandidateFinder:
         out.extend(_appositive_candidates(text, title_end, len(text)))
         out.extend(_shape_candidates(text, 0, len(text)))
         out.extend(_phrase_candidates(text, title_end, len(text), sent_starts))
+        out.extend(_list_candidates(text, title_end, out))
         return doc
 
 

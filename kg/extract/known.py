@@ -17,8 +17,10 @@ from .lexicon import KnownEntity, gazetteer, is_generic
 def _inside_longer_word(text: str, start: int, end: int) -> bool:
     after = text[end: end + 2]
     before = text[max(0, start - 2): start]
-    glued_after = bool(after) and (after[0].isalnum() or (after[0] in "-_./+" and after[1:2].isalnum()))
-    glued_before = bool(before) and (before[-1].isalnum() or (before[-1] in "-_/" and before[:1].isalnum()))
+    # "/" separates names ("InstructBLIP/LLaVA") except before a digit ("ViT-B/16")
+    glued_after = bool(after) and (after[0].isalnum() or (after[0] in "-_.+" and after[1:2].isalnum())
+                                   or (after[0] == "/" and after[1:2].isdigit()))
+    glued_before = bool(before) and (before[-1].isalnum() or (before[-1] in "-_" and before[:1].isalnum()))
     return glued_after or glued_before
 
 

@@ -21,6 +21,12 @@ _TRIGGER = re.compile(
     re.IGNORECASE,
 )
 WINDOW = 140  # characters after a trigger in which a new name is the contribution
+# a sentence about earlier work: its new names are not this paper's
+_PRIOR = re.compile(
+    r"\b(?:existing|previous|prior|earlier|recent(?:ly)?|popular|conventional|traditional|standard|"
+    r"baselines?|such as|e\.g\.|including|compared? (?:to|with)|than|outperform\w*|state-of-the-art|"
+    r"has been|have been|were|was|is widely|are widely|commonly|typically|known as|rel(?:y|ies) on|"
+    r"based on|built on|following|inspired by)\b", re.IGNORECASE)
 
 
 class RoleFinder:
@@ -42,6 +48,20 @@ class RoleFinder:
             if c.role != "proposed":
                 cands[first] = c.with_(role="proposed", confidence=max(c.confidence, 0.8),
                                        type="method" if c.type_source == "default" else c.type)
+        # a new acronym defined in a sentence that is not about earlier work is the paper's own,
+        # and so are its parts named after it ("PAT" -> "PAT_sp")
+        sents = list(doc.sents)
+        for i, c in enumerate(cands):
+            if c.role == "proposed" or c.source != "acronym" or c.kb_id or c.type_source in ("gazetteer", "family"):
+                continue
+            sent = next((x for x in sents if x.start_char <= c.start < x.end_char), None)
+            if sent is not None and not _PRIOR.search(sent.text):
+                cands[i] = c.with_(role="proposed")
+        proposed = {c.text for c in cands if c.role == "proposed" and len(c.text) >= 2}
+        for i, c in enumerate(cands):
+            if c.role != "proposed" and any(c.text.startswith(p) and c.text[len(p):len(p) + 1] in "-_"
+                                            and len(c.text) > len(p) for p in proposed):
+                cands[i] = c.with_(role="proposed")
         return doc
 
 

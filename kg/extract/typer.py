@@ -57,9 +57,16 @@ class Index:
             if not stripped or stripped == base or len(stripped) < 2:
                 return None
             e = self.lookup(stripped)
-            if e is not None and not e.ambiguous:
+            # an ambiguous family name ("Mamba") counts only written exactly as known
+            if e is not None and (not e.ambiguous or stripped in e.names):
                 return e
             base = stripped
+        # a named variant of a known name: "Flickr30k-Order", "LeNet-5-Caffe"
+        head, sep, _ = name.rpartition("-")
+        if sep and len(head) >= 3:
+            e = self.lookup(head)
+            if e is not None and (not e.ambiguous or head in e.names):
+                return e
         return None
 
 

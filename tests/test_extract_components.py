@@ -1,0 +1,150 @@
+"""Each extraction component on small texts written for the tests (blank pipeline)."""
+
+import pytest
+
+from kg.extract import build_nlp, extract_text
+from kg.extract.acronyms import find_pairs
+from kg.extract.candidates import looks_like_name
+from kg.extract.links import canonical, find_links, trim_url
+from kg.records import paper_text
+from kg.settings import Settings
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return build_nlp(Settings())
+
+
+def by_name(result):
+    return {m.name: m for m in result.entities}
+
+
+def test_pipeline_is_our_components_on_blank_english(nlp):
+    assert nlp.pipe_names[-6:] == ["kg_links", "kg_acronyms", "kg_known", "kg_candidates",
+                                   "kg_typing", "kg_roles"]
+    assert "parser" not in nlp.pipe_names
+
+
+# links -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("raw, repository", [
+    ("https://github.com/TungChintao/FlowCut.", "https://github.com/TungChintao/FlowCut"),
+    ("www.github.com/owner/name.git", "https://github.com/owner/name"),
+    ("https://github.com/owner/name/tree/main/src", "https://github.com/owner/name"),
+    ("https://gitlab.com/group/proj)", "https://gitlab.com/group/proj"),
+    ("https://huggingface.co/datasets/org/set/viewer", "https://huggingface.co/datasets/org/set"),
+    ("https://huggingface.co/org/model-7b", "https://huggingface.co/org/model-7b"),
+])
+def test_link_canonical_repository(raw, repository):
+    assert canonical(raw).repository == repository
+
+
+def test_link_kinds_and_trailing_punctuation():
+    assert trim_url("https://a.github.io/x/).") == "https://a.github.io/x/"
+    assert canonical("https://huggingface.co/spaces/o/demo").kind == "space"
+    assert canonical("https://proj.github.io/Page/").kind == "project"
+
+
+def test_official_link_when_text_says_it_is_ours():
+    text = ("We build on https://github.com/other/base for data. "
+            "Our code is available at https://github.com/me/ours.")
+    found = {r.repository: r.official for _, _, r in find_links(text)}
+    assert found == {"https://github.com/other/base": False, "https://github.com/me/ours": True}
+
+
+# acronyms ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, pair", [
+    ("We use Masked Image Modeling (MIM) here.", ("Masked Image Modeling", "MIM")),
+    ("a Progressive Confident Masking Attention Network (PMCANet).",
+     ("Progressive Confident Masking Attention Network", "PMCANet")),
+    ("TC-LLaVA (Temporal-Considered LLaVA) is", ("Temporal-Considered LLaVA", "TC-LLaVA")),
+    ("we introduce Multi-Chain Reasoning (MCR), an approach", ("Multi-Chain Reasoning", "MCR")),
+])
+def test_acronym_pairs(text, pair):
+    assert [(p.long, p.short) for p in find_pairs(text)] == [pair]
+
+
+def test_brackets_that_are_not_acronyms():
+    assert find_pairs("results (see Table 1) are good (ours) and (e.g., this)") == []
+
+
+# candidates --------------------------------------------------------------------------
+
+def test_name_shapes():
+    assert looks_like_name("FlowCut") and looks_like_name("GPT-4o") and looks_like_name("Mamba-3B")
+    for w in ("7B", "3D", "A100", "networks", "top-1", "FP16", "LLMs"):
+        assert not looks_like_name(w), w
+
+
+def test_title_coined_name_is_proposed(nlp):
+    r = by_name(extract_text("We study pruning of tokens.", nlp, title="ZapNet9: Fast Pruning for Everyone"))
+    assert r["ZapNet9"].role == "proposed"
+
+
+def test_title_opener_is_not_a_name(nlp):
+    r = extract_text("We study things.", nlp, title="Towards Better Pruning: A Study")
+    assert [m.name for m in r.entities] == []
+
+
+def test_appositive_after_trigger(nlp):
+    r = by_name(extract_text("To fix this, we present a unified framework, Quokka, for mitigation.", nlp))
+    assert r["Quokka"].role == "proposed" and r["Quokka"].type == "method"
+
+
+def test_generic_acronyms_are_not_entities(nlp):
+    r = extract_text("Large language models (LLMs) and convolutional neural networks (CNNs) excel.", nlp)
+    assert r.entities == ()
+
+
+def test_task_acronym_is_not_an_entity(nlp):
+    r = extract_text("We study Audio-Visual Segmentation (AVS) in videos.", nlp)
+    assert r.entities == ()
+
+
+# typing ------------------------------------------------------------------------------
+
+def test_head_word_types_unknown_names(nlp):
+    r = by_name(extract_text("Experiments on the Wombat Set and with the Glarp Attention show it.", nlp))
+    assert r["Wombat Set"].type == "dataset"
+    assert r["Glarp Attention"].type == "method"
+
+
+def test_list_spreads_known_type(nlp):
+    r = by_name(extract_text("Evaluations on GSM8K, Zorblax and MATH show gains.", nlp))
+    assert r["Zorblax"].type == "dataset"
+
+
+def test_head_before_a_bracketed_list(nlp):
+    r = by_name(extract_text("We modify two algorithms (Edge-Flip and Biproppo) that prune.", nlp))
+    assert r["Edge-Flip"].type == "method" and r["Biproppo"].type == "method"
+
+
+def test_size_variant_is_a_model_of_its_family(nlp):
+    r = by_name(extract_text("We compare with Mamba-3B and LLaVA-1.5-7B.", nlp))
+    assert r["Mamba-3B"].type == "model" and r["Mamba-3B"].parent == "mamba"
+    assert r["LLaVA-1.5-7B"].type == "model"
+
+
+# roles and document-level mentions ---------------------------------------------------
+
+def test_only_the_first_new_name_after_a_trigger_is_proposed(nlp):
+    r = by_name(extract_text("We propose FooNet, which builds on BarNet and BERT.", nlp))
+    assert r["FooNet"].role == "proposed"
+    assert r["BarNet"].role == "used" and r["BERT"].role == "used"
+
+
+def test_acronym_and_long_form_are_one_mention_with_evidence(nlp):
+    abstract = "We use Rotary Position Embedding (RoPE). RoPE helps."
+    r = extract_text(abstract, nlp)
+    text = paper_text("", abstract)  # evidence offsets index the paper text
+    [m] = [m for m in r.entities if "RoPE" in (m.name, *m.aliases)]
+    assert m.type == "method" and set(m.aliases) | {m.name} == {"Rotary Position Embedding", "RoPE"}
+    assert len(m.evidence) >= 2
+    for ev in m.evidence:
+        assert text[ev.start:ev.end] == ev.surface and ev.surface in ev.text
+
+
+def test_names_in_urls_are_not_entities(nlp):
+    r = extract_text("Code: https://github.com/someone/SuperNet9.", nlp)
+    assert r.entities == () and r.repos == ["https://github.com/someone/SuperNet9"]
