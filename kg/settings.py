@@ -32,6 +32,8 @@ class Settings:
     output_dir: Path = field(default_factory=lambda: Path("outputs"))
     html_max_nodes: int = 1500
     progress: bool = True
+    # linking: an entity in more papers than this links nothing alone (bounds the work)
+    link_max_postings: int = 1000
 
     def with_(self, **changes: Any) -> "Settings":
         return replace(self, **changes)

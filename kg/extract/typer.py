@@ -19,7 +19,11 @@ _VARIANT_SUFFIX = re.compile(
     r"(?:[-_ ]?(?:\d+(?:\.\d+)?[BMK]|\d+x\d+[BM]|Instruct|Chat|Base|Large|Small|Tiny|Mini|Base|Huge|"
     r"[TSBLHG]|XL|XXL|v?\d+(?:\.\d+)*|V\d|Pro|Plus|Max|Turbo|Lite|Flash|Ultra|it|hf|HF|Coder|Math|Vision|VL)"
     r"(?:/\d+)?)$")
-_NEXT_WORD = re.compile(r"^[\s\-]*(?:\(\w+\)\s*)?([A-Za-z][\w\-]*)")
+_NEXT_WORD = re.compile(r"^[\s\-]*(?:\([^()]{1,40}\)\s*)?([A-Za-z][\w\-]*)")
+# "a new image-grounded dataset, X" / "the benchmark X" / "a method called X"
+_BEFORE_APPOSITION = re.compile(
+    r"\b(?:a|an|the|our|this|new)\s+(?:[\w\-]+\s+){0,4}?([A-Za-z][\w\-]*)\s*(?:,|:)?\s*"
+    r"(?:(?:called|named|dubbed|termed|coined)\s+)?[\"“']?$")
 _MODEL_SHAPE = re.compile(r"(?:Net|NET|net|GPT|LLM|BERT|LLaMA|Llama|LLaVA|Qwen|VLM|LM|GAN|Diffusion|Coder|[-_ ]\d+(?:\.\d+)?[BM])$|GPT|LLaMA|LLaVA|BERT")
 _DATASET_SHAPE = re.compile(r"(?:Bench|bench|BENCH|QA|Eval|EVAL|Set|Corpus|-\d+[kK]|Arena|Suite|Data)$")
 _DATASET_BEFORE = re.compile(
@@ -34,6 +38,23 @@ _LIST_HEAD = re.compile(
     r"(?:[^.;()]*?(?:,|\band\b|\bor\b)\s*)?$")
 _SIZE_VARIANT = re.compile(r"[-_ ](?:\d+(?:\.\d+)?[BMK]|[TSBLH]\d?|XL|XXL|Tiny|Small|Base|Large|Huge)$")
 _COORD = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|vs\.?|versus)\s+|\s*/\s*)$")
+
+
+# "X (Y), a new dataset of ...", "X, a simple prompting method", "X is a benchmark"
+_APPOSITION = re.compile(
+    r"^\s*(?:\([^()]{1,40}\)\s*)?(?:,\s*|\s+(?:is|as)\s+)(?:a|an|the|our)\s+((?:[\w\-]+\s+){0,6}?[\w\-]+)\b")
+
+
+def apposition_type(after: str) -> str | None:
+    """The type an apposition gives: the first head word in it."""
+    m = _APPOSITION.match(after)
+    if not m:
+        return None
+    for word in m.group(1).split():
+        t = head_type(word.split("-")[-1])
+        if t:
+            return t
+    return None
 
 
 class Index:
@@ -83,12 +104,25 @@ def guess_type(c: Candidate, text: str, index: Index) -> Candidate:
         ftype = "model" if _SIZE_VARIANT.search(c.text) else fam.type
         return c.with_(type=ftype, parent=fam.id, type_source="family",
                        confidence=max(c.confidence, 0.85))
-    if c.type and c.type_source == "head":
-        return c
+    # what the text says the name is: "X, a new dataset of ...", "a new dataset, X"
+    t = apposition_type(text[c.end: c.end + 120])
+    if not t:
+        b = _BEFORE_APPOSITION.search(text[max(0, c.start - 80): c.start])
+        t = head_type(b.group(1)) if b else None
+    if t:
+        return c.with_(type=t, type_source="context", confidence=max(c.confidence, 0.75))
+    words = c.text.split()
+    if len(words) >= 2:
+        # a name that extends a known dataset: "Switchboard Coherence", "Visual Genome Relation"
+        for k in range(len(words) - 1, 0, -1):  # longest known prefix first
+            e = index.lookup(" ".join(words[:k]))
+            if e is not None and e.type == "dataset" and not e.ambiguous:
+                return c.with_(type="dataset", parent=e.id, type_source="family")
+    # the name's own head word: "Harmonix Set", "Causal Mediation Analysis"
     for phrase in (c.text, c.long_form or ""):
-        words = phrase.split()
-        if len(words) >= 2:
-            t = head_type(words[-1].split("-")[-1])
+        pw = phrase.split()
+        if len(pw) >= 2:
+            t = head_type(pw[-1].split("-")[-1])
             if t:
                 return c.with_(type=t, type_source="head")
     if _SIZE_VARIANT.search(c.text) and c.source in ("shape", "title", "naming"):

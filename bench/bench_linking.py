@@ -1,0 +1,111 @@
+"""Benchmark of paper linking (kg.links.paper_links) on a synthetic corpus.
+
+The corpus has a Zipf-like skew: ``--entities`` entities whose popularity
+falls as rank^-s; each paper names 3-15 of them, plus a few ubiquitous
+entities (each in 30-70% of the papers). Resolution is not timed, only linking.
+
+    python bench/bench_linking.py --papers 10000
+    python bench/bench_linking.py --papers 100000 --format json
+"""
+
+import argparse
+import gc
+import json
+import resource
+import sys
+import time
+import tracemalloc
+
+import numpy as np
+
+from kg.links import link_cutoff, paper_links
+from kg.records import Mention, Occurrence
+from kg.settings import Settings
+
+
+def synthetic_occurrences(n_papers: int, n_entities: int, s: float, n_ubiquitous: int,
+                          seed: int) -> list[Occurrence]:
+    """Occurrences of a random corpus; the same seed gives the same corpus."""
+    rng = np.random.default_rng(seed)
+    ranks = np.arange(1, n_entities + 1, dtype=np.float64)
+    prob = ranks ** -s
+    prob /= prob.sum()
+    sizes = rng.integers(3, 16, size=n_papers)
+    draws = rng.choice(n_entities, size=int(sizes.sum()), p=prob)
+    ubiquity = rng.uniform(0.3, 0.7, size=n_ubiquitous)
+    mentions = [Mention("method", f"e{i}") for i in range(n_entities + n_ubiquitous)]
+    entity_ids = [f"method/e{i}" for i in range(n_entities + n_ubiquitous)]
+    occurrences: list[Occurrence] = []
+    pos = 0
+    for p in range(n_papers):
+        pid = f"paper:{p:07d}"
+        chosen = set(draws[pos:pos + sizes[p]].tolist())
+        pos += sizes[p]
+        chosen.update(n_entities + u for u in range(n_ubiquitous) if rng.random() < ubiquity[u])
+        occurrences.extend(Occurrence(pid, entity_ids[e], "used", mentions[e]) for e in chosen)
+    return occurrences
+
+
+def rss_mib() -> float:
+    """Peak resident set size of this process so far (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run(args: argparse.Namespace) -> dict:
+    settings = Settings()
+    t0 = time.perf_counter()
+    occ = synthetic_occurrences(args.papers, args.entities, args.zipf, args.ubiquitous, args.seed)
+    t_gen = time.perf_counter() - t0
+    gc.collect()
+    rss_before = rss_mib()
+    t0, c0 = time.perf_counter(), time.process_time()
+    links = paper_links(occ, args.papers, settings)
+    t_link, c_link = time.perf_counter() - t0, time.process_time() - c0
+    rss_after = rss_mib()
+    degree = np.bincount(np.array([int(x.source[6:]) for x in links]
+                                  + [int(x.target[6:]) for x in links], dtype=np.int64),
+                         minlength=args.papers) if links else np.zeros(args.papers)
+    result = {
+        "papers": args.papers, "entities": args.entities, "zipf_s": args.zipf,
+        "occurrences": len(occ), "df_cutoff": link_cutoff(args.papers, settings),
+        "links": len(links), "mean_degree": round(float(degree.mean()), 2),
+        "max_degree": int(degree.max()), "isolated_papers": int((degree == 0).sum()),
+        "generate_s": round(t_gen, 2), "link_s": round(t_link, 2),
+        "link_cpu_s": round(c_link, 2),  # unlike wall time, not inflated by other processes
+        "peak_rss_mib_before": round(rss_before, 1), "peak_rss_mib_after": round(rss_after, 1),
+    }
+    del links
+    if args.tracemalloc:
+        gc.collect()
+        tracemalloc.start()
+        traced = paper_links(occ, args.papers, settings)
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        result["tracemalloc_links"] = len(traced)
+        result["tracemalloc_peak_mib"] = round(peak / 2**20, 1)
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--papers", type=int, default=100_000)
+    ap.add_argument("--entities", type=int, default=50_000)
+    ap.add_argument("--zipf", type=float, default=1.1, help="popularity exponent s")
+    ap.add_argument("--ubiquitous", type=int, default=3, help="entities in 30-70%% of papers")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--no-tracemalloc", dest="tracemalloc", action="store_false",
+                    help="skip the second, traced run (tracemalloc slows Python code)")
+    ap.add_argument("--format", choices=["table", "json"], default="table")
+    args = ap.parse_args(argv)
+    result = run(args)
+    if args.format == "json":
+        print(json.dumps(result, indent=2))
+    else:
+        width = max(map(len, result))
+        for key, value in result.items():
+            print(f"{key:<{width}}  {value}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

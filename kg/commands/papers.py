@@ -1,0 +1,87 @@
+"""``kg papers``: read paper listings, merge duplicates, print the records."""
+
+import argparse
+import sys
+from typing import Any
+
+OUTPUT_FORMATS = ("jsonl", "csv", "table")
+_TABLE_COLUMNS = ("id", "title", "date", "n_authors", "upvotes", "sightings")
+_CSV_COLUMNS = ("id", "title", "abstract", "arxiv_id", "doi", "url", "authors", "n_authors", "date",
+                "page_date", "upvotes", "repos", "categories", "keywords", "sources")
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    p = subparsers.add_parser(
+        "papers", help="read paper listings and print merged paper records",
+        description="Read paper listings (Daily Papers pages, JSONL/JSON/CSV records, arXiv Atom or "
+                    "snapshot, Hugging Face API JSON), merge the same paper met several times, and "
+                    "print one record per paper.")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="files or directories to read")
+    p.add_argument("--format", choices=OUTPUT_FORMATS, default=None,
+                   help="output format (default: from the -o suffix, else table on a terminal, jsonl otherwise)")
+    p.add_argument("-o", "--output", default="-", metavar="FILE", help="write here instead of stdout")
+    p.add_argument("--input-format", default=None, metavar="NAME",
+                   help="read every input as NAME instead of detecting it: dailypapers, jsonl, json, "
+                        "csv, arxiv-atom, arxiv-snapshot, hf-api")
+    p.add_argument("--skip-bad", action="store_true",
+                   help="report bad records on stderr and go on instead of stopping")
+    return p
+
+
+def _output_format(args: argparse.Namespace) -> str:
+    if args.format:
+        return args.format
+    if args.output != "-":
+        suffix = args.output.rsplit(".", 1)[-1].lower()
+        return {"csv": "csv", "txt": "table"}.get(suffix, "jsonl")
+    return "table" if sys.stdout.isatty() else "jsonl"
+
+
+def _row(paper: Any) -> dict[str, Any]:
+    d = paper.to_dict()
+    d["sources"] = [f"{s['path']}:{s['line'] or s['position']}" for s in d["sources"]]
+    d["sightings"] = len(paper.sources)
+    return d
+
+
+def run(args: argparse.Namespace) -> int:
+    import json
+
+    from ..errors import InputError
+    from ..fileio import atomic_write
+    from ..sources import expand_paths, get_reader, iter_records, merge_papers
+    from ..tables import render
+
+    fmt = _output_format(args)
+    if args.input_format:
+        get_reader(args.input_format)  # an unknown name fails before any file is read
+    skipped = 0
+
+    def report(error: InputError) -> None:
+        nonlocal skipped
+        skipped += 1
+        print(f"kg papers: skipped: {error}", file=sys.stderr)
+
+    files = expand_paths(args.inputs)
+    entries = 0
+
+    def sightings() -> Any:
+        nonlocal entries
+        for f in files:
+            for paper in iter_records(f, args.input_format, args.skip_bad, report):
+                entries += 1
+                yield paper
+
+    papers = list(merge_papers(sightings()))  # reading ends (or fails) before anything is written
+    with atomic_write(args.output) as out:
+        if fmt == "jsonl":
+            for p in papers:
+                out.write(json.dumps(p.to_dict(), ensure_ascii=False) + "\n")
+        else:
+            columns = _TABLE_COLUMNS if fmt == "table" else _CSV_COLUMNS
+            out.write(render([_row(p) for p in papers], columns, fmt=fmt))
+    if args.output != "-" or fmt == "table":
+        note = f", {skipped} skipped" if skipped else ""
+        print(f"kg papers: {entries} entries from {len(files)} file{'s' * (len(files) != 1)}, "
+              f"{len(papers)} distinct papers{note}", file=sys.stderr)
+    return 0

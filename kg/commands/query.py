@@ -1,0 +1,60 @@
+"""``kg query``: SPARQL over the store of a build, or a preset with parameters."""
+
+import argparse
+import sys
+from typing import Any
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    p = subparsers.add_parser(
+        "query", help="run SPARQL (or a preset query) on the store of a build",
+        description="Run a read-only SPARQL query on the store written by `kg build`. The default "
+                    "graph is the union of all graphs (each paper has its own named graph). "
+                    "Presets take parameters with --param key=value; values are bound as RDF "
+                    "terms, never pasted into the query.")
+    p.add_argument("sparql", nargs="?", help="the query text (or use --file / --preset)")
+    p.add_argument("--file", metavar="Q.rq", help="read the query from this file")
+    p.add_argument("--preset", metavar="NAME", help="run a ready-made query (see --list-presets)")
+    p.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
+                   help="a preset parameter (repeatable)")
+    p.add_argument("--list-presets", action="store_true", help="list the presets and their parameters")
+    p.add_argument("--show-query", action="store_true", help="print the preset's SPARQL instead of running it")
+    p.add_argument("--store", metavar="DIR", default=None,
+                   help="output directory of the build to query (default: outputs)")
+    p.add_argument("--format", choices=("table", "csv", "tsv", "json", "jsonl"), default="table")
+    return p
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..errors import InputError, QueryError
+    from ..presets import describe_presets, parse_params, preset_query, presets_help
+    from ..settings import Settings
+    from ..store import query_output
+    from ..tables import render
+
+    if args.list_presets:
+        text = presets_help() if args.format == "table" else render(describe_presets(), fmt=args.format)
+        sys.stdout.write(text)
+        return 0
+    given = [x for x in (args.sparql, args.file, args.preset) if x]
+    if len(given) != 1:
+        raise QueryError("give exactly one of: a SPARQL query, --file Q.rq, --preset NAME")
+    if args.param and not args.preset:
+        raise QueryError("--param goes with --preset")
+    if args.preset:
+        sparql = preset_query(args.preset, parse_params(args.param))
+    elif args.file:
+        try:
+            with open(args.file, encoding="utf-8") as f:
+                sparql = f.read()
+        except (OSError, UnicodeDecodeError) as e:
+            raise InputError(args.file, f"cannot read the query: {e}") from None
+    else:
+        sparql = args.sparql
+    if args.show_query:
+        print(sparql)
+        return 0
+    store = args.store if args.store is not None else Settings().output_dir
+    result = query_output(store, sparql)
+    sys.stdout.write(render(result.records(), result.header(), fmt=args.format))
+    return 0

@@ -1,0 +1,109 @@
+"""A resolved corpus: papers, what was found in them, entities and links, held together.
+
+>>> from kg.records import Mention, Paper, PaperEntities
+>>> papers = [Paper("p1", "A", ""), Paper("p2", "B", ""), Paper("p3", "C", "")]
+>>> found = [PaperEntities("p1", "A", (Mention("dataset", "ImageNet-1k"),)),
+...          PaperEntities("p2", "B", (Mention("dataset", "ImageNet 1K"),))]
+>>> corpus = Corpus.from_extractions(papers, found, Settings().with_(link_min_weight=0.1))
+>>> list(corpus.entities)
+['dataset/imagenet-1k']
+>>> [(k.source, k.target, k.shared) for k in corpus.links]
+[('p1', 'p2', ('dataset/imagenet-1k',))]
+>>> round(corpus.links[0].weight, 3)  # log(3 papers / 2 naming it)
+0.405
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+import networkx as nx
+import pandas as pd
+
+from kg import frames, graph
+from kg.errors import KGError
+from kg.links import paper_links
+from kg.records import Entity, Link, Occurrence, Paper, PaperEntities
+from kg.resolve import resolve
+from kg.settings import Settings
+
+
+class Corpus:
+    """Frozen records of one corpus; every view (tables, graphs, RDF) is computed from them."""
+
+    def __init__(self, papers: dict[str, Paper], extractions: dict[str, PaperEntities],
+                 entities: dict[str, Entity], occurrences: list[Occurrence], links: list[Link],
+                 settings: Settings | None = None) -> None:
+        self.papers = papers
+        self.extractions = extractions
+        self.entities = entities
+        self.occurrences = occurrences
+        self.links = links
+        self.settings = settings or Settings()
+
+    @classmethod
+    def from_extractions(cls, papers: Iterable[Paper], extractions: Iterable[PaperEntities],
+                         settings: Settings | None = None) -> "Corpus":
+        """Resolve entities across the papers and link the papers that share them.
+
+        Papers without an extraction simply have no entities; an extraction whose
+        paper is missing is an error.
+        """
+        settings = settings or Settings()
+        by_id = {p.id: p for p in papers}
+        found: dict[str, PaperEntities] = {}
+        for pe in extractions:
+            if pe.id not in by_id:
+                raise KGError(f"extraction for unknown paper {pe.id!r} ({pe.title!r})")
+            if pe.id in found:
+                old = found[pe.id]
+                pe = PaperEntities(pe.id, old.title, old.entities + pe.entities,
+                                   old.links + pe.links)
+            found[pe.id] = pe
+        entities, occurrences = resolve(found.values(), settings)
+        links = paper_links(occurrences, len(by_id), settings)
+        return cls(by_id, found, entities, occurrences, links, settings)
+
+    def __repr__(self) -> str:
+        return (f"Corpus({len(self.papers)} papers, {len(self.entities)} entities, "
+                f"{len(self.occurrences)} occurrences, {len(self.links)} links)")
+
+    # tables
+    def papers_df(self) -> pd.DataFrame:
+        return frames.papers_df(self.papers, self.occurrences)
+
+    def entities_df(self) -> pd.DataFrame:
+        return frames.entities_df(self.entities)
+
+    def mentions_df(self) -> pd.DataFrame:
+        return frames.mentions_df(self.occurrences, self.entities)
+
+    def links_df(self) -> pd.DataFrame:
+        return frames.links_df(self.links)
+
+    def repos_df(self) -> pd.DataFrame:
+        return frames.repos_df(self.extractions)
+
+    # graphs
+    def to_networkx(self) -> nx.MultiDiGraph:
+        """The knowledge graph: papers, entities, repositories."""
+        return graph.knowledge_graph(self.papers, self.entities, self.occurrences,
+                                     self.extractions)
+
+    def paper_graph(self) -> nx.Graph:
+        return graph.paper_graph(self.papers, self.links)
+
+    def cooccurrence_graph(self, min_count: int = 1) -> nx.Graph:
+        return graph.cooccurrence_graph(self.occurrences, self.entities, min_count)
+
+    # RDF and SPARQL, written elsewhere; imported here so that `import kg.corpus` stays light
+    def to_rdf(self) -> Any:
+        """The corpus as an RDF dataset (see :mod:`kg.rdf.convert`)."""
+        from kg.rdf.convert import corpus_to_dataset
+
+        return corpus_to_dataset(self, self.settings)
+
+    def query(self, sparql: str) -> Any:
+        """Run a SPARQL query over the corpus (see :mod:`kg.store`)."""
+        from kg.store import query_corpus
+
+        return query_corpus(self, sparql)

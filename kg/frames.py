@@ -1,0 +1,200 @@
+"""pandas tables of a resolved corpus, and their CSV / Parquet bytes.
+
+Five tables, each with the columns listed in :data:`COLUMNS` (in that order):
+
+* ``papers``: one row per paper.
+* ``entities``: one row per canonical entity.
+* ``mentions``: one row per occurrence (paper, entity), with the number of
+  evidence sentences and the first one.
+* ``links``: one row per paper-paper link.
+* ``repos``: one row per (paper, repository).
+
+Column kinds: ``str`` (pandas ``string`` dtype; an empty text is stored as
+missing, since CSV cannot tell them apart), ``int`` (nullable ``Int64``),
+``float``, ``bool`` and ``list`` (Python lists of strings). Parquet keeps lists
+as Parquet lists; CSV joins them with ``"; "``. :func:`parse_csv` and
+:func:`parse_parquet` restore exactly the frame that was written.
+"""
+
+import io
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from kg.errors import FormatError, InputError
+from kg.records import Entity, Link, Occurrence, Paper, PaperEntities
+
+LIST_SEPARATOR = "; "
+
+COLUMNS: dict[str, dict[str, str]] = {
+    "papers": {"id": "str", "title": "str", "abstract": "str", "arxiv_id": "str", "doi": "str",
+               "url": "str", "date": "str", "page_date": "str", "upvotes": "int",
+               "n_authors": "int", "authors": "list", "categories": "list", "keywords": "list",
+               "repos": "list", "n_entities": "int"},
+    "entities": {"id": "str", "type": "str", "name": "str", "kb_id": "str", "parent": "str",
+                 "support": "int", "n_proposed": "int", "aliases": "list", "papers": "list",
+                 "proposed_by": "list"},
+    "mentions": {"paper": "str", "entity": "str", "type": "str", "role": "str",
+                 "surface": "str", "confidence": "float", "n_evidence": "int",
+                 "evidence": "str", "start": "int", "end": "int"},
+    "links": {"source": "str", "target": "str", "weight": "float", "n_shared": "int",
+              "shared": "list"},
+    "repos": {"paper": "str", "repository": "str", "url": "str", "kind": "str", "host": "str",
+              "official": "bool"},
+}
+
+
+def _frame(table: str, rows: list[dict[str, Any]]) -> pd.DataFrame:
+    return coerce(pd.DataFrame(rows, columns=list(COLUMNS[table])), table)
+
+
+def coerce(df: pd.DataFrame, table: str) -> pd.DataFrame:
+    """``df`` with the documented columns and dtypes of ``table`` (a new frame)."""
+    if table not in COLUMNS:
+        raise FormatError("table", table, list(COLUMNS))
+    out = pd.DataFrame(index=pd.RangeIndex(len(df)))
+    for col, kind in COLUMNS[table].items():
+        values = df[col].tolist() if col in df else [None] * len(df)
+        if kind == "list":
+            out[col] = pd.Series([_as_list(v) for v in values], dtype=object)
+        elif kind == "str":
+            out[col] = pd.Series([None if _missing(v) or v == "" else str(v) for v in values],
+                                 dtype="string")
+        elif kind == "int":
+            out[col] = pd.Series([None if v is None or _missing(v) else int(v) for v in values],
+                                 dtype="Int64")
+        elif kind == "float":
+            out[col] = pd.Series(values, dtype="float64")
+        else:
+            out[col] = pd.Series([bool(v) and not _missing(v) for v in values], dtype="bool")
+    return out
+
+
+def _missing(v: Any) -> bool:
+    return v is None or v is pd.NA or (isinstance(v, float) and v != v)
+
+
+def _as_list(v: Any) -> list[str]:
+    if isinstance(v, str):
+        return v.split(LIST_SEPARATOR) if v else []
+    if _missing(v):
+        return []
+    return [str(x) for x in v]
+
+
+def _values(items: Mapping[str, Any] | Iterable[Any]) -> list[Any]:
+    return list(items.values()) if isinstance(items, Mapping) else list(items)
+
+
+def papers_df(papers: Mapping[str, Paper] | Iterable[Paper],
+              occurrences: Iterable[Occurrence] = ()) -> pd.DataFrame:
+    """One row per paper; ``n_entities`` counts its resolved entities."""
+    counts: dict[str, int] = {}
+    for o in occurrences:
+        counts[o.paper] = counts.get(o.paper, 0) + 1
+    rows = [{**{k: getattr(p, k) for k in COLUMNS["papers"] if k != "n_entities"},
+             "n_entities": counts.get(p.id, 0)} for p in _values(papers)]
+    return _frame("papers", rows)
+
+
+def entities_df(entities: Mapping[str, Entity] | Iterable[Entity]) -> pd.DataFrame:
+    """One row per entity; ``support`` is its number of papers."""
+    rows = [{"id": e.id, "type": e.type, "name": e.name, "kb_id": e.kb_id, "parent": e.parent,
+             "support": e.support, "n_proposed": len(e.proposed_by), "aliases": e.aliases,
+             "papers": e.papers, "proposed_by": e.proposed_by} for e in _values(entities)]
+    return _frame("entities", rows)
+
+
+def mentions_df(occurrences: Iterable[Occurrence],
+                entities: Mapping[str, Entity] | None = None) -> pd.DataFrame:
+    """One row per occurrence; ``type`` is the entity's resolved type when ``entities`` is given."""
+    rows = []
+    for o in occurrences:
+        ev = o.mention.evidence[0] if o.mention.evidence else None
+        ent = entities.get(o.entity) if entities else None
+        rows.append({"paper": o.paper, "entity": o.entity,
+                     "type": ent.type if ent else o.mention.type, "role": o.role,
+                     "surface": o.mention.name, "confidence": o.mention.confidence,
+                     "n_evidence": len(o.mention.evidence), "evidence": ev.text if ev else None,
+                     "start": ev.start if ev else None, "end": ev.end if ev else None})
+    return _frame("mentions", rows)
+
+
+def links_df(links: Iterable[Link]) -> pd.DataFrame:
+    """One row per link; ``shared`` lists entity ids, rarest first."""
+    rows = [{"source": k.source, "target": k.target, "weight": k.weight,
+             "n_shared": len(k.shared), "shared": k.shared} for k in links]
+    return _frame("links", rows)
+
+
+def repos_df(extractions: Mapping[str, PaperEntities] | Iterable[PaperEntities]) -> pd.DataFrame:
+    """One row per (paper, repository); ``official`` when any sighting says so."""
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
+    for pe in _values(extractions):
+        for r in pe.links:
+            row = rows.setdefault((pe.id, r.repository), {
+                "paper": pe.id, "repository": r.repository, "url": r.url, "kind": r.kind,
+                "host": r.host, "official": False})
+            row["official"] = row["official"] or r.official
+    return _frame("repos", [rows[k] for k in sorted(rows)])
+
+
+def to_csv(df: pd.DataFrame) -> str:
+    """CSV text; list cells are joined with ``"; "``."""
+    flat = df.copy()
+    for col in flat.columns:
+        if flat[col].dtype == object:
+            flat[col] = [LIST_SEPARATOR.join(v) if isinstance(v, list) else v for v in flat[col]]
+    return flat.to_csv(index=False, lineterminator="\n")
+
+
+def to_parquet(df: pd.DataFrame) -> bytes:
+    """Parquet bytes (pyarrow); list columns stay lists."""
+    buf = io.BytesIO()
+    df.to_parquet(buf, engine="pyarrow", index=False)
+    return buf.getvalue()
+
+
+def parse_csv(text: str, table: str) -> pd.DataFrame:
+    """The frame of ``table`` written by :func:`to_csv`."""
+    if table not in COLUMNS:
+        raise FormatError("table", table, list(COLUMNS))
+    kinds = COLUMNS[table]
+    df = pd.read_csv(io.StringIO(text), keep_default_na=False, na_values=[""],
+                     dtype={c: "str" for c, k in kinds.items() if k in ("str", "list")})
+    return coerce(df, table)
+
+
+def parse_parquet(data: bytes, table: str) -> pd.DataFrame:
+    """The frame of ``table`` written by :func:`to_parquet`."""
+    return coerce(pd.read_parquet(io.BytesIO(data), engine="pyarrow"), table)
+
+
+def read_csv(path: str | Path, table: str) -> pd.DataFrame:
+    """Read a table CSV file; a bad file raises :class:`InputError`."""
+    try:
+        return parse_csv(Path(path).read_text(encoding="utf-8"), table)
+    except (OSError, ValueError, KeyError) as exc:
+        raise InputError(path, f"cannot read {table} CSV: {exc}") from exc
+
+
+def read_parquet(path: str | Path, table: str) -> pd.DataFrame:
+    """Read a table Parquet file; a bad file raises :class:`InputError`."""
+    try:
+        return parse_parquet(Path(path).read_bytes(), table)
+    except (OSError, ValueError, KeyError) as exc:
+        raise InputError(path, f"cannot read {table} Parquet: {exc}") from exc
+
+
+WRITERS: dict[str, Callable[[pd.DataFrame], str | bytes]] = {"csv": to_csv,
+                                                             "parquet": to_parquet}
+
+
+def table_bytes(df: pd.DataFrame, fmt: str) -> bytes:
+    """The table in format ``fmt`` (``csv`` or ``parquet``) as bytes."""
+    if fmt not in WRITERS:
+        raise FormatError("table format", fmt, list(WRITERS))
+    out = WRITERS[fmt](df)
+    return out.encode("utf-8") if isinstance(out, str) else bytes(out)

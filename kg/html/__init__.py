@@ -1,0 +1,63 @@
+"""Interactive HTML view of the graph: one self-contained file that opens offline.
+
+>>> from kg.html import render_html  # doctest: +SKIP
+>>> html = render_html(corpus, view="links", focus="LLaVA", depth=2)  # doctest: +SKIP
+
+Modules: :mod:`.views` picks the graph (view, filters, focus, max_nodes),
+:mod:`.layout` places the nodes, :mod:`.payload` turns it into page data and
+:mod:`.page` writes the document.
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+from ..settings import Settings
+from .views import VIEWS, View, build_view
+
+__all__ = ["VIEWS", "View", "build_view", "render_html"]
+
+TITLES = {"papers": "papers and their entities", "links": "papers linked by shared entities",
+          "entities": "entities named together"}
+
+
+def render_html(corpus: Any, settings: Settings | None = None, view: str = "papers",
+                focus: str | None = None, depth: int = 1,
+                types: Iterable[str] | str | None = None, min_support: int = 1,
+                max_nodes: int | None = None) -> str:
+    """The corpus as one self-contained interactive HTML page (a string; nothing is written).
+
+    Parameters
+    ----------
+    corpus : kg.corpus.Corpus
+        Needs ``papers``, ``extractions``, ``entities``, ``occurrences`` and ``links``.
+    view : {"papers", "links", "entities"}
+        Papers with their entities and repositories; papers joined by shared
+        entities; or entities joined when a paper names both.
+    focus, depth : str, int
+        Show only the nodes within ``depth`` hops of the paper (id, arXiv id or
+        title) or entity (id, name or any alias) named ``focus``.
+    types : list of str or comma-separated str
+        Entity/repository types to show (papers always stay in the paper views).
+    min_support : int
+        Leave out entities and repositories named by fewer papers.
+    max_nodes : int
+        Most nodes shown (default ``settings.html_max_nodes``; 0 = no limit);
+        the page says what was left out.
+
+    Raises
+    ------
+    kg.errors.KGError
+        For an unknown view or type, a focus that names nothing, a bad number.
+    """
+    settings = settings or getattr(corpus, "settings", None) or Settings()
+    from .page import render_page
+    from .payload import build_payload
+
+    if isinstance(types, str):
+        types = [t for t in types.split(",") if t.strip()]
+    limit = settings.html_max_nodes if max_nodes is None else max_nodes
+    v = build_view(corpus, view, focus, depth, types, min_support, limit)
+    title = f"kg: {TITLES.get(view, view)}" + (f" around {focus}" if focus else "")
+    payload = build_payload(corpus, v, title)
+    counts = f"{v.shown_nodes} nodes, {v.shown_edges} edges."
+    return render_page(payload, title, [counts, *v.notes])

@@ -1,0 +1,74 @@
+"""Finding the node a user names: a paper by id or title, an entity by any alias."""
+
+import difflib
+from typing import Any
+
+from ..errors import KGError
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def resolve(corpus: Any, name: str) -> str:
+    """The node key (``p:``, ``e:`` or ``r:``) that ``name`` names, any case.
+
+    Exact ids win over titles and entity names, which win over aliases; among
+    equals the entity with the most papers wins. Raises :class:`KGError` with
+    close matches when nothing matches.
+    """
+    want = _fold(name)
+    if not want:
+        raise KGError("focus needs a paper id or title, or an entity name")
+    best: tuple[int, int, str] | None = None  # (rank, -support, key): smaller is better
+
+    def offer(rank: int, support: int, key: str) -> None:
+        nonlocal best
+        cand = (rank, -support, key)
+        if best is None or cand < best:
+            best = cand
+
+    names: list[str] = []
+    for pid, paper in corpus.papers.items():
+        if _fold(pid) == want or _fold(paper.arxiv_id or "") == want:
+            offer(0, 0, "p:" + pid)
+        if _fold(paper.title) == want:
+            offer(1, 0, "p:" + pid)
+        names.append(paper.title)
+    for eid, ent in corpus.entities.items():
+        if _fold(eid) == want:
+            offer(0, ent.support, "e:" + eid)
+        if _fold(ent.name) == want:
+            offer(1, ent.support, "e:" + eid)
+        if any(_fold(a) == want for a in ent.aliases):
+            offer(2, ent.support, "e:" + eid)
+        names.append(ent.name)
+        names.extend(ent.aliases)
+    if best is None:
+        from .views import paper_repos, repo_key
+
+        for pid in corpus.papers:
+            for url in paper_repos(corpus, pid):
+                if _fold(url) == want.rstrip("/"):
+                    return repo_key(url)
+        close = difflib.get_close_matches(name, names, n=3, cutoff=0.6)
+        hint = f"; did you mean: {', '.join(repr(c) for c in close)}?" if close else ""
+        raise KGError(f"no paper or entity named {name!r}{hint}")
+    return best[2]
+
+
+def bipartite_neighbours(corpus: Any, key: str) -> list[str]:
+    """Keys one hop away in the paper/entity/repo graph: a paper's entities and repos,
+    an entity's or a repo's papers."""
+    from .views import paper_repos, repo_key
+
+    kind, ref = key[:2], key[2:]
+    if kind == "p:":
+        out = {"e:" + o.entity for o in corpus.occurrences if o.paper == ref}
+        out.update(repo_key(u) for u in paper_repos(corpus, ref))
+        return sorted(out)
+    if kind == "e:":
+        ent = corpus.entities.get(ref)
+        return sorted("p:" + p for p in (ent.papers if ent else ()))
+    return sorted("p:" + pid for pid in corpus.papers
+                  if repo_key(ref) in {repo_key(u) for u in paper_repos(corpus, pid)})

@@ -1,0 +1,137 @@
+"""The HTML page: one file, every script and style inline, no request to any host.
+
+vis-network comes from the installed pyvis package (its standalone build,
+dual-licensed Apache-2.0/MIT, licence header kept); our script and style are
+in ``kg/html/assets``. Data goes in as JSON inside ``<script type="application/json">``
+with ``<``, ``>``, ``&``, U+2028 and U+2029 escaped, and a Content-Security-Policy
+allows only the page's own scripts (by hash) and no network access at all.
+"""
+
+import base64
+import hashlib
+import html
+import importlib.util
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+from string import Template
+from typing import Any
+
+from ..errors import KGError
+
+ASSETS = Path(__file__).resolve().parent / "assets"
+
+TEMPLATE = Template("""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="$csp">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="kg">
+<title>$title</title>
+<style>$vis_css</style>
+<style>$page_css</style>
+</head>
+<body>
+<header>
+<h1 id="kg-title">$title</h1>
+<p id="kg-note" role="status">$note</p>
+<div id="kg-tools">
+<label>Search <input id="kg-search" type="search" placeholder="paper, entity or any alias" autocomplete="off" spellcheck="false"></label>
+<span id="kg-count" aria-live="polite"></span>
+<fieldset id="kg-types"><legend>Show:</legend></fieldset>
+</div>
+<ul id="kg-results"></ul>
+</header>
+<main>
+<div id="kg-graph"></div>
+<aside id="kg-panel" hidden>
+<button id="kg-panel-close" type="button" aria-label="close">\u00d7</button>
+<div id="kg-panel-body"></div>
+</aside>
+</main>
+<noscript><p>This page needs JavaScript to draw the graph.</p></noscript>
+<script type="application/json" id="kg-data">$data</script>
+<script>$vis_js</script>
+<script>$page_js</script>
+</body>
+</html>
+""")
+
+_JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
+                 "\u2028": "\\u2028", "\u2029": "\\u2029"}
+_JSON_ESCAPE_RE = re.compile("[<>&\u2028\u2029]")
+
+
+def script_json(value: Any) -> str:
+    """``value`` as JSON that is safe inside a ``<script>`` element.
+
+    >>> script_json({"t": "</script><b>&"})
+    '{"t":"\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e\\\\u0026"}'
+    """
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return _JSON_ESCAPE_RE.sub(lambda m: _JSON_ESCAPES[m.group(0)], text)
+
+
+def inline_script(code: str) -> str:
+    """JavaScript source that cannot end its ``<script>`` element early."""
+    return re.sub(r"</(script)", r"<\\/\1", code, flags=re.IGNORECASE).replace("<!--", "<\\!--")
+
+
+def inline_style(css: str) -> str:
+    return re.sub(r"</(style)", r"<\\/\1", css, flags=re.IGNORECASE)
+
+
+def _version(path: Path) -> tuple[int, ...]:
+    return tuple(int(p) for p in re.findall(r"\d+", path.name))
+
+
+@lru_cache(maxsize=1)
+def vis_assets() -> tuple[str, str]:
+    """(JavaScript, CSS) of the vis-network standalone build shipped with pyvis.
+
+    A copy in ``kg/html/assets/vis-network.min.js`` (and ``.css``) wins when present.
+    """
+    local_js, local_css = ASSETS / "vis-network.min.js", ASSETS / "vis-network.css"
+    if local_js.is_file():
+        css = local_css.read_text(encoding="utf-8") if local_css.is_file() else ""
+        return local_js.read_text(encoding="utf-8"), css
+    spec = importlib.util.find_spec("pyvis")  # located, not imported (pyvis imports IPython)
+    if spec is None or not spec.submodule_search_locations:
+        raise KGError("the HTML view needs the pyvis package (pip install pyvis)")
+    lib = Path(list(spec.submodule_search_locations)[0]) / "templates" / "lib"
+    builds = sorted((d for d in lib.glob("vis-9*") if (d / "vis-network.min.js").is_file()),
+                    key=_version)
+    if not builds:
+        raise KGError(f"no vis-network build found under {lib}; reinstall pyvis")
+    best = builds[-1]
+    return ((best / "vis-network.min.js").read_text(encoding="utf-8"),
+            (best / "vis-network.css").read_text(encoding="utf-8"))
+
+
+def _sha256(code: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(code.encode("utf-8")).digest()).decode() + "'"
+
+
+def render_page(payload: dict[str, Any], title: str, notes: list[str]) -> str:
+    """The whole HTML document for ``payload`` (see :mod:`kg.html.payload`)."""
+    vis_js, vis_css = vis_assets()
+    vis_js = inline_script(vis_js)
+    page_js = inline_script((ASSETS / "page.js").read_text(encoding="utf-8"))
+    csp = ("default-src 'none'; "
+           f"script-src {_sha256(vis_js)} {_sha256(page_js)}; "
+           "style-src 'unsafe-inline'; img-src data:; "
+           "base-uri 'none'; form-action 'none'")
+    return TEMPLATE.substitute(
+        csp=csp,
+        title=html.escape(title),
+        note=" ".join(
+            f'<span class="{"kg-warn" if n.startswith("Showing ") else "kg-info"}">'
+            f"{html.escape(n)}</span>" for n in notes),
+        vis_css=inline_style(vis_css),
+        page_css=inline_style((ASSETS / "page.css").read_text(encoding="utf-8")),
+        data=script_json(payload),
+        vis_js=vis_js,
+        page_js=page_js,
+    )

@@ -1,0 +1,229 @@
+"""A corpus as RDF, in the vocabulary of ``schemas/kg.ttl``.
+
+Corpus-level triples (entities, paper links, repositories) go to the default
+graph; each paper's own triples (the paper, what it proposes and uses, the
+evidence sentences, the repositories it links) go to its named graph
+``mint("graph", paper.id)``, so N-Quads and TriG keep where a statement comes
+from. :func:`corpus_to_graph` merges everything for the triple formats.
+
+The corpus is used through its attributes only (``papers``, ``extractions``,
+``entities``, ``occurrences``, ``links``, ``settings``).
+"""
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.namespace import DCTERMS, PROV, RDF, SDO, SKOS, XSD
+
+from ..records import Entity, Link, Occurrence, Paper, Repo
+from ..settings import Settings
+from .iri import external, mint
+from .vocab import KG, bind_prefixes
+
+Triple = tuple[URIRef, URIRef, Any]
+
+ENTITY_CLASSES = {"method": KG.Method, "model": KG.Model, "dataset": KG.Dataset}
+_REPO_CLASSES = {"code": SDO.SoftwareSourceCode, "dataset": SDO.Dataset}
+_DATE_FORMATS = ("%Y-%m-%d", "%b %d, %Y", "%B %d, %Y", "%d %b %Y", "%d %B %Y", "%b %d %Y",
+                 "%B %d %Y", "%Y/%m/%d")
+_SCHEME = re.compile(r"^[a-z]+://", re.IGNORECASE)
+
+
+def date_literal(text: str) -> Literal:
+    """An xsd:date when ``text`` is a full date, else the text as a plain string.
+
+    >>> date_literal("Jan 31, 2024").datatype == XSD.date
+    True
+    >>> date_literal("Oct 3").datatype is None
+    True
+    """
+    text = " ".join(text.split())
+    for fmt in _DATE_FORMATS:
+        try:
+            return Literal(datetime.strptime(text, fmt).date(), datatype=XSD.date)
+        except ValueError:
+            continue
+    return Literal(text)
+
+
+def _settings(corpus: Any, settings: Settings | None) -> Settings:
+    return settings or getattr(corpus, "settings", None) or Settings()
+
+
+def repo_key(repository: str) -> str:
+    """The key a repository IRI is minted from: its canonical address without the scheme."""
+    return _SCHEME.sub("", repository.strip()) or repository
+
+
+def paper_triples(paper: Paper, occurrences: Iterable[Occurrence], repos: Iterable[Repo],
+                  entity_ids: set[str], base: str) -> Iterator[Triple]:
+    """The triples of one paper's named graph."""
+    p = mint("paper", paper.id, base)
+    yield p, RDF.type, SDO.ScholarlyArticle
+    yield p, DCTERMS.identifier, Literal(paper.id)
+    yield p, DCTERMS.title, Literal(paper.title, lang="en")
+    yield p, DCTERMS.abstract, Literal(paper.abstract, lang="en")
+    if paper.date:
+        yield p, DCTERMS.date, date_literal(paper.date)
+    if paper.page_date:
+        yield p, KG.listingDate, date_literal(paper.page_date)
+    for author in dict.fromkeys(paper.authors):
+        yield p, SDO.author, Literal(author)
+    n_authors = paper.n_authors if paper.n_authors is not None else len(paper.authors) or None
+    if n_authors is not None:
+        yield p, KG.authorCount, Literal(n_authors, datatype=XSD.integer)
+    if paper.upvotes is not None:
+        yield p, KG.upvotes, Literal(paper.upvotes, datatype=XSD.integer)
+    for category in paper.categories:
+        yield p, KG.category, Literal(category)
+    for keyword in paper.keywords:
+        yield p, SDO.keywords, Literal(keyword)
+    url = external(paper.url) if paper.url else None
+    if url is not None:
+        yield p, SDO.url, url
+    if paper.arxiv_id:
+        yield p, SDO.sameAs, external(f"https://arxiv.org/abs/{paper.arxiv_id}")
+    if paper.doi:
+        yield p, SDO.sameAs, external(f"https://doi.org/{paper.doi}")
+    for occ in occurrences:
+        if occ.entity not in entity_ids:
+            continue  # resolution dropped it; a dangling IRI would break the shapes
+        e = mint("entity", occ.entity, base)
+        yield p, KG.proposes if occ.role == "proposed" else KG.uses, e
+        confidence = Literal(Decimal(str(round(occ.mention.confidence, 3))), datatype=XSD.decimal)
+        for ev in occ.mention.evidence:
+            node = mint("evidence", (paper.id, occ.entity, str(ev.start), str(ev.end)), base)
+            yield p, KG.evidence, node
+            yield node, RDF.type, KG.Evidence
+            yield node, PROV.wasDerivedFrom, p
+            yield node, DCTERMS.subject, e
+            yield node, PROV.value, Literal(ev.text, lang="en")
+            yield node, KG.start, Literal(ev.start, datatype=XSD.integer)
+            yield node, KG.end, Literal(ev.end, datatype=XSD.integer)
+            if ev.surface:
+                yield node, KG.surface, Literal(ev.surface)
+            yield node, KG.confidence, confidence
+    for repo in repos:
+        yield p, KG.hasRepository, mint("repo", repo_key(repo.repository), base)
+
+
+def entity_triples(entity: Entity, base: str) -> Iterator[Triple]:
+    """The triples of one canonical entity (default graph)."""
+    e = mint("entity", entity.id, base)
+    yield e, RDF.type, ENTITY_CLASSES.get(entity.type, KG.Entity)
+    yield e, RDF.type, SKOS.Concept
+    yield e, DCTERMS.identifier, Literal(entity.id)
+    yield e, SKOS.prefLabel, Literal(entity.name)
+    for alias in dict.fromkeys(entity.aliases):
+        if alias != entity.name:
+            yield e, SKOS.altLabel, Literal(alias)
+    if entity.kb_id:
+        yield e, SKOS.notation, Literal(entity.kb_id)
+    if entity.parent and entity.parent != entity.id:
+        family = mint("entity", entity.parent, base)
+        yield e, KG.variantOf, family
+        yield e, SKOS.broader, family
+    yield e, KG.support, Literal(entity.support, datatype=XSD.integer)
+
+
+def link_triples(link: Link, base: str) -> Iterator[Triple]:
+    """A link node with its weight and shared entities, and the direct kg:relatedTo."""
+    a, b = sorted((link.source, link.target))
+    node = mint("link", (a, b), base)
+    pa, pb = mint("paper", a, base), mint("paper", b, base)
+    yield node, RDF.type, KG.PaperLink
+    yield node, KG.linkSource, pa
+    yield node, KG.linkTarget, pb
+    yield node, KG.weight, Literal(float(link.weight), datatype=XSD.double)
+    for entity_id in link.shared:
+        yield node, KG.sharedEntity, mint("entity", entity_id, base)
+    yield pa, KG.relatedTo, pb
+
+
+def repo_triples(repository: str, seen: list[Repo], base: str) -> Iterator[Triple]:
+    """One repository node; ``seen`` are its Repo records (empty for metadata-only links)."""
+    r = mint("repo", repo_key(repository), base)
+    yield r, RDF.type, KG.Repository
+    url = external(repository)
+    if url is not None:
+        yield r, SDO.url, url
+    if seen:
+        kind = seen[0].kind
+        yield r, KG.repositoryKind, Literal(kind)
+        if kind in _REPO_CLASSES:
+            yield r, RDF.type, _REPO_CLASSES[kind]
+        yield r, KG.official, Literal(any(x.official for x in seen))
+
+
+def _paper_repos(corpus: Any) -> dict[str, list[Repo]]:
+    """Repo records per paper: extraction links, then metadata URLs not among them."""
+    out: dict[str, list[Repo]] = {}
+    extractions = getattr(corpus, "extractions", {}) or {}
+    for pid, paper in corpus.papers.items():
+        pe = extractions.get(pid)
+        repos = {r.repository: r for r in (pe.links if pe is not None else ())}
+        for url in paper.repos:
+            repos.setdefault(url, Repo(url=url, repository=url, kind="", host=""))
+        out[pid] = list(repos.values())
+    return out
+
+
+def _graphs(corpus: Any, settings: Settings | None) -> Iterator[tuple[str | None, list[Triple]]]:
+    """(paper id or None for the default graph, triples) in a stable order."""
+    base = _settings(corpus, settings).base_iri
+    by_paper: dict[str, list[Occurrence]] = defaultdict(list)
+    for occ in corpus.occurrences:
+        by_paper[occ.paper].append(occ)
+    repos = _paper_repos(corpus)
+    entity_ids = set(corpus.entities)
+    for pid in sorted(corpus.papers):
+        yield pid, list(paper_triples(corpus.papers[pid], by_paper.get(pid, ()), repos[pid],
+                                      entity_ids, base))
+    default: list[Triple] = []
+    for eid in sorted(corpus.entities):
+        default.extend(entity_triples(corpus.entities[eid], base))
+    for link in corpus.links:
+        if link.source in corpus.papers and link.target in corpus.papers:
+            default.extend(link_triples(link, base))
+    records: dict[str, list[Repo]] = defaultdict(list)
+    for seen in repos.values():
+        for r in seen:
+            records[r.repository].extend([r] if r.kind else [])
+    for repository in sorted(records):
+        default.extend(repo_triples(repository, records[repository], base))
+    yield None, default
+
+
+def corpus_to_dataset(corpus: Any, settings: Settings | None = None) -> Dataset:
+    """The corpus as an RDF dataset: one named graph per paper, the rest in the default graph."""
+    base = _settings(corpus, settings).base_iri
+    ds = bind_prefixes(Dataset())
+    assert isinstance(ds, Dataset)
+    for pid, triples in _graphs(corpus, settings):
+        g = ds.graph(DATASET_DEFAULT_GRAPH_ID if pid is None else mint("graph", pid, base))
+        for t in triples:
+            g.add(t)
+    return ds
+
+
+def corpus_to_graph(corpus: Any, settings: Settings | None = None) -> Graph:
+    """Every triple of :func:`corpus_to_dataset` in one graph (Turtle, N-Triples, RDF/XML)."""
+    g = bind_prefixes(Graph())
+    for _, triples in _graphs(corpus, settings):
+        for t in triples:
+            g.add(t)
+    return g
+
+
+def dataset_to_graph(ds: Dataset) -> Graph:
+    """All the triples of a dataset, its graph names dropped."""
+    g = bind_prefixes(Graph())
+    for s, p, o, _ in ds.quads((None, None, None, None)):
+        g.add((s, p, o))
+    return g

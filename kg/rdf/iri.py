@@ -1,0 +1,107 @@
+"""Every IRI kg publishes is minted here, by :func:`mint`.
+
+Keys are percent-encoded so that any name (spaces, quotes, ``<>``, newlines,
+emoji, ``%``, ``#``) gives a valid IRI for rdflib, pyoxigraph and every
+serialisation; the same key always gives the same IRI. Non-ASCII characters
+are encoded as UTF-8 bytes, so the results are plain URIs too.
+
+>>> str(mint("paper", "arxiv:2305.12345", base="https://w3id.org/kg/"))
+'https://w3id.org/kg/paper/arxiv:2305.12345'
+>>> str(mint("entity", "model/LLaVA 1.5", base="https://w3id.org/kg/"))
+'https://w3id.org/kg/entity/model/LLaVA%201.5'
+>>> str(mint("link", ("arxiv:2", "arxiv:1"), base="https://w3id.org/kg/"))
+'https://w3id.org/kg/link/arxiv:1/arxiv:2'
+"""
+
+import re
+from collections.abc import Sequence
+from urllib.parse import quote
+
+from rdflib import URIRef
+
+from ..errors import KGError
+from ..settings import DEFAULT_BASE_IRI
+
+KINDS = ("paper", "entity", "repo", "link", "evidence", "graph", "build")
+# kinds whose key is a tuple of parts, in this order; the link pair is sorted by mint
+_PARTS = {"link": 2, "evidence": 4}
+
+# beyond the unreserved characters (letters, digits, "-._~") which quote() never
+# encodes: ":" and "@" are valid in a path segment and keep arXiv ids readable
+_SAFE_PART = ":@"
+_SAFE_KEY = _SAFE_PART + "/"  # a single key keeps "/" so "model/llava" reads as a path
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
+_BAD_PCT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+# characters that may stay as they are in an external URL (RFC 3986 reserved + unreserved)
+_SAFE_URL = "!$&'()*+,/:;=?@~%"
+
+
+def check_base(base: str) -> str:
+    """``base`` if it can prefix minted IRIs, else a :class:`KGError` naming it.
+
+    >>> check_base("https://example.org/kg/")
+    'https://example.org/kg/'
+    """
+    if not _SCHEME.match(base) or base[-1:] not in ("/", "#") or base != _encode(base, _SAFE_URL + "#"):
+        raise KGError(f"bad base IRI {base!r}; expected an absolute IRI ending in '/' or '#', "
+                      f"e.g. {DEFAULT_BASE_IRI}")
+    return base
+
+
+def _encode(text: str, safe: str) -> str:
+    return quote(text, safe=safe, encoding="utf-8", errors="surrogatepass")
+
+
+def _segment(part: str, safe: str) -> str:
+    encoded = _encode(part, safe)
+    # "." and ".." segments would be removed by IRI normalisation: encode them
+    return "/".join(s.replace(".", "%2E") if s in (".", "..") else s for s in encoded.split("/"))
+
+
+def mint(kind: str, key: str | Sequence[str], base: str | None = None) -> URIRef:
+    """The IRI of one ``kind`` of resource, ``{base}{kind}/{encoded key}``.
+
+    ``key`` is a string for paper, entity, repo, graph and build (``/`` in it is
+    kept); for ``link`` it is the pair of paper ids (order does not matter) and for
+    ``evidence`` the tuple (paper id, entity id, start, end), each part encoded
+    with ``/`` escaped so that different tuples never collide.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown IRI kind {kind!r}; expected one of: {', '.join(KINDS)}")
+    base = check_base(DEFAULT_BASE_IRI if base is None else base)
+    if kind in _PARTS:
+        if isinstance(key, str) or len(key) != _PARTS[kind]:
+            raise ValueError(f"a {kind} IRI needs {_PARTS[kind]} key parts, got {key!r}")
+        parts = [str(p) for p in key]
+        if kind == "link":
+            parts.sort()
+        path = "/".join(_segment(p, _SAFE_PART) for p in parts)
+    else:
+        if not isinstance(key, str):
+            raise ValueError(f"a {kind} IRI needs a string key, got {key!r}")
+        path = _segment(key, _SAFE_KEY)
+    if not path:
+        raise ValueError(f"empty key for a {kind} IRI")
+    return URIRef(f"{base}{kind}/{path}")
+
+
+def external(url: str) -> URIRef | None:
+    """A URL found in the input as an IRI that every RDF tool accepts, or None if empty.
+
+    Characters an IRI may not hold are percent-encoded; a URL without a scheme
+    (``github.com/a/b``) gets ``https://``.
+
+    >>> str(external("github.com/a/b c"))
+    'https://github.com/a/b%20c'
+    """
+    url = url.strip()
+    if not url:
+        return None
+    if not _SCHEME.match(url):
+        url = "https://" + url.lstrip("/")
+    url = _BAD_PCT.sub("%25", url)
+    head, hash_, fragment = url.partition("#")
+    encoded = _encode(head, _SAFE_URL)
+    if hash_:  # only one "#" may appear: later ones are part of the fragment
+        encoded += "#" + _encode(fragment, _SAFE_URL)
+    return URIRef(encoded)

@@ -1,0 +1,83 @@
+"""A VoID description of one build: what the dataset holds, counted from the data."""
+
+from collections import Counter
+from datetime import UTC, datetime
+from typing import Any
+
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, SDO, VOID, XSD
+
+from ..settings import Settings
+from .convert import corpus_to_graph, dataset_to_graph
+from .iri import mint
+from .vocab import USED_VOCABULARIES, bind_prefixes
+
+
+def _as_graph(data: Any, settings: Settings) -> Graph:
+    if isinstance(data, Dataset):
+        return dataset_to_graph(data)
+    if isinstance(data, Graph):
+        return data
+    return corpus_to_graph(data, settings)
+
+
+def _created(value: Any) -> Literal:
+    if isinstance(value, datetime):
+        return Literal(value, datatype=XSD.dateTime)
+    if isinstance(value, str) and value:
+        try:
+            return Literal(datetime.fromisoformat(value), datatype=XSD.dateTime)
+        except ValueError:
+            return Literal(value)
+    return Literal(datetime.now(UTC).replace(microsecond=0), datatype=XSD.dateTime)
+
+
+def void_description(data: Any, settings: Settings | None = None,
+                     build_info: dict[str, Any] | None = None) -> Graph:
+    """A void:Dataset for the build, counted from ``data`` (a corpus, Dataset or Graph).
+
+    ``build_info`` may give ``id`` (names the build IRI, default ``"latest"``),
+    ``created`` (ISO date-time, default now), ``title``, ``sparql_endpoint`` and
+    ``data_dump`` (URLs). Counts: ``void:triples`` (distinct triples),
+    ``void:entities`` (distinct IRI subjects), one ``void:classPartition`` per
+    class and one ``void:propertyPartition`` per predicate.
+    """
+    settings = settings or getattr(data, "settings", None) or Settings()
+    info = build_info or {}
+    g = _as_graph(data, settings)
+    out = bind_prefixes(Graph())
+    d = mint("build", str(info.get("id") or "latest"), settings.base_iri)
+    out.add((d, RDF.type, VOID.Dataset))
+    out.add((d, DCTERMS.title, Literal(str(info.get("title") or "kg knowledge graph"), lang="en")))
+    out.add((d, DCTERMS.created, _created(info.get("created"))))
+    out.add((d, VOID.uriSpace, Literal(settings.base_iri)))
+    for ns in USED_VOCABULARIES:
+        out.add((d, VOID.vocabulary, URIRef(ns)))
+    for key, prop in (("sparql_endpoint", VOID.sparqlEndpoint), ("data_dump", VOID.dataDump)):
+        if info.get(key):
+            out.add((d, prop, URIRef(str(info[key]))))
+
+    out.add((d, VOID.triples, Literal(len(g), datatype=XSD.integer)))
+    subjects = {s for s in g.subjects(unique=True) if isinstance(s, URIRef)}
+    out.add((d, VOID.entities, Literal(len(subjects), datatype=XSD.integer)))
+
+    members: dict[URIRef, set[Any]] = {}
+    for s, cls in g.subject_objects(RDF.type):
+        if isinstance(cls, URIRef):
+            members.setdefault(cls, set()).add(s)
+    uses: Counter[URIRef] = Counter(p for _, p, _ in g if isinstance(p, URIRef))
+    for cls in sorted(members):
+        part = BNode()
+        out.add((d, VOID.classPartition, part))
+        out.add((part, VOID["class"], cls))
+        out.add((part, VOID.entities, Literal(len(members[cls]), datatype=XSD.integer)))
+    for prop in sorted(uses):
+        part = BNode()
+        out.add((d, VOID.propertyPartition, part))
+        out.add((part, VOID.property, prop))
+        out.add((part, VOID.triples, Literal(uses[prop], datatype=XSD.integer)))
+
+    examples = sorted(str(s) for s in members.get(SDO.ScholarlyArticle, ()))
+    if examples:
+        out.add((d, VOID.exampleResource, URIRef(examples[0])))
+    return out

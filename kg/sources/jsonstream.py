@@ -1,0 +1,127 @@
+"""Streaming over JSON: the elements of a top-level array, the objects of a JSONL file.
+
+A JSON array is decoded one element at a time from a growing buffer, so a large
+array never has to be held as one Python object; each element comes with the
+line it starts on.
+"""
+
+import codecs
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from ..errors import InputError
+from .base import decode_lines
+
+_CHUNK = 1 << 16
+_DECODER = json.JSONDecoder()
+_WS = " \t\r\n"
+
+
+def _chunks(f: IO[bytes], path: str | Path) -> Iterator[str]:
+    dec = codecs.getincrementaldecoder("utf-8-sig")()
+    seen = 0
+    while True:
+        raw = f.read(_CHUNK)
+        try:
+            text = dec.decode(raw, final=not raw)
+        except UnicodeDecodeError as e:
+            raise InputError(path, f"not UTF-8 text (byte 0x{raw[e.start]:02x} at offset {seen + e.start})") from None
+        seen += len(raw)
+        if "\x00" in text:
+            raise InputError(path, "binary data (NUL byte), not JSON")
+        if text:
+            yield text
+        if not raw:
+            return
+
+
+def iter_array(chunks: Iterable[str], path: str | Path) -> Iterator[tuple[int, Any]]:
+    """(line, element) for each element of the JSON array spread over ``chunks``."""
+    it = iter(chunks)
+    buf, pos, line = "", 0, 1  # line: the line number of buf[pos]
+    eof = False
+
+    def more() -> bool:
+        nonlocal buf, pos, eof
+        if eof:
+            return False
+        nxt = next(it, None)
+        if nxt is None:
+            eof = True
+            return False
+        buf = buf[pos:] + nxt
+        pos = 0
+        return True
+
+    def skip_ws() -> str:
+        nonlocal pos, line
+        while True:
+            while pos < len(buf) and buf[pos] in _WS:
+                if buf[pos] == "\n":
+                    line += 1
+                pos += 1
+            if pos < len(buf) or not more():
+                return buf[pos] if pos < len(buf) else ""
+
+    first = skip_ws()
+    if first != "[":
+        raise InputError(path, "expected a JSON array ('[') at the top level"
+                         if first else "empty file", line)
+    pos += 1
+    expect_value = True
+    while True:
+        c = skip_ws()
+        if not c:
+            raise InputError(path, "truncated JSON: the array is not closed", line)
+        if c == "]":
+            pos += 1
+            if skip_ws():
+                raise InputError(path, "extra data after the JSON array", line)
+            return
+        if not expect_value:
+            if c != ",":
+                raise InputError(path, f"invalid JSON: expected ',' or ']' but found {c!r}", line)
+            pos += 1
+            expect_value = True
+            continue
+        while True:
+            try:
+                value, end = _DECODER.raw_decode(buf, pos)
+            except json.JSONDecodeError as e:
+                # an element cut by the chunk boundary: read more and try again
+                if more():
+                    continue
+                cut = e.pos >= len(buf.rstrip()) or e.msg.startswith("Unterminated string")
+                what = "truncated JSON" if cut else "invalid JSON"
+                raise InputError(path, f"{what}: {e.msg}", line + buf.count("\n", pos, e.pos)) from None
+            if end == len(buf) and more():
+                continue  # a number may go on in the next chunk
+            break
+        yield line, value
+        line += buf.count("\n", pos, end)
+        pos = end
+        expect_value = False
+
+
+def read_array(path: str | Path) -> Iterator[tuple[int, Any]]:
+    """(line, element) for each element of the JSON array in a file, streaming."""
+    with open(path, "rb") as f:
+        yield from iter_array(_chunks(f, path), path)
+
+
+def iter_jsonl(lines: Iterable[tuple[int, str]], path: str | Path) -> Iterator[tuple[int, Any] | InputError]:
+    """(line, object) per non-blank line; an InputError in place of a line that is not valid JSON."""
+    for n, text in lines:
+        if not text.strip():
+            continue
+        try:
+            yield n, json.loads(text)
+        except json.JSONDecodeError as e:
+            yield InputError(path, f"invalid JSON: {e.msg} (column {e.colno})", n)
+
+
+def read_jsonl(path: str | Path) -> Iterator[tuple[int, Any] | InputError]:
+    with open(path, "rb") as f:
+        yield from iter_jsonl(decode_lines(path, f), path)

@@ -1,0 +1,313 @@
+"""The embedded on-disk RDF store (pyoxigraph): load, count, query, lock.
+
+A build writes a fresh store beside the live one and swaps it in; readers open
+the live store read-only, so a query never waits for a build and never changes
+the data. :func:`build_lock` keeps two builds out of one output directory.
+"""
+
+import contextlib
+import fcntl
+import os
+import shutil
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from .errors import QueryError, StoreError
+
+LOCK_NAME = ".kg.lock"
+STORE_NAME = "store"
+STORE_PREFIX = ".store-"  # the data directories the store symlink points to
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_INTEGERS = {_XSD + t for t in ("integer", "int", "long", "short", "byte", "nonNegativeInteger",
+                                "positiveInteger", "negativeInteger", "nonPositiveInteger",
+                                "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte")}
+_FLOATS = {_XSD + t for t in ("double", "float", "decimal")}
+
+
+# ---------------------------------------------------------------- locking
+
+@contextlib.contextmanager
+def build_lock(output_dir: str | Path) -> Iterator[Path]:
+    """Hold the build lock of ``output_dir`` (non-blocking ``flock`` on ``.kg.lock``).
+
+    Raises :class:`StoreError` naming the holder's pid and start time when another
+    build has it; the lock goes when the holder exits, even if it is killed.
+    """
+    output_dir = Path(output_dir)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    path = output_dir / LOCK_NAME
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 200, 0).decode("utf-8", "replace").split()
+            pid, since = (holder + ["?", "?"])[:2]
+            raise StoreError(f"store {output_dir / STORE_NAME} is locked by build pid {pid} since {since}; "
+                             "wait for it to finish or use another output directory") from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()} {time.strftime('%Y-%m-%dT%H:%M:%S%z')}\n".encode(), 0)
+        try:
+            yield path
+        finally:
+            os.ftruncate(fd, 0)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+# ---------------------------------------------------------------- opening and loading
+
+def store_path(output_dir: str | Path) -> Path:
+    """The store of a build's output directory (``DIR/store``), or ``DIR`` if it is a store itself."""
+    output_dir = Path(output_dir)
+    if (output_dir / STORE_NAME).exists() or not (output_dir / "CURRENT").exists():
+        return output_dir / STORE_NAME
+    return output_dir
+
+
+def open_store(path: str | Path, read_only: bool = False) -> ox.Store:
+    """Open (or, unless ``read_only``, create) the pyoxigraph store in ``path``."""
+    path = Path(path)
+    if read_only and not path.is_dir():
+        raise StoreError(f"no store at {path}; run `kg build` first (or pass --store DIR)")
+    try:
+        if not read_only:
+            path.mkdir(parents=True, exist_ok=True)
+        return ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
+    except OSError as e:
+        raise StoreError(f"cannot open store {path}: {_one_line(str(e))}") from None
+
+
+def rdflib_to_quads(dataset: Any) -> Iterator[ox.Quad]:
+    """The quads of an rdflib Dataset/ConjunctiveGraph (or triples of a Graph) as pyoxigraph quads."""
+    from rdflib import Graph
+    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+    if hasattr(dataset, "quads"):
+        items: Iterable[Any] = dataset.quads((None, None, None, None))
+    else:
+        items = ((s, p, o, None) for s, p, o in dataset)
+    for s, p, o, g in items:
+        gid = g.identifier if isinstance(g, Graph) else g
+        graph = (ox.DefaultGraph() if gid is None or gid == DATASET_DEFAULT_GRAPH_ID
+                 else _ox_term(gid))
+        yield ox.Quad(_ox_term(s), _ox_term(p), _ox_term(o), graph)
+
+
+def _ox_term(term: Any) -> Any:
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def to_nquads(quads: Iterable[ox.Quad]) -> bytes:
+    """N-Quads bytes of ``quads``."""
+    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
+
+
+def load_dataset(store: ox.Store, data: bytes | Iterable[ox.Quad]) -> int:
+    """Bulk-load N-Quads bytes (or pyoxigraph quads) into ``store``; the store's size after."""
+    try:
+        if isinstance(data, (bytes, bytearray)):
+            store.bulk_load(input=bytes(data), format=ox.RdfFormat.N_QUADS)
+        else:
+            store.bulk_extend(data)
+        store.flush()
+    except (OSError, SyntaxError) as e:
+        raise StoreError(f"cannot load the store: {_one_line(str(e))}") from None
+    return len(store)
+
+
+def count_triples(store: ox.Store) -> int:
+    """Number of quads in all graphs (a triple stated in two graphs counts twice)."""
+    return len(store)
+
+
+def dump_nquads(store: ox.Store) -> bytes:
+    """The whole store as sorted N-Quads lines (for comparisons and backups)."""
+    lines = to_nquads(store).splitlines()
+    return b"".join(line + b"\n" for line in sorted(lines) if line)
+
+
+# ---------------------------------------------------------------- swapping a build into place
+
+def swap_into_place(staging: Path, output_dir: Path, last: str = "build.json") -> None:
+    """Move a finished staging directory's contents into ``output_dir``.
+
+    The store directory gets a unique name and ``output_dir/store`` becomes a
+    symlink to it, replaced in one ``os.replace``; files are replaced one by one,
+    ``last`` (build.json) last, so each name always points to a complete file.
+    """
+    stamp = f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+    link = output_dir / STORE_NAME
+    old_target = _store_target(link)
+    if (staging / STORE_NAME).is_dir():
+        data_dir = output_dir / f"{STORE_PREFIX}{stamp}"
+        os.replace(staging / STORE_NAME, data_dir)
+        if link.is_dir() and not link.is_symlink():  # a store from a copy: keep it until replaced
+            os.replace(link, output_dir / f"{STORE_PREFIX}old-{stamp}")
+            old_target = output_dir / f"{STORE_PREFIX}old-{stamp}"
+        tmp_link = output_dir / f".{STORE_NAME}.{stamp}.tmp"
+        os.symlink(data_dir.name, tmp_link)
+        os.replace(tmp_link, link)
+    for path in sorted(staging.rglob("*"), key=lambda p: (p.name == last, len(p.parts), str(p))):
+        rel = path.relative_to(staging)
+        if path.is_dir():
+            (output_dir / rel).mkdir(parents=True, exist_ok=True)
+        else:
+            os.replace(path, output_dir / rel)
+    if old_target is not None and old_target.resolve() != link.resolve():
+        shutil.rmtree(old_target, ignore_errors=True)
+
+
+def _store_target(link: Path) -> Path | None:
+    if link.is_symlink():
+        return link.parent / os.readlink(link)
+    return None
+
+
+def clean_leftovers(output_dir: Path, staging_prefix: str = ".staging-") -> None:
+    """Remove what dead builds left behind (called with the build lock held)."""
+    current = _store_target(output_dir / STORE_NAME)
+    for p in output_dir.iterdir():
+        if p.name.startswith(staging_prefix) or (p.name.startswith(f".{STORE_NAME}.") and p.name.endswith(".tmp")):
+            if p.is_dir() and not p.is_symlink():
+                shutil.rmtree(p, ignore_errors=True)
+            else:
+                p.unlink(missing_ok=True)
+        elif p.name.startswith(STORE_PREFIX) and (current is None or p.name != current.name):
+            shutil.rmtree(p, ignore_errors=True)
+
+
+# ---------------------------------------------------------------- querying
+
+@dataclass(frozen=True)
+class QueryResult:
+    """What a SPARQL query gave: rows for SELECT, a bool for ASK, triples for CONSTRUCT/DESCRIBE.
+
+    SELECT values are plain Python values (IRIs as strings, numbers as int/float,
+    booleans as bool, unbound as None); CONSTRUCT/DESCRIBE triples are N-Triples terms.
+    """
+
+    kind: str  # "select" | "ask" | "graph"
+    columns: tuple[str, ...] = ()
+    rows: tuple[tuple[Any, ...], ...] = ()
+    boolean: bool | None = None
+    triples: tuple[tuple[str, str, str], ...] = field(default_factory=tuple)
+
+    def records(self) -> list[dict[str, Any]]:
+        """Rows as dicts, ready for :func:`kg.tables.render`."""
+        if self.kind == "ask":
+            return [{"result": self.boolean}]
+        if self.kind == "graph":
+            return [dict(zip(("subject", "predicate", "object"), t, strict=True)) for t in self.triples]
+        return [dict(zip(self.columns, r, strict=True)) for r in self.rows]
+
+    def header(self) -> list[str]:
+        if self.kind == "ask":
+            return ["result"]
+        if self.kind == "graph":
+            return ["subject", "predicate", "object"]
+        return list(self.columns)
+
+
+def python_value(term: Any) -> Any:
+    """A query result term as a plain Python value."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, ox.Literal):
+        dt = term.datatype.value if term.datatype is not None else ""
+        try:
+            if dt in _INTEGERS:
+                return int(term.value)
+            if dt in _FLOATS:
+                return float(term.value)
+        except ValueError:
+            return term.value
+        if dt == _XSD + "boolean":
+            return term.value in ("true", "1")
+        return term.value
+    return str(term)
+
+
+def query_store(store: ox.Store, sparql: str, substitutions: dict[str, Any] | None = None,
+              union_default_graph: bool = True) -> QueryResult:
+    """Run a read-only SPARQL query; malformed SPARQL raises a one-line :class:`QueryError`.
+
+    ``substitutions`` binds variables (name -> pyoxigraph term or str) without
+    touching the query text, so values can never change the query. With
+    ``union_default_graph`` the default graph is the union of all graphs: papers
+    live in one named graph each, and a plain ``{ ?s ?p ?o }`` sees them all.
+    """
+    subs = {ox.Variable(k): (v if not isinstance(v, str) else ox.Literal(v))
+            for k, v in (substitutions or {}).items()}
+    try:
+        result = store.query(sparql, use_default_graph_as_union=union_default_graph,
+                             substitutions=subs or None)
+    except SyntaxError as e:
+        raise QueryError(f"malformed SPARQL query: {_one_line(str(e))}") from None
+    except OSError as e:
+        raise QueryError(f"query failed: {_one_line(str(e))}") from None
+    try:
+        if isinstance(result, ox.QueryBoolean):
+            return QueryResult("ask", boolean=bool(result))
+        if isinstance(result, ox.QueryTriples):
+            return QueryResult("graph", triples=tuple((str(t.subject), str(t.predicate), str(t.object))
+                                                      for t in result))
+        columns = tuple(v.value for v in result.variables)
+        rows = tuple(tuple(python_value(sol[c]) for c in columns) for sol in result)
+    except (OSError, RuntimeError, ValueError) as e:  # evaluation errors surface while iterating
+        raise QueryError(f"query failed: {_one_line(str(e))}") from None
+    return QueryResult("select", columns=columns, rows=rows)
+
+
+def query_output(output_dir: str | Path, sparql: str, substitutions: dict[str, Any] | None = None,
+                union_default_graph: bool = True) -> QueryResult:
+    """Run ``sparql`` on the store of a build's output directory, opened read-only."""
+    store = open_store(store_path(output_dir), read_only=True)
+    try:
+        return query_store(store, sparql, substitutions, union_default_graph)
+    finally:
+        del store
+
+
+def memory_store(dataset: Any) -> ox.Store:
+    """An in-memory store holding an rdflib Dataset."""
+    store = ox.Store()
+    store.bulk_extend(rdflib_to_quads(dataset))
+    return store
+
+
+def query_corpus(corpus: Any, sparql: str, settings: Any = None,
+                 substitutions: dict[str, Any] | None = None) -> QueryResult:
+    """Run ``sparql`` on a Corpus, converted to RDF in memory (``Corpus.query`` uses this)."""
+    from .rdf.convert import corpus_to_dataset
+    from .settings import Settings
+
+    settings = settings or getattr(corpus, "settings", None) or Settings()
+    return query_store(memory_store(corpus_to_dataset(corpus, settings)), sparql, substitutions)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())

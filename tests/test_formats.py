@@ -1,0 +1,271 @@
+"""The export registry: lookups, every RDF format round-trips, files written atomically."""
+
+import importlib.util
+import json
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pyoxigraph as ox
+import pytest
+from rdflib import Dataset, Graph
+from rdflib.compare import isomorphic
+
+from kg.cli import main
+from kg.errors import FormatError, KGError
+from kg.formats import FORMATS, export, format_names, get_format, guess_format, write_output
+from kg.rdf.convert import corpus_to_dataset, corpus_to_graph
+from kg.rdf.vocab import KG_NS
+from kg.records import PaperEntities
+
+
+def _load_tiny() -> Any:
+    path = Path(__file__).parent / "fixtures" / "rdf" / "tiny_corpus.py"
+    spec = importlib.util.spec_from_file_location("tiny_corpus", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+tiny = _load_tiny()
+TRIPLE_FORMATS = {"turtle": "turtle", "nt": "nt", "xml": "xml"}  # our name -> rdflib parser
+QUAD_FORMATS = {"nquads": "nquads", "trig": "trig", "jsonld": "json-ld"}
+OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES,
+              "xml": ox.RdfFormat.RDF_XML, "nquads": ox.RdfFormat.N_QUADS,
+              "trig": ox.RdfFormat.TRIG, "jsonld": ox.RdfFormat.JSON_LD}
+
+
+@pytest.fixture(scope="module")
+def corpus() -> Any:
+    return tiny.build()
+
+
+def _is_real_corpus(corpus: Any) -> bool:
+    return hasattr(corpus, "papers_df")
+
+
+# ------------------------------------------------------------------ registry
+
+def test_lookup_by_name_alias_and_case() -> None:
+    assert get_format("turtle").name == "turtle"
+    assert get_format("TTL").name == "turtle"
+    assert get_format("rdfxml").name == "xml"
+    assert get_format("n-quads").name == "nquads"
+    assert get_format("json-ld").name == "jsonld"
+    assert {f.name for f in FORMATS} >= {"turtle", "nt", "nquads", "trig", "jsonld", "xml",
+                                         "graphml", "gexf", "csv", "parquet", "jsonl", "html"}
+
+
+def test_unknown_format_lists_the_valid_ones() -> None:
+    with pytest.raises(FormatError) as e:
+        get_format("ttl2")
+    assert "'ttl2'" in str(e.value)
+    for name in format_names():
+        assert name in str(e.value)
+
+
+@pytest.mark.parametrize("path,name", [
+    ("g.ttl", "turtle"), ("out/G.NT", "nt"), ("g.nq", "nquads"), ("g.trig", "trig"),
+    ("g.jsonld", "jsonld"), ("g.rdf", "xml"), ("vocab.owl", "xml"), ("g.graphml", "graphml"),
+    ("g.gexf", "gexf"), ("x.jsonl", "jsonl"), ("index.html", "html"),
+])
+def test_guess_format_from_suffix(path: str, name: str) -> None:
+    fmt = guess_format(path)
+    assert fmt is not None and fmt.name == name
+
+
+def test_no_guess_for_unknown_suffixes_and_directories() -> None:
+    assert guess_format("graph.txt") is None
+    assert guess_format("tables") is None
+    assert guess_format("g.json") is None  # ambiguous: JSON-LD or JSON lines
+
+
+def test_names_aliases_and_suffixes_are_unique() -> None:
+    keys = [k for f in FORMATS for k in (f.name, *f.aliases)]
+    assert len(keys) == len(set(keys))
+    suffixes = [s for f in FORMATS for s in f.suffixes]
+    assert len(suffixes) == len(set(suffixes))
+
+
+# ------------------------------------------------------------------ RDF round trips
+
+@pytest.mark.parametrize("name", sorted(TRIPLE_FORMATS))
+def test_triple_formats_round_trip(corpus: Any, name: str) -> None:
+    text = export(corpus, name)
+    assert isinstance(text, str)
+    back = Graph().parse(data=text, format=TRIPLE_FORMATS[name])
+    assert isomorphic(back, corpus_to_graph(corpus))
+
+
+@pytest.mark.parametrize("name", sorted(QUAD_FORMATS))
+def test_quad_formats_keep_the_named_graphs(corpus: Any, name: str) -> None:
+    text = export(corpus, name)
+    assert isinstance(text, str)
+    back = Dataset().parse(data=text, format=QUAD_FORMATS[name])
+    original = corpus_to_dataset(corpus)
+    names = {g.identifier for g in original.graphs()}
+    assert {g.identifier for g in back.graphs()} == names
+    assert len(names) == len(corpus.papers) + 1
+    for graph_name in names:
+        assert isomorphic(back.graph(graph_name), original.graph(graph_name)), graph_name
+
+
+@pytest.mark.parametrize("name", sorted(OX_FORMATS))
+def test_oxigraph_reads_every_rdf_export(corpus: Any, name: str) -> None:
+    text = export(corpus, name)
+    assert isinstance(text, str)
+    quads = list(ox.parse(text.encode("utf-8"), format=OX_FORMATS[name]))
+    assert len(quads) == len(corpus_to_graph(corpus))
+    graphs = {str(q.graph_name) for q in quads}
+    if name in QUAD_FORMATS:  # the corpus-level triples stay in the default graph
+        assert "DEFAULT" in graphs and len(graphs) == len(corpus.papers) + 1
+    else:
+        assert graphs == {"DEFAULT"}
+
+
+def test_jsonld_has_a_context_of_our_prefixes(corpus: Any) -> None:
+    doc = json.loads(str(export(corpus, "jsonld")))
+    assert doc["@context"]["kg"] == KG_NS
+    assert doc["@context"]["skos"] == "http://www.w3.org/2004/02/skos/core#"
+    text = json.dumps(doc)
+    assert '"kg:weight"' in text and '"dcterms:title"' in text  # compacted with the context
+    assert not any("@graph" in item and "@id" not in item for item in doc["@graph"])
+
+
+# ------------------------------------------------------------------ other formats
+
+def test_jsonl_lines_follow_the_extraction_schema(corpus: Any) -> None:
+    schema = json.loads(files("kg.schemas").joinpath("extraction.schema.json").read_text("utf-8"))
+    text = export(corpus, "jsonl")
+    assert isinstance(text, str)
+    lines = text.splitlines()
+    assert len(lines) == len(corpus.extractions)
+    for line in lines:
+        d = json.loads(line)
+        jsonschema.validate(d, schema)
+        assert PaperEntities.from_dict(d) == corpus.extractions[d["id"]]
+
+
+def test_html_export_is_a_clean_error_or_a_page(corpus: Any) -> None:
+    try:
+        from kg.html import render_html  # noqa: F401
+    except ImportError:
+        with pytest.raises(KGError, match="HTML export is not available"):
+            export(corpus, "html")
+    else:
+        if not _is_real_corpus(corpus):
+            pytest.skip("kg.corpus.Corpus is not available yet")
+        assert "<html" in str(export(corpus, "html")).lower()
+
+
+@pytest.mark.parametrize("name", ["csv", "parquet"])
+def test_tables_are_a_directory_of_files(corpus: Any, name: str, tmp_path: Path) -> None:
+    if not _is_real_corpus(corpus):
+        pytest.skip("kg.corpus.Corpus is not available yet")
+    import pandas as pd
+
+    value = export(corpus, name)
+    assert isinstance(value, dict)
+    written = write_output(value, tmp_path / "tables")
+    assert sorted(p.name for p in written) == sorted(f"{t}.{name}" for t in
+                                                     ("papers", "entities", "mentions", "links", "repos"))
+    read = pd.read_csv if name == "csv" else pd.read_parquet
+    assert len(read(tmp_path / "tables" / f"papers.{name}")) == len(corpus.papers)
+
+
+@pytest.mark.parametrize("name", ["graphml", "gexf"])
+def test_network_formats(corpus: Any, name: str) -> None:
+    if not _is_real_corpus(corpus) or importlib.util.find_spec("kg.graph") is None:
+        pytest.skip("kg.corpus / kg.graph are not available yet")
+    import networkx as nx
+
+    text = export(corpus, name)
+    assert isinstance(text, str)
+    g = nx.parse_graphml(text) if name == "graphml" else nx.read_gexf(__import__("io").BytesIO(text.encode()))
+    assert g.number_of_nodes() >= len(corpus.papers)
+
+
+# ------------------------------------------------------------------ writing
+
+def test_write_output_writes_text_bytes_and_directories(tmp_path: Path) -> None:
+    assert write_output("é\n", tmp_path / "a.txt") == [tmp_path / "a.txt"]
+    assert (tmp_path / "a.txt").read_text("utf-8") == "é\n"
+    write_output(b"\x00\x01", tmp_path / "b.bin")
+    assert (tmp_path / "b.bin").read_bytes() == b"\x00\x01"
+    written = write_output({"x.csv": b"1\n", "y.csv": b"2\n"}, tmp_path / "dir")
+    assert sorted(p.read_bytes() for p in written) == [b"1\n", b"2\n"]
+    assert sorted(p.name for p in (tmp_path / "dir").iterdir()) == ["x.csv", "y.csv"]  # no temp files
+
+
+def test_write_output_refuses_a_file_where_a_directory_is_needed(tmp_path: Path) -> None:
+    (tmp_path / "f").write_text("keep")
+    with pytest.raises(KGError, match="not a directory"):
+        write_output({"x.csv": b"1"}, tmp_path / "f")
+    with pytest.raises(KGError, match="several files"):
+        write_output({"x.csv": b"1"}, "-")
+    assert (tmp_path / "f").read_text() == "keep"
+
+
+# ------------------------------------------------------------------ the command
+
+def test_cli_rejects_unknown_formats_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["export", "--format", "ttl2", "-o", str(tmp_path / "x")]) == 2
+    err = capsys.readouterr().err
+    assert "unknown format 'ttl2'" in err and "turtle" in err and len(err.strip().splitlines()) == 1
+
+
+def test_cli_needs_a_format_or_a_known_suffix(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["export", "-o", str(tmp_path / "graph.txt")]) == 2
+    assert "--format" in capsys.readouterr().err
+    assert main(["export", "--format", "csv"]) == 2  # tables to stdout
+    assert "-o DIR" in capsys.readouterr().err
+
+
+def test_cli_rejects_a_bad_base_iri(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["export", "-o", str(tmp_path / "g.ttl"), "--base-iri", "not an iri"]) == 2
+    assert "bad base IRI" in capsys.readouterr().err
+    assert not (tmp_path / "g.ttl").exists()
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real build of two papers (blank spaCy pipeline)."""
+    build = pytest.importorskip("kg.build")
+    out = tmp_path_factory.mktemp("build") / "out"
+    from kg.settings import Settings
+
+    build.build([Path(__file__).parent / "fixtures" / "rdf" / "papers.jsonl"], out,
+                Settings(progress=False), progress=False)
+    return out
+
+
+def test_cli_exports_the_last_build(built: Path, tmp_path: Path) -> None:
+    from kg.build import load_corpus
+
+    assert main(["export", "--store", str(built), "-o", str(tmp_path / "g.ttl")]) == 0
+    back = Graph().parse(tmp_path / "g.ttl", format="turtle")
+    corpus = load_corpus(built)
+    assert len(corpus.papers) == 2 and len(back) > 0
+    assert isomorphic(back, corpus_to_graph(corpus))
+
+
+def test_cli_base_iri_and_stdout(built: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["export", "--store", str(built), "--format", "nq",
+                 "--base-iri", "http://example.org/kg/"]) == 0
+    out = capsys.readouterr().out
+    quads = list(ox.parse(out.encode("utf-8"), format=ox.RdfFormat.N_QUADS))
+    assert quads and all(q.subject.value.startswith("http://example.org/kg/") for q in quads)
+
+
+def test_cli_writes_a_directory_of_tables(built: Path, tmp_path: Path) -> None:
+    assert main(["export", "--store", str(built), "--format", "csv", "-o", str(tmp_path / "t")]) == 0
+    assert sorted(p.name for p in (tmp_path / "t").iterdir()) == [
+        "entities.csv", "links.csv", "mentions.csv", "papers.csv", "repos.csv"]
+
+
+def test_cli_names_a_missing_build(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("kg.build")
+    assert main(["export", "--store", str(tmp_path / "none"), "-o", str(tmp_path / "g.ttl")]) == 2
+    assert str(tmp_path / "none") in capsys.readouterr().err

@@ -1,0 +1,115 @@
+"""JSONL, JSON array and CSV paper records, validated against the schema."""
+
+import json
+
+import jsonschema
+import pytest
+
+from kg.errors import InputError
+from kg.sources import (
+    paper_schema,
+    parse_csv,
+    parse_json,
+    parse_jsonl,
+    read_csv,
+    read_json,
+    read_jsonl_papers,
+)
+
+
+def test_schema_is_valid_draft_2020_12():
+    jsonschema.Draft202012Validator.check_schema(paper_schema())
+
+
+def test_jsonl_records(fixtures):
+    papers = list(read_jsonl_papers(fixtures / "sources" / "records.jsonl"))
+    assert [p.id for p in papers][0] == "arxiv:2305.12345"
+    first, latex, third = papers
+    assert first.authors == ("Ada Lovelace", "Alan Turing") and first.n_authors == 2
+    assert first.repos == ("https://github.com/example/graph-probes",) and first.upvotes == 4
+    assert latex.title == "Records With LaTeX In The Title"
+    assert latex.raw_title == "Records With \\textbf{LaTeX} In The Title"
+    assert latex.abstract == "Up to 15% better, said the abstract."
+    # a DOI holding digits like an arXiv id does not make one
+    assert latex.arxiv_id is None and latex.id.startswith("title:")
+    assert third.arxiv_id == "1706.03762"  # from the arxiv.org URL
+    assert [s.line for p in papers for s in p.sources] == [1, 2, 4]
+
+
+def test_json_array_records(fixtures):
+    papers = list(read_json(fixtures / "sources" / "records.json"))
+    assert [(p.title, p.arxiv_id, p.authors, p.upvotes) for p in papers] == [
+        ("First Array Record", "2401.00001", ("One Author", "Two Author"), None),
+        ("Second Array Record", None, (), 0)]
+    assert [p.sources[0].line for p in papers] == [2, 4]
+
+
+def test_csv_records(fixtures):
+    papers = list(read_csv(fixtures / "sources" / "records.csv"))
+    first, second = papers
+    assert first.abstract == 'An abstract with a comma, and "quotes".'
+    assert first.authors == ("A. Author", "B. Author", "C. Author") and first.upvotes == 7
+    assert first.repos == ("https://github.com/example/csv-paper",) and first.date == "2020-01-02"
+    assert second.title == "A Title: With a Colon"
+    assert second.abstract == "An abstract that spans two lines inside quotes."
+    assert [p.sources[0].line for p in papers] == [2, 3]
+
+
+@pytest.mark.parametrize("record, field", [
+    ({"abstract": "no title"}, "title"),
+    ({"title": "No abstract"}, "abstract"),
+    ({"title": "   ", "abstract": "blank title"}, "title"),
+    ({"title": "T", "abstract": "A", "upvotes": "many"}, "upvotes"),
+    ({"title": "T", "abstract": "A", "repo": "github.com/x/y"}, "repo"),
+    ({"title": "T", "abstract": "A", "arxiv_id": "not-an-id"}, "arxiv_id"),
+])
+def test_bad_record_names_line_and_field(record, field):
+    text = json.dumps({"title": "Good", "abstract": "Fine."}) + "\n" + json.dumps(record) + "\n"
+    with pytest.raises(InputError) as e:
+        list(parse_jsonl(text, path="in.jsonl"))
+    assert e.value.line == 2
+    assert str(e.value).startswith("in.jsonl:2: record 2")
+    assert repr(field) in str(e.value)
+
+
+def test_skip_bad_reports_and_goes_on():
+    text = '{"title": "A", "abstract": "x"}\n{"title": "B"}\nnot json\n{"title": "C", "abstract": "z"}\n'
+    skipped = []
+    papers = list(parse_jsonl(text, path="in.jsonl", skip_bad=True, on_error=skipped.append))
+    assert [p.title for p in papers] == ["A", "C"]
+    assert [e.line for e in skipped] == [2, 3]
+    assert "invalid JSON" in str(skipped[1])
+
+
+def test_truncated_json_array_names_line():
+    text = '[\n {"title": "A", "abstract": "x"},\n {"title": "B", "abstr'
+    it = parse_json(text, path="in.json")
+    assert next(it).title == "A"  # what came before the cut is read
+    with pytest.raises(InputError) as e:
+        next(it)
+    assert e.value.line == 3 and "truncated JSON" in e.value.problem
+
+
+def test_json_that_is_not_an_array():
+    with pytest.raises(InputError, match="expected a JSON array"):
+        list(parse_json('{"title": "A", "abstract": "x"}', path="in.json"))
+
+
+def test_csv_without_required_columns():
+    with pytest.raises(InputError) as e:
+        list(parse_csv("name,summary\nA,B\n", path="in.csv"))
+    assert e.value.line == 1 and "title, abstract" in e.value.problem
+
+
+def test_csv_ragged_row():
+    text = "title,abstract\nA,x\nB,y,extra\n"
+    with pytest.raises(InputError) as e:
+        list(parse_csv(text, path="in.csv"))
+    assert e.value.line == 3 and "3 cells" in e.value.problem
+
+
+def test_kg_output_reads_back_unchanged(fixtures, tmp_path):
+    papers = list(read_csv(fixtures / "sources" / "records.csv"))
+    out = tmp_path / "out.jsonl"
+    out.write_text("".join(json.dumps(p.to_dict()) + "\n" for p in papers), encoding="utf-8")
+    assert list(read_jsonl_papers(out)) == papers
