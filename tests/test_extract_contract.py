@@ -73,3 +73,21 @@ def test_hostile_text_gives_a_result_deterministically(nlp, abstract):
     first = [x.to_dict() for x in extract_entities([p], nlp)]
     again = [x.to_dict() for x in extract_entities([p], nlp)]
     assert first == again and first[0]["id"] == p.id
+
+
+def test_atomic_write_keeps_old_file_on_failure_and_uses_umask(tmp_path):
+    import os
+
+    from kg.fileio import atomic_write
+
+    target = tmp_path / "out.jsonl"
+    target.write_text("old\n")
+    with pytest.raises(RuntimeError), atomic_write(target) as f:
+        f.write("half")
+        raise RuntimeError("boom")
+    assert target.read_text() == "old\n" and os.listdir(tmp_path) == ["out.jsonl"]
+    with atomic_write(target) as f:
+        f.write("new\n")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert target.read_text() == "new\n" and (target.stat().st_mode & 0o777) == 0o666 & ~umask
