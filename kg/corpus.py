@@ -21,7 +21,7 @@ import pandas as pd
 
 from kg import frames, graph
 from kg.errors import KGError
-from kg.links import paper_links
+from kg.linking import paper_links
 from kg.records import Entity, Link, Occurrence, Paper, PaperEntities
 from kg.resolve import resolve
 from kg.settings import Settings

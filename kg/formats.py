@@ -101,8 +101,9 @@ def _jsonl(corpus: Any, settings: Settings) -> str:
     return "".join(line + "\n" for line in lines)
 
 
-def _html(corpus: Any, settings: Settings) -> str:
-    return _lazy("kg.html", "render_html", "HTML")(corpus, settings)  # type: ignore[no-any-return]
+def _html(corpus: Any, settings: Settings, **options: Any) -> str:
+    """Options: view, focus, depth, types, min_support, max_nodes (see kg.html.render_html)."""
+    return _lazy("kg.html", "render_html", "HTML")(corpus, settings, **options)  # type: ignore[no-any-return]
 
 
 FORMATS: tuple[Format, ...] = (

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import networkx as nx
 
 from kg.errors import KGError
-from kg.links import link_cutoff, paper_links
+from kg.linking import link_cutoff, paper_links
 from kg.records import Entity, Link, Occurrence, Paper, PaperEntities
 
 __all__ = ["knowledge_graph", "paper_links", "link_cutoff", "paper_graph", "cooccurrence_graph",

@@ -21,6 +21,16 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
                    help="directory of the build to export (default: the settings' output_dir)")
     p.add_argument("--base-iri", default=None, metavar="IRI",
                    help="base of the minted IRIs (default: https://w3id.org/kg/)")
+    h = p.add_argument_group("html options")
+    h.add_argument("--view", choices=("papers", "links", "entities"), default="papers",
+                   help="papers and their entities, paper-paper links, or entity co-occurrence")
+    h.add_argument("--focus", metavar="NAME", help="only the neighbourhood of this paper or entity")
+    h.add_argument("--depth", type=int, default=1, metavar="N", help="neighbourhood depth (default 1)")
+    h.add_argument("--types", metavar="T,T", help="entity types to show, e.g. model,dataset")
+    h.add_argument("--min-support", type=int, default=1, metavar="N",
+                   help="hide entities named by fewer papers")
+    h.add_argument("--max-nodes", type=int, default=None, metavar="N",
+                   help="most nodes to draw (default 1500; 0 = all)")
     return p
 
 
@@ -54,7 +64,12 @@ def run(args: argparse.Namespace) -> int:
     if base_iri:
         settings = settings.with_(base_iri=base_iri)
 
-    value = fmt.exporter(corpus, settings)
+    if fmt.name == "html":
+        value = fmt.exporter(corpus, settings, view=args.view, focus=args.focus, depth=args.depth,
+                             types=args.types, min_support=args.min_support,
+                             max_nodes=args.max_nodes)
+    else:
+        value = fmt.exporter(corpus, settings)
     written = write_output(value, args.output)
     for path in written:
         print(f"wrote {fmt.name} to {path}", file=sys.stderr)

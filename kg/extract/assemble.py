@@ -57,9 +57,9 @@ class _Groups:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def _sentence(doc: Doc, starts: list[int], ends: list[int], pos: int) -> str:
+def _sentence(text: str, starts: list[int], ends: list[int], pos: int) -> str:
     i = max(0, bisect.bisect_right(starts, pos) - 1)
-    return doc.text[starts[i]: ends[i]].strip()
+    return text[starts[i]: ends[i]].strip()
 
 
 def assemble(doc: Doc, paper_id: str, title: str, min_confidence: float = 0.5) -> PaperEntities:
@@ -83,8 +83,10 @@ def assemble(doc: Doc, paper_id: str, title: str, min_confidence: float = 0.5) -
     for i, c in enumerate(cands):
         members[groups.find(i)].append(c)
 
-    starts = [s.start_char for s in doc.sents]
-    ends = [s.end_char for s in doc.sents]
+    sents = list(doc.sents)
+    starts = [s.start_char for s in sents]
+    ends = [s.end_char for s in sents]
+    text = doc.text  # spaCy rebuilds doc.text on every access
     known = gazetteer()
     mentions = []
     for group in members.values():
@@ -106,7 +108,7 @@ def assemble(doc: Doc, paper_id: str, title: str, min_confidence: float = 0.5) -
         if conf < min_confidence:
             continue
         evidence = tuple(
-            Evidence(text=_sentence(doc, starts, ends, c.start), start=c.start, end=c.end, surface=c.text)
+            Evidence(text=_sentence(text, starts, ends, c.start), start=c.start, end=c.end, surface=c.text)
             for c in group)
         mentions.append(Mention(
             type=etype, name=name, aliases=aliases, role=role, evidence=evidence,

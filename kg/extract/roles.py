@@ -34,7 +34,8 @@ class RoleFinder:
         cands = candidates(doc)
         text = doc.text
         windows = []
-        for sent in doc.sents:
+        sents = list(doc.sents)
+        for sent in sents:
             for m in _TRIGGER.finditer(text, sent.start_char, sent.end_char):
                 windows.append((m.end(), min(sent.end_char, m.end() + WINDOW)))
         new = sorted((c.start, i) for i, c in enumerate(cands)
@@ -50,12 +51,11 @@ class RoleFinder:
                                        type="method" if c.type_source == "default" else c.type)
         # a new acronym defined in a sentence that is not about earlier work is the paper's own,
         # and so are its parts named after it ("PAT" -> "PAT_sp")
-        sents = list(doc.sents)
         for i, c in enumerate(cands):
             if c.role == "proposed" or c.source != "acronym" or c.kb_id or c.type_source in ("gazetteer", "family"):
                 continue
             sent = next((x for x in sents if x.start_char <= c.start < x.end_char), None)
-            if sent is not None and not _PRIOR.search(sent.text):
+            if sent is not None and not _PRIOR.search(text[sent.start_char: sent.end_char]):
                 cands[i] = c.with_(role="proposed")
         proposed = {c.text for c in cands if c.role == "proposed" and len(c.text) >= 2}
         for i, c in enumerate(cands):

@@ -168,9 +168,10 @@ class Typer:
 
     def __call__(self, doc: Doc) -> Doc:
         cands = candidates(doc)
+        text = doc.text  # spaCy rebuilds doc.text on every access
         for i, c in enumerate(cands):
-            cands[i] = guess_type(c, doc.text, self.index)
-        spread_along_lists(cands, doc.text)
+            cands[i] = guess_type(c, text, self.index)
+        spread_along_lists(cands, text)
         return doc
 
 
