@@ -20,7 +20,7 @@ def test_every_data_file_is_package_data():
         subpackages = {ROOT / dirs.get(p, p.replace(".", "/")) for p in cfg["packages"] if p != package}
         for path in folder.rglob("*"):
             if (not path.is_file() or path.suffix in (".py", ".pyc") or "__pycache__" in path.parts
-                    or any(sp in path.parents for sp in subpackages if sp != folder)):
+                    or any(sp in path.parents for sp in subpackages if folder in sp.parents)):
                 continue
             rel = path.relative_to(folder).as_posix()
             if not any(fnmatch.fnmatch(rel, pat) for pat in patterns.get(package, [])):
