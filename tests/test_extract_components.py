@@ -148,3 +148,44 @@ def test_acronym_and_long_form_are_one_mention_with_evidence(nlp):
 def test_names_in_urls_are_not_entities(nlp):
     r = extract_text("Code: https://github.com/someone/SuperNet9.", nlp)
     assert r.entities == () and r.repos == ["https://github.com/someone/SuperNet9"]
+
+
+def test_known_name_right_after_the_verb_is_proposed(nlp):
+    r = by_name(extract_text("We present LLaVA, an assistant. It beats BERT.", nlp))
+    assert r["LLaVA"].role == "proposed" and r["BERT"].role == "used"
+
+
+def test_title_that_is_the_name_is_proposed(nlp):
+    r = by_name(extract_text("We extend Faster R-CNN with a mask branch.", nlp, title="Mask R-CNN"))
+    assert r["Mask R-CNN"].role == "proposed" and r["Faster R-CNN"].role == "used"
+
+
+def test_new_acronym_is_proposed_unless_about_prior_work(nlp):
+    r = by_name(extract_text("We design Ring Zig Attention (RZA) to scale. "
+                             "Existing work such as Blur Patch Tuning (BPT) is slow.", nlp))
+    assert r["Ring Zig Attention"].role == "proposed"
+    assert r["Blur Patch Tuning"].role == "used"
+
+
+def test_eponymous_methods(nlp):
+    r = by_name(extract_text("We solve it with the Gauss-Newton method and a Lie-Trotter splitting scheme.", nlp))
+    assert r["Gauss-Newton method"].type == "method"
+    assert r["Lie-Trotter splitting scheme"].type == "method"
+
+
+def test_title_means_repeated_in_the_abstract(nlp):
+    title = "Sparse Nets with Iterative Weight Juggling"
+    r = by_name(extract_text("We show that iterative weight juggling finds subnetworks.", nlp, title=title))
+    assert r["Iterative Weight Juggling"].type == "method"
+    r = extract_text("We show that pruning finds subnetworks.", nlp, title=title)
+    assert r.entities == ()
+
+
+def test_named_part_of_a_known_dataset(nlp):
+    r = by_name(extract_text("We evaluate on Visual Genome Relation and on COCO.", nlp))
+    assert r["Visual Genome Relation"].type == "dataset" and r["Visual Genome Relation"].parent
+
+
+def test_named_variant_of_a_known_name_takes_its_type(nlp):
+    r = by_name(extract_text("We test Flickr30k-Order and LeNet-5-Caffe.", nlp))
+    assert r["Flickr30k-Order"].type == "dataset" and r["LeNet-5-Caffe"].type == "model"

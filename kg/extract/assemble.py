@@ -11,7 +11,7 @@ from .lexicon import gazetteer, generic_acronyms, is_generic, norm
 
 # which rule wins when two candidates overlap
 PRIORITY = {"gazetteer": 6, "title": 5, "naming": 5, "acronym": 4, "phrase": 3, "shape": 2, "list": 1}
-TYPE_WEIGHT = {"gazetteer": 4.0, "family": 3.0, "head": 2.0, "context": 1.5, "shape": 1.0, "default": 0.3}
+TYPE_WEIGHT = {"gazetteer": 4.0, "family": 3.0, "apposition": 3.0, "head": 2.0, "context": 1.5, "shape": 1.0, "default": 0.3}
 
 
 def _resolve_overlaps(cands: list[Candidate], blocked: list[tuple[int, int]]) -> list[Candidate]:

@@ -258,6 +258,43 @@ def _list_candidates(text: str, start: int, found: list[Candidate]) -> list[Cand
     return out
 
 
+# "Strang-Marchuk splitting scheme", "Gauss-Newton method", "Metropolis-Hastings algorithm"
+_EPONYM = re.compile(r"\b([A-Z][a-z]{1,20}(?:-[A-Z][a-z]{1,20})+)((?:\s[a-z][\w\-]{0,20}){1,3})")
+# "... with Iterative Weight Recycling", "... using Causal Mediation Analysis"
+_TITLE_TOOL = re.compile(
+    r"\b(?:with|via|using|through|by)\s+((?:[A-Z][\w\-]{0,30}\s+){1,4}[A-Z][\w\-]{0,30})(?=\s+(?:for|in|on|to|and|of)\b|\s*[:,]|\s*$)")
+
+
+def _eponym_candidates(text: str, start: int) -> list[Candidate]:
+    out = []
+    for m in _EPONYM.finditer(text, start):
+        words = m.group(2).split()
+        # the longest run of at most three words that ends in a method head word
+        last = max((i for i, w in enumerate(words) if head_type(w) == "method"), default=None)
+        if last is None:
+            continue
+        name = m.group(1) + " " + " ".join(words[: last + 1])
+        if not is_generic(name):
+            out.append(Candidate(m.start(1), m.start(1) + len(name), name, "phrase", type="method",
+                                 confidence=0.7, type_source="head"))
+    return out
+
+
+def _title_tool_candidates(text: str, title_end: int) -> list[Candidate]:
+    """The named means in a title, kept when the abstract names it again."""
+    out = []
+    abstract = text[title_end:].lower()
+    for m in _TITLE_TOOL.finditer(text, 0, title_end):
+        phrase = m.group(1)
+        if is_generic(phrase) or _ends_in_task(phrase) or phrase.lower() not in abstract:
+            continue
+        out.append(Candidate(m.start(1), m.end(1), phrase, "phrase", confidence=0.65))
+        i = abstract.find(phrase.lower())
+        s = title_end + i
+        out.append(Candidate(s, s + len(phrase), text[s: s + len(phrase)], "phrase", confidence=0.65))
+    return out
+
+
 class CandidateFinder:
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text
@@ -273,6 +310,8 @@ class CandidateFinder:
         out.extend(_shape_candidates(text, 0, len(text)))
         out.extend(_phrase_candidates(text, title_end, len(text), sent_starts))
         out.extend(_list_candidates(text, title_end, out))
+        out.extend(_eponym_candidates(text, title_end))
+        out.extend(_title_tool_candidates(text, title_end))
         return doc
 
 

@@ -5,6 +5,8 @@ Every alias matches with its case; multi-word names also match in lower case
 ordinary word such as "Flux") is taken only mid-sentence, with its case.
 """
 
+import re
+
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
@@ -22,6 +24,19 @@ def _inside_longer_word(text: str, start: int, end: int) -> bool:
                                    or (after[0] == "/" and after[1:2].isdigit()))
     glued_before = bool(before) and (before[-1].isalnum() or (before[-1] in "-_" and before[:1].isalnum()))
     return glued_after or glued_before
+
+
+_EXTENSION = re.compile(r"^ (?:[A-Z][a-z]+|[A-Z]{2,})(?= |,|\.|;|\)|$)")
+_NOT_PART = {"The", "This", "We", "Our", "In", "On", "For", "And", "With", "To", "A", "An", "It",
+             "Its", "Dataset", "Benchmark", "Corpus"}
+
+
+def _extension(text: str, end: int) -> str:
+    """A capitalised word glued after a known dataset name (" Relation"), or ""."""
+    m = _EXTENSION.match(text[end: end + 30])
+    if not m or m.group(0).strip() in _NOT_PART:
+        return ""
+    return m.group(0)
 
 
 class KnownNames:
@@ -59,6 +74,14 @@ class KnownNames:
             if _inside_longer_word(text, span.start_char, span.end_char):
                 continue  # "LLaVA-1.5" inside "LLaVA-1.5-7B": the shape rule takes the whole name
             if e.ambiguous and (span.start == 0 or span[0].is_sent_start):
+                continue
+            ext = _extension(text, span.end_char) if e.type == "dataset" and not e.ambiguous else ""
+            if ext:
+                # "Visual Genome Relation": a named part of a known dataset is its own dataset
+                end = span.end_char + len(ext)
+                out.append(Candidate(start=span.start_char, end=end, text=text[span.start_char:end],
+                                     source="gazetteer", type="dataset", parent=e.id,
+                                     confidence=0.8, type_source="family"))
                 continue
             out.append(Candidate(
                 start=span.start_char, end=span.end_char, text=span.text, source="gazetteer",

@@ -29,6 +29,12 @@ _PRIOR = re.compile(
     r"based on|built on|following|inspired by)\b", re.IGNORECASE)
 
 
+# the name right after the verb: "We present LLaVA, ...", "we introduce the FooNet model"
+_DIRECT = re.compile(
+    r"\b(?:we|this (?:paper|work))\s+(?:propose|introduce|present|release)[sd]?\s+"
+    r"(?:(?:a|an|the|our)\s+)?(?:(?:new|novel|simple|first)\s+)?$", re.IGNORECASE)
+
+
 class RoleFinder:
     def __call__(self, doc: Doc) -> Doc:
         cands = candidates(doc)
@@ -38,6 +44,15 @@ class RoleFinder:
         for sent in sents:
             for m in _TRIGGER.finditer(text, sent.start_char, sent.end_char):
                 windows.append((m.end(), min(sent.end_char, m.end() + WINDOW)))
+        title_end = doc._.kg_title_end or 0
+        title = text[:title_end].strip()
+        for i, c in enumerate(cands):
+            if c.role == "proposed":
+                continue
+            # a known name directly after the verb, or a title that is the name itself ("Mask R-CNN")
+            if _DIRECT.search(text[max(0, c.start - 60): c.start]) or (
+                    c.start < title_end and c.text.strip() == title and len(title.split()) <= 4):
+                cands[i] = c.with_(role="proposed", confidence=max(c.confidence, 0.85))
         new = sorted((c.start, i) for i, c in enumerate(cands)
                      if c.kb_id is None and c.type_source not in ("gazetteer", "family"))
         for s, e in windows:

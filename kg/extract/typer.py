@@ -76,7 +76,7 @@ class Index:
         for _ in range(3):
             stripped = _VARIANT_SUFFIX.sub("", base).rstrip("-_ ")
             if not stripped or stripped == base or len(stripped) < 2:
-                return None
+                break
             e = self.lookup(stripped)
             # an ambiguous family name ("Mamba") counts only written exactly as known
             if e is not None and (not e.ambiguous or stripped in e.names):
@@ -110,7 +110,7 @@ def guess_type(c: Candidate, text: str, index: Index) -> Candidate:
         b = _BEFORE_APPOSITION.search(text[max(0, c.start - 80): c.start])
         t = head_type(b.group(1)) if b else None
     if t:
-        return c.with_(type=t, type_source="context", confidence=max(c.confidence, 0.75))
+        return c.with_(type=t, type_source="apposition", confidence=max(c.confidence, 0.75))
     words = c.text.split()
     if len(words) >= 2:
         # a name that extends a known dataset: "Switchboard Coherence", "Visual Genome Relation"
@@ -142,7 +142,8 @@ def guess_type(c: Candidate, text: str, index: Index) -> Candidate:
         return c.with_(type=head_type(lh.group(1)), type_source="context")
     if _DATASET_BEFORE.search(before[-80:]):
         return c.with_(type="dataset", type_source="context")
-    default = "method" if c.role == "proposed" or c.source == "acronym" else "model"
+    # a coined single word used in passing is most often a model; a phrase or a definition, a method
+    default = "method" if c.role == "proposed" or c.source in ("acronym", "phrase") else "model"
     return c.with_(type=default, type_source="default")
 
 
