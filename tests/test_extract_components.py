@@ -189,3 +189,21 @@ def test_named_part_of_a_known_dataset(nlp):
 def test_named_variant_of_a_known_name_takes_its_type(nlp):
     r = by_name(extract_text("We test Flickr30k-Order and LeNet-5-Caffe.", nlp))
     assert r["Flickr30k-Order"].type == "dataset" and r["LeNet-5-Caffe"].type == "model"
+
+
+def test_categories_with_modifiers_are_not_entities(nlp):
+    r = extract_text("Pruning large pre-trained models (LPMs) and time series foundation models "
+                     "(TSFMs) is hard. Encoder-only TSFMs and Hybrid LLMs with Conditional MoEs fail.", nlp)
+    assert r.entities == ()
+
+
+def test_one_letter_is_not_a_name(nlp):
+    r = extract_text("We introduce O, a pruning rule, with cost O(n log n).", nlp)
+    assert all(len(m.name) > 1 for m in r.entities)
+
+
+def test_title_coined_name_is_canonical(nlp):
+    r = extract_text("We study clustering.", nlp,
+                     title="SOC: Semantic-Assisted Object Cluster for Video Segmentation")
+    [m] = r.entities
+    assert m.name == "SOC" and "Semantic-Assisted Object Cluster" in m.aliases

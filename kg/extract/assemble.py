@@ -10,7 +10,8 @@ from .candidate import Candidate
 from .lexicon import gazetteer, generic_acronyms, is_generic, norm
 
 # which rule wins when two candidates overlap
-PRIORITY = {"gazetteer": 6, "title": 5, "naming": 5, "acronym": 4, "phrase": 3, "shape": 2, "list": 1}
+PRIORITY = {"gazetteer": 6, "title": 5, "naming": 5, "acronym": 4, "means": 3, "phrase": 3, "shape": 2,
+            "list": 1}
 TYPE_WEIGHT = {"gazetteer": 4.0, "family": 3.0, "apposition": 3.0, "head": 2.0, "context": 1.5, "shape": 1.0, "default": 0.3}
 
 
@@ -19,7 +20,7 @@ def _resolve_overlaps(cands: list[Candidate], blocked: list[tuple[int, int]]) ->
     # a longer name wins over a name inside it ("Panoptic SegFormer" over "SegFormer"),
     # except that a bare shape or phrase never hides a known name
     def rank(c: Candidate) -> tuple[int, int, int]:
-        strong = c.source not in ("shape", "phrase", "list")
+        strong = c.source not in ("shape", "phrase", "list", "means")
         return (-int(strong), -(c.end - c.start), -PRIORITY.get(c.source, 1))
 
     order = sorted(cands, key=lambda c: (*rank(c), c.start))
@@ -99,7 +100,9 @@ def assemble(doc: Doc, paper_id: str, title: str, min_confidence: float = 0.5) -
         parent = next((c.parent for c in group if c.parent), None)
         surfaces = list(dict.fromkeys([c.text for c in group] + [c.long_form for c in group if c.long_form]))
         long_forms = [c.long_form for c in group if c.long_form]
-        name = long_forms[0] if long_forms else surfaces[0]
+        titled = [c.text for c in group if c.source == "title"]
+        # a title's coined name is the canonical one ("PartGen", not its spelled-out form)
+        name = titled[0] if titled else (long_forms[0] if long_forms else surfaces[0])
         if kb_id and kb_id in known and known[kb_id].type == etype:
             name = known[kb_id].name
         aliases = tuple(s for s in surfaces if s != name)

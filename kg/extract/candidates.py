@@ -15,7 +15,7 @@ from spacy.tokens import Doc
 
 from .acronyms import _match_long
 from .candidate import AcronymPair, Candidate, candidates, register_extensions
-from .lexicon import generic_acronyms, head_type, is_generic, task_heads
+from .lexicon import ends_in_category, generic_acronyms, head_type, is_generic, task_heads
 
 # a word as names are written: internal hyphens, dots, plus, slash and underscore allowed
 MAX_NAME = 60  # no name is longer; bounding every pattern keeps matching linear on junk text
@@ -131,10 +131,15 @@ def _ends_in_task(phrase: str) -> bool:
     return last in task_heads() or (last.endswith("s") and last[:-1] in task_heads())
 
 
-def _acronym_candidates(pairs: list[AcronymPair]) -> list[Candidate]:
+def _acronym_candidates(pairs: list[AcronymPair], generic_shorts: set[str]) -> list[Candidate]:
+    """Candidates from definitions; the short forms of generic definitions go to ``generic_shorts``."""
     out = []
     for p in pairs:
         if is_generic(p.long) or is_generic(p.short) or p.short in generic_acronyms():
+            generic_shorts.add(p.short)
+            continue
+        if ends_in_category(p.long):
+            generic_shorts.add(p.short)
             continue
         if _ends_in_task(p.long) and not looks_like_name(p.short):
             continue
@@ -204,7 +209,7 @@ def _phrase_candidates(text: str, start: int, end: int, sent_starts: set[int]) -
         s = text.find(phrase, m.start(), m.end() + 1)
         head = words[-1].split("-")[-1]
         htype = head_type(head)
-        if htype is None or _ends_in_task(phrase) or is_generic(phrase):
+        if htype is None or _ends_in_task(phrase) or is_generic(phrase) or ends_in_category(phrase):
             continue
         if s in sent_starts and len(words) < 3:
             continue
@@ -222,7 +227,7 @@ def _appositive_candidates(text: str, start: int, end: int) -> list[Candidate]:
         for a in _APPOSITIVE.finditer(text, m.end(), window_end):
             name = a.group(1)
             first = name.split()[0]
-            if first in _STOP_CAPS or first.lower() in _FUNCTION or is_generic(name):
+            if first in _STOP_CAPS or first.lower() in _FUNCTION or is_generic(name) or len(name) < 2:
                 continue
             if len(name.split()) > 1 and not all(w[:1].isupper() for w in name.split()):
                 continue
@@ -252,7 +257,7 @@ def _list_candidates(text: str, start: int, found: list[Candidate]) -> list[Cand
             name = text[a:b]
             if any(s < b and a < e for s, e in spans) or name.split()[0] in _STOP_CAPS:
                 continue
-            if is_generic(name) or name.lower() in _FUNCTION or len(name) < 2:
+            if is_generic(name) or ends_in_category(name) or name.lower() in _FUNCTION or len(name) < 2:
                 continue
             out.append(Candidate(a, b, name, "list", confidence=0.6))
     return out
@@ -286,12 +291,14 @@ def _title_tool_candidates(text: str, title_end: int) -> list[Candidate]:
     abstract = text[title_end:].lower()
     for m in _TITLE_TOOL.finditer(text, 0, title_end):
         phrase = m.group(1)
-        if is_generic(phrase) or _ends_in_task(phrase) or phrase.lower() not in abstract:
+        if is_generic(phrase) or _ends_in_task(phrase) or ends_in_category(phrase) or phrase.lower() not in abstract:
             continue
-        out.append(Candidate(m.start(1), m.end(1), phrase, "phrase", confidence=0.65))
+        # the means a title names is most often the paper's own ("... with Gated State Spaces")
+        out.append(Candidate(m.start(1), m.end(1), phrase, "means", role="proposed", confidence=0.65))
         i = abstract.find(phrase.lower())
         s = title_end + i
-        out.append(Candidate(s, s + len(phrase), text[s: s + len(phrase)], "phrase", confidence=0.65))
+        out.append(Candidate(s, s + len(phrase), text[s: s + len(phrase)], "means", role="proposed",
+                             confidence=0.65))
     return out
 
 
@@ -303,7 +310,8 @@ class CandidateFinder:
         doc._.kg_title_end = title_end
         out = candidates(doc)
         out.extend(_title_heads(text, title_end))
-        out.extend(_acronym_candidates(doc._.kg_acronyms or []))
+        generic_shorts: set[str] = set()
+        out.extend(_acronym_candidates(doc._.kg_acronyms or [], generic_shorts))
         sent_starts = {s for s, _ in _sentence_spans(doc)}
         out.extend(_naming_candidates(text, 0, len(text)))
         out.extend(_appositive_candidates(text, title_end, len(text)))
@@ -312,6 +320,10 @@ class CandidateFinder:
         out.extend(_list_candidates(text, title_end, out))
         out.extend(_eponym_candidates(text, title_end))
         out.extend(_title_tool_candidates(text, title_end))
+        if generic_shorts:
+            # "time series foundation models (TSFMs)": TSFMs is a category wherever it appears
+            keep = [c for c in out if c.text not in generic_shorts and c.text.rstrip("s") not in generic_shorts]
+            out[:] = keep
         return doc
 
 

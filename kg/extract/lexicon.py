@@ -122,5 +122,31 @@ def head_type(word: str) -> str | None:
     return None
 
 
+# head words too loose to type a *neighbouring* name ("a set of X", "the X function")
+WEAK_CONTEXT_HEADS = frozenset({
+    "set", "collection", "family", "series", "function", "unit", "head", "graph", "graphs", "memory",
+    "cache", "flow", "system", "engine", "diffusion", "transform", "kernel", "cell", "gate", "split",
+    "questions", "qa", "agent", "assistant", "transformation", "matching", "search", "inference"})
+
+
+def context_type(word: str) -> str | None:
+    """The type a word next to a name gives it, ignoring loose head words."""
+    w = word.lower()
+    if w in WEAK_CONTEXT_HEADS or (w.endswith("s") and w[:-1] in WEAK_CONTEXT_HEADS):
+        return None
+    return head_type(word)
+
+
+def ends_in_category(phrase: str) -> bool:
+    """"time series foundation models", "Hybrid LLMs": a kind of thing, not a named one."""
+    words = phrase.split()
+    if not words:
+        return False
+    if words[-1] in generic_acronyms() or words[-1].rstrip("s") in generic_acronyms():
+        return True
+    tail2 = " ".join(words[-2:])
+    return phrase[:1].islower() and (is_generic(words[-1]) or is_generic(tail2))
+
+
 def is_generic(name: str) -> bool:
     return norm(name) in generic_keys()

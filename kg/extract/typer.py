@@ -13,7 +13,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .candidate import Candidate, candidates, register_extensions
-from .lexicon import KnownEntity, gazetteer, head_type, norm
+from .lexicon import KnownEntity, context_type, gazetteer, head_type, norm
 
 _VARIANT_SUFFIX = re.compile(
     r"(?:[-_ ]?(?:\d+(?:\.\d+)?[BMK]|\d+x\d+[BM]|Instruct|Chat|Base|Large|Small|Tiny|Mini|Base|Huge|"
@@ -34,7 +34,7 @@ _DATASET_BEFORE = re.compile(
 
 # "two algorithms (Edge-Popup and Biprop)", "datasets such as X, Y and", "benchmarks: X"
 _LIST_HEAD = re.compile(
-    r"\b([A-Za-z][\w\-]*)\s*(?:\(|:|,?\s+(?:such as|including|like|e\.g\.,?|namely|i\.e\.,?|of)\s+)"
+    r"\b([A-Za-z][\w\-]*)\s*(?:\(|:|,?\s+(?:such as|including|like|e\.g\.,?|namely|i\.e\.,?)\s+)"
     r"(?:[^.;()]*?(?:,|\band\b|\bor\b)\s*)?$")
 _SIZE_VARIANT = re.compile(r"[-_ ](?:\d+(?:\.\d+)?[BMK]|[TSBLH]\d?|XL|XXL|Tiny|Small|Base|Large|Huge)$")
 _COORD = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|vs\.?|versus)\s+|\s*/\s*)$")
@@ -96,7 +96,8 @@ def guess_type(c: Candidate, text: str, index: Index) -> Candidate:
         return c
     known = index.lookup(c.text) or (index.lookup(c.long_form) if c.long_form else None)
     if known is not None and not (known.ambiguous and c.source == "shape"):
-        return c.with_(type=known.type, kb_id=c.kb_id or known.id, parent=known.parent,
+        role = "used" if c.source == "means" else c.role  # a known means is not new
+        return c.with_(type=known.type, kb_id=c.kb_id or known.id, parent=known.parent, role=role,
                        type_source="gazetteer", confidence=max(c.confidence, 0.9))
     fam = index.family(c.text)
     if fam is not None:
@@ -108,15 +109,17 @@ def guess_type(c: Candidate, text: str, index: Index) -> Candidate:
     t = apposition_type(text[c.end: c.end + 120])
     if not t:
         b = _BEFORE_APPOSITION.search(text[max(0, c.start - 80): c.start])
-        t = head_type(b.group(1)) if b else None
+        t = context_type(b.group(1)) if b else None
     if t:
         return c.with_(type=t, type_source="apposition", confidence=max(c.confidence, 0.75))
     words = c.text.split()
     if len(words) >= 2:
         # a name that extends a known dataset: "Switchboard Coherence", "Visual Genome Relation"
         for k in range(len(words) - 1, 0, -1):  # longest known prefix first
-            e = index.lookup(" ".join(words[:k]))
-            if e is not None and e.type == "dataset" and not e.ambiguous:
+            prefix = " ".join(words[:k])
+            e = index.lookup(prefix)
+            if e is not None and e.type == "dataset" and not e.ambiguous and prefix in e.names \
+                    and len(prefix) >= 4:
                 return c.with_(type="dataset", parent=e.id, type_source="family")
     # the name's own head word: "Harmonix Set", "Causal Mediation Analysis"
     for phrase in (c.text, c.long_form or ""):
@@ -129,7 +132,7 @@ def guess_type(c: Candidate, text: str, index: Index) -> Candidate:
         return c.with_(type="model", type_source="shape")
     nxt = _NEXT_WORD.match(text[c.end: c.end + 40])
     if nxt:
-        t = head_type(nxt.group(1))
+        t = context_type(nxt.group(1))
         if t:
             return c.with_(type=t, type_source="context", confidence=max(c.confidence, 0.7))
     if _DATASET_SHAPE.search(c.text):
@@ -138,12 +141,12 @@ def guess_type(c: Candidate, text: str, index: Index) -> Candidate:
         return c.with_(type="model", type_source="shape")
     before = text[max(0, c.start - 120): c.start]
     lh = _LIST_HEAD.search(before)
-    if lh and head_type(lh.group(1)):
-        return c.with_(type=head_type(lh.group(1)), type_source="context")
+    if lh and context_type(lh.group(1)):
+        return c.with_(type=context_type(lh.group(1)), type_source="context")
     if _DATASET_BEFORE.search(before[-80:]):
         return c.with_(type="dataset", type_source="context")
     # a coined single word used in passing is most often a model; a phrase or a definition, a method
-    default = "method" if c.role == "proposed" or c.source in ("acronym", "phrase") else "model"
+    default = "method" if c.role == "proposed" or c.source in ("acronym", "phrase", "means") else "model"
     return c.with_(type=default, type_source="default")
 
 
