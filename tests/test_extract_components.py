@@ -207,3 +207,23 @@ def test_title_coined_name_is_canonical(nlp):
                      title="SOC: Semantic-Assisted Object Cluster for Video Segmentation")
     [m] = r.entities
     assert m.name == "SOC" and "Semantic-Assisted Object Cluster" in m.aliases
+
+
+def test_number_pair_names_two_datasets_but_patch_size_stays(nlp):
+    names = {m.name for m in extract_text("Results on CIFAR-10/100 with ViT-B/16.", nlp).entities}
+    assert {"CIFAR-10", "CIFAR-100", "ViT-B/16"} <= names
+
+
+def test_coined_acronym_of_a_kind_is_a_name(nlp):
+    r = by_name(extract_text("We propose hierarchical deep CNNs (HD-CNNs) for recognition.", nlp))
+    assert "HD-CNNs" in r["hierarchical deep CNNs"].aliases
+
+
+def test_bracketed_coined_name_after_a_head_noun(nlp):
+    r = by_name(extract_text("The squeezed model (SVDCNN) is smaller.", nlp))
+    assert r["SVDCNN"].type == "model"
+
+
+def test_list_member_modifying_a_kind_is_not_a_name(nlp):
+    names = {m.name for m in extract_text("We test GoogLeNet, CaffeNet and Residual nets.", nlp).entities}
+    assert "Residual" not in names and "GoogLeNet" in names

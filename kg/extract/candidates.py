@@ -138,7 +138,9 @@ def _acronym_candidates(pairs: list[AcronymPair], generic_shorts: set[str]) -> l
         if is_generic(p.long) or is_generic(p.short) or p.short in generic_acronyms():
             generic_shorts.add(p.short)
             continue
-        if ends_in_category(p.long):
+        coined = "-" in p.short or any(ch.islower() for ch in p.short.rstrip("s"))
+        if ends_in_category(p.long) and not coined:
+            # "time series foundation models (TSFMs)" is a kind; "hierarchical deep CNNs (HD-CNNs)" a name
             generic_shorts.add(p.short)
             continue
         if _ends_in_task(p.long) and not looks_like_name(p.short):
@@ -157,10 +159,22 @@ def _acronym_candidates(pairs: list[AcronymPair], generic_shorts: set[str]) -> l
     return out
 
 
+_NUMBER_PAIR = re.compile(r"^(.*\D)(\d+)/(\d+)$")  # "CIFAR-10/100" names CIFAR-10 and CIFAR-100
+
+
 def _shape_candidates(text: str, start: int, end: int) -> list[Candidate]:
     out = []
     for m in WORD.finditer(text, start, end):
         w = m.group(0).rstrip(".")
+        pair = _NUMBER_PAIR.match(w)
+        if pair and pair.group(1)[-1:] in "-_ " and looks_like_name(pair.group(1) + pair.group(2)):
+            first = pair.group(1) + pair.group(2)
+            slash = m.start() + len(first)
+            out.append(Candidate(m.start(), slash, first, "shape", confidence=0.6))
+            # the second name is written as "/100": its evidence points there
+            out.append(Candidate(slash + 1, m.start() + len(w), pair.group(1) + pair.group(3), "shape",
+                                 confidence=0.6))
+            continue
         if looks_like_name(w):
             out.append(Candidate(m.start(), m.start() + len(w), w, "shape", confidence=0.6))
     return out
@@ -255,6 +269,9 @@ def _list_candidates(text: str, start: int, found: list[Candidate]) -> list[Cand
             continue
         for a, b in items:
             name = text[a:b]
+            after = re.match(r"\s+([a-z][\w\-]*)", text[b: b + 30])
+            if after and head_type(after.group(1)) in ("model", "method"):
+                continue  # "Residual nets": a modifier of a kind, not a name
             if any(s < b and a < e for s, e in spans) or name.split()[0] in _STOP_CAPS:
                 continue
             if is_generic(name) or ends_in_category(name) or name.lower() in _FUNCTION or len(name) < 2:
@@ -302,6 +319,24 @@ def _title_tool_candidates(text: str, title_end: int) -> list[Candidate]:
     return out
 
 
+_BARE_PAREN = re.compile(r"\b([A-Za-z][\w\-]{1,30})\s+\(([A-Z][A-Za-z0-9\-]{2,15})\)")
+
+
+def _bare_acronym_candidates(text: str, start: int, pairs: list[AcronymPair]) -> list[Candidate]:
+    """"the squeezed model (SVDCNN)": a coined name in brackets right after a head noun."""
+    defined = {p.short_start for p in pairs}
+    out = []
+    for m in _BARE_PAREN.finditer(text, start):
+        name = m.group(2)
+        if m.start(2) in defined or is_generic(name) or name in generic_acronyms():
+            continue
+        t = head_type(m.group(1))
+        if t and sum(ch.isupper() for ch in name) >= 2:
+            out.append(Candidate(m.start(2), m.end(2), name, "naming", type=t, confidence=0.7,
+                                 type_source="context"))
+    return out
+
+
 class CandidateFinder:
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text
@@ -319,6 +354,7 @@ class CandidateFinder:
         out.extend(_phrase_candidates(text, title_end, len(text), sent_starts))
         out.extend(_list_candidates(text, title_end, out))
         out.extend(_eponym_candidates(text, title_end))
+        out.extend(_bare_acronym_candidates(text, title_end, doc._.kg_acronyms or []))
         out.extend(_title_tool_candidates(text, title_end))
         if generic_shorts:
             # "time series foundation models (TSFMs)": TSFMs is a category wherever it appears
