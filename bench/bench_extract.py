@@ -58,7 +58,8 @@ def speed(repeat: int) -> list[dict]:
         load = time.perf_counter() - t0
         from kg.records import Paper
         papers = [Paper(id=str(i), title="", abstract=t) for i, t in enumerate(texts)]
-        best = min(_time(lambda: list(extract_entities(papers, nlp, s))) for _ in range(repeat))
+        best = min(_time(lambda p=papers, n=nlp, s=s: list(extract_entities(p, n, s)))
+                   for _ in range(repeat))
         rows.append({"pipeline": f"kg extract, mode {mode}", "abstracts": len(texts),
                      "seconds": round(best, 3), "abstracts_per_s": round(len(texts) / best, 1),
                      "load_s": round(load, 2)})

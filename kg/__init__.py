@@ -19,11 +19,13 @@ _LAZY = {
 __all__ = ["__version__", *_LAZY]
 
 if TYPE_CHECKING:
-    from .corpus import Corpus
-    from .errors import KGError
-    from .extract import build_nlp, extract_entities
-    from .settings import Settings
-    from .sources import read_papers
+    # "X as X" marks a re-export: ruff cannot read the computed __all__ above
+    from .corpus import Corpus as Corpus
+    from .errors import KGError as KGError
+    from .extract import build_nlp as build_nlp
+    from .extract import extract_entities as extract_entities
+    from .settings import Settings as Settings
+    from .sources import read_papers as read_papers
 
 
 def __getattr__(name: str) -> Any:

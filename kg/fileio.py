@@ -32,7 +32,7 @@ def atomic_write(path: str | Path, mode: str = "w", encoding: str | None = "utf-
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)
-        kw = {} if "b" in mode else {"encoding": encoding, "newline": ""}
+        kw: dict[str, Any] = {} if "b" in mode else {"encoding": encoding, "newline": ""}
         with os.fdopen(fd, mode, **kw) as f:
             yield f
             f.flush()

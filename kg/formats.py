@@ -22,7 +22,8 @@ from .fileio import atomic_write
 from .settings import Settings
 
 Output = str | bytes | dict[str, bytes]
-Exporter = Callable[[Any, Settings], Output]
+# called as (corpus, settings); some exporters (html) also take keyword options
+Exporter = Callable[..., Output]
 
 
 @dataclass(frozen=True)

@@ -201,7 +201,7 @@ class Entity:
         return d
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Link:
     """Two papers that share entities; ``source < target``."""
 

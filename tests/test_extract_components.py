@@ -227,3 +227,20 @@ def test_bracketed_coined_name_after_a_head_noun(nlp):
 def test_list_member_modifying_a_kind_is_not_a_name(nlp):
     names = {m.name for m in extract_text("We test GoogLeNet, CaffeNet and Residual nets.", nlp).entities}
     assert "Residual" not in names and "GoogLeNet" in names
+
+
+def test_acronym_play_and_kinds_are_not_names(nlp):
+    names = {m.name for m in extract_text(
+        "We target Video-LLMs on temporal-coHERent long-forM videos with MLP and Transformer blocks.",
+        nlp).entities}
+    assert names == set()
+
+
+def test_sentence_opener_is_not_part_of_a_long_form(nlp):
+    r = extract_text("While Large Language Models (LLMs) excel, Occam's razor applies.", nlp)
+    assert r.entities == ()
+
+
+def test_sized_dataset_and_bench_names_are_datasets(nlp):
+    r = by_name(extract_text("We build Charts-650K and evaluate on it with ChartEvalBench.", nlp))
+    assert r["Charts-650K"].type == "dataset" and r["ChartEvalBench"].type == "dataset"

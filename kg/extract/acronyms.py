@@ -17,7 +17,12 @@ _PAREN = re.compile(r"\(([^()\n]{1,80})\)")
 _SHORT_OK = re.compile(r"^[A-Za-z][\w\-\.&+/]*$")
 _WORD = re.compile(r"[\w][\w\-'’]*|[^\w\s]")
 _STOP_BEFORE = {"the", "a", "an", "of", "and", "in", "on", "for", "with", "to", "by", "as",
-                "we", "our", "this", "that", "is", "are", "called", "named", "termed", "dubbed"}
+                "we", "our", "this", "that", "is", "are", "called", "named", "termed", "dubbed",
+                # sentence openers and determiners that S-H can pull into a long form
+                "while", "although", "though", "since", "because", "when", "if", "whereas",
+                "recent", "recently", "existing", "current", "modern", "traditional", "conventional",
+                "popular", "many", "most", "some", "these", "those", "such", "despite", "unlike",
+                "like", "via", "using", "both", "all", "various", "standard", "typical", "prior"}
 
 
 def is_short_form(s: str) -> bool:
@@ -101,7 +106,7 @@ def find_pairs(text: str) -> list[AcronymPair]:
                 i = _match_initials(inner_short, window)
             if i is not None:
                 long_words = window[i:]
-                while long_words and long_words[0].lower() in _STOP_BEFORE:
+                while len(long_words) > 1 and long_words[0].lower() in _STOP_BEFORE:
                     long_words = long_words[1:]
                 if len(long_words) >= 1 and not (len(long_words) == 1 and long_words[0] == inner_short):
                     long = _span_text(text, m.start(), long_words)

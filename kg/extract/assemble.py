@@ -91,7 +91,7 @@ def assemble(doc: Doc, paper_id: str, title: str, min_confidence: float = 0.5) -
     known = gazetteer()
     mentions = []
     for group in members.values():
-        votes: Counter[str] = Counter()
+        votes: defaultdict[str, float] = defaultdict(float)
         for c in group:
             votes[c.type or "method"] += TYPE_WEIGHT.get(c.type_source, 0.5)
         etype = max(sorted(votes), key=lambda t: votes[t])

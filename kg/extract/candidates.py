@@ -36,7 +36,7 @@ _TITLE_OPENERS = {
     "unveiling", "demystifying", "attention", "benchmarking", "evaluating", "analyzing",
     "analysing", "probing", "from", "in", "to", "with", "for", "of", "tutorial", "overview",
     "introduction", "editorial", "perspective", "report", "technical", "case", "study",
-    "let", "let's", "no", "all", "more", "less", "less is more", "when", "which", "who",
+    "let", "let's", "no", "all", "more", "less", "less is more", "which", "who",
 }
 _TRIGGER_VERB = re.compile(
     r"\b(?:we|this (?:paper|work|study))\s+(?:also\s+|further\s+|first\s+|then\s+)?"
@@ -48,7 +48,16 @@ _FUNCTION = {"and", "of", "for", "in", "with", "to", "via", "on", "the", "a", "a
 _STOP_CAPS = {"We", "Our", "This", "These", "That", "The", "In", "On", "It", "Its", "To", "For",
               "However", "Moreover", "Furthermore", "Additionally", "Finally", "First", "Second",
               "Third", "Then", "Thus", "Specifically", "Experiments", "Extensive", "Results",
-              "Code", "Project", "Github", "GitHub", "Figure", "Table", "Section", "Appendix"}
+              "Code", "Project", "Github", "GitHub", "Figure", "Table", "Section", "Appendix",
+              # sentence openers
+              "While", "Although", "Though", "Since", "Because", "When", "If", "Whereas", "Recent",
+              "Recently", "Existing", "Current", "Modern", "Traditional", "Conventional", "Popular",
+              "Many", "Most", "Some", "Such", "Despite", "Unlike", "Like", "Using", "Both", "All",
+              "Various", "Standard", "Typical", "Prior", "As", "Given", "After", "Before", "Among",
+              "Compared", "Beyond", "Through", "By", "With", "From", "At", "Each", "Every", "Several"}
+
+
+_ACRONYM_PLAY = re.compile(r"^[a-z]{2,}[A-Z]{2,}[a-z]{2,}$|^[a-z]{3,}[A-Z]$")
 
 
 def looks_like_name(w: str) -> bool:
@@ -57,8 +66,14 @@ def looks_like_name(w: str) -> bool:
     >>> [looks_like_name(w) for w in ["FlowCut", "GPT-4o", "Mamba-3B", "7B", "3D", "networks", "A100"]]
     [True, True, True, False, False, False, False]
     """
-    if len(w) < 2 or len(w) > MAX_NAME or is_generic(w) or w in generic_acronyms():
+    if len(w) < 2 or len(w) > MAX_NAME or is_generic(w) or w in generic_acronyms() or w.endswith("'s"):
         return False
+    parts = w.split("-")
+    if any(_ACRONYM_PLAY.match(p) for p in parts):
+        return False  # "temporal-coHERent long-forM": capitals spelling out a title's acronym
+    if len(parts) > 1 and (parts[-1] in generic_acronyms() or is_generic(parts[-1])) \
+            and parts[0][:1].isupper() and parts[0][1:].islower():
+        return False  # "Video-LLMs", "Code-LLMs": a kind of model
     if _VERSIONED.match(w):
         return True
     if _NOT_NAME.match(w):
@@ -199,7 +214,7 @@ def _naming_candidates(text: str, start: int, end: int) -> list[Candidate]:
         name = text[w.start(): w.start() + (pos - w.start())].strip()
         while name.split() and name.split()[-1] in {"and", "of"}:
             name = name.rsplit(" ", 1)[0]
-        if name[:1].isupper() or looks_like_name(name):
+        if (name[:1].isupper() or looks_like_name(name)) and not name.endswith("'s"):
             out.append(Candidate(w.start(), w.start() + len(name), name, "naming", role="proposed",
                                  confidence=0.85))
     return out
@@ -220,6 +235,9 @@ def _phrase_candidates(text: str, start: int, end: int, sent_starts: set[int]) -
         if len(words) < 2:
             continue
         phrase = " ".join(words)
+        joins = [i for i, w in enumerate(words) if w in ("and", "&", "or")]
+        if joins and all(is_generic(w) or w in generic_acronyms() for w in words[: joins[0]]):
+            continue  # "MLP and Transformer": two kinds joined, not one name
         s = text.find(phrase, m.start(), m.end() + 1)
         head = words[-1].split("-")[-1]
         htype = head_type(head)

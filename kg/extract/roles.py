@@ -69,8 +69,8 @@ class RoleFinder:
         for i, c in enumerate(cands):
             if c.role == "proposed" or c.source != "acronym" or c.kb_id or c.type_source in ("gazetteer", "family"):
                 continue
-            sent = next((x for x in sents if x.start_char <= c.start < x.end_char), None)
-            if sent is not None and not _PRIOR.search(text[sent.start_char: sent.end_char]):
+            found = next((x for x in sents if x.start_char <= c.start < x.end_char), None)
+            if found is not None and not _PRIOR.search(text[found.start_char: found.end_char]):
                 cands[i] = c.with_(role="proposed")
         proposed = {c.text for c in cands if c.role == "proposed" and len(c.text) >= 2}
         for i, c in enumerate(cands):

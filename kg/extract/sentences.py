@@ -18,8 +18,8 @@ def add_name_suffix_rule(nlp: Language) -> None:
 
     spaCy keeps "7B." whole (as in "U.S."), which hides the sentence end.
     """
-    suffixes = [*nlp.Defaults.suffixes, r"(?<=[A-Z0-9])\.(?=$)"]
-    nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
+    suffixes = [*(nlp.Defaults.suffixes or ()), r"(?<=[A-Z0-9])\.(?=$)"]
+    nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search  # type: ignore[union-attr]
 
 
 class SentenceBreaks:

@@ -25,6 +25,7 @@ _BEFORE_APPOSITION = re.compile(
     r"\b(?:a|an|the|our|this|new)\s+(?:[\w\-]+\s+){0,4}?([A-Za-z][\w\-]*)\s*(?:,|:)?\s*"
     r"(?:(?:called|named|dubbed|termed|coined)\s+)?[\"“']?$")
 _MODEL_SHAPE = re.compile(r"(?:Net|NET|net|GPT|LLM|BERT|LLaMA|Llama|LLaVA|Qwen|VLM|LM|GAN|Diffusion|Coder|[-_ ]\d+(?:\.\d+)?[BM])$|GPT|LLaMA|LLaVA|BERT")
+_DATASET_SUFFIX = re.compile(r"(?:Bench|bench|BENCH|Eval|EVAL|-\d+[kK]|Arena|Corpus)$")
 _DATASET_SHAPE = re.compile(r"(?:Bench|bench|BENCH|QA|Eval|EVAL|Set|Corpus|-\d+[kK]|Arena|Suite|Data)$")
 _DATASET_BEFORE = re.compile(
     r"(?:\b(?:on|across|over)\s+(?:the\s+)?(?:(?:challenging|popular|standard|public|large-scale|widely[- ]used)\s+)?$"
@@ -36,7 +37,8 @@ _DATASET_BEFORE = re.compile(
 _LIST_HEAD = re.compile(
     r"\b([A-Za-z][\w\-]*)\s*(?:\(|:|,?\s+(?:such as|including|like|e\.g\.,?|namely|i\.e\.,?)\s+)"
     r"(?:[^.;()]*?(?:,|\band\b|\bor\b)\s*)?$")
-_SIZE_VARIANT = re.compile(r"[-_ ](?:\d+(?:\.\d+)?[BMK]|[TSBLH]\d?|XL|XXL|Tiny|Small|Base|Large|Huge)$")
+# parameter counts (B, M) and size letters make a model; "-650K" is a dataset's size
+_SIZE_VARIANT = re.compile(r"[-_ ](?:\d+(?:\.\d+)?[BM]|[TSBLH]\d?|XL|XXL|Tiny|Small|Base|Large|Huge)$")
 _COORD = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|vs\.?|versus)\s+|\s*/\s*)$")
 
 
@@ -105,6 +107,8 @@ def guess_type(c: Candidate, text: str, index: Index) -> Candidate:
         ftype = "model" if _SIZE_VARIANT.search(c.text) else fam.type
         return c.with_(type=ftype, parent=fam.id, type_source="family",
                        confidence=max(c.confidence, 0.85))
+    if _DATASET_SUFFIX.search(c.text):
+        return c.with_(type="dataset", type_source="shape", confidence=max(c.confidence, 0.7))
     # what the text says the name is: "X, a new dataset of ...", "a new dataset, X"
     t = apposition_type(text[c.end: c.end + 120])
     if not t:
