@@ -4,6 +4,8 @@ import argparse
 import sys
 from typing import Any
 
+from . import add_input_args
+
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p = subparsers.add_parser(
@@ -11,12 +13,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         description="Read the inputs, extract entities from new or changed papers, resolve and link "
                     "the whole corpus, load the SPARQL store and write the exports into the output "
                     "directory. Building again adds new papers; the same inputs change nothing.")
-    p.add_argument("inputs", nargs="+", metavar="INPUT", help="listing files or directories")
+    add_input_args(p)
     p.add_argument("-o", "--output", default=None, metavar="DIR",
                    help="output directory (default: outputs)")
-    p.add_argument("--input-format", default=None, metavar="F",
-                   help="read every input in this format instead of detecting it")
-    p.add_argument("--skip-bad", action="store_true", help="skip bad records (reported on stderr)")
     p.add_argument("--base-iri", default=None, metavar="IRI", help="prefix of the IRIs minted")
     p.add_argument("--mode", choices=("blank", "sm"), default=None,
                    help="spaCy pipeline: blank English (default) or en_core_web_sm")

@@ -5,14 +5,14 @@ import json
 import sys
 from typing import Any
 
+from . import add_input_args
+
 
 def add_parser(sub: Any) -> argparse.ArgumentParser:
     p = sub.add_parser("extract", help="extract methods, models, datasets and code links as JSONL",
                        description="Write one JSON line per paper: id, title, entities, repos, links.")
-    p.add_argument("inputs", nargs="+", metavar="INPUT", help="paper listings (files or folders)")
+    add_input_args(p)
     p.add_argument("-o", "--output", default="-", help="output file (default: standard output)")
-    p.add_argument("--input-format", default=None, help="force the input format")
-    p.add_argument("--skip-bad", action="store_true", help="report bad records and go on")
     p.add_argument("--mode", choices=("blank", "sm"), default=None,
                    help="spaCy pipeline: blank English or the small English model (default: blank)")
     return p

@@ -4,6 +4,8 @@ import argparse
 import sys
 from typing import Any
 
+from . import add_input_args
+
 OUTPUT_FORMATS = ("jsonl", "csv", "table")
 _TABLE_COLUMNS = ("id", "title", "date", "n_authors", "upvotes", "sightings")
 _CSV_COLUMNS = ("id", "title", "abstract", "arxiv_id", "doi", "url", "authors", "n_authors", "date",
@@ -16,15 +18,10 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         description="Read paper listings (Daily Papers pages, JSONL/JSON/CSV records, arXiv Atom or "
                     "snapshot, Hugging Face API JSON), merge the same paper met several times, and "
                     "print one record per paper.")
-    p.add_argument("inputs", nargs="+", metavar="INPUT", help="files or directories to read")
+    add_input_args(p)
     p.add_argument("--format", choices=OUTPUT_FORMATS, default=None,
                    help="output format (default: from the -o suffix, else table on a terminal, jsonl otherwise)")
     p.add_argument("-o", "--output", default="-", metavar="FILE", help="write here instead of stdout")
-    p.add_argument("--input-format", default=None, metavar="NAME",
-                   help="read every input as NAME instead of detecting it: dailypapers, jsonl, json, "
-                        "csv, arxiv-atom, arxiv-snapshot, hf-api")
-    p.add_argument("--skip-bad", action="store_true",
-                   help="report bad records on stderr and go on instead of stopping")
     return p
 
 
