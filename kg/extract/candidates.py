@@ -115,7 +115,7 @@ def _title_heads(text: str, title_end: int) -> list[Candidate]:
             start = title.rfind(tail)
             out.append(Candidate(start, start + len(tail), tail, "title", role="proposed", confidence=0.9))
     rev = re.match(r"^(.{20,}?)\s*:\s*(\S+)\s*$", title)
-    if not out and rev and looks_like_name(rev.group(2)):
+    if not out and rev and (looks_like_name(rev.group(2)) or re.match(r"^[A-Z][A-Z0-9]+(?:-[A-Z0-9]+)+$", rev.group(2))):
         name = rev.group(2)
         start = title.rfind(name)
         # "Jointly-Learned Exit and Inference ... : JEI-DNN": the title spells the acronym
@@ -126,17 +126,22 @@ def _title_heads(text: str, title_end: int) -> list[Candidate]:
 
 
 def _title_long_form(head: str, rest: str) -> str | None:
-    """"SOC: Semantic-Assisted Object Cluster for ..." -> "Semantic-Assisted Object Cluster"."""
+    """The title's spelling-out of its coined name, wherever it stands:
+    "SOC: Semantic-Assisted Object Cluster for ..." -> "Semantic-Assisted Object Cluster",
+    "DiscoDVT: ... with Discourse-Aware Discrete Variational Transformer" -> that phrase."""
     caps = [c for c in head if c.isupper()]
     if len(caps) < 2:
         return None
     words = rest.split()
-    for k in range(2, min(len(words), len(caps) + 4) + 1):
-        part = words[:k]
-        if any(w.lower() in {"for", "via", "with", "in", "on", "to"} for w in part[1:]):
-            return None
-        if _match_long(head, part) == 0 and part[-1][:1].lower() == caps[-1].lower():
-            return " ".join(part).rstrip(",.;")
+    for i in range(len(words)):
+        if not words[i][:1].isupper() or words[i][:1].lower() != head[:1].lower():
+            continue
+        for k in range(2, min(len(words) - i, len(caps) + 4) + 1):
+            part = words[i: i + k]
+            if any(w.lower() in {"for", "via", "with", "in", "on", "to"} for w in part[1:]):
+                break
+            if _match_long(head, part) == 0 and part[-1][:1].lower() == caps[-1].lower():
+                return " ".join(part).rstrip(",.;")
     return None
 
 

@@ -145,7 +145,9 @@ def ends_in_category(phrase: str) -> bool:
     if words[-1] in generic_acronyms() or words[-1].rstrip("s") in generic_acronyms():
         return True
     tail2 = " ".join(words[-2:])
-    return phrase[:1].islower() and (is_generic(words[-1]) or is_generic(tail2))
+    # lower case but perhaps for a sentence's first letter: "Early-exiting dynamic neural networks"
+    lowercase = phrase[:1].islower() or (len(words) > 1 and not any(ch.isupper() for ch in " ".join(words[1:])))
+    return lowercase and (is_generic(words[-1]) or is_generic(tail2))
 
 
 def is_generic(name: str) -> bool:

@@ -47,6 +47,32 @@ _APPOSITION = re.compile(
     r"^\s*(?:\([^()]{1,40}\)\s*)?(?:,\s*|\s+(?:is|as)\s+)(?:a|an|the|our)\s+((?:[\w\-]+\s+){0,6}?[\w\-]+)\b")
 
 
+# the last part of a coined CamelCase name says what it is: "DWConv", "FasterNet", "MMBench"
+_MORPHEME = re.compile(r"(?:[a-z0-9]|^)([A-Z][a-z]+|[A-Z]{2,})s?$")
+_MORPHEMES = {
+    "model": {"Net", "GPT", "LM", "LLM", "BERT", "ViT", "GAN", "VAE", "CLIP", "VLM", "LLaMA", "Llama"},
+    "method": {"Conv", "Attn", "Norm", "Pool", "Loss", "Drop", "Dropout", "Prune", "Quant", "Mix",
+               "Tune", "Tuning", "Prompt", "Search", "Merge", "Decode", "Sampler", "Aug", "Align",
+               "Distill", "Cut", "Edit", "Steer", "Route", "Fusion", "Gate", "Cache", "KV", "Opt",
+               "Attention", "Embed", "Encoding", "Pruning", "Sampling", "Decoding"},
+    "dataset": {"Bench", "Eval", "QA", "Set", "Data", "Corpus", "Arena", "Instruct"},
+}
+
+
+def morpheme_type(name: str) -> str | None:
+    """>>> morpheme_type("DWConv"), morpheme_type("PATNet"), morpheme_type("MMBench")
+    ('method', 'model', 'dataset')
+    """
+    last = name.rsplit("-", 1)[-1]
+    m = _MORPHEME.search(last)
+    if not m or m.group(1) == last:
+        return None  # a plain word is not a coined name's part
+    for t, parts in _MORPHEMES.items():
+        if m.group(1) in parts:
+            return t
+    return None
+
+
 def apposition_type(after: str) -> str | None:
     """The type an apposition gives: the first head word in it."""
     m = _APPOSITION.match(after)
@@ -97,6 +123,10 @@ def guess_type(c: Candidate, text: str, index: Index) -> Candidate:
     if c.type and c.type_source == "gazetteer":
         return c
     known = index.lookup(c.text) or (index.lookup(c.long_form) if c.long_form else None)
+    if known is not None and c.long_form and index.lookup(c.long_form) is None:
+        defined = head_type(c.long_form.split()[-1].split("-")[-1])
+        if defined and defined != known.type:
+            known = None  # "interactive channel transformation (ICON)" is not the known ICON
     if known is not None and not (known.ambiguous and c.source == "shape"):
         role = "used" if c.source == "means" else c.role  # a known means is not new
         return c.with_(type=known.type, kb_id=c.kb_id or known.id, parent=known.parent, role=role,
@@ -116,6 +146,10 @@ def guess_type(c: Candidate, text: str, index: Index) -> Candidate:
         t = context_type(b.group(1)) if b else None
     if t:
         return c.with_(type=t, type_source="apposition", confidence=max(c.confidence, 0.75))
+    if c.source in ("shape", "title", "naming", "list", "acronym") and " " not in c.text:
+        t = morpheme_type(c.text)
+        if t:
+            return c.with_(type=t, type_source="shape")
     words = c.text.split()
     if len(words) >= 2:
         # a name that extends a known dataset: "Switchboard Coherence", "Visual Genome Relation"
@@ -154,6 +188,34 @@ def guess_type(c: Candidate, text: str, index: Index) -> Candidate:
     return c.with_(type=default, type_source="default")
 
 
+_STRENGTH = {"gazetteer": 6, "family": 5, "apposition": 5, "head": 3, "context": 2, "shape": 1,
+             "default": 0}
+
+
+def consolidate(cands: list[Candidate]) -> list[Candidate]:
+    """One name, one type in a paper: weakly typed mentions ("CoI" typed by default) take the
+    type of the best-evidenced mention of the same name, or of the name they are built on
+    ("CoI-tuning" from "CoI")."""
+    best: dict[str, Candidate] = {}
+    for c in cands:
+        for key in filter(None, (norm(c.text), norm(c.long_form or ""))):
+            if key not in best or _STRENGTH.get(c.type_source, 0) > _STRENGTH.get(best[key].type_source, 0):
+                best[key] = c
+    for i, c in enumerate(cands):
+        if c.type_source not in ("default", "shape"):
+            continue
+        ref = best.get(norm(c.text))
+        if ref is None or ref is c or _STRENGTH.get(ref.type_source, 0) <= _STRENGTH.get(c.type_source, 0):
+            base = c.text.rsplit("-", 1)[0] if "-" in c.text else ""
+            ref = best.get(norm(base)) if base else None
+            if ref is None or _STRENGTH.get(ref.type_source, 0) <= _STRENGTH.get(c.type_source, 0) \
+                    and not (ref.source in ("acronym", "title") and c.type_source == "default"):
+                continue
+        if ref.type and ref.type != c.type:
+            cands[i] = c.with_(type=ref.type, type_source="context")
+    return cands
+
+
 def spread_along_lists(cands: list[Candidate], text: str) -> list[Candidate]:
     """Names in one list share a type: "on MATH 500, GSM8K, AIME and AMC" with GSM8K known."""
     order = sorted(range(len(cands)), key=lambda i: cands[i].start)
@@ -180,6 +242,7 @@ class Typer:
         for i, c in enumerate(cands):
             cands[i] = guess_type(c, text, self.index)
         spread_along_lists(cands, text)
+        consolidate(cands)
         return doc
 
 
