@@ -21,6 +21,7 @@ _VARIANT_SUFFIX = re.compile(
     r"(?:/\d+)?)$")
 _NEXT_WORD = re.compile(r"^[\s\-]*(?:\([^()]{1,40}\)\s*)?([A-Za-z][\w\-]*)")
 # "a new image-grounded dataset, X" / "the benchmark X" / "a method called X"
+_DETERMINER = re.compile(r"\b(?:the|a|an|our|this|these|its|their)\s+$", re.IGNORECASE)
 _BEFORE_APPOSITION = re.compile(
     r"\b(?:a|an|the|our|this|new)\s+(?:[\w\-]+\s+){0,4}?([A-Za-z][\w\-]*)\s*(?:,|:)?\s*"
     r"(?:(?:called|named|dubbed|termed|coined)\s+)?[\"“']?$")
@@ -48,7 +49,7 @@ _APPOSITION = re.compile(
 
 
 # the last part of a coined CamelCase name says what it is: "DWConv", "FasterNet", "MMBench"
-_MORPHEME = re.compile(r"(?:[a-z0-9]|^)([A-Z][a-z]+|[A-Z]{2,})s?$")
+_MORPHEME = re.compile(r"([A-Z][a-z]+|[A-Z]{2,})s?$")
 _MORPHEMES = {
     "model": {"Net", "GPT", "LM", "LLM", "BERT", "ViT", "GAN", "VAE", "CLIP", "VLM", "LLaMA", "Llama"},
     "method": {"Conv", "Attn", "Norm", "Pool", "Loss", "Drop", "Dropout", "Prune", "Quant", "Mix",
@@ -171,6 +172,8 @@ def guess_type(c: Candidate, text: str, index: Index) -> Candidate:
     nxt = _NEXT_WORD.match(text[c.end: c.end + 40])
     if nxt:
         t = context_type(nxt.group(1))
+        if t == "model" and not _DETERMINER.search(text[max(0, c.start - 12): c.start]):
+            t = None  # "CoI models" are models trained with CoI; "the X model" is a model
         if t:
             return c.with_(type=t, type_source="context", confidence=max(c.confidence, 0.7))
     if _DATASET_SHAPE.search(c.text):
@@ -196,20 +199,38 @@ def consolidate(cands: list[Candidate]) -> list[Candidate]:
     """One name, one type in a paper: weakly typed mentions ("CoI" typed by default) take the
     type of the best-evidenced mention of the same name, or of the name they are built on
     ("CoI-tuning" from "CoI")."""
+    def strength(c: Candidate) -> float:
+        if c.source in ("acronym", "title") and c.type_source == "default":
+            return 1.5  # a coined name defined or titled here outranks a guess by shape
+        return _STRENGTH.get(c.type_source, 0)
+
+    # the paper's own definition of an acronym overrides the gazetteer's entity of that spelling
+    defined = {norm(c.text): c for c in cands if c.source == "acronym" and c.long_form
+               and c.kb_id is None and c.type_source != "gazetteer"}
+    for i, c in enumerate(cands):
+        d = defined.get(norm(c.text))
+        if c.source == "gazetteer" and d is not None and d.type != c.type:
+            cands[i] = c.with_(type=d.type, kb_id=None, parent=None, type_source="apposition",
+                               long_form=d.long_form)
     best: dict[str, Candidate] = {}
     for c in cands:
         for key in filter(None, (norm(c.text), norm(c.long_form or ""))):
-            if key not in best or _STRENGTH.get(c.type_source, 0) > _STRENGTH.get(best[key].type_source, 0):
+            if key not in best or strength(c) > strength(best[key]):
                 best[key] = c
+    sized_bases = {norm(_SIZE_VARIANT.sub("", c.text)) for c in cands
+                   if c.type == "model" and _SIZE_VARIANT.search(c.text)}
     for i, c in enumerate(cands):
-        if c.type_source not in ("default", "shape"):
+        if c.type_source in ("default", "shape") and norm(c.text) in sized_bases and c.type != "model":
+            # a name with sized variants in the paper ("OverLoCK-T", "OverLoCK-S") is a model
+            cands[i] = c.with_(type="model", type_source="family")
+            continue
+        if c.type_source not in ("default", "shape", "context") or _SIZE_VARIANT.search(c.text):
             continue
         ref = best.get(norm(c.text))
-        if ref is None or ref is c or _STRENGTH.get(ref.type_source, 0) <= _STRENGTH.get(c.type_source, 0):
+        if ref is None or ref is c or strength(ref) <= strength(c):
             base = c.text.rsplit("-", 1)[0] if "-" in c.text else ""
             ref = best.get(norm(base)) if base else None
-            if ref is None or _STRENGTH.get(ref.type_source, 0) <= _STRENGTH.get(c.type_source, 0) \
-                    and not (ref.source in ("acronym", "title") and c.type_source == "default"):
+            if ref is None or strength(ref) <= strength(c):
                 continue
         if ref.type and ref.type != c.type:
             cands[i] = c.with_(type=ref.type, type_source="context")
