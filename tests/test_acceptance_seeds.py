@@ -55,12 +55,9 @@ def _rdf_syntax(fmt: Format) -> ox.RdfFormat | None:
 
 RDF_FORMATS = [f.name for f in FORMATS if _rdf_syntax(f) is not None]
 
-# rdflib writes xsd:double in Turtle/TriG shorthand as "%e" (6 significant digits), so link
-# weights such as 2.540256745 come back as 2.540257; see the report of this test module
-LOSSY_DOUBLES = pytest.mark.xfail(
-    strict=True, reason="Turtle/TriG export rounds kg:weight (xsd:double) to 6 significant digits")
-EXACT = [pytest.param(name, marks=LOSSY_DOUBLES) if name in ("turtle", "trig") else name
-         for name in RDF_FORMATS]
+# regression: weights were xsd:double, which Turtle/TriG shorthand writes with 6 significant
+# digits ("4.056604e+00" for 4.056604234); they are xsd:decimal now and every format is exact
+EXACT = RDF_FORMATS
 
 
 @dataclass

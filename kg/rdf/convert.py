@@ -140,7 +140,11 @@ def link_triples(link: Link, base: str) -> Iterator[Triple]:
     yield node, RDF.type, KG.PaperLink
     yield node, KG.linkSource, pa
     yield node, KG.linkTarget, pb
-    yield node, KG.weight, Literal(float(link.weight), datatype=XSD.double)
+    # xsd:decimal, rounded as in the JSON records: every RDF syntax writes it exactly, where
+    # Turtle shorthand for xsd:double keeps only 6 significant digits
+    # in the canonical lexical form ("3.48124", "2") that triple stores keep
+    weight = format(Decimal(f"{link.weight:.6f}").normalize(), "f")
+    yield node, KG.weight, Literal(weight, datatype=XSD.decimal)
     for entity_id in link.shared:
         yield node, KG.sharedEntity, mint("entity", entity_id, base)
     yield pa, KG.relatedTo, pb
