@@ -244,3 +244,19 @@ def test_sentence_opener_is_not_part_of_a_long_form(nlp):
 def test_sized_dataset_and_bench_names_are_datasets(nlp):
     r = by_name(extract_text("We build Charts-650K and evaluate on it with ChartEvalBench.", nlp))
     assert r["Charts-650K"].type == "dataset" and r["ChartEvalBench"].type == "dataset"
+
+
+def test_stated_kind_beats_the_head_word(nlp):
+    r = by_name(extract_text("We release a new image-grounded dataset, Story Writing Prompts (SWP). "
+                             "SWP has 2K sequences.", nlp, title="Story Writing Prompts: Grounded Stories"))
+    assert r["Story Writing Prompts"].type == "dataset"
+
+
+def test_lowercase_long_form_with_a_capitalised_head(nlp):
+    r = by_name(extract_text("Two kinds, called the Extractors, namely the minimalist Extractor (ME).", nlp))
+    assert "ME" in r["minimalist Extractor"].aliases and "Extractors" in r
+
+
+def test_short_form_of_a_dropped_definition_is_dropped(nlp):
+    r = extract_text("The gating mechanism (GM) decides. GMs are thresholded.", nlp)
+    assert r.entities == ()

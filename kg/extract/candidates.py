@@ -28,7 +28,7 @@ _NOT_NAME = re.compile(
 )
 # versioned or sized names are names: "GPT-4", "VGG-16", "Llama-2-7B" (checked before _NOT_NAME)
 _VERSIONED = re.compile(r"^[A-Z][A-Za-z]*[A-Z][A-Za-z]*-\d|^[A-Z][a-z]+[A-Z]\w*-\d|^[A-Z]{2,}-\d")
-_NAMING = re.compile(r"\b(?:named|called|dubbed|termed|coined|denoted(?: as)?|namely)\s+[\"“']?", re.IGNORECASE)
+_NAMING = re.compile(r"\b(?:named|called|dubbed|termed|coined|denoted(?: as)?|namely)\s+(?:the\s+)?[\"“']?", re.IGNORECASE)
 _TITLE_OPENERS = {
     "a", "an", "the", "on", "towards", "toward", "beyond", "how", "why", "what", "when", "where",
     "is", "are", "do", "does", "can", "should", "not", "rethinking", "revisiting", "survey",
@@ -165,13 +165,15 @@ def _acronym_candidates(pairs: list[AcronymPair], generic_shorts: set[str]) -> l
             continue
         if _ends_in_task(p.long) and not looks_like_name(p.short):
             continue
-        capitalised = p.long[:1].isupper() or looks_like_name(p.short)
+        # "a minimalist Extractor (ME)": a capitalised head makes a lower-case long form a name
+        capitalised = p.long[:1].isupper() or looks_like_name(p.short) or p.long.split()[-1][:1].isupper()
         if not capitalised:
             # "key-query (KQ)": a lowercase long form names something only with a head word
             words = p.long.split()
             headed = head_type(words[-1].split("-")[-1]) is not None
             letters = sum(ch.isalpha() for ch in p.short)
             if not (len(words) >= 3 or (headed and len(words) >= 2 and letters >= 3)):
+                generic_shorts.add(p.short)  # "gating mechanism (GM)": "GMs" later is no name either
                 continue
         conf = 0.8 if capitalised else 0.6
         out.append(Candidate(p.long_start, p.long_end, p.long, "acronym", confidence=conf, long_form=p.long))

@@ -224,9 +224,11 @@ def consolidate(cands: list[Candidate]) -> list[Candidate]:
             # a name with sized variants in the paper ("OverLoCK-T", "OverLoCK-S") is a model
             cands[i] = c.with_(type="model", type_source="family")
             continue
-        if c.type_source not in ("default", "shape", "context") or _SIZE_VARIANT.search(c.text):
+        if c.type_source not in ("default", "shape", "context", "head") or _SIZE_VARIANT.search(c.text):
             continue
         ref = best.get(norm(c.text))
+        if c.type_source == "head" and (ref is None or strength(ref) < 5):
+            continue  # a head word yields only to what the paper states ("a new dataset, X")
         if ref is None or ref is c or strength(ref) <= strength(c):
             base = c.text.rsplit("-", 1)[0] if "-" in c.text else ""
             ref = best.get(norm(base)) if base else None
