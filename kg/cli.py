@@ -36,6 +36,8 @@ def make_parser() -> argparse.ArgumentParser:
         p.set_defaults(_run=module.run)
         # the global flags work after the command too: `kg build --debug ...`
         p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+        p.add_argument("--no-progress", dest="progress", action="store_false", default=argparse.SUPPRESS,
+                       help=argparse.SUPPRESS)
     return parser
 
 

@@ -28,3 +28,12 @@ def test_ci_runs_the_readme_test_command():
 
 def test_example_corpus_is_there():
     assert (ROOT / "examples/papers.txt").stat().st_size > 5000
+
+
+def test_global_flags_work_after_the_command(tmp_path, capsys):
+    from kg.cli import main
+
+    out = tmp_path / "p.jsonl"
+    assert main(["papers", str(ROOT / "examples/papers.txt"), "-o", str(out), "--no-progress"]) == 0
+    assert main(["--no-progress", "papers", str(ROOT / "examples/papers.txt"), "-o", str(out)]) == 0
+    assert out.read_text().count("\n") == 31
