@@ -78,10 +78,17 @@ def extractor_fingerprint(settings: Settings) -> str:
     for part in (__version__, EXTRACTOR_VERSION, spacy.__version__, settings.spacy_mode,
                  repr(settings.min_confidence)):
         h.update(part.encode() + b"\0")
-    data = Path(__file__).parent / "extract" / "data"
-    for f in sorted(p for p in data.rglob("*") if p.is_file()):
-        h.update(str(f.relative_to(data)).encode() + b"\0" + f.read_bytes())
+    extract = Path(__file__).parent / "extract"
+    for f in extractor_files():
+        h.update(str(f.relative_to(extract)).encode() + b"\0" + f.read_bytes())
     return h.hexdigest()[:16]
+
+
+def extractor_files() -> list[Path]:
+    """The rules (code) and knowledge (data) of extraction: a change to any re-extracts."""
+    extract = Path(__file__).parent / "extract"
+    return sorted(p for p in extract.rglob("*")
+                  if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc")
 
 
 def text_hash(paper: Paper, fingerprint: str) -> str:
@@ -108,18 +115,37 @@ class State:
     info: dict[str, Any] = field(default_factory=dict)  # build.json
 
 
-def load_state(output_dir: str | Path) -> State:
-    """The previous build's papers, extractions and summary (all empty for a new directory)."""
+def _load_records(path: Path, parse: Any) -> list[Any]:
+    """Records of a state file; a damaged one is an InputError naming its line."""
+    if not path.exists():
+        return []
+    out = []
+    for n, d in enumerate(_read_jsonl(path), 1):
+        try:
+            out.append(parse(d))
+        except (KeyError, TypeError, ValueError, AttributeError) as e:
+            raise InputError(path, f"damaged state record ({e!r}); rebuild into a new output "
+                             "directory", n) from None
+    return out
+
+
+def load_state(output_dir: str | Path, strict: bool = False) -> State:
+    """The previous build's papers, extractions and summary (all empty for a new directory).
+
+    A damaged record is an error; a damaged ``build.json`` is one only when ``strict``
+    (a new build can do without it, an export cannot: it holds the build's settings).
+    """
     output_dir = Path(output_dir)
     state = State()
-    if (output_dir / PAPERS).exists():
-        state.papers = {d["id"]: Paper.from_dict(d) for d in _read_jsonl(output_dir / PAPERS)}
-    if (output_dir / EXTRACTIONS).exists():
-        state.extractions = {d["id"]: PaperEntities.from_dict(d)
-                             for d in _read_jsonl(output_dir / EXTRACTIONS)}
+    state.papers = {p.id: p for p in _load_records(output_dir / PAPERS, Paper.from_dict)}
+    state.extractions = {e.id: e for e in _load_records(output_dir / EXTRACTIONS,
+                                                         PaperEntities.from_dict)}
     if (output_dir / SUMMARY).exists():
-        with contextlib.suppress(ValueError, OSError):
+        try:
             state.info = json.loads((output_dir / SUMMARY).read_text(encoding="utf-8"))
+        except (ValueError, OSError) as e:
+            if strict:
+                raise StoreError(f"{output_dir / SUMMARY} is damaged ({e}); run `kg build` again") from None
     return state
 
 
@@ -139,7 +165,7 @@ def load_corpus(output_dir: str | Path, settings: Settings | None = None) -> Any
     if not (output_dir / PAPERS).exists():
         raise StoreError(f"no build in {output_dir} (no {PAPERS}); run `kg build` first "
                          "or pass --store DIR")
-    state = load_state(output_dir)
+    state = load_state(output_dir, strict=True)
     settings = settings or settings_from_info(state.info).with_(output_dir=output_dir)
     papers = [state.papers[k] for k in sorted(state.papers)]
     extractions = [state.extractions.get(p.id) or PaperEntities(p.id, p.title) for p in papers]
@@ -185,6 +211,11 @@ def build(inputs: Sequence[str | Path], output_dir: str | Path | None = None,
     settings = settings or Settings()
     output_dir = Path(output_dir if output_dir is not None else settings.output_dir)
     settings = settings.with_(output_dir=output_dir)
+    from .sources import expand_paths, get_reader
+
+    expand_paths(inputs)  # a missing input or an unknown format fails before anything is written
+    if input_format:
+        get_reader(input_format)
     with build_lock(output_dir):
         clean_leftovers(output_dir, STAGING_PREFIX)
         staging = output_dir / f"{STAGING_PREFIX}{os.getpid()}"
@@ -193,6 +224,35 @@ def build(inputs: Sequence[str | Path], output_dir: str | Path | None = None,
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     return summary
+
+
+def _same_ids_as_before(new: dict[str, Paper], before: dict[str, Paper], papers: dict[str, Paper],
+                        extractions: dict[str, PaperEntities]) -> tuple[dict[str, Paper], set[str]]:
+    """The identity rule of the readers across builds: the same title is the same paper.
+
+    A paper built earlier by title alone and now read with its arXiv id takes the arXiv
+    id (the old record goes); one read by title alone keeps the arXiv id it was built with.
+    Returns the papers under their ids and the ids that replaced a title id.
+    """
+    from dataclasses import replace
+
+    from .text import title_key
+
+    renamed: set[str] = set()
+    by_title = {title_key(p.title): pid for pid, p in before.items()}
+    out: dict[str, Paper] = {}
+    for pid, paper in new.items():
+        old_id = by_title.get(title_key(paper.title))
+        if old_id and old_id != pid:
+            if pid.startswith("arxiv:") and old_id.startswith("title:"):
+                papers.pop(old_id, None)
+                extractions.pop(old_id, None)
+                renamed.add(pid)
+            elif pid.startswith("title:") and old_id.startswith("arxiv:"):
+                paper = replace(paper, id=old_id, arxiv_id=before[old_id].arxiv_id)
+                pid = old_id
+        out[pid] = paper
+    return out, renamed
 
 
 def _build(inputs: Sequence[str | Path], output_dir: Path, staging: Path, settings: Settings,
@@ -208,9 +268,12 @@ def _build(inputs: Sequence[str | Path], output_dir: Path, staging: Path, settin
     counts: Counter[str] = Counter()
     papers = dict(prev.papers)
     extractions = dict(prev.extractions) if prev_fp == fingerprint else {}
+    new, renamed = _same_ids_as_before(new, prev.papers, papers, extractions)
     for pid, paper in new.items():
         old = prev.papers.get(pid)
-        if old is None:
+        if old is None and pid in renamed:
+            counts["updated"] += 1
+        elif old is None:
             counts["new"] += 1
         elif text_hash(old, fingerprint) != text_hash(paper, fingerprint):
             counts["updated"] += 1

@@ -159,6 +159,10 @@ def load_jsonl(path: str | Path) -> list[dict[str, Any]]:
                 out.append(d)
     except FileNotFoundError:
         raise InputError(path, "no such file") from None
+    except IsADirectoryError:
+        raise InputError(path, "is a directory, not a JSONL file") from None
     except UnicodeDecodeError as e:
         raise InputError(path, f"not UTF-8 text ({e.reason})") from None
+    if not out:
+        raise InputError(path, "empty file: no papers to score")
     return out

