@@ -394,17 +394,8 @@ def load_store(dataset: Any, path: Path, show: bool) -> int:
 
 def default_exports(settings: Settings) -> list[tuple[str, str]]:
     """(file or directory name, format name) of what every build writes."""
-    import importlib.util
-
-    out = [("graph.ttl", "turtle"), ("graph.nq", "nquads"), ("tables", "csv")]
-    if importlib.util.find_spec("kg.graph") is not None:
-        out.append(("graph.graphml", "graphml"))
-    with contextlib.suppress(ImportError):
-        from . import html
-
-        if hasattr(html, "render_html"):
-            out.append(("graph.html", "html"))
-    return out
+    return [("graph.ttl", "turtle"), ("graph.nq", "nquads"), ("tables", "csv"),
+            ("graph.graphml", "graphml"), ("graph.html", "html")]
 
 
 def export_all(corpus: Any, dataset: Any, staging: Path, settings: Settings, show: bool) -> list[str]:

@@ -26,12 +26,7 @@ def make_parser() -> argparse.ArgumentParser:
                         help="hide progress bars")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
-        try:
-            module = importlib.import_module(f"kg.commands.{name}")
-        except ModuleNotFoundError as e:
-            if e.name == f"kg.commands.{name}":
-                continue  # command not built yet
-            raise
+        module = importlib.import_module(f"kg.commands.{name}")
         p = module.add_parser(sub)
         p.set_defaults(_run=module.run)
         # the global flags work after the command too: `kg build --debug ...`

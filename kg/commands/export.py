@@ -52,10 +52,8 @@ def run(args: argparse.Namespace) -> int:
     if fmt.directory and args.output == "-":
         raise KGError(f"{fmt.name} writes several files: give a directory with -o DIR")
 
-    try:
-        from ..build import load_corpus  # type: ignore[import-not-found, unused-ignore]
-    except ImportError as e:
-        raise KGError(f"cannot load a build: kg.build is not available ({e})") from e
+    from ..build import load_corpus
+
     store = args.store if args.store is not None else Settings().output_dir
     corpus = load_corpus(Path(store))
     # the build's own settings, so that its base IRI is kept unless --base-iri says otherwise
