@@ -1,12 +1,24 @@
 """Fixtures shared by the whole suite."""
 
+import importlib.util
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SHARED = ROOT.parent / "shared"
+
+
+def load_fixture_module(relpath: str) -> ModuleType:
+    """A Python module kept under tests/fixtures (e.g. "rdf/tiny_corpus.py"), loaded by path."""
+    path = FIXTURES / relpath
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture

@@ -1,11 +1,11 @@
 """Corpus.to_rdf() and Corpus.query(): the RDF view and SPARQL over a corpus in memory."""
 
-import importlib.util
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import load_fixture_module
 from rdflib import Dataset, Literal, URIRef
 from rdflib import namespace as ns
 from rdflib.compare import isomorphic
@@ -28,16 +28,9 @@ def _read_jsonl(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
 
 
-def _load_tiny() -> Any:
-    path = FIXTURES / "rdf" / "tiny_corpus.py"
-    spec = importlib.util.spec_from_file_location("tiny_corpus_for_corpus_rdf", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
-tiny = _load_tiny()
+tiny = load_fixture_module("rdf/tiny_corpus.py")
 
 
 def graph_corpus(settings: Settings | None = None) -> Corpus:

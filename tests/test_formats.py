@@ -1,6 +1,5 @@
 """The export registry: lookups, every RDF format round-trips, files written atomically."""
 
-import importlib.util
 import json
 from importlib.resources import files
 from pathlib import Path
@@ -9,6 +8,7 @@ from typing import Any
 import jsonschema
 import pyoxigraph as ox
 import pytest
+from conftest import load_fixture_module
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
@@ -19,17 +19,7 @@ from kg.rdf.convert import corpus_to_dataset, corpus_to_graph
 from kg.rdf.vocab import KG_NS
 from kg.records import PaperEntities
 
-
-def _load_tiny() -> Any:
-    path = Path(__file__).parent / "fixtures" / "rdf" / "tiny_corpus.py"
-    spec = importlib.util.spec_from_file_location("tiny_corpus", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-tiny = _load_tiny()
+tiny = load_fixture_module("rdf/tiny_corpus.py")
 TRIPLE_FORMATS = {"turtle": "turtle", "nt": "nt", "xml": "xml"}  # our name -> rdflib parser
 QUAD_FORMATS = {"nquads": "nquads", "trig": "trig", "jsonld": "json-ld"}
 OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES,

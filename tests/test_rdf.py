@@ -1,13 +1,12 @@
 """A corpus as ns.RDF: graphs, typed literals, SHACL conformance, VoID counts."""
 
-import importlib.util
 from decimal import Decimal
 from importlib.resources import files
-from pathlib import Path
 from typing import Any
 
 import pyshacl
 import pytest
+from conftest import load_fixture_module
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib import namespace as ns
 from rdflib.compare import isomorphic
@@ -22,16 +21,9 @@ from kg.settings import Settings
 BASE = Settings().base_iri
 
 
-def _load_tiny() -> Any:
-    path = Path(__file__).parent / "fixtures" / "rdf" / "tiny_corpus.py"
-    spec = importlib.util.spec_from_file_location("tiny_corpus", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
-tiny = _load_tiny()
+tiny = load_fixture_module("rdf/tiny_corpus.py")
 
 
 @pytest.fixture(scope="module")

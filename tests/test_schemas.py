@@ -1,7 +1,6 @@
 """The published schemas: vocabulary, shapes, JSON Schema and example queries."""
 
 import copy
-import importlib.util
 import json
 from importlib.resources import files
 from pathlib import Path
@@ -10,6 +9,7 @@ from typing import Any
 import jsonschema
 import pyoxigraph as ox
 import pytest
+from conftest import load_fixture_module
 from rdflib import Graph, URIRef
 from rdflib import namespace as ns
 
@@ -21,13 +21,6 @@ SCHEMAS = files("kg.schemas")
 QUERIES = sorted((Path(str(SCHEMAS)) / "queries").glob("*.rq"))
 
 
-def _load_tiny() -> Any:
-    path = Path(__file__).parent / "fixtures" / "rdf" / "tiny_corpus.py"
-    spec = importlib.util.spec_from_file_location("tiny_corpus", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +66,7 @@ def test_reused_terms_are_wired_as_documented(vocab: Graph) -> None:
 
 
 def test_exports_use_only_declared_kg_terms(vocab: Graph) -> None:
-    g = corpus_to_graph(_load_tiny().build())
+    g = corpus_to_graph(load_fixture_module("rdf/tiny_corpus.py").build())
     used = {t for triple in g for t in triple if isinstance(t, URIRef) and str(t).startswith(KG_NS)}
     assert used and used <= set(vocab.subjects())
 
@@ -101,7 +94,7 @@ def test_extraction_schema_accepts_what_records_write(extraction_schema: dict[st
     jsonschema.Draft202012Validator.check_schema(extraction_schema)
     jsonschema.validate(_line(), extraction_schema)
     jsonschema.validate(PaperEntities(id="title:x", title="").to_dict(), extraction_schema)
-    for pe in _load_tiny().build().extractions.values():
+    for pe in load_fixture_module("rdf/tiny_corpus.py").build().extractions.values():
         jsonschema.validate(pe.to_dict(), extraction_schema)
 
 
@@ -145,7 +138,7 @@ def test_there_are_example_queries_with_a_comment_header() -> None:
 
 @pytest.mark.parametrize("query", QUERIES, ids=lambda p: p.stem)
 def test_example_queries_return_rows_in_rdflib_and_oxigraph(query: Path) -> None:
-    corpus = _load_tiny().build()
+    corpus = load_fixture_module("rdf/tiny_corpus.py").build()
     text = query.read_text("utf-8")
     ds = corpus_to_dataset(corpus)
     # GRAPH queries read the paper graphs; the others the merged graph (a union default graph)
