@@ -1,12 +1,11 @@
 """From a processed Doc to document-level mentions: one per entity, all its aliases together."""
 
-import bisect
 from collections import Counter, defaultdict
 
 from spacy.tokens import Doc
 
 from ..records import Evidence, Mention, PaperEntities, Repo
-from .candidate import Candidate
+from .candidate import Candidate, sentence_at, sentence_spans
 from .lexicon import gazetteer, generic_acronyms, is_generic, norm
 
 # which rule wins when two candidates overlap
@@ -58,9 +57,9 @@ class _Groups:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def _sentence(text: str, starts: list[int], ends: list[int], pos: int) -> str:
-    i = max(0, bisect.bisect_right(starts, pos) - 1)
-    return text[starts[i]: ends[i]].strip()
+def _sentence(text: str, spans: list[tuple[int, int]], pos: int) -> str:
+    start, end = sentence_at(spans, pos)
+    return text[start:end].strip()
 
 
 def assemble(doc: Doc, paper_id: str, title: str, min_confidence: float = 0.5) -> PaperEntities:
@@ -84,9 +83,7 @@ def assemble(doc: Doc, paper_id: str, title: str, min_confidence: float = 0.5) -
     for i, c in enumerate(cands):
         members[groups.find(i)].append(c)
 
-    sents = list(doc.sents)
-    starts = [s.start_char for s in sents]
-    ends = [s.end_char for s in sents]
+    sents = sentence_spans(doc)
     text = doc.text  # spaCy rebuilds doc.text on every access
     known = gazetteer()
     mentions = []
@@ -111,7 +108,7 @@ def assemble(doc: Doc, paper_id: str, title: str, min_confidence: float = 0.5) -
         if conf < min_confidence:
             continue
         evidence = tuple(
-            Evidence(text=_sentence(text, starts, ends, c.start), start=c.start, end=c.end, surface=c.text)
+            Evidence(text=_sentence(text, sents, c.start), start=c.start, end=c.end, surface=c.text)
             for c in group)
         mentions.append(Mention(
             type=etype, name=name, aliases=aliases, role=role, evidence=evidence,

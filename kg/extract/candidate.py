@@ -1,5 +1,6 @@
 """The record components pass along a Doc: one candidate name per found span."""
 
+import bisect
 from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc
@@ -38,7 +39,7 @@ class AcronymPair:
 def register_extensions() -> None:
     """Doc extensions the kg components share; safe to call many times."""
     for name, default in (("kg_candidates", None), ("kg_acronyms", None), ("kg_links", None), ("kg_link_spans", None),
-                          ("kg_title_end", 0)):
+                          ("kg_title_end", 0), ("kg_sents", None)):
         if not Doc.has_extension(name):
             Doc.set_extension(name, default=default)
 
@@ -47,3 +48,16 @@ def candidates(doc: Doc) -> list[Candidate]:
     if doc._.kg_candidates is None:
         doc._.kg_candidates = []
     return doc._.kg_candidates
+
+
+def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
+    """(start, end) character offsets of the sentences, computed once per Doc and shared."""
+    if doc._.kg_sents is None:
+        doc._.kg_sents = [(s.start_char, s.end_char) for s in doc.sents]
+    return doc._.kg_sents
+
+
+def sentence_at(spans: list[tuple[int, int]], pos: int) -> tuple[int, int]:
+    """The sentence span holding character ``pos``."""
+    i = max(0, bisect.bisect_right([s for s, _ in spans], pos) - 1)
+    return spans[i] if spans else (0, 0)

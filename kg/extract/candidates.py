@@ -14,7 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .acronyms import _match_long
-from .candidate import AcronymPair, Candidate, candidates, register_extensions
+from .candidate import AcronymPair, Candidate, candidates, register_extensions, sentence_spans
 from .lexicon import ends_in_category, generic_acronyms, head_type, is_generic, task_heads
 
 # a word as names are written: internal hyphens, dots, plus, slash and underscore allowed
@@ -82,10 +82,6 @@ def looks_like_name(w: str) -> bool:
         return True
     letters = sum(c.isalpha() for c in w)
     return bool(_HAS_DIGIT.search(w)) and letters >= 2 and w[0].isalpha() and any(c.isupper() for c in w)
-
-
-def _sentence_spans(doc: Doc) -> list[tuple[int, int]]:
-    return [(s.start_char, s.end_char) for s in doc.sents]
 
 
 def _title_heads(text: str, title_end: int) -> list[Candidate]:
@@ -372,7 +368,7 @@ class CandidateFinder:
         out.extend(_title_heads(text, title_end))
         generic_shorts: set[str] = set()
         out.extend(_acronym_candidates(doc._.kg_acronyms or [], generic_shorts))
-        sent_starts = {s for s, _ in _sentence_spans(doc)}
+        sent_starts = {s for s, _ in sentence_spans(doc)}
         out.extend(_naming_candidates(text, 0, len(text)))
         out.extend(_appositive_candidates(text, title_end, len(text)))
         out.extend(_shape_candidates(text, 0, len(text)))

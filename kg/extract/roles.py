@@ -10,7 +10,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .candidate import candidates, register_extensions
+from .candidate import candidates, register_extensions, sentence_at, sentence_spans
 
 _TRIGGER = re.compile(
     r"\b(?:we|this (?:paper|work|study|article)|the present work|here)\s+(?:also\s+|further\s+|first\s+|then\s+|thus\s+|therefore\s+)?"
@@ -40,10 +40,10 @@ class RoleFinder:
         cands = candidates(doc)
         text = doc.text
         windows = []
-        sents = list(doc.sents)
-        for sent in sents:
-            for m in _TRIGGER.finditer(text, sent.start_char, sent.end_char):
-                windows.append((m.end(), min(sent.end_char, m.end() + WINDOW)))
+        sents = sentence_spans(doc)
+        for start, end in sents:
+            for m in _TRIGGER.finditer(text, start, end):
+                windows.append((m.end(), min(end, m.end() + WINDOW)))
         title_end = doc._.kg_title_end or 0
         title = text[:title_end].strip()
         for i, c in enumerate(cands):
@@ -69,8 +69,8 @@ class RoleFinder:
         for i, c in enumerate(cands):
             if c.role == "proposed" or c.source != "acronym" or c.kb_id or c.type_source in ("gazetteer", "family"):
                 continue
-            found = next((x for x in sents if x.start_char <= c.start < x.end_char), None)
-            if found is not None and not _PRIOR.search(text[found.start_char: found.end_char]):
+            start, end = sentence_at(sents, c.start)
+            if not _PRIOR.search(text[start:end]):
                 cands[i] = c.with_(role="proposed")
         proposed = {c.text for c in cands if c.role == "proposed" and len(c.text) >= 2}
         for i, c in enumerate(cands):
