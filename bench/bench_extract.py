@@ -5,7 +5,7 @@
 
 Quality reads the saved Daily Papers pages in ../shared/seeds with kg's own readers,
 extracts the papers that ../shared/gold/dev.jsonl annotates and scores them with
-kg.evaluate (the reference scorer's semantics). Speed runs every paper of the seeds
+kg.extract.evaluate (the reference scorer's semantics). Speed runs every paper of the seeds
 (title + abstract) through each mode, with spaCy's blank tokenizer alone on the same
 texts in the same run as the ceiling.
 """
@@ -18,12 +18,12 @@ from pathlib import Path
 
 import spacy
 
-from kg.evaluate import evaluate, load_jsonl
+from kg.cli.render import render
 from kg.extract import build_nlp, extract_entities
+from kg.extract.evaluate import evaluate, load_jsonl
+from kg.keys import title_key
 from kg.settings import Settings
 from kg.sources import read_papers
-from kg.tables import render
-from kg.text import title_key
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 

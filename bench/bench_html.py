@@ -1,4 +1,4 @@
-"""Benchmark of the HTML view (kg.html.render_html) and of the page in headless Chromium.
+"""Benchmark of the HTML view (kg.export.html.render_html) and of the page in headless Chromium.
 
 Synthetic corpora whose papers view has about N nodes (papers + entities) and
 ``--edges-per-node`` times as many paper-entity edges; every mention has real
@@ -22,10 +22,10 @@ from typing import Any
 
 import numpy as np
 
-from kg.html import render_html
+from kg.cli.render import render
+from kg.export.html import render_html
 from kg.records import Entity, Evidence, Link, Mention, Occurrence, Paper, PaperEntities
 from kg.settings import Settings
-from kg.tables import render
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

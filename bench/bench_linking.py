@@ -1,4 +1,4 @@
-"""Benchmark of paper linking (kg.linking.paper_links) on a synthetic corpus.
+"""Benchmark of paper linking (kg.resolve.links.paper_links) on a synthetic corpus.
 
 The corpus has a Zipf-like skew: ``--entities`` entities whose popularity
 falls as rank^-s; each paper names 3-15 of them, plus a few ubiquitous
@@ -18,8 +18,8 @@ import tracemalloc
 
 import numpy as np
 
-from kg.linking import link_cutoff, paper_links
 from kg.records import Mention, Occurrence
+from kg.resolve.links import link_cutoff, paper_links
 from kg.settings import Settings
 
 

@@ -23,11 +23,11 @@ import re
 import sys
 from pathlib import Path
 
+from kg.cli.render import render
 from kg.extract import build_nlp, extract_entities
 from kg.extract.lexicon import norm
 from kg.records import Paper
 from kg.settings import Settings
-from kg.tables import render
 
 DATA = Path(__file__).resolve().parents[2] / "shared/benchmarks/scirex/dev.jsonl"
 COMPATIBLE = {"Material": {"dataset"}, "Method": {"method", "model"}}

@@ -20,12 +20,12 @@ __all__ = ["__version__", *_LAZY]
 
 if TYPE_CHECKING:
     # "X as X" marks a re-export: ruff cannot read the computed __all__ above
-    from .corpus import Corpus as Corpus
-    from .errors import KGError as KGError
-    from .extract import build_nlp as build_nlp
-    from .extract import extract_entities as extract_entities
-    from .settings import Settings as Settings
-    from .sources import read_papers as read_papers
+    from kg.corpus import Corpus as Corpus
+    from kg.errors import KGError as KGError
+    from kg.extract import build_nlp as build_nlp
+    from kg.extract import extract_entities as extract_entities
+    from kg.settings import Settings as Settings
+    from kg.sources import read_papers as read_papers
 
 
 def __getattr__(name: str) -> Any:

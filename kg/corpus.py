@@ -19,11 +19,12 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
-from kg import frames, graph
 from kg.errors import KGError
-from kg.linking import paper_links
+from kg.export import graphs as graph
+from kg.export import tables as frames
 from kg.records import Entity, Link, Occurrence, Paper, PaperEntities
-from kg.resolve import resolve
+from kg.resolve.entities import resolve
+from kg.resolve.links import paper_links
 from kg.settings import Settings
 
 
@@ -103,7 +104,7 @@ class Corpus:
         return corpus_to_dataset(self, self.settings)
 
     def query(self, sparql: str) -> Any:
-        """Run a SPARQL query over the corpus (see :mod:`kg.store`)."""
-        from kg.store import query_corpus
+        """Run a SPARQL query over the corpus (see :mod:`kg.store.embedded`)."""
+        from kg.store.embedded import query_corpus
 
         return query_corpus(self, sparql)

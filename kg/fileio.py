@@ -10,7 +10,7 @@ from typing import IO, Any
 
 from tqdm import tqdm
 
-from .errors import KGError
+from kg.errors import KGError
 
 
 @contextlib.contextmanager

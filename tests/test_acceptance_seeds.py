@@ -27,11 +27,11 @@ from rdflib.parser import Parser
 from rdflib.plugin import PluginException
 from rdflib.plugin import get as get_plugin
 
-from kg.build import BuildSummary, build, load_corpus
-from kg.formats import FORMATS, TABLES, Format, export, get_format, write_output
+from kg.build.run import BuildSummary, build, load_corpus
+from kg.export.registry import FORMATS, TABLES, Format, export, get_format, write_output
 from kg.rdf.convert import corpus_to_graph
 from kg.settings import Settings
-from kg.store import STORE_NAME, open_store, rdflib_to_quads
+from kg.store.embedded import STORE_NAME, open_store, rdflib_to_quads
 
 pytestmark = [
     pytest.mark.shared,

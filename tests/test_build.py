@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from kg.build import build, load_corpus, load_state
-from kg.cli import main
+from kg.build.run import build, load_corpus, load_state
+from kg.build.swap import build_lock
+from kg.cli.main import main
 from kg.errors import StoreError
 from kg.settings import Settings
-from kg.store import build_lock, dump_nquads, open_store, query_output, store_path
+from kg.store.embedded import dump_nquads, open_store, query_output, store_path
 
 KG = "https://w3id.org/kg/vocab#"
 
@@ -108,7 +109,7 @@ def test_failed_stage_leaves_previous_outputs_usable(inputs: Path, tmp_path: Pat
     def failing_export(*args: object, **kw: object) -> list[str]:
         raise OSError(28, "No space left on device")  # fault injection: the export stage fails
 
-    monkeypatch.setattr("kg.build.export_all", failing_export)
+    monkeypatch.setattr("kg.build.run.export_all", failing_export)
     with pytest.raises(OSError):
         build([inputs / "second.jsonl"], out, progress=False)
     assert (store_dump(out), (out / "papers.jsonl").read_bytes()) == before
@@ -122,13 +123,13 @@ def test_killed_build_leaves_previous_outputs_usable(inputs: Path, tmp_path: Pat
     build([inputs / "first.jsonl"], out, progress=False)
     before = store_dump(out)
     script = textwrap.dedent(f"""
-        import os, signal, kg.build
-        real = kg.build.load_store
+        import os, signal, kg.build.run
+        real = kg.build.run.load_store
         def dying(*a, **kw):
             real(*a, **kw)  # the new store is written, then the process dies before the swap
             os.kill(os.getpid(), signal.SIGKILL)
-        kg.build.load_store = dying
-        kg.build.build([{str(inputs / 'second.jsonl')!r}], {str(out)!r}, progress=False)
+        kg.build.run.load_store = dying
+        kg.build.run.build([{str(inputs / 'second.jsonl')!r}], {str(out)!r}, progress=False)
     """)
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True)
     assert proc.returncode == -9
@@ -155,7 +156,7 @@ def test_lock_held_by_another_process(inputs: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
     holder = subprocess.Popen(
-        [sys.executable, "-c", f"import sys, kg.store\nwith kg.store.build_lock({str(out)!r}):\n"
+        [sys.executable, "-c", f"import sys, kg.build.swap\nwith kg.build.swap.build_lock({str(out)!r}):\n"
          "    print('held', flush=True); sys.stdin.read()"],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:

@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from kg.build import build, extractor_files, load_corpus
-from kg.cli import main
+from kg.build.run import build, extractor_files, load_corpus
+from kg.cli.main import main
 from kg.settings import Settings
 
 ABSTRACT = "We propose GlimmerNet, a pruning method evaluated on ImageNet."

@@ -6,7 +6,7 @@ import pytest
 
 from kg.corpus import Corpus
 from kg.errors import KGError
-from kg.graph import to_graphml
+from kg.export.graphs import to_graphml
 from kg.records import Mention, Paper, PaperEntities
 from kg.settings import Settings
 

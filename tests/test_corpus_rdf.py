@@ -15,7 +15,7 @@ from kg.errors import KGError, QueryError
 from kg.rdf.convert import corpus_to_dataset
 from kg.records import Paper, PaperEntities
 from kg.settings import Settings
-from kg.store import QueryResult
+from kg.store.embedded import QueryResult
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PREFIXES = f"""PREFIX kg: <https://w3id.org/kg/vocab#>

@@ -2,8 +2,8 @@
 
 import json
 
-from kg.cli import main
-from kg.evaluate import evaluate, load_jsonl, repo_key
+from kg.cli.main import main
+from kg.extract.evaluate import evaluate, load_jsonl, repo_key
 
 
 def test_scores_on_tiny_gold(fixtures):

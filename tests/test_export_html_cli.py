@@ -2,8 +2,8 @@
 
 import pytest
 
-from kg.build import build
-from kg.cli import main
+from kg.build.run import build
+from kg.cli.main import main
 from kg.settings import Settings
 
 

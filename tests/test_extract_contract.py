@@ -6,9 +6,9 @@ import jsonschema
 import pytest
 
 from kg.extract import build_nlp, extract_entities
+from kg.keys import paper_id
 from kg.records import Paper, PaperEntities
 from kg.settings import Settings
-from kg.text import paper_id
 
 ABSTRACT = ("We propose GlimmerNet, a pruning method. We evaluate GlimmerNet-S on ImageNet-1K "
             "and COCO against ResNet-50 and ViT-B/16. Code is available at "

@@ -7,11 +7,11 @@ BENCHMARKS.md (python bench/bench_extract.py quality).
 
 import pytest
 
-from kg.evaluate import evaluate, load_jsonl
 from kg.extract import build_nlp, extract_entities
+from kg.extract.evaluate import evaluate, load_jsonl
+from kg.keys import title_key
 from kg.settings import Settings
 from kg.sources import read_papers
-from kg.text import title_key
 
 
 @pytest.fixture(scope="module")

@@ -12,9 +12,9 @@ from conftest import load_fixture_module
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
-from kg.cli import main
+from kg.cli.main import main
 from kg.errors import FormatError, KGError
-from kg.formats import FORMATS, export, format_names, get_format, guess_format, write_output
+from kg.export.registry import FORMATS, export, format_names, get_format, guess_format, write_output
 from kg.rdf.convert import corpus_to_dataset, corpus_to_graph
 from kg.rdf.vocab import KG_NS
 from kg.records import PaperEntities
@@ -213,7 +213,7 @@ def test_cli_rejects_a_bad_base_iri(tmp_path: Path, capsys: pytest.CaptureFixtur
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A real build of two papers (blank spaCy pipeline)."""
-    build = pytest.importorskip("kg.build")
+    build = pytest.importorskip("kg.build.run")
     out = tmp_path_factory.mktemp("build") / "out"
     from kg.settings import Settings
 
@@ -223,7 +223,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_cli_exports_the_last_build(built: Path, tmp_path: Path) -> None:
-    from kg.build import load_corpus
+    from kg.build.run import load_corpus
 
     assert main(["export", "--store", str(built), "-o", str(tmp_path / "g.ttl")]) == 0
     back = Graph().parse(tmp_path / "g.ttl", format="turtle")
@@ -247,6 +247,6 @@ def test_cli_writes_a_directory_of_tables(built: Path, tmp_path: Path) -> None:
 
 
 def test_cli_names_a_missing_build(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    pytest.importorskip("kg.build")
+    pytest.importorskip("kg.build.run")
     assert main(["export", "--store", str(tmp_path / "none"), "-o", str(tmp_path / "g.ttl")]) == 2
     assert str(tmp_path / "none") in capsys.readouterr().err

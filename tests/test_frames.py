@@ -6,9 +6,9 @@ import json
 import pandas as pd
 import pytest
 
-from kg import frames
 from kg.corpus import Corpus
 from kg.errors import FormatError, InputError
+from kg.export import tables as frames
 from kg.records import Paper, PaperEntities
 
 

@@ -9,7 +9,7 @@ import networkx as nx
 import pytest
 
 from kg.errors import KGError
-from kg.graph import (
+from kg.export.graphs import (
     cooccurrence_graph,
     knowledge_graph,
     neighbourhood,

@@ -1,4 +1,4 @@
-"""kg.html: the views, the page data and the safety of the written document.
+"""kg.export.html: the views, the page data and the safety of the written document.
 
 The browser tests (tests/test_html_browser.py) check the same page in Chromium.
 """
@@ -17,10 +17,10 @@ import numpy as np
 import pytest
 
 from kg.errors import FormatError, KGError
-from kg.html import build_view, render_html
-from kg.html.layout import spring_layout
-from kg.html.page import script_json
-from kg.html.payload import safe_url
+from kg.export.html import build_view, render_html
+from kg.export.html.layout import spring_layout
+from kg.export.html.page import script_json
+from kg.export.html.payload import safe_url
 from kg.records import Entity, Evidence, Link, Mention, Occurrence, Paper, PaperEntities, Repo
 from kg.settings import Settings
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from test_html import load_corpus  # tests/ is on sys.path under pytest
 
-from kg.html import build_view, render_html
+from kg.export.html import build_view, render_html
 from kg.settings import Settings
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -4,7 +4,7 @@ import json
 import subprocess
 import sys
 
-from kg.cli import main
+from kg.cli.main import main
 
 
 def test_jsonl_to_stdout_is_clean(fixtures, capsys):

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from kg.build import build
-from kg.cli import main
+from kg.build.run import build
+from kg.cli.main import main
 from kg.errors import EndpointError
-from kg.push import push, query_endpoint_for
 from kg.settings import Settings
+from kg.store.push import push, query_endpoint_for
 
 pytestmark = pytest.mark.server
 GRAPH = "https://example.org/graphs/kg"
@@ -69,7 +69,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int, int]:
     fixtures = Path(__file__).parent / "fixtures" / "store"
     s = build([fixtures / "first.jsonl", fixtures / "second.jsonl"], out,
               Settings(link_max_df=1.0, link_min_weight=0.1), progress=False)
-    from kg.store import query_output
+    from kg.store.embedded import query_output
 
     distinct = query_output(out, "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }").rows[0][0]
     return out, s.triples, distinct

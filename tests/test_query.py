@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from kg.build import build
-from kg.cli import main
+from kg.build.run import build
+from kg.cli.main import main
 from kg.errors import QueryError
-from kg.presets import PRESETS, parse_params, preset_query
 from kg.settings import Settings
-from kg.store import dump_nquads, open_store, store_path
+from kg.store.embedded import dump_nquads, open_store, store_path
+from kg.store.presets import PRESETS, parse_params, preset_query
 
 PREFIX = "PREFIX kg: <https://w3id.org/kg/vocab#> PREFIX dcterms: <http://purl.org/dc/terms/> "
 INJECTIONS = ('" } ; DROP ALL ; #', "> <", "x\" } } ; INSERT DATA { <a:b> <a:c> <a:d> } #", "?key")

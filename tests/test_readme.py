@@ -31,7 +31,7 @@ def test_example_corpus_is_there():
 
 
 def test_global_flags_work_after_the_command():
-    from kg.cli import make_parser
+    from kg.cli.main import make_parser
 
     for argv in (["build", "x", "--no-progress", "--debug"], ["--no-progress", "--debug", "build", "x"]):
         args = make_parser().parse_args(argv)

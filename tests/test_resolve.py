@@ -5,7 +5,7 @@ import random
 import pytest
 
 from kg.records import Evidence, Mention, PaperEntities
-from kg.resolve import base_names, is_acronym_of, name_key, resolve
+from kg.resolve.entities import base_names, is_acronym_of, name_key, resolve
 
 
 def pe(pid: str, *mentions: Mention) -> PaperEntities:

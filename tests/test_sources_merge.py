@@ -1,8 +1,8 @@
 """The same paper met several times is one record."""
 
+from kg.keys import paper_id
 from kg.records import Paper, Source
 from kg.sources import merge_papers, read_papers
-from kg.text import paper_id
 
 
 def _p(title, arxiv=None, n=0, **kw):

@@ -9,10 +9,9 @@ import pytest
 from rdflib import Dataset, Literal, Namespace, URIRef
 from rdflib.namespace import XSD
 
+from kg.build.swap import build_lock, clean_leftovers, swap_into_place
 from kg.errors import QueryError, StoreError
-from kg.store import (
-    build_lock,
-    clean_leftovers,
+from kg.store.embedded import (
     count_triples,
     dump_nquads,
     load_dataset,
@@ -20,7 +19,6 @@ from kg.store import (
     query_output,
     query_store,
     rdflib_to_quads,
-    swap_into_place,
     to_nquads,
 )
 

@@ -14,11 +14,11 @@ from collections.abc import Iterable, Iterator
 import spacy
 from spacy.language import Language
 
-from ..errors import KGError
-from ..records import Paper, PaperEntities
-from ..settings import Settings
-from . import acronyms, candidates, known, links, roles, sentences, typer  # noqa: F401  (factories)
-from .assemble import assemble
+from kg.errors import KGError
+from kg.extract import acronyms, candidates, known, links, roles, sentences, typer  # noqa: F401  (factories)
+from kg.extract.assemble import assemble
+from kg.records import Paper, PaperEntities
+from kg.settings import Settings
 
 MODES = ("blank", "sm")
 COMPONENTS = ("kg_links", "kg_acronyms", "kg_known", "kg_candidates", "kg_typing", "kg_roles")
@@ -42,7 +42,7 @@ def build_nlp(settings: Settings | None = None) -> Language:
         nlp = sm.load(exclude=["ner", "lemmatizer", "tagger", "attribute_ruler"])
         nlp.add_pipe("kg_sentences", before="parser")
     else:
-        from ..errors import FormatError
+        from kg.errors import FormatError
 
         raise FormatError("spaCy mode", settings.spacy_mode, list(MODES))
     sentences.add_name_suffix_rule(nlp)
@@ -66,7 +66,7 @@ def extract_entities(papers: Iterable[Paper], nlp: Language | None = None,
 def extract_text(text: str, nlp: Language | None = None, title: str = "",
                  settings: Settings | None = None) -> PaperEntities:
     """Convenience for one text (tests, notebooks): ``title`` is its first line."""
-    from ..records import paper_text
+    from kg.records import paper_text
 
     settings = settings or Settings()
     nlp = nlp or build_nlp(settings)

@@ -10,7 +10,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .candidate import AcronymPair, register_extensions
+from kg.extract.candidate import AcronymPair, register_extensions
 
 # "(MIM)", "(PAT_sp)", "(LLaVA-1.5)", "(CoT)", "(e.g., ...)" excluded by the shape test
 _PAREN = re.compile(r"\(([^()\n]{1,80})\)")

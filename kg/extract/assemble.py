@@ -4,9 +4,9 @@ from collections import Counter, defaultdict
 
 from spacy.tokens import Doc
 
-from ..records import Evidence, Mention, PaperEntities, Repo
-from .candidate import Candidate, sentence_at, sentence_spans
-from .lexicon import gazetteer, generic_acronyms, is_generic, norm
+from kg.extract.candidate import Candidate, sentence_at, sentence_spans
+from kg.extract.lexicon import gazetteer, generic_acronyms, is_generic, norm
+from kg.records import Evidence, Mention, PaperEntities, Repo
 
 # which rule wins when two candidates overlap
 PRIORITY = {"gazetteer": 6, "title": 5, "naming": 5, "acronym": 4, "means": 3, "phrase": 3, "shape": 2,

@@ -13,9 +13,15 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .acronyms import _match_long
-from .candidate import AcronymPair, Candidate, candidates, register_extensions, sentence_spans
-from .lexicon import ends_in_category, generic_acronyms, head_type, is_generic, task_heads
+from kg.extract.acronyms import _match_long
+from kg.extract.candidate import (
+    AcronymPair,
+    Candidate,
+    candidates,
+    register_extensions,
+    sentence_spans,
+)
+from kg.extract.lexicon import ends_in_category, generic_acronyms, head_type, is_generic, task_heads
 
 # a word as names are written: internal hyphens, dots, plus, slash and underscore allowed
 MAX_NAME = 60  # no name is longer; bounding every pattern keeps matching linear on junk text

@@ -12,8 +12,8 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 from spacy.util import filter_spans
 
-from .candidate import Candidate, candidates, register_extensions
-from .lexicon import KnownEntity, gazetteer, is_generic
+from kg.extract.candidate import Candidate, candidates, register_extensions
+from kg.extract.lexicon import KnownEntity, gazetteer, is_generic
 
 
 def _inside_longer_word(text: str, start: int, end: int) -> bool:

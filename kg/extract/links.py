@@ -6,8 +6,8 @@ from dataclasses import replace
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..records import Repo
-from .candidate import register_extensions
+from kg.extract.candidate import register_extensions
+from kg.records import Repo
 
 # a URL, or a bare host path such as github.com/owner/name
 _URL = re.compile(

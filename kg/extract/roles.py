@@ -10,7 +10,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .candidate import candidates, register_extensions, sentence_at, sentence_spans
+from kg.extract.candidate import candidates, register_extensions, sentence_at, sentence_spans
 
 _TRIGGER = re.compile(
     r"\b(?:we|this (?:paper|work|study|article)|the present work|here)\s+(?:also\s+|further\s+|first\s+|then\s+|thus\s+|therefore\s+)?"

@@ -10,7 +10,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import compile_suffix_regex
 
-from .candidate import register_extensions
+from kg.extract.candidate import register_extensions
 
 
 def add_name_suffix_rule(nlp: Language) -> None:

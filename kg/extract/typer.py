@@ -12,8 +12,8 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .candidate import Candidate, candidates, register_extensions
-from .lexicon import KnownEntity, context_type, gazetteer, head_type, norm
+from kg.extract.candidate import Candidate, candidates, register_extensions
+from kg.extract.lexicon import KnownEntity, context_type, gazetteer, head_type, norm
 
 _VARIANT_SUFFIX = re.compile(
     r"(?:[-_ ]?(?:\d+(?:\.\d+)?[BMK]|\d+x\d+[BM]|Instruct|Chat|Base|Large|Small|Tiny|Mini|Base|Huge|"

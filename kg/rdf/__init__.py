@@ -17,10 +17,10 @@ _LAZY = {
 __all__ = ["KG", "corpus_to_dataset", "corpus_to_graph", "mint", "void_description"]
 
 if TYPE_CHECKING:
-    from .convert import corpus_to_dataset, corpus_to_graph
-    from .iri import mint
-    from .vocab import KG
-    from .void import void_description
+    from kg.rdf.convert import corpus_to_dataset, corpus_to_graph
+    from kg.rdf.iri import mint
+    from kg.rdf.vocab import KG
+    from kg.rdf.void import void_description
 
 
 def __getattr__(name: str) -> Any:

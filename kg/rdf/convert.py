@@ -21,10 +21,10 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import DCTERMS, PROV, RDF, SDO, SKOS, XSD
 
-from ..records import Entity, Link, Occurrence, Paper, Repo
-from ..settings import Settings
-from .iri import external, mint
-from .vocab import KG, bind_prefixes
+from kg.rdf.iri import external, mint
+from kg.rdf.vocab import KG, bind_prefixes
+from kg.records import Entity, Link, Occurrence, Paper, Repo
+from kg.settings import Settings
 
 Triple = tuple[URIRef, URIRef, Any]
 

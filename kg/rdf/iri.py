@@ -19,8 +19,8 @@ from urllib.parse import quote
 
 from rdflib import URIRef
 
-from ..errors import KGError
-from ..settings import DEFAULT_BASE_IRI
+from kg.errors import KGError
+from kg.settings import DEFAULT_BASE_IRI
 
 KINDS = ("paper", "entity", "repo", "link", "evidence", "graph", "build")
 # kinds whose key is a tuple of parts, in this order; the link pair is sorted by mint

@@ -7,10 +7,10 @@ from typing import Any
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SDO, VOID, XSD
 
-from ..settings import Settings
-from .convert import corpus_to_graph, dataset_to_graph
-from .iri import mint
-from .vocab import USED_VOCABULARIES, bind_prefixes
+from kg.rdf.convert import corpus_to_graph, dataset_to_graph
+from kg.rdf.iri import mint
+from kg.rdf.vocab import USED_VOCABULARIES, bind_prefixes
+from kg.settings import Settings
 
 
 def _as_graph(data: Any, settings: Settings) -> Graph:

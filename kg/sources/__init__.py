@@ -10,15 +10,20 @@ sightings of one file, streaming. Each format has a ``parse_x(text)`` /
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from ..errors import FormatError, InputError
-from ..records import Paper
-from .arxiv import parse_arxiv_atom, parse_arxiv_snapshot, read_arxiv_atom, read_arxiv_snapshot
-from .base import ErrorCallback, ErrorPolicy
-from .dailypapers import parse_dailypapers, read_dailypapers
-from .detect import INPUT_FORMATS, detect_format, read_head
-from .hfapi import parse_hf_api, read_hf_api
-from .merge import merge_papers
-from .records import (
+from kg.errors import FormatError, InputError
+from kg.records import Paper
+from kg.sources.arxiv import (
+    parse_arxiv_atom,
+    parse_arxiv_snapshot,
+    read_arxiv_atom,
+    read_arxiv_snapshot,
+)
+from kg.sources.base import ErrorCallback, ErrorPolicy
+from kg.sources.dailypapers import parse_dailypapers, read_dailypapers
+from kg.sources.detect import INPUT_FORMATS, detect_format, read_head
+from kg.sources.hfapi import parse_hf_api, read_hf_api
+from kg.sources.merge import merge_papers
+from kg.sources.records import (
     paper_schema,
     parse_csv,
     parse_json,

@@ -12,11 +12,11 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import IO, Any
 
-from ..errors import InputError
-from ..records import Paper, Source
-from ..text import parse_arxiv_id
-from .base import ErrorCallback, ErrorPolicy, make_paper, text_lines
-from .jsonstream import iter_jsonl, read_jsonl
+from kg.errors import InputError
+from kg.keys import parse_arxiv_id
+from kg.records import Paper, Source
+from kg.sources.base import ErrorCallback, ErrorPolicy, make_paper, text_lines
+from kg.sources.jsonstream import iter_jsonl, read_jsonl
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 ARXIV = "{http://arxiv.org/schemas/atom}"

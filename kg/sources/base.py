@@ -6,9 +6,9 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError
-from ..records import Paper, Source
-from ..text import clean_text, paper_id, parse_arxiv_id
+from kg.errors import InputError
+from kg.keys import clean_text, paper_id, parse_arxiv_id
+from kg.records import Paper, Source
 
 log = logging.getLogger("kg.sources")
 

@@ -24,9 +24,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import InputError
-from ..records import Paper, Source
-from .base import ErrorCallback, ErrorPolicy, iter_lines, make_paper, text_lines
+from kg.errors import InputError
+from kg.records import Paper, Source
+from kg.sources.base import ErrorCallback, ErrorPolicy, iter_lines, make_paper, text_lines
 
 FORMAT = "dailypapers"
 

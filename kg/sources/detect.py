@@ -9,8 +9,8 @@ import json
 import re
 from pathlib import Path
 
-from ..errors import InputError
-from .dailypapers import looks_like_dailypapers
+from kg.errors import InputError
+from kg.sources.dailypapers import looks_like_dailypapers
 
 HEAD_BYTES = 1 << 16
 INPUT_FORMATS = ("dailypapers", "jsonl", "json", "csv", "arxiv-atom", "arxiv-snapshot", "hf-api")

@@ -9,10 +9,10 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError
-from ..records import Paper, Source
-from .base import ErrorCallback, ErrorPolicy, make_paper, strict_arxiv_id
-from .jsonstream import iter_array, read_array
+from kg.errors import InputError
+from kg.records import Paper, Source
+from kg.sources.base import ErrorCallback, ErrorPolicy, make_paper, strict_arxiv_id
+from kg.sources.jsonstream import iter_array, read_array
 
 FORMAT = "hf-api"
 

@@ -11,8 +11,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from ..errors import InputError
-from .base import decode_lines
+from kg.errors import InputError
+from kg.sources.base import decode_lines
 
 _CHUNK = 1 << 16
 _DECODER = json.JSONDecoder()

@@ -1,7 +1,7 @@
 """Sightings of the same paper, within or across inputs, become one Paper.
 
 Two sightings are the same paper when they share an arXiv id, or when their
-titles have the same :func:`~kg.text.title_key` and they do not carry two
+titles have the same :func:`~kg.keys.title_key` and they do not carry two
 different arXiv ids. A title-only group that later meets its arXiv id joins the
 group of that id. Output keeps first-seen order; sources are kept in input
 order; each other field comes from the first sighting that has it, and link
@@ -11,8 +11,8 @@ lists (repos, categories, keywords) are unions.
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from ..records import Paper
-from ..text import paper_id, title_key
+from kg.keys import paper_id, title_key
+from kg.records import Paper
 
 _SCALARS = ("abstract", "raw_abstract", "doi", "url", "n_authors", "date", "page_date", "upvotes")
 _UNIONS = ("repos", "categories", "keywords")

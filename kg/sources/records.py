@@ -17,9 +17,9 @@ from typing import Any
 
 import jsonschema
 
-from ..errors import InputError
-from ..records import Paper, Source
-from .base import (
+from kg.errors import InputError
+from kg.records import Paper, Source
+from kg.sources.base import (
     ErrorCallback,
     ErrorPolicy,
     decode_lines,
@@ -28,7 +28,7 @@ from .base import (
     text_lines,
     to_int,
 )
-from .jsonstream import iter_array, iter_jsonl, read_array, read_jsonl
+from kg.sources.jsonstream import iter_array, iter_jsonl, read_array, read_jsonl
 
 _CSV_LIST_SEP = ";"
 _INT_FIELDS = ("upvotes", "n_authors")

@@ -11,8 +11,8 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
-from .layout import canvas_positions, spring_layout
-from .views import View, paper_repos
+from kg.export.html.layout import canvas_positions, spring_layout
+from kg.export.html.views import View, paper_repos
 
 STYLES: dict[str, dict[str, str]] = {
     "paper": {"color": "#4e79a7", "shape": "dot", "label": "paper"},

@@ -3,7 +3,7 @@
 import difflib
 from typing import Any
 
-from ..errors import KGError
+from kg.errors import KGError
 
 
 def _fold(text: str) -> str:
@@ -45,7 +45,7 @@ def resolve(corpus: Any, name: str) -> str:
         names.append(ent.name)
         names.extend(ent.aliases)
     if best is None:
-        from .views import paper_repos, repo_key
+        from kg.export.html.views import paper_repos, repo_key
 
         for pid in corpus.papers:
             for url in paper_repos(corpus, pid):
@@ -60,7 +60,7 @@ def resolve(corpus: Any, name: str) -> str:
 def bipartite_neighbours(corpus: Any, key: str) -> list[str]:
     """Keys one hop away in the paper/entity/repo graph: a paper's entities and repos,
     an entity's or a repo's papers."""
-    from .views import paper_repos, repo_key
+    from kg.export.html.views import paper_repos, repo_key
 
     kind, ref = key[:2], key[2:]
     if kind == "p:":

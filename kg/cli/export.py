@@ -35,10 +35,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..errors import FormatError, KGError
-    from ..formats import format_names, get_format, guess_format, write_output
-    from ..rdf.iri import check_base
-    from ..settings import Settings
+    from kg.errors import FormatError, KGError
+    from kg.export.registry import format_names, get_format, guess_format, write_output
+    from kg.rdf.iri import check_base
+    from kg.settings import Settings
 
     base_iri = check_base(args.base_iri) if args.base_iri else None
     if args.format:
@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     if fmt.directory and args.output == "-":
         raise KGError(f"{fmt.name} writes several files: give a directory with -o DIR")
 
-    from ..build import load_corpus
+    from kg.build.run import load_corpus
 
     store = args.store if args.store is not None else Settings().output_dir
     corpus = load_corpus(Path(store))

@@ -4,7 +4,7 @@ import argparse
 import sys
 from typing import Any
 
-from . import add_input_args
+from kg.cli.args import add_input_args
 
 OUTPUT_FORMATS = ("jsonl", "csv", "table")
 _TABLE_COLUMNS = ("id", "title", "date", "n_authors", "upvotes", "sightings")
@@ -44,10 +44,10 @@ def _row(paper: Any) -> dict[str, Any]:
 def run(args: argparse.Namespace) -> int:
     import json
 
-    from ..errors import InputError
-    from ..fileio import atomic_write
-    from ..sources import expand_paths, get_reader, iter_records, merge_papers
-    from ..tables import render
+    from kg.cli.render import render
+    from kg.errors import InputError
+    from kg.fileio import atomic_write
+    from kg.sources import expand_paths, get_reader, iter_records, merge_papers
 
     fmt = _output_format(args)
     if args.input_format:

@@ -1,6 +1,6 @@
 """Interactive HTML view of the graph: one self-contained file that opens offline.
 
->>> from kg.html import render_html  # doctest: +SKIP
+>>> from kg.export.html import render_html  # doctest: +SKIP
 >>> html = render_html(corpus, view="links", focus="LLaVA", depth=2)  # doctest: +SKIP
 
 Modules: :mod:`.views` picks the graph (view, filters, focus, max_nodes),
@@ -11,8 +11,8 @@ Modules: :mod:`.views` picks the graph (view, filters, focus, max_nodes),
 from collections.abc import Iterable
 from typing import Any
 
-from ..settings import Settings
-from .views import VIEWS, View, build_view
+from kg.export.html.views import VIEWS, View, build_view
+from kg.settings import Settings
 
 __all__ = ["VIEWS", "View", "build_view", "render_html"]
 
@@ -50,8 +50,8 @@ def render_html(corpus: Any, settings: Settings | None = None, view: str = "pape
         For an unknown view or type, a focus that names nothing, a bad number.
     """
     settings = settings or getattr(corpus, "settings", None) or Settings()
-    from .page import render_page
-    from .payload import build_payload
+    from kg.export.html.page import render_page
+    from kg.export.html.payload import build_payload
 
     if isinstance(types, str):
         types = [t for t in types.split(",") if t.strip()]

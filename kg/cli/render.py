@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from .errors import FormatError
+from kg.errors import FormatError
 
 FORMATS = ("table", "json", "jsonl", "csv", "tsv")
 

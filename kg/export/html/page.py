@@ -18,7 +18,7 @@ from pathlib import Path
 from string import Template
 from typing import Any
 
-from ..errors import KGError
+from kg.errors import KGError
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 
@@ -115,7 +115,7 @@ def _sha256(code: str) -> str:
 
 
 def render_page(payload: dict[str, Any], title: str, notes: list[str]) -> str:
-    """The whole HTML document for ``payload`` (see :mod:`kg.html.payload`)."""
+    """The whole HTML document for ``payload`` (see :mod:`kg.export.html.payload`)."""
     vis_js, vis_css = vis_assets()
     vis_js = inline_script(vis_js)
     page_js = inline_script((ASSETS / "page.js").read_text(encoding="utf-8"))

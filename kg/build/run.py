@@ -11,7 +11,7 @@ The output directory holds the state of the corpus (``papers.jsonl``,
 - **Safe.** Everything is built in ``.staging-<pid>/`` and moved into place at the
   end; the store is a symlink switched atomically, so a build that dies at any
   point leaves the previous outputs usable. A second build of the same output
-  directory fails at once (:func:`kg.store.build_lock`).
+  directory fails at once (:func:`kg.build.swap.build_lock`).
 """
 
 import contextlib
@@ -27,11 +27,12 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError, StoreError
-from .fileio import atomic_write, progress
-from .records import Paper, PaperEntities
-from .settings import Settings
-from .store import STORE_NAME, build_lock, clean_leftovers, swap_into_place
+from kg.errors import InputError, StoreError
+from kg.fileio import atomic_write, progress
+from kg.records import Paper, PaperEntities
+from kg.settings import Settings
+from kg.build.swap import build_lock, clean_leftovers, swap_into_place
+from kg.store.embedded import STORE_NAME
 
 PAPERS = "papers.jsonl"
 EXTRACTIONS = "extractions.jsonl"
@@ -71,14 +72,14 @@ def extractor_fingerprint(settings: Settings) -> str:
     """Changes whenever extraction could give another result for the same text."""
     import spacy
 
-    from . import __version__
-    from .extract import EXTRACTOR_VERSION
+    from kg import __version__
+    from kg.extract import EXTRACTOR_VERSION
 
     h = hashlib.sha256()
     for part in (__version__, EXTRACTOR_VERSION, spacy.__version__, settings.spacy_mode,
                  repr(settings.min_confidence)):
         h.update(part.encode() + b"\0")
-    extract = Path(__file__).parent / "extract"
+    extract = Path(__file__).parent.parent / "extract"
     for f in extractor_files():
         h.update(str(f.relative_to(extract)).encode() + b"\0" + f.read_bytes())
     return h.hexdigest()[:16]
@@ -86,7 +87,7 @@ def extractor_fingerprint(settings: Settings) -> str:
 
 def extractor_files() -> list[Path]:
     """The rules (code) and knowledge (data) of extraction: a change to any re-extracts."""
-    extract = Path(__file__).parent / "extract"
+    extract = Path(__file__).parent.parent / "extract"
     return sorted(p for p in extract.rglob("*")
                   if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc")
 
@@ -159,7 +160,7 @@ def settings_from_info(info: dict[str, Any], base: Settings | None = None) -> Se
 
 def load_corpus(output_dir: str | Path, settings: Settings | None = None) -> Any:
     """The Corpus of a build, rebuilt from its state files (for ``kg export``/``kg query``)."""
-    from .corpus import Corpus
+    from kg.corpus import Corpus
 
     output_dir = Path(output_dir)
     if not (output_dir / PAPERS).exists():
@@ -211,7 +212,7 @@ def build(inputs: Sequence[str | Path], output_dir: str | Path | None = None,
     settings = settings or Settings()
     output_dir = Path(output_dir if output_dir is not None else settings.output_dir)
     settings = settings.with_(output_dir=output_dir)
-    from .sources import expand_paths, get_reader
+    from kg.sources import expand_paths, get_reader
 
     expand_paths(inputs)  # a missing input or an unknown format fails before anything is written
     if input_format:
@@ -236,7 +237,7 @@ def _same_ids_as_before(new: dict[str, Paper], before: dict[str, Paper], papers:
     """
     from dataclasses import replace
 
-    from .text import title_key
+    from kg.keys import title_key
 
     renamed: set[str] = set()
     by_title = {title_key(p.title): pid for pid, p in before.items()}
@@ -336,7 +337,7 @@ def _write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> None:
 def read_inputs(inputs: Sequence[str | Path], settings: Settings, show: bool,
                 input_format: str | None, on_error: Any) -> tuple[dict[str, Paper], int]:
     """The papers of ``inputs`` by id (merged by the readers) and how many bad records were skipped."""
-    from .sources import read_papers
+    from kg.sources import read_papers
 
     skipped = 0
 
@@ -358,7 +359,7 @@ def extract_papers(papers: list[Paper], settings: Settings, show: bool) -> Itera
     """Extraction of ``papers`` (the spaCy pipeline is loaded only when there is work)."""
     if not papers:
         return
-    from .extract import build_nlp, extract_entities
+    from kg.extract import build_nlp, extract_entities
 
     nlp = build_nlp(settings)
     yield from progress(extract_entities(papers, nlp=nlp, settings=settings), "extract",
@@ -367,14 +368,14 @@ def extract_papers(papers: list[Paper], settings: Settings, show: bool) -> Itera
 
 def resolve_corpus(papers: list[Paper], extractions: list[PaperEntities], settings: Settings) -> Any:
     """Resolution and linking over the whole corpus."""
-    from .corpus import Corpus
+    from kg.corpus import Corpus
 
     return Corpus.from_extractions(papers, extractions, settings)
 
 
 def to_rdf(corpus: Any, settings: Settings) -> Any:
     """The corpus as an rdflib Dataset (one named graph per paper)."""
-    from .rdf.convert import corpus_to_dataset
+    from kg.rdf.convert import corpus_to_dataset
 
     return corpus_to_dataset(corpus, settings)
 
@@ -383,7 +384,7 @@ def load_store(dataset: Any, path: Path, show: bool) -> int:
     """A new on-disk store at ``path`` holding ``dataset``; its number of quads."""
     import gc
 
-    from .store import load_dataset, open_store, rdflib_to_quads
+    from kg.store.embedded import load_dataset, open_store, rdflib_to_quads
 
     store = open_store(path)
     n = load_dataset(store, progress(rdflib_to_quads(dataset), "store", enabled=show, unit="quad"))
@@ -400,8 +401,8 @@ def default_exports(settings: Settings) -> list[tuple[str, str]]:
 
 def export_all(corpus: Any, dataset: Any, staging: Path, settings: Settings, show: bool) -> list[str]:
     """Write the default exports and ``void.ttl`` into ``staging``; the names written."""
-    from .formats import export, write_output
-    from .rdf.void import void_description
+    from kg.export.registry import export, write_output
+    from kg.rdf.void import void_description
 
     written = []
     for name, fmt in progress(default_exports(settings), "export", enabled=show, unit="file"):

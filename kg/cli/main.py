@@ -11,8 +11,8 @@ import signal
 import sys
 from collections.abc import Sequence
 
-from . import __version__
-from .errors import KGError
+from kg import __version__
+from kg.errors import KGError
 
 COMMANDS = ("papers", "extract", "evaluate", "build", "export", "query", "push")
 
@@ -26,7 +26,7 @@ def make_parser() -> argparse.ArgumentParser:
                         help="hide progress bars")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
-        module = importlib.import_module(f"kg.commands.{name}")
+        module = importlib.import_module(f"kg.cli.{name}")
         p = module.add_parser(sub)
         p.set_defaults(_run=module.run)
         # the global flags work after the command too: `kg build --debug ...`

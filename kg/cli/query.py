@@ -26,11 +26,11 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..errors import InputError, QueryError
-    from ..presets import describe_presets, parse_params, preset_query, presets_help
-    from ..settings import Settings
-    from ..store import query_output
-    from ..tables import render
+    from kg.cli.render import render
+    from kg.errors import InputError, QueryError
+    from kg.settings import Settings
+    from kg.store.embedded import query_output
+    from kg.store.presets import describe_presets, parse_params, preset_query, presets_help
 
     if args.list_presets:
         text = presets_help() if args.format == "table" else render(describe_presets(), fmt=args.format)

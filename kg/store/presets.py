@@ -14,7 +14,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .errors import QueryError
+from kg.errors import QueryError
 
 KG_NS = "https://w3id.org/kg/vocab#"
 TYPES = {"method": "Method", "model": "Model", "dataset": "Dataset"}
@@ -204,8 +204,8 @@ def _optional_part(text: str, name: str, keep: bool) -> str:
 
 
 def run_preset(store: ox.Store, name: str, params: dict[str, str] | None = None) -> Any:
-    """Run preset ``name`` on an open store; a :class:`kg.store.QueryResult`."""
-    from .store import query_store
+    """Run preset ``name`` on an open store; a :class:`kg.store.embedded.QueryResult`."""
+    from kg.store.embedded import query_store
 
     return query_store(store, preset_query(name, params))
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import EndpointError
+from kg.errors import EndpointError
 
 AUTH_SCHEMES = ("basic", "digest")
 _LOOPBACK = {"localhost", "127.0.0.1", "::1"}
@@ -112,7 +112,7 @@ def _lines(output_dir: str | Path, per_graph: bool) -> Iterator[bytes]:
     """N-Quads lines of the whole store, or the distinct triples of all graphs merged."""
     import pyoxigraph as ox
 
-    from .store import open_store, store_path
+    from kg.store.embedded import open_store, store_path
 
     store = open_store(store_path(output_dir), read_only=True)
     if per_graph:

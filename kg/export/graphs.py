@@ -16,8 +16,8 @@ from typing import Any, TypeVar
 import networkx as nx
 
 from kg.errors import KGError
-from kg.linking import link_cutoff, paper_links
 from kg.records import Entity, Link, Occurrence, Paper, PaperEntities
+from kg.resolve.links import link_cutoff, paper_links
 
 __all__ = ["knowledge_graph", "paper_links", "link_cutoff", "paper_graph", "cooccurrence_graph",
            "neighbourhood", "to_graphml", "to_gexf", "LIST_SEPARATOR"]

@@ -5,7 +5,7 @@ import json
 import sys
 from typing import Any
 
-from . import add_input_args
+from kg.cli.args import add_input_args
 
 
 def add_parser(sub: Any) -> argparse.ArgumentParser:
@@ -19,10 +19,10 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..extract import build_nlp, extract_entities
-    from ..fileio import atomic_write, progress
-    from ..settings import Settings
-    from ..sources import read_papers
+    from kg.extract import build_nlp, extract_entities
+    from kg.fileio import atomic_write, progress
+    from kg.settings import Settings
+    from kg.sources import read_papers
 
     settings = Settings(skip_bad=args.skip_bad, progress=args.progress)
     if args.mode:

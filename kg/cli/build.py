@@ -4,7 +4,7 @@ import argparse
 import sys
 from typing import Any
 
-from . import add_input_args
+from kg.cli.args import add_input_args
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -44,10 +44,10 @@ def summary_rows(summary: Any) -> list[dict[str, Any]]:
 def run(args: argparse.Namespace) -> int:
     import json
 
-    from ..build import build
-    from ..rdf.iri import check_base
-    from ..settings import Settings
-    from ..tables import render
+    from kg.build.run import build
+    from kg.cli.render import render
+    from kg.rdf.iri import check_base
+    from kg.settings import Settings
 
     changes: dict[str, Any] = {"skip_bad": args.skip_bad, "progress": args.progress}
     if args.base_iri:

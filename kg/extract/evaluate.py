@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError
-from .extract.lexicon import TYPES, norm
-from .text import title_key
+from kg.errors import InputError
+from kg.extract.lexicon import TYPES, norm
+from kg.keys import title_key
 
 _CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "huggingface.co")
 

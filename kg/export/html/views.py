@@ -15,8 +15,8 @@ from typing import Any
 
 import networkx as nx
 
-from ..errors import FormatError, KGError
-from .lookup import bipartite_neighbours, resolve
+from kg.errors import FormatError, KGError
+from kg.export.html.lookup import bipartite_neighbours, resolve
 
 VIEWS = ("papers", "links", "entities")
 BASE_TYPES = ("paper", "method", "model", "dataset", "repo")

@@ -16,8 +16,8 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..evaluate import evaluate, load_jsonl
-    from ..tables import render
+    from kg.cli.render import render
+    from kg.extract.evaluate import evaluate, load_jsonl
 
     rep = evaluate(load_jsonl(args.gold), load_jsonl(args.pred))
     rows = rep.rows()

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import FormatError, KGError
-from .fileio import atomic_write
-from .settings import Settings
+from kg.errors import FormatError, KGError
+from kg.fileio import atomic_write
+from kg.settings import Settings
 
 Output = str | bytes | dict[str, bytes]
 # called as (corpus, settings); some exporters (html) also take keyword options
@@ -50,20 +50,20 @@ def _lazy(module: str, attr: str, what: str) -> Callable[..., Any]:
 # ------------------------------------------------------------------ RDF
 
 def _rdf_graph(corpus: Any, settings: Settings, fmt: str) -> str:
-    from .rdf.convert import corpus_to_graph
+    from kg.rdf.convert import corpus_to_graph
 
     return corpus_to_graph(corpus, settings).serialize(format=fmt)
 
 
 def _rdf_dataset(corpus: Any, settings: Settings, fmt: str) -> str:
-    from .rdf.convert import corpus_to_dataset
+    from kg.rdf.convert import corpus_to_dataset
 
     return corpus_to_dataset(corpus, settings).serialize(format=fmt)
 
 
 def _jsonld(corpus: Any, settings: Settings) -> str:
-    from .rdf.convert import corpus_to_dataset
-    from .rdf.vocab import PREFIXES
+    from kg.rdf.convert import corpus_to_dataset
+    from kg.rdf.vocab import PREFIXES
 
     text = corpus_to_dataset(corpus, settings).serialize(
         format="json-ld", context=dict(PREFIXES), auto_compact=True)
@@ -83,7 +83,7 @@ def _jsonld(corpus: Any, settings: Settings) -> str:
 # ------------------------------------------------------------------ graphs and tables
 
 def _networkx(corpus: Any, settings: Settings, writer: str) -> str:
-    fn = _lazy("kg.graph", writer, writer.removeprefix("to_").upper())
+    fn = _lazy("kg.export.graphs", writer, writer.removeprefix("to_").upper())
     return fn(corpus.to_networkx())  # type: ignore[no-any-return]
 
 
@@ -91,7 +91,7 @@ TABLES = ("papers", "entities", "mentions", "links", "repos")
 
 
 def _tables(corpus: Any, settings: Settings, fmt: str) -> dict[str, bytes]:
-    from .frames import table_bytes
+    from kg.export.tables import table_bytes
 
     return {f"{name}.{fmt}": table_bytes(getattr(corpus, f"{name}_df")(), fmt) for name in TABLES}
 
@@ -103,8 +103,8 @@ def _jsonl(corpus: Any, settings: Settings) -> str:
 
 
 def _html(corpus: Any, settings: Settings, **options: Any) -> str:
-    """Options: view, focus, depth, types, min_support, max_nodes (see kg.html.render_html)."""
-    return _lazy("kg.html", "render_html", "HTML")(corpus, settings, **options)  # type: ignore[no-any-return]
+    """Options: view, focus, depth, types, min_support, max_nodes (see kg.export.html.render_html)."""
+    return _lazy("kg.export.html", "render_html", "HTML")(corpus, settings, **options)  # type: ignore[no-any-return]
 
 
 FORMATS: tuple[Format, ...] = (

@@ -41,9 +41,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     import json
 
-    from ..push import push
-    from ..settings import Settings
-    from ..tables import render
+    from kg.cli.render import render
+    from kg.settings import Settings
+    from kg.store.push import push
 
     password = args.password if args.password is not None else os.environ.get("KG_ENDPOINT_PASSWORD")
     summary = push(args.store if args.store is not None else Settings().output_dir, args.endpoint,
