@@ -7,7 +7,7 @@ first sentence is the title, the rest the abstract). Two figures:
 
 - recall: the *salient* entities of SciREX's result relations (Material = dataset,
   Method = method or model) that are mentioned in the abstract, found by kg under a
-  compatible type (names compared with kg.extract.lexicon.norm);
+  compatible type (names compared with kg.keys.match_key);
 - agreement: the share of kg's entities whose name SciREX also tags, somewhere in the
   abstract, as a Method or Material mention. SciREX tags generic phrases too and
   leaves out some names, so this is a proxy for precision, not precision.
@@ -25,7 +25,7 @@ from pathlib import Path
 
 from kg.cli.render import render
 from kg.extract import build_nlp, extract_entities
-from kg.extract.lexicon import norm
+from kg.keys import match_key
 from kg.records import Paper
 from kg.settings import Settings
 
@@ -61,7 +61,7 @@ def load() -> list[dict]:
             if spans:
                 surfaces = {detokenize(d["words"][s:e]) for s, e in spans} | {name.replace("_", " ")}
                 gold.append({"kind": kind, "names": sorted(surfaces)})
-        tagged = {norm(detokenize(d["words"][s:e])) for s, e, t in d["ner"]
+        tagged = {match_key(detokenize(d["words"][s:e])) for s, e, t in d["ner"]
                   if lo <= s and e <= hi and t in COMPATIBLE}
         # SciREX's first sentence of a document is its title
         t_end = d["sentences"][0][1] if d["sentences"] and d["sentences"][0][1] < hi else lo
@@ -80,9 +80,9 @@ def run(mode: str) -> tuple[list[dict], list[dict]]:
     total = {k: 0 for k in COMPATIBLE}
     agree = predicted = 0
     for d, pe in zip(docs, extract_entities(papers, build_nlp(s), s), strict=True):
-        preds = [(m.type, {norm(n) for n in (m.name, *m.aliases)}) for m in pe.entities]
+        preds = [(m.type, {match_key(n) for n in (m.name, *m.aliases)}) for m in pe.entities]
         for g in d["gold"]:
-            keys = {norm(n) for n in g["names"]}
+            keys = {match_key(n) for n in g["names"]}
             total[g["kind"]] += 1
             if any(t in COMPATIBLE[g["kind"]] and k & keys for t, k in preds):
                 found[g["kind"]] += 1

@@ -3,7 +3,8 @@
 import json
 
 from kg.cli.main import main
-from kg.extract.evaluate import evaluate, load_jsonl, repo_key
+from kg.extract.evaluate import evaluate, load_jsonl
+from kg.keys import repo_match_key
 
 
 def test_scores_on_tiny_gold(fixtures):
@@ -18,7 +19,7 @@ def test_scores_on_tiny_gold(fixtures):
 
 
 def test_repo_key_ignores_www_git_case_and_paths():
-    assert repo_key("https://www.github.com/A/B.git") == repo_key("http://github.com/a/b/tree/x")
+    assert repo_match_key("https://www.github.com/A/B.git") == repo_match_key("http://github.com/a/b/tree/x")
 
 
 def test_cli_json_output(fixtures, capsys):

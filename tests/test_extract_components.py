@@ -5,7 +5,8 @@ import pytest
 from kg.extract import build_nlp, extract_text
 from kg.extract.acronyms import find_pairs
 from kg.extract.candidates import looks_like_name
-from kg.extract.links import canonical, find_links, trim_url
+from kg.extract.links import find_links
+from kg.keys import canonical_repo, trim_url
 from kg.records import paper_text
 from kg.settings import Settings
 
@@ -36,13 +37,13 @@ def test_pipeline_is_our_components_on_blank_english(nlp):
     ("https://huggingface.co/org/model-7b", "https://huggingface.co/org/model-7b"),
 ])
 def test_link_canonical_repository(raw, repository):
-    assert canonical(raw).repository == repository
+    assert canonical_repo(raw).repository == repository
 
 
 def test_link_kinds_and_trailing_punctuation():
     assert trim_url("https://a.github.io/x/).") == "https://a.github.io/x/"
-    assert canonical("https://huggingface.co/spaces/o/demo").kind == "space"
-    assert canonical("https://proj.github.io/Page/").kind == "project"
+    assert canonical_repo("https://huggingface.co/spaces/o/demo").kind == "space"
+    assert canonical_repo("https://proj.github.io/Page/").kind == "project"
 
 
 def test_official_link_when_text_says_it_is_ours():

@@ -4,8 +4,9 @@ import random
 
 import pytest
 
+from kg.keys import base_names, name_key
 from kg.records import Evidence, Mention, PaperEntities
-from kg.resolve.entities import base_names, is_acronym_of, name_key, resolve
+from kg.resolve.entities import is_acronym_of, resolve
 
 
 def pe(pid: str, *mentions: Mention) -> PaperEntities:

@@ -5,7 +5,8 @@ from collections import Counter, defaultdict
 from spacy.tokens import Doc
 
 from kg.extract.candidate import Candidate, sentence_at, sentence_spans
-from kg.extract.lexicon import gazetteer, generic_acronyms, is_generic, norm
+from kg.extract.lexicon import gazetteer, generic_acronyms, is_generic
+from kg.keys import UnionFind, match_key
 from kg.records import Evidence, Mention, PaperEntities, Repo
 
 # which rule wins when two candidates overlap
@@ -41,22 +42,6 @@ def _resolve_overlaps(cands: list[Candidate], blocked: list[tuple[int, int]]) ->
     return sorted(kept, key=lambda c: c.start)
 
 
-class _Groups:
-    def __init__(self, n: int) -> None:
-        self.parent = list(range(n))
-
-    def find(self, i: int) -> int:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
-        return i
-
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
-
-
 def _sentence(text: str, spans: list[tuple[int, int]], pos: int) -> str:
     start, end = sentence_at(spans, pos)
     return text[start:end].strip()
@@ -65,11 +50,11 @@ def _sentence(text: str, spans: list[tuple[int, int]], pos: int) -> str:
 def assemble(doc: Doc, paper_id: str, title: str, min_confidence: float = 0.5) -> PaperEntities:
     cands = _resolve_overlaps(list(doc._.kg_candidates or []), list(doc._.kg_link_spans or []))
     cands = [c for c in cands if c.type and not is_generic(c.text) and c.text not in generic_acronyms()]
-    groups = _Groups(len(cands))
+    groups: UnionFind[int] = UnionFind()
     key_of: dict[str, int] = {}
     kb_of: dict[str, int] = {}
     for i, c in enumerate(cands):
-        for key in filter(None, (norm(c.text), norm(c.long_form) if c.long_form else "")):
+        for key in filter(None, (match_key(c.text), match_key(c.long_form) if c.long_form else "")):
             if key in key_of:
                 groups.union(i, key_of[key])
             else:

@@ -8,7 +8,6 @@ repository identity (host/owner/name on code hosts).
 """
 
 import json
-import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -16,29 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import InputError
-from kg.extract.lexicon import TYPES, norm
-from kg.keys import title_key
-
-_CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "huggingface.co")
-
-
-def repo_key(url: str) -> str:
-    """>>> repo_key("https://www.github.com/A/B.git/tree/main")
-    'github.com/a/b'
-    """
-    u = url.strip().rstrip(".,;:)]}>\"'").lower()
-    u = re.sub(r"^https?://(www\.)?", "", u)
-    u = re.sub(r"\.git$", "", u).rstrip("/")
-    parts = u.split("/")
-    if parts[0] in _CODE_HOSTS and len(parts) >= 3:
-        keep = 4 if parts[0] == "huggingface.co" and parts[1] in ("datasets", "spaces") else 3
-        u = re.sub(r"\.git$", "", "/".join(parts[:keep]))
-    return u
+from kg.extract.lexicon import TYPES
+from kg.keys import match_key, repo_match_key, title_key
 
 
 def alias_keys(entity: dict[str, Any]) -> set[str]:
     names = list(entity.get("names") or []) + [entity.get("name") or ""] + list(entity.get("aliases") or [])
-    return {k for k in (norm(n) for n in names if n) if k}
+    return {k for k in (match_key(n) for n in names if n) if k}
 
 
 @dataclass
@@ -134,8 +117,8 @@ def evaluate(gold: Iterable[dict[str, Any]], pred: Iterable[dict[str, Any]]) -> 
                     if typed:
                         rep.errors.append({"kind": "FP", "title": g["title"], "type": pe["type"],
                                            "names": [pe.get("name"), *pe.get("aliases", [])]})
-        gr = {repo_key(u) for u in g.get("repos", [])}
-        pr = {repo_key(u) for u in p.get("repos", [])}
+        gr = {repo_match_key(u) for u in g.get("repos", [])}
+        pr = {repo_match_key(u) for u in p.get("repos", [])}
         rep.links.tp["all"] += len(gr & pr)
         rep.links.fp["all"] += len(pr - gr)
         rep.links.fn["all"] += len(gr - pr)

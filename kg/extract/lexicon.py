@@ -4,30 +4,13 @@ Everything here is data shipped in ``kg/extract/data/``; loading is pure and cac
 """
 
 import json
-import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from kg.keys import match_key
+
 TYPES = ("method", "model", "dataset")
-
-
-def norm(s: str) -> str:
-    """The comparison key of a name: case, punctuation and a plural ``s`` ignored.
-
-    Same semantics as the reference scorer, so "ImageNet-1k" and "ImageNet 1K" agree.
-
-    >>> norm("ImageNet-1k") == norm("imagenet 1K")
-    True
-    >>> norm("LLMs") == norm("LLM")
-    True
-    """
-    s = unicodedata.normalize("NFKC", s).lower()
-    s = re.sub(r"[^0-9a-z]+", "", s)
-    if len(s) > 3 and s.endswith("s") and not s.endswith("ss"):
-        s = s[:-1]
-    return s
 
 
 @dataclass(frozen=True)
@@ -80,7 +63,7 @@ def generic_keys() -> frozenset[str]:
     for line in _lines("generic.txt"):
         for part in line.split("|"):
             if part.strip():
-                keys.add(norm(part))
+                keys.add(match_key(part))
     return frozenset(keys)
 
 
@@ -151,4 +134,4 @@ def ends_in_category(phrase: str) -> bool:
 
 
 def is_generic(name: str) -> bool:
-    return norm(name) in generic_keys()
+    return match_key(name) in generic_keys()

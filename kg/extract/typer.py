@@ -13,12 +13,11 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.extract.candidate import Candidate, candidates, register_extensions
-from kg.extract.lexicon import KnownEntity, context_type, gazetteer, head_type, norm
+from kg.extract.lexicon import KnownEntity, context_type, gazetteer, head_type
+from kg.keys import SIZE_VARIANT as _SIZE_VARIANT
+from kg.keys import VARIANT_SUFFIX as _VARIANT_SUFFIX
+from kg.keys import match_key as norm
 
-_VARIANT_SUFFIX = re.compile(
-    r"(?:[-_ ]?(?:\d+(?:\.\d+)?[BMK]|\d+x\d+[BM]|Instruct|Chat|Base|Large|Small|Tiny|Mini|Base|Huge|"
-    r"[TSBLHG]|XL|XXL|v?\d+(?:\.\d+)*|V\d|Pro|Plus|Max|Turbo|Lite|Flash|Ultra|it|hf|HF|Coder|Math|Vision|VL)"
-    r"(?:/\d+)?)$")
 _NEXT_WORD = re.compile(r"^[\s\-]*(?:\([^()]{1,40}\)\s*)?([A-Za-z][\w\-]*)")
 # "a new image-grounded dataset, X" / "the benchmark X" / "a method called X"
 _DETERMINER = re.compile(r"\b(?:the|a|an|our|this|these|its|their)\s+$", re.IGNORECASE)
@@ -38,8 +37,6 @@ _DATASET_BEFORE = re.compile(
 _LIST_HEAD = re.compile(
     r"\b([A-Za-z][\w\-]*)\s*(?:\(|:|,?\s+(?:such as|including|like|e\.g\.,?|namely|i\.e\.,?)\s+)"
     r"(?:[^.;()]*?(?:,|\band\b|\bor\b)\s*)?$")
-# parameter counts (B, M) and size letters make a model; "-650K" is a dataset's size
-_SIZE_VARIANT = re.compile(r"[-_ ](?:\d+(?:\.\d+)?[BM]|[TSBLH]\d?|XL|XXL|Tiny|Small|Base|Large|Huge)$")
 _COORD = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|vs\.?|versus)\s+|\s*/\s*)$")
 
 

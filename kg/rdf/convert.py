@@ -10,7 +10,6 @@ The corpus is used through its attributes only (``papers``, ``extractions``,
 ``entities``, ``occurrences``, ``links``, ``settings``).
 """
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import datetime
@@ -21,6 +20,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import DCTERMS, PROV, RDF, SDO, SKOS, XSD
 
+from kg.keys import repo_iri_key
 from kg.rdf.iri import external, mint
 from kg.rdf.vocab import KG, bind_prefixes
 from kg.records import Entity, Link, Occurrence, Paper, Repo
@@ -32,7 +32,6 @@ ENTITY_CLASSES = {"method": KG.Method, "model": KG.Model, "dataset": KG.Dataset}
 _REPO_CLASSES = {"code": SDO.SoftwareSourceCode, "dataset": SDO.Dataset}
 _DATE_FORMATS = ("%Y-%m-%d", "%b %d, %Y", "%B %d, %Y", "%d %b %Y", "%d %B %Y", "%b %d %Y",
                  "%B %d %Y", "%Y/%m/%d")
-_SCHEME = re.compile(r"^[a-z]+://", re.IGNORECASE)
 
 
 def date_literal(text: str) -> Literal:
@@ -54,11 +53,6 @@ def date_literal(text: str) -> Literal:
 
 def _settings(corpus: Any, settings: Settings | None) -> Settings:
     return settings or getattr(corpus, "settings", None) or Settings()
-
-
-def repo_key(repository: str) -> str:
-    """The key a repository IRI is minted from: its canonical address without the scheme."""
-    return _SCHEME.sub("", repository.strip()) or repository
 
 
 def paper_triples(paper: Paper, occurrences: Iterable[Occurrence], repos: Iterable[Repo],
@@ -110,7 +104,7 @@ def paper_triples(paper: Paper, occurrences: Iterable[Occurrence], repos: Iterab
                 yield node, KG.surface, Literal(ev.surface)
             yield node, KG.confidence, confidence
     for repo in repos:
-        yield p, KG.hasRepository, mint("repo", repo_key(repo.repository), base)
+        yield p, KG.hasRepository, mint("repo", repo_iri_key(repo.repository), base)
 
 
 def entity_triples(entity: Entity, base: str) -> Iterator[Triple]:
@@ -152,7 +146,7 @@ def link_triples(link: Link, base: str) -> Iterator[Triple]:
 
 def repo_triples(repository: str, seen: list[Repo], base: str) -> Iterator[Triple]:
     """One repository node; ``seen`` are its Repo records (empty for metadata-only links)."""
-    r = mint("repo", repo_key(repository), base)
+    r = mint("repo", repo_iri_key(repository), base)
     yield r, RDF.type, KG.Repository
     url = external(repository)
     if url is not None:

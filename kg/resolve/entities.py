@@ -2,7 +2,7 @@
 
 Rules, in the order they apply:
 
-1. **Spelling.** Surface forms are compared by :func:`name_key` (case, accents,
+1. **Spelling.** Surface forms are compared by :func:`~kg.keys.name_key` (case, accents,
    spaces, hyphens and underscores ignored): ``ImageNet-1k``, ``ImageNet-1K`` and
    ``ImageNet 1K`` are one entity. All the surface forms of one mention (its name
    and aliases) are one entity too, except acronyms (rule 3).
@@ -29,52 +29,18 @@ Rules, in the order they apply:
 """
 
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
 
+from kg.keys import UnionFind, base_names, name_key, slug
 from kg.records import Entity, Mention, Occurrence, PaperEntities
 from kg.settings import Settings
 
 TYPE_PRECEDENCE = ("model", "method", "dataset")  # tie-breaking order, first wins
 
-_KEY_DROP = re.compile(r"[\s\-_\u2010-\u2015/]+")
-_SLUG_DROP = re.compile(r"[^a-z0-9.+]+")
 _ACRONYM = re.compile(r"^[A-Za-z][A-Za-z0-9\-]{1,11}$")
 _WORD = re.compile(r"[A-Za-z0-9]+")
-# one suffix at a time, outermost first; the separator is part of the suffix
-_SUFFIXES = (
-    re.compile(r"[\s\-_]+(?:Instruct|Chat|Base|Preview|HF|hf|it)$"),
-    re.compile(r"[\s\-_/]*\d+(?:\.\d+)?[BbMT]$"),  # -7B, 8B, -1.3B, -125M, -7b
-    re.compile(r"/\d+$"),  # ViT-B/16
-    re.compile(r"[\s\-_]+(?:T|S|B|L|H|G|XL|XXL|Tiny|Small|Base|Large|Huge|Giant|Mini)$"),
-    re.compile(r"[\s\-_]*[vV]\d+(?:\.\d+)*$"),  # v2, -v1.5
-    re.compile(r"[\s\-_]+\d+(?:\.\d+)*$"),  # -1.5, " 3"
-    re.compile(r"(?<=[a-z])\d+(?:\.\d+)*$"),  # ResNet50, Qwen2.5 (after a lowercase letter)
-)
-
-
-def name_key(name: str) -> str:
-    """The comparison key of a surface form.
-
-    >>> name_key("ImageNet-1k") == name_key("ImageNet 1K") == name_key("imagenet_1k")
-    True
-    """
-    t = unicodedata.normalize("NFKD", name)
-    t = "".join(c for c in t if not unicodedata.combining(c))
-    return _KEY_DROP.sub("", t.casefold())
-
-
-def slug(text: str) -> str:
-    """The id-safe form of a name.
-
-    >>> slug("LLaVA-1.5 7B")
-    'llava-1.5-7b'
-    """
-    t = unicodedata.normalize("NFKD", text)
-    t = "".join(c for c in t if not unicodedata.combining(c)).lower()
-    return _SLUG_DROP.sub("-", t).strip("-.") or "x"
 
 
 def is_acronym_of(short: str, long: str) -> bool:
@@ -105,55 +71,22 @@ def is_acronym_of(short: str, long: str) -> bool:
     return sum(c in initials for c in letters) >= min(2, len(letters))
 
 
-def base_names(name: str) -> list[str]:
-    """Shorter names ``name`` may be a variant of, nearest first.
-
-    >>> base_names("LLaVA-1.5-7B")
-    ['LLaVA-1.5', 'LLaVA']
-    >>> base_names("Llama 3 8B Instruct")
-    ['Llama 3 8B', 'Llama 3', 'Llama']
-    """
-    out: list[str] = []
-    current = name.strip()
-    while True:
-        for pattern in _SUFFIXES:
-            shorter = pattern.sub("", current).strip(" -_/")
-            if shorter != current and len(re.sub(r"[^A-Za-z0-9]", "", shorter)) >= 2:
-                break
-        else:
-            return out
-        out.append(shorter)
-        current = shorter
-
-
-class _Clusters:
-    """Union-find over string nodes that refuses to join two different kb_ids."""
+class _Clusters(UnionFind[str]):
+    """Clusters of mention nodes that never join two different kb_ids."""
 
     def __init__(self) -> None:
-        self.up: dict[str, str] = {}
-        self.kb: dict[str, str] = {}
+        super().__init__()
+        self.kb: dict[str, str] = {}  # per root
 
-    def find(self, x: str) -> str:
-        self.up.setdefault(x, x)
-        root = x
-        while self.up[root] != root:
-            root = self.up[root]
-        while self.up[x] != root:
-            self.up[x], x = root, self.up[x]
-        return root
-
-    def union(self, a: str, b: str) -> None:
+    def union(self, a: str, b: str) -> str:
         ra, rb = self.find(a), self.find(b)
-        if ra == rb:
-            return
         ka, kb = self.kb.get(ra), self.kb.get(rb)
         if ka and kb and ka != kb:
-            return
-        if rb < ra:  # deterministic roots
-            ra, rb = rb, ra
-        self.up[rb] = ra
+            return ra
+        root = super().union(ra, rb)
         if kb and not ka:
-            self.kb[ra] = kb
+            self.kb[root] = kb
+        return root
 
 
 def _forms(m: Mention) -> tuple[str, list[str], list[tuple[str, str]]]:

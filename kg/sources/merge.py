@@ -11,38 +11,34 @@ lists (repos, categories, keywords) are unions.
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from kg.keys import paper_id, title_key
+from kg.keys import UnionFind, paper_id, title_key
 from kg.records import Paper
 
 _SCALARS = ("abstract", "raw_abstract", "doi", "url", "n_authors", "date", "page_date", "upvotes")
 _UNIONS = ("repos", "categories", "keywords")
 
 
-class _Groups:
-    """Union-find over sightings, keyed by arXiv id and title key."""
+class _Groups(UnionFind[int]):
+    """Sightings by input position, joined by arXiv id and title key.
+
+    A group's root is its earliest sighting, so first-seen order holds.
+    """
 
     def __init__(self) -> None:
-        self.parent: list[int] = []
-        self.arxiv: list[str | None] = []  # per root
+        super().__init__()
+        self.arxiv: list[str | None] = []  # per sighting; a root's is its group's
         self.by_arxiv: dict[str, int] = {}
         self.by_title: dict[str, int] = {}
 
-    def find(self, i: int) -> int:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
-        return i
-
-    def union(self, keep: int, other: int) -> None:
-        """Join two groups; the earlier one stays the root, so first-seen order holds."""
-        a, b = sorted((self.find(keep), self.find(other)))
-        if a != b:
-            self.parent[b] = a
-            self.arxiv[a] = self.arxiv[a] or self.arxiv[b]
+    def union(self, a: int, b: int) -> int:
+        ra, rb = self.find(a), self.find(b)
+        root = super().union(ra, rb)
+        if ra != rb:
+            self.arxiv[root] = self.arxiv[root] or self.arxiv[max(ra, rb)]
+        return root
 
     def add(self, paper: Paper) -> None:
-        i = len(self.parent)
-        self.parent.append(i)
+        i = len(self.arxiv)
         self.arxiv.append(paper.arxiv_id)
         key = title_key(paper.title) or paper.id
         titled = self.by_title.get(key)

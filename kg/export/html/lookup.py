@@ -4,10 +4,7 @@ import difflib
 from typing import Any
 
 from kg.errors import KGError
-
-
-def _fold(text: str) -> str:
-    return " ".join(text.casefold().split())
+from kg.keys import lookup_key
 
 
 def resolve(corpus: Any, name: str) -> str:
@@ -17,7 +14,7 @@ def resolve(corpus: Any, name: str) -> str:
     equals the entity with the most papers wins. Raises :class:`KGError` with
     close matches when nothing matches.
     """
-    want = _fold(name)
+    want = lookup_key(name)
     if not want:
         raise KGError("focus needs a paper id or title, or an entity name")
     best: tuple[int, int, str] | None = None  # (rank, -support, key): smaller is better
@@ -30,17 +27,17 @@ def resolve(corpus: Any, name: str) -> str:
 
     names: list[str] = []
     for pid, paper in corpus.papers.items():
-        if _fold(pid) == want or _fold(paper.arxiv_id or "") == want:
+        if lookup_key(pid) == want or lookup_key(paper.arxiv_id or "") == want:
             offer(0, 0, "p:" + pid)
-        if _fold(paper.title) == want:
+        if lookup_key(paper.title) == want:
             offer(1, 0, "p:" + pid)
         names.append(paper.title)
     for eid, ent in corpus.entities.items():
-        if _fold(eid) == want:
+        if lookup_key(eid) == want:
             offer(0, ent.support, "e:" + eid)
-        if _fold(ent.name) == want:
+        if lookup_key(ent.name) == want:
             offer(1, ent.support, "e:" + eid)
-        if any(_fold(a) == want for a in ent.aliases):
+        if any(lookup_key(a) == want for a in ent.aliases):
             offer(2, ent.support, "e:" + eid)
         names.append(ent.name)
         names.extend(ent.aliases)
@@ -49,7 +46,7 @@ def resolve(corpus: Any, name: str) -> str:
 
         for pid in corpus.papers:
             for url in paper_repos(corpus, pid):
-                if _fold(url) == want.rstrip("/"):
+                if lookup_key(url) == want.rstrip("/"):
                     return repo_key(url)
         close = difflib.get_close_matches(name, names, n=3, cutoff=0.6)
         hint = f"; did you mean: {', '.join(repr(c) for c in close)}?" if close else ""

@@ -17,6 +17,7 @@ import networkx as nx
 
 from kg.errors import FormatError, KGError
 from kg.export.html.lookup import bipartite_neighbours, resolve
+from kg.keys import repo_address
 
 VIEWS = ("papers", "links", "entities")
 BASE_TYPES = ("paper", "method", "model", "dataset", "repo")
@@ -40,7 +41,7 @@ class View:
 
 
 def repo_key(url: str) -> str:
-    return "r:" + url.strip().rstrip("/")
+    return "r:" + repo_address(url)
 
 
 def paper_repos(corpus: Any, pid: str) -> list[str]:
@@ -48,9 +49,9 @@ def paper_repos(corpus: Any, pid: str) -> list[str]:
     seen: dict[str, None] = {}
     ext = corpus.extractions.get(pid)
     for r in getattr(ext, "links", ()) or ():
-        seen[r.repository.strip().rstrip("/")] = None
+        seen[repo_address(r.repository)] = None
     for url in getattr(corpus.papers.get(pid), "repos", ()) or ():
-        seen[url.strip().rstrip("/")] = None
+        seen[repo_address(url)] = None
     return [u for u in seen if u]
 
 
