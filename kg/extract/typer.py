@@ -58,7 +58,9 @@ _MORPHEMES = {
 
 
 def morpheme_type(name: str) -> str | None:
-    """>>> morpheme_type("DWConv"), morpheme_type("PATNet"), morpheme_type("MMBench")
+    """The type a coined name's last part implies.
+
+    >>> morpheme_type("DWConv"), morpheme_type("PATNet"), morpheme_type("MMBench")
     ('method', 'model', 'dataset')
     """
     last = name.rsplit("-", 1)[-1]
