@@ -35,6 +35,7 @@ from kg.store.embedded import STORE_NAME, open_store, rdflib_to_quads
 
 pytestmark = [
     pytest.mark.shared,
+    pytest.mark.slow,
     # rdflib's own parsers and serializers call its deprecated Dataset API (once per N-Quads line)
     pytest.mark.filterwarnings("ignore:Dataset.default_context is deprecated:DeprecationWarning"),
     pytest.mark.filterwarnings("ignore:Dataset.contexts is deprecated:DeprecationWarning"),

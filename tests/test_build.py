@@ -121,6 +121,7 @@ def test_failed_stage_leaves_previous_outputs_usable(nlp: Any, inputs: Path, tmp
     assert build([inputs / "second.jsonl"], out, progress=False, nlp=nlp).papers == 3
 
 
+@pytest.mark.slow  # a second Python process
 def test_killed_build_leaves_previous_outputs_usable(nlp: Any, inputs: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     build([inputs / "first.jsonl"], out, progress=False, nlp=nlp)
@@ -155,6 +156,7 @@ def test_locked_output_dir_fails_and_keeps_store(nlp: Any, inputs: Path, tmp_pat
     assert build([inputs / "second.jsonl"], out, progress=False, nlp=nlp).papers == 3
 
 
+@pytest.mark.slow  # a second Python process
 def test_lock_held_by_another_process(inputs: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
@@ -191,6 +193,7 @@ def test_skip_bad_counts_skipped_records(nlp: Any, inputs: Path, tmp_path: Path)
     assert main(["build", str(inputs / "bad.jsonl"), "-o", str(tmp_path / "strict")]) == 2
 
 
+@pytest.mark.slow  # the CLI builds its own pipeline, twice
 def test_cli_build_prints_summary(inputs: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "out"
     assert main(["--no-progress", "build", str(inputs / "first.jsonl"), "-o", str(out), "--format", "json"]) == 0

@@ -12,6 +12,8 @@ from kg.extract.evaluate import evaluate, load_jsonl
 from kg.keys import title_key
 from kg.sources import read_papers
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def report(nlp):
