@@ -5,6 +5,10 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_BASE_IRI = "https://w3id.org/kg/"
+# (file or directory name, format name of kg.export.registry) of what a build writes
+DEFAULT_EXPORTS: tuple[tuple[str, str], ...] = (
+    ("graph.ttl", "turtle"), ("graph.nq", "nquads"), ("tables", "csv"),
+    ("graph.graphml", "graphml"), ("graph.html", "html"))
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,7 @@ class Settings:
     # output
     output_dir: Path = field(default_factory=lambda: Path("outputs"))
     html_max_nodes: int = 1500
+    exports: tuple[tuple[str, str], ...] = DEFAULT_EXPORTS  # checked by kg.build.run.check_exports
     progress: bool = True
     # linking: an entity in more papers than this links nothing alone (bounds the work)
     link_max_postings: int = 1000

@@ -3,6 +3,7 @@
 import importlib.util
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -37,3 +38,12 @@ def shared() -> Path:
 @pytest.fixture
 def examples() -> Path:
     return ROOT / "examples"
+
+
+@pytest.fixture(scope="session")
+def nlp() -> Any:
+    """The blank-mode spaCy pipeline, built once for the session (pass it to build())."""
+    from kg.extract import build_nlp
+    from kg.settings import Settings
+
+    return build_nlp(Settings())

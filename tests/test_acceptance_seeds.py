@@ -27,7 +27,7 @@ from rdflib.parser import Parser
 from rdflib.plugin import PluginException
 from rdflib.plugin import get as get_plugin
 
-from kg.build.run import BuildSummary, build, load_corpus
+from kg.build import BuildSummary, build, load_corpus
 from kg.export.registry import FORMATS, TABLES, Format, export, get_format, write_output
 from kg.rdf.convert import corpus_to_graph
 from kg.settings import Settings
@@ -35,6 +35,7 @@ from kg.store.embedded import STORE_NAME, open_store, rdflib_to_quads
 
 pytestmark = [
     pytest.mark.shared,
+    pytest.mark.slow,
     # rdflib's own parsers and serializers call its deprecated Dataset API (once per N-Quads line)
     pytest.mark.filterwarnings("ignore:Dataset.default_context is deprecated:DeprecationWarning"),
     pytest.mark.filterwarnings("ignore:Dataset.contexts is deprecated:DeprecationWarning"),
@@ -76,11 +77,13 @@ def cache() -> dict[str, Any]:
 
 
 @pytest.fixture
-def seeds(shared: Path, tmp_path_factory: pytest.TempPathFactory, cache: dict[str, Any]) -> Seeds:
+def seeds(shared: Path, tmp_path_factory: pytest.TempPathFactory, cache: dict[str, Any],
+          nlp: Any) -> Seeds:
     """``kg build`` of all of ../shared/seeds, made once for the module."""
     if "seeds" not in cache:
         out = tmp_path_factory.mktemp("seeds") / "out"
-        summary = build([shared / "seeds"], out, settings=Settings(progress=False), progress=False)
+        summary = build([shared / "seeds"], out, settings=Settings(progress=False), progress=False,
+                        nlp=nlp)
         corpus = load_corpus(out)  # what `kg export` and `kg query` use
         quads = frozenset(rdflib_to_quads(corpus.to_rdf()))
         triples = frozenset(ox.Triple(q.subject, q.predicate, q.object) for q in quads)

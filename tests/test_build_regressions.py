@@ -4,7 +4,8 @@ import json
 
 import pytest
 
-from kg.build.run import build, extractor_files, load_corpus
+from kg.build import build, load_corpus
+from kg.build.state import extractor_files
 from kg.cli.main import main
 from kg.settings import Settings
 
@@ -22,13 +23,13 @@ def test_extraction_code_is_part_of_the_fingerprint():
 
 @pytest.mark.parametrize("first, second", [({}, {"arxiv_id": "2402.00009"}),
                                            ({"arxiv_id": "2402.00009"}, {})])
-def test_same_title_with_and_without_arxiv_id_is_one_paper(tmp_path, first, second):
+def test_same_title_with_and_without_arxiv_id_is_one_paper(tmp_path, first, second, nlp):
     a, b, out = tmp_path / "a.jsonl", tmp_path / "b.jsonl", tmp_path / "out"
     a.write_text(record(**first))
     b.write_text(record(**second))
     s = Settings(progress=False)
-    build([a], out, s, progress=False)
-    summary = build([b], out, s, progress=False)
+    build([a], out, s, progress=False, nlp=nlp)
+    summary = build([b], out, s, progress=False, nlp=nlp)
     corpus = load_corpus(out)
     assert list(corpus.papers) == ["arxiv:2402.00009"] and summary.papers == 1
 
@@ -47,10 +48,10 @@ def test_unwritable_outputs_are_one_line_errors(tmp_path, capsys):
     assert src.read_text() == record()
 
 
-def test_damaged_state_is_a_one_line_error(tmp_path, capsys):
+def test_damaged_state_is_a_one_line_error(tmp_path, capsys, nlp):
     src, out = tmp_path / "a.jsonl", tmp_path / "out"
     src.write_text(record())
-    build([src], out, Settings(progress=False), progress=False)
+    build([src], out, Settings(progress=False), progress=False, nlp=nlp)
     (out / "build.json").write_text("{not json")
     assert main(["export", "--store", str(out), "--format", "nt", "-o", str(tmp_path / "g.nt")]) == 2
     assert "build.json" in capsys.readouterr().err

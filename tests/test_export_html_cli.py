@@ -2,15 +2,15 @@
 
 import pytest
 
-from kg.build.run import build
+from kg.build import build
 from kg.cli.main import main
 from kg.settings import Settings
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory, examples):
+def built(tmp_path_factory, examples, nlp):
     out = tmp_path_factory.mktemp("build")
-    build([examples / "papers.txt"], out, Settings(progress=False), progress=False)
+    build([examples / "papers.txt"], out, Settings(progress=False), progress=False, nlp=nlp)
     return out
 
 

@@ -7,15 +7,16 @@ BENCHMARKS.md (python bench/bench_extract.py quality).
 
 import pytest
 
-from kg.extract import build_nlp, extract_entities
+from kg.extract import extract_entities
 from kg.extract.evaluate import evaluate, load_jsonl
 from kg.keys import title_key
-from kg.settings import Settings
 from kg.sources import read_papers
+
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def report():
+def report(nlp):
     from conftest import SHARED as shared
 
     if not (shared / "gold/dev.jsonl").is_file():
@@ -24,7 +25,7 @@ def report():
     keys = {title_key(g["title"]) for g in gold}
     papers = [p for p in read_papers([shared / "seeds"]) if title_key(p.title) in keys]
     assert len(papers) == len(gold)
-    preds = [pe.to_dict() for pe in extract_entities(papers, build_nlp(Settings()))]
+    preds = [pe.to_dict() for pe in extract_entities(papers, nlp)]
     return evaluate(gold, preds)
 
 

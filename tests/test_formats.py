@@ -211,19 +211,19 @@ def test_cli_rejects_a_bad_base_iri(tmp_path: Path, capsys: pytest.CaptureFixtur
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def built(tmp_path_factory: pytest.TempPathFactory, nlp: Any) -> Path:
     """A real build of two papers (blank spaCy pipeline)."""
-    build = pytest.importorskip("kg.build.run")
+    build = pytest.importorskip("kg.build")
     out = tmp_path_factory.mktemp("build") / "out"
     from kg.settings import Settings
 
     build.build([Path(__file__).parent / "fixtures" / "rdf" / "papers.jsonl"], out,
-                Settings(progress=False), progress=False)
+                Settings(progress=False), progress=False, nlp=nlp)
     return out
 
 
 def test_cli_exports_the_last_build(built: Path, tmp_path: Path) -> None:
-    from kg.build.run import load_corpus
+    from kg.build import load_corpus
 
     assert main(["export", "--store", str(built), "-o", str(tmp_path / "g.ttl")]) == 0
     back = Graph().parse(tmp_path / "g.ttl", format="turtle")
@@ -247,6 +247,6 @@ def test_cli_writes_a_directory_of_tables(built: Path, tmp_path: Path) -> None:
 
 
 def test_cli_names_a_missing_build(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    pytest.importorskip("kg.build.run")
+    pytest.importorskip("kg.build")
     assert main(["export", "--store", str(tmp_path / "none"), "-o", str(tmp_path / "g.ttl")]) == 2
     assert str(tmp_path / "none") in capsys.readouterr().err

@@ -29,6 +29,7 @@ def test_ruff_check_is_clean() -> None:
     _check(proc)
 
 
+@pytest.mark.slow
 def test_mypy_kg_is_clean() -> None:
     proc = _run("mypy", "--config-file", str(PYPROJECT), str(REPO / "kg"))
     _check(proc)

@@ -12,10 +12,11 @@ import urllib.request
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from kg.build.run import build
+from kg.build import build
 from kg.cli.main import main
 from kg.errors import EndpointError
 from kg.settings import Settings
@@ -63,12 +64,12 @@ def server(tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int, int]:
+def built(tmp_path_factory: pytest.TempPathFactory, nlp: Any) -> tuple[Path, int, int]:
     """A build, its number of quads and of distinct triples."""
     out = tmp_path_factory.mktemp("push") / "out"
     fixtures = Path(__file__).parent / "fixtures" / "store"
     s = build([fixtures / "first.jsonl", fixtures / "second.jsonl"], out,
-              Settings(link_max_df=1.0, link_min_weight=0.1), progress=False)
+              Settings(link_max_df=1.0, link_min_weight=0.1), progress=False, nlp=nlp)
     from kg.store.embedded import query_output
 
     distinct = query_output(out, "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }").rows[0][0]

@@ -4,10 +4,11 @@ import csv
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from kg.build.run import build
+from kg.build import build
 from kg.cli.main import main
 from kg.errors import QueryError
 from kg.settings import Settings
@@ -19,11 +20,11 @@ INJECTIONS = ('" } ; DROP ALL ; #', "> <", "x\" } } ; INSERT DATA { <a:b> <a:c> 
 
 
 @pytest.fixture(scope="module")
-def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def out(tmp_path_factory: pytest.TempPathFactory, nlp: Any) -> Path:
     out = tmp_path_factory.mktemp("built") / "out"
     fixtures = Path(__file__).parent / "fixtures" / "store"
     build([fixtures / "first.jsonl", fixtures / "second.jsonl"], out,
-          Settings(link_max_df=1.0, link_min_weight=0.1), progress=False)
+          Settings(link_max_df=1.0, link_min_weight=0.1), progress=False, nlp=nlp)
     return out
 
 

@@ -4,7 +4,8 @@ The output directory holds the state of the corpus (``papers.jsonl``,
 ``extractions.jsonl``), the store (``store/``), the exports and ``build.json``.
 
 - **Incremental.** Papers already built are kept; a paper is extracted again only
-  when it is new, its title or abstract changed, or the extractor changed.
+  when it is new, its title or abstract changed, or the extractor changed
+  (:func:`kg.build.plan.plan` decides, from :mod:`kg.build.state`).
   Resolution, linking, the store and the exports are redone over the whole corpus,
   so corpus-level figures (support, links) always reflect every paper.
 - **Idempotent.** The same inputs give the same state, store and exports.
@@ -15,29 +16,36 @@ The output directory holds the state of the corpus (``papers.jsonl``,
 """
 
 import contextlib
-import hashlib
-import json
 import os
 import shutil
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field, fields
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kg.errors import InputError, StoreError
-from kg.fileio import atomic_write, progress
+from kg.build.plan import plan
+from kg.build.state import (
+    EXTRACTIONS,
+    PAPERS,
+    SUMMARY,
+    extractor_fingerprint,
+    load_state,
+    settings_dict,
+    write_jsonl,
+    write_summary,
+)
+from kg.build.swap import build_lock, clean_leftovers, swap_into_place
+from kg.errors import FormatError, InputError, KGError
+from kg.fileio import progress
 from kg.records import Paper, PaperEntities
 from kg.settings import Settings
-from kg.build.swap import build_lock, clean_leftovers, swap_into_place
 from kg.store.embedded import STORE_NAME
 
-PAPERS = "papers.jsonl"
-EXTRACTIONS = "extractions.jsonl"
-SUMMARY = "build.json"
 STAGING_PREFIX = ".staging-"
+VOID = "void.ttl"  # written by every build, whatever the exports
 
 
 @dataclass(frozen=True)
@@ -64,113 +72,6 @@ class BuildSummary:
         d = asdict(self)
         d["outputs"] = list(self.outputs)
         return d
-
-
-# ---------------------------------------------------------------- state
-
-def extractor_fingerprint(settings: Settings) -> str:
-    """Changes whenever extraction could give another result for the same text."""
-    import spacy
-
-    from kg import __version__
-    from kg.extract import EXTRACTOR_VERSION
-
-    h = hashlib.sha256()
-    for part in (__version__, EXTRACTOR_VERSION, spacy.__version__, settings.spacy_mode,
-                 repr(settings.min_confidence)):
-        h.update(part.encode() + b"\0")
-    extract = Path(__file__).parent.parent / "extract"
-    for f in extractor_files():
-        h.update(str(f.relative_to(extract)).encode() + b"\0" + f.read_bytes())
-    return h.hexdigest()[:16]
-
-
-def extractor_files() -> list[Path]:
-    """The rules (code) and knowledge (data) of extraction: a change to any re-extracts."""
-    extract = Path(__file__).parent.parent / "extract"
-    return sorted(p for p in extract.rglob("*")
-                  if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc")
-
-
-def text_hash(paper: Paper, fingerprint: str) -> str:
-    """The cache key of a paper's extraction: its text and the extractor."""
-    return hashlib.sha256(f"{fingerprint}\0{paper.title}\0{paper.abstract}".encode()).hexdigest()[:16]
-
-
-def _read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
-    with open(path, encoding="utf-8") as f:
-        for n, line in enumerate(f, 1):
-            if line.strip():
-                try:
-                    yield json.loads(line)
-                except json.JSONDecodeError as e:
-                    raise InputError(path, f"damaged state file: {e.msg}", n) from None
-
-
-@dataclass
-class State:
-    """The corpus of the previous build, as its state files hold it."""
-
-    papers: dict[str, Paper] = field(default_factory=dict)
-    extractions: dict[str, PaperEntities] = field(default_factory=dict)
-    info: dict[str, Any] = field(default_factory=dict)  # build.json
-
-
-def _load_records(path: Path, parse: Any) -> list[Any]:
-    """Records of a state file; a damaged one is an InputError naming its line."""
-    if not path.exists():
-        return []
-    out = []
-    for n, d in enumerate(_read_jsonl(path), 1):
-        try:
-            out.append(parse(d))
-        except (KeyError, TypeError, ValueError, AttributeError) as e:
-            raise InputError(path, f"damaged state record ({e!r}); rebuild into a new output "
-                             "directory", n) from None
-    return out
-
-
-def load_state(output_dir: str | Path, strict: bool = False) -> State:
-    """The previous build's papers, extractions and summary (all empty for a new directory).
-
-    A damaged record is an error; a damaged ``build.json`` is one only when ``strict``
-    (a new build can do without it, an export cannot: it holds the build's settings).
-    """
-    output_dir = Path(output_dir)
-    state = State()
-    state.papers = {p.id: p for p in _load_records(output_dir / PAPERS, Paper.from_dict)}
-    state.extractions = {e.id: e for e in _load_records(output_dir / EXTRACTIONS,
-                                                         PaperEntities.from_dict)}
-    if (output_dir / SUMMARY).exists():
-        try:
-            state.info = json.loads((output_dir / SUMMARY).read_text(encoding="utf-8"))
-        except (ValueError, OSError) as e:
-            if strict:
-                raise StoreError(f"{output_dir / SUMMARY} is damaged ({e}); run `kg build` again") from None
-    return state
-
-
-def settings_from_info(info: dict[str, Any], base: Settings | None = None) -> Settings:
-    """The settings a build recorded in ``build.json`` (unknown keys ignored)."""
-    base = base or Settings()
-    names = {f.name for f in fields(Settings)} - {"output_dir", "progress"}
-    changes = {k: v for k, v in (info.get("settings") or {}).items() if k in names}
-    return base.with_(**changes)
-
-
-def load_corpus(output_dir: str | Path, settings: Settings | None = None) -> Any:
-    """The Corpus of a build, rebuilt from its state files (for ``kg export``/``kg query``)."""
-    from kg.corpus import Corpus
-
-    output_dir = Path(output_dir)
-    if not (output_dir / PAPERS).exists():
-        raise StoreError(f"no build in {output_dir} (no {PAPERS}); run `kg build` first "
-                         "or pass --store DIR")
-    state = load_state(output_dir, strict=True)
-    settings = settings or settings_from_info(state.info).with_(output_dir=output_dir)
-    papers = [state.papers[k] for k in sorted(state.papers)]
-    extractions = [state.extractions.get(p.id) or PaperEntities(p.id, p.title) for p in papers]
-    return Corpus.from_extractions(papers, extractions, settings)
 
 
 # ---------------------------------------------------------------- the build
@@ -204,97 +105,93 @@ def versions() -> dict[str, str]:
 def build(inputs: Sequence[str | Path], output_dir: str | Path | None = None,
           settings: Settings | None = None, progress: bool = True,
           input_format: str | None = None,
-          on_error: Any = None) -> BuildSummary:
+          on_error: Any = None, nlp: Any = None) -> BuildSummary:
     """Build (or update) the knowledge graph of ``inputs`` in ``output_dir``.
 
     ``on_error`` receives each bad record skipped with ``settings.skip_bad``.
+    ``nlp`` is the spaCy pipeline to extract with, made by
+    ``kg.extract.build_nlp(settings)`` (the fingerprint of the extractions assumes
+    so); by default one is made, and only when a paper needs extracting.
     """
     settings = settings or Settings()
     output_dir = Path(output_dir if output_dir is not None else settings.output_dir)
     settings = settings.with_(output_dir=output_dir)
     from kg.sources import expand_paths, get_reader
 
-    expand_paths(inputs)  # a missing input or an unknown format fails before anything is written
+    # a missing input, an unknown format or a bad export fails before anything is written
+    expand_paths(inputs)
     if input_format:
         get_reader(input_format)
+    check_exports(settings.exports)
     with build_lock(output_dir):
         clean_leftovers(output_dir, STAGING_PREFIX)
         staging = output_dir / f"{STAGING_PREFIX}{os.getpid()}"
         try:
-            summary = _build(inputs, output_dir, staging, settings, progress, input_format, on_error)
+            summary = _build(inputs, output_dir, staging, settings, progress, input_format,
+                             on_error, nlp)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     return summary
 
 
-def _same_ids_as_before(new: dict[str, Paper], before: dict[str, Paper], papers: dict[str, Paper],
-                        extractions: dict[str, PaperEntities]) -> tuple[dict[str, Paper], set[str]]:
-    """The identity rule of the readers across builds: the same title is the same paper.
+def check_exports(exports: Sequence[tuple[str, str]]) -> None:
+    """Raise a :class:`KGError` naming the first bad ``(name, format)`` of ``exports``.
 
-    A paper built earlier by title alone and now read with its arXiv id takes the arXiv
-    id (the old record goes); one read by title alone keeps the arXiv id it was built with.
-    Returns the papers under their ids and the ids that replaced a title id.
+    A name is a plain file or directory name in the output directory, neither hidden
+    (the lock, the staging and store directories are) nor one the build writes
+    itself; a format is a name or alias of :mod:`kg.export.registry`.
+
+    >>> check_exports([("graph.ttl", "turtle"), ("g.json", "jsonld")])
+    >>> check_exports([("graph.x", "ttl2")])
+    Traceback (most recent call last):
+    ...
+    kg.errors.FormatError: unknown export format 'ttl2'; expected one of: csv, gexf, ...
     """
-    from dataclasses import replace
+    from kg.export.registry import format_names, get_format
 
-    from kg.keys import title_key
-
-    renamed: set[str] = set()
-    by_title = {title_key(p.title): pid for pid, p in before.items()}
-    out: dict[str, Paper] = {}
-    for pid, paper in new.items():
-        old_id = by_title.get(title_key(paper.title))
-        if old_id and old_id != pid:
-            if pid.startswith("arxiv:") and old_id.startswith("title:"):
-                papers.pop(old_id, None)
-                extractions.pop(old_id, None)
-                renamed.add(pid)
-            elif pid.startswith("title:") and old_id.startswith("arxiv:"):
-                paper = replace(paper, id=old_id, arxiv_id=before[old_id].arxiv_id)
-                pid = old_id
-        out[pid] = paper
-    return out, renamed
+    reserved = {PAPERS, EXTRACTIONS, SUMMARY, STORE_NAME, VOID}
+    seen: set[str] = set()
+    for entry in exports:
+        if not (isinstance(entry, tuple | list) and len(entry) == 2
+                and all(isinstance(x, str) for x in entry)):
+            raise KGError(f"bad export {entry!r} in settings.exports: expected a "
+                          "(file name, format name) pair")
+        name, fmt = entry
+        if (name in ("", ".", "..") or name != Path(name).name or name.startswith(".")
+                or name in reserved):
+            raise KGError(f"bad export name {name!r} in settings.exports: expected a plain file "
+                          f"name, not a hidden one nor one of {', '.join(sorted(reserved))}")
+        if name in seen:
+            raise KGError(f"export name {name!r} appears twice in settings.exports")
+        seen.add(name)
+        try:
+            get_format(fmt)
+        except FormatError:
+            raise FormatError("export format", fmt, format_names()) from None
 
 
 def _build(inputs: Sequence[str | Path], output_dir: Path, staging: Path, settings: Settings,
-           show: bool, input_format: str | None, on_error: Any) -> BuildSummary:
+           show: bool, input_format: str | None, on_error: Any, nlp: Any) -> BuildSummary:
     clock = _Clock()
     prev = load_state(output_dir)
     fingerprint = extractor_fingerprint(settings)
-    prev_fp = prev.info.get("extractor") if prev.extractions else None
 
     with clock.stage("read"):
-        new, skipped = read_inputs(inputs, settings, show, input_format, on_error)
-
-    counts: Counter[str] = Counter()
-    papers = dict(prev.papers)
-    extractions = dict(prev.extractions) if prev_fp == fingerprint else {}
-    new, renamed = _same_ids_as_before(new, prev.papers, papers, extractions)
-    for pid, paper in new.items():
-        old = prev.papers.get(pid)
-        if old is None and pid in renamed:
-            counts["updated"] += 1
-        elif old is None:
-            counts["new"] += 1
-        elif text_hash(old, fingerprint) != text_hash(paper, fingerprint):
-            counts["updated"] += 1
-            extractions.pop(pid, None)
-        else:
-            counts["unchanged"] += 1
-        papers[pid] = paper
-    papers = {k: papers[k] for k in sorted(papers)}
-    todo = [p for p in papers.values() if p.id not in extractions]
+        read, skipped = read_inputs(inputs, settings, show, input_format, on_error)
+    todo = plan(prev, read, fingerprint)
+    papers = todo.papers
+    extractions = dict(todo.extractions)
 
     with clock.stage("extract"):
-        for pe in extract_papers(todo, settings, show):
+        for pe in extract_papers(list(todo.to_extract), settings, show, nlp):
             extractions[pe.id] = pe
     with clock.stage("resolve"):
         corpus = resolve_corpus(list(papers.values()), [extractions[k] for k in papers], settings)
 
     staging.mkdir(parents=True)
     with clock.stage("state"):
-        _write_jsonl(staging / PAPERS, (p.to_dict() for p in papers.values()))
-        _write_jsonl(staging / EXTRACTIONS, (extractions[k].to_dict() for k in papers))
+        write_jsonl(staging / PAPERS, (p.to_dict() for p in papers.values()))
+        write_jsonl(staging / EXTRACTIONS, (extractions[k].to_dict() for k in papers))
     with clock.stage("rdf"):
         dataset = to_rdf(corpus, settings)
     with clock.stage("store"):
@@ -304,31 +201,19 @@ def _build(inputs: Sequence[str | Path], output_dir: Path, staging: Path, settin
 
     entity_types = Counter(e.type for e in corpus.entities.values())
     info = BuildSummary(
-        output_dir=str(output_dir), papers=len(papers), papers_new=counts["new"],
-        papers_updated=counts["updated"], papers_unchanged=counts["unchanged"],
-        papers_kept=len(papers) - sum(counts.values()), papers_extracted=len(todo), skipped=skipped,
+        output_dir=str(output_dir), papers=len(papers), papers_new=len(todo.new),
+        papers_updated=len(todo.updated), papers_unchanged=len(todo.unchanged),
+        papers_kept=len(todo.kept), papers_extracted=len(todo.to_extract), skipped=skipped,
         entities=dict(sorted(entity_types.items())), occurrences=len(corpus.occurrences),
         links=len(corpus.links), triples=triples, timings=clock.timings,
         outputs=tuple(sorted([PAPERS, EXTRACTIONS, STORE_NAME + "/", SUMMARY, *outputs])),
         versions=versions())
     with clock.stage("swap"):
         record = info.to_dict() | {"extractor": fingerprint, "inputs": [str(p) for p in inputs],
-                                   "settings": _settings_dict(settings)}
-        with atomic_write(staging / SUMMARY) as f:
-            json.dump(record, f, ensure_ascii=False, indent=2)
-            f.write("\n")
+                                   "settings": settings_dict(settings)}
+        write_summary(staging / SUMMARY, record)
         swap_into_place(staging, output_dir)
     return BuildSummary(**{**asdict(info), "timings": clock.timings, "outputs": info.outputs})
-
-
-def _settings_dict(settings: Settings) -> dict[str, Any]:
-    return {k: v for k, v in asdict(settings).items() if k not in ("output_dir", "progress")}
-
-
-def _write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> None:
-    with atomic_write(path) as f:
-        for row in rows:
-            f.write(json.dumps(row, ensure_ascii=False, sort_keys=False) + "\n")
 
 
 # ---------------------------------------------------------------- stages (each one a function, so
@@ -355,13 +240,15 @@ def read_inputs(inputs: Sequence[str | Path], settings: Settings, show: bool,
     return papers, skipped
 
 
-def extract_papers(papers: list[Paper], settings: Settings, show: bool) -> Iterator[PaperEntities]:
-    """Extraction of ``papers`` (the spaCy pipeline is loaded only when there is work)."""
+def extract_papers(papers: list[Paper], settings: Settings, show: bool,
+                   nlp: Any = None) -> Iterator[PaperEntities]:
+    """Extraction of ``papers`` with ``nlp`` (made here, and only when there is work, if None)."""
     if not papers:
         return
     from kg.extract import build_nlp, extract_entities
 
-    nlp = build_nlp(settings)
+    if nlp is None:
+        nlp = build_nlp(settings)
     yield from progress(extract_entities(papers, nlp=nlp, settings=settings), "extract",
                         enabled=show, total=len(papers), unit="paper")
 
@@ -393,22 +280,16 @@ def load_store(dataset: Any, path: Path, show: bool) -> int:
     return n
 
 
-def default_exports(settings: Settings) -> list[tuple[str, str]]:
-    """(file or directory name, format name) of what every build writes."""
-    return [("graph.ttl", "turtle"), ("graph.nq", "nquads"), ("tables", "csv"),
-            ("graph.graphml", "graphml"), ("graph.html", "html")]
-
-
 def export_all(corpus: Any, dataset: Any, staging: Path, settings: Settings, show: bool) -> list[str]:
-    """Write the default exports and ``void.ttl`` into ``staging``; the names written."""
+    """Write ``settings.exports`` and ``void.ttl`` into ``staging``; the names written."""
     from kg.export.registry import export, write_output
     from kg.rdf.void import void_description
 
     written = []
-    for name, fmt in progress(default_exports(settings), "export", enabled=show, unit="file"):
+    for name, fmt in progress(list(settings.exports), "export", enabled=show, unit="file"):
         write_output(export(corpus, fmt, settings), staging / name)
         written.append(name + ("/" if (staging / name).is_dir() else ""))
     void = void_description(dataset, settings, {"data_dump": None})
-    write_output(void.serialize(format="turtle"), staging / "void.ttl")
-    written.append("void.ttl")
+    write_output(void.serialize(format="turtle"), staging / VOID)
+    written.append(VOID)
     return written

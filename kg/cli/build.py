@@ -44,7 +44,7 @@ def summary_rows(summary: Any) -> list[dict[str, Any]]:
 def run(args: argparse.Namespace) -> int:
     import json
 
-    from kg.build.run import build
+    from kg.build import build
     from kg.cli.render import render
     from kg.rdf.iri import check_base
     from kg.settings import Settings

@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     if fmt.directory and args.output == "-":
         raise KGError(f"{fmt.name} writes several files: give a directory with -o DIR")
 
-    from kg.build.run import load_corpus
+    from kg.build import load_corpus
 
     store = args.store if args.store is not None else Settings().output_dir
     corpus = load_corpus(Path(store))

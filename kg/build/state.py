@@ -1,0 +1,174 @@
+"""The state of a build's output directory: what the next build and ``kg export`` read back.
+
+``papers.jsonl`` and ``extractions.jsonl`` hold the corpus, one record a line in id
+order; ``build.json`` holds the summary, the settings and the extractor fingerprint
+that says whether the extractions can be reused.
+"""
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from kg.errors import InputError, StoreError
+from kg.fileio import atomic_write
+from kg.records import Paper, PaperEntities
+from kg.settings import Settings
+
+PAPERS = "papers.jsonl"
+EXTRACTIONS = "extractions.jsonl"
+SUMMARY = "build.json"
+# a build's record of its settings leaves these out: they say where and how it ran, not what
+UNRECORDED = ("output_dir", "progress")
+
+
+# ---------------------------------------------------------------- the extraction cache key
+
+def extractor_fingerprint(settings: Settings) -> str:
+    """Changes whenever extraction could give another result for the same text."""
+    import spacy
+
+    from kg import __version__
+    from kg.extract import EXTRACTOR_VERSION
+
+    h = hashlib.sha256()
+    for part in (__version__, EXTRACTOR_VERSION, spacy.__version__, settings.spacy_mode,
+                 repr(settings.min_confidence)):
+        h.update(part.encode() + b"\0")
+    extract = _extract_dir()
+    for f in extractor_files():
+        h.update(str(f.relative_to(extract)).encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def _extract_dir() -> Path:
+    return Path(__file__).parent.parent / "extract"
+
+
+def extractor_files() -> list[Path]:
+    """The rules (code) and knowledge (data) of extraction: a change to any re-extracts."""
+    return sorted(p for p in _extract_dir().rglob("*")
+                  if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc")
+
+
+def text_hash(paper: Paper, fingerprint: str) -> str:
+    """The cache key of a paper's extraction: its text and the extractor.
+
+    >>> a = Paper(id="title:x", title="X", abstract="About x.")
+    >>> text_hash(a, "fp") == text_hash(Paper(id="arxiv:1", title="X", abstract="About x."), "fp")
+    True
+    >>> text_hash(a, "fp") == text_hash(a, "another extractor")
+    False
+    """
+    return hashlib.sha256(f"{fingerprint}\0{paper.title}\0{paper.abstract}".encode()).hexdigest()[:16]
+
+
+# ---------------------------------------------------------------- reading
+
+@dataclass
+class State:
+    """The corpus of the previous build, as its state files hold it."""
+
+    papers: dict[str, Paper] = field(default_factory=dict)
+    extractions: dict[str, PaperEntities] = field(default_factory=dict)
+    info: dict[str, Any] = field(default_factory=dict)  # build.json
+
+
+def _read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
+    with open(path, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            if line.strip():
+                try:
+                    yield json.loads(line)
+                except json.JSONDecodeError as e:
+                    raise InputError(path, f"damaged state file: {e.msg}", n) from None
+
+
+def _load_records(path: Path, parse: Any) -> list[Any]:
+    """Records of a state file; a damaged one is an InputError naming its line."""
+    if not path.exists():
+        return []
+    out = []
+    for n, d in enumerate(_read_jsonl(path), 1):
+        try:
+            out.append(parse(d))
+        except (KeyError, TypeError, ValueError, AttributeError) as e:
+            raise InputError(path, f"damaged state record ({e!r}); rebuild into a new output "
+                             "directory", n) from None
+    return out
+
+
+def load_state(output_dir: str | Path, strict: bool = False) -> State:
+    """The previous build's papers, extractions and summary (all empty for a new directory).
+
+    A damaged record is an error; a damaged ``build.json`` is one only when ``strict``
+    (a new build can do without it, an export cannot: it holds the build's settings).
+    """
+    output_dir = Path(output_dir)
+    state = State()
+    state.papers = {p.id: p for p in _load_records(output_dir / PAPERS, Paper.from_dict)}
+    state.extractions = {e.id: e for e in _load_records(output_dir / EXTRACTIONS,
+                                                         PaperEntities.from_dict)}
+    if (output_dir / SUMMARY).exists():
+        try:
+            state.info = json.loads((output_dir / SUMMARY).read_text(encoding="utf-8"))
+        except (ValueError, OSError) as e:
+            if strict:
+                raise StoreError(f"{output_dir / SUMMARY} is damaged ({e}); run `kg build` again") from None
+    return state
+
+
+def settings_from_info(info: dict[str, Any], base: Settings | None = None) -> Settings:
+    """The settings a build recorded in ``build.json`` (unknown keys ignored).
+
+    JSON has no tuples, so the recorded exports come back as lists; they are made
+    pairs again, so the settings equal the ones the build ran with.
+
+    >>> info = {"settings": settings_dict(Settings(link_max_neighbours=5))}
+    >>> settings_from_info(json.loads(json.dumps(info))) == Settings(link_max_neighbours=5)
+    True
+    """
+    base = base or Settings()
+    names = {f.name for f in fields(Settings)} - set(UNRECORDED)
+    changes = {k: v for k, v in (info.get("settings") or {}).items() if k in names}
+    if "exports" in changes:
+        changes["exports"] = tuple((str(name), str(fmt)) for name, fmt in changes["exports"])
+    return base.with_(**changes)
+
+
+def settings_dict(settings: Settings) -> dict[str, Any]:
+    """The settings as ``build.json`` records them (what :func:`settings_from_info` reads)."""
+    return {k: v for k, v in asdict(settings).items() if k not in UNRECORDED}
+
+
+def load_corpus(output_dir: str | Path, settings: Settings | None = None) -> Any:
+    """The Corpus of a build, rebuilt from its state files (for ``kg export``/``kg query``)."""
+    from kg.corpus import Corpus
+
+    output_dir = Path(output_dir)
+    if not (output_dir / PAPERS).exists():
+        raise StoreError(f"no build in {output_dir} (no {PAPERS}); run `kg build` first "
+                         "or pass --store DIR")
+    state = load_state(output_dir, strict=True)
+    settings = settings or settings_from_info(state.info).with_(output_dir=output_dir)
+    papers = [state.papers[k] for k in sorted(state.papers)]
+    extractions = [state.extractions.get(p.id) or PaperEntities(p.id, p.title) for p in papers]
+    return Corpus.from_extractions(papers, extractions, settings)
+
+
+# ---------------------------------------------------------------- writing
+
+def write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> None:
+    """A state file, written atomically."""
+    with atomic_write(path) as f:
+        for row in rows:
+            f.write(json.dumps(row, ensure_ascii=False, sort_keys=False) + "\n")
+
+
+def write_summary(path: Path, record: dict[str, Any]) -> None:
+    """``build.json``, written atomically."""
+    with atomic_write(path) as f:
+        json.dump(record, f, ensure_ascii=False, indent=2)
+        f.write("\n")
