@@ -201,6 +201,16 @@ def test_paper_and_cooccurrence_graphs():
     assert cg.nodes["dataset/coco"]["type"] == "dataset"
 
 
+def test_cooccurrence_papers_are_listed_only_when_asked():
+    occurrences = occ({"p3": ["a", "b"], "p1": ["a", "b", "c"], "p2": ["b", "c"]})
+    g = cooccurrence_graph(occurrences, papers=True)
+    assert g.edges["a", "b"] == {"weight": 2, "papers": ["p1", "p3"]}
+    assert g.edges["b", "c"]["papers"] == ["p1", "p2"]
+    plain = cooccurrence_graph(occurrences)
+    assert all(set(d) == {"weight"} for *_, d in plain.edges(data=True))
+    assert "papers" not in to_graphml(plain)
+
+
 def test_neighbourhood_follows_edges_both_ways():
     g = knowledge_graph(*small_corpus())
     near = neighbourhood(g, "model/llava", 1)

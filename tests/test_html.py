@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 from kg.errors import FormatError, KGError
+from kg.export.graphs import cooccurrence_graph, knowledge_graph, paper_graph
 from kg.export.html import build_view, render_html
 from kg.export.html.layout import spring_layout
 from kg.export.html.page import script_json
@@ -118,6 +119,37 @@ def test_entities_view_counts_cooccurrence(corpus):
     assert not v.graph.has_edge("e:method/ppo", "e:model/clip")
 
 
+def test_views_are_read_off_the_export_graphs(corpus):
+    kg = knowledge_graph(corpus.papers, corpus.entities, corpus.occurrences, corpus.extractions)
+    v = build_view(corpus, "papers", max_nodes=0).graph
+    mentions = {(u, w) if u.startswith("p:") else (w, u): d["role"]
+                for u, w, d in v.edges(data=True) if d["kind"] == "mentions"}
+    assert mentions == {("p:" + p, "e:" + e): d["role"]
+                        for p, e, k, d in kg.edges(keys=True, data=True) if k == "mentions"}
+    assert {frozenset(e) for *e, d in v.edges(data=True) if d["kind"] == "variant"} == {
+        frozenset(("e:" + a, "e:" + b)) for a, b, k in kg.edges(keys=True) if k == "variant_of"}
+    assert all(v.nodes["e:" + e]["support"] == kg.nodes[e]["support"]
+               for _, e, k in kg.edges(keys=True) if k == "mentions")
+    links = build_view(corpus, "links", max_nodes=0).graph
+    assert {frozenset(e): d["weight"] for *e, d in links.edges(data=True)} == {
+        frozenset(("p:" + a, "p:" + b)): d["weight"]
+        for a, b, d in paper_graph(corpus.papers, corpus.links).edges(data=True)}
+    ents = build_view(corpus, "entities", max_nodes=0).graph
+    assert {frozenset(e): d["weight"] for *e, d in ents.edges(data=True)} == {
+        frozenset(("e:" + a, "e:" + b)): float(d["weight"])
+        for a, b, d in cooccurrence_graph(corpus.occurrences, corpus.entities).edges(data=True)}
+
+
+def test_links_view_keeps_the_order_of_the_links(corpus):
+    # the page lists and lays out edges in networkx's neighbour order: a view rebuilt from
+    # paper_graph in its g.edges order would list 2304.08485 first here
+    links = [Link("arxiv:1707.06347", "arxiv:2310.03744", 1.0, ("model/clip",)),
+             Link("arxiv:2304.08485", "arxiv:2310.03744", 1.0, ("model/clip",))]
+    v = build_view(FixtureCorpus(corpus.papers, corpus.extractions, corpus.entities,
+                                 corpus.occurrences, links), "links")
+    assert list(v.graph.adj["p:arxiv:2310.03744"]) == ["p:arxiv:1707.06347", "p:arxiv:2304.08485"]
+
+
 def test_type_filter_and_min_support(corpus):
     v = build_view(corpus, "papers", types=["model"])
     assert {a["type"] for _, a in v.graph.nodes(data=True)} == {"paper", "model"}
@@ -134,6 +166,8 @@ def test_type_filter_and_min_support(corpus):
 def test_focus_by_alias_and_depth(corpus):
     v = build_view(corpus, "papers", focus="proximal policy optimization", depth=1)
     assert v.seeds == ("e:method/ppo",)
+    assert v.graph.nodes["e:method/ppo"]["hops"] == 0
+    assert v.graph.nodes["p:arxiv:1707.06347"]["hops"] == 1
     assert {a["ref"] for _, a in v.graph.nodes(data=True)} == {
         "method/ppo", "arxiv:1707.06347", "arxiv:2305.18290", "paper:<script>alert(1)</script>"}
     deeper = build_view(corpus, "papers", focus="PPO", depth=2)

@@ -8,7 +8,7 @@ GraphML and GEXF cannot hold them.
 """
 
 import io
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from itertools import combinations
 from typing import Any, TypeVar
@@ -108,14 +108,29 @@ def paper_graph(papers: Mapping[str, Paper] | Iterable[Paper], links: Iterable[L
 
 def cooccurrence_graph(occurrences: Iterable[Occurrence],
                        entities: Mapping[str, Entity] | Iterable[Entity] = (),
-                       min_count: int = 1) -> nx.Graph:
-    """Entities named in the same paper; ``weight`` is the number of such papers."""
+                       min_count: int = 1, papers: bool = False) -> nx.Graph:
+    """Entities named in the same paper; ``weight`` is the number of such papers.
+
+    With ``papers`` each edge also lists those papers' ids, sorted, as ``papers``
+    (off by default, so that GraphML and GEXF of the graph stay small).
+
+    >>> from kg.records import Mention
+    >>> occ = [Occurrence(p, e, "used", Mention("model", e)) for p, e in
+    ...        [("p2", "a"), ("p2", "b"), ("p1", "a"), ("p1", "b"), ("p1", "c")]]
+    >>> cooccurrence_graph(occ, papers=True).edges["a", "b"]
+    {'weight': 2, 'papers': ['p1', 'p2']}
+    """
     by_paper: dict[str, set[str]] = {}
     for o in occurrences:
         by_paper.setdefault(o.paper, set()).add(o.entity)
     counts: Counter[tuple[str, str]] = Counter()
-    for ents in by_paper.values():
-        counts.update(combinations(sorted(ents), 2))
+    together: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for pid, ents in by_paper.items():
+        pairs = list(combinations(sorted(ents), 2))
+        counts.update(pairs)
+        if papers:
+            for pair in pairs:
+                together[pair].append(pid)
     g = nx.Graph()
     for entity in _values(entities):
         g.add_node(entity.id, **entity_attrs(entity))
@@ -124,6 +139,8 @@ def cooccurrence_graph(occurrences: Iterable[Occurrence],
     for (a, b), n in sorted(counts.items()):
         if n >= min_count:
             g.add_edge(a, b, weight=n)
+            if papers:
+                g.edges[a, b]["papers"] = sorted(together[a, b])
     return g
 
 

@@ -53,19 +53,3 @@ def resolve(corpus: Any, name: str) -> str:
         raise KGError(f"no paper or entity named {name!r}{hint}")
     return best[2]
 
-
-def bipartite_neighbours(corpus: Any, key: str) -> list[str]:
-    """Keys one hop away in the paper/entity/repo graph: a paper's entities and repos,
-    an entity's or a repo's papers."""
-    from kg.export.html.views import paper_repos, repo_key
-
-    kind, ref = key[:2], key[2:]
-    if kind == "p:":
-        out = {"e:" + o.entity for o in corpus.occurrences if o.paper == ref}
-        out.update(repo_key(u) for u in paper_repos(corpus, ref))
-        return sorted(out)
-    if kind == "e:":
-        ent = corpus.entities.get(ref)
-        return sorted("p:" + p for p in (ent.papers if ent else ()))
-    return sorted("p:" + pid for pid in corpus.papers
-                  if repo_key(ref) in {repo_key(u) for u in paper_repos(corpus, pid)})

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import numpy as np
 
 from kg.export.html.layout import canvas_positions, spring_layout
-from kg.export.html.views import View, paper_repos
+from kg.export.html.views import View, repo_papers
 
 STYLES: dict[str, dict[str, str]] = {
     "paper": {"color": "#4e79a7", "shape": "dot", "label": "paper"},
@@ -70,11 +70,8 @@ class _Builder:
         for occ in corpus.occurrences:
             if occ.paper in shown_papers:
                 self.occ_by_paper[occ.paper].append(occ)
-        self.repo_papers: dict[str, list[str]] = defaultdict(list)
-        if any(k.startswith("r:") for k in self.keys):
-            for pid in corpus.papers:
-                for url in paper_repos(corpus, pid):
-                    self.repo_papers[url].append(pid)
+        shows_repos = any(k.startswith("r:") for k in self.keys)
+        self.repo_papers = repo_papers(corpus) if shows_repos else {}
         self.children: dict[str, list[str]] = defaultdict(list)
         for ent in corpus.entities.values():
             if ent.parent:

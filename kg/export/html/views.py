@@ -1,11 +1,14 @@
 """The graph an HTML page shows: a view of the corpus, filtered, focused and trimmed.
 
-Node keys are namespaced so a paper, an entity and a repository never collide:
-``p:<Paper.id>``, ``e:<Entity.id>``, ``r:<repository URL>``. Every node has the
+Each view is read off a graph of :mod:`kg.export.graphs`: the papers view off
+``knowledge_graph``, the links view off ``paper_graph``, the entities view off
+``cooccurrence_graph``. Node keys are namespaced so a paper, an entity and a
+repository never collide: ``p:<Paper.id>``, ``e:<Entity.id>``, ``r:<repository URL>``. Every node has the
 attributes ``type`` (paper, method, model, dataset, repo, ...), ``ref`` (the id in
 the corpus) and ``support`` (papers naming an entity or repo; 0 for papers).
 Edges have ``kind`` (mentions, variant, code, link, cooccurs), ``weight`` and
-``shared`` (entity ids a link shares, or paper ids two entities share).
+``shared`` (entity ids a link shares, or paper ids two entities share). In a
+focused view every node also has ``hops``, its distance from the nearest seed.
 """
 
 from collections import defaultdict
@@ -16,7 +19,8 @@ from typing import Any
 import networkx as nx
 
 from kg.errors import FormatError, KGError
-from kg.export.html.lookup import bipartite_neighbours, resolve
+from kg.export.graphs import cooccurrence_graph, knowledge_graph, paper_graph
+from kg.export.html.lookup import resolve
 from kg.keys import repo_address
 
 VIEWS = ("papers", "links", "entities")
@@ -55,89 +59,138 @@ def paper_repos(corpus: Any, pid: str) -> list[str]:
     return [u for u in seen if u]
 
 
-def _paper_node(g: nx.Graph, corpus: Any, pid: str) -> None:
-    g.add_node("p:" + pid, type="paper", ref=pid, support=0)
-
-
-def papers_graph(corpus: Any, keep: Keep) -> nx.Graph:
-    """Papers, their entities and repositories; an entity is joined to its family."""
-    g = nx.Graph()
-    for pid in corpus.papers:
-        _paper_node(g, corpus, pid)
-    ents = corpus.entities
-    for occ in corpus.occurrences:
-        ent = ents.get(occ.entity)
-        if ent is None or occ.paper not in corpus.papers or not keep(ent.type, ent.support):
-            continue
-        ekey = "e:" + ent.id
-        if ekey not in g:
-            g.add_node(ekey, type=ent.type, ref=ent.id, support=ent.support)
-        pkey = "p:" + occ.paper
-        old = g.edges[pkey, ekey]["role"] if g.has_edge(pkey, ekey) else None
-        role = "proposed" if "proposed" in (old, occ.role) else occ.role
-        g.add_edge(pkey, ekey, kind="mentions", role=role, weight=1.0, shared=())
-    for ent in ents.values():
-        if ent.parent and "e:" + ent.id in g and "e:" + ent.parent in g:
-            g.add_edge("e:" + ent.id, "e:" + ent.parent, kind="variant", weight=1.0, shared=())
-    repo_papers: dict[str, list[str]] = defaultdict(list)
+def repo_papers(corpus: Any) -> dict[str, list[str]]:
+    """The papers of every repository URL (as :func:`paper_repos` spells it), in corpus order."""
+    out: dict[str, list[str]] = defaultdict(list)
     for pid in corpus.papers:
         for url in paper_repos(corpus, pid):
-            repo_papers[url].append(pid)
-    for url, pids in repo_papers.items():
-        if not keep("repo", len(pids)):
+            out[url].append(pid)
+    return dict(out)
+
+
+def _insertion_order(g: nx.Graph) -> list[tuple[str, str]]:
+    """The edges of ``g`` in an order that, added to a graph with the same nodes, gives
+    every node its neighbours in the order ``g`` has them.
+
+    networkx keeps neighbours in insertion order, and the page's edge list and layout
+    follow it, so a view copied edge by edge in ``g.edges`` order would come out
+    different. An edge is added once it is the next neighbour at both its ends.
+
+    >>> g = nx.Graph()
+    >>> g.add_nodes_from("abc")
+    >>> g.add_edges_from([("c", "b"), ("a", "b")])
+    >>> list(g.adj["b"]), list(g.copy().adj["b"])
+    (['c', 'a'], ['a', 'c'])
+    >>> h = nx.Graph()
+    >>> h.add_nodes_from(g)
+    >>> h.add_edges_from(_insertion_order(g))
+    >>> list(h.adj["b"])
+    ['c', 'a']
+    """
+    rest = {n: iter(g.adj[n]) for n in g}
+    head = {n: next(rest[n], None) for n in g}
+    order, todo = [], list(g)
+    while todo:
+        u = todo.pop()
+        v = head[u]
+        if v is None or head[v] != u:
             continue
+        order.append((u, v))
+        head[u] = next(rest[u], None)
+        if v != u:
+            head[v] = next(rest[v], None)
+        todo += (u, v)
+    return order
+
+
+def shown_entities(knowledge: nx.MultiDiGraph, keep: Keep) -> set[str]:
+    """The entities of a :func:`~kg.export.graphs.knowledge_graph` that a paper names
+    and ``keep`` accepts (by type and support)."""
+    named = {e for _, e, key in knowledge.edges(keys=True) if key == "mentions"}
+    return {e for e in named if keep(knowledge.nodes[e]["type"], knowledge.nodes[e]["support"])}
+
+
+def _add_papers(view: nx.Graph, source: nx.Graph) -> list[str]:
+    """Adds the papers of ``source`` to ``view``, in order, and returns their ids."""
+    pids = [n for n, attrs in source.nodes(data=True) if attrs.get("kind") == "paper"]
+    view.add_nodes_from(("p:" + pid, {"type": "paper", "ref": pid, "support": 0}) for pid in pids)
+    return pids
+
+
+def papers_view(knowledge: nx.MultiDiGraph, shown: set[str],
+                repos: dict[str, list[str]]) -> nx.Graph:
+    """Papers of a :func:`~kg.export.graphs.knowledge_graph` with the ``shown`` entities
+    they name, an entity joined to its family, and ``repos`` (URL -> papers).
+
+    Entities come in the order of the first paper naming them. The repositories are
+    not the knowledge graph's: the page folds a trailing ``/`` and lists a paper's
+    repositories as its text gives them (:func:`paper_repos`), where the knowledge
+    graph keeps URLs as given and sorts them (graph.graphml has that order).
+    """
+    g = nx.Graph()
+    for pid in _add_papers(g, knowledge):
+        for eid, edges in knowledge.succ[pid].items():
+            if "mentions" in edges and eid in shown:
+                ent = knowledge.nodes[eid]
+                g.add_node("e:" + eid, type=ent["type"], ref=eid, support=ent["support"])
+                g.add_edge("p:" + pid, "e:" + eid, kind="mentions",
+                           role=edges["mentions"]["role"], weight=1.0, shared=())
+    for eid, parent, key in knowledge.edges(keys=True):
+        if key == "variant_of" and "e:" + eid in g and "e:" + parent in g:
+            g.add_edge("e:" + eid, "e:" + parent, kind="variant", weight=1.0, shared=())
+    for url, pids in repos.items():
         g.add_node(repo_key(url), type="repo", ref=url, support=len(pids))
         for pid in pids:
             g.add_edge("p:" + pid, repo_key(url), kind="code", weight=1.0, shared=())
     return g
 
 
-def links_graph(corpus: Any, keep: Keep) -> nx.Graph:
-    """Papers joined by the links the corpus computed; a link needs a kept shared entity."""
+def links_view(papers: nx.Graph, shown: set[str]) -> nx.Graph:
+    """The links of a :func:`~kg.export.graphs.paper_graph`; a link that shares entities
+    needs a ``shown`` one, and lists only those."""
     g = nx.Graph()
-    for pid in corpus.papers:
-        _paper_node(g, corpus, pid)
-    ents = corpus.entities
-    for link in corpus.links:
-        if link.source not in corpus.papers or link.target not in corpus.papers:
+    _add_papers(g, papers)
+    for a, b in _insertion_order(papers):
+        if "p:" + a not in g or "p:" + b not in g:
             continue
-        shared = tuple(e for e in link.shared
-                       if e in ents and keep(ents[e].type, ents[e].support))
-        if link.shared and not shared:
+        link = papers.edges[a, b]
+        shared = tuple(e for e in link["shared"] if e in shown)
+        if link["shared"] and not shared:
             continue
-        g.add_edge("p:" + link.source, "p:" + link.target, kind="link",
-                   weight=float(link.weight), shared=shared)
+        g.add_edge("p:" + a, "p:" + b, kind="link", weight=link["weight"], shared=shared)
     return g
 
 
-def entities_graph(corpus: Any, keep: Keep) -> nx.Graph:
-    """Entities joined when a paper names both; weight = number of such papers."""
+def entities_view(cooccurrence: nx.Graph, shown: set[str]) -> nx.Graph:
+    """The ``shown`` entities of a :func:`~kg.export.graphs.cooccurrence_graph` built
+    with ``papers=True``: weight = papers naming both, ``shared`` = the first of them."""
     g = nx.Graph()
-    ents = corpus.entities
-    by_paper: dict[str, set[str]] = defaultdict(set)
-    for occ in corpus.occurrences:
-        ent = ents.get(occ.entity)
-        if ent is not None and keep(ent.type, ent.support):
-            by_paper[occ.paper].add(ent.id)
-    for eid in sorted({e for es in by_paper.values() for e in es}):
-        ent = ents[eid]
-        g.add_node("e:" + eid, type=ent.type, ref=eid, support=ent.support)
-    count: dict[tuple[str, str], int] = defaultdict(int)
-    papers: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for pid in sorted(by_paper):
-        es = sorted(by_paper[pid])
-        for i, a in enumerate(es):
-            for b in es[i + 1:]:
-                count[a, b] += 1
-                if len(papers[a, b]) < MAX_SHARED:
-                    papers[a, b].append(pid)
-    for (a, b), n in count.items():
-        g.add_edge("e:" + a, "e:" + b, kind="cooccurs", weight=float(n), shared=tuple(papers[a, b]))
+    for eid in sorted(e for e in cooccurrence if e in shown):
+        ent = cooccurrence.nodes[eid]
+        g.add_node("e:" + eid, type=ent["type"], ref=eid, support=ent["support"])
+    # the order in which pairs first meet, papers taken by id: the page's edge list and
+    # layout follow insertion, and this is the order they have always had
+    pairs = sorted((d["papers"][0], *sorted((a, b))) for a, b, d in cooccurrence.edges(data=True)
+                   if a in shown and b in shown)
+    for _, a, b in pairs:
+        d = cooccurrence.edges[a, b]
+        g.add_edge("e:" + a, "e:" + b, kind="cooccurs", weight=float(d["weight"]),
+                   shared=tuple(d["papers"][:MAX_SHARED]))
     return g
 
 
-BUILDERS: dict[str, Callable[[Any, Keep], nx.Graph]] = {
-    "papers": papers_graph, "links": links_graph, "entities": entities_graph}
+def view_graph(corpus: Any, view: str, keep: Keep) -> nx.Graph:
+    """The graph of ``view`` (one of :data:`VIEWS`), read off the graphs of kg.export.graphs."""
+    knowledge = knowledge_graph(corpus.papers, corpus.entities, corpus.occurrences,
+                                corpus.extractions)
+    shown = shown_entities(knowledge, keep)
+    if view == "links":
+        return links_view(paper_graph(corpus.papers, corpus.links), shown)
+    if view == "entities":
+        return entities_view(cooccurrence_graph(corpus.occurrences, corpus.entities,
+                                                papers=True), shown)
+    repos = {url: pids for url, pids in repo_papers(corpus).items() if keep("repo", len(pids))}
+    return papers_view(knowledge, shown, repos)
 
 
 def known_types(corpus: Any) -> list[str]:
@@ -158,7 +211,7 @@ def _keep(corpus: Any, types: Iterable[str] | None, min_support: int) -> Keep:
     return keep
 
 
-def neighbourhood(g: nx.Graph, seeds: Iterable[str], depth: int) -> dict[str, int]:
+def _hops(g: nx.Graph, seeds: Iterable[str], depth: int) -> dict[str, int]:
     """Distance from the nearest seed of every node within ``depth`` hops."""
     dist = {s: 0 for s in seeds}
     frontier = list(dist)
@@ -173,13 +226,29 @@ def neighbourhood(g: nx.Graph, seeds: Iterable[str], depth: int) -> dict[str, in
     return dist
 
 
+def focus_view(g: nx.Graph, seeds: Iterable[str], depth: int) -> nx.Graph:
+    """The nodes within ``depth`` hops of a seed, each with ``hops``, its distance."""
+    dist = _hops(g, seeds, depth)
+    out = g.subgraph(dist).copy()
+    nx.set_node_attributes(out, dist, "hops")
+    return out
+
+
+def _bipartite_neighbours(full: nx.Graph, key: str) -> list[str]:
+    """A node's papers, entities and repositories in the unfiltered papers view."""
+    if key not in full:
+        return []
+    return sorted(k for k, e in full.adj[key].items() if e["kind"] != "variant")
+
+
 def _seeds(corpus: Any, g: nx.Graph, key: str, view: str, name: str) -> list[str]:
     if key in g:
         return [key]
-    near = bipartite_neighbours(corpus, key)
+    full = view_graph(corpus, "papers", lambda node_type, support: True)
+    near = _bipartite_neighbours(full, key)
     seeds = [k for k in near if k in g]
     if not seeds:  # a repo in the entities view: through its papers
-        seeds = sorted({k2 for k in near for k2 in bipartite_neighbours(corpus, k) if k2 in g})
+        seeds = sorted({k2 for k in near for k2 in _bipartite_neighbours(full, k) if k2 in g})
     if not seeds:
         raise KGError(f"{name!r} has nothing to show in the {view} view with these filters; "
                       f"try --view papers or fewer filters")
@@ -206,6 +275,15 @@ def _connected_top(g: nx.Graph, order: list[str], size: int, keep: set[str]) -> 
     return chosen
 
 
+def top_view(g: nx.Graph, max_nodes: int, seeds: Iterable[str] = ()) -> nx.Graph:
+    """At most ``max_nodes`` nodes: the nearest a seed first (``hops``), then those of
+    highest degree and support; the cut never swaps a seed out."""
+    deg = dict(g.degree())
+    order = sorted(g.nodes, key=lambda n: (g.nodes[n].get("hops", 0), -deg[n],
+                                           -g.nodes[n]["support"], n))
+    return g.subgraph(_connected_top(g, order, max_nodes, set(seeds))).copy()
+
+
 def build_view(corpus: Any, view: str = "papers", focus: str | None = None, depth: int = 1,
                types: Iterable[str] | None = None, min_support: int = 1,
                max_nodes: int = 1500) -> View:
@@ -216,14 +294,14 @@ def build_view(corpus: Any, view: str = "papers", focus: str | None = None, dept
     ``max_nodes`` 0 means no limit; otherwise the nodes nearest the focus, then the
     highest degree and support, are kept.
     """
-    if view not in BUILDERS:
+    if view not in VIEWS:
         raise FormatError("view", view, list(VIEWS))
     if depth < 0:
         raise KGError(f"depth must be 0 or more, not {depth}")
     if max_nodes < 0:
         raise KGError(f"max_nodes must be 0 (no limit) or more, not {max_nodes}")
     keep = _keep(corpus, types, min_support)
-    g = BUILDERS[view](corpus, keep)
+    g = view_graph(corpus, view, keep)
     notes = []
     if types is not None or min_support > 1:
         what = []
@@ -233,19 +311,13 @@ def build_view(corpus: Any, view: str = "papers", focus: str | None = None, dept
             what.append(f"support at least {min_support}")
         notes.append("Filtered: " + "; ".join(what) + ".")
     seeds: list[str] = []
-    dist: dict[str, int] = {}
     if focus is not None:
-        key = resolve(corpus, focus)
-        seeds = _seeds(corpus, g, key, view, focus)
-        dist = neighbourhood(g, seeds, depth)
-        g = g.subgraph(dist).copy()
+        seeds = _seeds(corpus, g, resolve(corpus, focus), view, focus)
+        g = focus_view(g, seeds, depth)
         notes.append(f"Neighbourhood of {focus!r}, depth {depth}.")
     total_nodes, total_edges = g.number_of_nodes(), g.number_of_edges()
     if max_nodes and total_nodes > max_nodes:
-        deg = dict(g.degree())
-        order = sorted(g.nodes, key=lambda n: (dist.get(n, 0), -deg[n],
-                                               -g.nodes[n]["support"], n))
-        g = g.subgraph(_connected_top(g, order, max_nodes, set(seeds))).copy()
+        g = top_view(g, max_nodes, seeds)
         rank = "nearest the focus, then highest degree" if seeds else "highest degree and support"
         notes.append(f"Showing {g.number_of_nodes()} of {total_nodes} nodes and "
                      f"{g.number_of_edges()} of {total_edges} edges ({rank}). "
