@@ -226,10 +226,26 @@ def _hops(g: nx.Graph, seeds: Iterable[str], depth: int) -> dict[str, int]:
     return dist
 
 
+def _induced(g: nx.Graph, nodes: Iterable[str]) -> nx.Graph:
+    """The subgraph of ``g`` on ``nodes``, its nodes and every neighbour list in ``g``'s order.
+
+    ``g.subgraph(nodes).copy()`` follows the iteration order of ``nodes`` when it keeps
+    few nodes, and a set's order depends on the hash seed: the page would change from
+    run to run.
+    """
+    keep = set(nodes)
+    out = g.__class__()
+    out.graph.update(g.graph)
+    out.add_nodes_from((n, g.nodes[n]) for n in g if n in keep)
+    sub = nx.restricted_view(g, [n for n in g if n not in keep], [])
+    out.add_edges_from((u, v, g.edges[u, v]) for u, v in _insertion_order(sub))
+    return out
+
+
 def focus_view(g: nx.Graph, seeds: Iterable[str], depth: int) -> nx.Graph:
     """The nodes within ``depth`` hops of a seed, each with ``hops``, its distance."""
     dist = _hops(g, seeds, depth)
-    out = g.subgraph(dist).copy()
+    out = _induced(g, dist)
     nx.set_node_attributes(out, dist, "hops")
     return out
 
@@ -281,7 +297,7 @@ def top_view(g: nx.Graph, max_nodes: int, seeds: Iterable[str] = ()) -> nx.Graph
     deg = dict(g.degree())
     order = sorted(g.nodes, key=lambda n: (g.nodes[n].get("hops", 0), -deg[n],
                                            -g.nodes[n]["support"], n))
-    return g.subgraph(_connected_top(g, order, max_nodes, set(seeds))).copy()
+    return _induced(g, _connected_top(g, order, max_nodes, set(seeds)))
 
 
 def build_view(corpus: Any, view: str = "papers", focus: str | None = None, depth: int = 1,
