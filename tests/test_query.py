@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -10,10 +11,10 @@ import pytest
 
 from kg.build import build
 from kg.cli.main import main
-from kg.errors import QueryError
+from kg.errors import InputError, QueryError
 from kg.settings import Settings
 from kg.store.embedded import dump_nquads, open_store, store_path
-from kg.store.presets import PRESETS, parse_params, preset_query
+from kg.store.presets import parse_params, parse_preset, preset_query, presets
 
 PREFIX = "PREFIX kg: <https://w3id.org/kg/vocab#> PREFIX dcterms: <http://purl.org/dc/terms/> "
 INJECTIONS = ('" } ; DROP ALL ; #', "> <", "x\" } } ; INSERT DATA { <a:b> <a:c> <a:d> } #", "?key")
@@ -96,7 +97,7 @@ def test_list_presets_documents_all(capsys: pytest.CaptureFixture[str]) -> None:
     code, text, _ = kg_query(capsys, "--list-presets")
     assert code == 0
     for name in ("papers-using", "top-entities", "related-papers", "entity", "repos", "proposes"):
-        assert name in PRESETS and name in text
+        assert name in presets() and name in text
 
 
 def rows(capsys: pytest.CaptureFixture[str], out: Path, preset: str, *params: str) -> list[dict]:
@@ -151,3 +152,63 @@ def test_preset_query_escapes_values() -> None:
         parse_params(["novalue"])
     with pytest.raises(QueryError, match="needs --param name="):
         preset_query("entity", {})
+
+
+def test_a_value_that_looks_like_a_placeholder_is_bound_as_written() -> None:
+    # the placeholders were once filled after the values, so "{limit}" became "20"
+    q = preset_query("entity", {"name": "{limit}"})
+    assert 'VALUES ?key { "{limit}" }' in q and '"20"' not in q
+    q = preset_query("top-entities", {"limit": "3"})
+    assert q.endswith("LIMIT 3") and "{" + "limit}" not in q
+
+
+# ------------------------------------------------------------------ the .rq files
+
+def test_presets_are_the_rq_files_of_the_package() -> None:
+    folder = Path(str(files("kg.schemas"))) / "queries" / "presets"
+    assert sorted(presets()) == sorted(f.stem for f in folder.glob("*.rq"))
+    for preset in presets().values():
+        assert Path(preset.source).name == f"{preset.name}.rq"
+        assert "{include" not in preset.template and preset.description and preset.params
+
+
+def test_fragments_are_included_at_the_indentation_of_their_line() -> None:
+    text = ("# preset: p\n# description: d\n# param: a (str, binds ?k): A\n"
+            "SELECT * WHERE {\n  {values}\n  {include f}\n}\n")
+    preset = parse_preset(text, "p.rq", {"f": "?s ?p ?o .\nFILTER(?k)\n\n  || ?x"})
+    assert preset.template == "SELECT * WHERE {\n  {values}\n  ?s ?p ?o .\n  FILTER(?k)\n\n    || ?x\n}"
+    (param,) = preset.params
+    assert (param.name, param.kind, param.variable, param.optional, param.default) == ("a", "str", "k", False, None)
+
+
+HEAD = "# preset: p\n# description: d\n"
+
+
+@pytest.mark.parametrize("text,line,problem", [
+    ("# description: d\nSELECT * {}\n", 1, "must start with '# preset: NAME'"),
+    (HEAD + "# descripton: typo\nSELECT * {}\n", 3, "bad header line '# descripton: typo'"),
+    ("# preset: p\n# preset: q\n# description: d\nSELECT * {}\n", 2, "one '# preset:' line, found 2"),
+    ("# preset: p\nSELECT * {}\n", 1, "one '# description:' line, found 0"),
+    (HEAD, 3, "no query after the header"),
+    (HEAD + "# param: a str: A\nSELECT * { {values} }\n", 3, "bad parameter 'a str: A'"),
+    (HEAD + "# param: a (float): A\nSELECT * { {values} }\n", 3, "unknown kind 'float'"),
+    (HEAD + "# param: a (str, required): A\nSELECT * { {values} }\n", 3, "unknown attribute 'required'"),
+    (HEAD + "# param: a (str, optional, default x): A\nSELECT * { {values} }\n", 3, "both optional"),
+    (HEAD + "# param: n (int): N\nSELECT * {} LIMIT {n}\n", 3, "an int needs a default"),
+    (HEAD + "# param: n (int, default 5, binds ?n): N\nSELECT * {} LIMIT {n}\n", 3, "binds no variable"),
+    (HEAD + "# param: values (str): A\nSELECT * { {values} }\n", 3, "reserved"),
+    (HEAD + "# param: a (str): A\n# param: a (str): B\nSELECT * { {values} }\n", 4, "declared twice"),
+    (HEAD + "# param: a (str): A\nSELECT * {\n  ?s ?p ?o\n}\n", 4, "'a' is unused: the query has no {values}"),
+    (HEAD + "SELECT * {\n  {valuse}\n}\n", 4, "unknown placeholder {valuse}"),
+    (HEAD + "SELECT * {\n  {include nope}\n}\n", 4, "unknown fragment 'nope'"),
+    (HEAD + "# param: a (str, optional): A\nSELECT * {\n  {values}\n  {end_a}\n}\n", 6,
+     "{end_a} without {if_a}"),
+    (HEAD + "# param: a (str, optional): A\nSELECT * {\n  {values} {if_a}{if_a}\n}\n", 5,
+     "optional parts do not nest"),
+    (HEAD + "# param: a (str, optional): A\nSELECT * {\n  {values} {if_a}\n}\n", 4, "has no {end_a}"),
+])
+def test_a_bad_rq_file_is_an_error_naming_its_line(text: str, line: int, problem: str) -> None:
+    with pytest.raises(InputError) as error:
+        parse_preset(text, "queries/presets/p.rq")
+    assert str(error.value).startswith(f"queries/presets/p.rq:{line}: ")
+    assert problem in str(error.value)

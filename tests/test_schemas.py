@@ -12,10 +12,12 @@ import pytest
 from conftest import load_fixture_module
 from rdflib import Graph, URIRef
 from rdflib import namespace as ns
+from rdflib.plugins.sparql.sparql import NotBoundError
 
 from kg.rdf.convert import corpus_to_dataset, corpus_to_graph
 from kg.rdf.vocab import KG, KG_NS
 from kg.records import Evidence, Mention, PaperEntities, Repo
+from kg.store.presets import preset_query, presets
 
 SCHEMAS = files("kg.schemas")
 QUERIES = sorted((Path(str(SCHEMAS)) / "queries").glob("*.rq"))
@@ -148,3 +150,29 @@ def test_example_queries_return_rows_in_rdflib_and_oxigraph(query: Path) -> None
     store.load(ds.serialize(format="nquads").encode("utf-8"), format=ox.RdfFormat.N_QUADS)
     ox_rows = list(store.query(text, use_default_graph_as_union="GRAPH ?g" not in text))
     assert len(ox_rows) == len(rdflib_rows), query.name
+
+
+# ------------------------------------------------------------------ preset queries
+
+# a value for each preset parameter that names something in the tiny corpus
+PRESET_SAMPLES = {"entity": "LoRA", "name": "low-rank adaptation", "paper": "2401.00001",
+                  "type": "model", "limit": "5"}
+
+
+def _preset_cases() -> list[Any]:
+    # rdflib cannot aggregate a variable an OPTIONAL leaves unbound (RDFLib/rdflib#882), and
+    # no entity of the tiny corpus has both aliases and variants
+    broken = pytest.mark.xfail(raises=NotBoundError, strict=True, reason="RDFLib/rdflib#882")
+    return [pytest.param(n, marks=broken) if n == "entity" else n for n in sorted(presets())]
+
+
+@pytest.mark.parametrize("name", _preset_cases())
+def test_presets_return_the_same_rows_in_oxigraph_and_rdflib(name: str) -> None:
+    corpus = load_fixture_module("rdf/tiny_corpus.py").build()
+    text = preset_query(name, {p.name: PRESET_SAMPLES[p.name] for p in presets()[name].params})
+    store = ox.Store()
+    store.load(corpus_to_dataset(corpus).serialize(format="nquads").encode("utf-8"),
+               format=ox.RdfFormat.N_QUADS)
+    ox_rows = list(store.query(text, use_default_graph_as_union=True))
+    assert ox_rows, name
+    assert len(list(corpus_to_graph(corpus).query(text))) == len(ox_rows), name

@@ -1,26 +1,25 @@
-"""``kg build INPUT... [-o outputs/]``: the whole pipeline, incremental."""
+"""Read the inputs, extract entities from new or changed papers, resolve and link the whole
+corpus, load the SPARQL store and write the exports into the output directory. Building again
+adds new papers; the same inputs change nothing."""
 
 import argparse
 import sys
 from typing import Any
 
-from kg.cli.args import add_input_args
+from kg.cli.args import add_input_args, add_mode_arg, add_summary_format
+
+HELP = "build or update the knowledge graph (state, store, exports)"
 
 
-def add_parser(subparsers: Any) -> argparse.ArgumentParser:
-    p = subparsers.add_parser(
-        "build", help="build or update the knowledge graph (state, store, exports)",
-        description="Read the inputs, extract entities from new or changed papers, resolve and link "
-                    "the whole corpus, load the SPARQL store and write the exports into the output "
-                    "directory. Building again adds new papers; the same inputs change nothing.")
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    from kg.settings import Settings
+
     add_input_args(p)
     p.add_argument("-o", "--output", default=None, metavar="DIR",
-                   help="output directory (default: outputs)")
+                   help=f"output directory (default: {Settings().output_dir})")
     p.add_argument("--base-iri", default=None, metavar="IRI", help="prefix of the IRIs minted")
-    p.add_argument("--mode", choices=("blank", "sm"), default=None,
-                   help="spaCy pipeline: blank English (default) or en_core_web_sm")
-    p.add_argument("--format", choices=("table", "json"), default="table", help="summary format")
-    return p
+    add_mode_arg(p)
+    add_summary_format(p)
 
 
 def summary_rows(summary: Any) -> list[dict[str, Any]]:

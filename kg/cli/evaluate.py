@@ -1,18 +1,19 @@
-"""``kg evaluate GOLD PRED``: precision, recall and F1 per type, typed and untyped, and links."""
+"""Score predictions against document-level gold: precision, recall and F1 per type, typed and
+untyped, and links (see kg/extract/evaluate.py)."""
 
 import argparse
 import json
-from typing import Any
+
+HELP = "score extraction JSONL against gold JSONL"
+# table and csv are render's; json is the whole report (scores and errors)
+FORMATS = ("table", "json", "csv")
 
 
-def add_parser(sub: Any) -> argparse.ArgumentParser:
-    p = sub.add_parser("evaluate", help="score extraction JSONL against gold JSONL",
-                       description="Score predictions against document-level gold (see kg/evaluate.py).")
+def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("gold", help="gold JSONL: title, entities (names, type, optional, alt_types), repos")
     p.add_argument("pred", help="predicted JSONL, as written by kg extract")
-    p.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    p.add_argument("--format", choices=FORMATS, default="table")
     p.add_argument("--errors", action="store_true", help="also list every miss (FN) and false hit (FP)")
-    return p
 
 
 def run(args: argparse.Namespace) -> int:

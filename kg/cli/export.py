@@ -1,37 +1,40 @@
-"""kg export: write the last build in one of the registered formats."""
+"""Write the corpus of the last build in one format: --format, else the format whose suffix -o
+ends with."""
 
 import argparse
 import sys
 from pathlib import Path
 
+from kg.cli.args import add_store_arg, store_dir
 
-def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    p = subparsers.add_parser(
-        "export", help="write the knowledge graph as RDF, GraphML, tables, JSONL or HTML",
-        description="Write the corpus of the last build in one format. The format is "
-                    "--format, else guessed from the suffix of -o (.ttl, .nt, .nq, .trig, "
-                    ".jsonld, .rdf, .graphml, .gexf, .jsonl, .html); csv and parquet write "
-                    "a directory of tables.")
+HELP = "write the knowledge graph as RDF, GraphML, tables, JSONL or HTML"
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    from kg.export.html import TITLES, VIEWS
+    from kg.export.registry import FORMATS
+    from kg.settings import Settings
+
+    suffixes = ", ".join(f"{s} {f.name}" for f in FORMATS for s in f.suffixes)
+    directories = " and ".join(f.name for f in FORMATS if f.directory)
     p.add_argument("--format", "-f", dest="format", metavar="F",
-                   help="turtle, nt, nquads, trig, jsonld, xml, graphml, gexf, csv, parquet, "
-                        "jsonl, html")
+                   help=f"{', '.join(f.name for f in FORMATS)} (or an alias of one; default: from "
+                        f"the -o suffix: {suffixes}); {directories} write a directory of tables")
     p.add_argument("-o", "--output", default="-", metavar="FILE",
-                   help="output file, or directory for csv/parquet ('-' = stdout, the default)")
-    p.add_argument("--store", type=Path, default=None, metavar="DIR",
-                   help="directory of the build to export (default: the settings' output_dir)")
+                   help=f"output file, or directory for {directories} ('-' = stdout, the default)")
+    add_store_arg(p, "export")
     p.add_argument("--base-iri", default=None, metavar="IRI",
-                   help="base of the minted IRIs (default: https://w3id.org/kg/)")
+                   help="base of the minted IRIs (default: the build's own)")
     h = p.add_argument_group("html options")
-    h.add_argument("--view", choices=("papers", "links", "entities"), default="papers",
-                   help="papers and their entities, paper-paper links, or entity co-occurrence")
+    h.add_argument("--view", choices=VIEWS, default="papers",
+                   help="; ".join(f"{v}: {TITLES[v]}" for v in VIEWS))
     h.add_argument("--focus", metavar="NAME", help="only the neighbourhood of this paper or entity")
     h.add_argument("--depth", type=int, default=1, metavar="N", help="neighbourhood depth (default 1)")
     h.add_argument("--types", metavar="T,T", help="entity types to show, e.g. model,dataset")
     h.add_argument("--min-support", type=int, default=1, metavar="N",
                    help="hide entities named by fewer papers")
     h.add_argument("--max-nodes", type=int, default=None, metavar="N",
-                   help="most nodes to draw (default 1500; 0 = all)")
-    return p
+                   help=f"most nodes to draw (default {Settings().html_max_nodes}; 0 = all)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -54,8 +57,7 @@ def run(args: argparse.Namespace) -> int:
 
     from kg.build import load_corpus
 
-    store = args.store if args.store is not None else Settings().output_dir
-    corpus = load_corpus(Path(store))
+    corpus = load_corpus(Path(store_dir(args)))
     # the build's own settings, so that its base IRI is kept unless --base-iri says otherwise
     settings = getattr(corpus, "settings", None) or Settings()
     settings = settings.with_(progress=getattr(args, "progress", True))

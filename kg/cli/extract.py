@@ -1,21 +1,18 @@
-"""``kg extract INPUT... [-o FILE]``: entities and links of each paper as JSONL."""
+"""Write one JSON line per paper: id, title, entities, repos, links."""
 
 import argparse
 import json
 import sys
-from typing import Any
 
-from kg.cli.args import add_input_args
+from kg.cli.args import add_input_args, add_mode_arg
+
+HELP = "extract methods, models, datasets and code links as JSONL"
 
 
-def add_parser(sub: Any) -> argparse.ArgumentParser:
-    p = sub.add_parser("extract", help="extract methods, models, datasets and code links as JSONL",
-                       description="Write one JSON line per paper: id, title, entities, repos, links.")
+def add_arguments(p: argparse.ArgumentParser) -> None:
     add_input_args(p)
     p.add_argument("-o", "--output", default="-", help="output file (default: standard output)")
-    p.add_argument("--mode", choices=("blank", "sm"), default=None,
-                   help="spaCy pipeline: blank English or the small English model (default: blank)")
-    return p
+    add_mode_arg(p)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -1,20 +1,55 @@
 """The ``kg`` command: thin wrappers over library functions.
 
-Each command lives in ``kg/commands/<name>.py`` with ``add_parser(subparsers)``
-and ``run(args) -> int``; heavy imports happen inside ``run`` so that
-``kg --help`` stays instant.
+Each command lives in ``kg/cli/<name>.py``: its docstring (what ``kg NAME --help``
+says), ``HELP`` (its line in ``kg --help``), ``add_arguments(parser)`` and
+``run(args) -> int``. Arguments are
+added only to the command being run (:class:`CommandParser`) and heavy imports happen
+inside ``run``, so that ``kg --help`` stays instant.
 """
 
 import argparse
 import importlib
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 from kg import __version__
 from kg.errors import KGError
 
 COMMANDS = ("papers", "extract", "evaluate", "build", "export", "query", "push")
+
+
+class CommandParser(argparse.ArgumentParser):
+    """The parser of one command, whose arguments are added the first time it is used.
+
+    A command's arguments offer the names of registries (input formats, spaCy modes,
+    export formats...), and some registries import heavy packages (the spaCy modes live
+    beside the pipeline): only the command being parsed, or whose help is shown, loads them.
+    """
+
+    def __init__(self, *args: Any, add_arguments: Callable[[argparse.ArgumentParser], None] | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._add_arguments = add_arguments
+
+    def _complete(self) -> None:
+        if self._add_arguments is not None:
+            add, self._add_arguments = self._add_arguments, None
+            add(self)
+
+    def parse_known_args(self, args: Iterable[str] | None = None,
+                         namespace: Any = None) -> tuple[Any, list[str]]:
+        self._complete()
+        return super().parse_known_args(args, namespace)
+
+    def format_usage(self) -> str:
+        self._complete()
+        return super().format_usage()
+
+    def format_help(self) -> str:
+        self._complete()
+        return super().format_help()
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -24,10 +59,11 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")
     parser.add_argument("--no-progress", dest="progress", action="store_false",
                         help="hide progress bars")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=CommandParser)
     for name in COMMANDS:
         module = importlib.import_module(f"kg.cli.{name}")
-        p = module.add_parser(sub)
+        p = sub.add_parser(name, help=module.HELP, description=module.__doc__,
+                           add_arguments=module.add_arguments)
         p.set_defaults(_run=module.run)
         # the global flags work after the command too: `kg build --debug ...`
         p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)

@@ -1,4 +1,5 @@
-"""``kg papers``: read paper listings, merge duplicates, print the records."""
+"""Read paper listings in any of the input formats (see --input-format), merge the same paper
+met several times, and print one record per paper."""
 
 import argparse
 import sys
@@ -12,17 +13,14 @@ _CSV_COLUMNS = ("id", "title", "abstract", "arxiv_id", "doi", "url", "authors", 
                 "page_date", "upvotes", "repos", "categories", "keywords", "sources")
 
 
-def add_parser(subparsers: Any) -> argparse.ArgumentParser:
-    p = subparsers.add_parser(
-        "papers", help="read paper listings and print merged paper records",
-        description="Read paper listings (Daily Papers pages, JSONL/JSON/CSV records, arXiv Atom or "
-                    "snapshot, Hugging Face API JSON), merge the same paper met several times, and "
-                    "print one record per paper.")
+HELP = "read paper listings and print merged paper records"
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
     add_input_args(p)
     p.add_argument("--format", choices=OUTPUT_FORMATS, default=None,
                    help="output format (default: from the -o suffix, else table on a terminal, jsonl otherwise)")
     p.add_argument("-o", "--output", default="-", metavar="FILE", help="write here instead of stdout")
-    return p
 
 
 def _output_format(args: argparse.Namespace) -> str:

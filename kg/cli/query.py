@@ -1,34 +1,35 @@
-"""``kg query``: SPARQL over the store of a build, or a preset with parameters."""
+"""Run a read-only SPARQL query on the store written by `kg build`. The default graph is the
+union of all graphs (each paper has its own named graph). Presets take parameters with --param
+key=value; values are bound as RDF terms, never pasted into the query."""
 
 import argparse
 import sys
-from typing import Any
+
+from kg.cli.args import add_store_arg, store_dir
+from kg.cli.render import FORMATS
+
+HELP = "run SPARQL (or a preset query) on the store of a build"
 
 
-def add_parser(subparsers: Any) -> argparse.ArgumentParser:
-    p = subparsers.add_parser(
-        "query", help="run SPARQL (or a preset query) on the store of a build",
-        description="Run a read-only SPARQL query on the store written by `kg build`. The default "
-                    "graph is the union of all graphs (each paper has its own named graph). "
-                    "Presets take parameters with --param key=value; values are bound as RDF "
-                    "terms, never pasted into the query.")
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    from kg.store.presets import preset_names
+
     p.add_argument("sparql", nargs="?", help="the query text (or use --file / --preset)")
     p.add_argument("--file", metavar="Q.rq", help="read the query from this file")
-    p.add_argument("--preset", metavar="NAME", help="run a ready-made query (see --list-presets)")
+    # no choices: kg.store.presets refuses an unknown name, in kg's own one-line error
+    p.add_argument("--preset", metavar="NAME",
+                   help=f"run a ready-made query: {', '.join(preset_names())} (see --list-presets)")
     p.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
                    help="a preset parameter (repeatable)")
     p.add_argument("--list-presets", action="store_true", help="list the presets and their parameters")
     p.add_argument("--show-query", action="store_true", help="print the preset's SPARQL instead of running it")
-    p.add_argument("--store", metavar="DIR", default=None,
-                   help="output directory of the build to query (default: outputs)")
-    p.add_argument("--format", choices=("table", "csv", "tsv", "json", "jsonl"), default="table")
-    return p
+    add_store_arg(p, "query")
+    p.add_argument("--format", choices=FORMATS, default="table")
 
 
 def run(args: argparse.Namespace) -> int:
     from kg.cli.render import render
     from kg.errors import InputError, QueryError
-    from kg.settings import Settings
     from kg.store.embedded import query_output
     from kg.store.presets import describe_presets, parse_params, preset_query, presets_help
 
@@ -54,7 +55,6 @@ def run(args: argparse.Namespace) -> int:
     if args.show_query:
         print(sparql)
         return 0
-    store = args.store if args.store is not None else Settings().output_dir
-    result = query_output(store, sparql)
+    result = query_output(store_dir(args), sparql)
     sys.stdout.write(render(result.records(), result.header(), fmt=args.format))
     return 0

@@ -22,13 +22,12 @@ from rdflib.namespace import DCTERMS, PROV, RDF, SDO, SKOS, XSD
 
 from kg.keys import repo_iri_key
 from kg.rdf.iri import external, mint
-from kg.rdf.vocab import KG, bind_prefixes
+from kg.rdf.vocab import ENTITY_CLASSES, KG, bind_prefixes
 from kg.records import Entity, Link, Occurrence, Paper, Repo
 from kg.settings import Settings
 
 Triple = tuple[URIRef, URIRef, Any]
 
-ENTITY_CLASSES = {"method": KG.Method, "model": KG.Model, "dataset": KG.Dataset}
 _REPO_CLASSES = {"code": SDO.SoftwareSourceCode, "dataset": SDO.Dataset}
 _DATE_FORMATS = ("%Y-%m-%d", "%b %d, %Y", "%B %d, %Y", "%d %b %Y", "%d %B %Y", "%b %d %Y",
                  "%B %d %Y", "%Y/%m/%d")

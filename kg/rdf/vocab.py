@@ -12,6 +12,9 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SDO, SKOS, VOID, XSD, Def
 
 KG_NS = "https://w3id.org/kg/vocab#"
 
+# each entity type (``Entity.type``) and the local name of its class in the vocabulary
+ENTITY_CLASS_NAMES: dict[str, str] = {"method": "Method", "model": "Model", "dataset": "Dataset"}
+
 
 class KG(DefinedNamespace):
     """Terms of https://w3id.org/kg/vocab# (see ``schemas/README.md``)."""
@@ -62,6 +65,9 @@ class KG(DefinedNamespace):
     category: URIRef
     listingDate: URIRef
 
+
+# the class of each entity type; an entity of another type is only a kg:Entity
+ENTITY_CLASSES: dict[str, URIRef] = {t: KG[name] for t, name in ENTITY_CLASS_NAMES.items()}
 
 # prefixes bound in every graph we export, and the JSON-LD @context
 PREFIXES: dict[str, str] = {

@@ -1,5 +1,10 @@
 """Ready-made SPARQL queries with parameters (``kg query --preset NAME --param key=value``).
 
+Each preset is one file of the package, ``kg/schemas/queries/presets/NAME.rq``: a
+comment header names the preset, says what it returns and declares its parameters;
+the query follows, with placeholders filled here (``schemas/README.md`` describes both).
+The files are read once, on first use.
+
 Parameter values are never pasted into query text as the user wrote them: each
 becomes an RDF term object (a pyoxigraph ``Literal`` or ``NamedNode``) whose
 N-Triples serialisation, escaped by pyoxigraph, fills a ``VALUES`` clause, and
@@ -8,34 +13,29 @@ therefore just a string that matches nothing, and a query can never change the
 store (the store is opened read-only and only queries, not updates, are run).
 """
 
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+from types import MappingProxyType
 from typing import Any
 
 import pyoxigraph as ox
 
-from kg.errors import QueryError
+from kg.errors import InputError, QueryError
 
-KG_NS = "https://w3id.org/kg/vocab#"
-TYPES = {"method": "Method", "model": "Model", "dataset": "Dataset"}
+KINDS = ("str", "int", "type")
+# the namespaces every preset query declares, from kg.rdf.vocab.PREFIXES
+QUERY_PREFIXES = ("kg", "skos", "dcterms", "schema")
 
-PREFIXES = f"""PREFIX kg: <{KG_NS}>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX schema: <https://schema.org/>
-"""
-
-# the type name of an entity, from its class
-_CLASS_TYPE = ("VALUES (?cls ?type) { "
-               + " ".join(f'(kg:{c} "{t}")' for t, c in TYPES.items()) + " }")
-_TYPE_OF = "OPTIONAL { ?e a ?cls . " + _CLASS_TYPE + " }"
-# ?p is the paper named by ?key: its id (with or without "arxiv:") or its title, any case
-_PAPER_IS_KEY = """?p dcterms:identifier ?pid ; dcterms:title ?ptitle .
-  FILTER(STR(?pid) = STR(?key) || STR(?pid) = CONCAT("arxiv:", STR(?key))
-         || LCASE(STR(?ptitle)) = LCASE(STR(?key)))"""
-# ?e is the entity named by ?key: its name, an alias or its id, any case
-_ENTITY_IS_KEY = """?e a skos:Concept ; skos:prefLabel|skos:altLabel|dcterms:identifier ?label .
-  FILTER(LCASE(STR(?label)) = LCASE(STR(?key)))"""
+_HEADER_LINE = re.compile(r"# (?P<key>[a-z]+): (?P<value>\S.*)")
+_PARAM = re.compile(r"(?P<name>[a-z][a-z0-9_]*) \((?P<attrs>[^()]*)\): (?P<description>\S.*)")
+_BINDS = re.compile(r"binds \?(?P<variable>[A-Za-z_][A-Za-z0-9_]*)")
+# {values}, {entity_types}, {limit}, {if_x}, {end_x}, {include name}; SPARQL's own braces
+# never hold a bare lower-case word, so they are never taken for one
+_PLACEHOLDER = re.compile(r"\{(include [a-z0-9-]+|[a-z][a-z0-9_]*)\}")
+_FILLED = ("values", "entity_types")
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,7 @@ class Param:
     kind: str = "str"  # "str" | "int" | "type"
     default: str | None = None  # None: required (unless optional)
     optional: bool = False
+    variable: str | None = None  # str and type: the SPARQL variable the value binds
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,8 @@ class Preset:
     name: str
     description: str
     params: tuple[Param, ...]
-    template: str  # {values} and {limit} are filled by :func:`preset_query`; {if_x}...{end_x} optional parts
+    template: str  # fragments included; the other placeholders are filled by :func:`preset_query`
+    source: str = ""  # the file it was read from
 
     def usage(self) -> str:
         parts = []
@@ -62,76 +64,165 @@ class Preset:
         return " ".join(f"--param {s}" for s in parts)
 
 
-PRESETS: dict[str, Preset] = {p.name: p for p in (
-    Preset("papers-using", "papers that propose or use an entity (name, alias or id; its variants too)",
-           (Param("entity", "entity name, alias or id, any case"),),
-           """SELECT DISTINCT ?id ?title ?role ?entity WHERE {
-  {values}
-  """ + _ENTITY_IS_KEY + """
-  ?v kg:variantOf* ?e ; skos:prefLabel ?entity .
-  { ?p kg:proposes ?v BIND("proposed" AS ?role) } UNION { ?p kg:uses ?v BIND("used" AS ?role) }
-  ?p dcterms:identifier ?id ; dcterms:title ?title .
-} ORDER BY ?id ?entity"""),
-    Preset("top-entities", "the entities named by the most papers",
-           (Param("type", "method, model or dataset (default: all)", "type", optional=True),
-            Param("limit", "how many", "int", default="20")),
-           """SELECT ?id ?name ?type ?support WHERE {
-  {values}
-  """ + _CLASS_TYPE + """
-  ?e a ?cls ; dcterms:identifier ?id ; skos:prefLabel ?name ; kg:support ?support .
-} ORDER BY DESC(?support) ?name LIMIT {limit}"""),
-    Preset("related-papers", "papers linked to a paper (id or title), strongest link first",
-           (Param("paper", "paper id (arxiv:2401.00001 or 2401.00001) or title"),
-            Param("limit", "how many", "int", default="20")),
-           """SELECT ?id ?title ?weight (GROUP_CONCAT(DISTINCT ?name; separator="; ") AS ?shared) WHERE {
-  {values}
-  """ + _PAPER_IS_KEY + """
-  ?link a kg:PaperLink ; kg:weight ?weight .
-  { ?link kg:linkSource ?p ; kg:linkTarget ?o } UNION { ?link kg:linkTarget ?p ; kg:linkSource ?o }
-  ?o dcterms:identifier ?id ; dcterms:title ?title .
-  OPTIONAL { ?link kg:sharedEntity ?s . ?s skos:prefLabel ?name }
-} GROUP BY ?id ?title ?weight ORDER BY DESC(?weight) ?id LIMIT {limit}"""),
-    Preset("entity", "one entity: type, support, aliases, family, variants and papers",
-           (Param("name", "entity name, alias or id, any case"),),
-           """SELECT ?id ?name ?type ?support ?family
-  (GROUP_CONCAT(DISTINCT ?alias; separator="; ") AS ?aliases)
-  (GROUP_CONCAT(DISTINCT ?variant; separator="; ") AS ?variants)
-  (GROUP_CONCAT(DISTINCT ?paper; separator="; ") AS ?papers) WHERE {
-  {values}
-  """ + _ENTITY_IS_KEY + """
-  ?e dcterms:identifier ?id ; skos:prefLabel ?name .
-  OPTIONAL { ?e kg:support ?support }
-  """ + _TYPE_OF + """
-  OPTIONAL { ?e kg:variantOf ?f . ?f skos:prefLabel ?family }
-  OPTIONAL { ?e skos:altLabel ?alias }
-  OPTIONAL { ?v kg:variantOf ?e ; skos:prefLabel ?variant }
-  OPTIONAL { ?p kg:proposes|kg:uses ?e . ?p dcterms:identifier ?paper }
-} GROUP BY ?id ?name ?type ?support ?family ORDER BY ?id"""),
-    Preset("repos", "code, model and project repositories, with the papers linking them",
-           (Param("paper", "only the repositories of this paper (id or title)", optional=True),),
-           """SELECT ?repository ?kind ?official (COUNT(DISTINCT ?p) AS ?n_papers)
-  (GROUP_CONCAT(DISTINCT ?pid; separator="; ") AS ?papers) WHERE {
-  {values}
-  ?p kg:hasRepository ?r ; dcterms:identifier ?pid ; dcterms:title ?ptitle .
-  ?r schema:url ?repository .
-  OPTIONAL { ?r kg:repositoryKind ?kind } OPTIONAL { ?r kg:official ?official }
-  {if_paper}FILTER(STR(?pid) = STR(?key) || STR(?pid) = CONCAT("arxiv:", STR(?key))
-         || LCASE(STR(?ptitle)) = LCASE(STR(?key))){end_paper}
-} GROUP BY ?repository ?kind ?official ORDER BY DESC(?n_papers) ?repository"""),
-    Preset("proposes", "what a paper (id or title) proposes",
-           (Param("paper", "paper id (arxiv:2401.00001 or 2401.00001) or title"),),
-           """SELECT ?id ?name ?type ?support WHERE {
-  {values}
-  """ + _PAPER_IS_KEY + """
-  ?p kg:proposes ?e . ?e dcterms:identifier ?id ; skos:prefLabel ?name .
-  OPTIONAL { ?e kg:support ?support }
-  """ + _TYPE_OF + """
-} ORDER BY ?name"""),
-)}
+# ------------------------------------------------------------------ reading the .rq files
 
-# the SPARQL variable each parameter binds
-_VARIABLE = {"entity": "key", "name": "key", "paper": "key"}
+def _split(text: str, source: str, keys: tuple[str, ...]) -> tuple[list[tuple[int, str, str]], str, int]:
+    """The header as (line number, key, value) and the query body with the number of its first line."""
+    lines = text.split("\n")
+    header: list[tuple[int, str, str]] = []
+    n = 0
+    while n < len(lines) and lines[n].startswith("#"):
+        m = _HEADER_LINE.fullmatch(lines[n].rstrip())
+        if not m or m["key"] not in keys:
+            raise InputError(source, f"bad header line {lines[n]!r}; expected "
+                             + ", ".join(f"'# {k}: ...'" for k in keys), n + 1)
+        header.append((n + 1, m["key"], m["value"]))
+        n += 1
+    body = "\n".join(lines[n:]).removesuffix("\n")
+    if not body.strip():
+        raise InputError(source, "no query after the header", n + 1)
+    if not header or header[0][1] != keys[0]:
+        raise InputError(source, f"the header must start with '# {keys[0]}: NAME'", 1)
+    for key in keys[:2]:
+        found = [line for line, k, _ in header if k == key]
+        if len(found) != 1:
+            raise InputError(source, f"expected one '# {key}:' line, found {len(found)}",
+                             found[1] if found else 1)
+    return header, body, n + 1
 
+
+def _param(value: str, source: str, line: int) -> Param:
+    m = _PARAM.fullmatch(value)
+    if not m:
+        raise InputError(source, f"bad parameter {value!r}; expected "
+                         "'NAME (KIND[, optional | default VALUE][, binds ?VAR]): DESCRIPTION'", line)
+    name, kind, *attrs = [m["name"]] + [a.strip() for a in m["attrs"].split(",")]
+    if kind not in KINDS:
+        raise InputError(source, f"parameter {name!r}: unknown kind {kind!r}; expected one of: "
+                         + ", ".join(KINDS), line)
+    optional, default, variable = False, None, None
+    for attr in attrs:
+        if attr == "optional":
+            optional = True
+        elif attr.startswith("default "):
+            default = attr.removeprefix("default ").strip()
+        elif b := _BINDS.fullmatch(attr):
+            variable = b["variable"]
+        else:
+            raise InputError(source, f"parameter {name!r}: unknown attribute {attr!r}; expected "
+                             "optional, default VALUE or binds ?VAR", line)
+    if optional and default is not None:
+        raise InputError(source, f"parameter {name!r} is both optional and has a default", line)
+    if kind == "int":
+        if variable is not None:
+            raise InputError(source, f"parameter {name!r}: an int fills {{{name}}}, it binds no variable", line)
+        if default is None or not default.isdigit():
+            raise InputError(source, f"parameter {name!r}: an int needs a default (a number >= 0)", line)
+    if name in _FILLED or name.startswith(("if_", "end_")):
+        raise InputError(source, f"parameter name {name!r} is reserved", line)
+    return Param(name, m["description"], kind, default, optional,
+                 None if kind == "int" else variable or name)
+
+
+def _indent(text: str, at: int, lines: Sequence[str]) -> str:
+    """``lines`` joined so that each continues at the indentation of the line holding ``at``."""
+    before = text[text.rfind("\n", 0, at) + 1:at]
+    indent = before[:len(before) - len(before.lstrip(" "))]
+    return "\n".join([*lines[:1], *(indent + line if line else line for line in lines[1:])])
+
+
+def parse_fragment(text: str, source: str = "<string>") -> tuple[str, str]:
+    """The name and the text of a fragment file (``# fragment: NAME``, ``# description: ...``)."""
+    header, body, first = _split(text, source, ("fragment", "description"))
+    if m := _PLACEHOLDER.search(body):
+        raise InputError(source, f"a fragment may hold no placeholder; found {m[0]}",
+                         first + body.count("\n", 0, m.start()))
+    return header[0][2], body
+
+
+def parse_preset(text: str, source: str = "<string>",
+                 fragments: Mapping[str, str] | None = None) -> Preset:
+    """The preset of one ``.rq`` file; a bad header or placeholder is an InputError naming the line.
+
+    >>> p = parse_preset("# preset: n\\n# description: d\\n# param: k (int, default 3): how many\\n"
+    ...                  "SELECT * {} LIMIT {k}\\n")
+    >>> p.params[0].kind, p.params[0].default, p.template
+    ('int', '3', 'SELECT * {} LIMIT {k}')
+    >>> parse_preset("# preset: n\\n# description: d\\nSELECT * { {valeus} }\\n", "n.rq")
+    Traceback (most recent call last):
+    kg.errors.InputError: n.rq:3: unknown placeholder {valeus}
+    """
+    fragments = fragments or {}
+    header, body, first = _split(text, source, ("preset", "description", "param"))
+    params: list[Param] = []
+    for line, key, value in header:
+        if key == "param":
+            p = _param(value, source, line)
+            if p.name in {q.name for q in params}:
+                raise InputError(source, f"parameter {p.name!r} is declared twice", line)
+            params.append(p)
+    names = {p.name for p in params}
+    numbers = {p.name for p in params if p.kind == "int"}
+    seen: set[str] = set()
+    open_part: str | None = None
+    for m in _PLACEHOLDER.finditer(body):
+        token, line = m[1], first + body.count("\n", 0, m.start())
+        part = token.removeprefix("if_").removeprefix("end_")
+        if token.startswith("include "):
+            if token[8:] not in fragments:
+                raise InputError(source, f"unknown fragment {token[8:]!r}; expected one of: "
+                                 + ", ".join(sorted(fragments)), line)
+        elif token.startswith("if_") and part in names:
+            if open_part is not None:
+                raise InputError(source, f"{m[0]} inside {{if_{open_part}}}: optional parts do not nest", line)
+            open_part = part
+        elif token.startswith("end_") and part in names:
+            if open_part != part:
+                raise InputError(source, f"{m[0]} without {{if_{part}}} before it", line)
+            open_part = None
+        elif token not in _FILLED and token not in numbers:
+            raise InputError(source, f"unknown placeholder {m[0]}", line)
+        seen.add(token)
+    if open_part is not None:
+        raise InputError(source, f"{{if_{open_part}}} has no {{end_{open_part}}}", first)
+    for p in params:
+        needed = p.name if p.kind == "int" else "values"
+        if needed not in seen:
+            raise InputError(source, f"parameter {p.name!r} is unused: the query has no {{{needed}}}",
+                             first)
+    template = _PLACEHOLDER.sub(
+        lambda m: _indent(body, m.start(), fragments[m[1][8:]].split("\n"))
+        if m[1].startswith("include ") else m[0], body)
+    return Preset(header[0][2], header[1][2], tuple(params), template, source)
+
+
+@cache
+def presets() -> Mapping[str, Preset]:
+    """Every preset by name, in name order, read from the package's ``.rq`` files once."""
+    folder = files("kg.schemas") / "queries" / "presets"
+    fragments: dict[str, str] = {}
+    for f in sorted((folder / "fragments").iterdir(), key=lambda f: f.name):
+        if f.name.endswith(".rq"):
+            name, text = parse_fragment(f.read_text("utf-8"), str(f))
+            if name != f.name.removesuffix(".rq"):
+                raise InputError(f, f"fragment {name!r} must be in a file named {name}.rq", 1)
+            fragments[name] = text
+    out: dict[str, Preset] = {}
+    for f in sorted(folder.iterdir(), key=lambda f: f.name):
+        if f.name.endswith(".rq"):
+            preset = parse_preset(f.read_text("utf-8"), str(f), fragments)
+            if preset.name != f.name.removesuffix(".rq"):
+                raise InputError(f, f"preset {preset.name!r} must be in a file named {preset.name}.rq", 1)
+            out[preset.name] = preset
+    return MappingProxyType(out)
+
+
+def preset_names() -> tuple[str, ...]:
+    """The names of the presets, sorted."""
+    return tuple(presets())
+
+
+# ------------------------------------------------------------------ filling a preset
 
 def parse_params(items: Sequence[str]) -> dict[str, str]:
     """``["key=value", ...]`` as a dict; a malformed item is a :class:`QueryError`."""
@@ -146,22 +237,38 @@ def parse_params(items: Sequence[str]) -> dict[str, str]:
 
 def get_preset(name: str) -> Preset:
     try:
-        return PRESETS[name]
+        return presets()[name]
     except KeyError:
-        raise QueryError(f"unknown preset {name!r}; expected one of: {', '.join(sorted(PRESETS))}") from None
+        raise QueryError(f"unknown preset {name!r}; expected one of: {', '.join(sorted(presets()))}") from None
 
 
 def _term(param: Param, value: str) -> Any:
+    from kg.rdf.vocab import ENTITY_CLASS_NAMES, KG_NS
+
     if param.kind == "type":
         key = value.strip().lower()
-        if key not in TYPES:
-            raise QueryError(f"bad value {value!r} for {param.name}; expected one of: {', '.join(TYPES)}")
-        return ox.NamedNode(KG_NS + TYPES[key])
+        if key not in ENTITY_CLASS_NAMES:
+            raise QueryError(f"bad value {value!r} for {param.name}; expected one of: "
+                             f"{', '.join(ENTITY_CLASS_NAMES)}")
+        return ox.NamedNode(KG_NS + ENTITY_CLASS_NAMES[key])
     return ox.Literal(value)
+
+
+def _whole_number(param: Param, value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise QueryError(f"bad value {value!r} for {param.name}; expected a whole number") from None
+    if n < 0:
+        raise QueryError(f"bad value {value!r} for {param.name}; expected a number >= 0")
+    return n
 
 
 def preset_query(name: str, params: dict[str, str] | None = None) -> str:
     """The SPARQL text of preset ``name`` with ``params`` bound as escaped RDF terms."""
+    # kg.rdf.vocab loads rdflib: only building a query needs it, not listing the presets
+    from kg.rdf.vocab import ENTITY_CLASS_NAMES, PREFIXES
+
     preset = get_preset(name)
     params = dict(params or {})
     known = {p.name for p in preset.params}
@@ -170,8 +277,9 @@ def preset_query(name: str, params: dict[str, str] | None = None) -> str:
         raise QueryError(f"preset {name!r} has no parameter {unknown[0]!r}; "
                          f"expected: {', '.join(sorted(known)) or 'none'}")
     values: list[str] = []
+    fills = {"entity_types": "VALUES (?cls ?type) { "
+             + " ".join(f'(kg:{c} "{t}")' for t, c in ENTITY_CLASS_NAMES.items()) + " }"}
     text = preset.template
-    limit = "20"
     for p in preset.params:
         value = params.get(p.name, p.default)
         present = value is not None and value != ""
@@ -182,17 +290,15 @@ def preset_query(name: str, params: dict[str, str] | None = None) -> str:
             continue
         assert value is not None
         if p.kind == "int":
-            try:
-                n = int(value)
-            except ValueError:
-                raise QueryError(f"bad value {value!r} for {p.name}; expected a whole number") from None
-            if n < 0:
-                raise QueryError(f"bad value {value!r} for {p.name}; expected a number >= 0")
-            limit = str(n)
-            continue
-        var = "cls" if p.kind == "type" else _VARIABLE.get(p.name, p.name)
-        values.append(f"VALUES ?{var} {{ {_term(p, value)} }}")
-    return PREFIXES + text.replace("{values}", "\n  ".join(values)).replace("{limit}", limit)
+            fills[p.name] = str(_whole_number(p, value))
+        else:
+            values.append(f"VALUES ?{p.variable} {{ {_term(p, value)} }}")
+
+    def fill(m: re.Match[str]) -> str:
+        return _indent(text, m.start(), values) if m[1] == "values" else fills[m[1]]
+
+    # one pass, so that text a value brings in is never read as a placeholder
+    return "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in QUERY_PREFIXES) + _PLACEHOLDER.sub(fill, text)
 
 
 def _optional_part(text: str, name: str, keep: bool) -> str:
@@ -213,7 +319,7 @@ def run_preset(store: ox.Store, name: str, params: dict[str, str] | None = None)
 def presets_help() -> str:
     """The presets as readable text."""
     out = []
-    for p in PRESETS.values():
+    for p in presets().values():
         out.append(f"{p.name}  {p.usage()}".rstrip())
         out.append(f"    {p.description}")
         for x in p.params:
@@ -225,7 +331,7 @@ def presets_help() -> str:
 def describe_presets() -> list[dict[str, str]]:
     """One row per preset: name, parameters, description (``kg query --list-presets``)."""
     rows = []
-    for p in PRESETS.values():
+    for p in presets().values():
         params = "; ".join(f"{x.name}: {x.description}" + (f" (default {x.default})" if x.default else "")
                            for x in p.params)
         rows.append({"preset": p.name, "usage": p.usage(), "description": p.description,
