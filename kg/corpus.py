@@ -14,7 +14,7 @@
 """
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING
 
 import networkx as nx
 import pandas as pd
@@ -27,9 +27,18 @@ from kg.resolve.entities import resolve
 from kg.resolve.links import paper_links
 from kg.settings import Settings
 
+if TYPE_CHECKING:  # loaded on first use: rdflib and pyoxigraph are slow to import
+    from rdflib import Dataset
+
+    from kg.store.embedded import QueryResult
+
 
 class Corpus:
-    """Frozen records of one corpus; every view (tables, graphs, RDF) is computed from them."""
+    """Frozen records of one corpus; every view (tables, graphs, RDF) is computed from them.
+
+    A :class:`kg.records.CorpusRecords`: the stages after resolution read it through
+    that protocol alone.
+    """
 
     def __init__(self, papers: dict[str, Paper], extractions: dict[str, PaperEntities],
                  entities: dict[str, Entity], occurrences: list[Occurrence], links: list[Link],
@@ -97,13 +106,13 @@ class Corpus:
         return graph.cooccurrence_graph(self.occurrences, self.entities, min_count)
 
     # RDF and SPARQL, written elsewhere; imported here so that `import kg.corpus` stays light
-    def to_rdf(self) -> Any:
+    def to_rdf(self) -> "Dataset":
         """The corpus as an RDF dataset (see :mod:`kg.rdf.convert`)."""
         from kg.rdf.convert import corpus_to_dataset
 
         return corpus_to_dataset(self, self.settings)
 
-    def query(self, sparql: str) -> Any:
+    def query(self, sparql: str) -> "QueryResult":
         """Run a SPARQL query over the corpus (see :mod:`kg.store.embedded`)."""
         from kg.store.embedded import query_corpus
 

@@ -6,11 +6,13 @@ import sys
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from tqdm import tqdm
 
 from kg.errors import KGError
+
+T = TypeVar("T")
 
 
 @contextlib.contextmanager
@@ -51,9 +53,10 @@ def atomic_write(path: str | Path, mode: str = "w", encoding: str | None = "utf-
         raise
 
 
-def progress(items: Iterable[Any], desc: str, enabled: bool = True, total: int | None = None,
-             unit: str = "it") -> Iterable[Any]:
+def progress(items: Iterable[T], desc: str, enabled: bool = True, total: int | None = None,
+             unit: str = "it") -> Iterable[T]:
     """A progress bar on stderr, shown only when stderr is a terminal and ``enabled``."""
     if not enabled or not sys.stderr.isatty():
         return items
-    return tqdm(items, desc=desc, total=total, unit=unit, file=sys.stderr, leave=False)
+    bar: Iterable[T] = tqdm(items, desc=desc, total=total, unit=unit, file=sys.stderr, leave=False)
+    return bar

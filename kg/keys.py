@@ -18,7 +18,7 @@ import re
 import unicodedata
 from typing import Generic, TypeVar
 
-from kg.records import Repo
+from kg.records import Repo, RepoKind
 
 _ARXIV_ID = re.compile(
     r"(?:arxiv[:/ ]|abs/|pdf/)?\s*(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?",
@@ -222,9 +222,9 @@ def base_names(name: str) -> list[str]:
 # Repositories. A code host's repository is named by the first path segments
 # (owner/name; kind/owner/name for Hugging Face datasets and spaces); any other
 # host is a project page.
-CODE_HOSTS = {"github.com": "code", "gitlab.com": "code", "bitbucket.org": "code",
-              "huggingface.co": "model"}
-_HUB_KINDS = {"datasets": "dataset", "spaces": "space"}
+CODE_HOSTS: dict[str, RepoKind] = {"github.com": "code", "gitlab.com": "code",
+                                   "bitbucket.org": "code", "huggingface.co": "model"}
+_HUB_KINDS: dict[str, RepoKind] = {"datasets": "dataset", "spaces": "space"}
 _TRAIL = ".,;:!?)]}>\"'*\u2019\u201d"
 
 
@@ -267,7 +267,7 @@ def canonical_repo(url: str) -> Repo:
     path = (m.group(2) or "") if m else ""
     u = re.sub(r"\.git$", "", f"https://{host}{path}")
     parts = [p for p in path.split("/") if p]
-    kind = CODE_HOSTS.get(host, "project")
+    kind: RepoKind = CODE_HOSTS.get(host, "project")
     repository = u.rstrip("/") if kind == "project" else u
     if kind != "project":
         keep = _depth(host, parts[0] if parts else "")

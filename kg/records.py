@@ -5,11 +5,30 @@
 
 Every record turns into plain JSON-ready dicts with ``to_dict`` so that the
 JSONL contracts (``schemas/paper.schema.json``, ``schemas/extraction.schema.json``)
-are written in one place.
+are written in one place. The closed vocabularies of those contracts (entity
+type, role, repository kind) are ``Literal`` types here, each with the tuple of
+its values read off the type, so the two cannot drift apart:
+
+>>> ENTITY_TYPES, ROLES
+(('method', 'model', 'dataset'), ('proposed', 'used'))
+>>> REPO_KINDS
+('code', 'model', 'dataset', 'space', 'project')
 """
 
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
-from typing import Any
+from typing import Any, Literal, Protocol, get_args
+
+from kg.settings import Settings
+
+EntityType = Literal["method", "model", "dataset"]
+Role = Literal["proposed", "used"]
+# "code" and "model" by host, "dataset" and "space" by a Hugging Face path, "project" otherwise
+RepoKind = Literal["code", "model", "dataset", "space", "project"]
+
+ENTITY_TYPES: tuple[EntityType, ...] = get_args(EntityType)
+ROLES: tuple[Role, ...] = get_args(Role)
+REPO_KINDS: tuple[RepoKind, ...] = get_args(RepoKind)
 
 
 @dataclass(frozen=True)
@@ -92,10 +111,10 @@ class Evidence:
 class Mention:
     """One entity as one paper names it (document level: all its aliases together)."""
 
-    type: str  # "method" | "model" | "dataset"
+    type: str  # EntityType; the field is typed in the second typing round
     name: str
     aliases: tuple[str, ...] = ()
-    role: str = "used"  # "proposed" | "used"
+    role: str = "used"  # Role; the field is typed in the second typing round
     evidence: tuple[Evidence, ...] = ()
     confidence: float = 1.0
     kb_id: str | None = None  # gazetteer id when the name is known
@@ -136,7 +155,7 @@ class Repo:
 
     url: str  # as found, trimmed and normalised
     repository: str  # canonical https://host/owner/name (or the page URL for project pages)
-    kind: str  # "code" | "model" | "dataset" | "space" | "project"
+    kind: str  # RepoKind; the field is typed in the second typing round
     host: str
     official: bool = False  # the text says it is the paper's own code
 
@@ -181,7 +200,7 @@ class Entity:
     """A canonical entity across the corpus."""
 
     id: str  # stable key, e.g. "model/llava-1.5-7b"
-    type: str
+    type: str  # EntityType; the field is typed in the second typing round
     name: str
     aliases: tuple[str, ...] = ()
     parent: str | None = None  # Entity.id of the family
@@ -221,5 +240,32 @@ class Occurrence:
 
     paper: str  # Paper.id
     entity: str  # Entity.id
-    role: str  # "proposed" | "used"
+    role: str  # Role; the field is typed in the second typing round
     mention: Mention  # what extraction found, with its evidence
+
+
+class CorpusRecords(Protocol):
+    """A resolved corpus as the stages after resolution read it: its records and settings.
+
+    :class:`kg.corpus.Corpus` is one; so is any object with these attributes, which
+    lets RDF, the store and the exporters work without importing the facade that
+    is built on top of them.
+    """
+
+    @property
+    def papers(self) -> Mapping[str, Paper]: ...
+
+    @property
+    def extractions(self) -> Mapping[str, PaperEntities]: ...
+
+    @property
+    def entities(self) -> Mapping[str, Entity]: ...
+
+    @property
+    def occurrences(self) -> Sequence[Occurrence]: ...
+
+    @property
+    def links(self) -> Sequence[Link]: ...
+
+    @property
+    def settings(self) -> Settings: ...

@@ -19,10 +19,11 @@ from typing import Any
 
 from kg.errors import FormatError, KGError
 from kg.fileio import atomic_write
+from kg.records import CorpusRecords
 from kg.settings import Settings
 
 Output = str | bytes | dict[str, bytes]
-# called as (corpus, settings); some exporters (html) also take keyword options
+# called as (corpus records, settings); some exporters (html) also take keyword options
 Exporter = Callable[..., Output]
 
 
@@ -42,26 +43,27 @@ class Format:
 def _lazy(module: str, attr: str, what: str) -> Callable[..., Any]:
     """``module.attr``, or a clean KGError when that part of kg is not installed."""
     try:
-        return getattr(importlib.import_module(module), attr)  # type: ignore[no-any-return]
+        found: Callable[..., Any] = getattr(importlib.import_module(module), attr)
     except (ImportError, AttributeError) as e:
         raise KGError(f"{what} export is not available: {module}.{attr} is missing ({e})") from e
+    return found
 
 
 # ------------------------------------------------------------------ RDF
 
-def _rdf_graph(corpus: Any, settings: Settings, fmt: str) -> str:
+def _rdf_graph(corpus: CorpusRecords, settings: Settings, fmt: str) -> str:
     from kg.rdf.convert import corpus_to_graph
 
     return corpus_to_graph(corpus, settings).serialize(format=fmt)
 
 
-def _rdf_dataset(corpus: Any, settings: Settings, fmt: str) -> str:
+def _rdf_dataset(corpus: CorpusRecords, settings: Settings, fmt: str) -> str:
     from kg.rdf.convert import corpus_to_dataset
 
     return corpus_to_dataset(corpus, settings).serialize(format=fmt)
 
 
-def _jsonld(corpus: Any, settings: Settings) -> str:
+def _jsonld(corpus: CorpusRecords, settings: Settings) -> str:
     from kg.rdf.convert import corpus_to_dataset
     from kg.rdf.vocab import PREFIXES
 
@@ -82,29 +84,35 @@ def _jsonld(corpus: Any, settings: Settings) -> str:
 
 # ------------------------------------------------------------------ graphs and tables
 
-def _networkx(corpus: Any, settings: Settings, writer: str) -> str:
+def _networkx(corpus: CorpusRecords, settings: Settings, writer: str) -> str:
     fn = _lazy("kg.export.graphs", writer, writer.removeprefix("to_").upper())
-    return fn(corpus.to_networkx())  # type: ignore[no-any-return]
+    from kg.export.graphs import knowledge_graph  # importable once _lazy found the writer
+
+    text: str = fn(knowledge_graph(corpus.papers, corpus.entities, corpus.occurrences,
+                                   corpus.extractions))
+    return text
 
 
 TABLES = ("papers", "entities", "mentions", "links", "repos")
 
 
-def _tables(corpus: Any, settings: Settings, fmt: str) -> dict[str, bytes]:
-    from kg.export.tables import table_bytes
+def _tables(corpus: CorpusRecords, settings: Settings, fmt: str) -> dict[str, bytes]:
+    from kg.export.tables import corpus_tables, table_bytes
 
-    return {f"{name}.{fmt}": table_bytes(getattr(corpus, f"{name}_df")(), fmt) for name in TABLES}
+    frames = corpus_tables(corpus)
+    return {f"{name}.{fmt}": table_bytes(frames[name], fmt) for name in TABLES}
 
 
-def _jsonl(corpus: Any, settings: Settings) -> str:
+def _jsonl(corpus: CorpusRecords, settings: Settings) -> str:
     lines = [json.dumps(corpus.extractions[pid].to_dict(), ensure_ascii=False)
              for pid in corpus.papers if pid in corpus.extractions]
     return "".join(line + "\n" for line in lines)
 
 
-def _html(corpus: Any, settings: Settings, **options: Any) -> str:
+def _html(corpus: CorpusRecords, settings: Settings, **options: Any) -> str:
     """Options: view, focus, depth, types, min_support, max_nodes (see kg.export.html.render_html)."""
-    return _lazy("kg.export.html", "render_html", "HTML")(corpus, settings, **options)  # type: ignore[no-any-return]
+    page: str = _lazy("kg.export.html", "render_html", "HTML")(corpus, settings, **options)
+    return page
 
 
 FORMATS: tuple[Format, ...] = (
@@ -163,9 +171,9 @@ def guess_format(path: str | Path) -> Format | None:
     return None
 
 
-def export(corpus: Any, name: str, settings: Settings | None = None) -> Output:
+def export(corpus: CorpusRecords, name: str, settings: Settings | None = None) -> Output:
     """The corpus in format ``name``, as returned by its exporter (nothing is written)."""
-    settings = settings or getattr(corpus, "settings", None) or Settings()
+    settings = settings or corpus.settings
     return get_format(name).exporter(corpus, settings)
 
 

@@ -19,14 +19,15 @@ as Parquet lists; CSV joins them with ``"; "``. :func:`parse_csv` and
 import io
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 
 from kg.errors import FormatError, InputError
-from kg.records import Entity, Link, Occurrence, Paper, PaperEntities
+from kg.records import CorpusRecords, Entity, Link, Occurrence, Paper, PaperEntities
 
 LIST_SEPARATOR = "; "
+T = TypeVar("T")
 
 COLUMNS: dict[str, dict[str, str]] = {
     "papers": {"id": "str", "title": "str", "abstract": "str", "arxiv_id": "str", "doi": "str",
@@ -72,7 +73,7 @@ def coerce(df: pd.DataFrame, table: str) -> pd.DataFrame:
     return out
 
 
-def _missing(v: Any) -> bool:
+def _missing(v: object) -> bool:
     return v is None or v is pd.NA or (isinstance(v, float) and v != v)
 
 
@@ -84,7 +85,7 @@ def _as_list(v: Any) -> list[str]:
     return [str(x) for x in v]
 
 
-def _values(items: Mapping[str, Any] | Iterable[Any]) -> list[Any]:
+def _values(items: Mapping[str, T] | Iterable[T]) -> list[T]:
     return list(items.values()) if isinstance(items, Mapping) else list(items)
 
 
@@ -141,13 +142,23 @@ def repos_df(extractions: Mapping[str, PaperEntities] | Iterable[PaperEntities])
     return _frame("repos", [rows[k] for k in sorted(rows)])
 
 
+def corpus_tables(corpus: CorpusRecords) -> dict[str, pd.DataFrame]:
+    """The five tables of a corpus, keyed and ordered as :data:`COLUMNS`."""
+    return {"papers": papers_df(corpus.papers, corpus.occurrences),
+            "entities": entities_df(corpus.entities),
+            "mentions": mentions_df(corpus.occurrences, corpus.entities),
+            "links": links_df(corpus.links),
+            "repos": repos_df(corpus.extractions)}
+
+
 def to_csv(df: pd.DataFrame) -> str:
     """CSV text; list cells are joined with ``"; "``."""
     flat = df.copy()
     for col in flat.columns:
         if flat[col].dtype == object:
             flat[col] = [LIST_SEPARATOR.join(v) if isinstance(v, list) else v for v in flat[col]]
-    return flat.to_csv(index=False, lineterminator="\n")
+    text: str = flat.to_csv(index=False, lineterminator="\n")
+    return text
 
 
 def to_parquet(df: pd.DataFrame) -> bytes:

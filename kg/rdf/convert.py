@@ -6,15 +6,14 @@ evidence sentences, the repositories it links) go to its named graph
 ``mint("graph", paper.id)``, so N-Quads and TriG keep where a statement comes
 from. :func:`corpus_to_graph` merges everything for the triple formats.
 
-The corpus is used through its attributes only (``papers``, ``extractions``,
-``entities``, ``occurrences``, ``links``, ``settings``).
+The corpus is read through :class:`~kg.records.CorpusRecords` only (``papers``,
+``extractions``, ``entities``, ``occurrences``, ``links``, ``settings``).
 """
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
@@ -23,10 +22,10 @@ from rdflib.namespace import DCTERMS, PROV, RDF, SDO, SKOS, XSD
 from kg.keys import repo_iri_key
 from kg.rdf.iri import external, mint
 from kg.rdf.vocab import ENTITY_CLASSES, KG, bind_prefixes
-from kg.records import Entity, Link, Occurrence, Paper, Repo
+from kg.records import CorpusRecords, Entity, Link, Occurrence, Paper, Repo
 from kg.settings import Settings
 
-Triple = tuple[URIRef, URIRef, Any]
+Triple = tuple[URIRef, URIRef, URIRef | Literal]
 
 _REPO_CLASSES = {"code": SDO.SoftwareSourceCode, "dataset": SDO.Dataset}
 _DATE_FORMATS = ("%Y-%m-%d", "%b %d, %Y", "%B %d, %Y", "%d %b %Y", "%d %B %Y", "%b %d %Y",
@@ -50,13 +49,9 @@ def date_literal(text: str) -> Literal:
     return Literal(text)
 
 
-def _settings(corpus: Any, settings: Settings | None) -> Settings:
-    return settings or getattr(corpus, "settings", None) or Settings()
-
-
-def paper_triples(paper: Paper, occurrences: Iterable[Occurrence], repos: Iterable[Repo],
+def paper_triples(paper: Paper, occurrences: Iterable[Occurrence], repositories: Iterable[str],
                   entity_ids: set[str], base: str) -> Iterator[Triple]:
-    """The triples of one paper's named graph."""
+    """The triples of one paper's named graph; ``repositories`` are the ones it links."""
     p = mint("paper", paper.id, base)
     yield p, RDF.type, SDO.ScholarlyArticle
     yield p, DCTERMS.identifier, Literal(paper.id)
@@ -80,10 +75,10 @@ def paper_triples(paper: Paper, occurrences: Iterable[Occurrence], repos: Iterab
     url = external(paper.url) if paper.url else None
     if url is not None:
         yield p, SDO.url, url
-    if paper.arxiv_id:
-        yield p, SDO.sameAs, external(f"https://arxiv.org/abs/{paper.arxiv_id}")
-    if paper.doi:
-        yield p, SDO.sameAs, external(f"https://doi.org/{paper.doi}")
+    for prefix, ident in (("https://arxiv.org/abs/", paper.arxiv_id), ("https://doi.org/", paper.doi)):
+        same = external(prefix + ident) if ident else None
+        if same is not None:
+            yield p, SDO.sameAs, same
     for occ in occurrences:
         if occ.entity not in entity_ids:
             continue  # resolution dropped it; a dangling IRI would break the shapes
@@ -102,8 +97,8 @@ def paper_triples(paper: Paper, occurrences: Iterable[Occurrence], repos: Iterab
             if ev.surface:
                 yield node, KG.surface, Literal(ev.surface)
             yield node, KG.confidence, confidence
-    for repo in repos:
-        yield p, KG.hasRepository, mint("repo", repo_iri_key(repo.repository), base)
+    for repository in repositories:
+        yield p, KG.hasRepository, mint("repo", repo_iri_key(repository), base)
 
 
 def entity_triples(entity: Entity, base: str) -> Iterator[Triple]:
@@ -158,22 +153,25 @@ def repo_triples(repository: str, seen: list[Repo], base: str) -> Iterator[Tripl
         yield r, KG.official, Literal(any(x.official for x in seen))
 
 
-def _paper_repos(corpus: Any) -> dict[str, list[Repo]]:
-    """Repo records per paper: extraction links, then metadata URLs not among them."""
-    out: dict[str, list[Repo]] = {}
-    extractions = getattr(corpus, "extractions", {}) or {}
+def _paper_repos(corpus: CorpusRecords) -> dict[str, dict[str, Repo | None]]:
+    """Per paper, its repositories in order, each with its Repo record.
+
+    Extraction links come first, then the metadata URLs not among them: those have
+    no record, since nothing says what kind of repository they are.
+    """
+    out: dict[str, dict[str, Repo | None]] = {}
     for pid, paper in corpus.papers.items():
-        pe = extractions.get(pid)
-        repos = {r.repository: r for r in (pe.links if pe is not None else ())}
+        pe = corpus.extractions.get(pid)
+        repos: dict[str, Repo | None] = {r.repository: r for r in (pe.links if pe is not None else ())}
         for url in paper.repos:
-            repos.setdefault(url, Repo(url=url, repository=url, kind="", host=""))
-        out[pid] = list(repos.values())
+            repos.setdefault(url, None)
+        out[pid] = repos
     return out
 
 
-def _graphs(corpus: Any, settings: Settings | None) -> Iterator[tuple[str | None, list[Triple]]]:
+def _graphs(corpus: CorpusRecords, settings: Settings | None) -> Iterator[tuple[str | None, list[Triple]]]:
     """(paper id or None for the default graph, triples) in a stable order."""
-    base = _settings(corpus, settings).base_iri
+    base = (settings or corpus.settings).base_iri
     by_paper: dict[str, list[Occurrence]] = defaultdict(list)
     for occ in corpus.occurrences:
         by_paper[occ.paper].append(occ)
@@ -190,18 +188,17 @@ def _graphs(corpus: Any, settings: Settings | None) -> Iterator[tuple[str | None
             default.extend(link_triples(link, base))
     records: dict[str, list[Repo]] = defaultdict(list)
     for seen in repos.values():
-        for r in seen:
-            records[r.repository].extend([r] if r.kind else [])
+        for repository, r in seen.items():
+            records[repository].extend([r] if r is not None else [])
     for repository in sorted(records):
         default.extend(repo_triples(repository, records[repository], base))
     yield None, default
 
 
-def corpus_to_dataset(corpus: Any, settings: Settings | None = None) -> Dataset:
+def corpus_to_dataset(corpus: CorpusRecords, settings: Settings | None = None) -> Dataset:
     """The corpus as an RDF dataset: one named graph per paper, the rest in the default graph."""
-    base = _settings(corpus, settings).base_iri
+    base = (settings or corpus.settings).base_iri
     ds = bind_prefixes(Dataset())
-    assert isinstance(ds, Dataset)
     for pid, triples in _graphs(corpus, settings):
         g = ds.graph(DATASET_DEFAULT_GRAPH_ID if pid is None else mint("graph", pid, base))
         for t in triples:
@@ -209,7 +206,7 @@ def corpus_to_dataset(corpus: Any, settings: Settings | None = None) -> Dataset:
     return ds
 
 
-def corpus_to_graph(corpus: Any, settings: Settings | None = None) -> Graph:
+def corpus_to_graph(corpus: CorpusRecords, settings: Settings | None = None) -> Graph:
     """Every triple of :func:`corpus_to_dataset` in one graph (Turtle, N-Triples, RDF/XML)."""
     g = bind_prefixes(Graph())
     for _, triples in _graphs(corpus, settings):

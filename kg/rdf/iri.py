@@ -15,6 +15,7 @@ are encoded as UTF-8 bytes, so the results are plain URIs too.
 
 import re
 from collections.abc import Sequence
+from typing import Literal, get_args
 from urllib.parse import quote
 
 from rdflib import URIRef
@@ -22,7 +23,8 @@ from rdflib import URIRef
 from kg.errors import KGError
 from kg.settings import DEFAULT_BASE_IRI
 
-KINDS = ("paper", "entity", "repo", "link", "evidence", "graph", "build")
+IriKind = Literal["paper", "entity", "repo", "link", "evidence", "graph", "build"]
+KINDS: tuple[IriKind, ...] = get_args(IriKind)
 # kinds whose key is a tuple of parts, in this order; the link pair is sorted by mint
 _PARTS = {"link": 2, "evidence": 4}
 
@@ -58,7 +60,7 @@ def _segment(part: str, safe: str) -> str:
     return "/".join(s.replace(".", "%2E") if s in (".", "..") else s for s in encoded.split("/"))
 
 
-def mint(kind: str, key: str | Sequence[str], base: str | None = None) -> URIRef:
+def mint(kind: IriKind, key: str | Sequence[str], base: str | None = None) -> URIRef:
     """The IRI of one ``kind`` of resource, ``{base}{kind}/{encoded key}``.
 
     ``key`` is a string for paper, entity, repo, graph and build (``/`` in it is

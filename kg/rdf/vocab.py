@@ -7,6 +7,8 @@ test checks that the two agree.
 'https://w3id.org/kg/vocab#proposes'
 """
 
+from typing import TypeVar
+
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SDO, SKOS, VOID, XSD, DefinedNamespace
 
@@ -14,6 +16,7 @@ KG_NS = "https://w3id.org/kg/vocab#"
 
 # each entity type (``Entity.type``) and the local name of its class in the vocabulary
 ENTITY_CLASS_NAMES: dict[str, str] = {"method": "Method", "model": "Model", "dataset": "Dataset"}
+G = TypeVar("G", bound=Graph)  # a Dataset stays a Dataset through bind_prefixes
 
 
 class KG(DefinedNamespace):
@@ -86,7 +89,7 @@ PREFIXES: dict[str, str] = {
 USED_VOCABULARIES = (KG_NS, str(DCTERMS), str(SKOS), str(PROV), str(SDO))
 
 
-def bind_prefixes(graph: Graph) -> Graph:
+def bind_prefixes(graph: G) -> G:
     """Bind our prefixes on ``graph`` (replacing rdflib's defaults) and return it."""
     for prefix, ns in PREFIXES.items():
         graph.bind(prefix, ns, override=True, replace=True)

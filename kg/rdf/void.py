@@ -1,19 +1,21 @@
 """A VoID description of one build: what the dataset holds, counted from the data."""
 
 from collections import Counter
+from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SDO, VOID, XSD
+from rdflib.term import Node
 
 from kg.rdf.convert import corpus_to_graph, dataset_to_graph
 from kg.rdf.iri import mint
 from kg.rdf.vocab import USED_VOCABULARIES, bind_prefixes
+from kg.records import CorpusRecords
 from kg.settings import Settings
 
 
-def _as_graph(data: Any, settings: Settings) -> Graph:
+def _as_graph(data: CorpusRecords | Graph, settings: Settings) -> Graph:
     if isinstance(data, Dataset):
         return dataset_to_graph(data)
     if isinstance(data, Graph):
@@ -21,7 +23,7 @@ def _as_graph(data: Any, settings: Settings) -> Graph:
     return corpus_to_graph(data, settings)
 
 
-def _created(value: Any) -> Literal:
+def _created(value: object) -> Literal:
     if isinstance(value, datetime):
         return Literal(value, datatype=XSD.dateTime)
     if isinstance(value, str) and value:
@@ -32,8 +34,8 @@ def _created(value: Any) -> Literal:
     return Literal(datetime.now(UTC).replace(microsecond=0), datatype=XSD.dateTime)
 
 
-def void_description(data: Any, settings: Settings | None = None,
-                     build_info: dict[str, Any] | None = None) -> Graph:
+def void_description(data: CorpusRecords | Graph, settings: Settings | None = None,
+                     build_info: Mapping[str, object] | None = None) -> Graph:
     """A void:Dataset for the build, counted from ``data`` (a corpus, Dataset or Graph).
 
     ``build_info`` may give ``id`` (names the build IRI, default ``"latest"``),
@@ -42,7 +44,7 @@ def void_description(data: Any, settings: Settings | None = None,
     ``void:entities`` (distinct IRI subjects), one ``void:classPartition`` per
     class and one ``void:propertyPartition`` per predicate.
     """
-    settings = settings or getattr(data, "settings", None) or Settings()
+    settings = settings or (Settings() if isinstance(data, Graph) else data.settings)
     info = build_info or {}
     g = _as_graph(data, settings)
     out = bind_prefixes(Graph())
@@ -61,7 +63,7 @@ def void_description(data: Any, settings: Settings | None = None,
     subjects = {s for s in g.subjects(unique=True) if isinstance(s, URIRef)}
     out.add((d, VOID.entities, Literal(len(subjects), datatype=XSD.integer)))
 
-    members: dict[URIRef, set[Any]] = {}
+    members: dict[URIRef, set[Node]] = {}
     for s, cls in g.subject_objects(RDF.type):
         if isinstance(cls, URIRef):
             members.setdefault(cls, set()).add(s)

@@ -32,12 +32,13 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
+from typing import TypedDict
 
 from kg.keys import UnionFind, base_names, name_key, slug
-from kg.records import Entity, Mention, Occurrence, PaperEntities
+from kg.records import Entity, EntityType, Mention, Occurrence, PaperEntities, Role
 from kg.settings import Settings
 
-TYPE_PRECEDENCE = ("model", "method", "dataset")  # tie-breaking order, first wins
+TYPE_PRECEDENCE: tuple[EntityType, ...] = ("model", "method", "dataset")  # ties: first wins
 
 _ACRONYM = re.compile(r"^[A-Za-z][A-Za-z0-9\-]{1,11}$")
 _WORD = re.compile(r"[A-Za-z0-9]+")
@@ -176,15 +177,28 @@ def resolve(extractions: Iterable[PaperEntities],
     return dict(sorted(entities.items())), occurrences
 
 
-def _item_order(item: tuple[str, Mention]) -> tuple:
+class _Cluster(TypedDict):
+    """What one cluster of mentions says about its entity, before ids are given."""
+
+    name: str
+    type: str  # EntityType, once Mention.type is (second typing round)
+    forms: set[str]
+    kbs: list[str]
+    kb: str | None
+    parent: str | None
+    order: tuple[str, ...]  # the forms' name keys: fixes the order of clashing ids
+
+
+def _item_order(item: tuple[str, Mention]) -> tuple[str, str, str, str, tuple[str, ...], str,
+                                                     str, float, int]:
     paper, m = item
     return (paper, m.name, m.type, m.kb_id or "", m.aliases, m.role, m.parent or "",
             m.confidence, len(m.evidence))
 
 
-def _describe(mentions: list[Mention]) -> dict:
+def _describe(mentions: list[Mention]) -> _Cluster:
     kb_mentions = [m for m in mentions if m.kb_id]
-    kbs = Counter(m.kb_id for m in kb_mentions)
+    kbs = Counter(m.kb_id for m in mentions if m.kb_id)
     names = Counter(m.name for m in (kb_mentions or mentions))
     name = min(names, key=lambda n: (-names[n], n))
     votes = Counter(m.type for m in (kb_mentions or mentions))
@@ -207,7 +221,7 @@ def _entity_id(kind: str, key: str) -> str:
     return f"{kind}/{slug(key)}"
 
 
-def _assign_ids(clusters: dict[str, dict]) -> dict[str, str]:
+def _assign_ids(clusters: dict[str, _Cluster]) -> dict[str, str]:
     wanted: dict[str, list[str]] = defaultdict(list)
     for root, c in clusters.items():
         wanted[_entity_id(c["type"], c["kb"] or c["name"])].append(root)
@@ -219,7 +233,7 @@ def _assign_ids(clusters: dict[str, dict]) -> dict[str, str]:
     return ids
 
 
-def _parent(c: dict, eid: str, by_key: dict[str, str], by_kb: dict[str, str],
+def _parent(c: _Cluster, eid: str, by_key: dict[str, str], by_kb: dict[str, str],
             entities: dict[str, Entity], created: dict[str, Entity]) -> str | None:
     given = c["parent"]
     if given:
@@ -256,7 +270,7 @@ def _break_cycles(entities: dict[str, Entity]) -> None:
             cur = entities[cur].parent
 
 
-def _role(mentions: list[Mention]) -> str:
+def _role(mentions: list[Mention]) -> Role:
     return "proposed" if any(m.role == "proposed" for m in mentions) else "used"
 
 

@@ -73,7 +73,8 @@ def _atom(f: IO[bytes], path: str, policy: ErrorPolicy) -> Iterator[Paper]:
                 if e.problem.startswith("arXiv API error"):
                     raise
                 policy.bad(e)
-            root.clear()  # type: ignore[union-attr]  # entries done are dropped: memory stays flat
+            assert root is not None  # the first event was the root's start
+            root.clear()  # entries done are dropped: memory stays flat
     except ET.ParseError as e:
         line = e.position[0] if e.position else None
         raise InputError(path, f"invalid XML: {e}", line) from None

@@ -49,7 +49,7 @@ class ErrorPolicy:
             log.warning("skipped: %s", error)
 
 
-def strict_arxiv_id(value: Any) -> str | None:
+def strict_arxiv_id(value: object) -> str | None:
     """The arXiv id in a value that is only an id, an arXiv/HF paper URL or an arXiv DOI.
 
     >>> strict_arxiv_id("arXiv:2305.12345v2"), strict_arxiv_id("10.1145/3292500.3330701")
@@ -117,7 +117,7 @@ def text_lines(text: str) -> Iterator[tuple[int, str]]:
     yield from enumerate(text.removeprefix("\ufeff").splitlines(), 1)
 
 
-def to_int(value: Any) -> Any:
+def to_int(value: object) -> object:
     """An int from an int or a string of digits; anything else unchanged (the schema reports it)."""
     if isinstance(value, str) and re.fullmatch(r"\s*-?\d+\s*", value):
         return int(value)

@@ -23,6 +23,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from kg.errors import InputError
 from kg.records import Paper, Source
@@ -43,9 +44,10 @@ _SNIFF_LINES = 200
 @dataclass
 class _Unit:
     line: int
-    kind: str  # "header" | "date" | "authors" | "separator" | "text"
+    kind: Literal["header", "date", "authors", "separator", "text"]
     text: str
-    value: tuple[str, int | None] | int | None = None
+    date: str = ""  # of a "date" unit, spaces normalised
+    number: int | None = None  # the author count of an "authors" unit, the upvotes of a "date"
 
 
 @dataclass
@@ -54,7 +56,7 @@ class _Entry:
     line: int
     title: str
     abstract: str | None = None
-    meta: dict = field(default_factory=dict)
+    meta: dict[str, str | int | None] = field(default_factory=dict)
 
 
 def _classify(line_no: int, text: str) -> _Unit:
@@ -63,13 +65,13 @@ def _classify(line_no: int, text: str) -> _Unit:
         return _Unit(line_no, "header", s)
     m = _AUTHORS.fullmatch(s)
     if m:
-        return _Unit(line_no, "authors", s, int(m.group("n")))
+        return _Unit(line_no, "authors", s, number=int(m.group("n")))
     if _SEPARATOR.fullmatch(s):
         return _Unit(line_no, "separator", s)
     m = _DATE.fullmatch(s)
     if m:
         up = m.group("upvotes")
-        return _Unit(line_no, "date", s, (re.sub(r"\s+", " ", m.group("date")), int(up) if up else None))
+        return _Unit(line_no, "date", s, re.sub(r"\s+", " ", m.group("date")), int(up) if up else None)
     return _Unit(line_no, "text", s)
 
 
@@ -139,7 +141,7 @@ def _parse(lines: Iterable[tuple[int, str]], path: str, policy: ErrorPolicy) -> 
                 yield finish(cur)
                 cur = None
         elif unit.kind == "date":
-            date, upvotes = unit.value  # type: ignore[misc]
+            date, upvotes = unit.date, unit.number
             if cur is not None and "date" not in cur.meta:
                 cur.meta.update(date=date, upvotes=upvotes)
             else:  # a date where a title is due heads a (new) page
@@ -151,7 +153,7 @@ def _parse(lines: Iterable[tuple[int, str]], path: str, policy: ErrorPolicy) -> 
             if cur is None:
                 policy.bad(InputError(path, f"author count {unit.text!r} follows no paper", unit.line))
             else:
-                cur.meta["n_authors"] = unit.value
+                cur.meta["n_authors"] = unit.number
         elif unit.kind == "text":
             if cur is not None and cur.abstract is None:
                 cur.abstract = unit.text
@@ -197,5 +199,8 @@ def looks_like_dailypapers(lines: list[str]) -> bool:
     titles, abstracts = texts[0::2], texts[1::2]
     if not abstracts:
         return False
-    mean = lambda xs: sum(map(len, xs)) / len(xs)  # noqa: E731
-    return max(map(len, titles)) <= 300 and mean(abstracts) >= 2 * mean(titles)
+    return max(map(len, titles)) <= 300 and _mean_length(abstracts) >= 2 * _mean_length(titles)
+
+
+def _mean_length(texts: list[str]) -> float:
+    return sum(map(len, texts)) / len(texts)

@@ -8,6 +8,7 @@ non-UTF-8 files are refused here, before any reader runs.
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 from kg.errors import InputError
 from kg.sources.dailypapers import looks_like_dailypapers
@@ -38,7 +39,7 @@ def read_head(path: str | Path) -> str:
                          raw[: e.start].count(b"\n") + 1) from None
 
 
-def _first_json_line(head: str) -> dict | None:
+def _first_json_line(head: str) -> dict[str, Any] | None:
     line = head.lstrip().split("\n", 1)[0]
     try:
         value = json.loads(line)

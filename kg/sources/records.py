@@ -39,7 +39,8 @@ _LIST_FIELDS = ("authors", "repos", "categories", "keywords")
 def paper_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of one input paper record."""
     text = resources.files("kg.schemas").joinpath("paper.schema.json").read_text(encoding="utf-8")
-    return json.loads(text)
+    schema: dict[str, Any] = json.loads(text)
+    return schema
 
 
 @functools.cache
@@ -57,7 +58,7 @@ def validation_problem(record: Any) -> str | None:
         missing = [k for k in e.validator_value if k not in e.instance]
         return f"field {missing[0]!r} is required"
     if not e.absolute_path:
-        return e.message
+        return str(e.message)
     name = ".".join(str(p) for p in e.absolute_path)
     return f"field {name!r}: {e.message}"
 

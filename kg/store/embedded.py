@@ -5,14 +5,20 @@ A build writes a fresh store beside the live one and swaps it in
 waits for a build and never changes the data.
 """
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Literal
 
 import pyoxigraph as ox
 
 from kg.errors import QueryError, StoreError
+from kg.records import CorpusRecords
+from kg.settings import Settings
+
+if TYPE_CHECKING:  # rdflib loads only when a conversion needs it
+    from rdflib import Graph
+    from rdflib.term import Node
 
 STORE_NAME = "store"
 
@@ -21,6 +27,11 @@ _INTEGERS = {_XSD + t for t in ("integer", "int", "long", "short", "byte", "nonN
                                 "positiveInteger", "negativeInteger", "nonPositiveInteger",
                                 "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte")}
 _FLOATS = {_XSD + t for t in ("double", "float", "decimal")}
+
+QueryKind = Literal["select", "ask", "graph"]
+# a SELECT cell as Python sees it: IRIs and blank nodes as strings, unbound as None
+Value = str | int | float | bool | None
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 
 # ---------------------------------------------------------------- opening and loading
@@ -46,36 +57,51 @@ def open_store(path: str | Path, read_only: bool = False) -> ox.Store:
         raise StoreError(f"cannot open store {path}: {_one_line(str(e))}") from None
 
 
-def rdflib_to_quads(dataset: Any) -> Iterator[ox.Quad]:
+def rdflib_to_quads(dataset: "Graph") -> Iterator[ox.Quad]:
     """The quads of an rdflib Dataset/ConjunctiveGraph (or triples of a Graph) as pyoxigraph quads."""
     from rdflib import Graph
     from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
     if hasattr(dataset, "quads"):
-        items: Iterable[Any] = dataset.quads((None, None, None, None))
+        items: Iterable[tuple[Node, Node, Node, object]] = dataset.quads((None, None, None, None))
     else:
         items = ((s, p, o, None) for s, p, o in dataset)
     for s, p, o, g in items:
         gid = g.identifier if isinstance(g, Graph) else g
         graph = (ox.DefaultGraph() if gid is None or gid == DATASET_DEFAULT_GRAPH_ID
-                 else _ox_term(gid))
-        yield ox.Quad(_ox_term(s), _ox_term(p), _ox_term(o), graph)
+                 else _ox_resource(gid))
+        yield ox.Quad(_ox_resource(s), _ox_iri(p), _ox_term(o), graph)
 
 
-def _ox_term(term: Any) -> Any:
-    from rdflib import BNode, Literal, URIRef
+def _ox_iri(term: object) -> ox.NamedNode:
+    from rdflib import URIRef
 
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
+    raise TypeError(f"not an RDF IRI: {term!r}")
+
+
+def _ox_resource(term: object) -> ox.NamedNode | ox.BlankNode:
+    from rdflib import BNode
+
     if isinstance(term, BNode):
         return ox.BlankNode(str(term))
+    return _ox_iri(term)
+
+
+def _ox_term(term: object) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    from rdflib import Literal
+
     if isinstance(term, Literal):
         if term.language:
             return ox.Literal(str(term), language=term.language)
         if term.datatype:
             return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
         return ox.Literal(str(term))
-    raise TypeError(f"not an RDF term: {term!r}")
+    try:
+        return _ox_resource(term)
+    except TypeError:
+        raise TypeError(f"not an RDF term: {term!r}") from None
 
 
 def to_nquads(quads: Iterable[ox.Quad]) -> bytes:
@@ -117,13 +143,13 @@ class QueryResult:
     booleans as bool, unbound as None); CONSTRUCT/DESCRIBE triples are N-Triples terms.
     """
 
-    kind: str  # "select" | "ask" | "graph"
+    kind: QueryKind
     columns: tuple[str, ...] = ()
-    rows: tuple[tuple[Any, ...], ...] = ()
+    rows: tuple[tuple[Value, ...], ...] = ()
     boolean: bool | None = None
     triples: tuple[tuple[str, str, str], ...] = field(default_factory=tuple)
 
-    def records(self) -> list[dict[str, Any]]:
+    def records(self) -> list[dict[str, Value]]:
         """Rows as dicts, ready for :func:`kg.cli.render.render`."""
         if self.kind == "ask":
             return [{"result": self.boolean}]
@@ -139,7 +165,7 @@ class QueryResult:
         return list(self.columns)
 
 
-def python_value(term: Any) -> Any:
+def python_value(term: Term | None) -> Value:
     """A query result term as a plain Python value."""
     if term is None:
         return None
@@ -162,7 +188,7 @@ def python_value(term: Any) -> Any:
     return str(term)
 
 
-def query_store(store: ox.Store, sparql: str, substitutions: dict[str, Any] | None = None,
+def query_store(store: ox.Store, sparql: str, substitutions: Mapping[str, Term | str] | None = None,
               union_default_graph: bool = True) -> QueryResult:
     """Run a read-only SPARQL query; malformed SPARQL raises a one-line :class:`QueryError`.
 
@@ -193,7 +219,7 @@ def query_store(store: ox.Store, sparql: str, substitutions: dict[str, Any] | No
     return QueryResult("select", columns=columns, rows=rows)
 
 
-def query_output(output_dir: str | Path, sparql: str, substitutions: dict[str, Any] | None = None,
+def query_output(output_dir: str | Path, sparql: str, substitutions: Mapping[str, Term | str] | None = None,
                 union_default_graph: bool = True) -> QueryResult:
     """Run ``sparql`` on the store of a build's output directory, opened read-only."""
     store = open_store(store_path(output_dir), read_only=True)
@@ -203,20 +229,19 @@ def query_output(output_dir: str | Path, sparql: str, substitutions: dict[str, A
         del store
 
 
-def memory_store(dataset: Any) -> ox.Store:
+def memory_store(dataset: "Graph") -> ox.Store:
     """An in-memory store holding an rdflib Dataset."""
     store = ox.Store()
     store.bulk_extend(rdflib_to_quads(dataset))
     return store
 
 
-def query_corpus(corpus: Any, sparql: str, settings: Any = None,
-                 substitutions: dict[str, Any] | None = None) -> QueryResult:
+def query_corpus(corpus: CorpusRecords, sparql: str, settings: Settings | None = None,
+                 substitutions: Mapping[str, Term | str] | None = None) -> QueryResult:
     """Run ``sparql`` on a Corpus, converted to RDF in memory (``Corpus.query`` uses this)."""
     from kg.rdf.convert import corpus_to_dataset
-    from kg.settings import Settings
 
-    settings = settings or getattr(corpus, "settings", None) or Settings()
+    settings = settings or corpus.settings
     return query_store(memory_store(corpus_to_dataset(corpus, settings)), sparql, substitutions)
 
 

@@ -80,7 +80,7 @@ def make_opener(url: str, user: str | None = None, password: str | None = None,
     """An opener with the authentication handler asked for (and no proxy for loopback)."""
     if auth not in AUTH_SCHEMES:
         raise EndpointError(f"unknown auth scheme {auth!r}; expected one of: {', '.join(AUTH_SCHEMES)}")
-    handlers: list[Any] = []
+    handlers: list[urllib.request.BaseHandler] = []
     if urllib.parse.urlsplit(url).hostname in _LOOPBACK:
         handlers.append(urllib.request.ProxyHandler({}))
     if user is not None:
