@@ -4,8 +4,8 @@ import pytest
 
 from kg.extract import build_nlp, extract_text
 from kg.extract.acronyms import find_pairs
-from kg.extract.candidates import looks_like_name
 from kg.extract.links import canonical, find_links, trim_url
+from kg.extract.names import looks_like_name
 from kg.records import paper_text
 from kg.settings import Settings
 

@@ -23,7 +23,9 @@ _CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "huggingface.co")
 
 
 def repo_key(url: str) -> str:
-    """>>> repo_key("https://www.github.com/A/B.git/tree/main")
+    """The comparison key of a repository link.
+
+    >>> repo_key("https://www.github.com/A/B.git/tree/main")
     'github.com/a/b'
     """
     u = url.strip().rstrip(".,;:)]}>\"'").lower()
