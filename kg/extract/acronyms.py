@@ -11,19 +11,13 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.extract.candidate import AcronymPair, register_extensions
+from kg.extract.lexicon import word_list
 from kg.extract.rules import ACRONYM_INITIALS, ACRONYM_SHORT_FIRST, ACRONYM_TRIM, NONE_OFF, Rule
 
 # "(MIM)", "(PAT_sp)", "(LLaVA-1.5)", "(CoT)", "(e.g., ...)" excluded by the shape test
 _PAREN = re.compile(r"\(([^()\n]{1,80})\)")
 _SHORT_OK = re.compile(r"^[A-Za-z][\w\-\.&+/]*$")
 _WORD = re.compile(r"[\w][\w\-'’]*|[^\w\s]")
-_STOP_BEFORE = {"the", "a", "an", "of", "and", "in", "on", "for", "with", "to", "by", "as",
-                "we", "our", "this", "that", "is", "are", "called", "named", "termed", "dubbed",
-                # sentence openers and determiners that S-H can pull into a long form
-                "while", "although", "though", "since", "because", "when", "if", "whereas",
-                "recent", "recently", "existing", "current", "modern", "traditional", "conventional",
-                "popular", "many", "most", "some", "these", "those", "such", "despite", "unlike",
-                "like", "via", "using", "both", "all", "various", "standard", "typical", "prior"}
 
 
 def is_short_form(s: str) -> bool:
@@ -34,7 +28,7 @@ def is_short_form(s: str) -> bool:
     letters = [c for c in s if c.isalpha()]
     if not letters or not any(c.isupper() for c in letters):
         return False
-    if s.lower() in {"e.g", "i.e", "etc"}:
+    if s.lower() in word_list("not_short_forms"):
         return False
     return True
 
@@ -107,7 +101,8 @@ def find_pairs(text: str, off: frozenset[Rule] = NONE_OFF) -> list[AcronymPair]:
                 i = _match_initials(inner_short, window)
             if i is not None:
                 long_words = window[i:]
-                while len(long_words) > 1 and long_words[0].lower() in _STOP_BEFORE and ACRONYM_TRIM not in off:
+                cut = word_list("stop_before") if ACRONYM_TRIM not in off else frozenset()
+                while len(long_words) > 1 and long_words[0].lower() in cut:
                     long_words = long_words[1:]
                 if len(long_words) >= 1 and not (len(long_words) == 1 and long_words[0] == inner_short):
                     long = _span_text(text, m.start(), long_words)

@@ -24,10 +24,8 @@ from kg.extract.candidate import (
     register_extensions,
     sentence_spans,
 )
-from kg.extract.lexicon import ends_in_category, generic_acronyms, head_type, is_generic
+from kg.extract.lexicon import ends_in_category, generic_acronyms, head_type, is_generic, word_list
 from kg.extract.names import (
-    FUNCTION,
-    STOP_CAPS,
     WORD,
     ends_in_task,
     looks_like_name,
@@ -129,7 +127,8 @@ def _appositive_candidates(text: str, start: int, end: int) -> list[Candidate]:
         for a in _APPOSITIVE.finditer(text, m.end(), window_end):
             name = a.group(1)
             first = name.split()[0]
-            if first in STOP_CAPS or first.lower() in FUNCTION or is_generic(name) or len(name) < 2:
+            if first in word_list("stop_caps") or first.lower() in word_list("function_words") or is_generic(name) \
+                    or len(name) < 2:
                 continue
             if len(name.split()) > 1 and not all(w[:1].isupper() for w in name.split()):
                 continue

@@ -13,7 +13,7 @@ from spacy.tokens import Doc
 from spacy.util import filter_spans
 
 from kg.extract.candidate import candidates, found, register_extensions
-from kg.extract.lexicon import KnownEntity, gazetteer, is_generic
+from kg.extract.lexicon import KnownEntity, gazetteer, is_generic, word_list
 from kg.extract.rules import (
     GAZETTEER,
     GAZETTEER_AMBIGUOUS,
@@ -37,14 +37,12 @@ def _inside_longer_word(text: str, start: int, end: int) -> bool:
 
 
 _EXTENSION = re.compile(r"^ (?:[A-Z][a-z]+|[A-Z]{2,})(?= |,|\.|;|\)|$)")
-_NOT_PART = {"The", "This", "We", "Our", "In", "On", "For", "And", "With", "To", "A", "An", "It",
-             "Its", "Dataset", "Benchmark", "Corpus"}
 
 
 def _extension(text: str, end: int) -> str:
     """A capitalised word glued after a known dataset name (" Relation"), or ""."""
     m = _EXTENSION.match(text[end: end + 30])
-    if not m or m.group(0).strip() in _NOT_PART:
+    if not m or m.group(0).strip() in word_list("not_part"):
         return ""
     return m.group(0)
 

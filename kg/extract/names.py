@@ -13,17 +13,6 @@ from kg.extract.rules import ACRONYM_PLAY, KIND_COMPOUND, NONE_OFF, NUMBER_PAIR,
 # a word as names are written: internal hyphens, dots, plus, slash and underscore allowed
 MAX_NAME = 60  # no name is longer; bounding every pattern keeps matching linear on junk text
 WORD = re.compile(r"(?<![\w\-\.\+'])[A-Za-z0-9](?:[\w\-\.\+']|/(?=\d)){0,60}[\w\+]|(?<![\w\-\.\+'])[A-Za-z0-9]")
-FUNCTION = {"and", "of", "for", "in", "with", "to", "via", "on", "the", "a", "an", "&"}
-STOP_CAPS = {"We", "Our", "This", "These", "That", "The", "In", "On", "It", "Its", "To", "For",
-             "However", "Moreover", "Furthermore", "Additionally", "Finally", "First", "Second",
-             "Third", "Then", "Thus", "Specifically", "Experiments", "Extensive", "Results",
-             "Code", "Project", "Github", "GitHub", "Figure", "Table", "Section", "Appendix",
-             # sentence openers
-             "While", "Although", "Though", "Since", "Because", "When", "If", "Whereas", "Recent",
-             "Recently", "Existing", "Current", "Modern", "Traditional", "Conventional", "Popular",
-             "Many", "Most", "Some", "Such", "Despite", "Unlike", "Like", "Using", "Both", "All",
-             "Various", "Standard", "Typical", "Prior", "As", "Given", "After", "Before", "Among",
-             "Compared", "Beyond", "Through", "By", "With", "From", "At", "Each", "Every", "Several"}
 _INNER_CAP = re.compile(r"[a-z][A-Z]|[A-Z]{2,}[a-z]|^[a-z]+[A-Z]")
 _HAS_DIGIT = re.compile(r"\d")
 _NOT_NAME = re.compile(

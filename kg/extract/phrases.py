@@ -6,8 +6,8 @@ Pure helpers of the ``kg_candidates`` component.
 import re
 
 from kg.extract.candidate import Candidate, found
-from kg.extract.lexicon import ends_in_category, generic_acronyms, head_type, is_generic
-from kg.extract.names import FUNCTION, STOP_CAPS, ends_in_task
+from kg.extract.lexicon import ends_in_category, generic_acronyms, head_type, is_generic, word_list
+from kg.extract.names import ends_in_task
 from kg.extract.rules import (
     EPONYM,
     LIST,
@@ -27,24 +27,25 @@ def phrase_candidates(text: str, start: int, end: int, sent_starts: set[int],
                       off: frozenset[Rule]) -> list[Candidate]:
     """Capitalised phrases with a type head word: "Harmonix Set", "Sharpness Aware Minimization"."""
     out = []
+    stop_caps = word_list("stop_caps")
     for m in _CAP_PHRASE.finditer(text, start, end):
         phrase = m.group(1)
-        words = phrase.split()
-        while words and words[0] in STOP_CAPS:
-            words = words[1:]
-        if len(words) < 2:
+        parts = phrase.split()
+        while parts and parts[0] in stop_caps:
+            parts = parts[1:]
+        if len(parts) < 2:
             continue
-        phrase = " ".join(words)
-        joins = [i for i, w in enumerate(words) if w in ("and", "&", "or")]
+        phrase = " ".join(parts)
+        joins = [i for i, w in enumerate(parts) if w in ("and", "&", "or")]
         if PHRASE_TWO_KINDS not in off and joins \
-                and all(is_generic(w) or w in generic_acronyms() for w in words[: joins[0]]):
+                and all(is_generic(w) or w in generic_acronyms() for w in parts[: joins[0]]):
             continue  # "MLP and Transformer": two kinds joined, not one name
         s = text.find(phrase, m.start(), m.end() + 1)
-        head = words[-1].split("-")[-1]
+        head = parts[-1].split("-")[-1]
         htype = head_type(head)
         if htype is None or ends_in_task(phrase) or is_generic(phrase) or ends_in_category(phrase):
             continue
-        if PHRASE_SENTENCE_START not in off and s in sent_starts and len(words) < 3:
+        if PHRASE_SENTENCE_START not in off and s in sent_starts and len(parts) < 3:
             continue
         out.append(found(PHRASE, s, s + len(phrase), phrase, type=htype))
     return out
@@ -60,6 +61,7 @@ def list_candidates(text: str, start: int, found_so_far: list[Candidate],
     """Capitalised members of a list that holds a known name, or that follows a head noun:
     "on GSM8K, AIME and Olympiad", "two algorithms (Edge-Popup and Biprop)"."""
     out = []
+    stop_caps, function_words = word_list("stop_caps"), word_list("function_words")
     spans = [(c.start, c.end) for c in found_so_far if c.source != Found.PHRASE]
     for m in _LIST.finditer(text, start):
         items = [(i.start(), i.end()) for i in re.finditer(_ITEM, m.group(0))]
@@ -73,9 +75,9 @@ def list_candidates(text: str, start: int, found_so_far: list[Candidate],
             after = re.match(r"\s+([a-z][\w\-]*)", text[b: b + 30])
             if LIST_MODIFIER not in off and after and head_type(after.group(1)) in ("model", "method"):
                 continue  # "Residual nets": a modifier of a kind, not a name
-            if any(s < b and a < e for s, e in spans) or name.split()[0] in STOP_CAPS:
+            if any(s < b and a < e for s, e in spans) or name.split()[0] in stop_caps:
                 continue
-            if is_generic(name) or ends_in_category(name) or name.lower() in FUNCTION or len(name) < 2:
+            if is_generic(name) or ends_in_category(name) or name.lower() in function_words or len(name) < 2:
                 continue
             out.append(found(LIST, a, b, name))
     return out

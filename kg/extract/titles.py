@@ -7,8 +7,8 @@ import re
 
 from kg.extract.acronyms import _match_long
 from kg.extract.candidate import Candidate, found
-from kg.extract.lexicon import ends_in_category, is_generic
-from kg.extract.names import FUNCTION, ends_in_task, looks_like_name
+from kg.extract.lexicon import ends_in_category, is_generic, word_list
+from kg.extract.names import ends_in_task, looks_like_name
 from kg.extract.rules import (
     TITLE_HEAD,
     TITLE_LAST,
@@ -20,19 +20,10 @@ from kg.extract.rules import (
     Rule,
 )
 
-_TITLE_OPENERS = {
-    "a", "an", "the", "on", "towards", "toward", "beyond", "how", "why", "what", "when", "where",
-    "is", "are", "do", "does", "can", "should", "not", "rethinking", "revisiting", "survey",
-    "review", "position", "understanding", "scaling", "learning", "improving", "exploring",
-    "unveiling", "demystifying", "attention", "benchmarking", "evaluating", "analyzing",
-    "analysing", "probing", "from", "in", "to", "with", "for", "of", "tutorial", "overview",
-    "introduction", "editorial", "perspective", "report", "technical", "case", "study",
-    "let", "let's", "no", "all", "more", "less", "less is more", "which", "who",
-}
-
 
 def _opens_title(head: str, words: list[str]) -> bool:
-    return words[0].lower() in _TITLE_OPENERS or head.lower() in _TITLE_OPENERS
+    openers = word_list("title_openers")
+    return words[0].lower() in openers or head.lower() in openers
 
 
 def title_heads(text: str, title_end: int, off: frozenset[Rule]) -> list[Candidate]:
@@ -47,7 +38,8 @@ def title_heads(text: str, title_end: int, off: frozenset[Rule]) -> list[Candida
             head = head[4:]
         words = head.replace(",", " ").split()
         ok = 1 <= len(words) <= 4 and (TITLE_OPENER in off or not _opens_title(head, words))
-        ok = ok and all(w[:1].isupper() or w[:1].isdigit() or w.lower() in FUNCTION for w in words)
+        function_words = word_list("function_words")
+        ok = ok and all(w[:1].isupper() or w[:1].isdigit() or w.lower() in function_words for w in words)
         ok = ok and not is_generic(head) and TITLE_HEAD not in off
         if TITLE_PLAIN_HEAD not in off and len(words) > 1 and not any(looks_like_name(w, off) for w in words):
             ok = ok and len(words) <= 3 and not ends_in_task(head)
@@ -85,7 +77,7 @@ def _title_long_form(head: str, rest: str) -> str | None:
             continue
         for k in range(2, min(len(words) - i, len(caps) + 4) + 1):
             part = words[i: i + k]
-            if any(w.lower() in {"for", "via", "with", "in", "on", "to"} for w in part[1:]):
+            if any(w.lower() in word_list("title_breaks") for w in part[1:]):
                 break
             if _match_long(head, part) == 0 and part[-1][:1].lower() == caps[-1].lower():
                 return " ".join(part).rstrip(",.;")

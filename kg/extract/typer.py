@@ -13,7 +13,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.extract.candidate import Candidate, candidates, register_extensions
-from kg.extract.lexicon import KnownEntity, context_type, gazetteer, head_type, norm
+from kg.extract.lexicon import KnownEntity, context_type, gazetteer, head_type, morphemes, norm
 from kg.extract.rules import (
     ACRONYM_OVER_KNOWN,
     APPOSITION_AFTER,
@@ -83,15 +83,6 @@ _APPOSITION = re.compile(
 
 # the last part of a coined CamelCase name says what it is: "DWConv", "FasterNet", "MMBench"
 _MORPHEME = re.compile(r"([A-Z][a-z]+|[A-Z]{2,})s?$")
-_MORPHEMES = {
-    "model": {"Net", "GPT", "LM", "LLM", "BERT", "ViT", "GAN", "VAE", "CLIP", "VLM", "LLaMA", "Llama"},
-    "method": {"Conv", "Attn", "Norm", "Pool", "Loss", "Drop", "Dropout", "Prune", "Quant", "Mix",
-               "Tune", "Tuning", "Prompt", "Search", "Merge", "Decode", "Sampler", "Aug", "Align",
-               "Distill", "Cut", "Edit", "Steer", "Route", "Fusion", "Gate", "Cache", "KV", "Opt",
-               "Attention", "Embed", "Encoding", "Pruning", "Sampling", "Decoding"},
-    "dataset": {"Bench", "Eval", "QA", "Set", "Data", "Corpus", "Arena", "Instruct"},
-}
-
 
 def morpheme_type(name: str) -> str | None:
     """The type the last part of a coined name gives.
@@ -103,7 +94,7 @@ def morpheme_type(name: str) -> str | None:
     m = _MORPHEME.search(last)
     if not m or m.group(1) == last:
         return None  # a plain word is not a coined name's part
-    for t, parts in _MORPHEMES.items():
+    for t, parts in morphemes().items():
         if m.group(1) in parts:
             return t
     return None
