@@ -16,6 +16,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg.extract import triggers
 from kg.extract.candidate import (
     AcronymPair,
     Candidate,
@@ -51,11 +52,6 @@ from kg.extract.rules import (
 )
 from kg.extract.titles import title_heads, title_means_candidates
 
-_NAMING = re.compile(r"\b(?:named|called|dubbed|termed|coined|denoted(?: as)?|namely)\s+(?:the\s+)?[\"“']?", re.IGNORECASE)
-_TRIGGER_VERB = re.compile(
-    r"\b(?:we|this (?:paper|work|study))\s+(?:also\s+|further\s+|first\s+|then\s+)?"
-    r"(?:propose|introduce|present|develop|design|devise|build|construct|curate|create|release|contribute)[sd]?\b",
-    re.IGNORECASE)
 # "we present a unified framework, Dentist, for ..." / "we propose ECHO, a ..." / "introduce X (Y)"
 _APPOSITIVE = re.compile(r"(?:^|,\s+|\s)((?:[A-Z][\w\-\+\.]{0,40}[\w\+]|[A-Z])(?:\s+[A-Z][\w\-\+]{0,40}){0,3})(?=\s*(?:,|\(|:|\s+(?:which|that|to|for)\b))")
 
@@ -97,7 +93,7 @@ def _acronym_candidates(pairs: list[AcronymPair], generic_shorts: set[str],
 def _naming_candidates(text: str, start: int, end: int, off: frozenset[Rule]) -> list[Candidate]:
     """The name right after "named"/"called"/"dubbed": "a framework named Dentist"."""
     out = []
-    for m in _NAMING.finditer(text, start, end):
+    for m in triggers.naming().finditer(text, start, end):
         w = WORD.match(text, m.end())
         if not w:
             continue
@@ -121,7 +117,7 @@ def _naming_candidates(text: str, start: int, end: int, off: frozenset[Rule]) ->
 def _appositive_candidates(text: str, start: int, end: int) -> list[Candidate]:
     """The name a contribution sentence gives its subject: "we introduce SPHERE, a pipeline"."""
     out = []
-    for m in _TRIGGER_VERB.finditer(text, start, end):
+    for m in triggers.contribution(APPOSITIVE).finditer(text, start, end):
         stop = text.find(".", m.end(), m.end() + 160)
         window_end = stop if stop > 0 else min(len(text), m.end() + 160)
         for a in _APPOSITIVE.finditer(text, m.end(), window_end):

@@ -139,6 +139,13 @@ def word_list(key: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def triggers() -> dict[str, dict[str, list[str]]]:
+    """The contribution and naming cue words of ``data/triggers.json`` (see kg.extract.triggers)."""
+    cues: dict[str, dict[str, list[str]]] = json.loads(_data("triggers.json"))
+    return cues
+
+
+@lru_cache(maxsize=1)
 def morphemes() -> dict[str, frozenset[str]]:
     """Type -> the last parts of coined names that give it, in order of precedence."""
     return {t: frozenset(parts) for t, parts in _word_lists()["morphemes"].items() if t != "about"}

@@ -5,11 +5,11 @@ name (one the gazetteer does not know) soon after "we propose/introduce/present 
 or "our". Everything else is used.
 """
 
-import re
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg.extract import triggers
 from kg.extract.candidate import (
     Candidate,
     candidates,
@@ -30,29 +30,7 @@ from kg.extract.rules import (
     Typed,
 )
 
-_TRIGGER = re.compile(
-    r"\b(?:we|this (?:paper|work|study|article)|the present work|here)\s+(?:also\s+|further\s+|first\s+|then\s+|thus\s+|therefore\s+)?"
-    r"(?:propose|introduce|present|develop|design|devise|build|construct|curate|create|collect|release|contribute|"
-    r"formulate|establish|offer|put forward|name|call|dub|term|coin)[sd]?\b"
-    r"|\b(?:is|are|was)\s+(?:proposed|introduced|presented)\s+(?:in this|here)"
-    r"|\b(?:our|the proposed|the resulting|the new|a novel|the novel)\s+(?=[A-Z])",
-    re.IGNORECASE,
-)
 WINDOW = 140  # characters after a trigger in which a new name is the contribution
-# a sentence about earlier work: its new names are not this paper's
-_PRIOR = re.compile(
-    r"\b(?:existing|previous|prior|earlier|recent(?:ly)?|popular|conventional|traditional|standard|"
-    r"baselines?|such as|e\.g\.|including|compared? (?:to|with)|than|outperform\w*|state-of-the-art|"
-    r"has been|have been|were|was|is widely|are widely|commonly|typically|known as|rel(?:y|ies) on|"
-    r"based on|built on|following|inspired by)\b", re.IGNORECASE)
-
-
-# the name right after the verb: "We present LLaVA, ...", "we introduce the FooNet model"
-_DIRECT = re.compile(
-    r"\b(?:we|this (?:paper|work))\s+(?:propose|introduce|present|release)[sd]?\s+"
-    r"(?:(?:a|an|the|our)\s+)?(?:(?:new|novel|simple|first)\s+)?$", re.IGNORECASE)
-
-
 def _proposed(c: Candidate, rule: Rule, **kw: object) -> Candidate:
     if rule.confidence is not None:
         kw["confidence"] = max(c.confidence, rule.confidence)
@@ -62,7 +40,7 @@ def _proposed(c: Candidate, rule: Rule, **kw: object) -> Candidate:
 def _windows(text: str, sents: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """The stretches of text right after a contribution cue."""
     return [(m.end(), min(end, m.end() + WINDOW)) for start, end in sents
-            for m in _TRIGGER.finditer(text, start, end)]
+            for m in triggers.contribution(FIRST_NEW_NAME).finditer(text, start, end)]
 
 
 def _named_directly(cands: list[Candidate], text: str, title_end: int, off: frozenset[Rule]) -> None:
@@ -71,7 +49,7 @@ def _named_directly(cands: list[Candidate], text: str, title_end: int, off: froz
     for i, c in enumerate(cands):
         if c.role == "proposed":
             continue
-        if DIRECT_OBJECT not in off and _DIRECT.search(text[max(0, c.start - 60): c.start]):
+        if DIRECT_OBJECT not in off and triggers.before_direct_object().search(text[max(0, c.start - 60): c.start]):
             cands[i] = _proposed(c, DIRECT_OBJECT)
         elif TITLE_IS_NAME not in off and c.start < title_end and c.text.strip() == title \
                 and len(title.split()) <= 4:
@@ -100,7 +78,7 @@ def _own_acronyms(cands: list[Candidate], text: str, sents: list[tuple[int, int]
                 or c.type_source in (Typed.GAZETTEER, Typed.FAMILY):
             continue
         start, end = sentence_at(sents, c.start)
-        if PRIOR_WORK in off or not _PRIOR.search(text[start:end]):
+        if PRIOR_WORK in off or not triggers.prior_work().search(text[start:end]):
             cands[i] = _proposed(c, OWN_ACRONYM)
 
 

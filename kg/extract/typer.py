@@ -8,6 +8,7 @@ default by role.
 """
 
 import re
+from functools import lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -47,6 +48,7 @@ from kg.extract.rules import (
     Rule,
     Typed,
 )
+from kg.extract.triggers import naming_words
 
 _VARIANT_SUFFIX = re.compile(
     r"(?:[-_ ]?(?:\d+(?:\.\d+)?[BMK]|\d+x\d+[BM]|Instruct|Chat|Base|Large|Small|Tiny|Mini|Base|Huge|"
@@ -55,9 +57,14 @@ _VARIANT_SUFFIX = re.compile(
 _NEXT_WORD = re.compile(r"^[\s\-]*(?:\([^()]{1,40}\)\s*)?([A-Za-z][\w\-]*)")
 # "a new image-grounded dataset, X" / "the benchmark X" / "a method called X"
 _DETERMINER = re.compile(r"\b(?:the|a|an|our|this|these|its|their)\s+$", re.IGNORECASE)
-_BEFORE_APPOSITION = re.compile(
-    r"\b(?:a|an|the|our|this|new)\s+(?:[\w\-]+\s+){0,4}?([A-Za-z][\w\-]*)\s*(?:,|:)?\s*"
-    r"(?:(?:called|named|dubbed|termed|coined)\s+)?[\"“']?$")
+
+
+@lru_cache(maxsize=1)
+def _before_apposition() -> re.Pattern[str]:
+    return re.compile(r"\b(?:a|an|the|our|this|new)\s+(?:[\w\-]+\s+){0,4}?([A-Za-z][\w\-]*)\s*(?:,|:)?\s*"
+                      rf"(?:{naming_words('apposition')}\s+)?[\"“']?$")
+
+
 _MODEL_SHAPE = re.compile(r"(?:Net|NET|net|GPT|LLM|BERT|LLaMA|Llama|LLaVA|Qwen|VLM|LM|GAN|Diffusion|Coder|[-_ ]\d+(?:\.\d+)?[BM])$|GPT|LLaMA|LLaVA|BERT")
 _DATASET_SUFFIX = re.compile(r"(?:Bench|bench|BENCH|Eval|EVAL|-\d+[kK]|Arena|Corpus)$")
 _DATASET_SHAPE = re.compile(r"(?:Bench|bench|BENCH|QA|Eval|EVAL|Set|Corpus|-\d+[kK]|Arena|Suite|Data)$")
@@ -182,7 +189,7 @@ def _by_what_is_said(c: Candidate, text: str, off: frozenset[Rule]) -> Candidate
     if t:
         return c.typed(APPOSITION_AFTER, t)
     if APPOSITION_BEFORE not in off:
-        b = _BEFORE_APPOSITION.search(text[max(0, c.start - 80): c.start])
+        b = _before_apposition().search(text[max(0, c.start - 80): c.start])
         t = context_type(b.group(1)) if b else None
         if t:
             return c.typed(APPOSITION_BEFORE, t)
