@@ -13,12 +13,11 @@ from spacy.tokens import Doc
 from spacy.util import filter_spans
 
 from kg.extract.candidate import candidates, found, register_extensions
-from kg.extract.lexicon import KnownEntity, gazetteer, is_generic, word_list
+from kg.extract.lexicon import KnownEntity, gazetteer, word_list
 from kg.extract.rules import (
     GAZETTEER,
     GAZETTEER_AMBIGUOUS,
     GAZETTEER_LOWERCASE,
-    KNOWN_GENERIC,
     KNOWN_GLUED,
     KNOWN_PART,
     NONE_OFF,
@@ -73,9 +72,8 @@ class KnownNames:
         for matcher in matchers:
             for match_id, start, end in matcher(doc):
                 span = doc[start:end]
-                if KNOWN_GENERIC in off or not is_generic(span.text):
-                    span.label_ = strings[match_id]
-                    spans.append(span)
+                span.label_ = strings[match_id]
+                spans.append(span)
         out = candidates(doc)
         text = doc.text
         for span in filter_spans(spans):

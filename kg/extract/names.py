@@ -8,7 +8,14 @@ import re
 
 from kg.extract.candidate import Candidate, found
 from kg.extract.lexicon import generic_acronyms, is_generic, task_heads
-from kg.extract.rules import ACRONYM_PLAY, KIND_COMPOUND, NONE_OFF, NUMBER_PAIR, SHAPE, Rule
+from kg.extract.rules import (
+    ACRONYM_PLAY,
+    KIND_COMPOUND,
+    NONE_OFF,
+    NUMBER_PAIR,
+    SHAPE,
+    Rule,
+)
 
 # a word as names are written: internal hyphens, dots, plus, slash and underscore allowed
 MAX_NAME = 60  # no name is longer; bounding every pattern keeps matching linear on junk text
@@ -19,8 +26,6 @@ _NOT_NAME = re.compile(
     r"^(\d+[\d\.,]*[a-zA-Z]{0,3}|[A-Za-z]\d|[A-Za-z]{1,2}\d{2,4}|\d+(st|nd|rd|th)|[Tt]op-?\d+|\w+-to-\w+|"
     r"[a-z]+-\d+(\.\d+)?[kKmMbB%]?|x\d+|\d+x|v\d+(\.\d+)*|[A-Z]\d+[A-Z]|FP\d+|INT\d+|BF\d+|fp\d+|int\d+)$"
 )
-# versioned or sized names are names: "GPT-4", "VGG-16", "Llama-2-7B" (checked before _NOT_NAME)
-_VERSIONED = re.compile(r"^[A-Z][A-Za-z]*[A-Z][A-Za-z]*-\d|^[A-Z][a-z]+[A-Z]\w*-\d|^[A-Z]{2,}-\d")
 _ACRONYM_PLAY = re.compile(r"^[a-z]{2,}[A-Z]{2,}[a-z]{2,}$|^[a-z]{3,}[A-Z]$")
 
 
@@ -39,8 +44,6 @@ def looks_like_name(w: str, off: frozenset[Rule] = NONE_OFF) -> bool:
             and (parts[-1] in generic_acronyms() or is_generic(parts[-1])) \
             and parts[0][:1].isupper() and parts[0][1:].islower():
         return False  # "Video-LLMs", "Code-LLMs": a kind of model
-    if _VERSIONED.match(w):
-        return True
     if _NOT_NAME.match(w):
         return False
     if _INNER_CAP.search(w):

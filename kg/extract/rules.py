@@ -92,8 +92,6 @@ GAZETTEER_AMBIGUOUS = _rule(
     "gazetteer-ambiguous", "a known name that is an ordinary word (\"Flux\") counts only "
     "mid-sentence, and less surely", "kg_known", source=Found.GAZETTEER, priority=6, confidence=0.75,
     **_GAZ)
-KNOWN_GENERIC = _rule(
-    "known-generic", "a gazetteer alias that is a generic term is not matched", "kg_known")
 KNOWN_GLUED = _rule(
     "known-glued", "a known name glued inside a longer word (\"LLaVA-1.5\" in \"LLaVA-1.5-7B\") "
     "is left to the shape rule", "kg_known")
@@ -125,9 +123,6 @@ TITLE_PLAIN_HEAD = _rule(
 TITLE_LONG_FORM = _rule(
     "title-long-form", "the title's spelling-out of its coined name is the name's long form",
     "kg_candidates")
-TITLE_TAIL = _rule(
-    "title-tail", "a name-shaped word after the colon of a title whose head is no name",
-    "kg_candidates", source=Found.TITLE, priority=5, confidence=0.9, proposes=True)
 TITLE_LAST = _rule(
     "title-last", "a name-shaped (or capitals-and-hyphens) word ending a long title after a colon",
     "kg_candidates", source=Found.TITLE, priority=5, confidence=0.9, proposes=True)
@@ -214,6 +209,9 @@ KNOWN_MEANS_USED = _rule(
 TYPE_FAMILY = _rule(
     "type-family", "a variant of a known name (\"MogaNet-B\") takes its family's type", "kg_typing",
     confidence=0.85, **_FAMILY)
+NAMED_VARIANT = _rule(
+    "named-variant", "... and so is a named variant of a known name (\"Flickr30k-Order\", "
+    "\"LeNet-5-Caffe\")", "kg_typing")
 FAMILY_SIZED = _rule(
     "family-sized", "a sized checkpoint of a family (\"Mamba-3B\") is a model", "kg_typing")
 DATASET_SUFFIX = _rule(
@@ -272,9 +270,6 @@ ONE_TYPE = _rule(
 BASE_NAME = _rule(
     "base-name", "... or of the name it is built on (\"CoI-tuning\" from \"CoI\")", "kg_typing",
     **_CONTEXT)
-HEAD_YIELDS = _rule(
-    "head-yields", "a head word yields only to evidence of this strength (what the paper states, a "
-    "family), not to weaker", "kg_typing", strength=5)
 
 # kg_roles ------------------------------------------------------------------------------
 DIRECT_OBJECT = _rule(

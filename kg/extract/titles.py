@@ -16,7 +16,6 @@ from kg.extract.rules import (
     TITLE_MEANS,
     TITLE_OPENER,
     TITLE_PLAIN_HEAD,
-    TITLE_TAIL,
     Rule,
 )
 
@@ -47,11 +46,6 @@ def title_heads(text: str, title_end: int, off: frozenset[Rule]) -> list[Candida
             start = title.find(head)
             long = _title_long_form(head, rest) if len(words) == 1 and TITLE_LONG_FORM not in off else None
             out.append(found(TITLE_HEAD, start, start + len(head), head, long_form=long))
-        # "Long title : NAME" (name after the colon)
-        tail = m.group(2).strip()
-        if not ok and TITLE_TAIL not in off and len(tail.split()) == 1 and looks_like_name(tail, off):
-            start = title.rfind(tail)
-            out.append(found(TITLE_TAIL, start, start + len(tail), tail))
     rev = re.match(r"^(.{20,}?)\s*:\s*(\S+)\s*$", title) if TITLE_LAST not in off else None
     if not out and rev and (looks_like_name(rev.group(2), off)
                             or re.match(r"^[A-Z][A-Z0-9]+(?:-[A-Z0-9]+)+$", rev.group(2))):

@@ -25,7 +25,6 @@ from kg.extract.rules import (
     DATASET_SHAPE,
     DATASET_SUFFIX,
     FAMILY_SIZED,
-    HEAD_YIELDS,
     KNOWN_AMBIGUOUS_SHAPE,
     KNOWN_CONTRADICTED,
     KNOWN_MEANS_USED,
@@ -34,6 +33,7 @@ from kg.extract.rules import (
     LIST_SPREAD,
     MODEL_SHAPE,
     MORPHEME,
+    NAMED_VARIANT,
     NEXT_WORD,
     NEXT_WORD_MODEL,
     NONE_OFF,
@@ -132,7 +132,7 @@ class Index:
     def lookup(self, name: str) -> KnownEntity | None:
         return self.by_key.get(norm(name))
 
-    def family(self, name: str) -> KnownEntity | None:
+    def family(self, name: str, off: frozenset[Rule] = NONE_OFF) -> KnownEntity | None:
         """The known entity a variant name derives from: "Mamba-3B" -> Mamba."""
         base = name
         for _ in range(3):
@@ -146,7 +146,7 @@ class Index:
             base = stripped
         # a named variant of a known name: "Flickr30k-Order", "LeNet-5-Caffe"
         head, sep, _ = name.rpartition("-")
-        if sep and len(head) >= 3:
+        if sep and len(head) >= 3 and NAMED_VARIANT not in off:
             e = self.lookup(head)
             if e is not None and (not e.ambiguous or head in e.names):
                 return e
@@ -173,7 +173,7 @@ def _by_what_is_known(c: Candidate, index: Index, off: frozenset[Rule]) -> Candi
         # a known means is not new
         role = "used" if c.source == Found.MEANS and KNOWN_MEANS_USED not in off else c.role
         return c.typed(TYPE_KNOWN, known.type, kb_id=c.kb_id or known.id, parent=known.parent, role=role)
-    fam = index.family(c.text) if TYPE_FAMILY not in off else None
+    fam = index.family(c.text, off) if TYPE_FAMILY not in off else None
     if fam is not None:
         # a sized checkpoint of a family is a model, whatever the family is ("Mamba-3B")
         sized = FAMILY_SIZED not in off and _SIZE_VARIANT.search(c.text)
@@ -301,9 +301,6 @@ def consolidate(cands: list[Candidate], off: frozenset[Rule] = NONE_OFF) -> list
             continue
         ref = best.get(norm(c.text))
         rule = ONE_TYPE
-        if HEAD_YIELDS not in off and c.type_source == Typed.HEAD \
-                and (ref is None or _strength(ref, off) < HEAD_YIELDS.strength):
-            continue  # a head word yields only to what the paper states ("a new dataset, X")
         if ref is None or ref is c or _strength(ref, off) <= _strength(c, off):
             base = c.text.rsplit("-", 1)[0] if "-" in c.text and BASE_NAME not in off else ""
             ref, rule = (best.get(norm(base)) if base else None), BASE_NAME
