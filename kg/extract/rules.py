@@ -69,9 +69,11 @@ class Rule:
 
 
 def _rule(*args: object, **kw: object) -> Rule:
-    rule = Rule(*args, **kw)  # type: ignore[arg-type]
-    _TABLE[rule.name] = rule
-    return rule
+    entry = Rule(*args, **kw)  # type: ignore[arg-type]
+    if entry.name in _TABLE:
+        raise ValueError(f"two rules named {entry.name!r}")
+    _TABLE[entry.name] = entry
+    return entry
 
 
 _TABLE: dict[str, Rule] = {}
