@@ -4,8 +4,8 @@ import pytest
 
 from kg.extract import build_nlp, extract_text
 from kg.extract.acronyms import find_pairs
-from kg.extract.candidates import looks_like_name
 from kg.extract.links import find_links
+from kg.extract.names import looks_like_name
 from kg.keys import canonical_repo, trim_url
 from kg.records import paper_text
 from kg.settings import Settings

@@ -10,6 +10,7 @@ turns a processed Doc into one :class:`~kg.records.PaperEntities`.
 """
 
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 import spacy
 from spacy.language import Language
@@ -17,11 +18,13 @@ from spacy.language import Language
 from kg.errors import KGError
 from kg.extract import acronyms, candidates, known, links, roles, sentences, typer  # noqa: F401  (factories)
 from kg.extract.assemble import assemble
+from kg.extract.rules import Rule, switched_off
 from kg.records import Paper, PaperEntities
 from kg.settings import Settings
 
 MODES = ("blank", "sm")
 COMPONENTS = ("kg_links", "kg_acronyms", "kg_known", "kg_candidates", "kg_typing", "kg_roles")
+RULED = ("kg_acronyms", "kg_known", "kg_candidates", "kg_typing", "kg_roles")  # read kg.extract.rules
 MAX_CHARS = 100_000  # longer texts are cut: abstracts are short, a 1 MB "abstract" is bad input
 EXTRACTOR_VERSION = "1"
 
@@ -52,23 +55,34 @@ def build_nlp(settings: Settings | None = None) -> Language:
     return nlp
 
 
+def _rules_off(off: frozenset[Rule]) -> dict[str, dict[str, Any]]:
+    """spaCy's per-call component options that switch the ``off`` rules off in every component."""
+    return {name: {"off": off} for name in RULED} if off else {}
+
+
 def extract_entities(papers: Iterable[Paper], nlp: Language | None = None,
-                     settings: Settings | None = None) -> Iterator[PaperEntities]:
-    """Entities and links of each paper, in input order; the same input gives the same output."""
+                     settings: Settings | None = None,
+                     disabled_rules: Iterable[str] = ()) -> Iterator[PaperEntities]:
+    """Entities and links of each paper, in input order; the same input gives the same output.
+
+    ``disabled_rules`` names rules of :mod:`kg.extract.rules` to leave out (to measure them).
+    """
     settings = settings or Settings()
     nlp = nlp or build_nlp(settings)
+    off = switched_off(disabled_rules)
     stream = ((p.text[:MAX_CHARS], p) for p in papers)
     for doc, paper in nlp.pipe(stream, as_tuples=True, batch_size=settings.batch_size,
-                               n_process=settings.n_process):
-        yield assemble(doc, paper.id, paper.title, settings.min_confidence)
+                               n_process=settings.n_process, component_cfg=_rules_off(off)):
+        yield assemble(doc, paper.id, paper.title, settings.min_confidence, off)
 
 
 def extract_text(text: str, nlp: Language | None = None, title: str = "",
-                 settings: Settings | None = None) -> PaperEntities:
+                 settings: Settings | None = None, disabled_rules: Iterable[str] = ()) -> PaperEntities:
     """Convenience for one text (tests, notebooks): ``title`` is its first line."""
     from kg.records import paper_text
 
     settings = settings or Settings()
     nlp = nlp or build_nlp(settings)
-    doc = nlp(paper_text(title, text)[:MAX_CHARS])
-    return assemble(doc, "text", title, settings.min_confidence)
+    off = switched_off(disabled_rules)
+    doc = nlp(paper_text(title, text)[:MAX_CHARS], component_cfg=_rules_off(off))
+    return assemble(doc, "text", title, settings.min_confidence, off)

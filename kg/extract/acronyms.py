@@ -11,18 +11,13 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.extract.candidate import AcronymPair, register_extensions
+from kg.extract.lexicon import word_list
+from kg.extract.rules import ACRONYM_INITIALS, ACRONYM_SHORT_FIRST, ACRONYM_TRIM, NONE_OFF, Rule
 
 # "(MIM)", "(PAT_sp)", "(LLaVA-1.5)", "(CoT)", "(e.g., ...)" excluded by the shape test
 _PAREN = re.compile(r"\(([^()\n]{1,80})\)")
 _SHORT_OK = re.compile(r"^[A-Za-z][\w\-\.&+/]*$")
 _WORD = re.compile(r"[\w][\w\-'’]*|[^\w\s]")
-_STOP_BEFORE = {"the", "a", "an", "of", "and", "in", "on", "for", "with", "to", "by", "as",
-                "we", "our", "this", "that", "is", "are", "called", "named", "termed", "dubbed",
-                # sentence openers and determiners that S-H can pull into a long form
-                "while", "although", "though", "since", "because", "when", "if", "whereas",
-                "recent", "recently", "existing", "current", "modern", "traditional", "conventional",
-                "popular", "many", "most", "some", "these", "those", "such", "despite", "unlike",
-                "like", "via", "using", "both", "all", "various", "standard", "typical", "prior"}
 
 
 def is_short_form(s: str) -> bool:
@@ -33,7 +28,7 @@ def is_short_form(s: str) -> bool:
     letters = [c for c in s if c.isalpha()]
     if not letters or not any(c.isupper() for c in letters):
         return False
-    if s.lower() in {"e.g", "i.e", "etc"}:
+    if s.lower() in word_list("not_short_forms"):
         return False
     return True
 
@@ -87,7 +82,7 @@ def _match_initials(short: str, words: list[str]) -> int | None:
     return None
 
 
-def find_pairs(text: str) -> list[AcronymPair]:
+def find_pairs(text: str, off: frozenset[Rule] = NONE_OFF) -> list[AcronymPair]:
     """Every "long form (SHORT)" and "SHORT (long form)" definition in ``text``."""
     pairs = []
     for m in _PAREN.finditer(text):
@@ -102,11 +97,12 @@ def find_pairs(text: str) -> list[AcronymPair]:
             n_max = min(len(inner_short) + 5, 2 * len(inner_short) + 2)
             window = words[-n_max:]
             i = _match_long(inner_short, window)
-            if i is None:
+            if i is None and ACRONYM_INITIALS not in off:
                 i = _match_initials(inner_short, window)
             if i is not None:
                 long_words = window[i:]
-                while len(long_words) > 1 and long_words[0].lower() in _STOP_BEFORE:
+                cut = word_list("stop_before") if ACRONYM_TRIM not in off else frozenset()
+                while len(long_words) > 1 and long_words[0].lower() in cut:
                     long_words = long_words[1:]
                 if len(long_words) >= 1 and not (len(long_words) == 1 and long_words[0] == inner_short):
                     long = _span_text(text, m.start(), long_words)
@@ -118,6 +114,8 @@ def find_pairs(text: str) -> list[AcronymPair]:
                                                      long, inner_short))
                             continue
         # "SHORT (long form)": the short form right before the bracket
+        if ACRONYM_SHORT_FIRST in off:
+            continue
         before = re.search(r"([A-Za-z][\w\-\.&+]{1,11})\s*$", text[: m.start()])
         if before and is_short_form(before.group(1)) and " " in inner:
             words = _WORD.findall(inner)
@@ -137,8 +135,8 @@ def _span_text(text: str, end: int, words: list[str]) -> str | None:
 
 
 class AcronymFinder:
-    def __call__(self, doc: Doc) -> Doc:
-        doc._.kg_acronyms = find_pairs(doc.text)
+    def __call__(self, doc: Doc, off: frozenset[Rule] = NONE_OFF) -> Doc:
+        doc._.kg_acronyms = find_pairs(doc.text, off)
         return doc
 
 

@@ -6,22 +6,33 @@ from spacy.tokens import Doc
 
 from kg.extract.candidate import Candidate, sentence_at, sentence_spans
 from kg.extract.lexicon import gazetteer, generic_acronyms, is_generic
+from kg.extract.rules import (
+    GENERIC,
+    KNOWN_CANONICAL,
+    MAX_CONFIDENCE,
+    NONE_OFF,
+    REPEATED,
+    SAME_SPAN,
+    STRONG_FIRST,
+    STRONG_PRIORITY,
+    TITLE_CANONICAL,
+    Found,
+    Rule,
+)
 from kg.keys import UnionFind, match_key
 from kg.records import Evidence, Mention, PaperEntities, Repo
 
-# which rule wins when two candidates overlap
-PRIORITY = {"gazetteer": 6, "title": 5, "naming": 5, "acronym": 4, "means": 3, "phrase": 3, "shape": 2,
-            "list": 1}
-TYPE_WEIGHT = {"gazetteer": 4.0, "family": 3.0, "apposition": 3.0, "head": 2.0, "context": 1.5, "shape": 1.0, "default": 0.3}
 
-
-def _resolve_overlaps(cands: list[Candidate], blocked: list[tuple[int, int]]) -> list[Candidate]:
+def _resolve_overlaps(cands: list[Candidate], blocked: list[tuple[int, int]],
+                      off: frozenset[Rule] = NONE_OFF) -> list[Candidate]:
     """Keep the best of overlapping candidates (by rule, then length); drop those inside links."""
     # a longer name wins over a name inside it ("Panoptic SegFormer" over "SegFormer"),
     # except that a bare shape or phrase never hides a known name
+    strong_first = STRONG_FIRST not in off
+
     def rank(c: Candidate) -> tuple[int, int, int]:
-        strong = c.source not in ("shape", "phrase", "list", "means")
-        return (-int(strong), -(c.end - c.start), -PRIORITY.get(c.source, 1))
+        strong = strong_first and c.found_by.priority >= STRONG_PRIORITY
+        return (-int(strong), -(c.end - c.start), -c.found_by.priority)
 
     order = sorted(cands, key=lambda c: (*rank(c), c.start))
     taken: list[tuple[int, int]] = list(blocked)
@@ -33,7 +44,7 @@ def _resolve_overlaps(cands: list[Candidate], blocked: list[tuple[int, int]]) ->
         if clash is None:
             kept.append(c)
             taken.append((c.start, c.end))
-        elif (clash[0], clash[1]) == (c.start, c.end) and kept:
+        elif (clash[0], clash[1]) == (c.start, c.end) and kept and SAME_SPAN not in off:
             # same span found by two rules: keep what the weaker one knew (a long form, a role)
             for i, k in enumerate(kept):
                 if (k.start, k.end) == (c.start, c.end):
@@ -47,9 +58,15 @@ def _sentence(text: str, spans: list[tuple[int, int]], pos: int) -> str:
     return text[start:end].strip()
 
 
-def assemble(doc: Doc, paper_id: str, title: str, min_confidence: float = 0.5) -> PaperEntities:
-    cands = _resolve_overlaps(list(doc._.kg_candidates or []), list(doc._.kg_link_spans or []))
-    cands = [c for c in cands if c.type and not is_generic(c.text) and c.text not in generic_acronyms()]
+def _generic(c: Candidate) -> bool:
+    return is_generic(c.text) or c.text in generic_acronyms()
+
+
+def assemble(doc: Doc, paper_id: str, title: str, min_confidence: float = 0.5,
+             off: frozenset[Rule] = NONE_OFF) -> PaperEntities:
+    """The paper's mentions: overlaps resolved, candidates of one name grouped, one type voted."""
+    cands = _resolve_overlaps(list(doc._.kg_candidates or []), list(doc._.kg_link_spans or []), off)
+    cands = [c for c in cands if c.type and (GENERIC in off or not _generic(c))]
     groups: UnionFind[int] = UnionFind()
     key_of: dict[str, int] = {}
     kb_of: dict[str, int] = {}
@@ -75,21 +92,22 @@ def assemble(doc: Doc, paper_id: str, title: str, min_confidence: float = 0.5) -
     for group in members.values():
         votes: defaultdict[str, float] = defaultdict(float)
         for c in group:
-            votes[c.type or "method"] += TYPE_WEIGHT.get(c.type_source, 0.5)
+            votes[c.type or "method"] += c.typed_by.weight if c.typed_by else 0.0
         etype = max(sorted(votes), key=lambda t: votes[t])
         kb_ids = [c.kb_id for c in group if c.kb_id]
         kb_id = Counter(kb_ids).most_common(1)[0][0] if kb_ids else None
         parent = next((c.parent for c in group if c.parent), None)
         surfaces = list(dict.fromkeys([c.text for c in group] + [c.long_form for c in group if c.long_form]))
         long_forms = [c.long_form for c in group if c.long_form]
-        titled = [c.text for c in group if c.source == "title"]
+        titled = [c.text for c in group if c.source == Found.TITLE] if TITLE_CANONICAL not in off else []
         # a title's coined name is the canonical one ("PartGen", not its spelled-out form)
         name = titled[0] if titled else (long_forms[0] if long_forms else surfaces[0])
-        if kb_id and kb_id in known and known[kb_id].type == etype:
+        if KNOWN_CANONICAL not in off and kb_id and kb_id in known and known[kb_id].type == etype:
             name = known[kb_id].name
         aliases = tuple(s for s in surfaces if s != name)
         role = "proposed" if any(c.role == "proposed" for c in group) else "used"
-        conf = min(0.99, max(c.confidence for c in group) + 0.03 * (len(group) - 1))
+        boost = (REPEATED.confidence or 0.0) if REPEATED not in off else 0.0
+        conf = min(MAX_CONFIDENCE, max(c.confidence for c in group) + boost * (len(group) - 1))
         if conf < min_confidence:
             continue
         evidence = tuple(

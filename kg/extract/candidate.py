@@ -5,6 +5,8 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc
 
+from kg.extract.rules import Rule
+
 
 @dataclass(frozen=True)
 class Candidate:
@@ -13,17 +15,43 @@ class Candidate:
     start: int  # character offsets in doc.text
     end: int
     text: str
-    source: str  # the rule that found it: gazetteer, acronym, title, proposed, shape, context
+    found_by: Rule
     type: str | None = None
     kb_id: str | None = None
     parent: str | None = None
     role: str = "used"
     confidence: float = 0.5
     long_form: str | None = None  # for an acronym: its definition in this text
-    type_source: str = ""  # why it has its type: gazetteer, head, context, shape, default
+    typed_by: Rule | None = None
+
+    @property
+    def source(self) -> str:
+        """The kind of rule that found it (:class:`~kg.extract.rules.Found`)."""
+        return self.found_by.source
+
+    @property
+    def type_source(self) -> str:
+        """The kind of evidence for its type (:class:`~kg.extract.rules.Typed`), or ""."""
+        return self.typed_by.evidence if self.typed_by else ""
 
     def with_(self, **kw: object) -> "Candidate":
         return replace(self, **kw)  # type: ignore[arg-type]
+
+    def typed(self, rule: Rule, type: str | None, **kw: object) -> "Candidate":
+        """This candidate typed by ``rule``, its confidence raised to the rule's."""
+        if rule.confidence is not None:
+            kw["confidence"] = max(self.confidence, rule.confidence)
+        return replace(self, type=type, typed_by=rule, **kw)  # type: ignore[arg-type]
+
+
+def found(rule: Rule, start: int, end: int, text: str, **kw: object) -> Candidate:
+    """A candidate of finder ``rule``, with the rule's confidence and role."""
+    kw.setdefault("confidence", rule.confidence)
+    if rule.proposes:
+        kw.setdefault("role", "proposed")
+    if rule.evidence:
+        kw.setdefault("typed_by", rule)
+    return Candidate(start, end, text, rule, **kw)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)

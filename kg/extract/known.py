@@ -12,8 +12,17 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 from spacy.util import filter_spans
 
-from kg.extract.candidate import Candidate, candidates, register_extensions
-from kg.extract.lexicon import KnownEntity, gazetteer, is_generic
+from kg.extract.candidate import candidates, found, register_extensions
+from kg.extract.lexicon import KnownEntity, gazetteer, word_list
+from kg.extract.rules import (
+    GAZETTEER,
+    GAZETTEER_AMBIGUOUS,
+    GAZETTEER_LOWERCASE,
+    KNOWN_GLUED,
+    KNOWN_PART,
+    NONE_OFF,
+    Rule,
+)
 
 
 def _inside_longer_word(text: str, start: int, end: int) -> bool:
@@ -27,14 +36,12 @@ def _inside_longer_word(text: str, start: int, end: int) -> bool:
 
 
 _EXTENSION = re.compile(r"^ (?:[A-Z][a-z]+|[A-Z]{2,})(?= |,|\.|;|\)|$)")
-_NOT_PART = {"The", "This", "We", "Our", "In", "On", "For", "And", "With", "To", "A", "An", "It",
-             "Its", "Dataset", "Benchmark", "Corpus"}
 
 
 def _extension(text: str, end: int) -> str:
     """A capitalised word glued after a known dataset name (" Relation"), or ""."""
     m = _EXTENSION.match(text[end: end + 30])
-    if not m or m.group(0).strip() in _NOT_PART:
+    if not m or m.group(0).strip() in word_list("not_part"):
         return ""
     return m.group(0)
 
@@ -48,8 +55,6 @@ class KnownNames:
         by_id_lower: dict[str, list[Doc]] = {}
         for e in entries.values():
             for n in e.names:
-                if is_generic(n):
-                    continue
                 d = nlp.make_doc(n)
                 by_id_exact.setdefault(e.id, []).append(d)
                 if not e.ambiguous and len(d) >= 2 and len(n) >= 8 and any(c.islower() for c in n):
@@ -59,10 +64,12 @@ class KnownNames:
         for kid, docs in by_id_lower.items():
             self.lower.add(kid, docs)
 
-    def __call__(self, doc: Doc) -> Doc:
+    def __call__(self, doc: Doc, off: frozenset[Rule] = NONE_OFF) -> Doc:
         strings = doc.vocab.strings
         spans = []
-        for matcher in (self.exact, self.lower):
+        matchers = [m for m, rule in ((self.exact, GAZETTEER), (self.lower, GAZETTEER_LOWERCASE))
+                    if rule not in off]
+        for matcher in matchers:
             for match_id, start, end in matcher(doc):
                 span = doc[start:end]
                 span.label_ = strings[match_id]
@@ -71,22 +78,21 @@ class KnownNames:
         text = doc.text
         for span in filter_spans(spans):
             e = self.entries[span.label_]
-            if _inside_longer_word(text, span.start_char, span.end_char):
+            if KNOWN_GLUED not in off and _inside_longer_word(text, span.start_char, span.end_char):
                 continue  # "LLaVA-1.5" inside "LLaVA-1.5-7B": the shape rule takes the whole name
-            if e.ambiguous and (span.start == 0 or span[0].is_sent_start):
+            ambiguous = e.ambiguous and GAZETTEER_AMBIGUOUS not in off
+            if ambiguous and (span.start == 0 or span[0].is_sent_start):
                 continue
-            ext = _extension(text, span.end_char) if e.type == "dataset" and not e.ambiguous else ""
+            ext = (_extension(text, span.end_char)
+                   if e.type == "dataset" and not e.ambiguous and KNOWN_PART not in off else "")
             if ext:
                 # "Visual Genome Relation": a named part of a known dataset is its own dataset
                 end = span.end_char + len(ext)
-                out.append(Candidate(start=span.start_char, end=end, text=text[span.start_char:end],
-                                     source="gazetteer", type="dataset", parent=e.id,
-                                     confidence=0.8, type_source="family"))
+                out.append(found(KNOWN_PART, span.start_char, end, text[span.start_char:end],
+                                 type="dataset", parent=e.id))
                 continue
-            out.append(Candidate(
-                start=span.start_char, end=span.end_char, text=span.text, source="gazetteer",
-                type=e.type, kb_id=e.id, parent=e.parent,
-                confidence=0.75 if e.ambiguous else 0.95, type_source="gazetteer"))
+            out.append(found(GAZETTEER_AMBIGUOUS if ambiguous else GAZETTEER, span.start_char,
+                             span.end_char, span.text, type=e.type, kb_id=e.id, parent=e.parent))
         return doc
 
 

@@ -5,7 +5,7 @@ Everything here is data shipped in ``kg/extract/data/``; loading is pure and cac
 
 import json
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from kg.keys import match_key
@@ -105,17 +105,40 @@ def head_type(word: str) -> str | None:
     return None
 
 
-# head words too loose to type a *neighbouring* name ("a set of X", "the X function")
-WEAK_CONTEXT_HEADS = frozenset({
-    "set", "collection", "family", "series", "function", "unit", "head", "graph", "graphs", "memory",
-    "cache", "flow", "system", "engine", "diffusion", "transform", "kernel", "cell", "gate", "split",
-    "questions", "qa", "agent", "assistant", "transformation", "matching", "search", "inference"})
+@lru_cache(maxsize=1)
+def _word_lists() -> dict[str, dict[str, list[str]]]:
+    lists: dict[str, dict[str, list[str]]] = json.loads(_data("words.json"))
+    return lists
+
+
+@cache
+def word_list(key: str) -> frozenset[str]:
+    """A word list of ``data/words.json`` (the file says what each is for).
+
+    >>> "towards" in word_list("title_openers")
+    True
+    """
+    return frozenset(_word_lists()[key]["words"])
+
+
+@lru_cache(maxsize=1)
+def triggers() -> dict[str, dict[str, list[str]]]:
+    """The contribution and naming cue words of ``data/triggers.json`` (see kg.extract.triggers)."""
+    cues: dict[str, dict[str, list[str]]] = json.loads(_data("triggers.json"))
+    return cues
+
+
+@lru_cache(maxsize=1)
+def morphemes() -> dict[str, frozenset[str]]:
+    """Type -> the last parts of coined names that give it, in order of precedence."""
+    return {t: frozenset(parts) for t, parts in _word_lists()["morphemes"].items() if t != "about"}
 
 
 def context_type(word: str) -> str | None:
     """The type a word next to a name gives it, ignoring loose head words."""
     w = word.lower()
-    if w in WEAK_CONTEXT_HEADS or (w.endswith("s") and w[:-1] in WEAK_CONTEXT_HEADS):
+    weak = word_list("weak_context_heads")
+    if w in weak or (w.endswith("s") and w[:-1] in weak):
         return None
     return head_type(word)
 

@@ -8,12 +8,47 @@ default by role.
 """
 
 import re
+from functools import lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.extract.candidate import Candidate, candidates, register_extensions
-from kg.extract.lexicon import KnownEntity, context_type, gazetteer, head_type
+from kg.extract.lexicon import KnownEntity, context_type, gazetteer, head_type, morphemes
+from kg.extract.rules import (
+    ACRONYM_OVER_KNOWN,
+    APPOSITION_AFTER,
+    APPOSITION_BEFORE,
+    BASE_NAME,
+    COINED_DEFAULT,
+    DATASET_BEFORE,
+    DATASET_SHAPE,
+    DATASET_SUFFIX,
+    FAMILY_SIZED,
+    KNOWN_AMBIGUOUS_SHAPE,
+    KNOWN_CONTRADICTED,
+    KNOWN_MEANS_USED,
+    KNOWN_PREFIX,
+    LIST_HEAD,
+    LIST_SPREAD,
+    MODEL_SHAPE,
+    MORPHEME,
+    NAMED_VARIANT,
+    NEXT_WORD,
+    NEXT_WORD_MODEL,
+    NONE_OFF,
+    ONE_TYPE,
+    SIZED_MODEL,
+    SIZED_VARIANTS,
+    TYPE_DEFAULT,
+    TYPE_FAMILY,
+    TYPE_HEAD,
+    TYPE_KNOWN,
+    Found,
+    Rule,
+    Typed,
+)
+from kg.extract.triggers import naming_words
 from kg.keys import SIZE_VARIANT as _SIZE_VARIANT
 from kg.keys import VARIANT_SUFFIX as _VARIANT_SUFFIX
 from kg.keys import match_key as norm
@@ -21,9 +56,14 @@ from kg.keys import match_key as norm
 _NEXT_WORD = re.compile(r"^[\s\-]*(?:\([^()]{1,40}\)\s*)?([A-Za-z][\w\-]*)")
 # "a new image-grounded dataset, X" / "the benchmark X" / "a method called X"
 _DETERMINER = re.compile(r"\b(?:the|a|an|our|this|these|its|their)\s+$", re.IGNORECASE)
-_BEFORE_APPOSITION = re.compile(
-    r"\b(?:a|an|the|our|this|new)\s+(?:[\w\-]+\s+){0,4}?([A-Za-z][\w\-]*)\s*(?:,|:)?\s*"
-    r"(?:(?:called|named|dubbed|termed|coined)\s+)?[\"“']?$")
+
+
+@lru_cache(maxsize=1)
+def _before_apposition() -> re.Pattern[str]:
+    return re.compile(r"\b(?:a|an|the|our|this|new)\s+(?:[\w\-]+\s+){0,4}?([A-Za-z][\w\-]*)\s*(?:,|:)?\s*"
+                      rf"(?:{naming_words('apposition')}\s+)?[\"“']?$")
+
+
 _MODEL_SHAPE = re.compile(r"(?:Net|NET|net|GPT|LLM|BERT|LLaMA|Llama|LLaVA|Qwen|VLM|LM|GAN|Diffusion|Coder|[-_ ]\d+(?:\.\d+)?[BM])$|GPT|LLaMA|LLaVA|BERT")
 _DATASET_SUFFIX = re.compile(r"(?:Bench|bench|BENCH|Eval|EVAL|-\d+[kK]|Arena|Corpus)$")
 _DATASET_SHAPE = re.compile(r"(?:Bench|bench|BENCH|QA|Eval|EVAL|Set|Corpus|-\d+[kK]|Arena|Suite|Data)$")
@@ -47,15 +87,6 @@ _APPOSITION = re.compile(
 
 # the last part of a coined CamelCase name says what it is: "DWConv", "FasterNet", "MMBench"
 _MORPHEME = re.compile(r"([A-Z][a-z]+|[A-Z]{2,})s?$")
-_MORPHEMES = {
-    "model": {"Net", "GPT", "LM", "LLM", "BERT", "ViT", "GAN", "VAE", "CLIP", "VLM", "LLaMA", "Llama"},
-    "method": {"Conv", "Attn", "Norm", "Pool", "Loss", "Drop", "Dropout", "Prune", "Quant", "Mix",
-               "Tune", "Tuning", "Prompt", "Search", "Merge", "Decode", "Sampler", "Aug", "Align",
-               "Distill", "Cut", "Edit", "Steer", "Route", "Fusion", "Gate", "Cache", "KV", "Opt",
-               "Attention", "Embed", "Encoding", "Pruning", "Sampling", "Decoding"},
-    "dataset": {"Bench", "Eval", "QA", "Set", "Data", "Corpus", "Arena", "Instruct"},
-}
-
 
 def morpheme_type(name: str) -> str | None:
     """The type a coined name's last part implies.
@@ -67,7 +98,7 @@ def morpheme_type(name: str) -> str | None:
     m = _MORPHEME.search(last)
     if not m or m.group(1) == last:
         return None  # a plain word is not a coined name's part
-    for t, parts in _MORPHEMES.items():
+    for t, parts in morphemes().items():
         if m.group(1) in parts:
             return t
     return None
@@ -98,7 +129,7 @@ class Index:
     def lookup(self, name: str) -> KnownEntity | None:
         return self.by_key.get(norm(name))
 
-    def family(self, name: str) -> KnownEntity | None:
+    def family(self, name: str, off: frozenset[Rule] = NONE_OFF) -> KnownEntity | None:
         """The known entity a variant name derives from: "Mamba-3B" -> Mamba."""
         base = name
         for _ in range(3):
@@ -112,145 +143,184 @@ class Index:
             base = stripped
         # a named variant of a known name: "Flickr30k-Order", "LeNet-5-Caffe"
         head, sep, _ = name.rpartition("-")
-        if sep and len(head) >= 3:
+        if sep and len(head) >= 3 and NAMED_VARIANT not in off:
             e = self.lookup(head)
             if e is not None and (not e.ambiguous or head in e.names):
                 return e
         return None
 
 
-def guess_type(c: Candidate, text: str, index: Index) -> Candidate:
-    if c.type and c.type_source == "gazetteer":
-        return c
+def _known(c: Candidate, index: Index, off: frozenset[Rule]) -> KnownEntity | None:
+    """The known entity a candidate names, if the paper does not say otherwise."""
     known = index.lookup(c.text) or (index.lookup(c.long_form) if c.long_form else None)
-    if known is not None and c.long_form and index.lookup(c.long_form) is None:
+    if known is not None and c.long_form and KNOWN_CONTRADICTED not in off \
+            and index.lookup(c.long_form) is None:
         defined = head_type(c.long_form.split()[-1].split("-")[-1])
         if defined and defined != known.type:
-            known = None  # "interactive channel transformation (ICON)" is not the known ICON
-    if known is not None and not (known.ambiguous and c.source == "shape"):
-        role = "used" if c.source == "means" else c.role  # a known means is not new
-        return c.with_(type=known.type, kb_id=c.kb_id or known.id, parent=known.parent, role=role,
-                       type_source="gazetteer", confidence=max(c.confidence, 0.9))
-    fam = index.family(c.text)
+            return None  # "interactive channel transformation (ICON)" is not the known ICON
+    if known is not None and known.ambiguous and c.source == Found.SHAPE \
+            and KNOWN_AMBIGUOUS_SHAPE not in off:
+        return None
+    return known
+
+
+def _by_what_is_known(c: Candidate, index: Index, off: frozenset[Rule]) -> Candidate | None:
+    known = _known(c, index, off) if TYPE_KNOWN not in off else None
+    if known is not None:
+        # a known means is not new
+        role = "used" if c.source == Found.MEANS and KNOWN_MEANS_USED not in off else c.role
+        return c.typed(TYPE_KNOWN, known.type, kb_id=c.kb_id or known.id, parent=known.parent, role=role)
+    fam = index.family(c.text, off) if TYPE_FAMILY not in off else None
     if fam is not None:
         # a sized checkpoint of a family is a model, whatever the family is ("Mamba-3B")
-        ftype = "model" if _SIZE_VARIANT.search(c.text) else fam.type
-        return c.with_(type=ftype, parent=fam.id, type_source="family",
-                       confidence=max(c.confidence, 0.85))
-    if _DATASET_SUFFIX.search(c.text):
-        return c.with_(type="dataset", type_source="shape", confidence=max(c.confidence, 0.7))
+        sized = FAMILY_SIZED not in off and _SIZE_VARIANT.search(c.text)
+        return c.typed(TYPE_FAMILY, "model" if sized else fam.type, parent=fam.id)
+    return None
+
+
+def _by_what_is_said(c: Candidate, text: str, off: frozenset[Rule]) -> Candidate | None:
+    if DATASET_SUFFIX not in off and _DATASET_SUFFIX.search(c.text):
+        return c.typed(DATASET_SUFFIX, "dataset")
     # what the text says the name is: "X, a new dataset of ...", "a new dataset, X"
-    t = apposition_type(text[c.end: c.end + 120])
-    if not t:
-        b = _BEFORE_APPOSITION.search(text[max(0, c.start - 80): c.start])
-        t = context_type(b.group(1)) if b else None
+    t = apposition_type(text[c.end: c.end + 120]) if APPOSITION_AFTER not in off else None
     if t:
-        return c.with_(type=t, type_source="apposition", confidence=max(c.confidence, 0.75))
-    if c.source in ("shape", "title", "naming", "list", "acronym") and " " not in c.text:
+        return c.typed(APPOSITION_AFTER, t)
+    if APPOSITION_BEFORE not in off:
+        b = _before_apposition().search(text[max(0, c.start - 80): c.start])
+        t = context_type(b.group(1)) if b else None
+        if t:
+            return c.typed(APPOSITION_BEFORE, t)
+    return None
+
+
+def _by_its_words(c: Candidate, index: Index, off: frozenset[Rule]) -> Candidate | None:
+    if MORPHEME not in off and c.source in _COINED and " " not in c.text:
         t = morpheme_type(c.text)
         if t:
-            return c.with_(type=t, type_source="shape")
+            return c.typed(MORPHEME, t)
     words = c.text.split()
-    if len(words) >= 2:
+    if len(words) >= 2 and KNOWN_PREFIX not in off:
         # a name that extends a known dataset: "Switchboard Coherence", "Visual Genome Relation"
         for k in range(len(words) - 1, 0, -1):  # longest known prefix first
             prefix = " ".join(words[:k])
             e = index.lookup(prefix)
             if e is not None and e.type == "dataset" and not e.ambiguous and prefix in e.names \
                     and len(prefix) >= 4:
-                return c.with_(type="dataset", parent=e.id, type_source="family")
+                return c.typed(KNOWN_PREFIX, "dataset", parent=e.id)
     # the name's own head word: "Harmonix Set", "Causal Mediation Analysis"
-    for phrase in (c.text, c.long_form or ""):
+    for phrase in (c.text, c.long_form or "") if TYPE_HEAD not in off else ():
         pw = phrase.split()
         if len(pw) >= 2:
             t = head_type(pw[-1].split("-")[-1])
             if t:
-                return c.with_(type=t, type_source="head")
-    if _SIZE_VARIANT.search(c.text) and c.source in ("shape", "title", "naming"):
-        return c.with_(type="model", type_source="shape")
-    nxt = _NEXT_WORD.match(text[c.end: c.end + 40])
+                return c.typed(TYPE_HEAD, t)
+    if SIZED_MODEL not in off and _SIZE_VARIANT.search(c.text) and c.source in _NAMED:
+        return c.typed(SIZED_MODEL, "model")
+    return None
+
+
+def _by_its_neighbours(c: Candidate, text: str, off: frozenset[Rule]) -> Candidate | None:
+    nxt = _NEXT_WORD.match(text[c.end: c.end + 40]) if NEXT_WORD not in off else None
     if nxt:
         t = context_type(nxt.group(1))
-        if t == "model" and not _DETERMINER.search(text[max(0, c.start - 12): c.start]):
+        if t == "model" and NEXT_WORD_MODEL not in off \
+                and not _DETERMINER.search(text[max(0, c.start - 12): c.start]):
             t = None  # "CoI models" are models trained with CoI; "the X model" is a model
         if t:
-            return c.with_(type=t, type_source="context", confidence=max(c.confidence, 0.7))
-    if _DATASET_SHAPE.search(c.text):
-        return c.with_(type="dataset", type_source="shape")
-    if _MODEL_SHAPE.search(c.text):
-        return c.with_(type="model", type_source="shape")
+            return c.typed(NEXT_WORD, t)
+    if DATASET_SHAPE not in off and _DATASET_SHAPE.search(c.text):
+        return c.typed(DATASET_SHAPE, "dataset")
+    if MODEL_SHAPE not in off and _MODEL_SHAPE.search(c.text):
+        return c.typed(MODEL_SHAPE, "model")
     before = text[max(0, c.start - 120): c.start]
-    lh = _LIST_HEAD.search(before)
+    lh = _LIST_HEAD.search(before) if LIST_HEAD not in off else None
     if lh and context_type(lh.group(1)):
-        return c.with_(type=context_type(lh.group(1)), type_source="context")
-    if _DATASET_BEFORE.search(before[-80:]):
-        return c.with_(type="dataset", type_source="context")
+        return c.typed(LIST_HEAD, context_type(lh.group(1)))
+    if DATASET_BEFORE not in off and _DATASET_BEFORE.search(before[-80:]):
+        return c.typed(DATASET_BEFORE, "dataset")
+    return None
+
+
+_COINED = (Found.SHAPE, Found.TITLE, Found.NAMING, Found.LIST, Found.ACRONYM)
+_NAMED = (Found.SHAPE, Found.TITLE, Found.NAMING)
+_DEFAULT_METHOD = (Found.ACRONYM, Found.PHRASE, Found.MEANS)
+
+
+def guess_type(c: Candidate, text: str, index: Index, off: frozenset[Rule] = NONE_OFF) -> Candidate:
+    """The type of one candidate, from the most trusted evidence there is."""
+    if c.type and c.type_source == Typed.GAZETTEER:
+        return c
+    typed = (_by_what_is_known(c, index, off) or _by_what_is_said(c, text, off)
+             or _by_its_words(c, index, off) or _by_its_neighbours(c, text, off))
+    if typed is not None or TYPE_DEFAULT in off:
+        return typed or c
     # a coined single word used in passing is most often a model; a phrase or a definition, a method
-    default = "method" if c.role == "proposed" or c.source in ("acronym", "phrase", "means") else "model"
-    return c.with_(type=default, type_source="default")
+    default = "method" if c.role == "proposed" or c.source in _DEFAULT_METHOD else "model"
+    return c.typed(TYPE_DEFAULT, default)
 
 
-_STRENGTH = {"gazetteer": 6, "family": 5, "apposition": 5, "head": 3, "context": 2, "shape": 1,
-             "default": 0}
+def _strength(c: Candidate, off: frozenset[Rule]) -> float:
+    if c.source in (Found.ACRONYM, Found.TITLE) and c.type_source == Typed.DEFAULT \
+            and COINED_DEFAULT not in off:
+        return COINED_DEFAULT.strength  # a coined name defined or titled here outranks a guess by shape
+    return c.typed_by.strength if c.typed_by else 0
 
 
-def consolidate(cands: list[Candidate]) -> list[Candidate]:
+_WEAK = (Typed.DEFAULT, Typed.SHAPE)
+
+
+def consolidate(cands: list[Candidate], off: frozenset[Rule] = NONE_OFF) -> list[Candidate]:
     """One name, one type in a paper: weakly typed mentions ("CoI" typed by default) take the
     type of the best-evidenced mention of the same name, or of the name they are built on
     ("CoI-tuning" from "CoI")."""
-    def strength(c: Candidate) -> float:
-        if c.source in ("acronym", "title") and c.type_source == "default":
-            return 1.5  # a coined name defined or titled here outranks a guess by shape
-        return _STRENGTH.get(c.type_source, 0)
-
     # the paper's own definition of an acronym overrides the gazetteer's entity of that spelling
-    defined = {norm(c.text): c for c in cands if c.source == "acronym" and c.long_form
-               and c.kb_id is None and c.type_source != "gazetteer"}
+    defined = {norm(c.text): c for c in cands if c.source == Found.ACRONYM and c.long_form
+               and c.kb_id is None and c.type_source != Typed.GAZETTEER}
     for i, c in enumerate(cands):
-        d = defined.get(norm(c.text))
-        if c.source == "gazetteer" and d is not None and d.type != c.type:
-            cands[i] = c.with_(type=d.type, kb_id=None, parent=None, type_source="apposition",
+        d = defined.get(norm(c.text)) if ACRONYM_OVER_KNOWN not in off else None
+        if c.source == Found.GAZETTEER and d is not None and d.type != c.type:
+            cands[i] = c.with_(type=d.type, kb_id=None, parent=None, typed_by=ACRONYM_OVER_KNOWN,
                                long_form=d.long_form)
     best: dict[str, Candidate] = {}
     for c in cands:
         for key in filter(None, (norm(c.text), norm(c.long_form or ""))):
-            if key not in best or strength(c) > strength(best[key]):
+            if key not in best or _strength(c, off) > _strength(best[key], off):
                 best[key] = c
     sized_bases = {norm(_SIZE_VARIANT.sub("", c.text)) for c in cands
-                   if c.type == "model" and _SIZE_VARIANT.search(c.text)}
+                   if c.type == "model" and _SIZE_VARIANT.search(c.text)} if SIZED_VARIANTS not in off else set()
     for i, c in enumerate(cands):
-        if c.type_source in ("default", "shape") and norm(c.text) in sized_bases and c.type != "model":
+        if c.type_source in _WEAK and norm(c.text) in sized_bases and c.type != "model":
             # a name with sized variants in the paper ("OverLoCK-T", "OverLoCK-S") is a model
-            cands[i] = c.with_(type="model", type_source="family")
+            cands[i] = c.with_(type="model", typed_by=SIZED_VARIANTS)
             continue
-        if c.type_source not in ("default", "shape", "context", "head") or _SIZE_VARIANT.search(c.text):
+        if ONE_TYPE in off or c.type_source not in (*_WEAK, Typed.CONTEXT, Typed.HEAD) \
+                or _SIZE_VARIANT.search(c.text):
             continue
         ref = best.get(norm(c.text))
-        if c.type_source == "head" and (ref is None or strength(ref) < 5):
-            continue  # a head word yields only to what the paper states ("a new dataset, X")
-        if ref is None or ref is c or strength(ref) <= strength(c):
-            base = c.text.rsplit("-", 1)[0] if "-" in c.text else ""
-            ref = best.get(norm(base)) if base else None
-            if ref is None or strength(ref) <= strength(c):
+        rule = ONE_TYPE
+        if ref is None or ref is c or _strength(ref, off) <= _strength(c, off):
+            base = c.text.rsplit("-", 1)[0] if "-" in c.text and BASE_NAME not in off else ""
+            ref, rule = (best.get(norm(base)) if base else None), BASE_NAME
+            if ref is None or _strength(ref, off) <= _strength(c, off):
                 continue
         if ref.type and ref.type != c.type:
-            cands[i] = c.with_(type=ref.type, type_source="context")
+            cands[i] = c.with_(type=ref.type, typed_by=rule)
     return cands
 
 
 def spread_along_lists(cands: list[Candidate], text: str) -> list[Candidate]:
     """Names in one list share a type: "on MATH 500, GSM8K, AIME and AMC" with GSM8K known."""
     order = sorted(range(len(cands)), key=lambda i: cands[i].start)
-    strong = ("gazetteer", "family", "head", "context")
+    strong = (Typed.GAZETTEER, Typed.FAMILY, Typed.HEAD, Typed.CONTEXT)
     for _ in range(2):  # both directions along the list
         for a, b in zip(order, order[1:], strict=False):
             ca, cb = cands[a], cands[b]
             if not _COORD.match(text[ca.end: cb.start]):
                 continue
-            if ca.type_source in strong and cb.type_source in ("default", "shape"):
-                cands[b] = cb.with_(type=ca.type, type_source="context")
-            elif cb.type_source in strong and ca.type_source in ("default", "shape"):
-                cands[a] = ca.with_(type=cb.type, type_source="context")
+            if ca.type_source in strong and cb.type_source in _WEAK:
+                cands[b] = cb.with_(type=ca.type, typed_by=LIST_SPREAD)
+            elif cb.type_source in strong and ca.type_source in _WEAK:
+                cands[a] = ca.with_(type=cb.type, typed_by=LIST_SPREAD)
     return cands
 
 
@@ -258,13 +328,14 @@ class Typer:
     def __init__(self, index: Index) -> None:
         self.index = index
 
-    def __call__(self, doc: Doc) -> Doc:
+    def __call__(self, doc: Doc, off: frozenset[Rule] = NONE_OFF) -> Doc:
         cands = candidates(doc)
         text = doc.text  # spaCy rebuilds doc.text on every access
         for i, c in enumerate(cands):
-            cands[i] = guess_type(c, text, self.index)
-        spread_along_lists(cands, text)
-        consolidate(cands)
+            cands[i] = guess_type(c, text, self.index, off)
+        if LIST_SPREAD not in off:
+            spread_along_lists(cands, text)
+        consolidate(cands, off)
         return doc
 
 

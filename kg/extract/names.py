@@ -1,0 +1,78 @@
+"""What a name looks like: the word pattern, the name shapes, and the shape finder.
+
+Pure helpers of the ``kg_candidates`` component, shared by its title, phrase and
+acronym rules.
+"""
+
+import re
+
+from kg.extract.candidate import Candidate, found
+from kg.extract.lexicon import generic_acronyms, is_generic, task_heads
+from kg.extract.rules import (
+    ACRONYM_PLAY,
+    KIND_COMPOUND,
+    NONE_OFF,
+    NUMBER_PAIR,
+    SHAPE,
+    Rule,
+)
+
+# a word as names are written: internal hyphens, dots, plus, slash and underscore allowed
+MAX_NAME = 60  # no name is longer; bounding every pattern keeps matching linear on junk text
+WORD = re.compile(r"(?<![\w\-\.\+'])[A-Za-z0-9](?:[\w\-\.\+']|/(?=\d)){0,60}[\w\+]|(?<![\w\-\.\+'])[A-Za-z0-9]")
+_INNER_CAP = re.compile(r"[a-z][A-Z]|[A-Z]{2,}[a-z]|^[a-z]+[A-Z]")
+_HAS_DIGIT = re.compile(r"\d")
+_NOT_NAME = re.compile(
+    r"^(\d+[\d\.,]*[a-zA-Z]{0,3}|[A-Za-z]\d|[A-Za-z]{1,2}\d{2,4}|\d+(st|nd|rd|th)|[Tt]op-?\d+|\w+-to-\w+|"
+    r"[a-z]+-\d+(\.\d+)?[kKmMbB%]?|x\d+|\d+x|v\d+(\.\d+)*|[A-Z]\d+[A-Z]|FP\d+|INT\d+|BF\d+|fp\d+|int\d+)$"
+)
+_ACRONYM_PLAY = re.compile(r"^[a-z]{2,}[A-Z]{2,}[a-z]{2,}$|^[a-z]{3,}[A-Z]$")
+
+
+def looks_like_name(w: str, off: frozenset[Rule] = NONE_OFF) -> bool:
+    """A single word shaped like a coined or versioned name (not a number or unit).
+
+    >>> [looks_like_name(w) for w in ["FlowCut", "GPT-4o", "Mamba-3B", "7B", "3D", "networks", "A100"]]
+    [True, True, True, False, False, False, False]
+    """
+    if len(w) < 2 or len(w) > MAX_NAME or is_generic(w) or w in generic_acronyms() or w.endswith("'s"):
+        return False
+    parts = w.split("-")
+    if ACRONYM_PLAY not in off and any(_ACRONYM_PLAY.match(p) for p in parts):
+        return False  # "temporal-coHERent long-forM": capitals spelling out a title's acronym
+    if KIND_COMPOUND not in off and len(parts) > 1 \
+            and (parts[-1] in generic_acronyms() or is_generic(parts[-1])) \
+            and parts[0][:1].isupper() and parts[0][1:].islower():
+        return False  # "Video-LLMs", "Code-LLMs": a kind of model
+    if _NOT_NAME.match(w):
+        return False
+    if _INNER_CAP.search(w):
+        return True
+    letters = sum(c.isalpha() for c in w)
+    return bool(_HAS_DIGIT.search(w)) and letters >= 2 and w[0].isalpha() and any(c.isupper() for c in w)
+
+
+def ends_in_task(phrase: str) -> bool:
+    last = phrase.split()[-1].lower() if phrase.split() else ""
+    last = last.split("-")[-1]
+    return last in task_heads() or (last.endswith("s") and last[:-1] in task_heads())
+
+
+_NUMBER_PAIR = re.compile(r"^(.*\D)(\d+)/(\d+)$")  # "CIFAR-10/100" names CIFAR-10 and CIFAR-100
+
+
+def shape_candidates(text: str, start: int, end: int, off: frozenset[Rule]) -> list[Candidate]:
+    out = []
+    for m in WORD.finditer(text, start, end):
+        w = m.group(0).rstrip(".")
+        pair = _NUMBER_PAIR.match(w) if NUMBER_PAIR not in off else None
+        if pair and pair.group(1)[-1:] in "-_ " and looks_like_name(pair.group(1) + pair.group(2), off):
+            first = pair.group(1) + pair.group(2)
+            slash = m.start() + len(first)
+            out.append(found(NUMBER_PAIR, m.start(), slash, first))
+            # the second name is written as "/100": its evidence points there
+            out.append(found(NUMBER_PAIR, slash + 1, m.start() + len(w), pair.group(1) + pair.group(3)))
+            continue
+        if SHAPE not in off and looks_like_name(w, off):
+            out.append(found(SHAPE, m.start(), m.start() + len(w), w))
+    return out

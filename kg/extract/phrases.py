@@ -1,0 +1,101 @@
+"""Capitalised phrases, list members and eponyms: names found by their words around.
+
+Pure helpers of the ``kg_candidates`` component.
+"""
+
+import re
+
+from kg.extract.candidate import Candidate, found
+from kg.extract.lexicon import ends_in_category, generic_acronyms, head_type, is_generic, word_list
+from kg.extract.names import ends_in_task
+from kg.extract.rules import (
+    EPONYM,
+    LIST,
+    LIST_MODIFIER,
+    PHRASE,
+    PHRASE_SENTENCE_START,
+    PHRASE_TWO_KINDS,
+    Found,
+    Rule,
+)
+
+_CAP_PHRASE = re.compile(
+    r"(?<![\w\-])((?:[A-Z][\w\-']{0,40})(?:\s+(?:(?:and|of|for|in|with|to|&)\s+)?(?:[A-Z][\w\-']{0,40}|\d[\w\.]{0,10})){1,8})(?![\w\-'])")
+
+
+def phrase_candidates(text: str, start: int, end: int, sent_starts: set[int],
+                      off: frozenset[Rule]) -> list[Candidate]:
+    """Capitalised phrases with a type head word: "Harmonix Set", "Sharpness Aware Minimization"."""
+    out = []
+    stop_caps = word_list("stop_caps")
+    for m in _CAP_PHRASE.finditer(text, start, end):
+        phrase = m.group(1)
+        parts = phrase.split()
+        while parts and parts[0] in stop_caps:
+            parts = parts[1:]
+        if len(parts) < 2:
+            continue
+        phrase = " ".join(parts)
+        joins = [i for i, w in enumerate(parts) if w in ("and", "&", "or")]
+        if PHRASE_TWO_KINDS not in off and joins \
+                and all(is_generic(w) or w in generic_acronyms() for w in parts[: joins[0]]):
+            continue  # "MLP and Transformer": two kinds joined, not one name
+        s = text.find(phrase, m.start(), m.end() + 1)
+        head = parts[-1].split("-")[-1]
+        htype = head_type(head)
+        if htype is None or ends_in_task(phrase) or is_generic(phrase) or ends_in_category(phrase):
+            continue
+        if PHRASE_SENTENCE_START not in off and s in sent_starts and len(parts) < 3:
+            continue
+        out.append(found(PHRASE, s, s + len(phrase), phrase, type=htype))
+    return out
+
+
+_ITEM = r"(?<![\w\-\.])(?:[A-Z][\w\-\.\+]{0,40}[\w\+]|[A-Z])(?:\s[A-Z0-9][\w\-\.\+]{0,40}[\w\+]){0,2}(?![\w\-])"
+_LIST = re.compile(rf"{_ITEM}(?:(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:the\s+)?{_ITEM})+")
+_HEAD_BEFORE = re.compile(r"([A-Za-z][\w\-]*)\s*(?:\(|,?\s+(?:such as|including|like|e\.g\.,?|namely)\s+)$")
+
+
+def list_candidates(text: str, start: int, found_so_far: list[Candidate],
+                    off: frozenset[Rule]) -> list[Candidate]:
+    """Capitalised members of a list that holds a known name, or that follows a head noun:
+    "on GSM8K, AIME and Olympiad", "two algorithms (Edge-Popup and Biprop)"."""
+    out = []
+    stop_caps, function_words = word_list("stop_caps"), word_list("function_words")
+    spans = [(c.start, c.end) for c in found_so_far if c.source != Found.PHRASE]
+    for m in _LIST.finditer(text, start):
+        items = [(i.start(), i.end()) for i in re.finditer(_ITEM, m.group(0))]
+        items = [(m.start() + a, m.start() + b) for a, b in items]
+        anchored = any(any(s <= a < e for s, e in spans) for a, _ in items)
+        hb = _HEAD_BEFORE.search(text[max(0, m.start() - 60): m.start()])
+        if not anchored and not (hb and head_type(hb.group(1))):
+            continue
+        for a, b in items:
+            name = text[a:b]
+            after = re.match(r"\s+([a-z][\w\-]*)", text[b: b + 30])
+            if LIST_MODIFIER not in off and after and head_type(after.group(1)) in ("model", "method"):
+                continue  # "Residual nets": a modifier of a kind, not a name
+            if any(s < b and a < e for s, e in spans) or name.split()[0] in stop_caps:
+                continue
+            if is_generic(name) or ends_in_category(name) or name.lower() in function_words or len(name) < 2:
+                continue
+            out.append(found(LIST, a, b, name))
+    return out
+
+
+# "Strang-Marchuk splitting scheme", "Gauss-Newton method", "Metropolis-Hastings algorithm"
+_EPONYM = re.compile(r"\b([A-Z][a-z]{1,20}(?:-[A-Z][a-z]{1,20})+)((?:\s[a-z][\w\-]{0,20}){1,3})")
+
+
+def eponym_candidates(text: str, start: int) -> list[Candidate]:
+    out = []
+    for m in _EPONYM.finditer(text, start):
+        words = m.group(2).split()
+        # the longest run of at most three words that ends in a method head word
+        last = max((i for i, w in enumerate(words) if head_type(w) == "method"), default=None)
+        if last is None:
+            continue
+        name = m.group(1) + " " + " ".join(words[: last + 1])
+        if not is_generic(name):
+            out.append(found(EPONYM, m.start(1), m.start(1) + len(name), name, type="method"))
+    return out

@@ -1,0 +1,99 @@
+"""Names a title coins: "Name: what it does", "Long title: NAME", "... with Named Means".
+
+Pure helpers of the ``kg_candidates`` component.
+"""
+
+import re
+
+from kg.extract.acronyms import _match_long
+from kg.extract.candidate import Candidate, found
+from kg.extract.lexicon import ends_in_category, is_generic, word_list
+from kg.extract.names import ends_in_task, looks_like_name
+from kg.extract.rules import (
+    TITLE_HEAD,
+    TITLE_LAST,
+    TITLE_LONG_FORM,
+    TITLE_MEANS,
+    TITLE_OPENER,
+    TITLE_PLAIN_HEAD,
+    Rule,
+)
+
+
+def _opens_title(head: str, words: list[str]) -> bool:
+    openers = word_list("title_openers")
+    return words[0].lower() in openers or head.lower() in openers
+
+
+def title_heads(text: str, title_end: int, off: frozenset[Rule]) -> list[Candidate]:
+    """The coined name of a title "Name: what it does" (or "what it does: Name")."""
+    title = text[:title_end]
+    m = re.match(r"^\s*([^:]{1,60}?)\s*[:\u2013\u2014]\s+(.+)$", title) or re.match(
+        r"^\s*([^:]{1,60}?)\s+-\s+(.+)$", title)
+    out: list[Candidate] = []
+    if m:
+        head, rest = m.group(1).strip(), m.group(2)
+        if head.startswith("The ") and len(head.split()) > 1:
+            head = head[4:]
+        words = head.replace(",", " ").split()
+        ok = 1 <= len(words) <= 4 and (TITLE_OPENER in off or not _opens_title(head, words))
+        function_words = word_list("function_words")
+        ok = ok and all(w[:1].isupper() or w[:1].isdigit() or w.lower() in function_words for w in words)
+        ok = ok and not is_generic(head) and TITLE_HEAD not in off
+        if TITLE_PLAIN_HEAD not in off and len(words) > 1 and not any(looks_like_name(w, off) for w in words):
+            ok = ok and len(words) <= 3 and not ends_in_task(head)
+        if ok:
+            start = title.find(head)
+            long = _title_long_form(head, rest) if len(words) == 1 and TITLE_LONG_FORM not in off else None
+            out.append(found(TITLE_HEAD, start, start + len(head), head, long_form=long))
+    rev = re.match(r"^(.{20,}?)\s*:\s*(\S+)\s*$", title) if TITLE_LAST not in off else None
+    if not out and rev and (looks_like_name(rev.group(2), off)
+                            or re.match(r"^[A-Z][A-Z0-9]+(?:-[A-Z0-9]+)+$", rev.group(2))):
+        name = rev.group(2)
+        start = title.rfind(name)
+        # "Jointly-Learned Exit and Inference ... : JEI-DNN": the title spells the acronym
+        spelt = TITLE_LONG_FORM not in off and _match_long(name, rev.group(1).split()) == 0
+        out.append(found(TITLE_LAST, start, start + len(name), name,
+                         long_form=rev.group(1).strip() if spelt else None))
+    return out
+
+
+def _title_long_form(head: str, rest: str) -> str | None:
+    """The title's spelling-out of its coined name, wherever it stands:
+    "SOC: Semantic-Assisted Object Cluster for ..." -> "Semantic-Assisted Object Cluster",
+    "DiscoDVT: ... with Discourse-Aware Discrete Variational Transformer" -> that phrase."""
+    caps = [c for c in head if c.isupper()]
+    if len(caps) < 2:
+        return None
+    words = rest.split()
+    for i in range(len(words)):
+        if not words[i][:1].isupper() or words[i][:1].lower() != head[:1].lower():
+            continue
+        for k in range(2, min(len(words) - i, len(caps) + 4) + 1):
+            part = words[i: i + k]
+            if any(w.lower() in word_list("title_breaks") for w in part[1:]):
+                break
+            if _match_long(head, part) == 0 and part[-1][:1].lower() == caps[-1].lower():
+                return " ".join(part).rstrip(",.;")
+    return None
+
+
+# "... with Iterative Weight Recycling", "... using Causal Mediation Analysis"
+_TITLE_TOOL = re.compile(
+    r"\b(?:with|via|using|through|by)\s+((?:[A-Z][\w\-]{0,30}\s+){1,4}[A-Z][\w\-]{0,30})(?=\s+(?:for|in|on|to|and|of)\b|\s*[:,]|\s*$)")
+
+
+def title_means_candidates(text: str, title_end: int) -> list[Candidate]:
+    """The named means in a title, kept when the abstract names it again."""
+    out = []
+    abstract = text[title_end:].lower()
+    for m in _TITLE_TOOL.finditer(text, 0, title_end):
+        phrase = m.group(1)
+        if is_generic(phrase) or ends_in_task(phrase) or ends_in_category(phrase) or phrase.lower() not in abstract:
+            continue
+        # the means a title names is most often the paper's own ("... with Gated State Spaces")
+        out.append(found(TITLE_MEANS, m.start(1), m.end(1), phrase))
+        i = abstract.find(phrase.lower())
+        s = title_end + i
+        out.append(found(TITLE_MEANS, s, s + len(phrase), text[s: s + len(phrase)]))
+    return out

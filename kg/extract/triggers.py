@@ -1,0 +1,84 @@
+"""Contribution and naming cues ("we propose", "this paper introduces", "named"), as patterns.
+
+One vocabulary, ``data/triggers.json``, serves every rule that reads a cue. A contribution
+cue is a subject, perhaps an adverb, and a verb; each rule reads the words of its own reach
+and of the narrower rules before it (direct-object < appositive < first-new-name), so a
+word added for the widest rule never makes the narrow ones fire. Patterns are built on
+first use and kept.
+"""
+
+import re
+from collections.abc import Iterable
+from functools import cache, lru_cache
+
+from kg.extract.lexicon import triggers
+from kg.extract.rules import APPOSITIVE, DIRECT_OBJECT, FIRST_NEW_NAME, Rule
+
+REACH = (DIRECT_OBJECT, APPOSITIVE, FIRST_NEW_NAME)
+
+
+def alternation(words: Iterable[str]) -> str:
+    """The words as one regex group, longest first; a final ``*`` stands for any ending.
+
+    >>> alternation(["denoted", "denoted as", "outperform*"])
+    '(?:outperform\\\\w*|denoted\\\\ as|denoted)'
+    """
+    def one(w: str) -> str:
+        return re.escape(w[:-1]) + r"\w*" if w.endswith("*") else re.escape(w)
+
+    return "(?:" + "|".join(one(w) for w in sorted(words, key=len, reverse=True)) + ")"
+
+
+def _reach(kind: str, rule: Rule) -> list[str]:
+    lists = triggers()[kind]
+    return [w for r in REACH[: REACH.index(rule) + 1] for w in lists[r.name]]
+
+
+def _cue(rule: Rule) -> str:
+    adverbs = _reach("adverbs", rule)
+    adverb = rf"(?:{alternation(adverbs)}\s+)?" if adverbs else ""
+    return rf"\b{alternation(_reach('subjects', rule))}\s+{adverb}{alternation(_reach('verbs', rule))}[sd]?"
+
+
+@cache
+def contribution(rule: Rule) -> re.Pattern[str]:
+    """A contribution cue of the reach of ``rule`` (:data:`REACH`).
+
+    >>> bool(contribution(APPOSITIVE).search("This study further curates X"))
+    True
+    >>> bool(contribution(APPOSITIVE).search("Here we coin X")), bool(contribution(FIRST_NEW_NAME).search("we coin X"))
+    (False, True)
+    """
+    pattern = _cue(rule) + r"\b"
+    if rule is FIRST_NEW_NAME:
+        # "X is proposed in this paper", "our X", "the proposed X"
+        passive, ours = triggers()["passive"], triggers()["ours"]["words"]
+        pattern += (rf"|\b{alternation(passive['be'])}\s+{alternation(passive['verbs'])}\s+"
+                    rf"{alternation(passive['where'])}|\b{alternation(ours)}\s+(?=[A-Z])")
+    return re.compile(pattern, re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def before_direct_object() -> re.Pattern[str]:
+    """A contribution cue ending right before its object: "we present a new "."""
+    words = triggers()["direct_object"]
+    return re.compile(_cue(DIRECT_OBJECT) + rf"\s+(?:{alternation(words['determiners'])}\s+)?"
+                      rf"(?:{alternation(words['adjectives'])}\s+)?$", re.IGNORECASE)
+
+
+def naming_words(which: str = "naming") -> str:
+    """The words before a name, as a regex group: "apposition" (called, named, ...) or all."""
+    lists = triggers()["naming"]
+    return alternation(lists["apposition"] + (lists["naming"] if which == "naming" else []))
+
+
+@lru_cache(maxsize=1)
+def naming() -> re.Pattern[str]:
+    """ "named", "called", "denoted as" ... and what may stand before the name."""
+    return re.compile(rf"\b{naming_words()}\s+(?:the\s+)?[\"“']?", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def prior_work() -> re.Pattern[str]:
+    """A word that makes a sentence about earlier work ("existing", "such as", "outperforms")."""
+    return re.compile(rf"\b{alternation(triggers()['prior_work']['words'])}\b", re.IGNORECASE)

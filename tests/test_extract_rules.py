@@ -1,0 +1,186 @@
+"""Every hand rule of kg.extract.rules is pinned: a short text written for the test, what the
+rule makes of it, and proof that the result differs with that rule switched off.
+
+A pin looks at one mention (by its name or an alias) and the attributes it names; ``None``
+means the rule leaves no such mention. Switching the rule off must change what is seen.
+"""
+
+import pickle
+from dataclasses import dataclass
+
+import pytest
+
+from kg.errors import FormatError
+from kg.extract import build_nlp, extract_entities, extract_text
+from kg.extract.rules import RULES, Found, Typed, rule, switched_off
+from kg.records import Mention, Paper, PaperEntities
+from kg.settings import Settings
+
+
+@dataclass(frozen=True)
+class Pin:
+    text: str
+    name: str  # the mention looked at: its name or one of its aliases
+    expect: dict[str, object] | None  # its attributes with the rule on; None: no such mention
+    title: str = ""
+
+
+PINS: dict[str, Pin] = {
+    # kg_known
+    "gazetteer": Pin("Our ranker reuses BERT unchanged.", "BERT", {"type": "model", "kb_id": "bert"}),
+    "gazetteer-lowercase": Pin("We reuse bidirectional encoder representations from transformers here.",
+                               "bidirectional encoder representations from transformers", {"kb_id": "bert"}),
+    "gazetteer-ambiguous": Pin("Vicuna answers well. We then ask it twice.", "Vicuna", None),
+    "known-glued": Pin("We distill BERT-Zorb9 here.", "BERT-Zorb9", {"type": "model", "parent": "bert"}),
+    "known-part": Pin("Scores on Visual Genome Spatial improve.", "Visual Genome Spatial",
+                      {"type": "dataset", "parent": "visual-genome"}),
+    # kg_acronyms
+    "acronym-initials": Pin("We build a Sparse Gated Routing Mixer (GSRMix) for speed.",
+                            "Sparse Gated Routing Mixer", {"aliases": ("GSRMix",)}),
+    "acronym-short-first": Pin("We train GTR (gated token routing) on images.", "gated token routing",
+                               {"aliases": ("GTR",)}),
+    "acronym-trim": Pin("While Sparse Mixing (WSM) is slow, we speed it up.", "WSM",
+                        {"name": "Sparse Mixing"}),
+    # kg_candidates: titles
+    "title-head": Pin("We prune tokens.", "Zorblax", {"role": "proposed"}, "Zorblax: Fast Token Pruning"),
+    "title-opener": Pin("We prune tokens.", "Rethinking Sparsity", None, "Rethinking Sparsity: A Look Back"),
+    "title-plain-head": Pin("We fuse graphs.", "Quiet Lattice Tensor Fusion", None,
+                            "Quiet Lattice Tensor Fusion: A Method for Graphs"),
+    "title-long-form": Pin("We study graphs.", "QLF", {"aliases": ("Quiet Lattice Fusion",)},
+                           "QLF: Quiet Lattice Fusion for Graphs"),
+    "title-last": Pin("We prune frames.", "ZapCut", {"role": "proposed"},
+                      "Pruning Tokens Quickly for Long Videos: ZapCut"),
+    "title-means": Pin("We show that quiet lattice fusion prunes weights.", "Quiet Lattice Fusion",
+                       {"type": "method", "role": "proposed"}, "Sparse Nets with Quiet Lattice Fusion"),
+    # kg_candidates: what the text says
+    "naming": Pin("A pruner named Zorblax is fast.", "Zorblax", {"role": "proposed"}),
+    "appositive": Pin("We present a unified pruner, Zorblax, for speed.", "Zorblax", {"role": "proposed"}),
+    "bracketed-name": Pin("The squeezed network (ZQNET) is small.", "ZQNET", {"type": "model"}),
+    "acronym": Pin("We use Quiet Lattice Fusion (QLF) for graphs.", "QLF", {"name": "Quiet Lattice Fusion"}),
+    "acronym-lowercase": Pin("The key-query (KQ) scores rank tokens.", "KQ", None),
+    "acronym-generic": Pin("A convolutional neural network (ConvoNet) labels frames.", "ConvoNet", None),
+    "acronym-category": Pin("Graph foundation models (GFMs) transfer across graphs.", "GFMs", None),
+    "acronym-task": Pin("We study Sign Gesture Segmentation (SGS) in clips.", "SGS", None),
+    "dropped-shorts": Pin("A warm queue (WQ) is used; WQs are then pruned.", "WQs", None),
+    # kg_candidates: how names look
+    "shape": Pin("We compare with Zorblax9 today.", "Zorblax9", {"type": "model"}),
+    "acronym-play": Pin("We handle temporal-coHERent clips.", "temporal-coHERent", None),
+    "kind-compound": Pin("We benchmark Audio-LLMs on speech.", "Audio-LLMs", None),
+    "number-pair": Pin("Results on Zorb-10/20 improve.", "Zorb-20", {"name": "Zorb-20"}),
+    "phrase": Pin("Scores on the Quokka Reading Set rise.", "Quokka Reading Set", {"type": "dataset"}),
+    "phrase-two-kinds": Pin("We stack MLP and Transformer Encoder layers.", "MLP and Transformer Encoder", None),
+    "phrase-sentence-start": Pin("Lattice Network speeds training.", "Lattice Network", None),
+    "eponym": Pin("We fit it with a Hale-Brook splitting scheme.", "Hale-Brook splitting scheme",
+                  {"type": "method"}),
+    "list": Pin("We evaluate on GSM8K, Zorblax and Quimby.", "Quimby", {"type": "dataset"}),
+    "list-modifier": Pin("We test ZapNet9, QuimNet and Dense nets.", "Dense", None),
+    # kg_typing: one candidate
+    "type-known": Pin("We compare with Resnet-50 here.", "Resnet-50", {"kb_id": "resnet-50"}),
+    "known-contradicted": Pin("We add iterative channel normalization (ICON) to it.", "ICON",
+                              {"kb_id": None, "type": "method"}),
+    "known-ambiguous-shape": Pin("PaLM answers questions.", "PaLM", {"kb_id": None}),
+    "known-means-used": Pin("We show byte pair encoding helps parsing.", "byte pair encoding",
+                            {"role": "used"}, "Faster Parsing with Byte Pair Encoding"),
+    "type-family": Pin("We fine-tune RoBERTa-Plus here.", "RoBERTa-Plus", {"parent": "roberta"}),
+    "named-variant": Pin("We test ImageNet-Wobbly here.", "ImageNet-Wobbly", {"type": "dataset"}),
+    "family-sized": Pin("We align DPO-7B with care.", "DPO-7B", {"type": "model"}),
+    "dataset-suffix": Pin("We evaluate ZorbBench here.", "ZorbBench", {"type": "dataset", "confidence": 0.7}),
+    "apposition-after": Pin("Zorblax9, a corpus of chats, is public.", "Zorblax9", {"type": "dataset"}),
+    "apposition-before": Pin("They release a new treebank, Zorblax9, of chats.", "Zorblax9", {"type": "dataset"}),
+    "morpheme": Pin("ZapConv helps.", "ZapConv", {"type": "method"}),
+    "known-prefix": Pin("We answer harder questions.", "Natural Questions 2030x", {"type": "dataset"},
+                        "Natural Questions 2030x: Harder Questions"),
+    "type-head": Pin("The Quokka Reading Treebank is small.", "Quokka Reading Treebank", {"type": "dataset"}),
+    "sized-model": Pin("We run the ZorbNet-XL benchmark.", "ZorbNet-XL", {"type": "model"}),
+    "next-word": Pin("We share the Zorblax9 dataset.", "Zorblax9", {"type": "dataset"}),
+    "next-word-model": Pin("Zorb Lattice Quilt (ZLQ) models are small.", "ZLQ", {"type": "method"}),
+    "dataset-shape": Pin("We score ZorbSuite here.", "ZorbSuite", {"type": "dataset"}),
+    "model-shape": Pin("A sampler named ZorbDiffusion runs fast.", "ZorbDiffusion", {"type": "model"}),
+    "list-head": Pin("We modify two methods (Quimby and Zorblo) that prune.", "Quimby", {"type": "method"}),
+    "dataset-before": Pin("We test on the challenging Zorblax9.", "Zorblax9", {"type": "dataset"}),
+    "type-default": Pin("Results favour Zorblax8 overall.", "Zorblax8", {"type": "model"}),
+    # kg_typing: the paper as a whole
+    "list-spread": Pin("Accuracy on GSM8K, Quimbly and TriviaQA rises.", "Quimbly", {"type": "dataset"}),
+    "acronym-over-known": Pin("We add Cross-Layer Importance Pruning (CLIP) to it.", "CLIP", {"type": "method"}),
+    "coined-default": Pin("Zorbix9 prunes. Zorbix9 is fast.", "Zorbix9", {"type": "method"},
+                          "Zorbix9: Fast Pruning"),
+    "sized-variants": Pin("We train ZorBix-T and ZorBix-L models.", "ZorBix", {"type": "model"},
+                          "ZorBix: Fast Sparse Nets"),
+    "one-type": Pin("We find Zorbix7 helps; Zorbix7 scales.", "Zorbix7", {"type": "method"},
+                    "Zorbix7: Sparse Pruning"),
+    "base-name": Pin("We define Chain of Quilts (CoQ). CoQ-tuned readers win.", "CoQ-tuned", {"type": "method"}),
+    # kg_roles
+    "direct-object": Pin("We release BERT weights for all.", "BERT", {"role": "proposed"}),
+    "title-is-name": Pin("We extend ResNet-50 with a branch.", "ZorbNet9", {"role": "proposed"}, "ZorbNet9"),
+    "first-new-name": Pin("We propose to prune with Zorblax9 tokens.", "Zorblax9", {"role": "proposed"}),
+    "own-acronym": Pin("Quiet Lattice Fusion (QLF) speeds graphs.", "QLF", {"role": "proposed"}),
+    "prior-work": Pin("Existing work such as Quiet Lattice Fusion (QLF) is slow.", "QLF", {"role": "used"}),
+    "named-after": Pin("Quiet Lattice Fusion (QLF) speeds graphs. QLF-v2 is sparse.", "QLF-v2",
+                       {"role": "proposed"}),
+    # assembly
+    "generic": Pin("We train Variational Autoencoders on faces.", "Variational Autoencoders", None),
+    "strong-first": Pin("We train a Quokka BERT Encoder here.", "BERT", {"type": "model"}),
+    "same-span": Pin("We ground images cheaply.", "CLIP", {"role": "proposed"},
+                     "CLIP: Cheap Visual Grounding"),
+    "title-canonical": Pin("We study clustering.", "Semantic Object Lattice", {"name": "SOL"},
+                           "SOL: Semantic Object Lattice for Clustering"),
+    "known-canonical": Pin("We compare with ResNet50 here.", "ResNet50", {"name": "ResNet-50"}),
+    "repeated": Pin("We compare with Zorblax9. Zorblax9 wins.", "Zorblax9", {"confidence": 0.63}),
+}
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return build_nlp(Settings())
+
+
+def look(result: PaperEntities, pin: Pin) -> dict[str, object] | None:
+    def named(m: Mention) -> bool:
+        return pin.name == m.name or pin.name in m.aliases
+
+    m = next((m for m in result.entities if named(m)), None)
+    if m is None:
+        return None
+    return {k: getattr(m, k) for k in (pin.expect or {"name": None})}
+
+
+def test_every_rule_has_a_pin_of_its_own():
+    assert sorted(PINS) == sorted(r.name for r in RULES)
+    assert len({(p.title, p.text, p.name) for p in PINS.values()}) == len(PINS)
+
+
+def test_the_table_is_complete():
+    assert len({r.name for r in RULES}) == len(RULES)
+    for r in RULES:
+        assert r.does and r.component in ("kg_known", "kg_acronyms", "kg_candidates", "kg_typing",
+                                          "kg_roles", "assemble"), r.name
+        if r.source:  # a finder says what it found, how surely, and how it ranks
+            assert r.source in vars(Found).values() and r.priority > 0 and r.confidence, r.name
+        if r.evidence:
+            assert r.evidence in vars(Typed).values() and r.weight > 0, r.name
+
+
+def test_an_unknown_rule_is_refused_with_the_valid_names():
+    with pytest.raises(FormatError, match="unknown rule 'titel-head'; expected one of: .*title-head"):
+        switched_off(["titel-head"])
+
+
+def test_a_rule_unpickles_as_the_table_entry():
+    # spaCy's n_process pickles the options a component is called with
+    assert pickle.loads(pickle.dumps(switched_off(["shape"]))) == {rule("shape")}
+
+
+def test_extract_entities_switches_rules_off_too(nlp):
+    paper = Paper(id="p", title="", abstract="We compare with Zorblax9 today.")
+    [on] = extract_entities([paper], nlp)
+    [off] = extract_entities([paper], nlp, disabled_rules=["shape"])
+    assert [m.name for m in on.entities] == ["Zorblax9"] and off.entities == ()
+
+
+@pytest.mark.parametrize("name", sorted(PINS))
+def test_rule(nlp, name):
+    pin = PINS[name]
+    on = look(extract_text(pin.text, nlp, title=pin.title), pin)
+    off = look(extract_text(pin.text, nlp, title=pin.title, disabled_rules=[name]), pin)
+    assert on == pin.expect
+    assert off != pin.expect, f"switching {name} off changes nothing here"
