@@ -1,41 +1,66 @@
-"""Send a build's graph to a triple store (SPARQL 1.1 Graph Store HTTP Protocol).
+"""Send a build's graph to a triple store (SPARQL 1.1 Graph Store HTTP Protocol + Update).
 
-Triples go in chunks: with ``replace`` the first chunk is a ``PUT`` (the target
-graph is replaced), every other chunk a ``POST`` (added). The triple count is
-then checked through the endpoint's SPARQL query service; a failed request or a
-count that does not match is an :class:`~kg.errors.EndpointError`, so a partial
-push is never reported as a success. Only ``urllib`` is used.
+A push writes only what kg owns (see :mod:`kg.store.targets`): the graph
+``--graph`` names, the default graph with ``--default-graph``, or kg's named
+graphs in a dataset push. Nothing else on the remote is written or deleted.
+
+Without ``replace`` the chunks are POSTed (added) to the target. A failure midway
+leaves the chunks before it added and says so; a rerun adds the rest, since
+adding a triple that is there changes nothing.
+
+With ``replace`` the chunks go to a staging graph; its count is checked; then one
+SPARQL update swaps it in. Until that update the target is untouched, so a
+failure leaves it as it was (the error says so, and what the staging graph holds);
+the update itself is one transaction on a server that has them (Oxigraph). If
+its answer is lost, the remote is counted to tell which state it is in.
+
+The triple count is checked afterwards through the query service; a push that
+does not add up is an :class:`~kg.errors.EndpointError`, never a success.
 """
 
 import json
 import re
-import urllib.error
 import urllib.parse
-import urllib.request
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from kg.errors import EndpointError
+from kg.store.remote import AUTH_SCHEMES, Client
+from kg.store.targets import Target, chunks, lines, plan
 
-AUTH_SCHEMES = ("basic", "digest")
-_LOOPBACK = {"localhost", "127.0.0.1", "::1"}
-# the query service beside a graph store service, for servers whose layout is known
+__all__ = ["AUTH_SCHEMES", "PushSummary", "push", "query_endpoint_for", "remote_count",
+           "update_endpoint_for"]
+
+_UPDATE = {"Content-Type": "application/sparql-update"}
+_CLEANUP_LIMIT = 10.0  # seconds for tidying up after a failure: the error matters more
+# the query and update services beside a graph store service, for servers whose layout is known
 _QUERY_BESIDE = ((re.compile(r"/sparql-graph-crud(-auth)?/?$"), "/sparql"),  # Virtuoso
                  (re.compile(r"/(store|data)/?$"), "/query"))  # Oxigraph, Fuseki
+_UPDATE_BESIDE = ((re.compile(r"/sparql-graph-crud-auth/?$"), "/sparql-auth"),  # Virtuoso
+                  (re.compile(r"/sparql-graph-crud/?$"), "/sparql"),
+                  (re.compile(r"/(store|data)/?$"), "/update"))  # Oxigraph, Fuseki
 
 
 @dataclass(frozen=True)
 class PushSummary:
     endpoint: str
-    graph: str  # an IRI, "default" or "dataset" (all graphs, as N-Quads)
+    graph: str  # an IRI, "default" or "dataset" (kg's named graphs, as N-Quads)
     sent: int  # triples (or quads) sent
     chunks: int
     remote_count: int | None  # what the endpoint counted afterwards (None: not verified)
+    replaced: str | None = None  # what the push replaced, in words (None: it only added)
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
+
+
+def _beside(endpoint: str, rules: tuple[tuple[re.Pattern[str], str], ...]) -> str:
+    parts = urllib.parse.urlsplit(endpoint)
+    for pattern, replacement in rules:
+        if pattern.search(parts.path):
+            return urllib.parse.urlunsplit(parts._replace(path=pattern.sub(replacement, parts.path), query=""))
+    return endpoint
 
 
 def query_endpoint_for(endpoint: str) -> str:
@@ -46,23 +71,18 @@ def query_endpoint_for(endpoint: str) -> str:
     >>> query_endpoint_for("http://127.0.0.1:7878/store")
     'http://127.0.0.1:7878/query'
     """
-    parts = urllib.parse.urlsplit(endpoint)
-    for pattern, replacement in _QUERY_BESIDE:
-        if pattern.search(parts.path):
-            return urllib.parse.urlunsplit(parts._replace(path=pattern.sub(replacement, parts.path), query=""))
-    return endpoint
+    return _beside(endpoint, _QUERY_BESIDE)
 
 
-def iri_term(iri: str) -> str:
-    """``<iri>``, escaped by pyoxigraph; a relative or malformed IRI is an EndpointError."""
-    import pyoxigraph as ox
+def update_endpoint_for(endpoint: str) -> str:
+    """The SPARQL update URL that goes with a graph store URL (the URL itself if unknown).
 
-    try:
-        if not re.match(r"^[A-Za-z][A-Za-z0-9+.\-]*:", iri):
-            raise ValueError("not absolute")
-        return str(ox.NamedNode(iri))
-    except ValueError as e:
-        raise EndpointError(f"bad graph IRI {iri!r}: {e}; expected an absolute IRI") from None
+    >>> update_endpoint_for("http://localhost:8890/sparql-graph-crud-auth")
+    'http://localhost:8890/sparql-auth'
+    >>> update_endpoint_for("http://127.0.0.1:7878/store")
+    'http://127.0.0.1:7878/update'
+    """
+    return _beside(endpoint, _UPDATE_BESIDE)
 
 
 def target_url(endpoint: str, graph: str | None, default_graph: bool) -> str:
@@ -75,82 +95,13 @@ def target_url(endpoint: str, graph: str | None, default_graph: bool) -> str:
     return endpoint
 
 
-def make_opener(url: str, user: str | None = None, password: str | None = None,
-                auth: str = "basic") -> urllib.request.OpenerDirector:
-    """An opener with the authentication handler asked for (and no proxy for loopback)."""
-    if auth not in AUTH_SCHEMES:
-        raise EndpointError(f"unknown auth scheme {auth!r}; expected one of: {', '.join(AUTH_SCHEMES)}")
-    handlers: list[urllib.request.BaseHandler] = []
-    if urllib.parse.urlsplit(url).hostname in _LOOPBACK:
-        handlers.append(urllib.request.ProxyHandler({}))
-    if user is not None:
-        manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-        root = urllib.parse.urlunsplit(urllib.parse.urlsplit(url)[:2] + ("/", "", ""))
-        manager.add_password(None, root, user, password or "")
-        handlers.append(urllib.request.HTTPDigestAuthHandler(manager) if auth == "digest"
-                        else urllib.request.HTTPBasicAuthHandler(manager))
-    return urllib.request.build_opener(*handlers)
-
-
-def _send(opener: urllib.request.OpenerDirector, method: str, url: str, data: bytes | None,
-          headers: dict[str, str], what: str, timeout: float) -> bytes:
-    req = urllib.request.Request(url, data=data, method=method, headers=headers)
-    try:
-        with opener.open(req, timeout=timeout) as resp:
-            return bytes(resp.read())
-    except urllib.error.HTTPError as e:
-        body = " ".join(e.read(300).decode("utf-8", "replace").split())
-        raise EndpointError(f"{url} refused {what}: HTTP {e.code} {e.reason}"
-                            + (f": {body}" if body else "")) from None
-    except urllib.error.URLError as e:
-        raise EndpointError(f"cannot reach {url} ({what}): {e.reason}") from None
-    except OSError as e:  # timeouts, resets
-        raise EndpointError(f"cannot reach {url} ({what}): {e}") from None
-
-
-def _lines(output_dir: str | Path, per_graph: bool) -> Iterator[bytes]:
-    """N-Quads lines of the whole store, or the distinct triples of all graphs merged."""
-    import pyoxigraph as ox
-
-    from kg.store.embedded import open_store, store_path
-
-    store = open_store(store_path(output_dir), read_only=True)
-    if per_graph:
-        for q in store:
-            g = "" if isinstance(q.graph_name, ox.DefaultGraph) else f" {q.graph_name}"
-            yield f"{q.subject} {q.predicate} {q.object}{g} .\n".encode()
-        return
-    solutions = store.query("SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
-    assert isinstance(solutions, ox.QuerySolutions)
-    for sol in solutions:
-        yield f"{sol['s']} {sol['p']} {sol['o']} .\n".encode()
-
-
-def _chunks(lines: Iterator[bytes], size: int) -> Iterator[tuple[bytes, int]]:
-    buf: list[bytes] = []
-    for line in lines:
-        buf.append(line)
-        if len(buf) >= size:
-            yield b"".join(buf), len(buf)
-            buf = []
-    if buf:
-        yield b"".join(buf), len(buf)
-
-
-def remote_count(opener: urllib.request.OpenerDirector, query_url: str, graph: str | None,
-                 default_graph: bool, timeout: float = 60) -> int:
-    """How many triples the endpoint holds in the target (one graph, the default graph or all)."""
-    if graph:
-        pattern = f"GRAPH {iri_term(graph)} {{ ?s ?p ?o }}"
-    elif default_graph:
-        pattern = "?s ?p ?o"
-    else:
-        pattern = "{ ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } }"
+def remote_count(client: Client, query_url: str, pattern: str, limit: float | None = None) -> int:
+    """How many solutions ``pattern`` has on the endpoint (a COUNT query)."""
     query = f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}"
     sep = "&" if "?" in query_url else "?"
     url = f"{query_url}{sep}{urllib.parse.urlencode({'query': query})}"
-    body = _send(opener, "GET", url, None, {"Accept": "application/sparql-results+json"},
-                 "the count query", timeout)
+    body = client.request("GET", url, None, {"Accept": "application/sparql-results+json"},
+                          "the count query", retry=True, limit=limit)
     try:
         return int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
     except (ValueError, KeyError, IndexError, TypeError):
@@ -158,15 +109,133 @@ def remote_count(opener: urllib.request.OpenerDirector, query_url: str, graph: s
                             f"{' '.join(body[:200].decode('utf-8', 'replace').split())}") from None
 
 
+class _Partial(EndpointError):
+    """An upload that failed after ``sent`` triples in ``chunks`` chunks had gone."""
+
+    def __init__(self, message: str, sent: int, chunks: int) -> None:
+        super().__init__(message)
+        self.message, self.sent, self.chunks = message, sent, chunks
+
+
+def _upload(client: Client, url: str, output_dir: str | Path, target: Target, size: int,
+            staged: bool) -> tuple[int, int]:
+    """Send the chunks to ``url``: the first one PUT when staging one graph, the others POSTed."""
+    content_type = "application/n-quads" if target.dataset else "application/n-triples"
+    sent = n_chunks = 0
+    first_put = staged and not target.dataset  # replaces what an earlier run left in staging
+    try:
+        for data, n, ground in chunks(lines(output_dir, target, staged), size):
+            method = "PUT" if first_put and n_chunks == 0 else "POST"
+            # PUT is idempotent, and POSTing ground triples again adds nothing: both may be repeated
+            client.request(method, url, data, {"Content-Type": content_type},
+                           f"{method} of chunk {n_chunks + 1} ({sent + 1}-{sent + n})",
+                           retry=method == "PUT" or ground)
+            sent += n
+            n_chunks += 1
+        if n_chunks == 0 and first_put:  # an empty build still replaces the target
+            client.request("PUT", url, b"", {"Content-Type": content_type}, "PUT of an empty graph",
+                           retry=True)
+    except EndpointError as e:
+        raise _Partial(str(e), sent, n_chunks) from None
+    return sent, n_chunks
+
+
+def _add(client: Client, endpoint: str, target: Target, output_dir: str | Path, size: int,
+         query_url: str | None) -> tuple[int, int, int | None]:
+    url = target_url(endpoint, target.graph, target.graph is None and not target.dataset)
+    try:
+        sent, n_chunks = _upload(client, url, output_dir, target, size, staged=False)
+    except _Partial as e:
+        before = (f"chunks 1-{e.chunks} ({e.sent} triples) were added to {target.describe()} before it"
+                  if e.chunks else f"nothing was added to {target.describe()}")
+        raise EndpointError(f"{e.message}; {before}; a rerun adds the rest "
+                            "(triples already there are not added twice)") from None
+    count = remote_count(client, query_url, target.pattern()) if query_url else None
+    if count is not None and count < sent:
+        raise EndpointError(f"push incomplete: sent {sent} triples to {url} but the endpoint "
+                            f"counts {count} in {target.describe()} (expected at least as many)")
+    return sent, n_chunks, count
+
+
+def _tidy(client: Client, endpoint: str, update_url: str, target: Target) -> str:
+    """Empty the staging graph(s) after a failure; says what became of them."""
+    try:
+        if target.dataset:
+            client.request("POST", update_url, target.clear_staging().encode(), _UPDATE,
+                           "the update that clears the staging graphs", limit=_CLEANUP_LIMIT)
+        else:
+            client.request("DELETE", target_url(endpoint, target.staging, False), None, {},
+                           "DELETE of the staging graph", limit=_CLEANUP_LIMIT)
+    except EndpointError as e:
+        return (f"what was uploaded is left in {target.describe(staged=True)}, which a rerun "
+                f"replaces (removing it failed: {e})")
+    return f"what was uploaded was removed from {target.describe(staged=True)}"
+
+
+def _replace(client: Client, endpoint: str, target: Target, output_dir: str | Path, size: int,
+             update_url: str, query_url: str | None) -> tuple[int, int, int | None]:
+    where, staging = target.describe(), target.describe(staged=True)
+    unchanged = f"nothing was replaced: {target.as_it_was()}"
+    if target.dataset:  # staging graphs a failed run left would be counted and moved in with these
+        client.request("POST", update_url, target.clear_staging().encode(), _UPDATE,
+                       f"the update that clears {staging}", retry=True)
+    url = target_url(endpoint, None if target.dataset else target.staging, False)
+    try:
+        sent, n_chunks = _upload(client, url, output_dir, target, size, staged=True)
+    except _Partial as e:
+        raise EndpointError(f"{e.message}; {unchanged}; {_tidy(client, endpoint, update_url, target)}") from None
+    if query_url:
+        staged = remote_count(client, query_url, target.pattern(staged=True))
+        if staged != sent:
+            hint = ("; it took none: it may not accept N-Quads for a whole dataset (Virtuoso's Graph "
+                    "Store does not), push to one graph with --graph IRI" if target.dataset and staged == 0 else "")
+            raise EndpointError(f"the endpoint counts {staged} of the {sent} triples sent to {staging}{hint}; "
+                                f"{unchanged}; {_tidy(client, endpoint, update_url, target)}")
+    try:
+        client.request("POST", update_url, target.swap_update().encode(), _UPDATE,
+                       f"the update that moves {staging} into {where}")
+    except EndpointError as e:
+        if query_url is None:
+            raise EndpointError(f"{e}; the remote was not counted (--no-verify): {where} is either "
+                                "unchanged or replaced; a rerun converges") from None
+        return sent, n_chunks, _after_failed_swap(client, query_url, target, sent, str(e))
+    count = remote_count(client, query_url, target.pattern()) if query_url else None
+    if count is not None and count != sent:
+        raise EndpointError(f"push incomplete: sent {sent} triples for {where} but the endpoint counts {count}")
+    return sent, n_chunks, count
+
+
+def _after_failed_swap(client: Client, query_url: str, target: Target, sent: int, error: str) -> int:
+    """The swap's answer was an error or never came: count which state the remote is in."""
+    try:
+        now = remote_count(client, query_url, target.pattern(), limit=_CLEANUP_LIMIT)
+        staged = remote_count(client, query_url, target.pattern(staged=True), limit=_CLEANUP_LIMIT)
+    except EndpointError as e:
+        raise EndpointError(f"{error}; counting what the remote holds failed too ({e}): {target.describe()} "
+                            "is either unchanged or replaced; a rerun converges") from None
+    if staged == 0 and now == sent:
+        return now  # the update was applied and only its answer was lost: the push is complete
+    state = (f"the move did not happen: {target.as_it_was()} ({now} triples) and "
+             f"{target.describe(staged=True)} holds the {sent} new ones" if staged == sent
+             else f"{target.describe()} holds {now} triples and {target.describe(staged=True)} {staged}, "
+                  f"of {sent} sent")
+    raise EndpointError(f"{error}; {state}; a rerun with the same arguments converges")
+
+
 def push(output_dir: str | Path, endpoint: str, graph: str | None = None, default_graph: bool = False,
          user: str | None = None, password: str | None = None, auth: str = "basic",
-         chunk_triples: int = 50_000, query_endpoint: str | None = None, replace: bool = False,
-         verify: bool = True, timeout: float = 120) -> PushSummary:
+         chunk_triples: int = 50_000, query_endpoint: str | None = None,
+         update_endpoint: str | None = None, replace: bool = False, verify: bool = True,
+         timeout: float = 120, deadline: float | None = None, retries: int = 3, backoff: float = 0.5,
+         base_iri: str | None = None) -> PushSummary:
     """Push the store of ``output_dir`` to ``endpoint``.
 
     ``graph`` (an IRI) or ``default_graph`` names the target graph: all the triples
-    of the build, merged, are sent as N-Triples. With neither, the whole dataset
-    (one named graph per paper) is sent as N-Quads to the endpoint itself.
+    of the build, merged, are sent as N-Triples. With neither, kg's named graphs
+    (under ``{base_iri}graph/``) are sent as N-Quads to the endpoint itself.
+    ``replace`` replaces the target (in a dataset push: every graph in that
+    namespace, stale ones too) through staging and one update on ``update_endpoint``.
+    ``timeout`` bounds each request, ``deadline`` the whole push, retries included.
     """
     if graph and default_graph:
         raise EndpointError("give --graph IRI or --default-graph, not both")
@@ -174,28 +243,14 @@ def push(output_dir: str | Path, endpoint: str, graph: str | None = None, defaul
         raise EndpointError(f"bad chunk size {chunk_triples}; expected a number >= 1")
     if urllib.parse.urlsplit(endpoint).scheme not in ("http", "https"):
         raise EndpointError(f"bad endpoint {endpoint!r}; expected an http:// or https:// URL")
-    if graph:
-        iri_term(graph)  # refuses a relative or malformed IRI before anything is sent
-    per_graph = not graph and not default_graph
-    url = target_url(endpoint, graph, default_graph)
-    opener = make_opener(endpoint, user, password, auth)
-    content_type = "application/n-quads" if per_graph else "application/n-triples"
-    sent = chunks = 0
-    for data, n in _chunks(_lines(output_dir, per_graph), chunk_triples):
-        method = "PUT" if replace and chunks == 0 else "POST"
-        _send(opener, method, url, data, {"Content-Type": content_type},
-              f"{method} of chunk {chunks + 1} ({sent + 1}-{sent + n})", timeout)
-        sent += n
-        chunks += 1
-    if chunks == 0 and replace:  # an empty build still replaces the target
-        _send(opener, "PUT", url, b"", {"Content-Type": content_type}, "PUT of an empty graph", timeout)
-    count = None
-    if verify:
-        q_opener = make_opener(query_endpoint or query_endpoint_for(endpoint), user, password, auth)
-        count = remote_count(q_opener, query_endpoint or query_endpoint_for(endpoint), graph,
-                             default_graph, timeout)
-        if (replace and count != sent) or count < sent:
-            raise EndpointError(f"push incomplete: sent {sent} triples to {url} but the endpoint "
-                                f"counts {count}" + ("" if replace else " (expected at least as many)"))
-    return PushSummary(endpoint=endpoint, graph=graph or ("default" if default_graph else "dataset"),
-                       sent=sent, chunks=chunks, remote_count=count)
+    client = Client(user, password, auth, timeout=timeout, deadline=deadline, retries=retries,
+                    backoff=backoff)
+    target = plan(output_dir, graph, default_graph, base_iri)
+    query_url = (query_endpoint or query_endpoint_for(endpoint)) if verify else None
+    name = graph or ("default" if default_graph else "dataset")
+    if not replace:
+        sent, n_chunks, count = _add(client, endpoint, target, output_dir, chunk_triples, query_url)
+        return PushSummary(endpoint, name, sent, n_chunks, count)
+    sent, n_chunks, count = _replace(client, endpoint, target, output_dir, chunk_triples,
+                                     update_endpoint or update_endpoint_for(endpoint), query_url)
+    return PushSummary(endpoint, name, sent, n_chunks, count, replaced=target.describe())
