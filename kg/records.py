@@ -31,6 +31,18 @@ ROLES: tuple[Role, ...] = get_args(Role)
 REPO_KINDS: tuple[RepoKind, ...] = get_args(RepoKind)
 
 
+def entity_type(value: str) -> EntityType:
+    """``value`` as an entity type; anything else is a ValueError naming the accepted ones.
+
+    >>> entity_type("model")
+    'model'
+    """
+    for t in ENTITY_TYPES:
+        if value == t:
+            return t
+    raise ValueError(f"unknown entity type {value!r}; expected one of: {', '.join(ENTITY_TYPES)}")
+
+
 @dataclass(frozen=True)
 class Source:
     """Where one sighting of a paper came from."""
@@ -111,10 +123,10 @@ class Evidence:
 class Mention:
     """One entity as one paper names it (document level: all its aliases together)."""
 
-    type: str  # EntityType; the field is typed in the second typing round
+    type: EntityType
     name: str
     aliases: tuple[str, ...] = ()
-    role: str = "used"  # Role; the field is typed in the second typing round
+    role: Role = "used"
     evidence: tuple[Evidence, ...] = ()
     confidence: float = 1.0
     kb_id: str | None = None  # gazetteer id when the name is known
@@ -137,7 +149,7 @@ class Mention:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Mention":
         return cls(
-            type=d["type"],
+            type=entity_type(d["type"]),
             name=d["name"],
             aliases=tuple(d.get("aliases") or ()),
             role=d.get("role", "used"),
@@ -155,7 +167,7 @@ class Repo:
 
     url: str  # as found, trimmed and normalised
     repository: str  # canonical https://host/owner/name (or the page URL for project pages)
-    kind: str  # RepoKind; the field is typed in the second typing round
+    kind: RepoKind
     host: str
     official: bool = False  # the text says it is the paper's own code
 
@@ -200,7 +212,7 @@ class Entity:
     """A canonical entity across the corpus."""
 
     id: str  # stable key, e.g. "model/llava-1.5-7b"
-    type: str  # EntityType; the field is typed in the second typing round
+    type: EntityType
     name: str
     aliases: tuple[str, ...] = ()
     parent: str | None = None  # Entity.id of the family
@@ -240,7 +252,7 @@ class Occurrence:
 
     paper: str  # Paper.id
     entity: str  # Entity.id
-    role: str  # Role; the field is typed in the second typing round
+    role: Role
     mention: Mention  # what extraction found, with its evidence
 
 

@@ -28,13 +28,13 @@ UNRECORDED = ("output_dir", "progress")
 
 def extractor_fingerprint(settings: Settings) -> str:
     """Changes whenever extraction could give another result for the same text."""
-    import spacy
+    from spacy import about
 
     from kg import __version__
     from kg.extract import EXTRACTOR_VERSION
 
     h = hashlib.sha256()
-    for part in (__version__, EXTRACTOR_VERSION, spacy.__version__, settings.spacy_mode,
+    for part in (__version__, EXTRACTOR_VERSION, about.__version__, settings.spacy_mode,
                  repr(settings.min_confidence)):
         h.update(part.encode() + b"\0")
     extract = _extract_dir()

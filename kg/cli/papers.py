@@ -6,6 +6,7 @@ import sys
 from typing import Any
 
 from kg.cli.args import add_input_args
+from kg.records import Paper
 
 OUTPUT_FORMATS = ("jsonl", "csv", "table")
 _TABLE_COLUMNS = ("id", "title", "date", "n_authors", "upvotes", "sightings")
@@ -25,14 +26,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def _output_format(args: argparse.Namespace) -> str:
     if args.format:
-        return args.format
+        return str(args.format)
     if args.output != "-":
         suffix = args.output.rsplit(".", 1)[-1].lower()
         return {"csv": "csv", "txt": "table"}.get(suffix, "jsonl")
     return "table" if sys.stdout.isatty() else "jsonl"
 
 
-def _row(paper: Any) -> dict[str, Any]:
+def _row(paper: Paper) -> dict[str, Any]:
     d = paper.to_dict()
     d["sources"] = [f"{s['path']}:{s['line'] or s['position']}" for s in d["sources"]]
     d["sightings"] = len(paper.sources)

@@ -20,7 +20,7 @@ from kg.extract.rules import (
     Rule,
 )
 from kg.keys import UnionFind, match_key
-from kg.records import Evidence, Mention, PaperEntities, Repo
+from kg.records import Evidence, Mention, PaperEntities, Repo, Role, entity_type
 
 
 def _resolve_overlaps(cands: list[Candidate], blocked: list[tuple[int, int]],
@@ -105,7 +105,7 @@ def assemble(doc: Doc, paper_id: str, title: str, min_confidence: float = 0.5,
         if KNOWN_CANONICAL not in off and kb_id and kb_id in known and known[kb_id].type == etype:
             name = known[kb_id].name
         aliases = tuple(s for s in surfaces if s != name)
-        role = "proposed" if any(c.role == "proposed" for c in group) else "used"
+        role: Role = "proposed" if any(c.role == "proposed" for c in group) else "used"
         boost = (REPEATED.confidence or 0.0) if REPEATED not in off else 0.0
         conf = min(MAX_CONFIDENCE, max(c.confidence for c in group) + boost * (len(group) - 1))
         if conf < min_confidence:
@@ -114,7 +114,7 @@ def assemble(doc: Doc, paper_id: str, title: str, min_confidence: float = 0.5,
             Evidence(text=_sentence(text, sents, c.start), start=c.start, end=c.end, surface=c.text)
             for c in group)
         mentions.append(Mention(
-            type=etype, name=name, aliases=aliases, role=role, evidence=evidence,
+            type=entity_type(etype), name=name, aliases=aliases, role=role, evidence=evidence,
             confidence=round(conf, 3), kb_id=kb_id, parent=parent,
             sources=tuple(sorted({c.source for c in group}))))
     mentions.sort(key=lambda m: (min(e.start for e in m.evidence), m.name))

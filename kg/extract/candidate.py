@@ -75,14 +75,16 @@ def register_extensions() -> None:
 def candidates(doc: Doc) -> list[Candidate]:
     if doc._.kg_candidates is None:
         doc._.kg_candidates = []
-    return doc._.kg_candidates
+    found: list[Candidate] = doc._.kg_candidates  # Doc extensions are untyped in spaCy
+    return found
 
 
 def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
     """(start, end) character offsets of the sentences, computed once per Doc and shared."""
     if doc._.kg_sents is None:
         doc._.kg_sents = [(s.start_char, s.end_char) for s in doc.sents]
-    return doc._.kg_sents
+    spans: list[tuple[int, int]] = doc._.kg_sents
+    return spans
 
 
 def sentence_at(spans: list[tuple[int, int]], pos: int) -> tuple[int, int]:

@@ -9,8 +9,9 @@ from functools import cache, lru_cache
 from importlib import resources
 
 from kg.keys import match_key
+from kg.records import ENTITY_TYPES
 
-TYPES = ("method", "model", "dataset")
+TYPES = ENTITY_TYPES  # the gazetteer holds the entity types of the records
 
 
 @dataclass(frozen=True)

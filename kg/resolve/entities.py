@@ -181,7 +181,7 @@ class _Cluster(TypedDict):
     """What one cluster of mentions says about its entity, before ids are given."""
 
     name: str
-    type: str  # EntityType, once Mention.type is (second typing round)
+    type: EntityType
     forms: set[str]
     kbs: list[str]
     kb: str | None
