@@ -5,6 +5,9 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_BASE_IRI = "https://w3id.org/kg/"
+# the spaCy pipelines extraction runs on: spacy.blank("en"), or en_core_web_sm
+# (here, not in kg.extract, so that `kg build --help` lists them without importing spaCy)
+SPACY_MODES = ("blank", "sm")
 # (file or directory name, format name of kg.export.registry) of what a build writes
 DEFAULT_EXPORTS: tuple[tuple[str, str], ...] = (
     ("graph.ttl", "turtle"), ("graph.nq", "nquads"), ("tables", "csv"),

@@ -94,3 +94,13 @@ def test_kg_help_loads_no_registry_and_no_heavy_package() -> None:
              "kg.sources", "kg.extract", "kg.export", "kg.store", "kg.rdf"}
     loaded = {m for m in run.stderr.split() if any(m == h or m.startswith(h + ".") for h in heavy)}
     assert loaded == set()
+
+
+@pytest.mark.parametrize("command", ["build", "extract"])
+def test_help_of_commands_with_a_mode_loads_no_spacy(command: str) -> None:
+    # the modes are listed from kg.settings, so the help of `kg build` stays instant
+    script = (f"import sys\nfrom kg.cli.main import main\ntry:\n    main([{command!r}, '--help'])\n"
+              "except SystemExit:\n    pass\nprint(' '.join(sys.modules), file=sys.stderr)")
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert "--mode" in run.stdout and "blank" in run.stdout
+    assert not [m for m in run.stderr.split() if m == "spacy" or m.startswith("spacy.")]

@@ -26,8 +26,8 @@ def add_input_args(p: argparse.ArgumentParser) -> None:
 
 
 def add_mode_arg(p: argparse.ArgumentParser) -> None:
-    """``--mode``: the spaCy pipeline (kg.extract.MODES)."""
-    from kg.extract import MODES
+    """``--mode``: the spaCy pipeline (kg.settings.SPACY_MODES)."""
+    from kg.settings import SPACY_MODES as MODES
     from kg.settings import Settings
 
     p.add_argument("--mode", choices=MODES, default=None,

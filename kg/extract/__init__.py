@@ -20,9 +20,9 @@ from kg.extract import acronyms, candidates, known, links, roles, sentences, typ
 from kg.extract.assemble import assemble
 from kg.extract.rules import Rule, switched_off
 from kg.records import Paper, PaperEntities
-from kg.settings import Settings
+from kg.settings import SPACY_MODES, Settings
 
-MODES = ("blank", "sm")
+MODES = SPACY_MODES
 COMPONENTS = ("kg_links", "kg_acronyms", "kg_known", "kg_candidates", "kg_typing", "kg_roles")
 RULED = ("kg_acronyms", "kg_known", "kg_candidates", "kg_typing", "kg_roles")  # read kg.extract.rules
 MAX_CHARS = 100_000  # longer texts are cut: abstracts are short, a 1 MB "abstract" is bad input
