@@ -75,7 +75,7 @@ def test_same_inputs_again_change_nothing(nlp: Any, inputs: Path, tmp_path: Path
     after = (store_dump(out), (out / "papers.jsonl").read_bytes(), (out / "extractions.jsonl").read_bytes())
     assert after == before
     # one store directory: the previous one was removed after the swap
-    assert len([p for p in out.iterdir() if p.name.startswith(".store-")]) == 1
+    assert len([p for p in out.iterdir() if p.name.startswith(".gen-")]) == 1
 
 
 def test_new_input_adds_papers_and_updates_support_and_links(nlp: Any, inputs: Path, tmp_path: Path) -> None:
@@ -249,3 +249,4 @@ def test_pipeline_is_built_only_when_a_paper_needs_extracting(
     assert (s.papers_unchanged, s.papers_extracted) == (2, 0)
     with pytest.raises(AssertionError, match="build_nlp was called"):
         build([inputs / "second.jsonl"], out, progress=False)
+

@@ -1,10 +1,12 @@
 """The embedded on-disk RDF store (pyoxigraph): open, load, count, query.
 
-A build writes a fresh store beside the live one and swaps it in
-(:mod:`kg.build.swap`); readers open the live store read-only, so a query never
-waits for a build and never changes the data.
+A build writes a fresh store in a new generation of the output directory and
+swaps it in (:mod:`kg.build.swap`); readers hold the generation they found
+(:mod:`kg.store.generation`) and open its store read-only, so a query never waits
+for a build, never changes the data and always answers from one build.
 """
 
+import os
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,12 +17,11 @@ import pyoxigraph as ox
 from kg.errors import QueryError, StoreError
 from kg.records import CorpusRecords
 from kg.settings import Settings
+from kg.store.generation import STORE_NAME, reading, resolve
 
 if TYPE_CHECKING:  # rdflib loads only when a conversion needs it
     from rdflib import Graph
     from rdflib.term import Node
-
-STORE_NAME = "store"
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _INTEGERS = {_XSD + t for t in ("integer", "int", "long", "short", "byte", "nonNegativeInteger",
@@ -37,18 +38,28 @@ Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 # ---------------------------------------------------------------- opening and loading
 
 def store_path(output_dir: str | Path) -> Path:
-    """The store of a build's output directory (``DIR/store``), or ``DIR`` if it is a store itself."""
-    output_dir = Path(output_dir)
-    if (output_dir / STORE_NAME).exists() or not (output_dir / "CURRENT").exists():
-        return output_dir / STORE_NAME
-    return output_dir
+    """The live store of a build's output directory, its symlink read once, or ``DIR``
+    if it is a store itself; ``DIR/store`` when there is none.
+
+    It is not held: a build may delete it once it is no longer live. To read a store
+    while builds may run, use :func:`kg.store.generation.reading` (as :func:`query_output` does).
+    """
+    gen = resolve(output_dir)
+    return gen.store if gen is not None else Path(output_dir) / STORE_NAME
 
 
 def open_store(path: str | Path, read_only: bool = False) -> ox.Store:
-    """Open (or, unless ``read_only``, create) the pyoxigraph store in ``path``."""
+    """Open (or, unless ``read_only``, create) the pyoxigraph store in ``path``.
+
+    Read-only, symlinks in ``path`` are resolved once, before the store opens: RocksDB
+    opens its files one by one, and through a symlink a build switches meanwhile it
+    would mix two stores ("Sst file size mismatch").
+    """
     path = Path(path)
     if read_only and not path.is_dir():
         raise StoreError(f"no store at {path}; run `kg build` first (or pass --store DIR)")
+    if read_only:
+        path = Path(os.path.realpath(path))
     try:
         if not read_only:
             path.mkdir(parents=True, exist_ok=True)
@@ -221,12 +232,17 @@ def query_store(store: ox.Store, sparql: str, substitutions: Mapping[str, Term |
 
 def query_output(output_dir: str | Path, sparql: str, substitutions: Mapping[str, Term | str] | None = None,
                 union_default_graph: bool = True) -> QueryResult:
-    """Run ``sparql`` on the store of a build's output directory, opened read-only."""
-    store = open_store(store_path(output_dir), read_only=True)
-    try:
-        return query_store(store, sparql, substitutions, union_default_graph)
-    finally:
-        del store
+    """Run ``sparql`` on the live store of a build's output directory, opened read-only.
+
+    The generation is held while the query runs, so a build that swaps meanwhile
+    deletes nothing this query reads.
+    """
+    with reading(output_dir) as gen:
+        store = open_store(gen.store, read_only=True)
+        try:
+            return query_store(store, sparql, substitutions, union_default_graph)
+        finally:
+            del store
 
 
 def memory_store(dataset: "Graph") -> ox.Store:
