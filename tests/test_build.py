@@ -75,7 +75,7 @@ def test_same_inputs_again_change_nothing(nlp: Any, inputs: Path, tmp_path: Path
     after = (store_dump(out), (out / "papers.jsonl").read_bytes(), (out / "extractions.jsonl").read_bytes())
     assert after == before
     # one store directory: the previous one was removed after the swap
-    assert len([p for p in out.iterdir() if p.name.startswith(".store-")]) == 1
+    assert len([p for p in out.iterdir() if p.name.startswith(".gen-")]) == 1
 
 
 def test_new_input_adds_papers_and_updates_support_and_links(nlp: Any, inputs: Path, tmp_path: Path) -> None:
@@ -249,3 +249,20 @@ def test_pipeline_is_built_only_when_a_paper_needs_extracting(
     assert (s.papers_unchanged, s.papers_extracted) == (2, 0)
     with pytest.raises(AssertionError, match="build_nlp was called"):
         build([inputs / "second.jsonl"], out, progress=False)
+
+
+def test_void_is_byte_reproducible(nlp: Any, inputs: Path, tmp_path: Path,
+                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    # it held the build time, and its partitions came in the random order of their blank nodes
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    files = [inputs / "first.jsonl", inputs / "second.jsonl"]
+    build(files, tmp_path / "a", LINKING, progress=False, nlp=nlp)
+    build(files, tmp_path / "b", LINKING, progress=False, nlp=nlp)
+    void = (tmp_path / "a" / "void.ttl").read_bytes()
+    assert void == (tmp_path / "b" / "void.ttl").read_bytes()
+    assert b"dcterms:created" not in void  # no time given: none written (build.json has the timings)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1714557600")  # as reproducible builds set it
+    build(files, tmp_path / "c", LINKING, progress=False, nlp=nlp)
+    dated = (tmp_path / "c" / "void.ttl").read_text()
+    assert 'dcterms:created "2024-05-01T10:00:00+00:00"^^xsd:dateTime' in dated
+    assert dated.replace('    dcterms:created "2024-05-01T10:00:00+00:00"^^xsd:dateTime ;\n', "") == void.decode()

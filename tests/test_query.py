@@ -1,8 +1,18 @@
-"""kg query: SPARQL output formats, one-line errors, presets and injection attempts."""
+"""kg query: SPARQL output formats, one-line errors, presets, injection attempts, timeouts and
+Ctrl-C, SERVICE clauses and updates."""
 
 import csv
+import http.server
 import io
 import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Iterator
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -13,7 +23,7 @@ from kg.build import build
 from kg.cli.main import main
 from kg.errors import InputError, QueryError
 from kg.settings import Settings
-from kg.store.embedded import dump_nquads, open_store, store_path
+from kg.store.embedded import dump_nquads, open_store, query_output, store_path
 from kg.store.presets import parse_params, parse_preset, preset_query, presets
 
 PREFIX = "PREFIX kg: <https://w3id.org/kg/vocab#> PREFIX dcterms: <http://purl.org/dc/terms/> "
@@ -212,3 +222,167 @@ def test_a_bad_rq_file_is_an_error_naming_its_line(text: str, line: int, problem
         parse_preset(text, "queries/presets/p.rq")
     assert str(error.value).startswith(f"queries/presets/p.rq:{line}: ")
     assert problem in str(error.value)
+
+
+# ------------------------------------------------------------------ timeouts, Ctrl-C (issue 12, case 13)
+
+# a cartesian product of the store with itself four times: days of work for pyoxigraph,
+# and an aggregate, so no row comes back before the end (checks between rows cannot stop it)
+CARTESIAN_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+
+def kg_process(*argv: str, **kw: Any) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "kg", *argv], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, **kw)
+
+
+def processes_with(marker: str) -> list[int]:
+    """Pids of the processes whose command line holds ``marker`` (the query and its child)."""
+    pids = []
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                if marker.encode() in (proc / "cmdline").read_bytes():
+                    pids.append(int(proc.name))
+            except OSError:
+                pass
+    return pids
+
+
+def test_cartesian_query_stops_at_the_timeout(out: Path) -> None:
+    marker = f"# kg-test-{uuid.uuid4()}"
+    proc = kg_process("query", f"{CARTESIAN_COUNT} {marker}", "--store", str(out), "--timeout", "0.5")
+    try:
+        _, err = proc.communicate(timeout=120)  # a hang guard, not a time measurement
+    finally:
+        proc.kill()
+    assert proc.returncode == 2, err
+    assert err.splitlines() == [err.strip()] and "Traceback" not in err
+    assert err.startswith("kg query: error: query stopped after 0.5 s (--timeout)")
+    assert processes_with(marker) == []  # the evaluating child went with it
+
+
+def test_ctrl_c_stops_a_running_query(out: Path) -> None:
+    marker = f"# kg-test-{uuid.uuid4()}"
+    # its own session, so that the SIGINT goes to its process group, as a terminal's Ctrl-C does
+    proc = kg_process("query", f"{CARTESIAN_COUNT} {marker}", "--store", str(out), "--timeout", "600",
+                      start_new_session=True)
+    try:
+        for _ in range(600):  # until the query and its evaluating child both run
+            if len(processes_with(marker)) >= 2 or proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        assert len(processes_with(marker)) == 2, proc.communicate()
+        os.killpg(proc.pid, signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130
+    assert err == "kg query: interrupted\n"
+    assert processes_with(marker) == []
+
+
+def test_rows_of_a_lazy_cartesian_select_stop_at_the_timeout(out: Path) -> None:
+    with pytest.raises(QueryError, match=r"^query stopped after 0.3 s"):
+        query_output(out, "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", timeout=0.3)
+    # what finishes in time gives the same answer in the child as in this process
+    q = PREFIX + "SELECT ?id WHERE { ?p dcterms:identifier ?id } ORDER BY ?id"
+    assert query_output(out, q, timeout=30) == query_output(out, q)
+    ask = PREFIX + "ASK { ?p kg:proposes ?e }"
+    assert query_output(out, ask, timeout=30).boolean is True
+    with pytest.raises(QueryError, match="malformed SPARQL query"):
+        query_output(out, "SELECT ?x WHERE {", timeout=30)
+
+
+@pytest.mark.parametrize("value", ["-1", "soon", "nan", "inf"])
+def test_bad_timeout_is_a_usage_error(out: Path, value: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as e:
+        main(["query", "ASK {}", "--store", str(out), "--timeout", value])
+    assert e.value.code == 2
+    assert "--timeout: expected a number of seconds" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------ SERVICE (issue 12, case 14)
+
+@pytest.fixture
+def endpoint() -> Iterator[tuple[str, list[str]]]:
+    """A loopback HTTP server that records every request it gets (and answers 500)."""
+    requests: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            requests.append(f"GET {self.path}")
+            self.send_error(500)
+
+        def do_POST(self) -> None:
+            requests.append(f"POST {self.path}")
+            self.send_error(500)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/sparql", requests
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+FEDERATED = [
+    "SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+    "select * where {{ ?x ?y ?z OPTIONAL {{ service silent <{url}> {{ ?x ?p ?o }} }} }} LIMIT 1",
+    "SELECT * WHERE {{ {{ SELECT ?s WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }} }}",
+    "SELECT * WHERE {{ ?s ?p ?o FILTER EXISTS {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }} LIMIT 1",
+    "SELECT * WHERE {{ VALUES ?e {{ <{url}> }} SERVICE ?e {{ ?s ?p ?o }} }}",
+    "PREFIX ex: <http://e/> SELECT * WHERE {{ ?s ?p ?o . SERVICE <{url}> {{ ?a ex:b << ?c ?d ?e >> }} }}",
+]
+
+
+@pytest.mark.parametrize("template", FEDERATED)
+def test_service_clause_is_refused_and_sends_nothing(out: Path, endpoint: tuple[str, list[str]],
+                                                     template: str, capsys: pytest.CaptureFixture[str]) -> None:
+    url, requests = endpoint
+    code, text, err = kg_query(capsys, template.format(url=url), "--store", str(out))
+    assert code == 2 and text == ""
+    assert err.count("\n") == 1 and "SERVICE clause" in err and "--allow-service" in err, err
+    assert requests == []
+
+
+def test_allow_service_sends_the_request(out: Path, endpoint: tuple[str, list[str]],
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    url, requests = endpoint
+    code, _, err = kg_query(capsys, FEDERATED[0].format(url=url), "--store", str(out), "--allow-service")
+    assert requests  # the server did get it: without the flag, the tests above would see it too
+    assert code == 2 and "500" in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("query", [
+    PREFIX + 'SELECT ?service WHERE { ?service dcterms:identifier ?id FILTER(?id != "SERVICE") } LIMIT 1',
+    "PREFIX service: <http://purl.org/dc/terms/> SELECT ?p WHERE { ?p service:identifier ?id } LIMIT 1",
+    "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1 # SERVICE <http://127.0.0.1:1/>",
+    "SELECT ?s WHERE { ?s <http://e/SERVICE> ?o . } LIMIT 1",
+])
+def test_the_word_service_elsewhere_is_not_a_service_clause(out: Path, query: str,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = kg_query(capsys, query, "--store", str(out), "--format", "json")
+    assert code == 0, err
+
+
+# ------------------------------------------------------------------ updates (issue 12, case 16)
+
+@pytest.mark.parametrize("update", [
+    "DROP ALL", "INSERT DATA { <a:b> <a:c> <a:d> }", "clear default",
+    "PREFIX ex: <http://e/>\nDELETE WHERE { ?s ex:p ?o }",
+    "# comment first\nBASE <http://e/>\nLOAD <http://127.0.0.1:1/data.ttl>",
+    "WITH <urn:g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
+])
+def test_updates_say_kg_query_is_read_only(out: Path, update: str, capsys: pytest.CaptureFixture[str]) -> None:
+    before = dump(out)
+    code, _, err = kg_query(capsys, update, "--store", str(out))
+    assert code == 2 and err.count("\n") == 1
+    assert "updates" in err and "not allowed" in err and "read-only" in err, err
+    assert "CONSTRUCT" not in err
+    assert dump(out) == before

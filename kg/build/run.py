@@ -9,16 +9,21 @@ The output directory holds the state of the corpus (``papers.jsonl``,
   Resolution, linking, the store and the exports are redone over the whole corpus,
   so corpus-level figures (support, links) always reflect every paper.
 - **Idempotent.** The same inputs give the same state, store and exports.
-- **Safe.** Everything is built in ``.staging-<pid>/`` and moved into place at the
-  end; the store is a symlink switched atomically, so a build that dies at any
-  point leaves the previous outputs usable. A second build of the same output
-  directory fails at once (:func:`kg.build.swap.build_lock`).
+- **Safe.** Everything is built in ``.staging-<pid>/``, which becomes a generation
+  of the output directory at the end (:mod:`kg.store.generation`); the store
+  symlink switched in one step makes it live, so a build that dies at any point
+  leaves the previous outputs usable, and readers always answer from one build.
+  SIGTERM (or Ctrl-C) removes the staging directory and stops the build with
+  :class:`BuildTerminated`; the swap itself is not cut short. A second build of the
+  same output directory fails at once (:func:`kg.build.swap.build_lock`).
 """
 
 import contextlib
 import os
 import shutil
+import signal
 import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -26,6 +31,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kg.build.pause import pause, pause_after_first
 from kg.build.plan import plan
 from kg.build.state import (
     EXTRACTIONS,
@@ -37,15 +43,26 @@ from kg.build.state import (
     write_jsonl,
     write_summary,
 )
-from kg.build.swap import build_lock, clean_leftovers, swap_into_place
+from kg.build.swap import build_lock, clean_leftovers, new_generation_id, swap_into_place
 from kg.errors import FormatError, InputError, KGError
 from kg.fileio import progress
 from kg.records import Paper, PaperEntities
 from kg.settings import Settings
-from kg.store.embedded import STORE_NAME
+from kg.store.generation import STORE_NAME, resolve
 
 STAGING_PREFIX = ".staging-"
 VOID = "void.ttl"  # written by every build, whatever the exports
+
+
+class BuildTerminated(BaseException):
+    """The build got SIGTERM and stopped, its staging directory removed.
+
+    The output directory holds the last build that finished: the previous one, or this
+    one when the signal came during the swap (which is never cut short).
+
+    A BaseException, as KeyboardInterrupt is, so that no ``except Exception`` on the
+    way swallows it; ``kg build`` reports it in one line and exits 143.
+    """
 
 
 @dataclass(frozen=True)
@@ -123,7 +140,7 @@ def build(inputs: Sequence[str | Path], output_dir: str | Path | None = None,
     if input_format:
         get_reader(input_format)
     check_exports(settings.exports)
-    with build_lock(output_dir):
+    with _terminate_on_sigterm(), build_lock(output_dir):
         clean_leftovers(output_dir, STAGING_PREFIX)
         staging = output_dir / f"{STAGING_PREFIX}{os.getpid()}"
         try:
@@ -132,6 +149,50 @@ def build(inputs: Sequence[str | Path], output_dir: str | Path | None = None,
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     return summary
+
+
+@contextlib.contextmanager
+def _terminate_on_sigterm() -> Iterator[None]:
+    """SIGTERM raises :class:`BuildTerminated`, so the staging directory is cleaned up on the way out."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set handlers; a build in a thread keeps the default
+        return
+
+    def terminate(signum: int, frame: object) -> None:
+        raise BuildTerminated("terminated by SIGTERM; the output directory holds the last "
+                              "build that finished")
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """SIGTERM and SIGINT wait until the block is done (the swap is not cut short).
+
+    Not by blocking them: a signal blocked in the main thread still reaches another
+    thread (RocksDB's, for one), and Python then runs the handler in the main thread
+    anyway. The handlers note the signal; it is raised again after the block.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    got: list[int] = []
+
+    def note(signum: int, frame: object) -> None:
+        got.append(signum)
+
+    previous = {sig: signal.signal(sig, note) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        if got:
+            signal.raise_signal(got[0])
 
 
 def check_exports(exports: Sequence[tuple[str, str]]) -> None:
@@ -173,11 +234,13 @@ def check_exports(exports: Sequence[tuple[str, str]]) -> None:
 def _build(inputs: Sequence[str | Path], output_dir: Path, staging: Path, settings: Settings,
            show: bool, input_format: str | None, on_error: Any, nlp: Any) -> BuildSummary:
     clock = _Clock()
-    prev = load_state(output_dir)
+    live = resolve(output_dir)  # no build retires it meanwhile: this one holds the build lock
+    prev = load_state(live.root if live is not None else output_dir)
     fingerprint = extractor_fingerprint(settings)
 
     with clock.stage("read"):
         read, skipped = read_inputs(inputs, settings, show, input_format, on_error)
+    pause("read")
     todo = plan(prev, read, fingerprint)
     papers = todo.papers
     extractions = dict(todo.extractions)
@@ -209,10 +272,12 @@ def _build(inputs: Sequence[str | Path], output_dir: Path, staging: Path, settin
         outputs=tuple(sorted([PAPERS, EXTRACTIONS, STORE_NAME + "/", SUMMARY, *outputs])),
         versions=versions())
     with clock.stage("swap"):
+        generation = new_generation_id()
         record = info.to_dict() | {"extractor": fingerprint, "inputs": [str(p) for p in inputs],
-                                   "settings": settings_dict(settings)}
+                                   "settings": settings_dict(settings), "generation": generation}
         write_summary(staging / SUMMARY, record)
-        swap_into_place(staging, output_dir)
+        with _signals_held():
+            swap_into_place(staging, output_dir, generation, last=SUMMARY)
     return BuildSummary(**{**asdict(info), "timings": clock.timings, "outputs": info.outputs})
 
 
@@ -249,8 +314,8 @@ def extract_papers(papers: list[Paper], settings: Settings, show: bool,
 
     if nlp is None:
         nlp = build_nlp(settings)
-    yield from progress(extract_entities(papers, nlp=nlp, settings=settings), "extract",
-                        enabled=show, total=len(papers), unit="paper")
+    extracted = pause_after_first(extract_entities(papers, nlp=nlp, settings=settings), "extract")
+    yield from progress(extracted, "extract", enabled=show, total=len(papers), unit="paper")
 
 
 def resolve_corpus(papers: list[Paper], extractions: list[PaperEntities], settings: Settings) -> Any:
@@ -274,7 +339,8 @@ def load_store(dataset: Any, path: Path, show: bool) -> int:
     from kg.store.embedded import load_dataset, open_store, rdflib_to_quads
 
     store = open_store(path)
-    n = load_dataset(store, progress(rdflib_to_quads(dataset), "store", enabled=show, unit="quad"))
+    quads = pause_after_first(rdflib_to_quads(dataset), "store")
+    n = load_dataset(store, progress(quads, "store", enabled=show, unit="quad"))
     del store
     gc.collect()  # the store's files must be closed before the directory moves
     return n
@@ -289,6 +355,8 @@ def export_all(corpus: Any, dataset: Any, staging: Path, settings: Settings, sho
     for name, fmt in progress(list(settings.exports), "export", enabled=show, unit="file"):
         write_output(export(corpus, fmt, settings), staging / name)
         written.append(name + ("/" if (staging / name).is_dir() else ""))
+        if len(written) == 1:
+            pause("export")
     void = void_description(dataset, settings, {"data_dump": None})
     write_output(void.serialize(format="turtle"), staging / VOID)
     written.append(VOID)

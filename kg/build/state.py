@@ -5,6 +5,7 @@ order; ``build.json`` holds the summary, the settings and the extractor fingerpr
 that says whether the extractions can be reused.
 """
 
+import contextlib
 import hashlib
 import json
 from collections.abc import Iterable, Iterator
@@ -16,6 +17,7 @@ from kg.errors import InputError, StoreError
 from kg.fileio import atomic_write
 from kg.records import Paper, PaperEntities
 from kg.settings import Settings
+from kg.store.generation import GENERATION_PREFIX, reading, resolve
 
 PAPERS = "papers.jsonl"
 EXTRACTIONS = "extractions.jsonl"
@@ -143,15 +145,38 @@ def settings_dict(settings: Settings) -> dict[str, Any]:
     return {k: v for k, v in asdict(settings).items() if k not in UNRECORDED}
 
 
+@contextlib.contextmanager
+def reading_state(output_dir: str | Path) -> Iterator[Path]:
+    """The directory holding the live build's state files, held while the ``with`` lasts.
+
+    That is the live generation (:func:`kg.store.generation.reading`), which no build
+    deletes meanwhile and whose files all come from one build; for an output
+    directory without a store, the directory itself.
+    """
+    if resolve(output_dir) is None:
+        yield Path(output_dir)
+        return
+    with reading(output_dir) as gen:
+        yield gen.root
+
+
 def load_corpus(output_dir: str | Path, settings: Settings | None = None) -> Any:
-    """The Corpus of a build, rebuilt from its state files (for ``kg export``/``kg query``)."""
+    """The Corpus of a build, rebuilt from its state files (for ``kg export``/``kg query``).
+
+    The files are those of one build, even while another build swaps its outputs in.
+    """
     from kg.corpus import Corpus
 
     output_dir = Path(output_dir)
-    if not (output_dir / PAPERS).exists():
-        raise StoreError(f"no build in {output_dir} (no {PAPERS}); run `kg build` first "
-                         "or pass --store DIR")
-    state = load_state(output_dir, strict=True)
+    with reading_state(output_dir) as root:
+        if not (root / PAPERS).exists():
+            raise StoreError(f"no build in {output_dir} (no {PAPERS}); run `kg build` first "
+                             "or pass --store DIR")
+        state = load_state(root, strict=True)
+    recorded = state.info.get("generation")
+    if root.name.startswith(GENERATION_PREFIX) and recorded != root.name.removeprefix(GENERATION_PREFIX):
+        raise StoreError(f"{root / SUMMARY} belongs to generation {recorded!r}, not to "
+                         f"{root.name}; run `kg build` again")
     settings = settings or settings_from_info(state.info).with_(output_dir=output_dir)
     papers = [state.papers[k] for k in sorted(state.papers)]
     extractions = [state.extractions.get(p.id) or PaperEntities(p.id, p.title) for p in papers]

@@ -44,6 +44,7 @@ def run(args: argparse.Namespace) -> int:
     import json
 
     from kg.build import build
+    from kg.build.run import BuildTerminated
     from kg.cli.render import render
     from kg.rdf.iri import check_base
     from kg.settings import Settings
@@ -59,8 +60,12 @@ def run(args: argparse.Namespace) -> int:
     def report(error: Exception) -> None:
         print(f"kg build: skipped: {error}", file=sys.stderr)
 
-    summary = build(args.inputs, output, settings, progress=args.progress,
-                    input_format=args.input_format, on_error=report)
+    try:
+        summary = build(args.inputs, output, settings, progress=args.progress,
+                        input_format=args.input_format, on_error=report)
+    except BuildTerminated as e:
+        print(f"kg build: {e}", file=sys.stderr)
+        return 128 + 15  # as a shell reports a process SIGTERM stopped
     if args.format == "json":
         print(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2))
     else:

@@ -1,6 +1,8 @@
 """Run a read-only SPARQL query on the store written by `kg build`. The default graph is the
 union of all graphs (each paper has its own named graph). Presets take parameters with --param
-key=value; values are bound as RDF terms, never pasted into the query."""
+key=value; values are bound as RDF terms, never pasted into the query. Updates are refused, and
+so are SERVICE clauses (requests to other servers) unless --allow-service; a query stops after
+--timeout seconds or on Ctrl-C."""
 
 import argparse
 import sys
@@ -9,6 +11,7 @@ from kg.cli.args import add_store_arg, store_dir
 from kg.cli.render import FORMATS
 
 HELP = "run SPARQL (or a preset query) on the store of a build"
+DEFAULT_TIMEOUT = 60.0
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -25,6 +28,20 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--show-query", action="store_true", help="print the preset's SPARQL instead of running it")
     add_store_arg(p, "query")
     p.add_argument("--format", choices=FORMATS, default="table")
+    p.add_argument("--timeout", type=_seconds, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                   help=f"stop the query after this long (default {DEFAULT_TIMEOUT:g}; 0 = no limit)")
+    p.add_argument("--allow-service", action="store_true",
+                   help="let SERVICE clauses send requests to the servers they name")
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a number of seconds >= 0, got {text!r}")
+    return value
 
 
 def run(args: argparse.Namespace) -> int:
@@ -55,6 +72,7 @@ def run(args: argparse.Namespace) -> int:
     if args.show_query:
         print(sparql)
         return 0
-    result = query_output(store_dir(args), sparql)
+    result = query_output(store_dir(args), sparql, allow_service=args.allow_service,
+                          timeout=args.timeout)
     sys.stdout.write(render(result.records(), result.header(), fmt=args.format))
     return 0

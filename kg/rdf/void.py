@@ -1,5 +1,14 @@
-"""A VoID description of one build: what the dataset holds, counted from the data."""
+"""A VoID description of one build: what the dataset holds, counted from the data.
 
+The same data gives the same ``void.ttl``, byte for byte: the partitions' blank
+nodes are numbered in the order of their class or property IRIs, and ``dcterms:created`` is not the
+time of the build but the one the build is told: ``build_info["created"]`` or, as
+reproducible builds agree, the ``SOURCE_DATE_EPOCH`` environment variable (seconds
+since 1970, UTC). Without either the description has no ``dcterms:created``
+(``build.json`` says when a build ran).
+"""
+
+import os
 from collections import Counter
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -23,7 +32,7 @@ def _as_graph(data: CorpusRecords | Graph, settings: Settings) -> Graph:
     return corpus_to_graph(data, settings)
 
 
-def _created(value: object) -> Literal:
+def _created(value: object) -> Literal | None:
     if isinstance(value, datetime):
         return Literal(value, datatype=XSD.dateTime)
     if isinstance(value, str) and value:
@@ -31,7 +40,15 @@ def _created(value: object) -> Literal:
             return Literal(datetime.fromisoformat(value), datatype=XSD.dateTime)
         except ValueError:
             return Literal(value)
-    return Literal(datetime.now(UTC).replace(microsecond=0), datatype=XSD.dateTime)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return Literal(datetime.fromtimestamp(int(epoch), UTC), datatype=XSD.dateTime)
+    return None
+
+
+def _part(kind: str, n: int) -> BNode:
+    """The blank node of the n-th partition (in IRI order): the same data, the same names."""
+    return BNode(f"{kind}{n:05d}")
 
 
 def void_description(data: CorpusRecords | Graph, settings: Settings | None = None,
@@ -39,7 +56,7 @@ def void_description(data: CorpusRecords | Graph, settings: Settings | None = No
     """A void:Dataset for the build, counted from ``data`` (a corpus, Dataset or Graph).
 
     ``build_info`` may give ``id`` (names the build IRI, default ``"latest"``),
-    ``created`` (ISO date-time, default now), ``title``, ``sparql_endpoint`` and
+    ``created`` (ISO date-time; default ``SOURCE_DATE_EPOCH``, else none), ``title``, ``sparql_endpoint`` and
     ``data_dump`` (URLs). Counts: ``void:triples`` (distinct triples),
     ``void:entities`` (distinct IRI subjects), one ``void:classPartition`` per
     class and one ``void:propertyPartition`` per predicate.
@@ -51,7 +68,9 @@ def void_description(data: CorpusRecords | Graph, settings: Settings | None = No
     d = mint("build", str(info.get("id") or "latest"), settings.base_iri)
     out.add((d, RDF.type, VOID.Dataset))
     out.add((d, DCTERMS.title, Literal(str(info.get("title") or "kg knowledge graph"), lang="en")))
-    out.add((d, DCTERMS.created, _created(info.get("created"))))
+    created = _created(info.get("created"))
+    if created is not None:
+        out.add((d, DCTERMS.created, created))
     out.add((d, VOID.uriSpace, Literal(settings.base_iri)))
     for ns in USED_VOCABULARIES:
         out.add((d, VOID.vocabulary, URIRef(ns)))
@@ -68,13 +87,13 @@ def void_description(data: CorpusRecords | Graph, settings: Settings | None = No
         if isinstance(cls, URIRef):
             members.setdefault(cls, set()).add(s)
     uses: Counter[URIRef] = Counter(p for _, p, _ in g if isinstance(p, URIRef))
-    for cls in sorted(members):
-        part = BNode()
+    for n, cls in enumerate(sorted(members)):
+        part = _part("class", n)
         out.add((d, VOID.classPartition, part))
         out.add((part, VOID["class"], cls))
         out.add((part, VOID.entities, Literal(len(members[cls]), datatype=XSD.integer)))
-    for prop in sorted(uses):
-        part = BNode()
+    for n, prop in enumerate(sorted(uses)):
+        part = _part("property", n)
         out.add((d, VOID.propertyPartition, part))
         out.add((part, VOID.property, prop))
         out.add((part, VOID.triples, Literal(uses[prop], datatype=XSD.integer)))

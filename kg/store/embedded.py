@@ -1,26 +1,30 @@
 """The embedded on-disk RDF store (pyoxigraph): open, load, count, query.
 
-A build writes a fresh store beside the live one and swaps it in
-(:mod:`kg.build.swap`); readers open the live store read-only, so a query never
-waits for a build and never changes the data.
+A build writes a fresh store in a new generation of the output directory and
+swaps it in (:mod:`kg.build.swap`); readers hold the generation they found
+(:mod:`kg.store.generation`) and open its store read-only, so a query never waits
+for a build, never changes the data and always answers from one build. Queries
+are read-only and local: updates and SERVICE clauses are refused
+(:mod:`kg.store.checks`); :mod:`kg.store.bounded` runs one under a deadline.
 """
 
+import os
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 import pyoxigraph as ox
 
 from kg.errors import QueryError, StoreError
 from kg.records import CorpusRecords
 from kg.settings import Settings
+from kg.store.generation import STORE_NAME, reading, resolve
 
 if TYPE_CHECKING:  # rdflib loads only when a conversion needs it
     from rdflib import Graph
     from rdflib.term import Node
 
-STORE_NAME = "store"
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _INTEGERS = {_XSD + t for t in ("integer", "int", "long", "short", "byte", "nonNegativeInteger",
@@ -32,23 +36,34 @@ QueryKind = Literal["select", "ask", "graph"]
 # a SELECT cell as Python sees it: IRIs and blank nodes as strings, unbound as None
 Value = str | int | float | bool | None
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+Row = TypeVar("Row", tuple[Value, ...], tuple[str, str, str])
 
 
 # ---------------------------------------------------------------- opening and loading
 
 def store_path(output_dir: str | Path) -> Path:
-    """The store of a build's output directory (``DIR/store``), or ``DIR`` if it is a store itself."""
-    output_dir = Path(output_dir)
-    if (output_dir / STORE_NAME).exists() or not (output_dir / "CURRENT").exists():
-        return output_dir / STORE_NAME
-    return output_dir
+    """The live store of a build's output directory, its symlink read once, or ``DIR``
+    if it is a store itself; ``DIR/store`` when there is none.
+
+    It is not held: a build may delete it once it is no longer live. To read a store
+    while builds may run, use :func:`kg.store.generation.reading` (as :func:`query_output` does).
+    """
+    gen = resolve(output_dir)
+    return gen.store if gen is not None else Path(output_dir) / STORE_NAME
 
 
 def open_store(path: str | Path, read_only: bool = False) -> ox.Store:
-    """Open (or, unless ``read_only``, create) the pyoxigraph store in ``path``."""
+    """Open (or, unless ``read_only``, create) the pyoxigraph store in ``path``.
+
+    Read-only, symlinks in ``path`` are resolved once, before the store opens: RocksDB
+    opens its files one by one, and through a symlink a build switches meanwhile it
+    would mix two stores ("Sst file size mismatch").
+    """
     path = Path(path)
     if read_only and not path.is_dir():
         raise StoreError(f"no store at {path}; run `kg build` first (or pass --store DIR)")
+    if read_only:
+        path = Path(os.path.realpath(path))
     try:
         if not read_only:
             path.mkdir(parents=True, exist_ok=True)
@@ -188,45 +203,101 @@ def python_value(term: Term | None) -> Value:
     return str(term)
 
 
-def query_store(store: ox.Store, sparql: str, substitutions: Mapping[str, Term | str] | None = None,
-              union_default_graph: bool = True) -> QueryResult:
-    """Run a read-only SPARQL query; malformed SPARQL raises a one-line :class:`QueryError`.
+@dataclass(frozen=True)
+class QueryStream:
+    """A query under way: its kind and columns, and its rows (or triples) as they come."""
 
-    ``substitutions`` binds variables (name -> pyoxigraph term or str) without
-    touching the query text, so values can never change the query. With
-    ``union_default_graph`` the default graph is the union of all graphs: papers
-    live in one named graph each, and a plain ``{ ?s ?p ?o }`` sees them all.
+    kind: QueryKind
+    columns: tuple[str, ...] = ()
+    boolean: bool | None = None
+    items: Iterator[tuple[Value, ...]] | Iterator[tuple[str, str, str]] = field(
+        default_factory=lambda: iter(()))
+
+    def collect(self) -> QueryResult:
+        """All of it, as a :class:`QueryResult`."""
+        if self.kind == "ask":
+            return QueryResult("ask", boolean=self.boolean)
+        if self.kind == "graph":
+            return QueryResult("graph", triples=tuple(self.items))  # type: ignore[arg-type]
+        return QueryResult("select", columns=self.columns, rows=tuple(self.items))
+
+
+def start_query(store: ox.Store, sparql: str, substitutions: Mapping[str, Term | str] | None = None,
+                union_default_graph: bool = True, allow_service: bool = False) -> QueryStream:
+    """Start a read-only SPARQL query; its rows come lazily, as pyoxigraph evaluates them.
+
+    Refused with a one-line :class:`QueryError`: malformed SPARQL, updates, and
+    SERVICE clauses (requests to other servers) unless ``allow_service``.
     """
+    from kg.store.checks import is_update, service_clauses
+
+    if not allow_service and (endpoints := service_clauses(sparql)):
+        raise QueryError(f"the query has a SERVICE clause ({', '.join(endpoints)}): federated queries "
+                         "send requests to other servers and are refused; pass --allow-service "
+                         "to allow them")
     subs = {ox.Variable(k): (v if not isinstance(v, str) else ox.Literal(v))
             for k, v in (substitutions or {}).items()}
     try:
         result = store.query(sparql, use_default_graph_as_union=union_default_graph,
                              substitutions=subs or None)
     except SyntaxError as e:
+        if is_update(sparql):
+            raise QueryError("SPARQL updates (INSERT, DELETE, LOAD, CLEAR, DROP, ...) are not allowed: "
+                             "kg query is read-only; `kg build` writes the store") from None
         raise QueryError(f"malformed SPARQL query: {_one_line(str(e))}") from None
-    except OSError as e:
+    except (OSError, RuntimeError, ValueError) as e:
         raise QueryError(f"query failed: {_one_line(str(e))}") from None
+    if isinstance(result, ox.QueryBoolean):
+        return QueryStream("ask", boolean=bool(result))
+    if isinstance(result, ox.QueryTriples):
+        return QueryStream("graph", items=_failing_as_query_errors(
+            (str(t.subject), str(t.predicate), str(t.object)) for t in result))
+    columns = tuple(v.value for v in result.variables)
+    return QueryStream("select", columns=columns, items=_failing_as_query_errors(
+        tuple(python_value(sol[c]) for c in columns) for sol in result))
+
+
+def _failing_as_query_errors(items: Iterator[Row]) -> Iterator[Row]:
     try:
-        if isinstance(result, ox.QueryBoolean):
-            return QueryResult("ask", boolean=bool(result))
-        if isinstance(result, ox.QueryTriples):
-            return QueryResult("graph", triples=tuple((str(t.subject), str(t.predicate), str(t.object))
-                                                      for t in result))
-        columns = tuple(v.value for v in result.variables)
-        rows = tuple(tuple(python_value(sol[c]) for c in columns) for sol in result)
+        yield from items
     except (OSError, RuntimeError, ValueError) as e:  # evaluation errors surface while iterating
         raise QueryError(f"query failed: {_one_line(str(e))}") from None
-    return QueryResult("select", columns=columns, rows=rows)
+
+
+def query_store(store: ox.Store, sparql: str, substitutions: Mapping[str, Term | str] | None = None,
+                union_default_graph: bool = True, allow_service: bool = False) -> QueryResult:
+    """Run a read-only SPARQL query; malformed SPARQL raises a one-line :class:`QueryError`.
+
+    ``substitutions`` binds variables (name -> pyoxigraph term or str) without
+    touching the query text, so values can never change the query. With
+    ``union_default_graph`` the default graph is the union of all graphs: papers
+    live in one named graph each, and a plain ``{ ?s ?p ?o }`` sees them all.
+    Updates are refused, and SERVICE clauses unless ``allow_service``.
+    """
+    return start_query(store, sparql, substitutions, union_default_graph, allow_service).collect()
 
 
 def query_output(output_dir: str | Path, sparql: str, substitutions: Mapping[str, Term | str] | None = None,
-                union_default_graph: bool = True) -> QueryResult:
-    """Run ``sparql`` on the store of a build's output directory, opened read-only."""
-    store = open_store(store_path(output_dir), read_only=True)
-    try:
-        return query_store(store, sparql, substitutions, union_default_graph)
-    finally:
-        del store
+                 union_default_graph: bool = True, allow_service: bool = False,
+                 timeout: float | None = None) -> QueryResult:
+    """Run ``sparql`` on the live store of a build's output directory, opened read-only.
+
+    The generation is held while the query runs, so a build that swaps meanwhile
+    deletes nothing this query reads. With a ``timeout`` (seconds; 0 = none) the
+    query runs in a child process that the deadline or Ctrl-C stops
+    (:func:`kg.store.bounded.run_bounded`); without, in this process.
+    """
+    with reading(output_dir) as gen:
+        if timeout is not None:
+            from kg.store.bounded import run_bounded
+
+            return run_bounded(gen.store, sparql, substitutions, union_default_graph, allow_service,
+                               timeout or None)
+        store = open_store(gen.store, read_only=True)
+        try:
+            return query_store(store, sparql, substitutions, union_default_graph, allow_service)
+        finally:
+            del store
 
 
 def memory_store(dataset: "Graph") -> ox.Store:

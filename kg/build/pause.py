@@ -1,0 +1,64 @@
+"""A hook for the kill tests: ``KG_BUILD_PAUSE=POINT`` stops a build at POINT for a while.
+
+The kill tests (tests/test_build_faults.py) start a real ``kg build`` with this
+variable set, wait for the line ``kg build: paused at POINT`` on its stderr, and
+send it SIGKILL or SIGTERM there. The points, in the order a build passes them:
+
+- ``read``: the inputs are read, nothing is written yet;
+- ``extract``: the first paper is extracted, the others are not;
+- ``store``: the new store is open and loading (the first quad is in);
+- ``export``: the first export is written into the staging directory;
+- ``swap:staged``: the staging directory is now the new generation, not yet live;
+- ``swap:switched``: the store symlink leads to the new generation; the files at the
+  top of the output directory are still the previous build's;
+- ``swap:publishing``: the first of those files is replaced, the others are not;
+- ``swap:retiring``: the previous generation is renamed to ``.gone-<id>``, not yet deleted.
+
+At its point a build prints that line and sleeps ``KG_BUILD_PAUSE_SECONDS`` (default
+30), then goes on as if nothing happened. Unset, as it always is outside the tests,
+the hook does nothing; set, it changes no output, only the time a build takes.
+"""
+
+import os
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from typing import TypeVar
+
+ENV = "KG_BUILD_PAUSE"
+SECONDS_ENV = "KG_BUILD_PAUSE_SECONDS"
+POINTS = ("read", "extract", "store", "export", "swap:staged", "swap:switched", "swap:publishing",
+          "swap:retiring")
+
+T = TypeVar("T")
+
+
+def requested(point: str) -> bool:
+    """Whether this build pauses at ``point``."""
+    return os.environ.get(ENV) == point
+
+
+def pause(point: str) -> None:
+    """Pause here when ``KG_BUILD_PAUSE`` names ``point``."""
+    if not requested(point):
+        return
+    print(f"kg build: paused at {point} ({ENV})", file=sys.stderr, flush=True)
+    try:
+        seconds = float(os.environ.get(SECONDS_ENV) or 30)
+    except ValueError:
+        seconds = 30.0
+    time.sleep(seconds)
+
+
+def pause_after_first(items: Iterable[T], point: str) -> Iterable[T]:
+    """``items``, pausing at ``point`` once the first one has been taken."""
+    if not requested(point):
+        return items
+    return _after_first(items, point)
+
+
+def _after_first(items: Iterable[T], point: str) -> Iterator[T]:
+    for n, item in enumerate(items):
+        yield item
+        if n == 0:
+            pause(point)
