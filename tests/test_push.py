@@ -14,7 +14,7 @@ import threading
 import time
 import urllib.parse
 import urllib.request
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ from kg.build import build
 from kg.cli.main import main
 from kg.errors import EndpointError
 from kg.settings import Settings
+from kg.store.generation import resolve
 from kg.store.push import push, query_endpoint_for, update_endpoint_for
 from kg.store.targets import staging_iri
 
@@ -158,6 +159,7 @@ class Relay(ThreadingHTTPServer):
         self.nonce = secrets.token_hex(16)
         self.log: list[dict[str, Any]] = []  # every request: kind, bytes, authorised, target
         self.lock = threading.Lock()
+        self.hook: Callable[[str, int], None] | None = None  # called before forwarding a request
 
     def seen(self, kind: str) -> int:
         return sum(1 for r in self.log if r["kind"] == kind and r["authorised"])
@@ -219,6 +221,8 @@ class RelayHandler(BaseHTTPRequestHandler):
             return
         if fault == "drop-line":
             body = body.split(b"\n", 1)[1]
+        if self.server.hook is not None:
+            self.server.hook(kind, n)
         headers = {k: v for k, v in self.headers.items() if k.lower() in ("content-type", "accept")}
         req = urllib.request.Request(self.server.upstream + path, data=body if body or self.command in
                                      ("PUT", "POST") else None, method=self.command, headers=headers)
@@ -591,3 +595,36 @@ def test_bad_arguments() -> None:
         push("nowhere", "http://127.0.0.1:1/store", graph=GRAPH, timeout=0)
     assert query_endpoint_for("http://h:8890/sparql-graph-crud-auth") == "http://h:8890/sparql"
     assert update_endpoint_for("http://h:3030/ds/data") == "http://h:3030/ds/update"
+
+
+def test_a_build_during_a_push_does_not_change_what_the_push_sends(relay: Relay, built: tuple[Path, int, int],
+                                                                  tmp_path: Path, nlp: Any) -> None:
+    # regression: the push opened the store again for each pass, so a build finishing
+    # meanwhile could delete the store under it or hand it the next build's triples
+    out = tmp_path / "out"
+    shutil.copytree(built[0], out, symlinks=True)
+    distinct = built[2]
+    more = tmp_path / "more.jsonl"
+    more.write_text('{"id": "2401.00077", "title": "GraftNet: Grafting Layers", "abstract": '
+                    '"We propose GraftNet, trained on ImageNet."}\n', encoding="utf-8")
+    rebuilt: list[int] = []
+    pushed = resolve(out)
+    assert pushed is not None
+    kept: list[bool] = []
+
+    def rebuild(kind: str, n: int) -> None:
+        if kind == "POST" and n == 1 and not rebuilt:
+            rebuilt.append(build([more], out, Settings(link_max_df=1.0, link_min_weight=0.1),
+                                 progress=False, nlp=nlp).papers)
+            kept.append(pushed.root.is_dir())  # the build left the generation the push reads
+
+    relay.hook = rebuild
+    s = push(out, f"{relay.url}/store", graph=GRAPH, chunk_triples=40, replace=True)
+    assert rebuilt == [built_papers(built[0]) + 1]  # the build ran while chunks were still to go
+    assert relay.seen("POST") > 1 and kept == [True]
+    assert s.sent == s.remote_count == distinct
+    assert count(relay.upstream, f"GRAPH <{GRAPH}> {{ ?s ?p ?o }}") == distinct
+
+
+def built_papers(out: Path) -> int:
+    return len((out / "papers.jsonl").read_text(encoding="utf-8").splitlines())

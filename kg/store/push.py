@@ -26,8 +26,9 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import EndpointError
+from kg.store.generation import reading
 from kg.store.remote import AUTH_SCHEMES, Client
-from kg.store.targets import Target, chunks, lines, plan
+from kg.store.targets import Target, chunks, iri_term, lines, plan
 
 __all__ = ["AUTH_SCHEMES", "PushSummary", "push", "query_endpoint_for", "remote_count",
            "update_endpoint_for"]
@@ -245,12 +246,17 @@ def push(output_dir: str | Path, endpoint: str, graph: str | None = None, defaul
         raise EndpointError(f"bad endpoint {endpoint!r}; expected an http:// or https:// URL")
     client = Client(user, password, auth, timeout=timeout, deadline=deadline, retries=retries,
                     backoff=backoff)
-    target = plan(output_dir, graph, default_graph, base_iri)
-    query_url = (query_endpoint or query_endpoint_for(endpoint)) if verify else None
-    name = graph or ("default" if default_graph else "dataset")
-    if not replace:
-        sent, n_chunks, count = _add(client, endpoint, target, output_dir, chunk_triples, query_url)
-        return PushSummary(endpoint, name, sent, n_chunks, count)
-    sent, n_chunks, count = _replace(client, endpoint, target, output_dir, chunk_triples,
-                                     update_endpoint or update_endpoint_for(endpoint), query_url)
-    return PushSummary(endpoint, name, sent, n_chunks, count, replaced=target.describe())
+    if graph:
+        iri_term(graph)  # a malformed IRI is refused before the store is even opened
+    # the whole push reads one build, which no build may delete meanwhile
+    with reading(output_dir) as generation:
+        store = generation.store
+        target = plan(store, graph, default_graph, base_iri)
+        query_url = (query_endpoint or query_endpoint_for(endpoint)) if verify else None
+        name = graph or ("default" if default_graph else "dataset")
+        if not replace:
+            sent, n_chunks, count = _add(client, endpoint, target, store, chunk_triples, query_url)
+            return PushSummary(endpoint, name, sent, n_chunks, count)
+        sent, n_chunks, count = _replace(client, endpoint, target, store, chunk_triples,
+                                         update_endpoint or update_endpoint_for(endpoint), query_url)
+        return PushSummary(endpoint, name, sent, n_chunks, count, replaced=target.describe())
