@@ -1,12 +1,16 @@
-"""Regressions found in review: stale extractions, duplicated papers, tracebacks on bad paths."""
+"""Regressions found in review: stale extractions, duplicated papers, tracebacks on bad paths,
+IRIs the store refuses (issue 12)."""
 
 import json
 
+import pyoxigraph as ox
 import pytest
 
+import kg.rdf.iri as iri_module
 from kg.build import build, load_corpus
 from kg.build.state import extractor_files
 from kg.cli.main import main
+from kg.errors import KGError
 from kg.settings import Settings
 
 ABSTRACT = "We propose GlimmerNet, a pruning method evaluated on ImageNet."
@@ -74,3 +78,35 @@ def test_evaluate_refuses_an_empty_file(tmp_path, capsys):
     empty.write_text("")
     assert main(["evaluate", str(empty), str(empty)]) == 2
     assert "empty" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- issue 12, case 7: IRIs the store refuses
+
+STORE_REFUSES = ["https://a@b@c/x", "https://github.com:abc/a/b"]
+
+
+def test_urls_the_store_rejects_are_left_out_of_the_rdf_not_a_crash(tmp_path, nlp, caplog):
+    src, out = tmp_path / "a.jsonl", tmp_path / "out"
+    src.write_text(record(url=STORE_REFUSES[0], repos=[STORE_REFUSES[1], "https://github.com/ok/repo"],
+                          abstract=ABSTRACT + " Code: https://github.com:abc/c/d and https://a@b@c/y ."))
+    iri_module._left_out.cache_clear()  # each URL is warned about once per process
+    summary = build([src], out, Settings(progress=False), progress=False, nlp=nlp)
+    assert summary.triples > 0
+    iris = {t.value for q in ox.parse(path=out / "graph.nq", format=ox.RdfFormat.N_QUADS)
+            for t in (q.subject, q.object) if isinstance(t, ox.NamedNode)}
+    assert "https://github.com/ok/repo" in iris
+    assert not any("a@b@c" in i or "github.com:abc" in i for i in iris)
+    warned = " ".join(r.getMessage() for r in caplog.records if r.name == "kg.rdf")
+    assert all(repr(url) in warned for url in STORE_REFUSES) and "left out of the RDF" in warned
+
+
+@pytest.mark.parametrize("base", ["https://example.org:kg/", "https://a@b@c/kg/", "https://example.org/a#b#"])
+def test_a_base_iri_the_store_rejects_fails_before_anything_is_read(tmp_path, capsys, base):
+    src, out = tmp_path / "a.jsonl", tmp_path / "out"
+    src.write_text(record())
+    with pytest.raises(KGError, match="bad base IRI"):
+        build([src], out, Settings(base_iri=base, progress=False), progress=False)
+    assert main(["build", str(src), "-o", str(out), "--base-iri", base]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "bad base IRI" in err and "Traceback" not in err
+    assert not out.exists()
