@@ -1,6 +1,7 @@
 """Writing files so that a failure never leaves one half-written."""
 
 import contextlib
+import errno
 import os
 import sys
 import tempfile
@@ -14,19 +15,42 @@ from kg.errors import KGError
 
 T = TypeVar("T")
 
+# a write that fails for want of room or permission on the device, not because of kg:
+# a full disk, a quota, a read-only file system, a file-size limit (RLIMIT_FSIZE), I/O
+NO_ROOM = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EFBIG, errno.EIO})
+
+
+def write_failure(error: OSError, what: str | Path) -> KGError | None:
+    """The one-line error of a failed write to ``what`` (a file, or "standard output").
+
+    None if ``error`` is not one of :data:`NO_ROOM`: that is a bug, and keeps its traceback.
+
+    >>> write_failure(OSError(errno.ENOSPC, "No space left on device"), "out/graph.ttl")
+    KGError('cannot write out/graph.ttl: No space left on device')
+    """
+    if error.errno not in NO_ROOM:
+        return None
+    return KGError(f"cannot write {what}: {error.strerror or os.strerror(error.errno or 0)}")
+
 
 @contextlib.contextmanager
 def atomic_write(path: str | Path, mode: str = "w", encoding: str | None = "utf-8") -> Iterator[IO[Any]]:
     """Write to a temporary file beside ``path`` and move it into place only on success.
 
-    An exception inside the block leaves any existing ``path`` untouched.
-    ``path`` ``-`` writes to standard output.
+    An exception inside the block leaves any existing ``path`` untouched; a full
+    disk (or quota, read-only file system, file-size limit) is a :class:`KGError`
+    naming ``path``. ``path`` ``-`` writes to standard output.
     """
     if str(path) == "-":
-        if "b" in mode:
-            yield sys.stdout.buffer
-        else:
-            yield sys.stdout
+        out = sys.stdout.buffer if "b" in mode else sys.stdout
+        try:
+            yield out
+            out.flush()  # a full device fails here, not at exit where it cannot be reported
+        except OSError as e:
+            failure = write_failure(e, "standard output")
+            if failure is None:
+                raise
+            raise failure from None
         return
     path = Path(path)
     if path.is_dir():
@@ -47,10 +71,13 @@ def atomic_write(path: str | Path, mode: str = "w", encoding: str | None = "utf-
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as e:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-        raise
+        failure = write_failure(e, path) if isinstance(e, OSError) else None
+        if failure is None:
+            raise
+        raise failure from None
 
 
 def progress(items: Iterable[T], desc: str, enabled: bool = True, total: int | None = None,

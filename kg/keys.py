@@ -29,20 +29,46 @@ _LATEX_CMD_ARG = re.compile(r"\\(?:textbf|textit|texttt|textsc|emph|mathrm|mathb
 _LATEX_ESCAPE = re.compile(r"\\([%&$#_{}])")
 _LATEX_DASH = {"---": "\u2014", "--": "\u2013"}
 _LATEX_BARE_CMD = re.compile(r"\\(?:textbf|textit|emph|texttt)\{")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0 and C1 controls but tab, LF and CR: XML 1.0 forbids the C0 ones (GraphML, GEXF and
+# RDF/XML would not parse back), XML 1.1 and HTML the C1 ones
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# lone surrogates (XML forbids them, UTF-8 cannot hold them) and the noncharacters
+# (U+FFFE and U+FFFF are forbidden by XML; U+FDD0-U+FDEF and U+nFFFE/U+nFFFF mean nothing)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_NONCHARACTER = re.compile("[\ufdd0-\ufdef\ufffe\uffff" + "".join(
+    f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(1, 17)) + "]")
 _SPACE = re.compile(r"\s+")
+
+
+def plain_chars(text: str) -> str:
+    """``text`` with only characters every output can hold: XML 1.0, UTF-8 and HTML.
+
+    Control characters become spaces, lone surrogates U+FFFD, noncharacters go.
+    :func:`clean_text` does this; readers use it alone on values that are not
+    prose (URLs, dates, keywords).
+
+    >>> plain_chars("a\\x01b\\ufffec\\ud800")
+    'a bc\ufffd'
+    """
+    text = _CONTROL.sub(" ", text)
+    text = _SURROGATE.sub("\ufffd", text)
+    return _NONCHARACTER.sub("", text)
 
 
 def clean_text(text: str) -> str:
     """Normalise what readers hand over: control characters, LaTeX remnants, whitespace.
 
+    Only characters XML 1.0 allows are left (:func:`plain_chars`), so that every
+    export of the text parses back.
+
     >>> clean_text("  up to 15\\\\% with \\\\textbf{FlowCut}\\n  model ")
     'up to 15% with FlowCut model'
+    >>> clean_text("Glimmer\\ufffeNet\\x0b v2\\uffff")
+    'GlimmerNet v2'
     """
     if not text:
         return ""
-    text = unicodedata.normalize("NFC", text)
-    text = _CONTROL.sub(" ", text)
+    text = plain_chars(unicodedata.normalize("NFC", text))
     for _ in range(3):  # nested commands unwrap from the inside out
         new = _LATEX_CMD_ARG.sub(r"\1", text)
         if new == text:

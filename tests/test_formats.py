@@ -1,6 +1,11 @@
-"""The export registry: lookups, every RDF format round-trips, files written atomically."""
+"""The export registry: lookups, every RDF format round-trips, files written atomically, and
+every export of text holding characters XML forbids parses back."""
 
+import io
 import json
+import re
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -11,6 +16,7 @@ import pytest
 from conftest import load_fixture_module
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
+from rdflib.namespace import SDO
 
 from kg.cli.main import main
 from kg.errors import FormatError, KGError
@@ -250,3 +256,103 @@ def test_cli_names_a_missing_build(tmp_path: Path, capsys: pytest.CaptureFixture
     pytest.importorskip("kg.build")
     assert main(["export", "--store", str(tmp_path / "none"), "-o", str(tmp_path / "g.ttl")]) == 2
     assert str(tmp_path / "none") in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------ every export parses back (issue 12)
+
+# what XML 1.0 forbids (C0 controls but tab/LF/CR, U+FFFE/U+FFFF), C1 controls and noncharacters;
+# lone surrogates are left to the readers' own tests (JSON escapes of them are refused there)
+XML_FORBIDDEN = "\x01\x08\x0b\x0c\x1f\x7f\x85\x9f\ufdd0\ufffe\uffff\U0001fffe\U0010ffff"
+_FORBIDDEN_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+class _Page(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.data: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data: str) -> None:
+        self.data.append(data)
+
+
+def exports_parse_back(corpus: Any) -> dict[str, Any]:
+    """Every export format of ``corpus``, each parsed back by a reader of its kind; name -> parsed.
+
+    The XML formats also parse as plain XML, no text output holds a character XML forbids,
+    and the HTML page holds no markup but its own (every text is escaped or in the JSON block).
+    """
+    import networkx as nx
+    import pandas as pd
+
+    parsed: dict[str, Any] = {}
+    for fmt in FORMATS:
+        value = export(corpus, fmt.name)
+        if isinstance(value, dict):
+            read = pd.read_csv if fmt.name == "csv" else pd.read_parquet
+            parsed[fmt.name] = {name: read(io.BytesIO(data)) for name, data in value.items()}
+            continue
+        text = value.decode("utf-8") if isinstance(value, bytes) else value
+        assert not _FORBIDDEN_RE.search(text), (fmt.name, _FORBIDDEN_RE.search(text))
+        if fmt.name in ("xml", "graphml", "gexf"):
+            ET.fromstring(text.encode("utf-8"))
+        if fmt.name in OX_FORMATS:
+            quads = list(ox.parse(text.encode("utf-8"), format=OX_FORMATS[fmt.name]))
+            rdflib_format = {**TRIPLE_FORMATS, **QUAD_FORMATS}[fmt.name]
+            graph = (Dataset() if fmt.name in QUAD_FORMATS else Graph()).parse(data=text, format=rdflib_format)
+            assert len(quads) == len(graph) or fmt.name in QUAD_FORMATS
+            parsed[fmt.name] = graph
+        elif fmt.name == "graphml":
+            parsed[fmt.name] = nx.parse_graphml(text)
+        elif fmt.name == "gexf":
+            parsed[fmt.name] = nx.read_gexf(io.BytesIO(text.encode("utf-8")))
+        elif fmt.name == "jsonl":
+            parsed[fmt.name] = [json.loads(line) for line in text.splitlines()]
+        elif fmt.name == "html":
+            page = _Page()
+            page.feed(text)
+            assert [t for t, _ in page.tags if t == "script"] == ["script"] * 3
+            outside = re.sub(r"<script\b[^>]*>.*?</script>", "", text, flags=re.S | re.I)
+            assert "<script" not in outside.lower()  # only the page's own scripts
+            assert not any(t in ("img", "svg", "iframe", "object", "a", "b", "i") for t, _ in page.tags)
+            assert not any(k.startswith("on") for _, a in page.tags for k in a)
+            block = re.search(r'id="kg-data">(.*?)</script>', text, re.S)
+            assert block and not set("<>&") & set(block.group(1))
+            parsed[fmt.name] = json.loads(block.group(1))
+        else:
+            raise AssertionError(f"no reader for the export format {fmt.name}: add one here")
+    return parsed
+
+
+def test_xml_forbidden_characters_in_titles_keep_every_export_parseable(
+        tmp_path: Path, nlp: Any) -> None:
+    """U+FFFE, U+FFFF and C0 controls in a title made GraphML, RDF/XML and GEXF malformed."""
+    import networkx as nx
+
+    from kg.build import build, load_corpus
+    from kg.settings import Settings
+
+    bad = XML_FORBIDDEN
+    records = [
+        {"title": f"Glimmer{bad}Net: Pruning{bad[:3]} Made Shiny", "abstract":
+         f"We propose GlimmerNet{bad}, a pruning method evaluated on ImageNet.{bad}",
+         "authors": [f"Ada{bad} Lovelace"], "keywords": [f"pruning{bad}"], "categories": [f"cs.{bad}LG"],
+         "doi": f"10.1000/x{bad}", "url": f"https://example.org/p{bad}", "repos": [f"https://github.com/a/b{bad}"]},
+        {"title": f"{bad}Another Paper\ufffe", "abstract": "We use ImageNet and GlimmerNet."},
+    ]
+    src, out = tmp_path / "a.jsonl", tmp_path / "out"
+    src.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    build([src], out, Settings(progress=False).with_(exports=(
+        ("graph.graphml", "graphml"), ("graph.rdf", "xml"), ("graph.gexf", "gexf"))),
+        progress=False, nlp=nlp)
+    for name in ("graph.graphml", "graph.rdf", "graph.gexf"):
+        ET.parse(out / name)
+    titles = {d["title"] for _, d in nx.read_graphml(out / "graph.graphml").nodes(data=True) if "title" in d}
+    assert titles == {"Glimmer Net: Pruning Made Shiny", "Another Paper"}  # controls are spaces
+    assert len(Graph().parse(out / "graph.rdf", format="xml")) > 0
+    assert nx.read_gexf(out / "graph.gexf").number_of_nodes() >= 2
+    parsed = exports_parse_back(load_corpus(out))
+    assert {str(o) for o in parsed["turtle"].objects(None, SDO.keywords)} == {"pruning"}

@@ -7,8 +7,9 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS
 
+import kg.rdf.iri as iri_module
 from kg.errors import KGError
-from kg.rdf.iri import KINDS, check_base, external, mint
+from kg.rdf.iri import KINDS, check_base, external, is_valid, mint
 
 BASE = "https://w3id.org/kg/"
 HOSTILE = [
@@ -117,3 +118,42 @@ def test_external_keeps_valid_urls_unchanged() -> None:
     url = "https://huggingface.co/datasets/org/data?x=1&y=a:b#top"
     assert external(url) == URIRef(url)
     assert external("   ") is None
+
+
+# ---------------------------------------------------------------- issue 12: what the store refuses
+
+STORE_REFUSES = ["https://a@b@c/x", "https://github.com:abc/a/b", "http://[bad/x", "https://host:99x/"]
+
+
+@pytest.mark.parametrize("url", STORE_REFUSES)
+def test_urls_pyoxigraph_rejects_are_left_out_with_a_warning(url: str, caplog: pytest.LogCaptureFixture) -> None:
+    with pytest.raises(ValueError):
+        ox.NamedNode(url)
+    assert not is_valid(url)
+    iri_module._left_out.cache_clear()  # each URL is warned about once per process
+    with caplog.at_level("WARNING", logger="kg.rdf"):
+        assert external(url) is None
+    assert any(repr(url) in r.getMessage() and "left out of the RDF" in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.parametrize("base", ["https://example.org:kg/", "https://a@b@c/kg/", "https://example.org/a#b#",
+                                  "https://github.com/%zz/", "https://x.org/%4/", "http://[bad/"])
+def test_base_iris_pyoxigraph_rejects_are_refused(base: str) -> None:
+    with pytest.raises(KGError, match=r"bad base IRI .*; expected an absolute IRI"):
+        check_base(base)
+
+
+def test_is_valid_is_what_rdflib_and_pyoxigraph_both_accept() -> None:
+    for iri in ["https://w3id.org/kg/", "urn:x", "https://[::1]:8080/a", "https://x.org/ü?q=%20#f",
+                "mailto:a@b.org"]:
+        assert is_valid(iri), iri
+        _valid_everywhere(URIRef(iri))
+    for bad in ["", "no-scheme", "https://x.org/a b", "https://x.org/<a>", "https://x.org/%zz",
+                "https://x.org/\ud800", "https://x.org/\x7f", "https://x.org/\ufffe", *STORE_REFUSES[:2]]:
+        assert not is_valid(bad), bad
+
+
+def test_external_keeps_an_ipv6_host() -> None:
+    # found by tests/test_fuzz_iri.py: brackets were encoded everywhere, so the host became invalid
+    assert external("https://[::1]/0") == URIRef("https://[::1]/0")
+    assert external("https://[::1]:80/a[b]") == URIRef("https://[::1]:80/a%5Bb%5D")

@@ -133,13 +133,15 @@ def build(inputs: Sequence[str | Path], output_dir: str | Path | None = None,
     settings = settings or Settings()
     output_dir = Path(output_dir if output_dir is not None else settings.output_dir)
     settings = settings.with_(output_dir=output_dir)
+    from kg.rdf.iri import check_base
     from kg.sources import expand_paths, get_reader
 
-    # a missing input, an unknown format or a bad export fails before anything is written
+    # a missing input, an unknown format, a bad export or base IRI fails before anything is written
     expand_paths(inputs)
     if input_format:
         get_reader(input_format)
     check_exports(settings.exports)
+    check_base(settings.base_iri)
     with _terminate_on_sigterm(), build_lock(output_dir):
         clean_leftovers(output_dir, STAGING_PREFIX)
         staging = output_dir / f"{STAGING_PREFIX}{os.getpid()}"

@@ -9,6 +9,7 @@ inside ``run``, so that ``kg --help`` stays instant.
 
 import argparse
 import importlib
+import os
 import signal
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -16,6 +17,7 @@ from typing import Any
 
 from kg import __version__
 from kg.errors import KGError
+from kg.fileio import write_failure
 
 COMMANDS = ("papers", "extract", "evaluate", "build", "export", "query", "push")
 
@@ -72,17 +74,57 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def not_utf8(token: str) -> str | None:
+    """``token`` as typed, if it is not UTF-8 text (Python hands such bytes over as
+    lone surrogates), else None.
+
+    >>> not_utf8("caf\\udcc3"), not_utf8("café")
+    ('caf\\\\xc3', None)
+    """
+    try:
+        token.encode("utf-8")
+    except UnicodeEncodeError:
+        try:
+            raw = token.encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError:
+            return token.encode("utf-8", "backslashreplace").decode("utf-8")
+        return raw.decode("utf-8", "backslashreplace")
+    return None
+
+
+def _discard_stdout() -> None:
+    """After standard output failed, keep Python's flush at exit from failing (and printing) again."""
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError):
+        if sys.__stdout__ is not None and sys.stdout is sys.__stdout__:  # not when a test captures it
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.__stdout__.fileno())
+            os.close(devnull)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = next((a for a in argv if a in COMMANDS), "")
+    for token in argv:
+        shown = not_utf8(token)
+        if shown is not None:  # kg writes its arguments into UTF-8 outputs (and queries)
+            print(f"kg{' ' + command if command else ''}: error: argument '{shown}' is not "
+                  "UTF-8 text", file=sys.stderr)
+            return 2
     parser = make_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "_run", None):
         parser.print_help(sys.stderr)
         return 2
     try:
-        return int(args._run(args) or 0)
+        code = int(args._run(args) or 0)
+        sys.stdout.flush()  # a full device fails here, where it can be reported, not at exit
+        return code
     except KGError as e:
         if args.debug:
             raise
+        _discard_stdout()
         print(f"kg {args.command}: error: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -92,6 +134,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         # `kg papers ... | head`: the reader went away, which is not an error
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
         return 0
+    except OSError as e:
+        # files are written by kg.fileio.atomic_write, which names them: this is standard output
+        failure = write_failure(e, e.filename or "standard output")
+        if failure is None or args.debug:
+            raise
+        _discard_stdout()
+        print(f"kg {args.command}: error: {failure}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

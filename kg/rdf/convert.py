@@ -157,7 +157,9 @@ def _paper_repos(corpus: CorpusRecords) -> dict[str, dict[str, Repo | None]]:
     """Per paper, its repositories in order, each with its Repo record.
 
     Extraction links come first, then the metadata URLs not among them: those have
-    no record, since nothing says what kind of repository they are.
+    no record, since nothing says what kind of repository they are. A repository
+    whose URL is not a valid IRI is left out (:func:`external` warns): its node
+    could not have the one ``schema:url`` the shapes require.
     """
     out: dict[str, dict[str, Repo | None]] = {}
     for pid, paper in corpus.papers.items():
@@ -165,7 +167,7 @@ def _paper_repos(corpus: CorpusRecords) -> dict[str, dict[str, Repo | None]]:
         repos: dict[str, Repo | None] = {r.repository: r for r in (pe.links if pe is not None else ())}
         for url in paper.repos:
             repos.setdefault(url, None)
-        out[pid] = repos
+        out[pid] = {url: r for url, r in repos.items() if external(url) is not None}
     return out
 
 

@@ -5,6 +5,11 @@ emoji, ``%``, ``#``) gives a valid IRI for rdflib, pyoxigraph and every
 serialisation; the same key always gives the same IRI. Non-ASCII characters
 are encoded as UTF-8 bytes, so the results are plain URIs too.
 
+:func:`is_valid` is the one test of an IRI: what both rdflib and pyoxigraph (the
+store) accept. A base IRI that fails it is refused before anything is read
+(:func:`check_base`); a URL from the input that fails it is left out of the RDF
+(:func:`external` returns None and logs a warning), never a crash at the store.
+
 >>> str(mint("paper", "arxiv:2305.12345", base="https://w3id.org/kg/"))
 'https://w3id.org/kg/paper/arxiv:2305.12345'
 >>> str(mint("entity", "model/LLaVA 1.5", base="https://w3id.org/kg/"))
@@ -13,11 +18,14 @@ are encoded as UTF-8 bytes, so the results are plain URIs too.
 'https://w3id.org/kg/link/arxiv:1/arxiv:2'
 """
 
+import functools
+import logging
 import re
 from collections.abc import Sequence
 from typing import Literal, get_args
 from urllib.parse import quote
 
+import pyoxigraph as ox
 from rdflib import URIRef
 
 from kg.errors import KGError
@@ -34,19 +42,70 @@ _SAFE_PART = ":@"
 _SAFE_KEY = _SAFE_PART + "/"  # a single key keeps "/" so "model/llava" reads as a path
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 _BAD_PCT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_AUTHORITY = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://[^/?]*")
 # characters that may stay as they are in an external URL (RFC 3986 reserved + unreserved)
 _SAFE_URL = "!$&'()*+,/:;=?@~%"
+# what rdflib's URIRef warns about (rdflib.term._invalid_uri_chars); pyoxigraph refuses them too
+_RDFLIB_BAD = frozenset('<>" {}|\\^`')
+
+log = logging.getLogger("kg.rdf")
+
+
+def iri_problem(text: str) -> str | None:
+    """Why ``text`` is not an absolute IRI that rdflib and pyoxigraph both accept; None if it is.
+
+    pyoxigraph checks the RFC 3987 grammar (scheme, authority with a numeric port,
+    one ``#``, percent escapes, allowed code points); rdflib only refuses a few characters.
+
+    >>> iri_problem("https://github.com/a/b") is None
+    True
+    >>> iri_problem("https://github.com:abc/a/b")
+    "Invalid character 'a'"
+    """
+    bad = sorted(_RDFLIB_BAD.intersection(text))
+    if bad:
+        return f"Invalid IRI code point {bad[0]!r}"
+    try:
+        ox.NamedNode(text)
+    except ValueError as e:  # UnicodeEncodeError (a lone surrogate) is a ValueError too
+        return str(e).splitlines()[0] if str(e) else type(e).__name__
+    return None
+
+
+def is_valid(text: str) -> bool:
+    """True if ``text`` is an absolute IRI that rdflib and pyoxigraph (the store) both accept.
+
+    >>> is_valid("https://a@b@c/x"), is_valid("https://example.org:kg/"), is_valid("urn:x")
+    (False, False, True)
+    """
+    return iri_problem(text) is None
 
 
 def check_base(base: str) -> str:
     """``base`` if it can prefix minted IRIs, else a :class:`KGError` naming it.
 
+    A base is a valid IRI (:func:`is_valid`) in plain ASCII, with a scheme, ending in
+    ``/`` or ``#``, and IRIs minted from it are valid too.
+
     >>> check_base("https://example.org/kg/")
     'https://example.org/kg/'
+    >>> check_base("https://example.org:kg/")
+    Traceback (most recent call last):
+    ...
+    kg.errors.KGError: bad base IRI 'https://example.org:kg/' (Invalid character 'k'); ...
     """
-    if not _SCHEME.match(base) or base[-1:] not in ("/", "#") or base != _encode(base, _SAFE_URL + "#"):
-        raise KGError(f"bad base IRI {base!r}; expected an absolute IRI ending in '/' or '#', "
-                      f"e.g. {DEFAULT_BASE_IRI}")
+    problem = None
+    if not _SCHEME.match(base):
+        problem = "no scheme"
+    elif base[-1:] not in ("/", "#"):
+        problem = "it does not end in '/' or '#'"
+    elif base != _encode(base, _SAFE_URL + "#"):
+        problem = "it holds characters that must be percent-encoded"
+    else:
+        problem = iri_problem(base) or iri_problem(f"{base}paper/x")
+    if problem:
+        raise KGError(f"bad base IRI {base!r} ({problem}); expected an absolute IRI ending in "
+                      f"'/' or '#', e.g. {DEFAULT_BASE_IRI}")
     return base
 
 
@@ -88,13 +147,17 @@ def mint(kind: IriKind, key: str | Sequence[str], base: str | None = None) -> UR
 
 
 def external(url: str) -> URIRef | None:
-    """A URL found in the input as an IRI that every RDF tool accepts, or None if empty.
+    """A URL found in the input as an IRI that every RDF tool accepts, or None.
 
     Characters an IRI may not hold are percent-encoded; a URL without a scheme
-    (``github.com/a/b``) gets ``https://``.
+    (``github.com/a/b``) gets ``https://``. None for an empty URL, and for one
+    that is still not a valid IRI (:func:`is_valid`: a bad port, a second ``@``):
+    those are left out of the RDF, with a warning on the ``kg.rdf`` logger.
 
     >>> str(external("github.com/a/b c"))
     'https://github.com/a/b%20c'
+    >>> external("https://github.com:abc/a/b") is None
+    True
     """
     url = url.strip()
     if not url:
@@ -103,7 +166,20 @@ def external(url: str) -> URIRef | None:
         url = "https://" + url.lstrip("/")
     url = _BAD_PCT.sub("%25", url)
     head, hash_, fragment = url.partition("#")
-    encoded = _encode(head, _SAFE_URL)
+    # brackets stay in the authority, where they hold an IPv6 address; elsewhere they are encoded
+    authority = _AUTHORITY.match(head)
+    end = authority.end() if authority else 0
+    encoded = _encode(head[:end], _SAFE_URL + "[]") + _encode(head[end:], _SAFE_URL)
     if hash_:  # only one "#" may appear: later ones are part of the fragment
         encoded += "#" + _encode(fragment, _SAFE_URL)
+    problem = iri_problem(encoded)
+    if problem:
+        _left_out(url, problem)
+        return None
     return URIRef(encoded)
+
+
+@functools.lru_cache(maxsize=1024)
+def _left_out(url: str, problem: str) -> None:
+    """Warn once per URL and process: the RDF of a corpus is made several times in one build."""
+    log.warning("warning: %r is not a valid IRI (%s); left out of the RDF", url, problem)

@@ -81,6 +81,19 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     return out
 
 
+def _check_name(path: str | Path) -> None:
+    """An InputError if the file name is bytes that are not UTF-8: papers.jsonl could not record it."""
+    name = str(path)
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        try:  # the bytes as the file system holds them, e.g. "c\xff.jsonl"
+            shown = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        except UnicodeEncodeError:
+            shown = name.encode("utf-8", "backslashreplace").decode("utf-8")
+        raise InputError(shown, "file name is not UTF-8 text; rename the file") from None
+
+
 def iter_records(path: str | Path, input_format: str | None = None, skip_bad: bool = False,
                  on_error: ErrorCallback | None = None) -> Iterator[Paper]:
     """The sightings of papers in one file, unmerged, in file order, streaming.
@@ -92,6 +105,7 @@ def iter_records(path: str | Path, input_format: str | None = None, skip_bad: bo
     reader = get_reader(input_format) if input_format else None
     policy = ErrorPolicy(skip_bad, on_error)
     try:
+        _check_name(path)
         if reader is None:
             reader = READERS[detect_format(path)]
         else:

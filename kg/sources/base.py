@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import InputError
-from kg.keys import clean_text, paper_id, parse_arxiv_id
+from kg.keys import clean_text, paper_id, parse_arxiv_id, plain_chars
 from kg.records import Paper, Source
 
 log = logging.getLogger("kg.sources")
@@ -73,7 +73,11 @@ def make_paper(title: str, abstract: str, source: Source, **meta: Any) -> Paper:
     if authors and meta.get("n_authors") is None:
         meta["n_authors"] = len(authors)
     for k in ("repos", "categories", "keywords"):
-        meta[k] = tuple(dict.fromkeys(x.strip() for x in meta.get(k) or () if x and x.strip()))
+        values = (plain_chars(x).strip() for x in meta.get(k) or () if x)
+        meta[k] = tuple(dict.fromkeys(x for x in values if x))
+    for k in ("doi", "url", "date", "page_date"):  # what clean_text does not see reaches XML too
+        if isinstance(meta.get(k), str):
+            meta[k] = plain_chars(meta[k])
     clean_title = clean_text(title)
     arxiv_id = meta.pop("arxiv_id", None) or None
     return Paper(
