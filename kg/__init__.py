@@ -12,6 +12,7 @@ _LAZY = {
     "build_nlp": "kg.extract",
     "extract_entities": "kg.extract",
     "Corpus": "kg.corpus",
+    "load_corpus": "kg.build.state",
     "Settings": "kg.settings",
     "KGError": "kg.errors",
 }
@@ -23,9 +24,15 @@ if TYPE_CHECKING:
     from kg.corpus import Corpus as Corpus
     from kg.errors import KGError as KGError
     from kg.extract import build_nlp as build_nlp
+    from kg.build.state import load_corpus as load_corpus
     from kg.extract import extract_entities as extract_entities
     from kg.settings import Settings as Settings
     from kg.sources import read_papers as read_papers
+
+
+def __dir__() -> list[str]:
+    """The public API (what tab completion offers), not the package's internals."""
+    return sorted(__all__)
 
 
 def __getattr__(name: str) -> Any:

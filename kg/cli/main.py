@@ -17,7 +17,7 @@ from typing import Any
 from kg import __version__
 from kg.errors import KGError
 
-COMMANDS = ("papers", "extract", "evaluate", "build", "export", "query", "push")
+COMMANDS = ("papers", "extract", "evaluate", "build", "export", "query", "push", "stats", "show")
 
 
 class CommandParser(argparse.ArgumentParser):
