@@ -21,10 +21,10 @@ __all__ = ["__version__", *_LAZY]
 
 if TYPE_CHECKING:
     # "X as X" marks a re-export: ruff cannot read the computed __all__ above
+    from kg.build.state import load_corpus as load_corpus
     from kg.corpus import Corpus as Corpus
     from kg.errors import KGError as KGError
     from kg.extract import build_nlp as build_nlp
-    from kg.build.state import load_corpus as load_corpus
     from kg.extract import extract_entities as extract_entities
     from kg.settings import Settings as Settings
     from kg.sources import read_papers as read_papers

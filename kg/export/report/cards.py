@@ -86,12 +86,13 @@ class Card:
     code: tuple[CodeLink, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
+        """The card as JSON-ready dicts and lists (what ``kg show --format json`` prints)."""
         d = asdict(self)
         d["facts"] = dict(self.facts)
         d["entities"] = {role: [asdict(r) for r in refs] for role, refs in self.entities}
         d["family_down"] = [{"depth": k, **asdict(r)} for k, r in self.family_down]
         d["named_with"] = [{**asdict(r), "papers": n} for r, n in self.named_with]
-        return d
+        return {k: _lists(v) for k, v in d.items()}
 
     def text(self, limit: int | None = 20) -> str:
         """The card as plain text; lists longer than ``limit`` are cut (None: never)."""
@@ -106,6 +107,15 @@ class Card:
         from kg.export.report.cardview import card_html
 
         return card_html(self)
+
+
+def _lists(value: Any) -> Any:
+    """Tuples as lists, all the way down, as JSON has them."""
+    if isinstance(value, tuple | list):
+        return [_lists(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _lists(v) for k, v in value.items()}
+    return value
 
 
 def find(d: Digest, name: str) -> tuple[Kind, str]:

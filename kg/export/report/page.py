@@ -70,8 +70,8 @@ def cell(column: str, value: Cell) -> str:
     return esc(value)
 
 
-def html_table(t: Table, columns: Sequence[str] | None = None) -> str:
-    """The table as HTML (``columns`` picks and orders some of them)."""
+def html_table(t: Table, columns: Sequence[str] | None = None, key: str = "") -> str:
+    """The table as HTML (``columns`` picks and orders some of them), id ``table-NAME[-KEY]``."""
     cols = list(columns or t.columns)
     idx = [t.columns.index(c) for c in cols]
     numeric = {c for c, i in zip(cols, idx, strict=True)
@@ -80,7 +80,7 @@ def html_table(t: Table, columns: Sequence[str] | None = None) -> str:
     body = "".join("<tr>" + "".join(f'<td{" class=n" if c in numeric else ""}>{cell(c, r[i])}</td>'
                                     for c, i in zip(cols, idx, strict=True)) + "</tr>\n"
                    for r in t.rows)
-    return f'<table id="table-{esc(t.name)}">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}</tbody></table>'
+    return f'<table id="table-{esc(t.name)}{"-" + esc(key) if key else ""}">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}</tbody></table>'
 
 
 def figure(name: str, svg: str | None, caption: str, tables: Sequence[Table],
@@ -157,7 +157,7 @@ def render_page(figs: Figures, title: str = "kg: corpus report") -> str:
                "The largest communities of related papers (Louvain on the links between papers), "
                "labelled by the entities most of their papers name.", [comms],
                ["community", "papers", "label"]),
-        f"<h3>What each community is about</h3>\n{html_table(comms, ['community', 'papers', 'top entities', 'central papers'])}\n"
+        f"<h3>What each community is about</h3>\n{html_table(comms, ['community', 'papers', 'top entities', 'central papers'], 'about')}\n"
         if comms.rows else "",
         "</section>\n",
     ]

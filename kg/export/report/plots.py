@@ -106,7 +106,7 @@ def _integer_ticks(ax: "Axes") -> None:
 
 
 def coverage_chart(t: Table) -> str | None:
-    if not t.rows:
+    if not any(t.column("papers")):  # no paper, or none with anything
         return None
     with _style():
         fig = _figure(0.45 * len(t.rows) + 0.6)
