@@ -124,14 +124,15 @@ def canonical(papers: Iterable[PaperInfo], entities: Iterable[Entity],
              for p in sorted(papers, key=lambda p: p.id)}
     given = sorted(entities, key=lambda e: e.id)
     ids = {e.id for e in given}
+    paper_ids = set(by_id)
     ents: dict[str, Entity] = {}
     for e in given:
         # a family that is not an entity of the corpus is no family (the store has no name for it)
         parent = e.parent if e.parent is not None and e.parent != e.id and e.parent in ids else None
         ents[e.id] = Entity(e.id, entity_type(e.type), e.name,
                             tuple(sorted(set(e.aliases) - {e.name}, key=lambda a: (a.casefold(), a))),
-                            parent, tuple(sorted(set(e.papers) & set(by_id))),
-                            tuple(sorted(set(e.proposed_by) & set(by_id))))
+                            parent, tuple(sorted(paper_ids.intersection(e.papers))),
+                            tuple(sorted(paper_ids.intersection(e.proposed_by))))
     support = {eid: e.support for eid, e in ents.items()}
     kept = []
     for k in links:
