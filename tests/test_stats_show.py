@@ -147,6 +147,8 @@ def test_show_suggests_a_close_match_and_exits_2(build_dir: Path, capsys: Any) -
                    "'Mamba SSM'?\n")
     code, _, err = run(["show", "--store", str(build_dir), "zzzz qqqq"], capsys)
     assert code == 2 and err == "kg show: error: no paper or entity named 'zzzz qqqq'\n"
+    code, _, err = run(["show", "--store", str(build_dir), "  "], capsys)
+    assert code == 2 and "give a paper id, arXiv id or title, or an entity id" in err
     with pytest.raises(NotFoundError) as e:
         find(digest_of(FIXTURE.make_corpus()), "visual instruction tunin")
     assert e.value.suggestions[0] == "Visual Instruction Tuning"
