@@ -1,4 +1,4 @@
-"""examples/explore.ipynb runs headless (nbclient, a real ipykernel), offline, in a temporary
+"""examples/notebooks/explore.ipynb runs headless (nbclient, a real ipykernel), offline, in a temporary
 directory, and shows what it says it shows."""
 
 import shutil
@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from conftest import ROOT
 
-pytestmark = pytest.mark.slow
+NOTEBOOK = ROOT / "examples" / "notebooks" / "explore.ipynb"
 
 # run first in the kernel: any connection to a host other than this machine raises, so a
 # notebook that reached for the network would fail here (the kernel's own ZeroMQ sockets
@@ -37,16 +37,27 @@ def text_of(outputs: list[Any]) -> str:
     return "\n".join(parts)
 
 
+def test_the_notebook_is_no_input_of_kg_build_examples() -> None:
+    # regression: examples/explore.ipynb was read by `kg build examples/` (the README's first
+    # command) as JSON paper records, and the build stopped; a subfolder is never an input
+    from kg.sources import expand_paths
+
+    assert NOTEBOOK.is_file()
+    assert expand_paths([ROOT / "examples"]) == [ROOT / "examples" / "papers.txt"]
+
+
+@pytest.mark.slow
 def test_the_example_notebook_runs_headless_and_offline(tmp_path: Path) -> None:
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
-    shutil.copy(ROOT / "examples" / "explore.ipynb", tmp_path)
+    (tmp_path / "notebooks").mkdir()
+    shutil.copy(NOTEBOOK, tmp_path / "notebooks")
     shutil.copy(ROOT / "examples" / "papers.txt", tmp_path)
-    nb = nbformat.read(tmp_path / "explore.ipynb", as_version=4)
+    nb = nbformat.read(tmp_path / "notebooks" / "explore.ipynb", as_version=4)
     ours = len(nb.cells)
     nb.cells.insert(0, nbformat.v4.new_code_cell(NO_NETWORK))
     client = nbclient.NotebookClient(nb, timeout=600, kernel_name="python3",
-                                     resources={"metadata": {"path": str(tmp_path)}})
+                                     resources={"metadata": {"path": str(tmp_path / "notebooks")}})
     client.execute()  # raises CellExecutionError, with the cell and its traceback, on any error
     cells = {c["id"]: c for c in nb.cells[1:]}
     assert len(cells) == ours
@@ -58,6 +69,6 @@ def test_the_example_notebook_runs_headless_and_offline(tmp_path: Path) -> None:
     assert "did you mean: 'GPT-3'" in text_of(cells["cell-05"]["outputs"])
     assert "2020-05" in text_of(cells["cell-07"]["outputs"])
     assert "'top_models'" in text_of(cells["cell-10"]["outputs"])
-    report = (tmp_path / "report.html").read_text(encoding="utf-8")
+    report = (tmp_path / "notebooks" / "report.html").read_text(encoding="utf-8")
     assert report.startswith("<!DOCTYPE html>") and report.count("<svg") >= 8
     assert "'Corpus'" in text_of(cells["cell-13"]["outputs"])
