@@ -12,6 +12,7 @@ _LAZY = {
     "build_nlp": "kg.extract",
     "extract_entities": "kg.extract",
     "Corpus": "kg.corpus",
+    "load_corpus": "kg.build.state",
     "Settings": "kg.settings",
     "KGError": "kg.errors",
 }
@@ -20,12 +21,18 @@ __all__ = ["__version__", *_LAZY]
 
 if TYPE_CHECKING:
     # "X as X" marks a re-export: ruff cannot read the computed __all__ above
+    from kg.build.state import load_corpus as load_corpus
     from kg.corpus import Corpus as Corpus
     from kg.errors import KGError as KGError
     from kg.extract import build_nlp as build_nlp
     from kg.extract import extract_entities as extract_entities
     from kg.settings import Settings as Settings
     from kg.sources import read_papers as read_papers
+
+
+def __dir__() -> list[str]:
+    """The public API (what tab completion offers), not the package's internals."""
+    return sorted(__all__)
 
 
 def __getattr__(name: str) -> Any:

@@ -14,6 +14,7 @@
 """
 
 from collections.abc import Iterable
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import networkx as nx
@@ -30,6 +31,9 @@ from kg.settings import Settings
 if TYPE_CHECKING:  # loaded on first use: rdflib and pyoxigraph are slow to import
     from rdflib import Dataset
 
+    from kg.export.report.cards import Card
+    from kg.export.report.digest import Digest
+    from kg.export.report.tables import Figures
     from kg.store.embedded import QueryResult
 
 
@@ -76,6 +80,47 @@ class Corpus:
     def __repr__(self) -> str:
         return (f"Corpus({len(self.papers)} papers, {len(self.entities)} entities, "
                 f"{len(self.occurrences)} occurrences, {len(self.links)} links)")
+
+    # figures, cards and notebooks (kg.export.report); what `kg stats` and `kg show` print
+    @cached_property
+    def digest(self) -> "Digest":
+        """What the figures and cards read of the corpus (computed once)."""
+        from kg.export.report.digest import digest_of
+
+        return digest_of(self)
+
+    def figures(self, *names: str) -> "Figures":
+        """The figures of the report (all, or those named), as plain tables."""
+        from kg.export.report.figures import corpus_figures
+
+        return corpus_figures(self.digest, self.settings, names or None)
+
+    def show(self, name: str) -> "Card":
+        """The card of the paper or entity ``name`` names (any id, title, name or alias)."""
+        from kg.export.report.cards import card
+
+        return card(self.digest, name)
+
+    def timeline(self, name: str | None = None) -> pd.DataFrame:
+        """Papers per month (``month``, ``papers``) naming the entity ``name``, or all papers.
+
+        Every month from the corpus' first dated paper to its last, so that timelines of
+        different entities line up; papers without a month are left out.
+        """
+        from kg.export.report.figures import timeline_rows
+
+        return pd.DataFrame(timeline_rows(self.digest, name), columns=["month", "papers"])
+
+    def report(self) -> str:
+        """The corpus report (``report.html``) as a string."""
+        from kg.export.report import report_page
+
+        return report_page(self.digest, self.settings)
+
+    def _repr_html_(self) -> str:
+        from kg.export.report.page import summary_html
+
+        return summary_html(self.digest)
 
     # tables
     def papers_df(self) -> pd.DataFrame:

@@ -11,7 +11,7 @@ SPACY_MODES = ("blank", "sm")
 # (file or directory name, format name of kg.export.registry) of what a build writes
 DEFAULT_EXPORTS: tuple[tuple[str, str], ...] = (
     ("graph.ttl", "turtle"), ("graph.nq", "nquads"), ("tables", "csv"),
-    ("graph.graphml", "graphml"), ("graph.html", "html"))
+    ("graph.graphml", "graphml"), ("graph.html", "html"), ("report.html", "report"))
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,8 @@ class Settings:
     # output
     output_dir: Path = field(default_factory=lambda: Path("outputs"))
     html_max_nodes: int = 1500
+    report_top: int = 10  # rows of each figure of the report and of `kg stats`
+    report_recent_months: int = 3  # the latest months whose rising entities the report shows
     exports: tuple[tuple[str, str], ...] = DEFAULT_EXPORTS  # checked by kg.build.run.check_exports
     progress: bool = True
     # linking: an entity in more papers than this links nothing alone (bounds the work)

@@ -50,3 +50,23 @@ def render(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None,
     out = [line, "  ".join("-" * w for w in widths)]
     out += ["  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip() for row in cells]
     return "\n".join(out) + "\n"
+
+
+def render_sections(sections: Sequence[tuple[str, Sequence[dict[str, Any]], Sequence[str], str]],
+                    max_width: int = 60) -> str:
+    """Titled tables one after the other, each with its note: ``(title, rows, columns, note)``.
+
+    >>> print(render_sections([("Counts", [{"what": "papers", "count": 2}], ["what", "count"], "")]), end="")
+    Counts
+    what    count
+    ------  -----
+    papers  2
+    """
+    out = []
+    for title, rows, columns, note in sections:
+        block = title + "\n"
+        block += render(rows, columns, fmt="table", max_width=max_width) if rows else "(none)\n"
+        if note:
+            block += f"({note})\n"
+        out.append(block)
+    return "\n".join(out)

@@ -115,6 +115,11 @@ def _html(corpus: CorpusRecords, settings: Settings, **options: Any) -> str:
     return page
 
 
+def _report(corpus: CorpusRecords, settings: Settings) -> str:
+    page: str = _lazy("kg.export.report", "render_report", "report")(corpus, settings)
+    return page
+
+
 FORMATS: tuple[Format, ...] = (
     Format("turtle", ("ttl",), (".ttl",), "RDF Turtle, all graphs merged",
            lambda c, s: _rdf_graph(c, s, "turtle"), "text/turtle"),
@@ -142,6 +147,8 @@ FORMATS: tuple[Format, ...] = (
            _jsonl, "application/jsonl"),
     Format("html", (), (".html", ".htm"), "interactive HTML view of the graph",
            _html, "text/html"),
+    Format("report", (), (), "corpus report: figures and charts, one offline HTML page",
+           _report, "text/html"),
 )
 
 
