@@ -322,6 +322,14 @@ def exports_parse_back(corpus: Any) -> dict[str, Any]:
             block = re.search(r'id="kg-data">(.*?)</script>', text, re.S)
             assert block and not set("<>&") & set(block.group(1))
             parsed[fmt.name] = json.loads(block.group(1))
+        elif fmt.name == "report":
+            page = _Page()
+            page.feed(text)
+            tags = {t for t, _ in page.tags}
+            assert "script" not in tags and "<script" not in text.lower()  # the report runs no code
+            assert not tags & {"img", "iframe", "object"} and "svg" in tags
+            assert not any(k.startswith("on") for _, a in page.tags for k in a)
+            parsed[fmt.name] = page.tags
         else:
             raise AssertionError(f"no reader for the export format {fmt.name}: add one here")
     return parsed

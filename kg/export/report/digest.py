@@ -16,10 +16,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
-from kg.records import ENTITY_TYPES, CorpusRecords, Entity, Link, Repo
+from kg.records import CorpusRecords, Entity, Link, Repo
 
 WEIGHT_DECIMALS = 6  # as the store keeps a link's weight (xsd:decimal)
-OTHER_TYPE = "entity"  # an entity of a type outside ENTITY_TYPES is only a kg:Entity in RDF
 
 
 @dataclass(frozen=True)
@@ -98,11 +97,6 @@ class Digest:
         return {pid: paper_month(p.date, p.page_date, p.arxiv_id) for pid, p in self.papers.items()}
 
 
-def entity_type(t: str) -> str:
-    """The type as the store can give it back."""
-    return t if t in ENTITY_TYPES else OTHER_TYPE
-
-
 def canonical_date(text: str | None) -> str | None:
     """A full date as ``YYYY-MM-DD`` (as the store has it, an xsd:date), anything else as given.
 
@@ -129,7 +123,7 @@ def canonical(papers: Iterable[PaperInfo], entities: Iterable[Entity],
     for e in given:
         # a family that is not an entity of the corpus is no family (the store has no name for it)
         parent = e.parent if e.parent is not None and e.parent != e.id and e.parent in ids else None
-        ents[e.id] = Entity(e.id, entity_type(e.type), e.name,
+        ents[e.id] = Entity(e.id, e.type, e.name,
                             tuple(sorted(set(e.aliases) - {e.name}, key=lambda a: (a.casefold(), a))),
                             parent, tuple(sorted(paper_ids.intersection(e.papers))),
                             tuple(sorted(paper_ids.intersection(e.proposed_by))))

@@ -12,7 +12,7 @@ from dataclasses import fields
 from pathlib import Path
 
 from kg.export.report.digest import Digest, PaperInfo, RepoInfo, canonical
-from kg.records import ENTITY_TYPES, Entity, Link
+from kg.records import ENTITY_TYPES, Entity, EntityType, Link
 from kg.settings import Settings
 from kg.store.embedded import open_store, query_store, store_path
 
@@ -22,7 +22,7 @@ SCHEMA = "https://schema.org/"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 ARXIV_ABS = "https://arxiv.org/abs/"
 # the class of each entity type, as kg.rdf.vocab.ENTITY_CLASSES has it
-TYPE_OF_CLASS = {f"{KG_NS}{t.capitalize()}": t for t in ENTITY_TYPES}
+TYPE_OF_CLASS: dict[str, EntityType] = {f"{KG_NS}{t.capitalize()}": t for t in ENTITY_TYPES}
 
 PREFIXES = (f"PREFIX kg: <{KG_NS}>\nPREFIX dcterms: <{DCTERMS}>\nPREFIX schema: <{SCHEMA}>\n"
             f"PREFIX skos: <{SKOS}>\n")
@@ -86,12 +86,13 @@ def read_digest(output_dir: str | Path) -> Digest:
 
     entity_id: dict[str, str] = {}
     names: dict[str, str] = {}
-    types: dict[str, str] = {}
+    types: dict[str, EntityType] = {}
     for e, eid, name, cls in rows["entities"]:
         entity_id[str(e)] = str(eid)
         names[str(eid)] = str(name)
-        if cls is not None or str(eid) not in types:
-            types[str(eid)] = TYPE_OF_CLASS.get(str(cls), "entity")
+        kind = TYPE_OF_CLASS.get(str(cls))
+        if kind is not None:  # kg types every entity it writes; an untyped one is not ours
+            types[str(eid)] = kind
     aliases: dict[str, list[str]] = defaultdict(list)
     for e, alias in rows["aliases"]:
         if str(e) in entity_id:
@@ -107,7 +108,7 @@ def read_digest(output_dir: str | Path) -> Digest:
                 proposing[entity_id[str(e)]].add(paper_id[str(p)])
     entities = [Entity(eid, types[eid], names[eid], tuple(aliases.get(eid, ())), parents.get(eid),
                        tuple(naming.get(eid, ())), tuple(proposing.get(eid, ())))
-                for eid in names]
+                for eid in names if eid in types]
 
     weights: dict[tuple[str, str], float] = {}
     shared: dict[tuple[str, str], list[str]] = defaultdict(list)
