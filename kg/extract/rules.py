@@ -12,8 +12,9 @@ labels they carry (``source``, ``type_source``) are the coarser kinds below.
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from kg.errors import FormatError
 
@@ -68,8 +69,8 @@ class Rule:
         return (rule, (self.name,))  # unpickled as the table's own entry (spaCy's n_process)
 
 
-def _rule(*args: object, **kw: object) -> Rule:
-    entry = Rule(*args, **kw)  # type: ignore[arg-type]
+def _rule(name: str, does: str, component: str, **kw: Any) -> Rule:
+    entry = Rule(name, does, component, **kw)
     if entry.name in _TABLE:
         raise ValueError(f"two rules named {entry.name!r}")
     _TABLE[entry.name] = entry
@@ -342,7 +343,3 @@ def switched_off(names: Iterable[str] = ()) -> frozenset[Rule]:
     wanted = frozenset(names)
     return _switched_off(wanted) if wanted else NONE_OFF
 
-
-def table() -> list[dict[str, object]]:
-    """The rules as rows (for a listing or a benchmark)."""
-    return [{f.name: getattr(r, f.name) for f in fields(Rule)} for r in RULES]
