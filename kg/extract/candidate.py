@@ -15,14 +15,14 @@ class Candidate:
     start: int  # character offsets in doc.text
     end: int
     text: str
-    found_by: Rule
+    found_by: Rule  # the finder rule; its kind is the candidate's source
     type: str | None = None
     kb_id: str | None = None
     parent: str | None = None
     role: str = "used"
     confidence: float = 0.5
     long_form: str | None = None  # for an acronym: its definition in this text
-    typed_by: Rule | None = None
+    typed_by: Rule | None = None  # the rule that gave it its type
 
     @property
     def source(self) -> str:

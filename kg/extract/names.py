@@ -35,6 +35,8 @@ def looks_like_name(w: str, off: frozenset[Rule] = NONE_OFF) -> bool:
     >>> [looks_like_name(w) for w in ["FlowCut", "GPT-4o", "Mamba-3B", "7B", "3D", "networks", "A100"]]
     [True, True, True, False, False, False, False]
     """
+    if w.islower():
+        return False  # every name shape needs a capital; most words of a text stop here, cheaply
     if len(w) < 2 or len(w) > MAX_NAME or is_generic(w) or w in generic_acronyms() or w.endswith("'s"):
         return False
     parts = w.split("-")

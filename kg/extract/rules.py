@@ -12,8 +12,9 @@ labels they carry (``source``, ``type_source``) are the coarser kinds below.
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from kg.errors import FormatError
 
@@ -68,8 +69,8 @@ class Rule:
         return (rule, (self.name,))  # unpickled as the table's own entry (spaCy's n_process)
 
 
-def _rule(*args: object, **kw: object) -> Rule:
-    entry = Rule(*args, **kw)  # type: ignore[arg-type]
+def _rule(name: str, does: str, component: str, **kw: Any) -> Rule:
+    entry = Rule(name, does, component, **kw)
     if entry.name in _TABLE:
         raise ValueError(f"two rules named {entry.name!r}")
     _TABLE[entry.name] = entry
@@ -212,8 +213,8 @@ TYPE_FAMILY = _rule(
     "type-family", "a variant of a known name (\"MogaNet-B\") takes its family's type", "kg_typing",
     confidence=0.85, **_FAMILY)
 NAMED_VARIANT = _rule(
-    "named-variant", "... and so is a named variant of a known name (\"Flickr30k-Order\", "
-    "\"LeNet-5-Caffe\")", "kg_typing")
+    "named-variant", "a named variant of a known name (\"Flickr30k-Order\", \"LeNet-5-Caffe\") is "
+    "of its family too", "kg_typing")
 FAMILY_SIZED = _rule(
     "family-sized", "a sized checkpoint of a family (\"Mamba-3B\") is a model", "kg_typing")
 DATASET_SUFFIX = _rule(
@@ -270,7 +271,8 @@ ONE_TYPE = _rule(
     "one-type", "a weakly typed name takes the type of its best-evidenced mention", "kg_typing",
     **_CONTEXT)
 BASE_NAME = _rule(
-    "base-name", "... or of the name it is built on (\"CoI-tuning\" from \"CoI\")", "kg_typing",
+    "base-name", "a weakly typed name built on another (\"CoI-tuning\" on \"CoI\") takes its type",
+    "kg_typing",
     **_CONTEXT)
 
 # kg_roles ------------------------------------------------------------------------------
@@ -286,7 +288,8 @@ FIRST_NEW_NAME = _rule(
 OWN_ACRONYM = _rule(
     "own-acronym", "a new acronym defined in the paper", "kg_roles", proposes=True)
 PRIOR_WORK = _rule(
-    "prior-work", "... unless its sentence is about earlier work", "kg_roles")
+    "prior-work", "an acronym defined in a sentence about earlier work (\"existing\", \"such as\") "
+    "is not the paper's own", "kg_roles")
 NAMED_AFTER = _rule(
     "named-after", "a part named after a proposed name (\"PAT_sp\" after \"PAT\")", "kg_roles",
     proposes=True)
@@ -340,7 +343,3 @@ def switched_off(names: Iterable[str] = ()) -> frozenset[Rule]:
     wanted = frozenset(names)
     return _switched_off(wanted) if wanted else NONE_OFF
 
-
-def table() -> list[dict[str, object]]:
-    """The rules as rows (for a listing or a benchmark)."""
-    return [{f.name: getattr(r, f.name) for f in fields(Rule)} for r in RULES]
