@@ -123,3 +123,10 @@ def test_atom_errors_stay_on_one_line():
     with pytest.raises(InputError) as e:
         list(parse_arxiv_atom(error_feed, path="q.xml"))
     assert str(e.value) == "q.xml: arXiv API error: incorrect id format"
+
+
+def test_atom_with_an_unknown_encoding_declaration():
+    # found by tests/test_fuzz_sources.py (a long run): expat raised a raw LookupError
+    feed = '<?xml version="1.0" encoding="AUTF-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom"></feed>\n'
+    with pytest.raises(InputError, match="invalid XML: unknown encoding: AUTF-8"):
+        list(parse_arxiv_atom(feed, path="q.xml"))

@@ -79,6 +79,8 @@ def _atom(f: IO[bytes], path: str, policy: ErrorPolicy) -> Iterator[Paper]:
     except ET.ParseError as e:
         line = e.position[0] if e.position else None
         raise InputError(path, f"invalid XML: {e}", line) from None
+    except LookupError as e:  # expat's answer to an encoding declaration it does not know
+        raise InputError(path, f"invalid XML: {e}", 1) from None
 
 
 def parse_arxiv_atom(text: str | bytes, path: str = "<string>", skip_bad: bool = False,
