@@ -88,44 +88,82 @@ def dumps(value: Any) -> str:
     return json.dumps(value)
 
 
-def record(fields: dict[str, st.SearchStrategy[Any]], required: tuple[str, ...]) -> st.SearchStrategy[Any]:
-    """A JSON object with plausible values for ``fields``, each often of another type or absent."""
-    def value(plausible: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+def tidy_record(fields: dict[str, st.SearchStrategy[Any]], required: tuple[str, ...],
+                tidy: dict[str, st.SearchStrategy[Any]]) -> st.SearchStrategy[Any]:
+    """A JSON object with good values (from ``tidy``, else from ``fields``), optional ones absent or not."""
+    good = {k: tidy.get(k, v) for k, v in fields.items()}
+    return st.fixed_dictionaries({k: good[k] for k in required},
+                                 optional={k: v for k, v in good.items() if k not in required})
+
+
+def messy_record(fields: dict[str, st.SearchStrategy[Any]], required: tuple[str, ...]) -> st.SearchStrategy[Any]:
+    """A JSON object with plausible values for ``fields``, often of another type or absent."""
+    def messy(plausible: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
         return st.one_of(plausible, plausible, plausible, ANY)
-    return st.fixed_dictionaries({k: value(fields[k]) for k in required},
-                                 optional={k: value(s) for k, s in fields.items() if k not in required})
+    return st.fixed_dictionaries({k: messy(fields[k]) for k in required},
+                                 optional={k: messy(v) for k, v in fields.items() if k not in required})
 
 
-ARXIV_IDS = st.sampled_from(["2305.12345", "arXiv:2305.12345v2", "hep-th/9901001", "10.48550/arXiv.2401.00001",
-                             "https://arxiv.org/abs/1706.03762", "not-an-id", "", "2305.1234567"])
-URLS = st.sampled_from(["https://github.com/a/b", "http://example.org/x", "ftp://x", "https://a@b@c/x",
-                        "https://github.com:abc/a/b", "github.com/x/y"])
+def record(fields: dict[str, st.SearchStrategy[Any]], required: tuple[str, ...],
+           tidy: dict[str, st.SearchStrategy[Any]]) -> st.SearchStrategy[Any]:
+    """Half the time a tidy record, else a messy one."""
+    return st.one_of(tidy_record(fields, required, tidy), messy_record(fields, required))
+
+
+GOOD_IDS = st.sampled_from(["2305.12345", "arXiv:2305.12345v2", "hep-th/9901001", "2401.00001"])
+ARXIV_IDS = st.one_of(GOOD_IDS, st.sampled_from(["10.48550/arXiv.2401.00001", "https://arxiv.org/abs/1706.03762",
+                                                 "not-an-id", "", "2305.1234567"]))
+GOOD_URLS = st.sampled_from(["https://github.com/a/b", "http://example.org/x", "https://huggingface.co/d/e"])
+URLS = st.one_of(GOOD_URLS, st.sampled_from(["ftp://x", "https://a@b@c/x", "https://github.com:abc/a/b",
+                                             "github.com/x/y"]))
+COUNTS = st.integers(min_value=0, max_value=10**6)
 INTS = st.one_of(st.integers(min_value=-2, max_value=10**6), st.integers())
 TEXTS = st.lists(TEXT, max_size=3)
+WORD_LISTS = st.lists(_words, max_size=3)
+_SOURCE = {"path": TEXT, "format": TEXT, "position": INTS, "line": INTS}
+_TIDY_SOURCE = {"path": _words, "format": _words, "position": COUNTS.map(lambda n: n + 1),
+                "line": COUNTS.map(lambda n: n + 1)}
 PAPER_FIELDS = {
     "title": TEXT, "abstract": TEXT, "id": ARXIV_IDS, "arxiv_id": ARXIV_IDS, "doi": TEXT, "url": URLS,
     "authors": st.one_of(TEXTS, TEXT), "n_authors": INTS, "date": TEXT, "page_date": TEXT, "repo": URLS,
     "repos": st.lists(URLS, max_size=2), "upvotes": INTS, "categories": TEXTS, "keywords": TEXTS,
     "raw_title": TEXT, "raw_abstract": TEXT,
-    "sources": st.lists(record({"path": TEXT, "format": TEXT, "position": INTS, "line": INTS},
-                               ("path", "format", "position")), max_size=2),
+    "sources": st.lists(record(_SOURCE, ("path", "format", "position"), _TIDY_SOURCE), max_size=2),
 }
-DATES = st.one_of(st.sampled_from(["Mon, 2 Apr 2007 19:18:42 GMT", "Tue, 31 Feb 2023 99:00:00 +9999",
-                                   "2023-06-01", "", "Wed, 1 Jan 10000 00:00:00 GMT"]), TEXT)
+TIDY_PAPER = {"title": _words, "abstract": _words, "id": GOOD_IDS, "arxiv_id": GOOD_IDS, "doi": _words,
+              "url": GOOD_URLS, "authors": st.one_of(WORD_LISTS, _words), "n_authors": COUNTS, "date": _words,
+              "page_date": _words, "repo": GOOD_URLS, "repos": st.lists(GOOD_URLS, max_size=2),
+              "upvotes": COUNTS, "categories": WORD_LISTS, "keywords": WORD_LISTS, "raw_title": _words,
+              "raw_abstract": _words,
+              "sources": st.lists(tidy_record(_SOURCE, ("path", "format", "position"), _TIDY_SOURCE), max_size=2)}
+GOOD_DATES = st.sampled_from(["Mon, 2 Apr 2007 19:18:42 GMT", "2023-06-01", "2024-01-31T00:00:00.000Z"])
+DATES = st.one_of(GOOD_DATES, st.sampled_from(["Tue, 31 Feb 2023 99:00:00 +9999", "",
+                                               "Wed, 1 Jan 10000 00:00:00 GMT"]), TEXT)
 SNAPSHOT_FIELDS = {
     "id": ARXIV_IDS, "title": TEXT, "abstract": TEXT, "authors": TEXT, "submitter": TEXT, "doi": TEXT,
     "authors_parsed": st.lists(st.lists(TEXT, max_size=4), max_size=3), "categories": TEXT,
-    "versions": st.lists(record({"version": TEXT, "created": DATES}, ()), max_size=2),
+    "versions": st.lists(record({"version": TEXT, "created": DATES}, (), {"version": _words, "created": GOOD_DATES}),
+                         max_size=2),
     "update_date": DATES, "journal-ref": TEXT,
 }
+TIDY_SNAPSHOT = {"id": GOOD_IDS, "title": _words, "abstract": _words, "authors": _words, "submitter": _words,
+                 "doi": _words, "authors_parsed": st.lists(st.lists(_words, max_size=3), max_size=3),
+                 "categories": _words, "update_date": GOOD_DATES, "journal-ref": _words}
 HF_PAPER_FIELDS = {
     "id": ARXIV_IDS, "title": TEXT, "summary": TEXT, "upvotes": INTS, "ai_keywords": TEXTS,
-    "authors": st.lists(st.one_of(record({"name": TEXT, "_id": TEXT}, ()), TEXT), max_size=3),
+    "authors": st.lists(st.one_of(record({"name": TEXT, "_id": TEXT}, (), {"name": _words, "_id": _words}), TEXT),
+                        max_size=3),
     "publishedAt": DATES, "githubRepo": URLS, "projectPage": URLS,
 }
-HF_ENTRY = st.one_of(record({"paper": record(HF_PAPER_FIELDS, ("id", "title", "summary")),
-                             "publishedAt": DATES}, ("paper",)),
-                     record(HF_PAPER_FIELDS, ("title", "summary")))
+TIDY_HF = {"id": GOOD_IDS, "title": _words, "summary": _words, "upvotes": COUNTS, "ai_keywords": WORD_LISTS,
+           "publishedAt": GOOD_DATES, "githubRepo": GOOD_URLS, "projectPage": GOOD_URLS}
+HF_TIDY_ENTRY = st.one_of(
+    tidy_record({"paper": tidy_record(HF_PAPER_FIELDS, ("id", "title", "summary"), TIDY_HF),
+                 "publishedAt": GOOD_DATES}, ("paper",), {}),
+    tidy_record(HF_PAPER_FIELDS, ("title", "summary"), TIDY_HF))
+HF_ENTRY = st.one_of(record({"paper": record(HF_PAPER_FIELDS, ("id", "title", "summary"), TIDY_HF),
+                             "publishedAt": DATES}, ("paper",), {"publishedAt": GOOD_DATES}),
+                     record(HF_PAPER_FIELDS, ("title", "summary"), TIDY_HF), ANY)
 LINE_ENDS = st.sampled_from(["\n", "\r\n", "\r"])
 
 
@@ -135,7 +173,7 @@ LINE_ENDS = st.sampled_from(["\n", "\r\n", "\r"])
 def mutated(draw: st.DrawFn, text: st.SearchStrategy[str]) -> bytes:
     """UTF-8 of a drawn text, now and then cut short or with a few random bytes spliced in."""
     data = draw(text).encode("utf-8", "surrogatepass")
-    how = draw(st.sampled_from(["as is", "as is", "as is", "cut", "splice"]))
+    how = draw(st.sampled_from(["as is"] * 8 + ["cut", "splice"]))
     if how == "cut" and data:
         data = data[: draw(st.integers(0, len(data) - 1))]
     elif how == "splice":
@@ -146,27 +184,42 @@ def mutated(draw: st.DrawFn, text: st.SearchStrategy[str]) -> bytes:
 
 @st.composite
 def json_lines(draw: st.DrawFn, item: st.SearchStrategy[Any]) -> str:
-    lines = draw(st.lists(st.one_of(item.map(dumps), item.map(dumps), TEXT), min_size=1, max_size=5))
+    line = item.map(dumps)
+    if draw(st.booleans()):  # tidy: JSON on every line, each ending in LF or CRLF (not CR alone)
+        lines = draw(st.lists(line, min_size=1, max_size=5))
+        end = draw(st.sampled_from(["\n", "\r\n"]))
+        return end.join(lines) + end
+    lines = draw(st.lists(st.one_of(line, line, TEXT), min_size=1, max_size=5))
     return draw(LINE_ENDS).join(lines) + draw(st.sampled_from(["", "\n"]))
 
 
 @st.composite
-def json_array(draw: st.DrawFn, item: st.SearchStrategy[Any]) -> str:
-    items = draw(st.lists(item, max_size=5))
+def json_array(draw: st.DrawFn, tidy: st.SearchStrategy[Any], item: st.SearchStrategy[Any]) -> str:
+    items = draw(st.lists(tidy if draw(st.booleans()) else item, max_size=5))
     return "[" + draw(st.sampled_from([",", ",\n", " ,\r\n"])).join(map(dumps, items)) + "]\n"
 
 
 CSV_COLUMNS = ("title", "abstract", "authors", "upvotes", "n_authors", "repos", "repo", "date", "url", "id")
+CSV_CELLS = {"title": _words, "abstract": _words, "authors": WORD_LISTS.map("; ".join),
+             "upvotes": COUNTS.map(str), "n_authors": COUNTS.map(str), "repos": GOOD_URLS, "repo": GOOD_URLS,
+             "date": _words, "url": GOOD_URLS, "id": GOOD_IDS}
 
 
 @st.composite
 def csv_file(draw: st.DrawFn) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator=draw(LINE_ENDS))
+    if draw(st.booleans()):  # tidy: written as a spreadsheet would
+        extra = draw(st.lists(st.sampled_from(CSV_COLUMNS[2:]), unique=True, max_size=4))
+        columns = draw(st.permutations(["title", "abstract", *extra]))
+        rows = draw(st.lists(st.tuples(*(CSV_CELLS[c] for c in columns)), max_size=4))
+        writer.writerow(columns)
+        writer.writerows(rows)
+        return out.getvalue()
     columns = draw(st.lists(st.one_of(st.sampled_from(CSV_COLUMNS), TEXT), min_size=1, max_size=5))
     cell = st.one_of(TEXT, INTS.map(str), URLS, st.sampled_from(["", '"', 'a"b', "x,y", "a\nb", "a\rb", "1" * 5000]))
     rows = draw(st.lists(st.lists(cell, min_size=len(columns) - 1, max_size=len(columns) + 1), max_size=4))
-    out = io.StringIO()
-    if draw(st.booleans()):  # written as a spreadsheet would
-        writer = csv.writer(out, lineterminator=draw(LINE_ENDS))
+    if draw(st.booleans()):
         writer.writerow(columns)
         writer.writerows(rows)
         return out.getvalue()
@@ -180,12 +233,24 @@ DAILY_UNITS = st.one_of(
                      "Nov 4 " + "9" * 5000, "• " + "9" * 5000 + " authors", "Subscribe\u00a0", "Subscribe" + "x" * 3]),
     _words.map(lambda t: "Subscribe" + t), _words, _words, _words,
     st.lists(_words, min_size=4, max_size=12).map(". ".join), TEXT)
+ABSTRACTS = st.lists(_words, min_size=4, max_size=12).map(lambda ws: ". ".join(ws) + ".")
+META = st.lists(st.sampled_from(["  • 6 authors", "·", "Oct 3", "May 2 1", "Jan 31, 2024 17"]), max_size=3)
 
 
 @st.composite
 def daily_page(draw: st.DrawFn, blocks: bool) -> str:
-    units = draw(st.lists(DAILY_UNITS, min_size=1, max_size=14))
     end = draw(LINE_ENDS)
+    if draw(st.booleans()):  # messy: any units in any order
+        units = draw(st.lists(DAILY_UNITS, min_size=1, max_size=14))
+    elif blocks:  # tidy block layout: header, page date, then title, abstract, metadata
+        units = ["Daily Papers", "byAK and the research community", draw(st.sampled_from(["Nov 4", "Mar 1"]))]
+        for title, abstract, meta in draw(st.lists(st.tuples(_words, ABSTRACTS, META), min_size=1, max_size=4)):
+            units += [title, abstract, *meta]
+    else:  # tidy line layout: the first title glued to "Subscribe", then title and abstract lines
+        pairs = draw(st.lists(st.tuples(_words, ABSTRACTS), min_size=1, max_size=4))
+        units = ["Get trending papers in your email inbox once a day!"]
+        for i, (title, abstract) in enumerate(pairs):
+            units += ["Subscribe" * (i == 0) + title, abstract]
     return (end * 2 if blocks else end).join(units) + end
 
 
@@ -206,8 +271,10 @@ def atom_feed(draw: st.DrawFn) -> str:
         st.tuples(st.sampled_from(["title", "summary", "published", "arxiv:doi"]), text),
         st.tuples(st.just("author"), text.map(lambda t: el("name", t))),
         st.tuples(st.sampled_from(["category", "arxiv:primary_category", "link"]), text))
+    tidy = st.tuples(st.tuples(st.just("id"), GOOD_IDS.map(lambda i: f"http://arxiv.org/abs/{i}v1")),
+                     st.tuples(st.just("title"), _words), st.tuples(st.just("summary"), ABSTRACTS)).map(list)
     entries = []
-    for children in draw(st.lists(st.lists(child, max_size=7), max_size=3)):
+    for children in draw(st.lists(st.one_of(tidy, st.lists(child, max_size=7)), max_size=3)):
         parts = []
         for tag, value in children:
             if tag == "author":
@@ -226,12 +293,14 @@ def atom_feed(draw: st.DrawFn) -> str:
 FILES: dict[str, tuple[str, st.SearchStrategy[bytes]]] = {
     "dailypapers-lines": ("dailypapers", mutated(daily_page(blocks=False))),
     "dailypapers-blocks": ("dailypapers", mutated(daily_page(blocks=True))),
-    "jsonl": ("jsonl", mutated(json_lines(record(PAPER_FIELDS, ("title", "abstract"))))),
-    "json": ("json", mutated(json_array(st.one_of(record(PAPER_FIELDS, ("title", "abstract")), ANY)))),
+    "jsonl": ("jsonl", mutated(json_lines(record(PAPER_FIELDS, ("title", "abstract"), TIDY_PAPER)))),
+    "json": ("json", mutated(json_array(tidy_record(PAPER_FIELDS, ("title", "abstract"), TIDY_PAPER),
+                                        st.one_of(record(PAPER_FIELDS, ("title", "abstract"), TIDY_PAPER), ANY)))),
     "csv": ("csv", mutated(csv_file())),
     "arxiv-atom": ("arxiv-atom", mutated(atom_feed())),
-    "arxiv-snapshot": ("arxiv-snapshot", mutated(json_lines(record(SNAPSHOT_FIELDS, ("id", "title", "abstract"))))),
-    "hf-api": ("hf-api", mutated(json_array(st.one_of(HF_ENTRY, HF_ENTRY, ANY)))),
+    "arxiv-snapshot": ("arxiv-snapshot",
+                       mutated(json_lines(record(SNAPSHOT_FIELDS, ("id", "title", "abstract"), TIDY_SNAPSHOT)))),
+    "hf-api": ("hf-api", mutated(json_array(HF_TIDY_ENTRY, HF_ENTRY))),
 }
 assert {fmt for fmt, _ in FILES.values()} == set(READERS)
 
