@@ -86,15 +86,48 @@ def _unaccented(text: str) -> str:
     return "".join(c for c in t if not unicodedata.combining(c))
 
 
-def title_key(title: str) -> str:
-    """A title reduced to lowercase letters and digits: equal keys mean the same paper.
+# Latin letters that Unicode does not decompose into an ASCII letter and an accent,
+# folded as a reader folds them ("Søren" is "Soren", as "José" is "Jose"); casefold
+# already makes "ß" "ss".
+_LATIN_FOLD = str.maketrans({"ø": "o", "ł": "l", "đ": "d", "ð": "d", "ħ": "h", "ı": "i", "ŧ": "t",
+                             "æ": "ae", "œ": "oe", "þ": "th"})
 
-    Accents are folded ("é" is "e"); every other character is dropped.
+
+def title_key(title: str) -> str:
+    """A title reduced to its letters and digits, of any script: equal keys mean the same paper.
+
+    Case is folded (``casefold``), and so are compatibility forms (NFKC: "ﬁ" is "fi",
+    "２" is "2") and the accents of Latin letters ("é" is "e", "ø" is "o"); every other
+    character is dropped. A mark on a letter of another script stays with it: there it
+    often makes another letter ("が" is not "か", "й" is not "и"). A title with no letter
+    or digit at all keeps its other characters, less spaces, so such titles differ too.
+    Titles in ASCII letters get the key they always had (a-z and 0-9 only).
 
     >>> title_key("Attention Is All You Need!") == title_key("attention is all you need")
     True
+    >>> title_key("α-Divergence") != title_key("β-Divergence"), title_key("注意力：机制")
+    (True, '注意力机制')
+    >>> title_key("Déjà Vu"), title_key("Straße"), title_key("🙂 🙂")
+    ('dejavu', 'strasse', '🙂🙂')
     """
-    return re.sub(r"[^0-9a-z]+", "", _unaccented(title).lower())
+    text = unicodedata.normalize("NFKC", title)
+    out: list[str] = []
+    marks = False  # whether a mark here belongs to a kept non-Latin letter
+    for ch in text:
+        base = unicodedata.normalize("NFD", ch)[0]
+        if base.isascii():
+            if base.isalnum():
+                out.append(base.lower())  # the accents of a Latin letter go
+            marks = False
+        elif ch.isalnum():
+            out.append(ch.casefold().translate(_LATIN_FOLD))
+            marks = True
+        elif marks and unicodedata.category(ch).startswith("M"):
+            out.append(ch)
+        else:
+            marks = False
+    key = unicodedata.normalize("NFKC", "".join(out))  # casefold may leave letters decomposed
+    return key or _SPACE.sub("", text.casefold())
 
 
 def parse_arxiv_id(value: str | None) -> str | None:

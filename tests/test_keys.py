@@ -1,8 +1,13 @@
 """The "same thing" keys: what each one counts as equal, and the union-find's roots."""
 
+import json
 import random
+import re
+import unicodedata
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kg.keys import (
     CODE_HOSTS,
@@ -37,6 +42,84 @@ def test_clean_text_unwraps_latex_and_spacing():
 def test_title_key_ignores_case_punctuation_and_accents_only():
     assert title_key("Déjà Vu: A Study!") == title_key("deja vu -- a study") == "dejavuastudy"
     assert title_key("ResNet 50") != title_key("ResNet 5O")
+    assert title_key("Łódź and Søren") == title_key("Lodz and Soren")
+    assert title_key("ＧＰＴ－４ ﬁne-tuning") == title_key("GPT-4 fine-tuning")  # compatibility forms
+
+
+NON_LATIN_TITLES = [
+    "基于图神经网络的知识图谱补全", "大规模语言模型的对齐方法",  # Chinese
+    "深層学習による画像認識", "かきの研究", "がきの研究",  # Japanese, differing only in a dakuten
+    "نموذج لغوي كبير للترجمة", "تعلم الآلة العميق",  # Arabic
+    "למידה עמוקה לראייה ממוחשבת", "מודלים של שפה",  # Hebrew
+    "Глубокое обучение для графов", "Мой метод", "Мои методы",  # Cyrillic
+    "α-Divergence Variational Inference", "β-Divergence Variational Inference",
+    "हिंदी में मशीन अनुवाद", "हिंदी मे मशीन अनुवाद",  # Devanagari, differing only in a vowel sign
+]
+
+
+def test_titles_without_ascii_letters_get_distinct_ids():
+    # issue 12, case 2: every one of these was title:da39a3ee5e6b4b0d (the hash of ""),
+    # or "divergencevariationalinference" for both Greek ones: one paper, later builds replacing it
+    keys = [title_key(t) for t in NON_LATIN_TITLES]
+    assert all(keys) and len(set(keys)) == len(keys)
+    ids = {paper_id(t) for t in NON_LATIN_TITLES}
+    assert len(ids) == len(NON_LATIN_TITLES) and "title:da39a3ee5e6b4b0d" not in ids
+    # the same title, however it is typed, is still one paper
+    assert title_key("Глубокое Обучение") == title_key("глубокое обучение!")
+    assert title_key("か\u3099き") == title_key("がき")  # decomposed and composed dakuten
+    assert paper_id("ΑΛΦΑ models") == paper_id("αλφα Models")
+
+
+def test_titles_without_letters_or_digits_do_not_collide():
+    keys = [title_key(t) for t in ("???", "!!!", "🙂", "🚀🚀", "—")]
+    assert all(keys) and len(set(keys)) == len(keys)
+    assert title_key("🙂 🙂") == title_key("🙂🙂")  # spacing still does not count
+    assert paper_id("???") != paper_id("!!!") != "title:da39a3ee5e6b4b0d"
+
+
+def _key_before_issue_12(title):
+    """title_key as it was: the key every existing build's title ids are hashes of."""
+    t = unicodedata.normalize("NFKD", title)
+    return re.sub(r"[^0-9a-z]+", "", "".join(c for c in t if not unicodedata.combining(c)).lower())
+
+
+def _has_only_ascii_letters(title):
+    """Whether every letter and digit of a title, accents taken off, is ASCII (so its key was whole)."""
+    t = unicodedata.normalize("NFKD", title)
+    return all(c.isascii() for c in t if c.isalnum() and not unicodedata.combining(c))
+
+
+@settings(max_examples=300, derandomize=True, database=None)
+@given(st.text(max_size=40) | st.lists(st.sampled_from(["Déjà", "ﬁ", "Ⅻ", "²", "İ", "K", "ǅ", "é", "-", "x",
+                                                          "\u0301", "ſ", "①", "½", "σ", "ß"])).map("".join))
+def test_title_key_is_unchanged_for_titles_in_ascii_letters(title):
+    if _has_only_ascii_letters(title) and _key_before_issue_12(title):
+        assert title_key(title) == _key_before_issue_12(title)
+
+
+@pytest.mark.slow
+def test_title_key_changes_only_where_a_letter_was_dropped():
+    # every code point, alone and between letters: where the key differs from the old one,
+    # the old key had dropped a letter or digit (ß, ø, Greek, CJK ...), the bug of case 2
+    for cp in range(0x110000):
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        title = f"A{chr(cp)}b"
+        if title_key(title) != _key_before_issue_12(title):
+            assert not _has_only_ascii_letters(title), hex(cp)
+
+
+def test_seed_and_gold_title_ids_are_unchanged(shared):
+    from kg.sources import read_papers
+
+    titles = [p.title for p in read_papers(shared / "seeds")]
+    for name in ("dev.jsonl", "train.jsonl"):
+        lines = (shared / "gold" / name).read_text(encoding="utf-8").splitlines()
+        titles += [json.loads(line)["title"] for line in lines if line.strip()]
+    assert len(titles) > 1000
+    changed = {t for t in titles if title_key(t) != _key_before_issue_12(t)}
+    assert changed == {"σ-GPTs: A New Approach to Autoregressive Models"}  # its σ was dropped
+    assert all(_has_only_ascii_letters(t) for t in set(titles) - changed)
 
 
 def test_parse_arxiv_id_drops_versions_and_finds_old_style_ids():

@@ -64,3 +64,69 @@ def test_snapshot_record_without_abstract():
     with pytest.raises(InputError) as e:
         list(parse_arxiv_snapshot(text, path="snap.jsonl"))
     assert e.value.line == 2 and "'abstract'" in e.value.problem
+
+
+SNAPSHOT = {"id": "0704.0001", "title": "T", "abstract": "A.", "authors": "A. One and B. Two",
+            "update_date": "2020-01-01", "categories": "cs.LG"}
+
+
+@pytest.mark.parametrize("field, value, name", [
+    ("authors", ["A. One"], "authors"),
+    ("authors_parsed", 5, "authors_parsed"),
+    ("authors_parsed", [5], "authors_parsed.0"),
+    ("authors_parsed", [["One", 5]], "authors_parsed.0.1"),
+    ("categories", ["cs.LG"], "categories"),
+    ("versions", [5], "versions.0"),
+    ("versions", [{"created": 5}], "versions.0.created"),
+    ("update_date", 20200101, "update_date"),
+    ("doi", ["10.1/x"], "doi"),
+    ("title", ["T"], "title"),
+    ("id", 704.0001, "id"),
+])
+def test_snapshot_field_of_the_wrong_type_is_a_bad_record(field, value, name):
+    # issue 12, case 8: a list `authors`, an integer `authors_parsed` ... were tracebacks
+    # (TypeError, AttributeError), even with --skip-bad
+    import json
+
+    bad = json.dumps({**SNAPSHOT, "id": "0704.0002", field: value})
+    text = json.dumps(SNAPSHOT) + "\n" + bad + "\n"
+    with pytest.raises(InputError) as e:
+        list(parse_arxiv_snapshot(text, path="snap.jsonl"))
+    assert str(e.value).startswith(f"snap.jsonl:2: record 2: field {name!r}")
+    skipped = []
+    assert [p.arxiv_id for p in parse_arxiv_snapshot(text, skip_bad=True, on_error=skipped.append)] == ["0704.0001"]
+    assert len(skipped) == 1
+
+
+def test_snapshot_authors_parsed_and_versions_are_read():
+    import json
+
+    record = {**SNAPSHOT, "authors_parsed": [["One", "A.", ""], ["Two", "B.", "Jr"], []],
+              "versions": [{"version": "v1", "created": "Mon, 2 Apr 2007 19:18:42 GMT"}]}
+    (p,) = parse_arxiv_snapshot(json.dumps(record))
+    assert p.authors == ("A. One", "B. Two Jr") and p.date == "2007-04-02"
+    record["versions"] = [{"created": "Mon, 2 Apr 99999 19:18:42 GMT"}]  # unreadable: update_date
+    (p,) = parse_arxiv_snapshot(json.dumps(record))
+    assert p.date == "2020-01-01"
+
+
+def test_atom_errors_stay_on_one_line():
+    # found by tests/test_fuzz_sources.py: an <id> or an API error's summary with a line break
+    # made a two-line error message
+    feed = ('<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>0\n0</id><summary>S</summary></entry>'
+            '<entry><id>http://arxiv.org/abs/2401.00002v1</id><title>U</title><summary>S</summary></entry></feed>')
+    with pytest.raises(InputError) as e:
+        list(parse_arxiv_atom(feed, path="q.xml"))
+    assert str(e.value) == "q.xml: entry 1 (0 0): <title> is missing or empty"
+    error_feed = ('<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>http://arxiv.org/api/errors#x</id>'
+                  '<title>Error</title><summary>incorrect id\nformat</summary></entry></feed>')
+    with pytest.raises(InputError) as e:
+        list(parse_arxiv_atom(error_feed, path="q.xml"))
+    assert str(e.value) == "q.xml: arXiv API error: incorrect id format"
+
+
+def test_atom_with_an_unknown_encoding_declaration():
+    # found by tests/test_fuzz_sources.py (a long run): expat raised a raw LookupError
+    feed = '<?xml version="1.0" encoding="AUTF-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom"></feed>\n'
+    with pytest.raises(InputError, match="invalid XML: unknown encoding: AUTF-8"):
+        list(parse_arxiv_atom(feed, path="q.xml"))

@@ -105,3 +105,49 @@ def test_example_corpus(examples):
 
 def _no_skip(error):
     raise AssertionError(f"unexpected skip: {error}")
+
+
+def test_cr_only_line_ends_read_like_plain_text(fixtures, tmp_path):
+    # issue 12, case 4: a page saved with CR-only line ends was one line: 0 papers, exit 0
+    for name in ("daily_lines.txt", "daily_blocks.txt"):
+        text = (fixtures / "sources" / name).read_text(encoding="utf-8")
+        odd = tmp_path / name
+        odd.write_bytes(text.replace("\n", "\r").encode())
+        plain = [(p.title, p.abstract, p.date, p.upvotes) for p in _read(fixtures / "sources" / name)[0]]
+        assert len(plain) >= 3
+        assert [(p.title, p.abstract, p.date, p.upvotes) for p in _read(odd)[0]] == plain
+        assert [p.sources[0].line for p in _read(odd)[0]] == [p.sources[0].line for p in
+                                                               _read(fixtures / "sources" / name)[0]]
+
+
+def test_page_giving_no_paper_is_an_error_naming_the_file(tmp_path):
+    # issue 12, case 4: entries found but none read (here: one cut off) was silence and exit 0
+    from kg.sources import iter_records
+
+    page = tmp_path / "page.txt"
+    page.write_text("Daily Papers\n\nNov 4\n\nA Title Whose Abstract Was Cut Off\n")
+    with pytest.raises(InputError) as e:
+        list(read_dailypapers(page, on_error=lambda e: None))
+    assert e.value.path == str(page) and "no papers read" in e.value.problem
+    skipped = []
+    assert list(iter_records(page, skip_bad=True, on_error=skipped.append)) == []
+    assert [("cut off" in s.problem, "no papers read" in s.problem) for s in skipped] == [
+        (True, False), (False, True)]
+
+
+def test_huge_counts_do_not_crash():
+    # found by tests/test_fuzz_sources.py: int() refuses more than 4300 digits (ValueError)
+    text = ("Daily Papers\n\nNov 4\n\nA Title\n\nAn abstract that is long enough.\n\n"
+            f"  • {'9' * 5000} authors\n·\nOct 3 {'1' * 5000}\n")
+    (p,) = parse_dailypapers(text, path="page.txt")
+    assert (p.title, p.n_authors, p.date, p.upvotes) == ("A Title", None, "Oct 3", None)
+
+
+def test_title_that_cleaning_empties_is_a_bad_entry():
+    # "\emph{}" cleans to "": such titles all got the id of the empty title key
+    text = "Daily Papers\n\nNov 4\n\n\\emph{}\n\nAn abstract.\n\nNext Title\n\nIts abstract.\n"
+    with pytest.raises(InputError, match="has no text once LaTeX"):
+        list(parse_dailypapers(text, path="page.txt"))
+    skipped = []
+    papers = list(parse_dailypapers(text, path="page.txt", skip_bad=True, on_error=skipped.append))
+    assert [p.title for p in papers] == ["Next Title"] and skipped[0].line == 5

@@ -113,3 +113,76 @@ def test_kg_output_reads_back_unchanged(fixtures, tmp_path):
     out = tmp_path / "out.jsonl"
     out.write_text("".join(json.dumps(p.to_dict()) + "\n" for p in papers), encoding="utf-8")
     assert list(read_jsonl_papers(out)) == papers
+
+
+def test_csv_with_cr_only_line_ends(fixtures, tmp_path):
+    # issue 12, case 8: a raw csv.Error ("new-line character seen in unquoted field") traceback
+    text = (fixtures / "sources" / "records.csv").read_text(encoding="utf-8")
+    odd = tmp_path / "mac.csv"
+    odd.write_bytes(text.replace("\r\n", "\n").replace("\n", "\r").encode())
+    plain = list(read_csv(fixtures / "sources" / "records.csv"))
+    got = list(read_csv(odd))
+    assert [(p.title, p.abstract, p.authors, p.sources[0].line) for p in got] == \
+        [(p.title, p.abstract, p.authors, p.sources[0].line) for p in plain]
+
+
+def test_csv_with_a_line_break_in_an_unquoted_field(tmp_path):
+    # issue 12, case 8: a CR inside an unquoted field was a raw csv.Error; it ends the row
+    f = tmp_path / "in.csv"
+    f.write_bytes(b"title,abstract\nA,x\ry\nB,z\n")
+    with pytest.raises(InputError) as e:
+        list(read_csv(f))
+    assert (e.value.path, e.value.line) == (str(f), 3) and "1 cells" in e.value.problem
+    skipped = []
+    assert [p.title for p in read_csv(f, skip_bad=True, on_error=skipped.append)] == ["A", "B"]
+    assert len(skipped) == 1
+
+
+@pytest.mark.parametrize("where, line", [("header", 1), ("row", 2)])
+def test_csv_error_is_a_one_line_input_error(tmp_path, where, line):
+    huge = "x" * ((1 << 24) + 1)  # past the csv module's field limit: csv.Error
+    f = tmp_path / "in.csv"
+    f.write_text(f"title,{huge}\nA,x\n" if where == "header" else f"title,abstract\nA,{huge}\n")
+    with pytest.raises(InputError) as e:
+        list(read_csv(f))
+    assert (e.value.path, e.value.line) == (str(f), line) and "invalid CSV" in e.value.problem
+    assert "field larger than field limit" in str(e.value)
+
+
+def test_csv_number_with_too_many_digits():
+    # found by tests/test_fuzz_sources.py: int() refused the cell with a raw ValueError
+    with pytest.raises(InputError) as e:
+        list(parse_csv(f"title,abstract,upvotes\nA,x,{'9' * 5000}\n", path="in.csv"))
+    assert e.value.line == 2 and "'upvotes'" in e.value.problem and len(str(e.value)) < 300
+
+
+def test_integral_floats_are_read_as_integers():
+    # the schema's "integer" admits 3.0: the Paper gets an int, as it would from 3
+    (p,) = parse_jsonl('{"title": "T", "abstract": "A", "upvotes": 3.0, "n_authors": 2.0, '
+                       '"sources": [{"path": "a.txt", "format": "dailypapers", "position": 1.0, "line": 4.0}]}')
+    assert (p.upvotes, p.n_authors, p.sources[0].position, p.sources[0].line) == (3, 2, 1, 4)
+    assert all(type(v) is int for v in (p.upvotes, p.n_authors, p.sources[0].position, p.sources[0].line))
+
+
+def test_title_that_cleaning_empties_is_a_bad_record():
+    # "\textbf{}" passes the schema's "not blank" but cleans to "": every such title had one id
+    text = '{"title": "\\\\textbf{}", "abstract": "A"}\n{"title": "B", "abstract": "b"}\n'
+    with pytest.raises(InputError) as e:
+        list(parse_jsonl(text, path="in.jsonl"))
+    assert e.value.line == 1 and "has no text" in e.value.problem
+    assert [p.title for p in parse_jsonl(text, skip_bad=True, on_error=lambda e: None)] == ["B"]
+
+
+def test_csv_header_with_a_line_break_gives_a_one_line_error():
+    # found by tests/test_fuzz_sources.py: the quoted header cell was printed as it was
+    with pytest.raises(InputError) as e:
+        list(parse_csv('"ti\ntle",abstract\nA,x\n', path="in.csv"))
+    assert "\n" not in str(e.value) and "'ti\\ntle'" in str(e.value)
+
+
+def test_parse_json_takes_a_bom_as_read_json_does(tmp_path):
+    # found by tests/test_fuzz_sources.py: read_json skipped a BOM, parse_json refused the text
+    text = '\ufeff[{"title": "A", "abstract": "x"}]'
+    f = tmp_path / "in.json"
+    f.write_text(text, encoding="utf-8")
+    assert [p.title for p in parse_json(text)] == [p.title for p in read_json(f)] == ["A"]

@@ -15,7 +15,7 @@ from typing import IO, Any
 from kg.errors import InputError
 from kg.keys import parse_arxiv_id
 from kg.records import Paper, Source
-from kg.sources.base import ErrorCallback, ErrorPolicy, make_paper, text_lines
+from kg.sources.base import ErrorCallback, ErrorPolicy, Fields, json_type, make_paper, text_lines
 from kg.sources.jsonstream import iter_jsonl, read_jsonl
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -33,10 +33,11 @@ def _entry_to_paper(entry: ET.Element, source: Source) -> Paper:
     title = _text(entry.find(f"{ATOM}title"))
     summary = _text(entry.find(f"{ATOM}summary"))
     if "/api/errors" in ident:  # the API answers a bad query with a one-entry error feed
-        raise InputError(source.path, f"arXiv API error: {summary.strip() or title.strip()}")
+        raise InputError(source.path, f"arXiv API error: {' '.join((summary or title).split())}")
     for name, value in (("title", title), ("summary", summary)):
         if not value.strip():
-            raise InputError(source.path, f"{where} ({ident or 'no id'}): <{name}> is missing or empty")
+            shown = " ".join(ident.split())[:80] or "no id"  # an error is one line
+            raise InputError(source.path, f"{where} ({shown}): <{name}> is missing or empty")
     doi = _text(entry.find(f"{ARXIV}doi")).strip() or None
     for link in entry.findall(f"{ATOM}link"):
         if doi is None and link.get("title") == "doi" and link.get("href"):
@@ -78,6 +79,8 @@ def _atom(f: IO[bytes], path: str, policy: ErrorPolicy) -> Iterator[Paper]:
     except ET.ParseError as e:
         line = e.position[0] if e.position else None
         raise InputError(path, f"invalid XML: {e}", line) from None
+    except LookupError as e:  # expat's answer to an encoding declaration it does not know
+        raise InputError(path, f"invalid XML: {e}", 1) from None
 
 
 def parse_arxiv_atom(text: str | bytes, path: str = "<string>", skip_bad: bool = False,
@@ -96,27 +99,26 @@ def read_arxiv_atom(path: str | Path, skip_bad: bool = False,
     return gen()
 
 
-def _snapshot_date(record: dict[str, Any]) -> str | None:
-    versions = record.get("versions") or []
-    if versions and isinstance(versions[0], dict) and versions[0].get("created"):
+def _snapshot_date(record: Fields) -> str | None:
+    versions = record.items("versions")
+    created = record.nested("versions.0", versions[0]).text("created") if versions else None
+    if created:
         try:
-            return parsedate_to_datetime(versions[0]["created"]).date().isoformat()
-        except (TypeError, ValueError):
+            return parsedate_to_datetime(created).date().isoformat()
+        except (TypeError, ValueError, OverflowError):
             pass
-    return record.get("update_date") or None
+    return record.text("update_date") or None
 
 
-def _snapshot_authors(record: dict[str, Any]) -> list[str]:
-    parsed = record.get("authors_parsed")
-    if isinstance(parsed, list) and parsed:
-        names = []
-        for p in parsed:
-            if isinstance(p, list) and p:
-                last, first = p[0], p[1] if len(p) > 1 else ""
-                suffix = p[2] if len(p) > 2 else ""
-                names.append(" ".join(x for x in (first, last, suffix) if x))
+def _snapshot_authors(record: Fields) -> list[str]:
+    names = []
+    for parts in record.text_lists("authors_parsed"):
+        if parts:
+            last, first, suffix = [*parts, "", ""][:3]
+            names.append(" ".join(x for x in (first, last, suffix) if x))
+    if names:
         return names
-    authors = record.get("authors") or ""
+    authors = record.text("authors") or ""
     return [a for a in re.split(r",\s*|\s+and\s+", authors) if a.strip()]
 
 
@@ -124,16 +126,15 @@ def snapshot_to_paper(record: Any, source: Source) -> Paper:
     """A Paper from one record of the arXiv metadata snapshot."""
     where = f"record {source.position}"
     if not isinstance(record, dict):
-        raise InputError(source.path, f"{where}: expected a JSON object", source.line)
-    for key in ("id", "title", "abstract"):
-        if not isinstance(record.get(key), str) or not record[key].strip():
-            raise InputError(source.path, f"{where}: field {key!r} is missing or empty", source.line)
-    arxiv_id = parse_arxiv_id(record["id"])
+        raise InputError(source.path, f"{where} is {json_type(record)}, expected a JSON object", source.line)
+    fields = Fields(record, source, where)
+    ident, title, abstract = (fields.required_text(k) for k in ("id", "title", "abstract"))
+    arxiv_id = parse_arxiv_id(ident)
     return make_paper(
-        record["title"], record["abstract"], source, arxiv_id=arxiv_id, doi=record.get("doi") or None,
+        title, abstract, source, arxiv_id=arxiv_id, doi=fields.text("doi") or None,
         url=f"https://arxiv.org/abs/{arxiv_id}" if arxiv_id else None,
-        authors=_snapshot_authors(record), date=_snapshot_date(record),
-        categories=(record.get("categories") or "").split())
+        authors=_snapshot_authors(fields), date=_snapshot_date(fields),
+        categories=(fields.text("categories") or "").split())
 
 
 def _snapshot(items: Iterable[tuple[int, Any] | InputError], path: str,
@@ -156,7 +157,7 @@ def _snapshot(items: Iterable[tuple[int, Any] | InputError], path: str,
 def parse_arxiv_snapshot(text: str, path: str = "<string>", skip_bad: bool = False,
                          on_error: ErrorCallback | None = None) -> Iterator[Paper]:
     """Papers from arXiv metadata snapshot lines held in a string."""
-    return _snapshot(iter_jsonl(text_lines(text), path), path, ErrorPolicy(skip_bad, on_error))
+    return _snapshot(iter_jsonl(text_lines(text, universal=False), path), path, ErrorPolicy(skip_bad, on_error))
 
 
 def read_arxiv_snapshot(path: str | Path, skip_bad: bool = False,

@@ -59,19 +59,23 @@ class _Entry:
     meta: dict[str, str | int | None] = field(default_factory=dict)
 
 
+def _count(digits: str | None) -> int | None:
+    """A count as shown; None past 18 digits, which no page shows (and int() may refuse)."""
+    return int(digits) if digits and len(digits) <= 18 else None
+
+
 def _classify(line_no: int, text: str) -> _Unit:
     s = text.strip()
     if _HEADER.fullmatch(s):
         return _Unit(line_no, "header", s)
     m = _AUTHORS.fullmatch(s)
     if m:
-        return _Unit(line_no, "authors", s, number=int(m.group("n")))
+        return _Unit(line_no, "authors", s, number=_count(m.group("n")))
     if _SEPARATOR.fullmatch(s):
         return _Unit(line_no, "separator", s)
     m = _DATE.fullmatch(s)
     if m:
-        up = m.group("upvotes")
-        return _Unit(line_no, "date", s, re.sub(r"\s+", " ", m.group("date")), int(up) if up else None)
+        return _Unit(line_no, "date", s, re.sub(r"\s+", " ", m.group("date")), _count(m.group("upvotes")))
     return _Unit(line_no, "text", s)
 
 
@@ -117,12 +121,20 @@ def _parse(lines: Iterable[tuple[int, str]], path: str, policy: ErrorPolicy) -> 
     page_date: str | None = None
     cur: _Entry | None = None
     count = 0
+    read = 0
     orphan = False  # metadata now belongs to an entry dropped as bad: ignore it
 
-    def finish(entry: _Entry) -> Paper:
-        return make_paper(entry.title, entry.abstract or "", Source(path, FORMAT, entry.position, entry.line),
-                          page_date=entry.meta.get("page_date"), date=entry.meta.get("date"),
-                          upvotes=entry.meta.get("upvotes"), n_authors=entry.meta.get("n_authors"))
+    def finish(entry: _Entry) -> Iterator[Paper]:
+        nonlocal read
+        try:
+            paper = make_paper(entry.title, entry.abstract or "", Source(path, FORMAT, entry.position, entry.line),
+                               page_date=entry.meta.get("page_date"), date=entry.meta.get("date"),
+                               upvotes=entry.meta.get("upvotes"), n_authors=entry.meta.get("n_authors"))
+        except InputError as e:
+            policy.bad(e)
+            return
+        read += 1
+        yield paper
 
     def no_abstract(entry: _Entry, unit: _Unit) -> None:
         policy.bad(InputError(path, f"entry {entry.position} {entry.title[:60]!r} has no abstract "
@@ -138,7 +150,7 @@ def _parse(lines: Iterable[tuple[int, str]], path: str, policy: ErrorPolicy) -> 
             continue
         if unit.kind == "header":
             if cur is not None:
-                yield finish(cur)
+                yield from finish(cur)
                 cur = None
         elif unit.kind == "date":
             date, upvotes = unit.date, unit.number
@@ -146,7 +158,7 @@ def _parse(lines: Iterable[tuple[int, str]], path: str, policy: ErrorPolicy) -> 
                 cur.meta.update(date=date, upvotes=upvotes)
             else:  # a date where a title is due heads a (new) page
                 if cur is not None:
-                    yield finish(cur)
+                    yield from finish(cur)
                     cur = None
                 page_date = date
         elif unit.kind == "authors":
@@ -159,7 +171,7 @@ def _parse(lines: Iterable[tuple[int, str]], path: str, policy: ErrorPolicy) -> 
                 cur.abstract = unit.text
                 continue
             if cur is not None:
-                yield finish(cur)
+                yield from finish(cur)
             count += 1
             cur = _Entry(count, unit.line, unit.text, meta={"page_date": page_date})
     if cur is not None:
@@ -167,9 +179,12 @@ def _parse(lines: Iterable[tuple[int, str]], path: str, policy: ErrorPolicy) -> 
             policy.skip(InputError(path, f"last entry {cur.position} {cur.title[:60]!r} has no abstract "
                                          "(page cut off?)", cur.line))
         else:
-            yield finish(cur)
+            yield from finish(cur)
     if count == 0:
         raise InputError(path, "no papers found: not a Daily Papers page (unknown layout)")
+    if read == 0:  # every entry was skipped: say so, a page that gives nothing is not a success
+        found = "1 entry" if count == 1 else f"{count} entries"
+        raise InputError(path, f"no papers read: {found} found, none with both a title and an abstract")
 
 
 def parse_dailypapers(text: str, path: str = "<string>", skip_bad: bool = False,

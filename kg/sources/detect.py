@@ -43,7 +43,7 @@ def _first_json_line(head: str) -> dict[str, Any] | None:
     line = head.lstrip().split("\n", 1)[0]
     try:
         value = json.loads(line)
-    except json.JSONDecodeError:
+    except (ValueError, RecursionError):  # not JSON, a number int() refuses, nested too deeply
         return None
     return value if isinstance(value, dict) else None
 

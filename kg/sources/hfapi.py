@@ -11,48 +11,68 @@ from typing import Any
 
 from kg.errors import InputError
 from kg.records import Paper, Source
-from kg.sources.base import ErrorCallback, ErrorPolicy, make_paper, strict_arxiv_id
-from kg.sources.jsonstream import iter_array, read_array
+from kg.sources.base import (
+    ErrorCallback,
+    ErrorPolicy,
+    Fields,
+    json_type,
+    make_paper,
+    strict_arxiv_id,
+)
+from kg.sources.jsonstream import Item, iter_array, read_array
 
 FORMAT = "hf-api"
 
 
-def _day(value: Any) -> str | None:
-    return value[:10] if isinstance(value, str) and value.strip() else None
+def _day(value: str | None) -> str | None:
+    return value[:10] if value and value.strip() else None
+
+
+def _authors(paper: Fields) -> list[str]:
+    """Author names: objects with a ``name`` (the API's form) or plain strings."""
+    names = []
+    for i, a in enumerate(paper.items("authors")):
+        if isinstance(a, str):
+            names.append(a)
+        else:
+            names.append(paper.nested(f"authors.{i}", a).text("name") or "")
+    return names
 
 
 def entry_to_paper(entry: Any, source: Source) -> Paper:
     """A Paper from one element of a daily-papers API response."""
     where = f"entry {source.position}"
     if not isinstance(entry, dict):
-        raise InputError(source.path, f"{where}: expected a JSON object", source.line)
-    paper = entry.get("paper", entry)
-    if not isinstance(paper, dict):
-        raise InputError(source.path, f"{where}: field 'paper' is not an object", source.line)
-    title = paper.get("title") or entry.get("title")
-    abstract = paper.get("summary") or entry.get("summary")
-    for name, value in (("paper.title", title), ("paper.summary", abstract)):
-        if not isinstance(value, str) or not value.strip():
-            raise InputError(source.path, f"{where}: field {name!r} is missing or empty", source.line)
-    assert isinstance(title, str) and isinstance(abstract, str)
-    arxiv_id = strict_arxiv_id(paper.get("id"))
-    authors = [a.get("name", "") if isinstance(a, dict) else str(a) for a in paper.get("authors") or ()]
-    upvotes = paper.get("upvotes")
-    keywords = paper.get("ai_keywords") or ()
+        raise InputError(source.path, f"{where} is {json_type(entry)}, expected a JSON object", source.line)
+    outer = Fields(entry, source, where)
+    wrapped = "paper" in entry
+    paper = outer.nested("paper", entry["paper"]) if wrapped else Fields(entry, source, where, "paper.")
+    texts = []
+    for key in ("title", "summary"):  # the entry's own stand in for the paper's
+        value = paper.text(key) or (outer.text(key) if wrapped else None)
+        if value is None or not value.strip():
+            raise paper.error(key, "is missing or empty")
+        texts.append(value)
+    title, abstract = texts
+    arxiv_id = strict_arxiv_id(paper.text("id"))
     return make_paper(
         title, abstract, source, arxiv_id=arxiv_id,
         url=f"https://huggingface.co/papers/{arxiv_id}" if arxiv_id else None,
-        authors=authors, date=_day(paper.get("publishedAt")),
-        page_date=_day(entry.get("publishedAt")) if "paper" in entry else None,
-        upvotes=upvotes if isinstance(upvotes, int) and not isinstance(upvotes, bool) else None,
-        repos=[u for u in (paper.get("githubRepo"), paper.get("projectPage")) if isinstance(u, str)],
-        keywords=[k for k in keywords if isinstance(k, str)])
+        authors=_authors(paper), date=_day(paper.text("publishedAt")),
+        page_date=_day(outer.text("publishedAt")) if wrapped else None,
+        upvotes=paper.integer("upvotes"),
+        repos=[u for u in (paper.text("githubRepo"), paper.text("projectPage")) if u],
+        keywords=paper.texts("ai_keywords"))
 
 
-def _entries(items: Iterable[tuple[int, Any]], path: str, policy: ErrorPolicy) -> Iterator[Paper]:
+def _entries(items: Iterable[Item], path: str, policy: ErrorPolicy) -> Iterator[Paper]:
     position = 0
-    for line, entry in items:
+    for item in items:
         position += 1
+        if isinstance(item, InputError):
+            policy.bad(item)
+            continue
+        line, entry = item
         try:
             yield entry_to_paper(entry, Source(path, FORMAT, position, line))
         except InputError as e:
@@ -62,7 +82,7 @@ def _entries(items: Iterable[tuple[int, Any]], path: str, policy: ErrorPolicy) -
 def parse_hf_api(text: str, path: str = "<string>", skip_bad: bool = False,
                  on_error: ErrorCallback | None = None) -> Iterator[Paper]:
     """Papers of a daily-papers API response held in a string."""
-    return _entries(iter_array([text], path), path, ErrorPolicy(skip_bad, on_error))
+    return _entries(iter_array([text.removeprefix("\ufeff")], path), path, ErrorPolicy(skip_bad, on_error))
 
 
 def read_hf_api(path: str | Path, skip_bad: bool = False,

@@ -2,21 +2,70 @@
 
 A JSON array is decoded one element at a time from a growing buffer, so a large
 array never has to be held as one Python object; each element comes with the
-line it starts on.
+line it starts on. A value holding a lone surrogate escape (``"\\ud800"``: valid
+JSON, but no character, so it could never be written out as UTF-8) comes as an
+InputError in its place, naming the field, so that a reader can skip it.
 """
 
 import codecs
 import json
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
 from kg.errors import InputError
-from kg.sources.base import decode_lines
+from kg.sources.base import iter_lines
 
 _CHUNK = 1 << 16
 _DECODER = json.JSONDecoder()
 _WS = " \t\r\n"
+_SURROGATE = re.compile("[\ud800-\udfff]")
+Item = tuple[int, Any] | InputError
+
+
+def lone_surrogate(value: Any) -> tuple[str, str] | None:
+    """(field, surrogate) of the first string or key in a decoded value holding a lone surrogate.
+
+    >>> lone_surrogate({"title": "ok", "authors": [{"name": "A\\udc00"}]})
+    ('authors.0.name', '\\udc00')
+    >>> lone_surrogate(["fine", 3, None])
+    """
+    stack: list[tuple[str, Any]] = [("", value)]  # iterative: a value may nest a thousand deep
+    while stack:
+        name, v = stack.pop()
+        if isinstance(v, str):
+            m = _SURROGATE.search(v)
+            if m:
+                return name or "(the value)", m.group()
+        elif isinstance(v, dict):
+            for k, x in reversed(v.items()):
+                sub = f"{name}.{k}" if name else k
+                m = _SURROGATE.search(k)
+                if m:
+                    return sub, m.group()
+                stack.append((sub, x))
+        elif isinstance(v, list):
+            stack.extend((f"{name}.{i}" if name else str(i), x) for i, x in reversed(list(enumerate(v))))
+    return None
+
+
+def _checked(path: str | Path, line: int, value: Any) -> Item:
+    found = lone_surrogate(value)
+    if found is None:
+        return line, value
+    name, char = found
+    return InputError(path, f"field {name!r} holds a lone surrogate escape \\u{ord(char):04x} "
+                            "(half of a UTF-16 pair, not a character)", line)
+
+
+def _problem(e: ValueError | RecursionError) -> str:
+    """A decoding failure of json, in one line."""
+    if isinstance(e, json.JSONDecodeError):
+        return e.msg
+    if isinstance(e, RecursionError):
+        return "arrays or objects nested too deeply"
+    return "a number with too many digits" if "digits" in str(e) else str(e)
 
 
 def _chunks(f: IO[bytes], path: str | Path) -> Iterator[str]:
@@ -37,8 +86,12 @@ def _chunks(f: IO[bytes], path: str | Path) -> Iterator[str]:
             return
 
 
-def iter_array(chunks: Iterable[str], path: str | Path) -> Iterator[tuple[int, Any]]:
-    """(line, element) for each element of the JSON array spread over ``chunks``."""
+def iter_array(chunks: Iterable[str], path: str | Path) -> Iterator[Item]:
+    """(line, element) for each element of the JSON array spread over ``chunks``.
+
+    An element that decodes to a lone surrogate comes as an InputError in its place; any
+    other broken element is raised, as the array cannot be followed past it.
+    """
     it = iter(chunks)
     buf, pos, line = "", 0, 1  # line: the line number of buf[pos]
     eof = False
@@ -96,32 +149,38 @@ def iter_array(chunks: Iterable[str], path: str | Path) -> Iterator[tuple[int, A
                 cut = e.pos >= len(buf.rstrip()) or e.msg.startswith("Unterminated string")
                 what = "truncated JSON" if cut else "invalid JSON"
                 raise InputError(path, f"{what}: {e.msg}", line + buf.count("\n", pos, e.pos)) from None
+            except (ValueError, RecursionError) as e:
+                if more():  # the rest of the element may be in the next chunk, as above
+                    continue
+                raise InputError(path, f"invalid JSON: {_problem(e)}", line) from None
             if end == len(buf) and more():
                 continue  # a number may go on in the next chunk
             break
-        yield line, value
+        yield _checked(path, line, value)
         line += buf.count("\n", pos, end)
         pos = end
         expect_value = False
 
 
-def read_array(path: str | Path) -> Iterator[tuple[int, Any]]:
+def read_array(path: str | Path) -> Iterator[Item]:
     """(line, element) for each element of the JSON array in a file, streaming."""
     with open(path, "rb") as f:
         yield from iter_array(_chunks(f, path), path)
 
 
-def iter_jsonl(lines: Iterable[tuple[int, str]], path: str | Path) -> Iterator[tuple[int, Any] | InputError]:
+def iter_jsonl(lines: Iterable[tuple[int, str]], path: str | Path) -> Iterator[Item]:
     """(line, object) per non-blank line; an InputError in place of a line that is not valid JSON."""
     for n, text in lines:
         if not text.strip():
             continue
         try:
-            yield n, json.loads(text)
+            yield _checked(path, n, json.loads(text))
         except json.JSONDecodeError as e:
             yield InputError(path, f"invalid JSON: {e.msg} (column {e.colno})", n)
+        except (ValueError, RecursionError) as e:
+            yield InputError(path, f"invalid JSON: {_problem(e)}", n)
 
 
-def read_jsonl(path: str | Path) -> Iterator[tuple[int, Any] | InputError]:
-    with open(path, "rb") as f:
-        yield from iter_jsonl(decode_lines(path, f), path)
+def read_jsonl(path: str | Path) -> Iterator[Item]:
+    """:func:`iter_jsonl` over a file; lines end at LF only (a CR is whitespace in JSON)."""
+    yield from iter_jsonl(iter_lines(path, universal=False), path)

@@ -22,7 +22,8 @@ from kg.records import Paper, Source
 from kg.sources.base import (
     ErrorCallback,
     ErrorPolicy,
-    decode_lines,
+    iter_lines,
+    json_type,
     make_paper,
     strict_arxiv_id,
     text_lines,
@@ -57,10 +58,16 @@ def validation_problem(record: Any) -> str | None:
     if e.validator == "required":
         missing = [k for k in e.validator_value if k not in e.instance]
         return f"field {missing[0]!r} is required"
+    message = str(e.message) if len(e.message) <= 200 else e.message[:200] + "..."
     if not e.absolute_path:
-        return str(e.message)
+        return message
     name = ".".join(str(p) for p in e.absolute_path)
-    return f"field {name!r}: {e.message}"
+    return f"field {name!r}: {message}"
+
+
+def _integer(value: Any) -> Any:
+    """An integer the schema accepted as such ("integer" admits 3.0) as an int."""
+    return int(value) if isinstance(value, float) else value
 
 
 def record_to_paper(record: Any, source: Source) -> Paper:
@@ -85,11 +92,13 @@ def record_to_paper(record: Any, source: Source) -> Paper:
         repos.insert(0, record["repo"])
     paper = make_paper(
         record["title"], record["abstract"], source, arxiv_id=arxiv_id, doi=record.get("doi"),
-        url=record.get("url"), authors=authors, n_authors=record.get("n_authors"),
-        date=record.get("date"), page_date=record.get("page_date"), upvotes=record.get("upvotes"),
+        url=record.get("url"), authors=authors, n_authors=_integer(record.get("n_authors")),
+        date=record.get("date"), page_date=record.get("page_date"), upvotes=_integer(record.get("upvotes")),
         repos=repos, categories=record.get("categories"), keywords=record.get("keywords"))
     if record.get("sources"):  # a record kg wrote: its provenance and raw text are the original ones
-        paper = replace(paper, sources=tuple(Source(**s) for s in record["sources"]),
+        sources = tuple(Source(s["path"], s["format"], _integer(s["position"]), _integer(s.get("line")))
+                        for s in record["sources"])
+        paper = replace(paper, sources=sources,
                         raw_title=record.get("raw_title") or paper.raw_title,
                         raw_abstract=record.get("raw_abstract") or paper.raw_abstract)
     return paper
@@ -108,8 +117,8 @@ def _records(items: Iterable[tuple[int, Any] | InputError], path: str, fmt: str,
         line, record = item
         source = Source(path, fmt, position, line)
         if not isinstance(record, dict):
-            policy.bad(InputError(path, f"record {position}: expected a JSON object, "
-                                        f"found {type(record).__name__}", line))
+            policy.bad(InputError(path, f"record {position} is {json_type(record)}, expected a JSON object",
+                                  line))
             continue
         try:
             yield record_to_paper(record, source)
@@ -122,7 +131,8 @@ def _records(items: Iterable[tuple[int, Any] | InputError], path: str, fmt: str,
 def parse_jsonl(text: str, path: str = "<string>", skip_bad: bool = False,
                 on_error: ErrorCallback | None = None) -> Iterator[Paper]:
     """Papers from JSON Lines held in a string: one record object per line."""
-    return _records(iter_jsonl(text_lines(text), path), path, "jsonl", ErrorPolicy(skip_bad, on_error))
+    return _records(iter_jsonl(text_lines(text, universal=False), path), path, "jsonl",
+                    ErrorPolicy(skip_bad, on_error))
 
 
 def read_jsonl_papers(path: str | Path, skip_bad: bool = False,
@@ -138,7 +148,7 @@ def parse_json(text: str, path: str = "<string>", skip_bad: bool = False,
     >>> [p.title for p in parse_json('[{"title": "A  title", "abstract": "Text."}]')]
     ['A title']
     """
-    return _records(iter_array([text], path), path, "json", ErrorPolicy(skip_bad, on_error))
+    return _records(iter_array([text.removeprefix("\ufeff")], path), path, "json", ErrorPolicy(skip_bad, on_error))
 
 
 def read_json(path: str | Path, skip_bad: bool = False,
@@ -148,6 +158,7 @@ def read_json(path: str | Path, skip_bad: bool = False,
 
 
 def _csv_rows(lines: Iterable[tuple[int, str]], path: str, delimiter: str) -> Iterator[tuple[int, Any] | InputError]:
+    """Records of CSV lines (already split at any line end, so a lone CR ends a row too)."""
     csv.field_size_limit(max(csv.field_size_limit(), 1 << 24))
     feed = (text + "\n" for _, text in lines)
     reader = csv.reader(feed, delimiter=delimiter)
@@ -155,9 +166,12 @@ def _csv_rows(lines: Iterable[tuple[int, str]], path: str, delimiter: str) -> It
         header = [h.strip().lower() for h in next(reader)]
     except StopIteration:
         return
+    except csv.Error as e:
+        raise InputError(path, f"invalid CSV header: {e}", reader.line_num) from None
     missing = [c for c in ("title", "abstract") if c not in header]
     if missing:
-        raise InputError(path, f"CSV header lacks column(s): {', '.join(missing)} (found: {', '.join(header)})", 1)
+        found = ", ".join(repr(h[:40]) for h in header)  # repr: a quoted cell may hold a line break
+        raise InputError(path, f"CSV header lacks column(s): {', '.join(missing)} (found: {found})", 1)
     last = reader.line_num
     while True:
         try:
@@ -197,11 +211,8 @@ def read_csv(path: str | Path, skip_bad: bool = False,
     """Papers from a CSV (or, by suffix, TSV) file, one row at a time."""
     delimiter = "\t" if Path(path).suffix.lower() == ".tsv" else ","
 
-    def lines() -> Iterator[tuple[int, str]]:
-        with open(path, "rb") as f:
-            yield from decode_lines(path, f)
-
-    return _records(_csv_rows(lines(), str(path), delimiter), str(path), "csv", ErrorPolicy(skip_bad, on_error))
+    return _records(_csv_rows(iter_lines(path), str(path), delimiter), str(path), "csv",
+                    ErrorPolicy(skip_bad, on_error))
 
 
 __all__ = ["paper_schema", "validation_problem", "record_to_paper", "parse_jsonl", "read_jsonl_papers",
