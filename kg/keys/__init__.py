@@ -1,0 +1,44 @@
+"""Every "same thing" key of kg, and the one union-find that groups by them.
+
+Two values that get equal keys count as the same paper, name, variant or repository.
+The keys of one kind are kept side by side here because they differ on purpose;
+each docstring says what is equal under it.
+
+* Papers: :func:`clean_text`, :func:`title_key`, :func:`parse_arxiv_id`, :func:`paper_id`.
+* Names: :func:`match_key` (within a paper, and the scorer), :func:`name_key`
+  (across the corpus), :func:`slug` (ids), :func:`lookup_key` (what a user types).
+* Variants: :func:`base_names`, :data:`VARIANT_SUFFIX`, :data:`SIZE_VARIANT`.
+* Repositories: :data:`CODE_HOSTS`, :func:`trim_url`, :func:`canonical_repo` and the
+  keys :func:`repo_match_key`, :func:`repo_iri_key`, :func:`repo_address`.
+* Grouping: :class:`UnionFind`.
+
+One module per kind: :mod:`kg.keys.papers`, :mod:`kg.keys.names`,
+:mod:`kg.keys.repos`, :mod:`kg.keys.unionfind`; import them from here.
+"""
+
+from kg.keys.names import (
+    EDITIONS,
+    FLAVOURS,
+    RARE_SIZES,
+    SIZE_LETTERS,
+    SIZE_VARIANT,
+    SIZE_WORDS,
+    VARIANT_SUFFIX,
+    base_names,
+    lookup_key,
+    match_key,
+    name_key,
+    slug,
+)
+from kg.keys.papers import clean_text, paper_id, parse_arxiv_id, plain_chars, title_key, unaccented
+from kg.keys.repos import (
+    CODE_HOSTS,
+    canonical_repo,
+    repo_address,
+    repo_iri_key,
+    repo_match_key,
+    trim_url,
+)
+from kg.keys.unionfind import UnionFind
+
+__all__ = ['CODE_HOSTS', 'EDITIONS', 'FLAVOURS', 'RARE_SIZES', 'SIZE_LETTERS', 'SIZE_VARIANT', 'SIZE_WORDS', 'UnionFind', 'VARIANT_SUFFIX', 'base_names', 'canonical_repo', 'clean_text', 'lookup_key', 'match_key', 'name_key', 'paper_id', 'parse_arxiv_id', 'plain_chars', 'repo_address', 'repo_iri_key', 'repo_match_key', 'slug', 'title_key', 'trim_url', 'unaccented']
