@@ -85,6 +85,9 @@ _HEAD = {"evidence": Typed.HEAD, "strength": 3, "weight": 2.0}
 _CONTEXT = {"evidence": Typed.CONTEXT, "strength": 2, "weight": 1.5}
 _SHAPE = {"evidence": Typed.SHAPE, "strength": 1, "weight": 1.0}
 
+# The table itself, one _rule(...) call per rule, grouped by component: the entries look
+# alike because they are data (a duplicate finder lists them), not repeated logic.
+
 # kg_known ---------------------------------------------------------------------------
 GAZETTEER = _rule("gazetteer", "a name the gazetteer knows, matched with its case", "kg_known",
                   source=Found.GAZETTEER, priority=6, confidence=0.95, **_GAZ)

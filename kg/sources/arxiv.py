@@ -15,7 +15,15 @@ from typing import IO, Any
 from kg.errors import InputError
 from kg.keys import parse_arxiv_id
 from kg.records import Paper, Source
-from kg.sources.base import ErrorCallback, ErrorPolicy, Fields, json_type, make_paper, text_lines
+from kg.sources.base import (
+    ErrorCallback,
+    ErrorPolicy,
+    Fields,
+    json_type,
+    make_paper,
+    papers_of_records,
+    text_lines,
+)
 from kg.sources.jsonstream import iter_jsonl, read_jsonl
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -139,18 +147,8 @@ def snapshot_to_paper(record: Any, source: Source) -> Paper:
 
 def _snapshot(items: Iterable[tuple[int, Any] | InputError], path: str,
               policy: ErrorPolicy) -> Iterator[Paper]:
-    position = 0
-    for item in items:
-        position += 1
-        if isinstance(item, InputError):
-            policy.bad(item)
-            continue
-        line, record = item
-        try:
-            yield snapshot_to_paper(record, Source(path, "arxiv-snapshot", position, line))
-        except InputError as e:
-            policy.bad(e)
-    if position == 0:
+    n = yield from papers_of_records(items, path, "arxiv-snapshot", snapshot_to_paper, policy)
+    if n == 0:
         raise InputError(path, "no records found (empty file?)")
 
 

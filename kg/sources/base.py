@@ -3,7 +3,7 @@
 import io
 import logging
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -226,3 +226,22 @@ def to_int(value: object) -> object:
         except ValueError:  # more digits than int() converts: left for the schema to refuse
             return value
     return value
+
+
+def papers_of_records(items: Iterable[tuple[int, Any] | InputError], path: str, fmt: str,
+                      convert: Callable[[Any, Source], Paper],
+                      policy: "ErrorPolicy") -> Generator[Paper, None, int]:
+    """The Papers of numbered records (line, record), an unreadable one given as its
+    InputError; bad records go to ``policy``. Returns how many records there were."""
+    position = 0
+    for item in items:
+        position += 1
+        if isinstance(item, InputError):
+            policy.bad(item)
+            continue
+        line, record = item
+        try:
+            yield convert(record, Source(path, fmt, position, line))
+        except InputError as e:
+            policy.bad(e)
+    return position

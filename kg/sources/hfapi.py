@@ -17,6 +17,7 @@ from kg.sources.base import (
     Fields,
     json_type,
     make_paper,
+    papers_of_records,
     strict_arxiv_id,
 )
 from kg.sources.jsonstream import Item, iter_array, read_array
@@ -66,17 +67,7 @@ def entry_to_paper(entry: Any, source: Source) -> Paper:
 
 
 def _entries(items: Iterable[Item], path: str, policy: ErrorPolicy) -> Iterator[Paper]:
-    position = 0
-    for item in items:
-        position += 1
-        if isinstance(item, InputError):
-            policy.bad(item)
-            continue
-        line, entry = item
-        try:
-            yield entry_to_paper(entry, Source(path, FORMAT, position, line))
-        except InputError as e:
-            policy.bad(e)
+    yield from papers_of_records(items, path, FORMAT, entry_to_paper, policy)
 
 
 def parse_hf_api(text: str, path: str = "<string>", skip_bad: bool = False,
