@@ -187,14 +187,29 @@ def test_clean_text_drops_lone_surrogates_and_noncharacters() -> None:
 
 # ---------------------------------------------------------------- a small corpus of random text
 
-RECORD = st.fixed_dictionaries({"title": TEXT, "abstract": TEXT}, optional={
+# a title starts with a word, so that most records are papers (a title that cleaning leaves
+# without letters is a bad record: the readers' tests cover those)
+TITLE = st.tuples(st.sampled_from(["Graft", "A", "Zeta-3"]), TEXT).map(" ".join)
+RECORD = st.fixed_dictionaries({"title": TITLE, "abstract": TEXT}, optional={
     "authors": st.lists(TEXT, max_size=2), "keywords": st.lists(TEXT, max_size=2),
     "categories": st.lists(TEXT, max_size=2), "url": st.one_of(URL, TEXT),
     "repos": st.lists(st.one_of(URL, TEXT), max_size=2), "doi": st.one_of(KEY, TEXT)})
 
 
+def _no_lone_surrogates(value: Any) -> Any:
+    """The value without lone surrogates: a record holding one is a bad record (the readers'
+    tests pin that), and this test is about the exports of the papers that are read."""
+    if isinstance(value, str):
+        return "".join(c for c in value if not "\ud800" <= c <= "\udfff")
+    if isinstance(value, list):
+        return [_no_lone_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _no_lone_surrogates(v) for k, v in value.items()}
+    return value
+
+
 def _corpus_exports_parse_back(records: list[dict[str, Any]], nlp: Any) -> None:
-    text = "".join(json.dumps(r) + "\n" for r in records)
+    text = "".join(json.dumps(_no_lone_surrogates(r)) + "\n" for r in records)
     papers = list(merge_papers(parse_jsonl(text, "fuzz.jsonl", skip_bad=True, on_error=lambda e: None)))
     assume(papers)
     settings_ = Settings(progress=False)

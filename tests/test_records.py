@@ -78,6 +78,7 @@ def read_only(c: CorpusRecords) -> None:
 '''
 
 
+@pytest.mark.slow  # a mypy run, like the lint test
 def test_mypy_sees_corpus_as_corpus_records(tmp_path: Path) -> None:
     pytest.importorskip("mypy")
     probe = tmp_path / "probe.py"
