@@ -53,9 +53,39 @@ def _resolve_overlaps(cands: list[Candidate], blocked: list[tuple[int, int]],
     return sorted(kept, key=lambda c: c.start)
 
 
-def _sentence(text: str, spans: list[tuple[int, int]], pos: int) -> str:
-    start, end = sentence_at(spans, pos)
-    return text[start:end].strip()
+MAX_EVIDENCE = 400  # characters of context per evidence: a whole sentence up to this, else a window
+
+
+def _context(text: str, spans: list[tuple[int, int]], start: int, end: int) -> str:
+    """The sentence holding ``text[start:end]``, or, when it is longer than :data:`MAX_EVIDENCE`,
+    a window of at most that many characters around the mention, cut at word boundaries.
+
+    A bounded context keeps the output linear in the text: an unpunctuated abstract is one
+    sentence, and every mention in it would otherwise carry all of it.
+
+    >>> text = "one sentence " * 100 + "Name" + " without end" * 100
+    >>> ctx = _context(text, [(0, len(text))], 1300, 1304)
+    >>> len(ctx) <= MAX_EVIDENCE, ctx[:12], ctx[-11:], ctx.index("Name")
+    (True, 'one sentence', 'without end', 195)
+    """
+    s_start, s_end = sentence_at(spans, start)
+    if s_end - s_start <= MAX_EVIDENCE:
+        return text[s_start:s_end].strip()
+    # centred on the mention; near an end of the sentence the room left there goes to the other side
+    room = max(0, MAX_EVIDENCE - (end - start)) // 2
+    lo = max(s_start, min(start - room, s_end - MAX_EVIDENCE))
+    hi = max(end, min(s_end, lo + MAX_EVIDENCE))
+    if lo > s_start and not text[lo - 1].isspace():  # a cut word is left out
+        lo = next((i + 1 for i in range(lo, start) if text[i].isspace()), start)
+    if hi < s_end and not text[hi].isspace():
+        hi = next((i for i in range(hi - 1, end - 1, -1) if text[i].isspace()), end)
+    return text[lo:hi].strip()
+
+
+def _evidence(text: str, spans: list[tuple[int, int]], c: Candidate) -> Evidence:
+    """Where ``c`` is written: its offsets in the paper text, the text they cover, the context."""
+    start, end = c.written or (c.start, c.end)
+    return Evidence(text=_context(text, spans, start, end), start=start, end=end, surface=text[start:end])
 
 
 def _generic(c: Candidate) -> bool:
@@ -110,9 +140,7 @@ def assemble(doc: Doc, paper_id: str, title: str, min_confidence: float = 0.5,
         conf = min(MAX_CONFIDENCE, max(c.confidence for c in group) + boost * (len(group) - 1))
         if conf < min_confidence:
             continue
-        evidence = tuple(
-            Evidence(text=_sentence(text, sents, c.start), start=c.start, end=c.end, surface=c.text)
-            for c in group)
+        evidence = tuple(_evidence(text, sents, c) for c in group)
         mentions.append(Mention(
             type=entity_type(etype), name=name, aliases=aliases, role=role, evidence=evidence,
             confidence=round(conf, 3), kb_id=kb_id, parent=parent,

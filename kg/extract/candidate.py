@@ -23,6 +23,9 @@ class Candidate:
     confidence: float = 0.5
     long_form: str | None = None  # for an acronym: its definition in this text
     typed_by: Rule | None = None  # the rule that gave it its type
+    # where the name is written when that is more than start:end: the second name of
+    # "CIFAR-10/100" spans "100" (so that it does not clash with the first) but is written as the pair
+    written: tuple[int, int] | None = None
 
     @property
     def source(self) -> str:

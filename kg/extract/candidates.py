@@ -106,9 +106,8 @@ def _naming_candidates(text: str, start: int, end: int, off: frozenset[Rule]) ->
                 break
             words.append(nxt)
             pos += nxt.end()
-        name = text[w.start(): w.start() + (pos - w.start())].strip()
-        while name.split() and name.split()[-1] in {"and", "of"}:
-            name = name.rsplit(" ", 1)[0]
+        # a trailing "and"/"of" is not part of it, whatever space stands before it (a tab too)
+        name = re.sub(r"(?:\s+(?:and|of))+$", "", text[w.start(): pos].strip())
         if (name[:1].isupper() or looks_like_name(name, off)) and not name.endswith("'s"):
             out.append(found(NAMING, w.start(), w.start() + len(name), name))
     return out

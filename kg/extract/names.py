@@ -72,8 +72,10 @@ def shape_candidates(text: str, start: int, end: int, off: frozenset[Rule]) -> l
             first = pair.group(1) + pair.group(2)
             slash = m.start() + len(first)
             out.append(found(NUMBER_PAIR, m.start(), slash, first))
-            # the second name is written as "/100": its evidence points there
-            out.append(found(NUMBER_PAIR, slash + 1, m.start() + len(w), pair.group(1) + pair.group(3)))
+            # the second name spans "100" (it must not clash with the first) but is written as the
+            # whole pair: its evidence covers "CIFAR-10/100"
+            out.append(found(NUMBER_PAIR, slash + 1, m.start() + len(w), pair.group(1) + pair.group(3),
+                             written=(m.start(), m.start() + len(w))))
             continue
         if SHAPE not in off and looks_like_name(w, off):
             out.append(found(SHAPE, m.start(), m.start() + len(w), w))

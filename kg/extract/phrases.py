@@ -29,25 +29,25 @@ def phrase_candidates(text: str, start: int, end: int, sent_starts: set[int],
     out = []
     stop_caps = word_list("stop_caps")
     for m in _CAP_PHRASE.finditer(text, start, end):
-        phrase = m.group(1)
-        parts = phrase.split()
-        while parts and parts[0] in stop_caps:
-            parts = parts[1:]
-        if len(parts) < 2:
+        words = list(re.finditer(r"\S+", m.group(1)))
+        while words and words[0].group(0) in stop_caps:
+            words = words[1:]
+        if len(words) < 2:
             continue
-        phrase = " ".join(parts)
+        parts = [w.group(0) for w in words]
+        phrase = " ".join(parts)  # the name; its offsets are those of its words as written
+        s, e = m.start(1) + words[0].start(), m.start(1) + words[-1].end()
         joins = [i for i, w in enumerate(parts) if w in ("and", "&", "or")]
         if PHRASE_TWO_KINDS not in off and joins \
                 and all(is_generic(w) or w in generic_acronyms() for w in parts[: joins[0]]):
             continue  # "MLP and Transformer": two kinds joined, not one name
-        s = text.find(phrase, m.start(), m.end() + 1)
         head = parts[-1].split("-")[-1]
         htype = head_type(head)
         if htype is None or ends_in_task(phrase) or is_generic(phrase) or ends_in_category(phrase):
             continue
         if PHRASE_SENTENCE_START not in off and s in sent_starts and len(parts) < 3:
             continue
-        out.append(found(PHRASE, s, s + len(phrase), phrase, type=htype))
+        out.append(found(PHRASE, s, e, phrase, type=htype))
     return out
 
 

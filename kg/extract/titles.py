@@ -93,7 +93,9 @@ def title_means_candidates(text: str, title_end: int) -> list[Candidate]:
             continue
         # the means a title names is most often the paper's own ("... with Gated State Spaces")
         out.append(found(TITLE_MEANS, m.start(1), m.end(1), phrase))
-        i = abstract.find(phrase.lower())
-        s = title_end + i
-        out.append(found(TITLE_MEANS, s, s + len(phrase), text[s: s + len(phrase)]))
+        # found again in the text itself: lower() can change a text's length ("İ"), so the
+        # offsets of the lowered abstract are not those of the text
+        again = re.compile(re.escape(phrase), re.IGNORECASE).search(text, title_end)
+        if again:
+            out.append(found(TITLE_MEANS, again.start(), again.end(), again.group(0)))
     return out
