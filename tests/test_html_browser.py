@@ -42,20 +42,29 @@ def corpus() -> Any:
     return load_corpus()
 
 
-class Page:
-    """A loaded kg page, with everything it logged, requested or tried to pop up."""
+class WatchedPage:
+    """A page loaded from a file, with everything it logged, requested or tried to pop up
+    (the report's browser test uses it too)."""
 
-    def __init__(self, browser: Any, path: Path) -> None:
+    def __init__(self, browser: Any, path: Path, width: int = 1400) -> None:
         self.errors: list[str] = []
         self.requests: list[str] = []
         self.dialogs: list[str] = []
-        self.page = browser.new_page(viewport={"width": 1400, "height": 900})
+        self.page = browser.new_page(viewport={"width": width, "height": 900})
         pg = self.page
         pg.on("console", lambda m: self.errors.append(m.text) if m.type in ("error", "warning") else None)
         pg.on("pageerror", lambda e: self.errors.append(str(e)))
         pg.on("request", lambda r: self.requests.append(r.url))
         pg.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
         pg.goto(path.resolve().as_uri())
+
+
+class Page(WatchedPage):
+    """A loaded kg page: ready once its script says so."""
+
+    def __init__(self, browser: Any, path: Path) -> None:
+        super().__init__(browser, path)
+        pg = self.page
         pg.wait_for_function("window.kgReady === true", timeout=20000)
 
     def index_of(self, node_id: str) -> int:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from conftest import ROOT, load_fixture_module
-from test_html_browser import ARGS, CHROMIUM, LOCAL, OUT
+from test_html_browser import ARGS, CHROMIUM, LOCAL, OUT, WatchedPage
 
 from kg.export.report import render_report
 
@@ -41,21 +41,12 @@ def browser() -> Iterator[Any]:
         b.close()
 
 
-class Report:
+class Report(WatchedPage):
     """A loaded report, with everything it logged, requested or tried to pop up."""
 
     def __init__(self, browser: Any, path: Path) -> None:
-        self.errors: list[str] = []
-        self.requests: list[str] = []
-        self.dialogs: list[str] = []
-        self.page = browser.new_page(viewport={"width": 1280, "height": 900})
-        pg = self.page
-        pg.on("console", lambda m: self.errors.append(m.text) if m.type in ("error", "warning") else None)
-        pg.on("pageerror", lambda e: self.errors.append(str(e)))
-        pg.on("request", lambda r: self.requests.append(r.url))
-        pg.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
-        pg.goto(path.resolve().as_uri())
-        pg.wait_for_load_state("load")
+        super().__init__(browser, path, width=1280)
+        self.page.wait_for_load_state("load")
 
     def charts(self) -> list[dict[str, Any]]:
         return list(self.page.evaluate(CHARTS))
