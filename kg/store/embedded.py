@@ -20,24 +20,17 @@ from kg.errors import QueryError, StoreError
 from kg.records import CorpusRecords
 from kg.settings import Settings
 from kg.store.generation import STORE_NAME, reading, resolve
+from kg.store.terms import Plain, Value, ntriples, plain, python_value
 
 if TYPE_CHECKING:  # rdflib loads only when a conversion needs it
     from rdflib import Graph
     from rdflib.term import Node
 
 
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-_INTEGERS = {_XSD + t for t in ("integer", "int", "long", "short", "byte", "nonNegativeInteger",
-                                "positiveInteger", "negativeInteger", "nonPositiveInteger",
-                                "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte")}
-_FLOATS = {_XSD + t for t in ("double", "float", "decimal")}
-
 # what an update (INSERT, DELETE, LOAD, CLEAR, DROP, ...) is told
 READ_ONLY = "kg query runs read-only queries (SELECT, ASK, CONSTRUCT, DESCRIBE)"
 
 QueryKind = Literal["select", "ask", "graph"]
-# a SELECT cell as Python sees it: IRIs and blank nodes as strings, unbound as None
-Value = str | int | float | bool | None
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 
@@ -158,9 +151,9 @@ class QueryResult:
 
     SELECT values are plain Python values (IRIs as strings, numbers as int/float,
     booleans as bool, unbound as None); CONSTRUCT/DESCRIBE triples are N-Triples terms.
-    ``terms`` holds the same as RDF terms (pyoxigraph's; None where unbound): the rows
-    of a SELECT, the (subject, predicate, object) of each triple. :meth:`serialize`
-    writes them in the W3C formats (:mod:`kg.store.results`).
+    ``terms`` holds the same as RDF terms (plain data, :mod:`kg.store.terms`; None where
+    unbound): the rows of a SELECT, the (subject, predicate, object) of each triple.
+    :meth:`serialize` writes them in the W3C formats (:mod:`kg.store.results`).
     """
 
     kind: QueryKind
@@ -168,18 +161,18 @@ class QueryResult:
     rows: tuple[tuple[Value, ...], ...] = ()
     boolean: bool | None = None
     triples: tuple[tuple[str, str, str], ...] = field(default_factory=tuple)
-    terms: tuple[tuple[Term | None, ...], ...] = field(default_factory=tuple, repr=False)
+    terms: tuple[tuple[Plain | None, ...], ...] = field(default_factory=tuple, repr=False)
 
     @classmethod
     def of(cls, kind: QueryKind, columns: tuple[str, ...] = (), boolean: bool | None = None,
-           terms: Iterable[tuple[Term | None, ...]] = ()) -> "QueryResult":
+           terms: Iterable[tuple[Plain | None, ...]] = ()) -> "QueryResult":
         """The result of ``kind`` holding ``terms`` (SELECT rows or graph triples), values derived."""
         if kind == "ask":
             return cls("ask", boolean=boolean)
         terms = tuple(terms)
         if kind == "graph":
-            return cls("graph", triples=tuple((str(s), str(p), str(o)) for s, p, o in terms),
-                       terms=terms)
+            return cls("graph", terms=terms, triples=tuple(
+                (ntriples(s), ntriples(p), ntriples(o)) for s, p, o in terms))  # type: ignore[arg-type]
         return cls("select", columns=columns, rows=tuple(tuple(python_value(t) for t in row)
                                                           for row in terms), terms=terms)
 
@@ -206,29 +199,6 @@ class QueryResult:
         return serialize(self, fmt)
 
 
-def python_value(term: Term | None) -> Value:
-    """A query result term as a plain Python value."""
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return term.value
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    if isinstance(term, ox.Literal):
-        dt = term.datatype.value if term.datatype is not None else ""
-        try:
-            if dt in _INTEGERS:
-                return int(term.value)
-            if dt in _FLOATS:
-                return float(term.value)
-        except ValueError:
-            return term.value
-        if dt == _XSD + "boolean":
-            return term.value in ("true", "1")
-        return term.value
-    return str(term)
-
-
 @dataclass(frozen=True)
 class QueryStream:
     """A query under way: its kind and columns, and its rows (or triples) of RDF terms as they come."""
@@ -236,7 +206,7 @@ class QueryStream:
     kind: QueryKind
     columns: tuple[str, ...] = ()
     boolean: bool | None = None
-    items: Iterator[tuple[Term | None, ...]] = field(default_factory=lambda: iter(()))
+    items: Iterator[tuple[Plain | None, ...]] = field(default_factory=lambda: iter(()))
 
     def collect(self) -> QueryResult:
         """All of it, as a :class:`QueryResult`."""
@@ -271,13 +241,13 @@ def start_query(store: ox.Store, sparql: str, substitutions: Mapping[str, Term |
         return QueryStream("ask", boolean=bool(result))
     if isinstance(result, ox.QueryTriples):
         return QueryStream("graph", items=_failing_as_query_errors(
-            (t.subject, t.predicate, t.object) for t in result))
+            (plain(t.subject), plain(t.predicate), plain(t.object)) for t in result))
     columns = tuple(v.value for v in result.variables)
     return QueryStream("select", columns=columns, items=_failing_as_query_errors(
-        tuple(sol[c] for c in columns) for sol in result))
+        tuple(plain(sol[c]) for c in columns) for sol in result))
 
 
-def _failing_as_query_errors(items: Iterator[tuple[Term | None, ...]]) -> Iterator[tuple[Term | None, ...]]:
+def _failing_as_query_errors(items: Iterator[tuple[Plain | None, ...]]) -> Iterator[tuple[Plain | None, ...]]:
     try:
         yield from items
     except (OSError, RuntimeError, ValueError) as e:  # evaluation errors surface while iterating

@@ -9,9 +9,9 @@ N-Triples for the graph of a CONSTRUCT or DESCRIBE.
   one line a row of bare values (an IRI, a literal's lexical form, ``_:label``, empty
   when unbound), quoted as RFC 4180 says, lines ending in CRLF. It loses the kind of a
   value (an IRI and a string look the same), as the format does.
-- **TSV**: ``?name`` headers, then the terms as Turtle and N-Triples write them
-  (``<iri>``, ``"text"@en``, ``"3"^^<...#integer>``, ``_:label``), tabs and line breaks
-  inside literals escaped, lines ending in LF.
+- **TSV**: ``?name`` headers, then the terms as SPARQL and Turtle write them
+  (``<iri>``, ``"text"@en``, ``"3"^^<...#integer>``, ``_:label``), quotes, backslashes,
+  tabs and line breaks inside literals escaped, lines ending in LF.
 - A CONSTRUCT or DESCRIBE graph is written as rows of ``?subject ?predicate ?object``
   in those three, or as RDF: Turtle (with kg's prefixes) or N-Triples.
 
@@ -26,25 +26,23 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from kg.errors import FormatError, QueryError
+from kg.store.terms import Plain, ntriples, oxigraph
 
 if TYPE_CHECKING:
-    from kg.store.embedded import QueryResult, Term
+    from kg.store.embedded import QueryResult
 
 RESULT_FORMATS = ("json", "csv", "tsv")  # SPARQL 1.1 Query Results
 GRAPH_FORMATS = ("turtle", "nt")  # CONSTRUCT and DESCRIBE
 FORMATS = RESULT_FORMATS + GRAPH_FORMATS
 GRAPH_COLUMNS = ("subject", "predicate", "object")
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-_DIR_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#dirLangString"
 
 
 def serialize(result: "QueryResult", fmt: str) -> str:
     """``result`` in format ``fmt`` (one of :data:`FORMATS`).
 
     >>> from kg.store.embedded import QueryResult
-    >>> r = QueryResult.of("select", ("x", "n"), terms=[(ox.NamedNode("http://e/a"), ox.Literal("1", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")))])
+    >>> r = QueryResult.of("select", ("x", "n"), terms=[("http://e/a", ("1", "http://www.w3.org/2001/XMLSchema#integer"))])
     >>> serialize(r, "tsv").splitlines()[1].split("\\t")
     ['<http://e/a>', '"1"^^<http://www.w3.org/2001/XMLSchema#integer>']
     >>> serialize(r, "csv")
@@ -72,38 +70,36 @@ def serialize(result: "QueryResult", fmt: str) -> str:
 
 # ---------------------------------------------------------------- SPARQL 1.1 Query Results
 
-def json_term(term: "Term") -> dict[str, Any]:
+def json_term(term: Plain) -> dict[str, Any]:
     """One bound value of the JSON format.
 
-    >>> json_term(ox.Literal("chat", language="fr"))
+    >>> json_term(("chat", "@fr"))
     {'type': 'literal', 'value': 'chat', 'xml:lang': 'fr'}
-    >>> json_term(ox.BlankNode("b0"))
+    >>> json_term(("b0",))
     {'type': 'bnode', 'value': 'b0'}
     """
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
-        out: dict[str, Any] = {"type": "literal", "value": term.value}
-        if term.language:
-            out["xml:lang"] = term.language
-            if getattr(term, "direction", None):  # RDF 1.2 base direction (SPARQL 1.2 results)
-                out["its:dir"] = str(term.direction).rsplit(".", 1)[-1].lower()
-        elif term.datatype.value not in (_XSD_STRING, _LANG_STRING, _DIR_LANG_STRING):
-            out["datatype"] = term.datatype.value
-        return out
-    if isinstance(term, ox.Triple):  # RDF-star: a quoted triple, as SPARQL-star results write it
-        return {"type": "triple", "value": {"subject": json_term(term.subject),
-                                            "predicate": json_term(term.predicate),
-                                            "object": json_term(term.object)}}
-    raise TypeError(f"not an RDF term: {term!r}")
+    if isinstance(term, str):
+        return {"type": "uri", "value": term}
+    if len(term) == 1:
+        return {"type": "bnode", "value": term[0]}
+    if len(term) == 3:  # RDF-star: a quoted triple, as SPARQL-star results write it
+        return {"type": "triple", "value": {k: json_term(t) for k, t in zip(GRAPH_COLUMNS, term, strict=True)}}
+    value, suffix = term
+    out: dict[str, Any] = {"type": "literal", "value": value}
+    if suffix.startswith("@"):
+        language, _, direction = suffix[1:].partition("--")
+        out["xml:lang"] = language
+        if direction:  # RDF 1.2 base direction, as SPARQL 1.2 results write it
+            out["its:dir"] = direction
+    elif suffix:
+        out["datatype"] = suffix
+    return out
 
 
-def results_json(columns: tuple[str, ...], rows: tuple[tuple["Term | None", ...], ...]) -> str:
+def results_json(columns: tuple[str, ...], rows: tuple[tuple[Plain | None, ...], ...]) -> str:
     """The SPARQL 1.1 Query Results JSON document of a SELECT, one binding a line.
 
-    >>> print(results_json(("x",), ((ox.NamedNode("http://e/a"),), (None,))), end="")
+    >>> print(results_json(("x",), (("http://e/a",), (None,))), end="")
     {"head": {"vars": ["x"]}, "results": {"bindings": [
     {"x": {"type": "uri", "value": "http://e/a"}},
     {}
@@ -116,17 +112,19 @@ def results_json(columns: tuple[str, ...], rows: tuple[tuple["Term | None", ...]
     return f'{{"head": {head}, "results": {{"bindings": [{body}]}}}}\n'
 
 
-def _csv_value(term: "Term | None") -> str:
+def _csv_value(term: Plain | None) -> str:
     if term is None:
         return ""
-    if isinstance(term, ox.NamedNode | ox.Literal):
-        return term.value
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    return str(term)  # a quoted triple: the spec has no form for it; its N-Triples text
+    if isinstance(term, str):
+        return term
+    if len(term) == 1:
+        return f"_:{term[0]}"
+    if len(term) == 2:
+        return term[0]
+    return ntriples(term)  # a quoted triple: the spec has no form for it; its N-Triples text
 
 
-def results_csv(columns: tuple[str, ...], rows: tuple[tuple["Term | None", ...], ...]) -> str:
+def results_csv(columns: tuple[str, ...], rows: tuple[tuple[Plain | None, ...], ...]) -> str:
     """The SPARQL 1.1 CSV document of a SELECT (values only, CRLF line ends)."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
@@ -136,21 +134,16 @@ def results_csv(columns: tuple[str, ...], rows: tuple[tuple["Term | None", ...],
     return buf.getvalue()
 
 
-def tsv_term(term: "Term | None") -> str:
+def tsv_term(term: Plain | None) -> str:
     """A term as the TSV format writes it: Turtle / N-Triples syntax, empty when unbound.
 
-    >>> tsv_term(ox.Literal("a\\tb"))
+    >>> tsv_term(("a\\tb", ""))
     '"a\\\\tb"'
     """
-    if term is None:
-        return ""
-    text = str(term)  # pyoxigraph writes N-Triples: tabs and line breaks in literals are escaped
-    if isinstance(term, ox.Triple):
-        text = f"<< {text} >>"
-    return text
+    return "" if term is None else ntriples(term, sparql=True)
 
 
-def results_tsv(columns: tuple[str, ...], rows: tuple[tuple["Term | None", ...], ...]) -> str:
+def results_tsv(columns: tuple[str, ...], rows: tuple[tuple[Plain | None, ...], ...]) -> str:
     """The SPARQL 1.1 TSV document of a SELECT (``?var`` headers, N-Triples terms, LF line ends)."""
     lines = ["\t".join(f"?{c}" for c in columns)]
     lines += ["\t".join(tsv_term(t) for t in row) for row in rows]
@@ -159,9 +152,10 @@ def results_tsv(columns: tuple[str, ...], rows: tuple[tuple["Term | None", ...],
 
 # ---------------------------------------------------------------- graphs
 
-def graph_text(triples: tuple[tuple["Term | None", ...], ...], fmt: str) -> str:
+def graph_text(triples: tuple[tuple[Plain | None, ...], ...], fmt: str) -> str:
     """The triples of a CONSTRUCT or DESCRIBE as Turtle (kg's prefixes) or N-Triples."""
-    graph = [ox.Triple(s, p, o) for s, p, o in triples]  # type: ignore[arg-type]  # a graph has no unbound
+    graph = [ox.Triple(oxigraph(s), oxigraph(p), oxigraph(o))  # type: ignore[arg-type]
+             for s, p, o in triples]
     if fmt == "nt":
         data = ox.serialize(graph, format=ox.RdfFormat.N_TRIPLES)
     else:
