@@ -37,7 +37,6 @@ FORMATS = RESULT_FORMATS + GRAPH_FORMATS
 GRAPH_COLUMNS = ("subject", "predicate", "object")
 
 
-
 def serialize(result: "QueryResult", fmt: str) -> str:
     """``result`` in format ``fmt`` (one of :data:`FORMATS`).
 
