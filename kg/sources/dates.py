@@ -24,7 +24,7 @@ def parse_shown(text: str | None) -> Shown | None:
 
     >>> parse_shown("Oct 3"), parse_shown("Jan 31, 2024"), parse_shown("2024-01-31T17:00:00Z")
     ((None, 10, 3), (2024, 1, 31), (2024, 1, 31))
-    >>> parse_shown("3 October 2024"), parse_shown("Feb 30"), parse_shown("soon")
+    >>> parse_shown("3 October 2024"), parse_shown("Feb 30"), parse_shown("Published Oct 3")
     ((2024, 10, 3), None, None)
     """
     if not text:
@@ -34,10 +34,11 @@ def parse_shown(text: str | None) -> Shown | None:
     if m:
         year, month, day = (int(x) for x in m.groups())
         return _checked(year, month, day)
-    months = [_MONTHS[w[:3]] for w in _WORDS.findall(s) if w.isalpha() and w[:3] in _MONTHS]
-    numbers = [int(w) for w in _WORDS.findall(s) if w.isdigit() and len(w) <= 4]
-    if len(months) != 1 or not 1 <= len(numbers) <= 2:
-        return None
+    words = _WORDS.findall(s)
+    months = [_MONTHS.get(w[:3]) for w in words if w.isalpha()]
+    numbers = [int(w) for w in words if w.isdigit() and len(w) <= 4]
+    if len(months) != 1 or months[0] is None or len(numbers) + 1 != len(words) or not 1 <= len(numbers) <= 2:
+        return None  # one month name and one or two numbers, nothing else
     years = [n for n in numbers if n > 31]
     days = [n for n in numbers if n <= 31]
     if len(years) > 1 or len(days) != 1:
