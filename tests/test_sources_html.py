@@ -1,17 +1,20 @@
 """Daily Papers pages saved from a browser as HTML ("Save page as") read like the text layouts."""
 
+import json
 from datetime import date
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from rdflib import Literal
 from rdflib.namespace import DCTERMS, XSD
 
 from kg.cli.main import main
 from kg.corpus import Corpus
-from kg.errors import InputError
+from kg.errors import InputError, KGError
 from kg.rdf.convert import corpus_to_graph
 from kg.sources import detect_format, iter_records, parse_dailypapers, read_dailypapers
-from kg.sources.htmlpage import looks_like_html, saved_day, visible_lines
+from kg.sources.htmlpage import looks_like_html, saved_day, visible_lines, visible_text
 
 
 def _fields(papers):
@@ -42,6 +45,19 @@ def test_saved_page_is_detected_and_read_with_the_block_layout(saved, fixtures):
                                   "they read, not only what they read. Code is available at "
                                   "https://github.com/example/graph-probes.")  # entities decoded, tags dropped
     assert [p.sources[0].line for p in papers] == [33, 43, 51, 56]  # where each title is in the HTML
+    # each title links to the paper's page on the Hub, named by its arXiv id
+    assert [p.id for p in papers] == ["arxiv:2411.00001", "arxiv:2411.00002", "arxiv:2411.00003",
+                                      "arxiv:2401.00004"]
+    assert papers[0].url == "https://huggingface.co/papers/2411.00001"
+
+
+def test_only_a_block_that_is_one_paper_link_gives_an_arxiv_id():
+    page = visible_text('<h3>\n <a href="/papers/2401.00001">A <b>Title</b></a>\n</h3>'
+                        '<p>See <a href="/papers/2401.00002">this</a> paper.</p>'
+                        '<h3><a href="https://huggingface.co/papers/2401.00003v2">X</a> and more</h3>'
+                        '<h3><a href="https://huggingface.co/papers/2401.00004v2">Versioned</a></h3>'
+                        '<h3><a href="/models/2401.00005">Not a paper page</a></h3>')
+    assert page.paper_ids == {"A Title": "2401.00001", "Versioned": "2401.00004"}
 
 
 def test_what_a_reader_does_not_see_is_left_out(saved):
@@ -100,3 +116,25 @@ def test_kg_papers_reads_a_saved_page(saved, tmp_path, capsys):
     assert main(["papers", str(saved), "-o", str(out)]) == 0
     assert len(out.read_text(encoding="utf-8").splitlines()) == 4
     assert "4 entries from 1 file" in capsys.readouterr().err
+
+
+_FRAGMENTS = st.one_of(
+    st.sampled_from(["<main>", "</main>", "<h3>", "</h3>", "<p>", "</p>", "<div>", "</div>", "<br>", "<script>",
+                     "</script>", "<svg>", "</svg>", "<nav>", "</nav>", '<a href="/papers/2401.00001">', "</a>",
+                     "<div hidden>", '<p style="display:none">', "&amp;", "&#xd800;", "&bogus;", "<!-- c -->",
+                     "<", ">", "</", "Daily Papers", "Nov 4", "Oct 3 12", "• 6 authors", "·", "</article>"]),
+    st.text(max_size=30))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_FRAGMENTS, max_size=40))
+def test_any_html_gives_papers_or_one_line_errors(fragments):
+    text = "<!DOCTYPE html><html><body>" + "".join(fragments)
+    try:
+        papers = list(parse_dailypapers(text, path="page.html", skip_bad=True, on_error=lambda e: None))
+    except KGError as e:
+        assert "\n" not in str(e) and str(e).startswith("page.html")
+        return
+    for p in papers:
+        assert p.title.strip() and p.sources[0].line >= 1
+        json.dumps(p.to_dict(), ensure_ascii=False).encode("utf-8")

@@ -26,7 +26,7 @@ are not longer than its "titles", is refused as a whole.
 
 import itertools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -43,7 +43,7 @@ from kg.sources.base import (
     text_lines,
 )
 from kg.sources.dates import parse_shown
-from kg.sources.htmlpage import looks_like_html, saved_day, visible_lines
+from kg.sources.htmlpage import looks_like_html, saved_day, visible_text
 
 FORMAT = "dailypapers"
 
@@ -175,14 +175,22 @@ def _looks_like_papers(units: list[_Unit]) -> bool:
     return max(map(len, titles)) <= 300 and mean >= 2 * _mean_length(titles) and mean >= _MIN_ABSTRACT
 
 
+@dataclass(frozen=True)
+class _Html:
+    """What a saved HTML page tells beyond its text: the listing's day, each title's arXiv id."""
+
+    day: date | None = None
+    ids: Mapping[str, str] = field(default_factory=dict)
+
+
 def _parse(lines: Iterable[tuple[int, str]], path: str, policy: ErrorPolicy,
-           block: bool | None = None, day: date | None = None) -> Iterator[Paper]:
+           block: bool | None = None, html: _Html | None = None) -> Iterator[Paper]:
     units = _units(_checked(lines, path), block)
     head = list(itertools.islice(units, _SNIFF_UNITS))
     if head and not _looks_like_papers(head):
         raise InputError(path, "not a Daily Papers page: no page header, and its paragraphs do not read as "
                                "titles each followed by a longer abstract", head[0].line)
-    yield from _entries(itertools.chain(head, units), path, policy, day)
+    yield from _entries(itertools.chain(head, units), path, policy, html or _Html())
 
 
 def _with_year(shown: str, day: date | None) -> str:
@@ -194,8 +202,7 @@ def _with_year(shown: str, day: date | None) -> str:
     return f"{shown}, {day.year}"
 
 
-def _entries(units: Iterable[_Unit], path: str, policy: ErrorPolicy,
-             day: date | None = None) -> Iterator[Paper]:
+def _entries(units: Iterable[_Unit], path: str, policy: ErrorPolicy, html: _Html) -> Iterator[Paper]:
     page_date: str | None = None
     cur: _Entry | None = None
     count = 0
@@ -204,10 +211,13 @@ def _entries(units: Iterable[_Unit], path: str, policy: ErrorPolicy,
 
     def finish(entry: _Entry) -> Iterator[Paper]:
         nonlocal read
+        arxiv_id = html.ids.get(entry.title)
         try:
             paper = make_paper(entry.title, entry.abstract or "", Source(path, FORMAT, entry.position, entry.line),
                                page_date=entry.meta.get("page_date"), date=entry.meta.get("date"),
-                               upvotes=entry.meta.get("upvotes"), n_authors=entry.meta.get("n_authors"))
+                               upvotes=entry.meta.get("upvotes"), n_authors=entry.meta.get("n_authors"),
+                               arxiv_id=arxiv_id,
+                               url=f"https://huggingface.co/papers/{arxiv_id}" if arxiv_id else None)
         except InputError as e:
             policy.bad(e)
             return
@@ -238,7 +248,7 @@ def _entries(units: Iterable[_Unit], path: str, policy: ErrorPolicy,
                 if cur is not None:
                     yield from finish(cur)
                     cur = None
-                page_date = _with_year(shown, day)
+                page_date = _with_year(shown, html.day)
         elif unit.kind == "authors":
             if cur is None:
                 policy.bad(InputError(path, f"author count {unit.text!r} follows no paper", unit.line))
@@ -280,7 +290,8 @@ def parse_dailypapers(text: str, path: str = "<string>", skip_bad: bool = False,
     """
     policy = ErrorPolicy(skip_bad, on_error)
     if looks_like_html(text[:4096]):
-        return _parse(visible_lines(text), path, policy, block=True, day=saved_day(text))
+        page = visible_text(text)
+        return _parse(page.lines, path, policy, block=True, html=_Html(saved_day(text), page.paper_ids))
     return _parse(text_lines(text), path, policy)
 
 
@@ -293,7 +304,8 @@ def read_dailypapers(path: str | Path, skip_bad: bool = False,
         head = list(itertools.islice(lines, 50))
         if looks_like_html("\n".join(t for _, t in head)):
             html = "\n".join(t for _, t in itertools.chain(head, lines))  # line numbers kept
-            yield from _parse(visible_lines(html), str(path), policy, block=True, day=saved_day(html))
+            page = visible_text(html)
+            yield from _parse(page.lines, str(path), policy, block=True, html=_Html(saved_day(html), page.paper_ids))
         else:
             yield from _parse(itertools.chain(head, lines), str(path), policy)
     return gen()

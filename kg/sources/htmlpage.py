@@ -17,6 +17,7 @@ HTML file.
 """
 
 import re
+from dataclasses import dataclass
 from datetime import date
 from html.parser import HTMLParser
 
@@ -50,6 +51,19 @@ def looks_like_html(head: str) -> bool:
     return bool(_HTML_START.match(head.removeprefix("\ufeff")))
 
 
+# a link to a paper's page on the Hub, which is named by its arXiv id
+_PAPER_HREF = re.compile(r"^(?:https?://(?:www\.)?huggingface\.co)?/papers/(\d{4}\.\d{4,5})(?:v\d+)?(?:[/?#]|$)")
+
+
+@dataclass(frozen=True)
+class Page:
+    """The visible text of a page: (line, text) blocks with a blank text between blocks, and
+    the arXiv id of every block that is all one link to a paper's page (its title)."""
+
+    lines: list[tuple[int, str]]
+    paper_ids: dict[str, str]
+
+
 class _Text(HTMLParser):
     """Collects (line, text) blocks; an empty text marks the end of a block."""
 
@@ -62,6 +76,9 @@ class _Text(HTMLParser):
         self.out: list[tuple[int, str]] = []
         self.pending: list[str] = []
         self.pending_line = 0
+        self.hrefs: list[str | None] = []  # the open <a> elements' targets
+        self.linked: list[str] = []  # the visible text of this block inside a paper link
+        self.ids: dict[str, str] = {}
 
     def _hides(self, tag: str, attrs: list[tuple[str, str | None]]) -> bool:
         a = dict(attrs)
@@ -78,8 +95,12 @@ class _Text(HTMLParser):
         if text:
             self.out.append((self.pending_line, text))
             self.out.append((self.pending_line, ""))
+            paper = _PAPER_HREF.match(self.linked[0]) if self.linked else None
+            if paper and _SPACE.sub(" ", "".join(self.linked[1:])).strip() == text:
+                self.ids.setdefault(text, paper.group(1))
         self.pending.clear()
         self.pending_line = 0
+        self.linked = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _BLOCK:
@@ -87,6 +108,8 @@ class _Text(HTMLParser):
         if tag in _VOID:
             return
         hides = self._hides(tag, attrs)
+        if tag == "a":
+            self.hrefs.append(dict(attrs).get("href"))
         self.stack.append((tag, hides))
         self.hidden += hides
         self.in_main += tag == "main"
@@ -103,6 +126,8 @@ class _Text(HTMLParser):
         while self.stack:  # an end tag closes the elements left open inside it
             t, hides = self.stack.pop()
             self.hidden -= hides
+            if t == "a" and self.hrefs:
+                self.hrefs.pop()
             self.in_main -= t == "main"
             if t == tag:
                 break
@@ -113,18 +138,35 @@ class _Text(HTMLParser):
         if not self.pending_line and data.strip():
             self.pending_line = self.getpos()[0]
         self.pending.append(data)
+        href = self.hrefs[-1] if self.hrefs else None
+        if data.strip():
+            if href is None or (self.linked and self.linked[0] != href):
+                self.linked = ["", "?"]  # text outside the link, or in another one: no title link
+            elif not self.linked:
+                self.linked = [href]
+        if self.linked and href is not None and self.linked[0] == href:
+            self.linked.append(data)
 
     def close(self) -> None:
         super().close()
         self._flush()
 
 
-def visible_lines(html: str) -> list[tuple[int, str]]:
-    """(line, text) of what a browser shows of ``html``, a blank text between blocks."""
+def visible_text(html: str) -> Page:
+    """What a browser shows of ``html``, and the arXiv ids of the paper links among it.
+
+    >>> visible_text('<h3><a href="/papers/2401.00001">A Title</a></h3><p>Text.</p>').paper_ids
+    {'A Title': '2401.00001'}
+    """
     parser = _Text(main_only=re.search(r"<main\b", html, re.IGNORECASE) is not None)
     parser.feed(html.removeprefix("\ufeff"))
     parser.close()
-    return parser.out
+    return Page(parser.out, parser.ids)
+
+
+def visible_lines(html: str) -> list[tuple[int, str]]:
+    """(line, text) of what a browser shows of ``html``, a blank text between blocks."""
+    return visible_text(html).lines
 
 
 _SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)(\S+?)\s*-->", re.IGNORECASE)
