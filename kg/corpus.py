@@ -23,6 +23,7 @@ import pandas as pd
 from kg.errors import KGError
 from kg.export import graphs as graph
 from kg.export import tables as frames
+from kg.keys import unify_spellings
 from kg.records import Entity, Link, Occurrence, Paper, PaperEntities
 from kg.resolve.entities import resolve
 from kg.resolve.links import paper_links
@@ -73,6 +74,7 @@ class Corpus:
                 pe = PaperEntities(pe.id, old.title, old.entities + pe.entities,
                                    old.links + pe.links)
             found[pe.id] = pe
+        found = {pe.id: pe for pe in unify_spellings(found.values())}  # one spelling per repository
         entities, occurrences = resolve(found.values(), settings)
         links = paper_links(occurrences, len(by_id), settings)
         return cls(by_id, found, entities, occurrences, links, settings)

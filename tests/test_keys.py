@@ -239,7 +239,7 @@ def test_canonical_repo(url, repository, kind):
 
 
 def test_every_code_host_names_repositories_by_owner_and_name():
-    for host in CODE_HOSTS:
+    for host in CODE_HOSTS.keys() - {"gitlab.com"}:  # GitLab nests groups: tests/test_keys_repos.py
         assert canonical_repo(f"https://{host}/o/r/x/y").repository == f"https://{host}/o/r"
 
 

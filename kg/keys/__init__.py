@@ -9,7 +9,7 @@ each docstring says what is equal under it.
   (across the corpus), :func:`slug` (ids), :func:`lookup_key` (what a user types).
 * Variants: :func:`base_names`, :data:`VARIANT_SUFFIX`, :data:`SIZE_VARIANT`.
 * Repositories: :data:`CODE_HOSTS`, :func:`trim_url`, :func:`canonical_repo` and the
-  keys :func:`repo_match_key`, :func:`repo_iri_key`, :func:`repo_address`.
+  keys :func:`repo_key`, :func:`display_spellings`, :func:`repo_match_key`, :func:`repo_iri_key`, :func:`repo_address`.
 * Grouping: :class:`UnionFind`.
 
 One module per kind: :mod:`kg.keys.papers`, :mod:`kg.keys.names`,
@@ -34,11 +34,14 @@ from kg.keys.papers import clean_text, paper_id, parse_arxiv_id, plain_chars, ti
 from kg.keys.repos import (
     CODE_HOSTS,
     canonical_repo,
+    display_spellings,
     repo_address,
     repo_iri_key,
+    repo_key,
     repo_match_key,
     trim_url,
+    unify_spellings,
 )
 from kg.keys.unionfind import UnionFind
 
-__all__ = ['CODE_HOSTS', 'EDITIONS', 'FLAVOURS', 'RARE_SIZES', 'SIZE_LETTERS', 'SIZE_VARIANT', 'SIZE_WORDS', 'UnionFind', 'VARIANT_SUFFIX', 'base_names', 'canonical_repo', 'clean_text', 'lookup_key', 'match_key', 'name_key', 'paper_id', 'parse_arxiv_id', 'plain_chars', 'repo_address', 'repo_iri_key', 'repo_match_key', 'slug', 'title_key', 'trim_url', 'unaccented']
+__all__ = ['CODE_HOSTS', 'EDITIONS', 'FLAVOURS', 'RARE_SIZES', 'SIZE_LETTERS', 'SIZE_VARIANT', 'SIZE_WORDS', 'UnionFind', 'VARIANT_SUFFIX', 'base_names', 'canonical_repo', 'clean_text', 'display_spellings', 'lookup_key', 'match_key', 'name_key', 'paper_id', 'parse_arxiv_id', 'plain_chars', 'repo_address', 'repo_iri_key', 'repo_key', 'repo_match_key', 'slug', 'title_key', 'trim_url', 'unaccented', 'unify_spellings']

@@ -12,7 +12,6 @@ The corpus is read through :class:`~kg.records.CorpusRecords` only (``papers``,
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from datetime import datetime
 from decimal import Decimal
 
 from rdflib import Dataset, Graph, Literal, URIRef
@@ -24,29 +23,27 @@ from kg.rdf.iri import external, mint
 from kg.rdf.vocab import ENTITY_CLASSES, KG, bind_prefixes
 from kg.records import CorpusRecords, Entity, Link, Occurrence, Paper, Repo
 from kg.settings import Settings
+from kg.sources.dates import full_date
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 
 _REPO_CLASSES = {"code": SDO.SoftwareSourceCode, "dataset": SDO.Dataset}
-_DATE_FORMATS = ("%Y-%m-%d", "%b %d, %Y", "%B %d, %Y", "%d %b %Y", "%d %B %Y", "%b %d %Y",
-                 "%B %d %Y", "%Y/%m/%d")
 
 
-def date_literal(text: str) -> Literal:
-    """An xsd:date when ``text`` is a full date, else the text as a plain string.
+def date_literal(text: str, listed: str | None = None) -> Literal:
+    """An xsd:date when the full date of ``text`` is known, else the text as a plain string.
+
+    A date shown without its year ("Oct 3") takes the year of the listing date ``listed``
+    when that has one (:func:`kg.sources.dates.full_date`).
 
     >>> date_literal("Jan 31, 2024").datatype == XSD.date
     True
-    >>> date_literal("Oct 3").datatype is None
-    True
+    >>> date_literal("Oct 3").datatype is None, str(date_literal("Oct 3", "Nov 4, 2024"))
+    (True, '2024-10-03')
     """
     text = " ".join(text.split())
-    for fmt in _DATE_FORMATS:
-        try:
-            return Literal(datetime.strptime(text, fmt).date(), datatype=XSD.date)
-        except ValueError:
-            continue
-    return Literal(text)
+    full = full_date(text, listed)
+    return Literal(full, datatype=XSD.date) if full is not None else Literal(text)
 
 
 def paper_triples(paper: Paper, occurrences: Iterable[Occurrence], repositories: Iterable[str],
@@ -58,7 +55,7 @@ def paper_triples(paper: Paper, occurrences: Iterable[Occurrence], repositories:
     yield p, DCTERMS.title, Literal(paper.title, lang="en")
     yield p, DCTERMS.abstract, Literal(paper.abstract, lang="en")
     if paper.date:
-        yield p, DCTERMS.date, date_literal(paper.date)
+        yield p, DCTERMS.date, date_literal(paper.date, paper.page_date)
     if paper.page_date:
         yield p, KG.listingDate, date_literal(paper.page_date)
     for author in dict.fromkeys(paper.authors):
