@@ -74,7 +74,7 @@ class Corpus:
                                    old.links + pe.links)
             found[pe.id] = pe
         entities, occurrences = resolve(found.values(), settings)
-        links = paper_links(occurrences, len(by_id), settings)
+        links = paper_links(occurrences, len(by_id), settings, entities)
         return cls(by_id, found, entities, occurrences, links, settings)
 
     def __repr__(self) -> str:
@@ -140,9 +140,9 @@ class Corpus:
 
     # graphs
     def to_networkx(self) -> nx.MultiDiGraph:
-        """The knowledge graph: papers, entities, repositories."""
+        """The knowledge graph: papers, entities, repositories and the paper links."""
         return graph.knowledge_graph(self.papers, self.entities, self.occurrences,
-                                     self.extractions)
+                                     self.extractions, self.links)
 
     def paper_graph(self) -> nx.Graph:
         return graph.paper_graph(self.papers, self.links)
