@@ -74,7 +74,8 @@ class Corpus:
                                    old.links + pe.links)
             found[pe.id] = pe
         entities, occurrences = resolve(found.values(), settings)
-        links = paper_links(occurrences, len(by_id), settings, entities)
+        links = paper_links(occurrences, len(by_id), settings, entities,
+                            {p.id: p.title for p in by_id.values()})
         return cls(by_id, found, entities, occurrences, links, settings)
 
     def __repr__(self) -> str:

@@ -247,10 +247,11 @@ class Share:
     kind: ShareKind = "shared"  # both name it; "family": through a variant; "builds-on"
     df: int = 0  # papers reaching the entity (naming it or one of its variants)
     common: bool = False  # too common to be evidence: it only adds weight
+    titled: bool = False  # the title of one of the two papers names it (or a variant)
 
     def to_dict(self) -> dict[str, Any]:
         return {"entity": self.entity, "weight": round(self.weight, 6), "kind": self.kind,
-                "df": self.df, "common": self.common}
+                "df": self.df, "common": self.common, "titled": self.titled}
 
 
 @dataclass(frozen=True, slots=True)

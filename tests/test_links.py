@@ -6,7 +6,7 @@ from itertools import combinations
 
 import pytest
 
-from kg.records import Entity, Mention, Occurrence
+from kg.records import Entity, Evidence, Mention, Occurrence
 from kg.resolve.links import ancestors, link_cutoff, paper_links
 from kg.settings import Settings
 
@@ -15,10 +15,25 @@ LOOSE = Settings().with_(link_min_weight=0.0, link_max_neighbours=100, link_max_
                          link_rare_df=1000, link_max_per_entity=1000)
 
 
+TITLE = "A title"  # every paper's title in TITLES; evidence inside it is at offset 0
+IN_TITLE, IN_ABSTRACT = Evidence(TITLE, 0, 1), Evidence("Abstract.", 20, 21)
+
+
 def occ(table: dict[str, list[str]]) -> list[Occurrence]:
-    """Occurrences from {paper: [entity, ...]}; ``+e`` is an entity the paper proposes."""
-    return [Occurrence(p, e.lstrip("+"), "proposed" if e.startswith("+") else "used",
-                       Mention("method", e.lstrip("+"))) for p, es in table.items() for e in es]
+    """Occurrences from {paper: [entity, ...]}; ``+e`` is an entity the paper proposes,
+    ``^e`` one its title names (when the titles are given: see :func:`titles`)."""
+    out = []
+    for p, es in table.items():
+        for e in es:
+            name = e.lstrip("+^")
+            ev = IN_TITLE if "^" in e else IN_ABSTRACT
+            out.append(Occurrence(p, name, "proposed" if "+" in e else "used",
+                                  Mention("method", name, evidence=(ev,))))
+    return out
+
+
+def titles(table: dict[str, list[str]]) -> dict[str, str]:
+    return dict.fromkeys(table, TITLE)
 
 
 def fam(parents: dict[str, str]) -> list[Entity]:
@@ -89,6 +104,33 @@ def test_builds_on_through_a_variant_of_what_was_proposed():
     parents = {"llava-1.5-7b": "llava-1.5", "llava-1.5": "llava"}
     link = paper_links(occ(table), 10, LOOSE, fam(parents))[0]
     assert (link.rule, link.proposer, link.shared) == ("builds-on", "llava", ("llava",))
+
+
+def test_builds_on_needs_the_proposer_to_name_it_in_its_title():
+    table = {"mamba": ["+^m"], "user": ["m"], "x": ["q"]}
+    built = paper_links(occ(table), 10, LOOSE, (), titles(table))
+    assert [(k.rule, k.proposer) for k in built] == [("builds-on", "mamba")]
+    # a paper proposing m without naming it in its title is not taken at its word
+    table = {"survey": ["+m", "q"], "user": ["m", "q"]}
+    (link,) = paper_links(occ(table), 10, LOOSE, (), titles(table))
+    assert link.rule == "several" and link.proposer is None
+    assert {s.kind for s in link.shares} == {"shared"}
+
+
+def test_one_rare_entity_links_only_when_a_title_names_it():
+    table = {"a": ["^tiny"], "b": ["tiny"], "c": ["tool"], "d": ["tool"]}
+    links = paper_links(occ(table), 10, LOOSE, (), titles(table))
+    assert pairs(links) == [("a", "b")] and links[0].shares[0].titled
+    # two shared entities need no title
+    table = {"c": ["tool", "bench"], "d": ["tool", "bench"]}
+    assert [k.rule for k in paper_links(occ(table), 10, LOOSE, (), titles(table))] == ["several"]
+
+
+def test_a_title_naming_a_variant_makes_its_family_titled():
+    table = {"a": ["^llava-1.5-7b"], "b": ["llava-next"]}
+    parents = {"llava-1.5-7b": "llava", "llava-next": "llava"}
+    (link,) = paper_links(occ(table), 10, LOOSE, fam(parents), titles(table))
+    assert (link.shared, link.rule, link.shares[0].titled) == (("llava",), "rare", True)
 
 
 def test_an_entity_two_papers_claim_to_propose_builds_nothing():
@@ -166,7 +208,8 @@ def test_links_are_sorted_and_source_before_target():
 
 # ---------------------------------------------------------------- against all pairs
 
-def brute_force(table: dict[str, list[str]], parents: dict[str, str], n: int, s: Settings):
+def brute_force(table: dict[str, list[str]], parents: dict[str, str], n: int, s: Settings,
+                with_titles: bool):
     """Every pair of papers, the documented rules applied literally."""
     def up(e):
         chain, seen = [], {e}
@@ -177,9 +220,13 @@ def brute_force(table: dict[str, list[str]], parents: dict[str, str], n: int, s:
         return chain
 
     direct = {p: {} for p in table}
+    titled = {p: set() for p in table}
     for p, es in table.items():
         for e in es:
-            direct[p][e.lstrip("+")] = direct[p].get(e.lstrip("+"), False) or e.startswith("+")
+            name = e.lstrip("+^")
+            direct[p][name] = direct[p].get(name, False) or "+" in e
+            if "^" in e or not with_titles:
+                titled[p].update([name, *up(name)])
     reach = {p: set(d) | {a for e in d for a in up(e)} for p, d in direct.items()}
     df = {}
     for r in reach.values():
@@ -199,7 +246,8 @@ def brute_force(table: dict[str, list[str]], parents: dict[str, str], n: int, s:
         for e in lowest:
             idf = math.log(n / df[e])
             pa, pb = direct[a].get(e, False), direct[b].get(e, False)
-            if pa != pb and len(proposers[e]) == 1:
+            proposer_ = a if pa else b
+            if pa != pb and proposers[e] == {proposer_} and e in titled[proposer_]:
                 w, kind = idf * s.link_builds_on_boost, "builds-on"
                 if e not in common:
                     builds.append((w, a if pa else b))
@@ -207,7 +255,7 @@ def brute_force(table: dict[str, list[str]], parents: dict[str, str], n: int, s:
                 w, kind = idf, "shared"
             else:
                 w, kind = idf * s.link_family_discount, "family"
-            shares.append((round(w, 9), kind, df[e], e))
+            shares.append((round(w, 9), kind, df[e], e, e in titled[a] or e in titled[b]))
         shares.sort(key=lambda t: (-t[0], t[2], t[3]))
         evidence = [t for t in shares if t[3] not in common]
         proposer = None
@@ -217,7 +265,7 @@ def brute_force(table: dict[str, list[str]], parents: dict[str, str], n: int, s:
             rule = "builds-on"
         elif len(evidence) >= 2:
             rule = "several"
-        elif len(evidence) == 1 and evidence[0][2] <= s.link_rare_df:
+        elif len(evidence) == 1 and evidence[0][2] <= s.link_rare_df and evidence[0][4]:
             rule = "rare"
         else:
             continue
@@ -243,9 +291,10 @@ def test_equals_brute_force_on_random_corpus(seed):
     n_papers, n_ent = rng.randint(2, 40), rng.randint(2, 30)
     names = [f"e{i}" for i in range(n_ent)]
     parents = {e: rng.choice(names) for e in names if rng.random() < 0.3}
-    table = {f"p{i:02d}": [("+" if rng.random() < 0.1 else "") + e
-                           for e in rng.sample(names, rng.randint(0, min(6, n_ent)))]
+    table = {f"p{i:02d}": [("+" if rng.random() < 0.1 else "") + ("^" if rng.random() < 0.3 else "")
+                           + e for e in rng.sample(names, rng.randint(0, min(6, n_ent)))]
              for i in range(n_papers)}
+    with_titles = rng.random() < 0.7
     n_total = n_papers + rng.randint(0, 10)
     s = Settings().with_(link_max_df=rng.choice([0.1, 0.2, 0.5]),
                          link_min_weight=rng.choice([0.0, 1.0, 2.5]),
@@ -254,8 +303,9 @@ def test_equals_brute_force_on_random_corpus(seed):
                          link_rare_df=rng.choice([2, 3, 5]),
                          link_max_per_entity=rng.choice([1, 4, 100]))
     got = [(k.source, k.target, round(k.weight, 6), k.shared, k.rule, k.proposer)
-           for k in paper_links(occ(table), n_total, s, fam(parents))]
-    assert got == brute_force(table, parents, n_total, s)
+           for k in paper_links(occ(table), n_total, s, fam(parents),
+                                titles(table) if with_titles else None)]
+    assert got == brute_force(table, parents, n_total, s, with_titles)
 
 
 def test_siblings_share_their_nearest_family_only():
@@ -263,3 +313,80 @@ def test_siblings_share_their_nearest_family_only():
     table = {"a": ["llava-1.5-7b"], "b": ["llava-1.5-13b"]}
     link = paper_links(occ(table), 10, LOOSE, fam(parents))[0]
     assert [(s.entity, s.kind) for s in link.shares] == [("llava-1.5", "family")]
+
+
+# ---------------------------------------------------------------- explained in RDF and tables
+
+def _linked_corpus():
+    from kg.corpus import Corpus
+    from kg.records import Paper, PaperEntities
+
+    papers = [Paper("p1", "Mamba: a new model", "We propose Mamba."),
+              Paper("p2", "Using it", "We use Mamba-2.8B and the Pile."),
+              Paper("p3", "Other", "We use the Pile."), Paper("p4", "Nothing", "")]
+
+    def m(name: str, start: int, role: str = "used", parent: str | None = None) -> Mention:
+        return Mention("model", name, role=role, parent=parent,
+                       evidence=(Evidence("s", start, start + len(name), name),))
+
+    found = [PaperEntities("p1", papers[0].title, (m("Mamba", 0, "proposed"),)),
+             PaperEntities("p2", papers[1].title, (m("Mamba-2.8B", 20, parent="Mamba"),
+                                                   m("Pile", 30))),
+             PaperEntities("p3", papers[2].title, (m("Pile", 30),))]
+    return Corpus.from_extractions(papers, found, Settings().with_(link_min_weight=0.1))
+
+
+def test_links_reach_the_rdf_explained_and_conforming_to_the_shapes():
+    from importlib.resources import files
+
+    import pyshacl
+    from rdflib import Graph, Literal
+    from rdflib.namespace import RDF
+
+    from kg.rdf.convert import corpus_to_graph
+    from kg.rdf.iri import mint
+    from kg.rdf.vocab import KG
+
+    corpus = _linked_corpus()
+    (link,) = corpus.links  # p2 builds on p1; the Pile is in no title, so p2-p3 is no link
+    assert (link.source, link.target, link.rule, link.proposer) == ("p1", "p2", "builds-on", "p1")
+    g = corpus_to_graph(corpus)
+    node = mint("link", ("p1", "p2"))
+    assert g.value(node, KG.linkRule) == Literal("builds-on")
+    assert (mint("paper", "p2"), KG.buildsOn, mint("paper", "p1")) in g
+    shares = list(g.objects(node, KG.share))
+    assert len(shares) == len(link.shares) == 1
+    assert g.value(shares[0], KG.shareOf) == mint("entity", link.shares[0].entity)
+    assert g.value(shares[0], KG.shareKind) == Literal("builds-on")
+    total = sum(float(g.value(s, KG.shareWeight).toPython()) for s in shares)
+    assert total == pytest.approx(float(g.value(node, KG.weight).toPython()), abs=1e-5)
+    shapes = Graph().parse(data=files("kg.schemas").joinpath("kg.shapes.ttl").read_text("utf-8"),
+                           format="turtle")
+    ok, _, text = pyshacl.validate(g, shacl_graph=shapes)
+    assert ok, text
+    # a share of an unknown kind, or one without its entity, is refused
+    bad = Graph() + g
+    bad.set((shares[0], KG.shareKind, Literal("vibes")))
+    assert not pyshacl.validate(bad, shacl_graph=shapes)[0]
+    bad = Graph() + g
+    bad.remove((shares[0], KG.shareOf, None))
+    assert not pyshacl.validate(bad, shacl_graph=shapes)[0]
+    bad = Graph() + g
+    bad.add((node, KG.linkRule, Literal("because")))
+    assert not pyshacl.validate(bad, shacl_graph=shapes)[0]
+    assert (shares[0], RDF.type, KG.LinkShare) in g
+
+
+def test_links_table_holds_rule_proposer_and_aligned_shares():
+    from kg.export import tables
+
+    corpus = _linked_corpus()
+    df = tables.links_df(corpus.links)
+    row = df.iloc[0]
+    link = corpus.links[0]
+    assert (row["rule"], row["proposer"]) == ("builds-on", "p1")
+    assert row["shared"] == list(link.shared)
+    assert [float(w) for w in row["share_weights"]] == pytest.approx([s.weight for s in link.shares])
+    assert row["share_kinds"] == ["builds-on"]
+    back = tables.parse_csv(tables.to_csv(df), "links")
+    assert back.iloc[0]["share_kinds"] == ["builds-on"] and back.iloc[0]["rule"] == "builds-on"

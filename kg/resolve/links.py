@@ -10,9 +10,9 @@ all-pairs computation):
 * **Shares.** Two papers share the entities both reach, but only the most
   specific ones: an ancestor of another shared entity adds nothing (it is
   implied). Each share is of one kind, with its weight:
-  ``builds-on`` (one paper proposes the entity, the only one in the corpus to
-  claim it, and the other names it or a variant of it) weighs
-  ``idf * link_builds_on_boost``;
+  ``builds-on`` (one paper proposes the entity, names it in its title and is
+  the only one in the corpus to claim it, and the other names it or a variant
+  of it) weighs ``idf * link_builds_on_boost``;
   ``shared`` (both name it) weighs ``idf``; ``family`` (at least one of them
   reaches it only through a variant) weighs ``idf * link_family_discount``.
 * **Common entities.** An entity reached by more than ``link_max_df`` of the
@@ -84,11 +84,16 @@ class _Index:
     """Papers and the entities they reach, as small integers, with document frequencies."""
 
     def __init__(self, occurrences: Iterable[Occurrence], n_papers: int,
-                 parents: Mapping[str, str | None], settings: Settings) -> None:
+                 parents: Mapping[str, str | None], settings: Settings,
+                 titles: Mapping[str, str] | None) -> None:
         named: dict[str, dict[str, bool]] = {}  # paper -> entity -> proposed
+        in_title: dict[str, set[str]] = {}
         for o in occurrences:
             roles = named.setdefault(o.paper, {})
             roles[o.entity] = roles.get(o.entity, False) or o.role == "proposed"
+            if titles is None or any(ev.start < len(titles.get(o.paper, ""))
+                                     for ev in o.mention.evidence):
+                in_title.setdefault(o.paper, set()).add(o.entity)
         self.paper_ids = sorted(named)
         chains = {e: ancestors(e, parents) for roles in named.values() for e in roles}
         ids = sorted(set(chains) | {a for chain in chains.values() for a in chain})
@@ -99,10 +104,13 @@ class _Index:
                                                for e, chain in chains.items()}
         self.direct: list[dict[int, bool]] = []  # per paper: entity -> proposed
         self.reach: list[frozenset[int]] = []  # per paper: named entities and their ancestors
+        self.titled: list[frozenset[int]] = []  # per paper: entities its title names, and families
         for pid in self.paper_ids:
             d = {eidx[e]: p for e, p in named[pid].items()}
             self.direct.append(d)
             self.reach.append(frozenset(d).union(*(self.up[e] for e in d)))
+            t = [eidx[e] for e in in_title.get(pid, ())]
+            self.titled.append(frozenset(t).union(*(self.up[e] for e in t)))
         self.n = max(n_papers, len(self.paper_ids))
         pairs = np.array(sorted((p, e) for p, r in enumerate(self.reach) for e in r),
                          dtype=np.int64).reshape(-1, 2)
@@ -135,7 +143,7 @@ def _shares(ix: _Index, a: int, b: int, settings: Settings) -> tuple[list[Share]
     for e in sorted(both - implied):
         idf = float(ix.idf[e])
         pa, pb = da.get(e, False), db.get(e, False)
-        if pa != pb and len(ix.proposers[e]) == 1:  # one proposes it, the other uses it
+        if pa != pb and ix.proposers[e] == [a if pa else b] and e in ix.titled[a if pa else b]:
             w, kind = idf * settings.link_builds_on_boost, "builds-on"
             if not ix.common[e]:
                 builds.append((w, a if pa else b))
@@ -144,7 +152,7 @@ def _shares(ix: _Index, a: int, b: int, settings: Settings) -> tuple[list[Share]
         else:
             w, kind = idf * settings.link_family_discount, "family"
         shares.append(Share(ix.entity_ids[e], round(w, _DECIMALS), kind, int(ix.df[e]),
-                            bool(ix.common[e])))
+                            bool(ix.common[e]), e in ix.titled[a] or e in ix.titled[b]))
     shares.sort(key=lambda s: (-s.weight, s.df, s.entity))
     proposer = max(builds, key=lambda t: (t[0], -t[1]))[1] if builds else None
     return shares, proposer
@@ -156,7 +164,7 @@ def _rule(shares: list[Share], proposer: int | None, settings: Settings) -> Link
         return "builds-on"
     if len(evidence) >= 2:
         return "several"
-    if len(evidence) == 1 and evidence[0].df <= settings.link_rare_df:
+    if len(evidence) == 1 and evidence[0].df <= settings.link_rare_df and evidence[0].titled:
         return "rare"
     return None
 
@@ -186,18 +194,21 @@ def _candidates(ix: _Index, p: int, postings: np.ndarray, start: np.ndarray,
 
 def paper_links(occurrences: Iterable[Occurrence], n_papers: int,
                 settings: Settings | None = None,
-                entities: Mapping[str, Entity] | Iterable[Entity] = ()) -> list[Link]:
+                entities: Mapping[str, Entity] | Iterable[Entity] = (),
+                titles: Mapping[str, str] | None = None) -> list[Link]:
     """Links between papers that share entities, sorted by (source, target).
 
     ``n_papers`` is the size of the corpus (papers without entities count); it is
     raised to the number of papers seen in ``occurrences`` if smaller. ``entities``
     gives the families (``Entity.parent``); without them papers share only what
-    they both name.
+    they both name. ``titles`` (paper id -> title) tells which entities a title
+    names (an evidence offset inside the title); without it every entity counts
+    as named in the title.
     """
     settings = settings or Settings()
     ents = entities.values() if isinstance(entities, Mapping) else entities
     parents = {e.id: e.parent for e in ents if e.parent and e.parent != e.id}
-    ix = _Index(occurrences, n_papers, parents, settings)
+    ix = _Index(occurrences, n_papers, parents, settings, titles)
     if not ix.paper_ids:
         return []
     postings, start = ix.postings()
