@@ -126,6 +126,13 @@ def test_one_rare_entity_links_only_when_a_title_names_it():
     assert [k.rule for k in paper_links(occ(table), 10, LOOSE, (), titles(table))] == ["several"]
 
 
+def test_a_mention_without_evidence_counts_as_titled():
+    table = {"a": ["tiny"], "b": ["tiny"]}
+    bare = [Occurrence(o.paper, o.entity, o.role, Mention("method", o.entity)) for o in occ(table)]
+    assert pairs(paper_links(bare, 10, LOOSE, (), titles(table))) == [("a", "b")]
+    assert paper_links(occ(table), 10, LOOSE, (), titles(table)) == []
+
+
 def test_a_title_naming_a_variant_makes_its_family_titled():
     table = {"a": ["^llava-1.5-7b"], "b": ["llava-next"]}
     parents = {"llava-1.5-7b": "llava", "llava-next": "llava"}
@@ -166,6 +173,20 @@ def test_two_shared_entities_link_even_when_neither_is_rare():
     table["q0"].append("a")
     links = paper_links(occ(table), 100, LOOSE.with_(link_rare_df=2))
     assert pairs(links) == [("p0", "q0")] and links[0].rule == "several"
+
+
+def test_a_shared_family_is_half_the_evidence_of_a_shared_entity():
+    # a and b each name some member of two families, never the same one
+    parents = {"llama-2": "llama", "llama-3": "llama", "gpt-4": "gpt", "gpt-2": "gpt"}
+    table = {"a": ["llama-2", "gpt-4"], "b": ["llama-3", "gpt-2"], "c": ["x"], "d": ["x"]}
+    s = LOOSE.with_(link_rare_df=1)
+    assert ("a", "b") not in by_pair(paper_links(occ(table), 10, s, fam(parents)))
+    # naming the same two models is enough
+    table["b"] = ["llama-2", "gpt-4"]
+    assert by_pair(paper_links(occ(table), 10, s, fam(parents)))["a", "b"].rule == "several"
+    # and so is a shared model plus two shared families
+    table = {"a": ["llama-2", "gpt-4", "bert"], "b": ["llama-3", "gpt-2", "bert"]}
+    assert by_pair(paper_links(occ(table), 10, s, fam(parents)))["a", "b"].rule == "several"
 
 
 def test_min_weight_drops_light_links():
@@ -263,9 +284,9 @@ def brute_force(table: dict[str, list[str]], parents: dict[str, str], n: int, s:
             best = max(w for w, _ in builds)
             proposer = min(p for w, p in builds if w == best)
             rule = "builds-on"
-        elif len(evidence) >= 2:
+        elif sum(s.link_family_discount if t[1] == "family" else 1 for t in evidence) >= 2:
             rule = "several"
-        elif len(evidence) == 1 and evidence[0][2] <= s.link_rare_df and evidence[0][4]:
+        elif any(t[2] <= s.link_rare_df and t[4] for t in evidence):
             rule = "rare"
         else:
             continue

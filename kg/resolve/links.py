@@ -21,10 +21,13 @@ all-pairs computation):
   never evidence for one.
 * **Evidence.** A pair is linked by the first rule that holds: ``builds-on``
   (a builds-on share of a non-common entity; the link is directed, the user
-  paper builds on ``Link.proposer``), ``several`` (two or more non-common
-  shares), ``rare`` (one non-common share of an entity that at most
-  ``link_rare_df`` papers reach). Links lighter than ``link_min_weight`` are
-  dropped whatever the rule.
+  paper builds on ``Link.proposer``); ``several`` (non-common shares worth two:
+  a family share counts ``link_family_discount``, any other share 1, so two
+  papers using some Llama and some GPT are not related for that alone);
+  ``rare`` (a non-common share of an entity that at most ``link_rare_df``
+  papers reach and that the title of one of the two papers names: the topic
+  of a paper, not a tool it happens to use). Links lighter than
+  ``link_min_weight`` are dropped whatever the rule.
 * **Entity cap.** The heaviest evidence share of a link is its *lead*; an
   entity leads at most ``link_max_per_entity`` links (the heaviest; ties: the
   pair's ids), so no single entity makes most of the graph.
@@ -91,8 +94,8 @@ class _Index:
         for o in occurrences:
             roles = named.setdefault(o.paper, {})
             roles[o.entity] = roles.get(o.entity, False) or o.role == "proposed"
-            if titles is None or any(ev.start < len(titles.get(o.paper, ""))
-                                     for ev in o.mention.evidence):
+            if titles is None or not o.mention.evidence or any(
+                    ev.start < len(titles.get(o.paper, "")) for ev in o.mention.evidence):
                 in_title.setdefault(o.paper, set()).add(o.entity)
         self.paper_ids = sorted(named)
         chains = {e: ancestors(e, parents) for roles in named.values() for e in roles}
@@ -162,9 +165,10 @@ def _rule(shares: list[Share], proposer: int | None, settings: Settings) -> Link
     evidence = [s for s in shares if not s.common]
     if proposer is not None:
         return "builds-on"
-    if len(evidence) >= 2:
+    worth = math.fsum(settings.link_family_discount if s.kind == "family" else 1.0 for s in evidence)
+    if worth >= 2:
         return "several"
-    if len(evidence) == 1 and evidence[0].df <= settings.link_rare_df and evidence[0].titled:
+    if any(s.df <= settings.link_rare_df and s.titled for s in evidence):
         return "rare"
     return None
 
@@ -202,8 +206,8 @@ def paper_links(occurrences: Iterable[Occurrence], n_papers: int,
     raised to the number of papers seen in ``occurrences`` if smaller. ``entities``
     gives the families (``Entity.parent``); without them papers share only what
     they both name. ``titles`` (paper id -> title) tells which entities a title
-    names (an evidence offset inside the title); without it every entity counts
-    as named in the title.
+    names (an evidence offset inside the title); without it, or for a mention
+    without evidence (nothing to tell), an entity counts as named in the title.
     """
     settings = settings or Settings()
     ents = entities.values() if isinstance(entities, Mapping) else entities
