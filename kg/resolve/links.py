@@ -52,7 +52,7 @@ from kg.settings import Settings
 
 _DECIMALS = 9  # weights are compared rounded, so float summation order cannot break ties
 # a candidate link: its weight, shares (heaviest first), rule and proposer (paper index)
-_Found = tuple[float, list[Share], LinkRule, int | None]
+_Found = tuple[float, list["_Raw"], LinkRule, int | None]
 
 
 def link_cutoff(n_papers: int, settings: Settings) -> int:
@@ -121,6 +121,10 @@ class _Index:
         self.df = np.bincount(self.ent, minlength=len(ids))
         self.idf = np.log(self.n / np.maximum(self.df, 1))
         self.common = self.df > link_cutoff(self.n, settings)
+        # plain lists: indexing them is several times faster than numpy scalars
+        self.idf_list: list[float] = self.idf.tolist()
+        self.df_list: list[int] = self.df.tolist()
+        self.common_list: list[bool] = self.common.tolist()
         self.proposers: dict[int, list[int]] = {}
         for p, d in enumerate(self.direct):
             for e, proposed in d.items():
@@ -133,67 +137,84 @@ class _Index:
         return self.pap[order], np.concatenate(([0], np.cumsum(self.df)))
 
 
-def _shares(ix: _Index, a: int, b: int, settings: Settings) -> tuple[list[Share], int | None]:
+# one share while candidates are examined: (-weight, df, entity id, kind, common, titled),
+# so that sorting the tuples puts the heaviest first (ties: the rarer, then the id)
+_Raw = tuple[float, int, str, ShareKind, bool, bool]
+
+
+def _shares(ix: _Index, a: int, b: int, settings: Settings) -> tuple[list[_Raw], int | None]:
     """The most specific entities papers ``a`` and ``b`` share, and who proposes, if anyone."""
     both = ix.reach[a] & ix.reach[b]
     implied: set[int] = set()
+    up = ix.up
     for e in both:  # (in a family cycle each is the other's ancestor: neither is implied)
-        implied.update(x for x in ix.up.get(e, ()) if e not in ix.up.get(x, ()))
-    shares: list[Share] = []
+        if up[e]:
+            implied.update(x for x in up[e] if e not in up[x])
+    shares: list[_Raw] = []
     builds: list[tuple[float, int]] = []
     kind: ShareKind
-    da, db = ix.direct[a], ix.direct[b]
-    for e in sorted(both - implied):
-        idf = float(ix.idf[e])
+    da, db, ta, tb = ix.direct[a], ix.direct[b], ix.titled[a], ix.titled[b]
+    for e in both - implied if implied else both:
+        idf = ix.idf_list[e]
         pa, pb = da.get(e, False), db.get(e, False)
-        if pa != pb and ix.proposers[e] == [a if pa else b] and e in ix.titled[a if pa else b]:
+        by = a if pa else b
+        if pa != pb and ix.proposers[e] == [by] and e in ix.titled[by]:
             w, kind = idf * settings.link_builds_on_boost, "builds-on"
-            if not ix.common[e]:
-                builds.append((w, a if pa else b))
+            if not ix.common_list[e]:
+                builds.append((round(w, _DECIMALS), by))
         elif e in da and e in db:
             w, kind = idf, "shared"
         else:
             w, kind = idf * settings.link_family_discount, "family"
-        shares.append(Share(ix.entity_ids[e], round(w, _DECIMALS), kind, int(ix.df[e]),
-                            bool(ix.common[e]), e in ix.titled[a] or e in ix.titled[b]))
-    shares.sort(key=lambda s: (-s.weight, s.df, s.entity))
+        shares.append((-round(w, _DECIMALS), ix.df_list[e], ix.entity_ids[e], kind,
+                       ix.common_list[e], e in ta or e in tb))
+    shares.sort()
     proposer = max(builds, key=lambda t: (t[0], -t[1]))[1] if builds else None
     return shares, proposer
 
 
-def _rule(shares: list[Share], proposer: int | None, settings: Settings) -> LinkRule | None:
-    evidence = [s for s in shares if not s.common]
+def _rule(shares: list[_Raw], proposer: int | None, settings: Settings) -> LinkRule | None:
     if proposer is not None:
         return "builds-on"
-    worth = math.fsum(settings.link_family_discount if s.kind == "family" else 1.0 for s in evidence)
+    evidence = [s for s in shares if not s[4]]
+    worth = math.fsum(settings.link_family_discount if s[3] == "family" else 1.0 for s in evidence)
     if worth >= 2:
         return "several"
-    if any(s.df <= settings.link_rare_df and s.titled for s in evidence):
+    if any(s[1] <= settings.link_rare_df and s[5] for s in evidence):
         return "rare"
     return None
 
 
 def _candidates(ix: _Index, p: int, postings: np.ndarray, start: np.ndarray,
-                settings: Settings) -> np.ndarray:
-    """Papers after ``p`` that could pass a rule with it (a superset, checked exactly later)."""
-    items = [e for e in ix.reach[p] if not ix.common[e] and ix.df[e] >= 2]
-    if not items:
-        return np.zeros(0, dtype=np.int64)
-    runs = [postings[start[e]:start[e + 1]] for e in items]
-    cands = np.concatenate(runs)
-    others, counts = np.unique(cands, return_counts=True)
-    ok = counts >= 2
-    sure: list[np.ndarray] = []
-    for e, run in zip(items, runs, strict=True):
+                settings: Settings, count: np.ndarray, sure: np.ndarray) -> np.ndarray:
+    """Papers after ``p`` that could pass a rule with it (a superset, checked exactly later).
+
+    ``count`` and ``sure`` are zeroed scratch arrays (one slot per paper), left zeroed.
+    """
+    runs, marked = [], []
+    for e in ix.reach[p]:
+        if ix.common_list[e] or ix.df_list[e] < 2:
+            continue
+        run = postings[start[e]:start[e + 1]]
+        run = run[np.searchsorted(run, p, side="right"):]  # postings are sorted
+        if not len(run):
+            continue
+        runs.append(run)
+        count[run] += 1  # a run holds each paper once
         proposers = ix.proposers.get(e, [])
-        if ix.df[e] <= settings.link_rare_df or proposers == [p]:
-            sure.append(run)  # one share may do: a rare entity, or one p alone proposes
-        elif len(proposers) == 1:
-            sure.append(np.array(proposers, dtype=np.int64))
-    if sure:
-        ok |= np.isin(others, np.concatenate(sure))
-    others = others[ok]
-    return others[others > p]
+        if ix.df_list[e] <= settings.link_rare_df or proposers == [p]:
+            sure[run] = True  # one share may do: a rare entity, or one p alone proposes
+        elif len(proposers) == 1 and proposers[0] > p:
+            sure[proposers[0]] = True
+            marked.append(proposers[0])
+    if not runs:
+        return np.zeros(0, dtype=np.int64)
+    others = np.unique(np.concatenate(runs)) if len(runs) > 1 else runs[0]
+    ok: np.ndarray = others[(count[others] >= 2) | sure[others]]
+    count[others] = 0
+    sure[others] = False
+    sure[marked] = False
+    return ok
 
 
 def paper_links(occurrences: Iterable[Occurrence], n_papers: int,
@@ -217,11 +238,13 @@ def paper_links(occurrences: Iterable[Occurrence], n_papers: int,
         return []
     postings, start = ix.postings()
     found: dict[tuple[int, int], _Found] = {}
+    count = np.zeros(len(ix.paper_ids), dtype=np.int64)
+    sure = np.zeros(len(ix.paper_ids), dtype=bool)
     for p in range(len(ix.paper_ids)):
-        for q in _candidates(ix, p, postings, start, settings).tolist():
+        for q in _candidates(ix, p, postings, start, settings, count, sure).tolist():
             shares, proposer = _shares(ix, p, q, settings)
             rule = _rule(shares, proposer, settings)
-            weight = round(math.fsum(s.weight for s in shares), _DECIMALS)
+            weight = round(math.fsum(-s[0] for s in shares), _DECIMALS)
             if rule is not None and weight >= settings.link_min_weight:
                 found[p, q] = (weight, shares, rule, proposer)
     kept = _neighbour_cap(found, _entity_cap(found, ix, settings), ix, settings)
@@ -229,14 +252,11 @@ def paper_links(occurrences: Iterable[Occurrence], n_papers: int,
     for a, b in sorted(kept):
         weight, shares, rule, proposer = found[a, b]
         links.append(Link(ix.paper_ids[a], ix.paper_ids[b], weight,
-                          tuple(s.entity for s in shares), rule,
-                          None if proposer is None else ix.paper_ids[proposer], tuple(shares)))
+                          tuple(s[2] for s in shares), rule,
+                          None if proposer is None else ix.paper_ids[proposer],
+                          tuple(Share(e, -w, kind, df, common, titled)
+                                for w, df, e, kind, common, titled in shares)))
     return links
-
-
-def lead(shares: Iterable[Share]) -> str:
-    """The entity that made a link: its heaviest non-common share (shares come heaviest first)."""
-    return next(s.entity for s in shares if not s.common)
 
 
 def _entity_cap(found: dict[tuple[int, int], _Found],
@@ -244,7 +264,8 @@ def _entity_cap(found: dict[tuple[int, int], _Found],
     by_lead: dict[str, list[tuple[float, str, str, tuple[int, int]]]] = {}
     for pair, (weight, shares, _, _) in found.items():
         key = (-weight, ix.paper_ids[pair[0]], ix.paper_ids[pair[1]], pair)
-        by_lead.setdefault(lead(shares), []).append(key)
+        lead = next(s[2] for s in shares if not s[4])  # the heaviest evidence share
+        by_lead.setdefault(lead, []).append(key)
     kept: list[tuple[int, int]] = []
     for group in by_lead.values():
         group.sort()
