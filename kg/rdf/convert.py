@@ -117,22 +117,42 @@ def entity_triples(entity: Entity, base: str) -> Iterator[Triple]:
     yield e, KG.support, Literal(entity.support, datatype=XSD.integer)
 
 
+def _decimal(value: float) -> Literal:
+    # xsd:decimal, rounded as in the JSON records: every RDF syntax writes it exactly, where
+    # Turtle shorthand for xsd:double keeps only 6 significant digits
+    # in the canonical lexical form ("3.48124", "2") that triple stores keep
+    return Literal(format(Decimal(f"{value:.6f}").normalize(), "f"), datatype=XSD.decimal)
+
+
 def link_triples(link: Link, base: str) -> Iterator[Triple]:
-    """A link node with its weight and shared entities, and the direct kg:relatedTo."""
+    """A link node with its weight, rule and shares, and the direct kg:relatedTo.
+
+    Each share (one entity's part in the link) is a ``kg:LinkShare`` node with the
+    entity, its weight and its kind; a builds-on link also says which paper builds
+    on which (``kg:buildsOn``, from the user to the proposer).
+    """
     a, b = sorted((link.source, link.target))
     node = mint("link", (a, b), base)
     pa, pb = mint("paper", a, base), mint("paper", b, base)
     yield node, RDF.type, KG.PaperLink
     yield node, KG.linkSource, pa
     yield node, KG.linkTarget, pb
-    # xsd:decimal, rounded as in the JSON records: every RDF syntax writes it exactly, where
-    # Turtle shorthand for xsd:double keeps only 6 significant digits
-    # in the canonical lexical form ("3.48124", "2") that triple stores keep
-    weight = format(Decimal(f"{link.weight:.6f}").normalize(), "f")
-    yield node, KG.weight, Literal(weight, datatype=XSD.decimal)
+    yield node, KG.weight, _decimal(link.weight)
+    if link.rule is not None:
+        yield node, KG.linkRule, Literal(link.rule)
     for entity_id in link.shared:
         yield node, KG.sharedEntity, mint("entity", entity_id, base)
+    for share in link.shares:
+        s = mint("share", (a, b, share.entity), base)
+        yield node, KG.share, s
+        yield s, RDF.type, KG.LinkShare
+        yield s, KG.shareOf, mint("entity", share.entity, base)
+        yield s, KG.shareWeight, _decimal(share.weight)
+        yield s, KG.shareKind, Literal(share.kind)
     yield pa, KG.relatedTo, pb
+    if link.proposer in (a, b):
+        user, proposer = (pb, pa) if link.proposer == a else (pa, pb)
+        yield user, KG.buildsOn, proposer
 
 
 def repo_triples(repository: str, seen: list[Repo], base: str) -> Iterator[Triple]:

@@ -32,6 +32,7 @@ class KG(DefinedNamespace):
     Dataset: URIRef
     Evidence: URIRef  # a sentence of a paper that names an entity
     PaperLink: URIRef  # two papers that share entities, with the link's weight
+    LinkShare: URIRef  # one shared entity's part in a link: its weight and kind
     Repository: URIRef  # a code, model, dataset or project page linked by papers
 
     # paper -> entity
@@ -46,6 +47,12 @@ class KG(DefinedNamespace):
     linkTarget: URIRef
     weight: URIRef
     sharedEntity: URIRef
+    linkRule: URIRef
+    buildsOn: URIRef
+    share: URIRef
+    shareOf: URIRef
+    shareWeight: URIRef
+    shareKind: URIRef
 
     # entity
     variantOf: URIRef
