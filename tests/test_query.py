@@ -386,3 +386,38 @@ def test_updates_say_kg_query_is_read_only(out: Path, update: str, capsys: pytes
     assert "updates" in err and "not allowed" in err and "read-only" in err, err
     assert "CONSTRUCT" not in err
     assert dump(out) == before
+
+
+# ------------------------------------------------------------------ families in presets
+
+@pytest.fixture(scope="module")
+def families_out(tmp_path_factory: pytest.TempPathFactory, nlp: Any) -> Path:
+    """A build whose papers name LLaVA-1.5-7B (a sized variant only), LLaVA, and Qwen2.5-32B."""
+    out = tmp_path_factory.mktemp("families") / "out"
+    build([Path(__file__).parent / "fixtures" / "store" / "families.jsonl"], out, Settings(),
+          progress=False, nlp=nlp)
+    return out
+
+
+def test_papers_using_a_family_include_papers_naming_only_a_variant(
+        families_out: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    using = rows(capsys, families_out, "papers-using", "entity=LLaVA")
+    assert {(r["id"], r["entity"]) for r in using} == {
+        ("arxiv:2402.00001", "LLaVA-1.5-7B"), ("arxiv:2402.00002", "LLaVA")}
+    qwen = rows(capsys, families_out, "papers-using", "entity=qwen")  # Qwen: no paper names it alone
+    assert [(r["id"], r["entity"]) for r in qwen] == [("arxiv:2402.00003", "Qwen2.5-32B")]
+    # a level in the middle, which no paper names alone, reaches its variants too
+    middle = rows(capsys, families_out, "papers-using", "entity=llava v1.5")  # a known spelling
+    assert [r["id"] for r in middle] == ["arxiv:2402.00001"]
+
+
+def test_entity_preset_gives_the_family_the_variants_below_and_says_derived(
+        families_out: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (llava,) = rows(capsys, families_out, "entity", "name=LLaVA")
+    assert set(llava["variants"].split("; ")) == {"LLaVA-1.5", "LLaVA-1.5-7B"}
+    assert llava["papers"] == "arxiv:2402.00002" and not llava.get("derived")
+    (middle,) = rows(capsys, families_out, "entity", "name=LLaVA-1.5")
+    assert middle["family"] == "LLaVA" and middle["support"] == 0 and middle["derived"] is True
+    assert middle["variants"] == "LLaVA-1.5-7B" and not middle["papers"]
+    (qwen,) = rows(capsys, families_out, "entity", "name=Qwen")
+    assert qwen["derived"] is True and set(qwen["variants"].split("; ")) == {"Qwen2.5", "Qwen2.5-32B"}
