@@ -357,3 +357,24 @@ def test_a_long_form_with_a_last_word_its_acronym_does_not_spell_is_the_same_lon
     assert entity_of(occ, "a", "Long Short-Term Memory") == \
         entity_of(occ, "b", "Long Short Term Memory Networks")
     assert entity_of(occ, "c", "Masked Image Modeling") != entity_of(occ, "d", "Masked Image Modeling Loss")
+
+
+def test_derived_families_do_not_depend_on_input_order():
+    papers = [pe("a", m("LLaVA-1.5-7B", "model", kb_id="llava-1.5-7b", parent="llava-1.5"),
+                   m("Foo-2-7B", "model")),
+              pe("b", m("LLaVA 1.5 13B", "model"), m("Foo", "model"), m("Foo 2 13B", "model")),
+              pe("c", m("LLaVA-NeXT", "model", kb_id="llava-next", parent="llava"))]
+    expected = resolve(papers, known=LLAVA)
+    assert expected[0]["model/foo-2-7b"].parent == expected[0]["model/foo-2-13b"].parent
+    rng = random.Random(3)
+    for _ in range(10):
+        shuffled = [PaperEntities(p.id, p.title, tuple(rng.sample(p.entities, len(p.entities))))
+                    for p in rng.sample(papers, len(papers))]
+        assert resolve(shuffled, known=LLAVA) == expected
+
+
+def test_a_gazetteer_cycle_is_cut_at_its_smallest_id():
+    looped = known(("a-x", "model", "A-X", (), "b-x"), ("b-x", "model", "B-X", (), "a-x"))
+    ents, _ = resolve([pe("p", m("A-X", "model", kb_id="a-x"))], known=looped)
+    # A-X < B-X < A-X: A-X loses its family, and B-X, then a family of nothing, goes
+    assert list(ents) == ["model/a-x"] and ents["model/a-x"].parent is None

@@ -144,7 +144,19 @@ class _Tree:
         while self.todo:
             self._settle(self.todo.pop(0))
         _break_cycles(self.parents)
+        self._drop_childless_levels()
         return {eid: replace(e, parent=self.parents.get(eid)) for eid, e in self.entities.items()}
+
+    def _drop_childless_levels(self) -> None:
+        """A derived level left with no variant (its child's cycle was cut) is no family."""
+        while True:
+            families = set(self.parents.values())
+            gone = [eid for eid, e in self.entities.items() if not e.papers and eid not in families]
+            if not gone:
+                return
+            for eid in gone:
+                del self.entities[eid]
+                self.parents.pop(eid, None)
 
     def _settle(self, eid: str) -> None:
         if eid in self.parents:
