@@ -5,6 +5,8 @@ does not move with the shipped data; the tests on the shipped gazetteer say so.
 """
 
 import random
+import subprocess
+import sys
 
 import pytest
 
@@ -378,3 +380,16 @@ def test_a_gazetteer_cycle_is_cut_at_its_smallest_id():
     ents, _ = resolve([pe("p", m("A-X", "model", kb_id="a-x"))], known=looped)
     # A-X < B-X < A-X: A-X loses its family, and B-X, then a family of nothing, goes
     assert list(ents) == ["model/a-x"] and ents["model/a-x"].parent is None
+
+
+def test_resolution_reads_the_gazetteer_as_extraction_does_without_importing_it():
+    from kg.resolve.known import default_known
+
+    ours, theirs = default_known(), gazetteer()
+    assert list(ours) == list(theirs)
+    assert all((o.type, o.name, o.aliases, o.parent, o.ambiguous) ==
+               (t.type, t.name, t.aliases, t.parent, t.ambiguous)
+               for o, t in zip(ours.values(), theirs.values(), strict=True))
+    code = "import sys, kg.resolve as r; r.resolve([]); print('spacy' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

@@ -7,12 +7,16 @@ small one). A known entity here is anything with ``id``, ``type``, ``name``, ``a
 ``parent`` and ``ambiguous``, as :class:`kg.extract.lexicon.KnownEntity` has.
 """
 
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
 from typing import Protocol
 
 from kg.keys import entity_key
+from kg.records import ENTITY_TYPES
 
 
 class KnownLike(Protocol):
@@ -32,11 +36,38 @@ class KnownLike(Protocol):
     def ambiguous(self) -> bool: ...
 
 
-def default_known() -> Mapping[str, KnownLike]:
-    """The shipped gazetteer, by id (loaded once; importing it loads extraction's modules)."""
-    from kg.extract.lexicon import gazetteer  # here, so that importing kg.resolve stays light
+@dataclass(frozen=True)
+class Known:
+    """One gazetteer entry, as :func:`default_known` reads it."""
 
-    return gazetteer()
+    id: str
+    type: str
+    name: str
+    aliases: tuple[str, ...]
+    parent: str | None
+    ambiguous: bool
+
+
+@lru_cache(maxsize=1)
+def default_known() -> Mapping[str, KnownLike]:
+    """The shipped gazetteer by id, read as :func:`kg.extract.lexicon.gazetteer` reads it
+    (first file wins a clash), but without importing extraction (and spaCy): loading a
+    corpus to export it needs resolution, not the pipeline. A test holds the two equal.
+    """
+    out: dict[str, Known] = {}
+    folder = resources.files("kg").joinpath("extract", "data", "gazetteer")
+    for path in sorted(folder.iterdir(), key=lambda p: p.name):
+        if not path.name.endswith(".jsonl"):
+            continue
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            d = json.loads(line)
+            if d["type"] in ENTITY_TYPES and d["id"] not in out:
+                out[d["id"]] = Known(d["id"], d["type"], d["name"],
+                                     tuple(a for a in d.get("aliases") or () if a and a != d["name"]),
+                                     d.get("parent"), bool(d.get("ambiguous")))
+    return out
 
 
 _WORD = re.compile(r"[^\W_]+")
