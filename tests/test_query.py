@@ -398,3 +398,92 @@ def test_updates_say_kg_query_is_read_only(out: Path, update: str, capsys: pytes
     # the issue's wording exactly, not "malformed"
     assert err == "kg query: error: kg query runs read-only queries (SELECT, ASK, CONSTRUCT, DESCRIBE)\n"
     assert dump(out) == before
+
+
+# ------------------------------------------------------------------ families in presets
+
+@pytest.fixture(scope="module")
+def families_out(tmp_path_factory: pytest.TempPathFactory, nlp: Any) -> Path:
+    """A build whose papers name LLaVA-1.5-7B (a sized variant only), LLaVA, and Qwen2.5-32B."""
+    out = tmp_path_factory.mktemp("families") / "out"
+    build([Path(__file__).parent / "fixtures" / "store" / "families.jsonl"], out, Settings(),
+          progress=False, nlp=nlp)
+    return out
+
+
+def test_papers_using_a_family_include_papers_naming_only_a_variant(
+        families_out: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    using = rows(capsys, families_out, "papers-using", "entity=LLaVA")
+    assert {(r["id"], r["entity"]) for r in using} == {
+        ("arxiv:2402.00001", "LLaVA-1.5-7B"), ("arxiv:2402.00002", "LLaVA")}
+    qwen = rows(capsys, families_out, "papers-using", "entity=qwen")  # Qwen: no paper names it alone
+    assert [(r["id"], r["entity"]) for r in qwen] == [("arxiv:2402.00003", "Qwen2.5-32B")]
+    # a level in the middle, which no paper names alone, reaches its variants too
+    middle = rows(capsys, families_out, "papers-using", "entity=llava v1.5")  # a known spelling
+    assert [r["id"] for r in middle] == ["arxiv:2402.00001"]
+
+
+def test_entity_preset_gives_the_family_the_variants_below_and_says_derived(
+        families_out: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (llava,) = rows(capsys, families_out, "entity", "name=LLaVA")
+    assert set(llava["variants"].split("; ")) == {"LLaVA-1.5", "LLaVA-1.5-7B"}
+    assert llava["papers"] == "arxiv:2402.00002" and not llava.get("derived")
+    (middle,) = rows(capsys, families_out, "entity", "name=LLaVA-1.5")
+    assert middle["family"] == "LLaVA" and middle["support"] == 0 and middle["derived"] is True
+    assert middle["variants"] == "LLaVA-1.5-7B" and not middle["papers"]
+    (qwen,) = rows(capsys, families_out, "entity", "name=Qwen")
+    assert qwen["derived"] is True and set(qwen["variants"].split("; ")) == {"Qwen2.5", "Qwen2.5-32B"}
+
+
+# ------------------------------------------------------------------ families on the seed build
+
+@pytest.fixture(scope="module")
+def seed_out(tmp_path_factory: pytest.TempPathFactory, nlp: Any) -> Path:
+    """``kg build`` of ../shared/seeds, once for the module (about 20 s: slow lane)."""
+    from conftest import SHARED
+
+    if not (SHARED / "seeds").is_dir():
+        pytest.skip(f"{SHARED} is absent (only CI and the team have ../shared)")
+    out = tmp_path_factory.mktemp("seeds") / "out"
+    build([SHARED / "seeds"], out, Settings(progress=False), progress=False, nlp=nlp)
+    return out
+
+
+SKOS = "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+
+
+def seed_select(out: Path, query: str) -> list[dict[str, str]]:
+    store = open_store(store_path(out), read_only=True)
+    try:
+        result = store.query(PREFIX + SKOS + query, use_default_graph_as_union=True)  # as kg query
+        names = [v.value for v in result.variables]
+        return [{n: row[n].value for n in names if row[n] is not None} for row in result]
+    finally:
+        del store
+
+
+@pytest.mark.shared
+@pytest.mark.slow
+@pytest.mark.parametrize("variant, family", [("LLaVA-1.5-7B", "LLaVA"), ("Qwen2.5-32B", "Qwen"),
+                                             ("Llama-3.1-8B", "LLaMA"), ("LLaVA-OneVision-72B", "LLaVA")])
+def test_seed_variants_reach_their_family_through_skos_broader(seed_out: Path, variant: str,
+                                                               family: str) -> None:
+    roots = seed_select(seed_out, f'SELECT ?root WHERE {{ ?v skos:prefLabel "{variant}" ; '
+                        "skos:broader+ ?f . ?f skos:prefLabel ?root . "
+                        "FILTER NOT EXISTS { ?f skos:broader ?up } }")
+    assert roots == [{"root": family}]
+
+
+@pytest.mark.shared
+@pytest.mark.slow
+def test_seed_papers_using_llava_include_a_paper_naming_only_a_sized_variant(
+        seed_out: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    def papers_naming(label: str) -> set[str]:
+        found = seed_select(seed_out, "SELECT ?id WHERE { ?p kg:proposes|kg:uses ?e ; "
+                            f'dcterms:identifier ?id . ?e skos:prefLabel "{label}" }}')
+        return {r["id"] for r in found}
+
+    only_sized = papers_naming("LLaVA-1.5-7B") - papers_naming("LLaVA")
+    assert only_sized  # the seeds have one: it names LLaVA-1.5-7B and LLaVA-NeXT-7B, never LLaVA
+    using = {r["id"] for r in rows(capsys, seed_out, "papers-using", "entity=LLaVA")}
+    assert only_sized <= using and papers_naming("LLaVA") <= using

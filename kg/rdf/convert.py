@@ -115,6 +115,8 @@ def entity_triples(entity: Entity, base: str) -> Iterator[Triple]:
         yield e, KG.variantOf, family
         yield e, SKOS.broader, family
     yield e, KG.support, Literal(entity.support, datatype=XSD.integer)
+    if not entity.papers:  # only a family level is named by no paper (kg.resolve.families)
+        yield e, KG.derived, Literal(True)
 
 
 def _decimal(value: float) -> Literal:

@@ -57,6 +57,7 @@ class KG(DefinedNamespace):
     # entity
     variantOf: URIRef
     support: URIRef
+    derived: URIRef  # true on a family level no paper names: derived from its variants
 
     # evidence
     confidence: URIRef
