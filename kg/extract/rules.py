@@ -301,6 +301,9 @@ NAMED_AFTER = _rule(
 GENERIC = _rule(
     "generic", "generic categories, tasks and metrics (\"LLM\", \"dataset\") are never entities",
     "assemble")
+NEVER_ENTITY = _rule(
+    "never-entity", "units, scales, venues and hardware (\"PetaFLOPs\", \"100K\", \"NeurIPS\", "
+    "\"8xA800\") are never entities", "assemble")
 STRONG_FIRST = _rule(
     "strong-first", "of overlapping candidates a strong finder's wins, then the longest, then "
     "the priority", "assemble")
