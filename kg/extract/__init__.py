@@ -80,7 +80,8 @@ def extract_entities(papers: Iterable[Paper], nlp: Language | None = None,
 
 
 def extract_text(text: str, nlp: Language | None = None, title: str = "",
-                 settings: Settings | None = None, disabled_rules: Iterable[str] = ()) -> PaperEntities:
+                 settings: Settings | None = None, disabled_rules: Iterable[str] = (),
+                 decider: DecideFn | None = None) -> PaperEntities:
     """Convenience for one text (tests, notebooks): ``title`` is its first line."""
     from kg.records import paper_text
 
@@ -88,4 +89,4 @@ def extract_text(text: str, nlp: Language | None = None, title: str = "",
     nlp = nlp or build_nlp(settings)
     off = switched_off(disabled_rules)
     doc = nlp(paper_text(title, text)[:MAX_CHARS], component_cfg=_rules_off(off))
-    return assemble(doc, "text", title, settings.min_confidence, off)
+    return assemble(doc, "text", title, settings.min_confidence, off, decider)

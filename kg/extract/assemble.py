@@ -1,7 +1,7 @@
 """From a processed Doc to document-level mentions: one per entity, all its aliases together."""
 
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from typing import Protocol
 
 from spacy.tokens import Doc
 
@@ -96,17 +96,32 @@ def _generic(c: Candidate) -> bool:
 
 
 Decision = tuple[str, str, float] | None  # (type, role, confidence) of a mention, or None: no entity
-DecideFn = Callable[[Doc, list[list[Candidate]]], list[Decision]]
+
+
+class DecideFn(Protocol):
+    """What :func:`assemble` needs of a decider (:class:`kg.extract.learn.Decider`)."""
+
+    def extra(self, doc: Doc) -> list[Candidate]:
+        """Candidates beyond the rules' that the decider wants to judge."""
+
+    def __call__(self, doc: Doc, groups: list[list[Candidate]]) -> list[Decision]:
+        """One decision per group."""
 
 
 def candidate_groups(doc: Doc, off: frozenset[Rule] = NONE_OFF,
-                     keep_generic: bool = False) -> list[list[Candidate]]:
+                     keep_generic: bool = False, extra: list[Candidate] | None = None) -> list[list[Candidate]]:
     """The paper's candidates, overlaps resolved, grouped by name: one group per mention to be.
 
     The rules' own filter (untyped and generic candidates out) applies unless ``keep_generic``:
     a learned decider sees those too and weighs the rules' verdict as one feature.
     """
     cands = _resolve_overlaps(list(doc._.kg_candidates or []), list(doc._.kg_link_spans or []), off)
+    extra = [c for c in extra or () if c.found_by not in off]
+    if keep_generic and extra:
+        # the decider's extra candidates only fill the gaps the rules' candidates leave
+        taken = [(c.start, c.end) for c in cands] + list(doc._.kg_link_spans or [])
+        cands += _resolve_overlaps([c for c in extra if not any(c.start < e and s < c.end for s, e in taken)], [], off)
+        cands.sort(key=lambda c: c.start)
     if NEVER_ENTITY not in off:
         cands = [c for c in cands if never_entity(c.text) is None]
     if keep_generic:
@@ -175,15 +190,16 @@ def assemble(doc: Doc, paper_id: str, title: str, min_confidence: float = 0.5,
     With a ``decider`` (:mod:`kg.extract.learn`), it says for each group whether it is an
     entity, its type and role, in place of the rules' vote and confidence threshold.
     """
-    groups = candidate_groups(doc, off, keep_generic=decider is not None)
+    groups = candidate_groups(doc, off, keep_generic=decider is not None,
+                              extra=decider.extra(doc) if decider is not None else None)
     sents = sentence_spans(doc)
     text = doc.text  # spaCy rebuilds doc.text on every access
     mentions = []
     if decider is not None:
         for group, decision in zip(groups, decider(doc, groups), strict=True):
             if decision is not None:
-                etype, role, conf = decision
-                mentions.append(_mention(group, etype, "proposed" if role == "proposed" else "used",
+                etype, said, conf = decision
+                mentions.append(_mention(group, etype, "proposed" if said == "proposed" else "used",
                                          conf, text, sents, off))
     else:
         for group in groups:

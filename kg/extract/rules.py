@@ -30,6 +30,7 @@ class Found:
     PHRASE = "phrase"
     SHAPE = "shape"
     LIST = "list"
+    RECALL = "recall"
 
 
 class Typed:
@@ -296,6 +297,15 @@ PRIOR_WORK = _rule(
 NAMED_AFTER = _rule(
     "named-after", "a part named after a proposed name (\"PAT_sp\" after \"PAT\")", "kg_roles",
     proposes=True)
+
+# kg.extract.learn: candidates only a learned decider sees ---------------------------------
+RECALL_CAPS = _rule(
+    "recall-caps", "for the learned decider: a run of capitalised words, or one capitalised word "
+    "mid-sentence, that no other finder took", "learn", source=Found.RECALL, priority=1, confidence=0.3)
+RECALL_PHRASE = _rule(
+    "recall-phrase", "for the learned decider: a lower-case phrase of 2-3 words ending in a technique "
+    "word (\"continuous batching\", \"spectral filtering\")", "learn", source=Found.RECALL, priority=1,
+    confidence=0.3)
 
 # assembly ------------------------------------------------------------------------------
 GENERIC = _rule(

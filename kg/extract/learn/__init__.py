@@ -16,6 +16,7 @@ from kg.extract.assemble import Decision
 from kg.extract.candidate import Candidate
 from kg.extract.learn.features import DocView, group_features
 from kg.extract.learn.model import KINDS, Model, from_json, load
+from kg.extract.learn.recall import doc_recall
 
 SHIPPED = "decider.json"
 THRESHOLD = 0.5  # a group is an entity when the model gives "none" less than this
@@ -27,6 +28,9 @@ class Decider:
     def __init__(self, model: Model, threshold: float = THRESHOLD) -> None:
         self.model = model
         self.threshold = threshold
+
+    def extra(self, doc: Doc) -> list[Candidate]:
+        return doc_recall(doc)
 
     def __call__(self, doc: Doc, groups: list[list[Candidate]]) -> list[Decision]:
         view = DocView.of(doc)

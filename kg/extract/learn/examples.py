@@ -15,6 +15,7 @@ from spacy.language import Language
 from kg.extract.assemble import candidate_groups
 from kg.extract.evaluate import alias_keys
 from kg.extract.learn.features import DocView, group_features
+from kg.extract.learn.recall import doc_recall
 from kg.keys import match_key, title_key
 from kg.records import Paper
 
@@ -46,7 +47,7 @@ def examples(papers: Iterable[Paper], gold: Iterable[dict[str, Any]], nlp: Langu
         tkey = title_key(paper.title)
         ents = by_title[tkey].get("entities", [])
         view = DocView.of(doc)
-        for group in candidate_groups(doc, keep_generic=True):
+        for group in candidate_groups(doc, keep_generic=True, extra=doc_recall(doc)):
             names = {c.text for c in group} | {c.long_form for c in group if c.long_form}
             lab = label({match_key(n) for n in names if match_key(n)}, ents)
             if lab is not None:

@@ -35,16 +35,35 @@ class Fit:
     lr: float = 0.1
 
 
-def _matrix(rows: Sequence[Sequence[str]], index: dict[str, int]) -> np.ndarray:
-    x = np.zeros((len(rows), len(index)), dtype=np.float64)
-    for i, feats in enumerate(rows):
-        cols = [index[f] for f in feats if f in index]
-        x[i, cols] = 1.0
-    return x
+class _Sparse:
+    """A 0/1 matrix as the (row, column) pairs of its ones: groups have ~50 of ~10^4 features."""
+
+    def __init__(self, rows: Sequence[Sequence[str]], index: dict[str, int]) -> None:
+        pairs = [(i, index[f]) for i, feats in enumerate(rows) for f in sorted(set(feats)) if f in index]
+        self.r = np.array([a for a, _ in pairs], dtype=np.int64)
+        self.c = np.array([b for _, b in pairs], dtype=np.int64)
+        self.shape = (len(rows), len(index))
+
+    def take(self, keep: Sequence[int]) -> "_Sparse":
+        new = {old: i for i, old in enumerate(keep)}
+        mask = np.isin(self.r, np.array(list(keep), dtype=np.int64))
+        out = _Sparse([], {})
+        out.r = np.array([new[int(v)] for v in self.r[mask]], dtype=np.int64)
+        out.c = self.c[mask]
+        out.shape = (len(keep), self.shape[1])
+        return out
+
+    def dot(self, w: np.ndarray) -> np.ndarray:  # x @ w
+        return np.stack([np.bincount(self.r, weights=w[self.c, k], minlength=self.shape[0])
+                         for k in range(w.shape[1])], axis=1)
+
+    def tdot(self, d: np.ndarray) -> np.ndarray:  # x.T @ d
+        return np.stack([np.bincount(self.c, weights=d[self.r, k], minlength=self.shape[1])
+                         for k in range(d.shape[1])], axis=1)
 
 
-def _adam(x: np.ndarray, y: np.ndarray, fit: Fit, softmax: bool) -> np.ndarray:
-    """Weights (features x outputs) minimising mean log loss + l2/2 |w|^2 (bias-free: a feature is 'bias')."""
+def _adam(x: _Sparse, y: np.ndarray, fit: Fit, softmax: bool) -> np.ndarray:
+    """Weights (features x outputs) minimising mean log loss + l2/2 |w|^2 (the bias is a feature)."""
     n, d = x.shape
     k = y.shape[1]
     w = np.zeros((d, k))
@@ -52,14 +71,14 @@ def _adam(x: np.ndarray, y: np.ndarray, fit: Fit, softmax: bool) -> np.ndarray:
     v = np.zeros_like(w)
     b1, b2, eps = 0.9, 0.999, 1e-8
     for t in range(1, fit.steps + 1):
-        z = x @ w
+        z = x.dot(w)
         if softmax:
             z -= z.max(axis=1, keepdims=True)
             p = np.exp(z)
             p /= p.sum(axis=1, keepdims=True)
         else:
             p = 1.0 / (1.0 + np.exp(-z))
-        g = x.T @ (p - y) / max(n, 1) + fit.l2 * w
+        g = x.tdot(p - y) / max(n, 1) + fit.l2 * w
         m = b1 * m + (1 - b1) * g
         v = b2 * v + (1 - b2) * g * g
         w -= fit.lr * (m / (1 - b1 ** t)) / (np.sqrt(v / (1 - b2 ** t)) + eps)
@@ -142,13 +161,13 @@ def train(rows: Sequence[Sequence[str]], kinds: Sequence[str], roles: Sequence[s
     counts = Counter(f for feats in rows for f in set(feats))
     feats = tuple(sorted(f for f, c in counts.items() if c >= fit.min_count))
     index = {f: i for i, f in enumerate(feats)}
-    x = _matrix(rows, index)
+    x = _Sparse(rows, index)
     y = np.zeros((len(rows), len(KINDS)))
     for i, k in enumerate(kinds):
         y[i, KINDS.index(k)] = 1.0
     kind_w = _adam(x, y, fit, softmax=True)
     pos = [i for i, r in enumerate(roles) if r is not None]
     yr = np.array([[1.0 if roles[i] == "proposed" else 0.0] for i in pos]).reshape(-1, 1)
-    role_w = _adam(x[pos], yr, fit, softmax=False)[:, 0] if pos else np.zeros(len(feats))
+    role_w = _adam(x.take(pos), yr, fit, softmax=False)[:, 0] if pos else np.zeros(len(feats))
     return Model(feats, tuple(tuple(round(float(v), 5) for v in row) for row in kind_w),
                  tuple(round(float(v), 5) for v in role_w), fit, len(rows))
