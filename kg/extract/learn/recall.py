@@ -57,19 +57,19 @@ def recall_candidates(text: str, title_end: int, sent_starts: set[int]) -> list[
         out.append(found(RECALL_CAPS, start, end, name))
     for m in _LOWER_CAP.finditer(text):
         out.append(found(RECALL_CAPS, m.start(), m.end(), m.group(0)))
-    words = list(_LOWER_WORD.finditer(text, title_end))
-    for n, m in enumerate(words):
+    lower = list(_LOWER_WORD.finditer(text, title_end))
+    for n, m in enumerate(lower):
         last = m.group(0)
         if not (head_type(last.split("-")[-1]) == "method" or last.endswith(_ENDINGS)):
             continue
         first = n
         # the lower-case words right before it, up to a function word: "with continuous batching"
-        while first > 0 and n - first < 2 and text[words[first - 1].end(): words[first].start()] == " " \
-                and words[first - 1].group(0) not in _BREAKS:
+        while first > 0 and n - first < 2 and text[lower[first - 1].end(): lower[first].start()] == " " \
+                and lower[first - 1].group(0) not in _BREAKS:
             first -= 1
         if first == n:
             continue
-        start = words[first].start()
+        start = lower[first].start()
         name = text[start: m.end()]
         if not is_generic(name):
             out.append(found(RECALL_PHRASE, start, m.end(), name))
