@@ -62,9 +62,8 @@ def annotated() -> tuple[list[dict], list, list[str]]:
 
 def cv(learner: str, k: int, seed: int, corpus: bool) -> tuple[dict, list, dict]:
     from kg.extract.learn import Decider
-    from kg.extract.learn.examples import examples
+    from kg.extract.learn.examples import examples, fit_examples
     from kg.extract.learn.folds import folds
-    from kg.extract.learn.model import train
 
     gold, papers, pages = annotated()
     fold = folds(pages, k, seed)
@@ -85,7 +84,7 @@ def cv(learner: str, k: int, seed: int, corpus: bool) -> tuple[dict, list, dict]
             exs = [e for i in range(len(papers)) if fold[i] != f
                    for e in by_paper.get(title_key(papers[i].title), [])]
             t1 = time.perf_counter()
-            decider = Decider(train([e.features for e in exs], [e.kind for e in exs], [e.role for e in exs]))
+            decider = Decider(fit_examples(exs))
             fit_s += time.perf_counter() - t1
         for i, pe in zip(test, extract_entities([papers[i] for i in test], nlp, s, decider=decider),
                          strict=True):
@@ -120,16 +119,20 @@ def speed(repeat: int) -> list[dict]:
     best = min(_time(lambda: list(tok.pipe(texts, batch_size=64))) for _ in range(repeat))
     rows.append({"pipeline": "blank tokenizer only (ceiling)", "abstracts": len(texts),
                  "seconds": round(best, 3), "abstracts_per_s": round(len(texts) / best, 1)})
-    for mode in ("blank", "sm"):
+    from kg.extract.learn import Decider, shipped_model
+    from kg.records import Paper
+
+    for mode, learned in (("blank", False), ("blank", True), ("sm", False)):
         s = Settings(spacy_mode=mode)
         t0 = time.perf_counter()
         nlp = build_nlp(s)
+        decider = Decider(shipped_model()) if learned else None
         load = time.perf_counter() - t0
-        from kg.records import Paper
         papers = [Paper(id=str(i), title="", abstract=t) for i, t in enumerate(texts)]
-        best = min(_time(lambda p=papers, n=nlp, s=s: list(extract_entities(p, n, s)))
+        best = min(_time(lambda p=papers, n=nlp, s=s, d=decider: list(extract_entities(p, n, s, decider=d)))
                    for _ in range(repeat))
-        rows.append({"pipeline": f"kg extract, mode {mode}", "abstracts": len(texts),
+        rows.append({"pipeline": f"kg extract, mode {mode}" + (" + learned decider" if learned else ""),
+                     "abstracts": len(texts),
                      "seconds": round(best, 3), "abstracts_per_s": round(len(texts) / best, 1),
                      "load_s": round(load, 2)})
     return rows

@@ -78,3 +78,41 @@ def test_the_extractor_fingerprint_covers_the_shipped_model():
     from kg.build.state import extractor_files
 
     assert any(p.name == "decider.json" for p in extractor_files())
+
+
+# ---------------------------------------------------------------- spelling users defeat matching with
+
+def _known(text: str) -> list[tuple[str, str | None]]:
+    nlp = _nlp()
+    return [(m.name, m.kb_id) for m in extract_text(text, nlp).entities]
+
+
+_NLP = []
+
+
+def _nlp():
+    if not _NLP:
+        _NLP.append(build_nlp(Settings()))
+    return _NLP[0]
+
+
+def test_case_hyphen_and_space_variants_of_known_names_match():
+    assert _known("We ask Claude-3.5 Sonnet and claude 3.5 sonnet.") == [("Claude 3.5 Sonnet", "claude-3.5-sonnet")]
+    assert _known("Scores on Image-Net and imagenet rise.") == [("ImageNet", "imagenet")]
+    assert _known("We fine-tune Llama-2 on it.") == [("Llama 2", "llama-2")]
+
+
+def test_an_ordinary_word_is_no_variant_of_a_coined_name():
+    # SimplE, ComplEx and MultiPL-E are known names; the words are not
+    assert _known("A simple and complex model of multiple tasks. Multiple runs agree.") == []
+
+
+def test_the_papers_own_acronym_definition_beats_a_known_entity_of_another_kind():
+    out = extract_text("We add Cross-Layer Importance Pruning (CLIP) to the encoder.", _nlp())
+    clip = next(m for m in out.entities if m.name == "Cross-Layer Importance Pruning" or "CLIP" in m.aliases)
+    assert clip.type == "method" and clip.kb_id is None
+
+
+def test_units_venues_hardware_and_scales_from_the_issue_are_dropped():
+    out = extract_text("Trained at 3 PetaFLOPs on 8xA800 nodes with 100K samples at 16 kHz (NeurIPS).", _nlp())
+    assert out.entities == ()

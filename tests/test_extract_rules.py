@@ -34,6 +34,8 @@ PINS: dict[str, Pin] = {
     "gazetteer-lowercase": Pin("We reuse bidirectional encoder representations from transformers here.",
                                "bidirectional encoder representations from transformers", {"kb_id": "bert"}),
     "gazetteer-ambiguous": Pin("Vicuna answers well. We then ask it twice.", "Vicuna", None),
+    "known-variant": Pin("We ask Claude-3.5 Sonnet twice.", "Claude-3.5 Sonnet",
+                         {"name": "Claude 3.5 Sonnet", "kb_id": "claude-3.5-sonnet"}),
     "known-glued": Pin("We distill BERT-Zorb9 here.", "BERT-Zorb9", {"type": "model", "parent": "bert"}),
     "known-part": Pin("Scores on Visual Genome Spatial improve.", "Visual Genome Spatial",
                       {"type": "dataset", "parent": "visual-genome"}),
@@ -78,7 +80,7 @@ PINS: dict[str, Pin] = {
     "list": Pin("We evaluate on GSM8K, Zorblax and Quimby.", "Quimby", {"type": "dataset"}),
     "list-modifier": Pin("We test ZapNet9, QuimNet and Dense nets.", "Dense", None),
     # kg_typing: one candidate
-    "type-known": Pin("We compare with Resnet-50 here.", "Resnet-50", {"kb_id": "resnet-50"}),
+    "type-known": Pin("We compare with Gpt-4 here.", "Gpt-4", {"kb_id": "gpt-4"}),
     "known-contradicted": Pin("We add iterative channel normalization (ICON) to it.", "ICON",
                               {"kb_id": None, "type": "method"}),
     "known-ambiguous-shape": Pin("PaLM answers questions.", "PaLM", {"kb_id": None}),

@@ -18,13 +18,13 @@ from typing import Any
 
 from kg.errors import InputError, KGError
 from kg.extract.learn import SHIPPED
-from kg.extract.learn.model import Fit, Model, train
+from kg.extract.learn.model import Fit, Model
 
 
 def fit_model(gold: Sequence[dict[str, Any]], papers: Sequence[Any], fit: Fit | None = None) -> tuple[Model, dict[str, Any]]:
     """A model fitted on the papers ``gold`` annotates, and what it was fitted on."""
     from kg.extract import build_nlp
-    from kg.extract.learn.examples import examples
+    from kg.extract.learn.examples import examples, fit_examples
     from kg.keys import title_key
 
     keys = {title_key(p.title) for p in papers}
@@ -33,7 +33,7 @@ def fit_model(gold: Sequence[dict[str, Any]], papers: Sequence[Any], fit: Fit | 
     exs = list(examples(papers, gold, build_nlp()))
     if not exs:
         raise KGError("no gold paper was found among the papers: nothing to train on")
-    model = train([e.features for e in exs], [e.kind for e in exs], [e.role for e in exs], fit)
+    model = fit_examples(exs, fit)
     info = {"papers": len({e.paper for e in exs}), "gold_without_paper": len(missing),
             "groups": len(exs), "kinds": dict(sorted(Counter(e.kind for e in exs).items())),
             "features": len(model.features), "seconds": round(time.perf_counter() - t0, 1)}

@@ -14,8 +14,10 @@ from spacy.tokens import Doc
 
 from kg.extract.assemble import Decision
 from kg.extract.candidate import Candidate
+from kg.extract.learn.examples import group_keys
 from kg.extract.learn.features import DocView, group_features
 from kg.extract.learn.model import KINDS, Model, from_json, load
+from kg.extract.learn.names import name_features
 from kg.extract.learn.recall import doc_recall
 
 SHIPPED = "decider.json"
@@ -36,7 +38,10 @@ class Decider:
         view = DocView.of(doc)
         out: list[Decision] = []
         for group in groups:
-            p, proposed = self.model.scores(group_features(group, view))
+            feats = group_features(group, view)
+            if self.model.names:
+                feats += name_features(group_keys(group), self.model.names)
+            p, proposed = self.model.scores(feats)
             if p[0] >= self.threshold:
                 out.append(None)
                 continue

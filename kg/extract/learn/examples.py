@@ -7,14 +7,17 @@ the scorer neither rewards nor penalises it, so neither does training.
 """
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from spacy.language import Language
 
 from kg.extract.assemble import candidate_groups
+from kg.extract.candidate import Candidate
 from kg.extract.evaluate import alias_keys
 from kg.extract.learn.features import DocView, group_features
+from kg.extract.learn.model import KINDS, Fit, Model, train
+from kg.extract.learn.names import learn_names, name_features
 from kg.extract.learn.recall import doc_recall
 from kg.keys import match_key, title_key
 from kg.records import Paper
@@ -26,6 +29,7 @@ class Example:
     features: tuple[str, ...]
     kind: str  # "none" or an entity type
     role: str | None  # for entities
+    keys: tuple[str, ...] = ()  # the group's normalised names
 
 
 def label(keys: set[str], gold: Sequence[dict[str, Any]]) -> tuple[str, str | None] | None:
@@ -48,7 +52,32 @@ def examples(papers: Iterable[Paper], gold: Iterable[dict[str, Any]], nlp: Langu
         ents = by_title[tkey].get("entities", [])
         view = DocView.of(doc)
         for group in candidate_groups(doc, keep_generic=True, extra=doc_recall(doc)):
-            names = {c.text for c in group} | {c.long_form for c in group if c.long_form}
-            lab = label({match_key(n) for n in names if match_key(n)}, ents)
+            keys = group_keys(group)
+            lab = label(set(keys), ents)
             if lab is not None:
-                yield Example(tkey, tuple(group_features(group, view)), lab[0], lab[1])
+                yield Example(tkey, tuple(group_features(group, view)), lab[0], lab[1], keys)
+
+
+def group_keys(group: Sequence[Candidate]) -> tuple[str, ...]:
+    """The normalised names of a group: its texts and long forms."""
+    names = {c.text for c in group} | {c.long_form for c in group if c.long_form}
+    return tuple(sorted({k for k in map(match_key, names) if k}))
+
+
+def fit_examples(exs: Sequence[Example], fit: Fit | None = None) -> Model:
+    """A model of these examples: the learnt names, then both classifiers over all features.
+
+    Each example's name features leave its own paper out (:mod:`kg.extract.learn.names`).
+    """
+    names = learn_names((e.paper, e.keys, e.kind) for e in exs)
+    by_paper: dict[str, list[Example]] = {}
+    for e in exs:
+        by_paper.setdefault(e.paper, []).append(e)
+    own_of = {p: learn_names((x.paper, x.keys, x.kind) for x in group) for p, group in by_paper.items()}
+    rows = []
+    for e in exs:
+        own = own_of[e.paper]
+        mine = [sum(own.get(k, (0,) * len(KINDS))[i] for k in e.keys) for i in range(len(KINDS))]
+        rows.append([*e.features, *name_features(e.keys, names, tuple(mine))])
+    model = train(rows, [e.kind for e in exs], [e.role for e in exs], fit)
+    return replace(model, names=names)

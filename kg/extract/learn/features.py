@@ -12,6 +12,7 @@ where it stands (title, the sentence after a contribution cue) and what the lexi
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from spacy.tokens import Doc
 
@@ -53,14 +54,23 @@ class DocView:
     title_end: int
     sents: list[tuple[int, int]]
     cue_windows: list[tuple[int, int]] = field(default_factory=list)
+    lower: str = ""
 
     @classmethod
     def of(cls, doc: Doc) -> "DocView":
+        """The doc's view, made once and kept on the doc (spaCy rebuilds doc.text on each access)."""
+        if not Doc.has_extension("kg_view"):
+            Doc.set_extension("kg_view", default=None)
+        if doc._.kg_view is not None:
+            view: DocView = doc._.kg_view
+            return view
         text = doc.text
         sents = sentence_spans(doc)
         cue = triggers.contribution(FIRST_NEW_NAME)
         windows = [(m.end(), min(e, m.end() + 140)) for s, e in sents for m in cue.finditer(text, s, e)]
-        return cls(text, doc._.kg_title_end or 0, sents, windows)
+        title_end = doc._.kg_title_end or 0
+        doc._.kg_view = cls(text, title_end, sents, windows, text.lower())
+        return doc._.kg_view  # type: ignore[no-any-return]
 
     def sentence_index(self, pos: int) -> int:
         return next((i for i, (s, e) in enumerate(self.sents) if s <= pos < e), len(self.sents))
@@ -75,7 +85,10 @@ def _word_after(text: str, end: int) -> str:
     return m.group(0).lower() if m else ""
 
 
-def _name_features(name: str, out: set[str]) -> None:
+@lru_cache(maxsize=20_000)
+def _name_features(name: str) -> frozenset[str]:
+    """What the name itself shows, the same in every doc (kept for the names seen most)."""
+    out: set[str] = set()
     words = name.split()
     out.add(f"shape={shape(name)}")
     out.add(f"nw={min(len(words), 5)}")
@@ -101,6 +114,7 @@ def _name_features(name: str, out: set[str]) -> None:
     kind = never_entity(name)
     if kind:
         out.add(f"never={kind}")
+    return frozenset(out)
 
 
 def group_features(group: list[Candidate], view: DocView) -> list[str]:
@@ -150,7 +164,27 @@ def group_features(group: list[Candidate], view: DocView) -> list[str]:
             out.add("cue")
     names = {c.text for c in group}
     for name in sorted(names)[:3]:
-        _name_features(name, out)
+        out |= _name_features(name)
+    main = max(names, key=len)
+    low = main.lower()
+    out.add(f"count={min(view.lower.count(low), 5)}")
+    if low in view.lower[: view.title_end]:
+        out.add("intitle")
+    if main != low and text.count(low):
+        # written in lower case somewhere as well ("Positional Attention" / "positional attention")
+        out.add("alsolower")
+    for c in group[:3]:
+        s = c.start
+        for w in _WORDS.findall(text[max(0, s - 60): s])[-5:] + _WORDS.findall(text[c.end: c.end + 60])[:5]:
+            t = head_type(w)
+            if t:
+                out.add(f"near={w.lower()}")
+    # what a finder's candidate looks like and where it stands, together
+    finders = {c.found_by.name for c in group}
+    base = [f for f in out if f.startswith(("shape=", "last=", "p1=", "cue", "title", "kb=", "caps=",
+                                            "head=", "n1=", "count=", "intitle", "near="))]
+    for finder in sorted(finders):
+        out.update(f"{finder}&{f}" for f in base)
     if "generic" in out:
         rule_kept = False
     out.add(f"rulekeep={int(rule_kept)}")

@@ -13,7 +13,7 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,7 @@ class Fit:
     """How a model is fitted: the figures training takes, recorded in the model file."""
 
     min_count: int = 2  # a feature seen in fewer training groups is left out
-    l2: float = 1e-3
+    l2: float = 3e-3
     steps: int = 300
     lr: float = 0.1
 
@@ -92,32 +92,29 @@ class Model:
     role_w: tuple[float, ...]  # per feature, the weight towards "proposed"
     fit: Fit
     trained_on: int = 0  # groups it was fitted on
+    # names learnt from the gold: key -> papers in which it was each of KINDS (kg.extract.learn.names)
+    names: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_index", {f: i for i, f in enumerate(self.features)})
+        both = np.hstack([np.array(self.kind_w, dtype=np.float64).reshape(len(self.features), len(KINDS)),
+                          np.array(self.role_w, dtype=np.float64).reshape(-1, 1)])
+        object.__setattr__(self, "_w", both)
 
     def scores(self, feats: Sequence[str]) -> tuple[list[float], float]:
         """(probabilities over KINDS, probability of "proposed") of one group's features."""
         index: dict[str, int] = self.__dict__["_index"]
-        z = [0.0] * len(KINDS)
-        r = 0.0
-        for f in feats:
-            i = index.get(f)
-            if i is None:
-                continue
-            row = self.kind_w[i]
-            for k in range(len(KINDS)):
-                z[k] += row[k]
-            r += self.role_w[i]
-        top = max(z)
-        e = [float(np.exp(v - top)) for v in z]
-        s = sum(e)
-        return [v / s for v in e], float(1.0 / (1.0 + np.exp(-r)))
+        rows = [i for i in map(index.get, feats) if i is not None]
+        z = self.__dict__["_w"][rows].sum(axis=0)
+        kind = np.exp(z[:-1] - z[:-1].max())
+        kind /= kind.sum()
+        return [float(v) for v in kind], float(1.0 / (1.0 + np.exp(-z[-1])))
 
     def to_json(self) -> dict[str, Any]:
         return {"format": FORMAT, "fit": self.fit.__dict__, "trained_on": self.trained_on,
                 "kinds": list(KINDS), "features": list(self.features),
-                "kind_weights": [list(r) for r in self.kind_w], "role_weights": list(self.role_w)}
+                "kind_weights": [list(r) for r in self.kind_w], "role_weights": list(self.role_w),
+                "names": {k: list(v) for k, v in self.names.items()}}
 
     def save(self, path: str | Path) -> Path:
         path = Path(path)
@@ -138,7 +135,10 @@ def from_json(d: Any, where: str | Path = "model") -> Model:
         role_w = tuple(float(v) for v in d["role_weights"])
         if len(kind_w) != len(feats) or len(role_w) != len(feats) or any(len(r) != len(KINDS) for r in kind_w):
             raise InputError(where, "weights do not match the features")
-        return Model(feats, kind_w, role_w, Fit(**d["fit"]), int(d.get("trained_on", 0)))
+        names = {str(k): tuple(int(x) for x in v) for k, v in (d.get("names") or {}).items()}
+        if any(len(v) != len(KINDS) for v in names.values()):
+            raise InputError(where, "learnt names must give one count per kind")
+        return Model(feats, kind_w, role_w, Fit(**d["fit"]), int(d.get("trained_on", 0)), names)
     except (AttributeError, KeyError, TypeError, ValueError) as e:
         raise InputError(where, f"malformed model: {e}") from None
 

@@ -12,7 +12,7 @@ import re
 
 from spacy.tokens import Doc
 
-from kg.extract.candidate import Candidate, found, sentence_spans
+from kg.extract.candidate import Candidate, found
 from kg.extract.lexicon import head_type, is_generic, word_list
 from kg.extract.rules import RECALL_CAPS, RECALL_PHRASE
 
@@ -78,4 +78,7 @@ def recall_candidates(text: str, title_end: int, sent_starts: set[int]) -> list[
 
 def doc_recall(doc: Doc) -> list[Candidate]:
     """:func:`recall_candidates` of a processed doc."""
-    return recall_candidates(doc.text, doc._.kg_title_end or 0, {s for s, _ in sentence_spans(doc)})
+    from kg.extract.learn.features import DocView
+
+    view = DocView.of(doc)
+    return recall_candidates(view.text, view.title_end, {s for s, _ in view.sents})
