@@ -59,7 +59,9 @@ def _lower_ok(name: str) -> bool:
     """May ``name`` be written all in lower case as one word? Only a coined name whose last part
     says what it is ("ImageNet", "AffectNet"): "SimplE" written "simple" is the word."""
     m = _LAST_PART.search(name)
-    return bool(m) and m.group(0) != name and any(m.group(0) in parts for parts in morphemes().values())
+    if m is None or m.group(0) == name:
+        return False
+    return any(m.group(0) in parts for parts in morphemes().values())
 
 
 def variant_keys(entries: dict[str, KnownEntity]) -> dict[str, tuple[str, bool]]:
