@@ -9,7 +9,7 @@ Quality reads the saved Daily Papers pages in ../shared/seeds with kg's own read
 extracts the papers that ../shared/gold/dev.jsonl annotates and scores them with
 kg.extract.evaluate (the reference scorer's semantics). Speed runs every paper of the seeds
 (title + abstract) through each mode, with spaCy's blank tokenizer alone on the same
-texts in the same run as the ceiling. Cv is k-fold cross-validation over the 520 annotated
+texts in the same run as the ceiling, and the rules + the shipped learned decider. Cv is k-fold cross-validation over the 520 annotated
 papers (dev + train gold): folds fixed by ``--seed``, each seed page spread over them; the
 learner (``lr``: kg.extract.learn, or ``rules``: no learning) is fitted on k-1 folds and the
 extractor scored on the fold left out; the figures are the out-of-fold ones over all papers.
