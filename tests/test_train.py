@@ -2,6 +2,7 @@
 round-trips (save, load, the same predictions); ``kg train`` writes it; bad input is refused."""
 
 import json
+import os
 import subprocess
 import sys
 
@@ -22,7 +23,7 @@ ABSTRACTS = [
      [("dataset", ["Quimbly"], "proposed"), ("model", ["RoBERTa"], "used"), ("dataset", ["SQuAD"], "used")]),
     ("Faster Serving", "Serving improves with continuous batching on A100 GPUs with GPT-2.",
      [("method", ["continuous batching"], "used"), ("model", ["GPT-2"], "used")]),
-    ("Sparse Lattice Fusion", "Quiet Lattice Fusion (QLF) fuses graphs; QLF beats ResNet-50 on ImageNet.",
+    ("Sparse Lattice Fusion", "Quiet Lattice Fusion (QLF) fuses graphs; QLF beats ResNet-50 on ImageNet (imagenet here).",
      [("method", ["Quiet Lattice Fusion", "QLF"], "proposed"), ("model", ["ResNet-50"], "used"),
       ("dataset", ["ImageNet"], "used")]),
 ]
@@ -91,10 +92,14 @@ def test_kg_train_writes_the_model(tmp_path):
     listing = tmp_path / "papers.jsonl"
     listing.write_text("".join(json.dumps({"title": p.title, "abstract": p.abstract}) + "\n" for p in papers))
     out = tmp_path / "model"
-    r = subprocess.run([sys.executable, "-m", "kg", "train", str(g), "--papers", str(listing), "-o", str(out)],
-                       capture_output=True, text=True)
-    assert r.returncode == 0, r.stderr
-    assert "papers=4" in r.stdout and load(out / "decider.json").trained_on > 10
+    files = []
+    for seed in ("1", "2"):  # the same file whatever Python's hash seed (no set order leaks in)
+        r = subprocess.run([sys.executable, "-m", "kg", "train", str(g), "--papers", str(listing), "-o",
+                            str(out / seed)], capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": seed})
+        assert r.returncode == 0, r.stderr
+        assert "papers=4" in r.stdout and load(out / seed / "decider.json").trained_on > 10
+        files.append((out / seed / "decider.json").read_bytes())
+    assert files[0] == files[1]
     r = subprocess.run([sys.executable, "-m", "kg", "train", str(tmp_path / "none.jsonl"), "--papers",
                         str(listing), "-o", str(out)], capture_output=True, text=True)
     assert r.returncode == 2 and "none.jsonl" in r.stderr and len(r.stderr.strip().splitlines()) == 1

@@ -165,7 +165,7 @@ def group_features(group: list[Candidate], view: DocView) -> list[str]:
     names = {c.text for c in group}
     for name in sorted(names)[:3]:
         out |= _name_features(name)
-    main = max(names, key=len)
+    main = max(sorted(names), key=len)  # sorted: a tie must not depend on set order (hash seed)
     low = main.lower()
     out.add(f"count={min(view.lower.count(low), 5)}")
     if low in view.lower[: view.title_end]:
