@@ -2,12 +2,19 @@
 
     python bench/bench_extract.py quality [--mode blank|sm] [--format table|json] [--errors]
     python bench/bench_extract.py speed [--repeat N] [--format table|json]
+    python bench/bench_extract.py cv [--learner rules|lr] [--folds 5] [--seed 0] [--corpus]
+                                     [--format table|json] [--errors]
 
 Quality reads the saved Daily Papers pages in ../shared/seeds with kg's own readers,
 extracts the papers that ../shared/gold/dev.jsonl annotates and scores them with
 kg.extract.evaluate (the reference scorer's semantics). Speed runs every paper of the seeds
 (title + abstract) through each mode, with spaCy's blank tokenizer alone on the same
-texts in the same run as the ceiling.
+texts in the same run as the ceiling, and the rules + the shipped learned decider. Cv is k-fold cross-validation over the 520 annotated
+papers (dev + train gold): folds fixed by ``--seed``, each seed page spread over them; the
+learner (``lr``: kg.extract.learn, or ``rules``: no learning) is fitted on k-1 folds and the
+extractor scored on the fold left out; the figures are the out-of-fold ones over all papers.
+``--corpus`` adds the corpus-level decisions (kg.extract.learn.corpus) over the out-of-fold
+predictions of all papers, which use no gold.
 """
 
 import argparse
@@ -44,6 +51,67 @@ def quality(mode: str) -> tuple[dict, list]:
     return {"mode": mode, "papers": len(papers), "rows": rep.rows()}, rep.errors
 
 
+def annotated() -> tuple[list[dict], list, list[str]]:
+    """The gold of all annotated papers, their papers and their seed pages, aligned."""
+    gold = load_jsonl(SHARED / "gold/dev.jsonl") + load_jsonl(SHARED / "gold/train.jsonl")
+    by_key = {title_key(p.title): p for p in seeds_papers()}
+    papers = [by_key[title_key(g["title"])] for g in gold]
+    pages = [Path(p.sources[0].path).name for p in papers]
+    return gold, papers, pages
+
+
+def cv(learner: str, k: int, seed: int, corpus: bool) -> tuple[dict, list, dict]:
+    from kg.extract.learn import Decider
+    from kg.extract.learn.examples import examples, fit_examples
+    from kg.extract.learn.folds import folds
+
+    gold, papers, pages = annotated()
+    fold = folds(pages, k, seed)
+    s = Settings()
+    nlp = build_nlp(s)
+    by_paper: dict[str, list] = {}
+    t0 = time.perf_counter()
+    if learner == "lr":
+        for ex in examples(papers, gold, nlp):
+            by_paper.setdefault(ex.paper, []).append(ex)
+    featurise = time.perf_counter() - t0
+    preds: list = [None] * len(papers)
+    fit_s = 0.0
+    for f in range(k):
+        test = [i for i in range(len(papers)) if fold[i] == f]
+        decider = None
+        if learner == "lr":
+            exs = [e for i in range(len(papers)) if fold[i] != f
+                   for e in by_paper.get(title_key(papers[i].title), [])]
+            t1 = time.perf_counter()
+            decider = Decider(fit_examples(exs))
+            fit_s += time.perf_counter() - t1
+        for i, pe in zip(test, extract_entities([papers[i] for i in test], nlp, s, decider=decider),
+                         strict=True):
+            preds[i] = pe
+    if corpus:
+        from kg.extract.learn.corpus import corpus_decisions
+        preds = corpus_decisions(preds)
+    rep = evaluate(gold, [pe.to_dict() for pe in preds])
+    timing = {"featurise_s": round(featurise, 2), "fit_s_per_fold": round(fit_s / k, 2)}
+    return ({"learner": learner, "folds": k, "seed": seed, "corpus": corpus, "papers": len(papers),
+             "rows": rep.rows()}, rep.errors, timing)
+
+
+def scorer_json(rows: list[dict]) -> dict:
+    """The figures as ../shared/gold/score.py names them, plus roles and the links' counts."""
+    out: dict = {"typed": {}, "untyped": {}}
+    for r in rows:
+        trio = [r["precision"], r["recall"], r["f1"]]
+        if r["scope"] in ("typed", "untyped"):
+            out[r["scope"]][r["type"]] = trio
+        elif r["scope"] == "links":
+            out["repos"] = trio
+        else:
+            out["roles"] = {"accuracy": r["f1"], "correct": r["tp"], "matched": r["tp"] + r["fp"]}
+    return out
+
+
 def speed(repeat: int) -> list[dict]:
     texts = [p.text for p in seeds_papers()]
     rows = []
@@ -51,16 +119,20 @@ def speed(repeat: int) -> list[dict]:
     best = min(_time(lambda: list(tok.pipe(texts, batch_size=64))) for _ in range(repeat))
     rows.append({"pipeline": "blank tokenizer only (ceiling)", "abstracts": len(texts),
                  "seconds": round(best, 3), "abstracts_per_s": round(len(texts) / best, 1)})
-    for mode in ("blank", "sm"):
+    from kg.extract.learn import Decider, shipped_model
+    from kg.records import Paper
+
+    for mode, learned in (("blank", False), ("blank", True), ("sm", False)):
         s = Settings(spacy_mode=mode)
         t0 = time.perf_counter()
         nlp = build_nlp(s)
+        decider = Decider(shipped_model()) if learned else None
         load = time.perf_counter() - t0
-        from kg.records import Paper
         papers = [Paper(id=str(i), title="", abstract=t) for i, t in enumerate(texts)]
-        best = min(_time(lambda p=papers, n=nlp, s=s: list(extract_entities(p, n, s)))
+        best = min(_time(lambda p=papers, n=nlp, s=s, d=decider: list(extract_entities(p, n, s, decider=d)))
                    for _ in range(repeat))
-        rows.append({"pipeline": f"kg extract, mode {mode}", "abstracts": len(texts),
+        rows.append({"pipeline": f"kg extract, mode {mode}" + (" + learned decider" if learned else ""),
+                     "abstracts": len(texts),
                      "seconds": round(best, 3), "abstracts_per_s": round(len(texts) / best, 1),
                      "load_s": round(load, 2)})
     return rows
@@ -74,13 +146,29 @@ def _time(fn) -> float:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("what", choices=("quality", "speed"))
+    ap.add_argument("what", choices=("quality", "speed", "cv"))
+    ap.add_argument("--learner", choices=("rules", "lr"), default="lr")
+    ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--corpus", action="store_true")
     ap.add_argument("--mode", choices=("blank", "sm"), default="blank")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--errors", action="store_true")
     ap.add_argument("--format", choices=("table", "json"), default="table")
     a = ap.parse_args()
-    if a.what == "quality":
+    if a.what == "cv":
+        res, errors, timing = cv(a.learner, a.folds, a.seed, a.corpus)
+        if a.format == "json":
+            print(json.dumps({**{k: v for k, v in res.items() if k != "rows"}, **scorer_json(res["rows"]),
+                              **timing, "errors": errors if a.errors else []}, indent=2))
+        else:
+            print(f"{a.folds}-fold CV (seed {a.seed}), learner {a.learner}, corpus {a.corpus}, "
+                  f"{res['papers']} papers; out-of-fold figures; {timing}")
+            print(render(res["rows"]), end="")
+            if a.errors:
+                print(render([{k: e[k] for k in ("kind", "type", "names", "title")} for e in errors],
+                             max_width=50), end="")
+    elif a.what == "quality":
         res, errors = quality(a.mode)
         if a.format == "json":
             print(json.dumps({**res, "errors": errors if a.errors else []}, indent=2))

@@ -12,6 +12,8 @@ import pytest
 
 from kg.errors import FormatError
 from kg.extract import build_nlp, extract_entities, extract_text
+from kg.extract.assemble import voted_type
+from kg.extract.learn.recall import doc_recall
 from kg.extract.rules import RULES, Found, Typed, rule, switched_off
 from kg.records import Mention, Paper, PaperEntities
 from kg.settings import Settings
@@ -23,6 +25,7 @@ class Pin:
     name: str  # the mention looked at: its name or one of its aliases
     expect: dict[str, object] | None  # its attributes with the rule on; None: no such mention
     title: str = ""
+    decided: bool = False  # seen through a decider that keeps every group (the learned layer's finders)
 
 
 PINS: dict[str, Pin] = {
@@ -31,6 +34,8 @@ PINS: dict[str, Pin] = {
     "gazetteer-lowercase": Pin("We reuse bidirectional encoder representations from transformers here.",
                                "bidirectional encoder representations from transformers", {"kb_id": "bert"}),
     "gazetteer-ambiguous": Pin("Vicuna answers well. We then ask it twice.", "Vicuna", None),
+    "known-variant": Pin("We ask Claude-3.5 Sonnet twice.", "Claude-3.5 Sonnet",
+                         {"name": "Claude 3.5 Sonnet", "kb_id": "claude-3.5-sonnet"}),
     "known-glued": Pin("We distill BERT-Zorb9 here.", "BERT-Zorb9", {"type": "model", "parent": "bert"}),
     "known-part": Pin("Scores on Visual Genome Spatial improve.", "Visual Genome Spatial",
                       {"type": "dataset", "parent": "visual-genome"}),
@@ -75,7 +80,7 @@ PINS: dict[str, Pin] = {
     "list": Pin("We evaluate on GSM8K, Zorblax and Quimby.", "Quimby", {"type": "dataset"}),
     "list-modifier": Pin("We test ZapNet9, QuimNet and Dense nets.", "Dense", None),
     # kg_typing: one candidate
-    "type-known": Pin("We compare with Resnet-50 here.", "Resnet-50", {"kb_id": "resnet-50"}),
+    "type-known": Pin("We compare with Gpt-4 here.", "Gpt-4", {"kb_id": "gpt-4"}),
     "known-contradicted": Pin("We add iterative channel normalization (ICON) to it.", "ICON",
                               {"kb_id": None, "type": "method"}),
     "known-ambiguous-shape": Pin("PaLM answers questions.", "PaLM", {"kb_id": None}),
@@ -125,6 +130,12 @@ PINS: dict[str, Pin] = {
     "title-canonical": Pin("We study clustering.", "Semantic Object Lattice", {"name": "SOL"},
                            "SOL: Semantic Object Lattice for Clustering"),
     "known-canonical": Pin("We compare with ResNet50 here.", "ResNet50", {"name": "ResNet-50"}),
+    "never-entity": Pin("Training takes a day on 8xA800 nodes.", "8xA800", None),
+    # the learned decider's finders
+    "recall-caps": Pin("The results of Quorble Sifting hold.", "Quorble Sifting", {"type": "method"},
+                       decided=True),
+    "recall-phrase": Pin("Serving improves with continuous batching here.", "continuous batching",
+                         {"type": "method"}, decided=True),
     "repeated": Pin("We compare with Zorblax9. Zorblax9 wins.", "Zorblax9", {"confidence": 0.63}),
 }
 
@@ -153,7 +164,7 @@ def test_the_table_is_complete():
     assert len({r.name for r in RULES}) == len(RULES)
     for r in RULES:
         assert r.does and r.component in ("kg_known", "kg_acronyms", "kg_candidates", "kg_typing",
-                                          "kg_roles", "assemble"), r.name
+                                          "kg_roles", "assemble", "learn"), r.name
         if r.source:  # a finder says what it found, how surely, and how it ranks
             assert r.source in vars(Found).values() and r.priority > 0 and r.confidence, r.name
         if r.evidence:
@@ -177,10 +188,21 @@ def test_extract_entities_switches_rules_off_too(nlp):
     assert [m.name for m in on.entities] == ["Zorblax9"] and off.entities == ()
 
 
+class KeepAll:
+    """A decider that keeps every group with the rules' type: it shows what the finders give it."""
+
+    def extra(self, doc):
+        return doc_recall(doc)
+
+    def __call__(self, doc, groups):
+        return [(voted_type(g), "used", 0.5) for g in groups]
+
+
 @pytest.mark.parametrize("name", sorted(PINS))
 def test_rule(nlp, name):
     pin = PINS[name]
-    on = look(extract_text(pin.text, nlp, title=pin.title), pin)
-    off = look(extract_text(pin.text, nlp, title=pin.title, disabled_rules=[name]), pin)
+    decider = KeepAll() if pin.decided else None
+    on = look(extract_text(pin.text, nlp, title=pin.title, decider=decider), pin)
+    off = look(extract_text(pin.text, nlp, title=pin.title, disabled_rules=[name], decider=decider), pin)
     assert on == pin.expect
     assert off != pin.expect, f"switching {name} off changes nothing here"

@@ -17,7 +17,7 @@ from spacy.language import Language
 
 from kg.errors import KGError
 from kg.extract import acronyms, candidates, known, links, roles, sentences, typer  # noqa: F401  (factories)
-from kg.extract.assemble import assemble
+from kg.extract.assemble import DecideFn, assemble
 from kg.extract.rules import Rule, switched_off
 from kg.records import Paper, PaperEntities
 from kg.settings import SPACY_MODES, Settings
@@ -62,10 +62,13 @@ def _rules_off(off: frozenset[Rule]) -> dict[str, dict[str, Any]]:
 
 def extract_entities(papers: Iterable[Paper], nlp: Language | None = None,
                      settings: Settings | None = None,
-                     disabled_rules: Iterable[str] = ()) -> Iterator[PaperEntities]:
+                     disabled_rules: Iterable[str] = (),
+                     decider: DecideFn | None = None) -> Iterator[PaperEntities]:
     """Entities and links of each paper, in input order; the same input gives the same output.
 
-    ``disabled_rules`` names rules of :mod:`kg.extract.rules` to leave out (to measure them).
+    ``disabled_rules`` names rules of :mod:`kg.extract.rules` to leave out (to measure them);
+    ``decider`` (:class:`kg.extract.learn.Decider`) decides each mention in place of the rules'
+    vote and threshold.
     """
     settings = settings or Settings()
     nlp = nlp or build_nlp(settings)
@@ -73,11 +76,12 @@ def extract_entities(papers: Iterable[Paper], nlp: Language | None = None,
     stream = ((p.text[:MAX_CHARS], p) for p in papers)
     for doc, paper in nlp.pipe(stream, as_tuples=True, batch_size=settings.batch_size,
                                n_process=settings.n_process, component_cfg=_rules_off(off)):
-        yield assemble(doc, paper.id, paper.title, settings.min_confidence, off)
+        yield assemble(doc, paper.id, paper.title, settings.min_confidence, off, decider)
 
 
 def extract_text(text: str, nlp: Language | None = None, title: str = "",
-                 settings: Settings | None = None, disabled_rules: Iterable[str] = ()) -> PaperEntities:
+                 settings: Settings | None = None, disabled_rules: Iterable[str] = (),
+                 decider: DecideFn | None = None) -> PaperEntities:
     """Convenience for one text (tests, notebooks): ``title`` is its first line."""
     from kg.records import paper_text
 
@@ -85,4 +89,4 @@ def extract_text(text: str, nlp: Language | None = None, title: str = "",
     nlp = nlp or build_nlp(settings)
     off = switched_off(disabled_rules)
     doc = nlp(paper_text(title, text)[:MAX_CHARS], component_cfg=_rules_off(off))
-    return assemble(doc, "text", title, settings.min_confidence, off)
+    return assemble(doc, "text", title, settings.min_confidence, off, decider)

@@ -1,15 +1,18 @@
 """From a processed Doc to document-level mentions: one per entity, all its aliases together."""
 
 from collections import Counter, defaultdict
+from typing import Protocol
 
 from spacy.tokens import Doc
 
 from kg.extract.candidate import Candidate, sentence_at, sentence_spans
 from kg.extract.lexicon import gazetteer, generic_acronyms, is_generic
+from kg.extract.never import never_entity
 from kg.extract.rules import (
     GENERIC,
     KNOWN_CANONICAL,
     MAX_CONFIDENCE,
+    NEVER_ENTITY,
     NONE_OFF,
     REPEATED,
     SAME_SPAN,
@@ -92,11 +95,39 @@ def _generic(c: Candidate) -> bool:
     return is_generic(c.text) or c.text in generic_acronyms()
 
 
-def assemble(doc: Doc, paper_id: str, title: str, min_confidence: float = 0.5,
-             off: frozenset[Rule] = NONE_OFF) -> PaperEntities:
-    """The paper's mentions: overlaps resolved, candidates of one name grouped, one type voted."""
+Decision = tuple[str, str, float] | None  # (type, role, confidence) of a mention, or None: no entity
+
+
+class DecideFn(Protocol):
+    """What :func:`assemble` needs of a decider (:class:`kg.extract.learn.Decider`)."""
+
+    def extra(self, doc: Doc) -> list[Candidate]:
+        """Candidates beyond the rules' that the decider wants to judge."""
+
+    def __call__(self, doc: Doc, groups: list[list[Candidate]]) -> list[Decision]:
+        """One decision per group."""
+
+
+def candidate_groups(doc: Doc, off: frozenset[Rule] = NONE_OFF,
+                     keep_generic: bool = False, extra: list[Candidate] | None = None) -> list[list[Candidate]]:
+    """The paper's candidates, overlaps resolved, grouped by name: one group per mention to be.
+
+    The rules' own filter (untyped and generic candidates out) applies unless ``keep_generic``:
+    a learned decider sees those too and weighs the rules' verdict as one feature.
+    """
     cands = _resolve_overlaps(list(doc._.kg_candidates or []), list(doc._.kg_link_spans or []), off)
-    cands = [c for c in cands if c.type and (GENERIC in off or not _generic(c))]
+    extra = [c for c in extra or () if c.found_by not in off]
+    if keep_generic and extra:
+        # the decider's extra candidates only fill the gaps the rules' candidates leave
+        taken = [(c.start, c.end) for c in cands] + list(doc._.kg_link_spans or [])
+        cands += _resolve_overlaps([c for c in extra if not any(c.start < e and s < c.end for s, e in taken)], [], off)
+        cands.sort(key=lambda c: c.start)
+    if NEVER_ENTITY not in off:
+        cands = [c for c in cands if never_entity(c.text) is None]
+    if keep_generic:
+        cands = [c if c.type else c.with_(type="method") for c in cands]
+    else:
+        cands = [c for c in cands if c.type and (GENERIC in off or not _generic(c))]
     groups: UnionFind[int] = UnionFind()
     key_of: dict[str, int] = {}
     kb_of: dict[str, int] = {}
@@ -114,37 +145,69 @@ def assemble(doc: Doc, paper_id: str, title: str, min_confidence: float = 0.5,
     members: dict[int, list[Candidate]] = defaultdict(list)
     for i, c in enumerate(cands):
         members[groups.find(i)].append(c)
+    return list(members.values())
 
+
+def voted_type(group: list[Candidate]) -> str:
+    """The rules' type of a mention: the vote of its candidates' type evidence."""
+    votes: defaultdict[str, float] = defaultdict(float)
+    for c in group:
+        votes[c.type or "method"] += c.typed_by.weight if c.typed_by else 0.0
+    return max(sorted(votes), key=lambda t: votes[t])
+
+
+def rule_confidence(group: list[Candidate], off: frozenset[Rule] = NONE_OFF) -> float:
+    """The rules' confidence in a mention: its best candidate's, raised by repetition."""
+    boost = (REPEATED.confidence or 0.0) if REPEATED not in off else 0.0
+    return min(MAX_CONFIDENCE, max(c.confidence for c in group) + boost * (len(group) - 1))
+
+
+def _mention(group: list[Candidate], etype: str, role: Role, conf: float, text: str,
+             sents: list[tuple[int, int]], off: frozenset[Rule]) -> Mention:
+    known = gazetteer()
+    kb_ids = [c.kb_id for c in group if c.kb_id]
+    kb_id = Counter(kb_ids).most_common(1)[0][0] if kb_ids else None
+    parent = next((c.parent for c in group if c.parent), None)
+    surfaces = list(dict.fromkeys([c.text for c in group] + [c.long_form for c in group if c.long_form]))
+    long_forms = [c.long_form for c in group if c.long_form]
+    titled = [c.text for c in group if c.source == Found.TITLE] if TITLE_CANONICAL not in off else []
+    # a title's coined name is the canonical one ("PartGen", not its spelled-out form)
+    name = titled[0] if titled else (long_forms[0] if long_forms else surfaces[0])
+    if KNOWN_CANONICAL not in off and kb_id and kb_id in known and known[kb_id].type == etype:
+        name = known[kb_id].name
+    aliases = tuple(s for s in surfaces if s != name)
+    evidence = tuple(_evidence(text, sents, c) for c in group)
+    return Mention(
+        type=entity_type(etype), name=name, aliases=aliases, role=role, evidence=evidence,
+        confidence=round(conf, 3), kb_id=kb_id, parent=parent,
+        sources=tuple(sorted({c.source for c in group})))
+
+
+def assemble(doc: Doc, paper_id: str, title: str, min_confidence: float = 0.5,
+             off: frozenset[Rule] = NONE_OFF, decider: DecideFn | None = None) -> PaperEntities:
+    """The paper's mentions: overlaps resolved, candidates of one name grouped, one type voted.
+
+    With a ``decider`` (:mod:`kg.extract.learn`), it says for each group whether it is an
+    entity, its type and role, in place of the rules' vote and confidence threshold.
+    """
+    groups = candidate_groups(doc, off, keep_generic=decider is not None,
+                              extra=decider.extra(doc) if decider is not None else None)
     sents = sentence_spans(doc)
     text = doc.text  # spaCy rebuilds doc.text on every access
-    known = gazetteer()
     mentions = []
-    for group in members.values():
-        votes: defaultdict[str, float] = defaultdict(float)
-        for c in group:
-            votes[c.type or "method"] += c.typed_by.weight if c.typed_by else 0.0
-        etype = max(sorted(votes), key=lambda t: votes[t])
-        kb_ids = [c.kb_id for c in group if c.kb_id]
-        kb_id = Counter(kb_ids).most_common(1)[0][0] if kb_ids else None
-        parent = next((c.parent for c in group if c.parent), None)
-        surfaces = list(dict.fromkeys([c.text for c in group] + [c.long_form for c in group if c.long_form]))
-        long_forms = [c.long_form for c in group if c.long_form]
-        titled = [c.text for c in group if c.source == Found.TITLE] if TITLE_CANONICAL not in off else []
-        # a title's coined name is the canonical one ("PartGen", not its spelled-out form)
-        name = titled[0] if titled else (long_forms[0] if long_forms else surfaces[0])
-        if KNOWN_CANONICAL not in off and kb_id and kb_id in known and known[kb_id].type == etype:
-            name = known[kb_id].name
-        aliases = tuple(s for s in surfaces if s != name)
-        role: Role = "proposed" if any(c.role == "proposed" for c in group) else "used"
-        boost = (REPEATED.confidence or 0.0) if REPEATED not in off else 0.0
-        conf = min(MAX_CONFIDENCE, max(c.confidence for c in group) + boost * (len(group) - 1))
-        if conf < min_confidence:
-            continue
-        evidence = tuple(_evidence(text, sents, c) for c in group)
-        mentions.append(Mention(
-            type=entity_type(etype), name=name, aliases=aliases, role=role, evidence=evidence,
-            confidence=round(conf, 3), kb_id=kb_id, parent=parent,
-            sources=tuple(sorted({c.source for c in group}))))
+    if decider is not None:
+        for group, decision in zip(groups, decider(doc, groups), strict=True):
+            if decision is not None:
+                etype, said, conf = decision
+                mentions.append(_mention(group, etype, "proposed" if said == "proposed" else "used",
+                                         conf, text, sents, off))
+    else:
+        for group in groups:
+            conf = rule_confidence(group, off)
+            if conf < min_confidence:
+                continue
+            role: Role = "proposed" if any(c.role == "proposed" for c in group) else "used"
+            mentions.append(_mention(group, voted_type(group), role, conf, text, sents, off))
     mentions.sort(key=lambda m: (min(e.start for e in m.evidence), m.name))
     links: list[Repo] = list(dict.fromkeys(doc._.kg_links or []))
     return PaperEntities(id=paper_id, title=title, entities=tuple(mentions), links=tuple(links))

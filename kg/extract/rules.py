@@ -30,6 +30,7 @@ class Found:
     PHRASE = "phrase"
     SHAPE = "shape"
     LIST = "list"
+    RECALL = "recall"
 
 
 class Typed:
@@ -98,6 +99,11 @@ GAZETTEER_AMBIGUOUS = _rule(
     "gazetteer-ambiguous", "a known name that is an ordinary word (\"Flux\") counts only "
     "mid-sentence, and less surely", "kg_known", source=Found.GAZETTEER, priority=6, confidence=0.75,
     **_GAZ)
+KNOWN_VARIANT = _rule(
+    "known-variant", "a known name written with other case, hyphens or spaces (\"Claude-3.5 Sonnet\" "
+    "for \"Claude 3.5 Sonnet\", \"imagenet\"), when the known name is coined (an inner capital "
+    "or a digit), 5+ letters long and no ordinary word", "kg_known", source=Found.GAZETTEER, priority=6,
+    confidence=0.85, **_GAZ)
 KNOWN_GLUED = _rule(
     "known-glued", "a known name glued inside a longer word (\"LLaVA-1.5\" in \"LLaVA-1.5-7B\") "
     "is left to the shape rule", "kg_known")
@@ -297,10 +303,22 @@ NAMED_AFTER = _rule(
     "named-after", "a part named after a proposed name (\"PAT_sp\" after \"PAT\")", "kg_roles",
     proposes=True)
 
+# kg.extract.learn: candidates only a learned decider sees ---------------------------------
+RECALL_CAPS = _rule(
+    "recall-caps", "for the learned decider: a run of capitalised words, or one capitalised word "
+    "mid-sentence, that no other finder took", "learn", source=Found.RECALL, priority=1, confidence=0.3)
+RECALL_PHRASE = _rule(
+    "recall-phrase", "for the learned decider: a lower-case phrase of 2-3 words ending in a technique "
+    "word (\"continuous batching\", \"spectral filtering\")", "learn", source=Found.RECALL, priority=1,
+    confidence=0.3)
+
 # assembly ------------------------------------------------------------------------------
 GENERIC = _rule(
     "generic", "generic categories, tasks and metrics (\"LLM\", \"dataset\") are never entities",
     "assemble")
+NEVER_ENTITY = _rule(
+    "never-entity", "units, scales, venues and hardware (\"PetaFLOPs\", \"100K\", \"NeurIPS\", "
+    "\"8xA800\") are never entities", "assemble")
 STRONG_FIRST = _rule(
     "strong-first", "of overlapping candidates a strong finder's wins, then the longest, then "
     "the priority", "assemble")

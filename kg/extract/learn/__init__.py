@@ -1,0 +1,64 @@
+"""Learned decisions over the rules' candidates: entity or not, type, role.
+
+The rule components still find the candidates and give their verdicts; :mod:`.features`
+describes each group of candidates of one name, :mod:`.model` holds the two linear
+classifiers, :mod:`.examples` labels groups from document-level gold, and :class:`Decider`
+applies a model inside :func:`kg.extract.assemble.assemble`. The shipped model,
+``data/decider.json``, was fitted on all annotated seed papers by ``kg train``.
+"""
+
+from functools import lru_cache
+from importlib import resources
+
+from spacy.tokens import Doc
+
+from kg.extract.assemble import Decision
+from kg.extract.candidate import Candidate
+from kg.extract.learn.examples import group_keys
+from kg.extract.learn.features import DocView, group_features
+from kg.extract.learn.model import KINDS, Model, from_json, load
+from kg.extract.learn.names import name_features
+from kg.extract.learn.recall import doc_recall
+
+SHIPPED = "decider.json"
+THRESHOLD = 0.5  # a group is an entity when the model gives "none" less than this
+
+
+class Decider:
+    """Applies a model to the groups of a doc (the ``decider`` of :func:`assemble`)."""
+
+    def __init__(self, model: Model, threshold: float = THRESHOLD) -> None:
+        self.model = model
+        self.threshold = threshold
+
+    def extra(self, doc: Doc) -> list[Candidate]:
+        return doc_recall(doc)
+
+    def __call__(self, doc: Doc, groups: list[list[Candidate]]) -> list[Decision]:
+        view = DocView.of(doc)
+        out: list[Decision] = []
+        for group in groups:
+            feats = group_features(group, view)
+            if self.model.names:
+                feats += name_features(group_keys(group), self.model.names)
+            p, proposed = self.model.scores(feats)
+            if p[0] >= self.threshold:
+                out.append(None)
+                continue
+            k = max(range(1, len(KINDS)), key=lambda i: p[i])
+            out.append((KINDS[k], "proposed" if proposed >= 0.5 else "used", round(1.0 - p[0], 3)))
+        return out
+
+
+@lru_cache(maxsize=1)
+def shipped_model() -> Model | None:
+    """The model shipped in ``kg/extract/data/``, or None when there is none."""
+    import json
+
+    f = resources.files("kg.extract").joinpath("data", SHIPPED)
+    if not f.is_file():
+        return None
+    return from_json(json.loads(f.read_text(encoding="utf-8")), f"kg/extract/data/{SHIPPED}")
+
+
+__all__ = ["Decider", "Model", "load", "shipped_model", "SHIPPED", "THRESHOLD"]

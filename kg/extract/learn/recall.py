@@ -1,0 +1,84 @@
+"""Extra candidates for the learned decider: what the rule finders leave, cast wide.
+
+The rules keep precision by finding only what looks like a name; about one gold entity in
+six of the annotated papers is then never a candidate at all, most of them lower-case
+techniques ("continuous batching") and capitalised phrases that no rule reads. These
+finders propose them; only a decider sees them (the rules' own output is unchanged), and
+they never displace a candidate of the rules (:func:`kg.extract.assemble.candidate_groups`
+adds them only where nothing else was found).
+"""
+
+import re
+
+from spacy.tokens import Doc
+
+from kg.extract.candidate import Candidate, found
+from kg.extract.lexicon import head_type, is_generic, word_list
+from kg.extract.rules import RECALL_CAPS, RECALL_PHRASE
+
+_CAP_WORD = r"(?:[A-Z][\w\-\.\+']*[\w\+]|[A-Z])"
+_CAPS_RUN = re.compile(rf"(?<![\w\-]){_CAP_WORD}(?:\s+(?:of|for|and|with|on|in|to|-)?\s*{_CAP_WORD}){{0,5}}")
+_LOWER_CAP = re.compile(r"(?<![\w\-])[a-z]+(?:-[A-Za-z0-9]+)*-?[A-Z0-9][\w\-]*[\w]")
+_LOWER_WORD = re.compile(r"(?<![\w\-])[a-z][a-z]+(?:-[a-z0-9]+)*(?![\w\-])")
+# words that end a technique phrase read backwards from its head
+_BREAKS = frozenset("""a an the and or of for to in on by via from with without into over under as at
+is are was were be been being we our this that these those its their which who whose than then
+using use uses used based can could may might will would also both each such more most less
+not no new novel proposed existing other several many all any some only further""".split())
+_ENDINGS = ("ing", "tion", "sion", "ity", "ism", "ment")
+
+
+def _strip_stops(words: list[str]) -> list[str]:
+    stops = word_list("stop_caps") | word_list("function_words")
+    while words and (words[0] in stops or words[0].lower() in stops):
+        words = words[1:]
+    while words and words[-1].lower() in ("of", "for", "and", "with", "on", "in", "to", "-"):
+        words = words[:-1]
+    return words
+
+
+def recall_candidates(text: str, title_end: int, sent_starts: set[int]) -> list[Candidate]:
+    """Capitalised runs, lower-case words with capitals or digits, technique phrases."""
+    out: list[Candidate] = []
+    for m in _CAPS_RUN.finditer(text):
+        raw = m.group(0)
+        words = raw.split()
+        kept = _strip_stops(words)
+        if not kept:
+            continue
+        start = m.start() + raw.index(kept[0])
+        end = start + len(kept[0])
+        for w in kept[1:]:
+            end = text.index(w, end) + len(w)
+        name = text[start:end]
+        at_start = start in sent_starts or start == 0 or text[max(0, start - 2): start].strip() in (".", "")
+        if (len(kept) == 1 and at_start) or len(name) < 2 or is_generic(name) or "\n" in name:
+            continue
+        out.append(found(RECALL_CAPS, start, end, name))
+    for m in _LOWER_CAP.finditer(text):
+        out.append(found(RECALL_CAPS, m.start(), m.end(), m.group(0)))
+    lower = list(_LOWER_WORD.finditer(text, title_end))
+    for n, m in enumerate(lower):
+        last = m.group(0)
+        if not (head_type(last.split("-")[-1]) == "method" or last.endswith(_ENDINGS)):
+            continue
+        first = n
+        # the lower-case words right before it, up to a function word: "with continuous batching"
+        while first > 0 and n - first < 2 and text[lower[first - 1].end(): lower[first].start()] == " " \
+                and lower[first - 1].group(0) not in _BREAKS:
+            first -= 1
+        if first == n:
+            continue
+        start = lower[first].start()
+        name = text[start: m.end()]
+        if not is_generic(name):
+            out.append(found(RECALL_PHRASE, start, m.end(), name))
+    return out
+
+
+def doc_recall(doc: Doc) -> list[Candidate]:
+    """:func:`recall_candidates` of a processed doc."""
+    from kg.extract.learn.features import DocView
+
+    view = DocView.of(doc)
+    return recall_candidates(view.text, view.title_end, {s for s, _ in view.sents})

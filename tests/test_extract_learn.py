@@ -1,0 +1,118 @@
+"""Pieces of the learned layer on texts written for the tests: never-entities, folds, recall
+candidates, features, corpus-level decisions, and the fingerprint covering the model."""
+
+from kg.extract import build_nlp, extract_text
+from kg.extract.learn.corpus import corpus_decisions
+from kg.extract.learn.features import DocView, group_features, shape
+from kg.extract.learn.folds import folds
+from kg.extract.learn.recall import recall_candidates
+from kg.extract.never import never_entity
+from kg.records import Evidence, Mention, PaperEntities
+from kg.settings import Settings
+
+
+def test_units_scales_venues_and_hardware_are_never_entities():
+    for name, kind in [("PetaFLOPs", "unit"), ("kHz", "unit"), ("GFLOPs", "unit"), ("100K", "scale"),
+                       ("1.5B", "scale"), ("8xA800", "hardware"), ("H100", "hardware"),
+                       ("RTX 3090", "hardware"), ("NeurIPS", "venue"), ("CVPR 2024", "venue")]:
+        assert never_entity(name) == kind, name
+    for name in ("GPT-4", "T5", "ImageNet-1K", "FlowCut", "ViT-B", "Llama-3", "COCO"):
+        assert never_entity(name) is None, name
+
+
+def test_never_entities_leave_no_mention():
+    nlp = build_nlp(Settings())
+    out = extract_text("We train ZorbNet on 8xA800 nodes at 2 PetaFLOPs, as shown at NeurIPS.", nlp)
+    assert [m.name for m in out.entities] == ["ZorbNet"]
+
+
+def test_folds_spread_every_page_and_are_fixed_by_the_seed():
+    pages = ["a"] * 10 + ["b"] * 5 + ["c"] * 7
+    f = folds(pages, k=5, seed=3)
+    assert f == folds(pages, k=5, seed=3) and f != folds(pages, k=5, seed=4)
+    for page in "abc":
+        got = [f[i] for i, p in enumerate(pages) if p == page]
+        assert len(set(got)) == min(5, len(got))
+    sizes = [f.count(k) for k in range(5)]
+    assert max(sizes) - min(sizes) <= 1
+
+
+def test_recall_candidates_cast_wide():
+    text = "Title\n\nServing improves with continuous batching. We use Quorble Sifting and tok-KD here."
+    got = {c.text for c in recall_candidates(text, 7, {7, 49})}
+    assert {"continuous batching", "Quorble Sifting", "tok-KD"} <= got
+    assert "Serving" not in got  # one capitalised word opening a sentence is no candidate
+
+
+def test_features_hold_the_rules_verdicts_and_the_shape():
+    nlp = build_nlp(Settings())
+    from kg.extract.assemble import candidate_groups
+
+    doc = nlp("Zorblax: Fast Pruning\n\nWe propose Zorblax, which beats BERT.")
+    view = DocView.of(doc)
+    feats = {g[0].text: group_features(g, view) for g in candidate_groups(doc, keep_generic=True)}
+    assert "kb=model" in feats["BERT"] and "found=gazetteer" in feats["BERT"]
+    assert "found=title-head" in feats["Zorblax"] and "rulerole=proposed" in feats["Zorblax"]
+    assert shape("GPT-4o") == "X-dx"
+
+
+def _mention(name: str, type_: str, role: str = "used", conf: float = 0.9) -> Mention:
+    return Mention(type=type_, name=name, aliases=(), role=role,  # type: ignore[arg-type]
+                   evidence=(Evidence(text=name, start=0, end=len(name), surface=name),),
+                   confidence=conf, kb_id=None, parent=None, sources=("shape",))
+
+
+def test_corpus_decisions_take_the_proposer_type_then_the_majority():
+    papers = [PaperEntities(id="1", title="t1", entities=(_mention("Zorb", "method", "proposed"),), links=()),
+              PaperEntities(id="2", title="t2", entities=(_mention("Zorb", "model"), _mention("Quim", "model")),
+                            links=()),
+              PaperEntities(id="3", title="t3", entities=(_mention("Quim", "model"),), links=()),
+              PaperEntities(id="4", title="t4", entities=(_mention("Quim", "dataset", conf=0.5),), links=())]
+    out = corpus_decisions(papers)
+    assert [m.type for m in out[1].entities] == ["method", "model"]
+    assert out[3].entities[0].type == "model"
+    assert [m.type for pe in corpus_decisions(papers[2:]) for m in pe.entities] == ["model", "dataset"]
+
+
+def test_the_extractor_fingerprint_covers_the_shipped_model():
+    from kg.build.state import extractor_files
+
+    assert any(p.name == "decider.json" for p in extractor_files())
+
+
+# ---------------------------------------------------------------- spelling users defeat matching with
+
+def _known(text: str) -> list[tuple[str, str | None]]:
+    nlp = _nlp()
+    return [(m.name, m.kb_id) for m in extract_text(text, nlp).entities]
+
+
+_NLP = []
+
+
+def _nlp():
+    if not _NLP:
+        _NLP.append(build_nlp(Settings()))
+    return _NLP[0]
+
+
+def test_case_hyphen_and_space_variants_of_known_names_match():
+    assert _known("We ask Claude-3.5 Sonnet and claude 3.5 sonnet.") == [("Claude 3.5 Sonnet", "claude-3.5-sonnet")]
+    assert _known("Scores on Image-Net and imagenet rise.") == [("ImageNet", "imagenet")]
+    assert _known("We fine-tune Llama-2 on it.") == [("Llama 2", "llama-2")]
+
+
+def test_an_ordinary_word_is_no_variant_of_a_coined_name():
+    # SimplE, ComplEx and MultiPL-E are known names; the words are not
+    assert _known("A simple and complex model of multiple tasks. Multiple runs agree.") == []
+
+
+def test_the_papers_own_acronym_definition_beats_a_known_entity_of_another_kind():
+    out = extract_text("We add Cross-Layer Importance Pruning (CLIP) to the encoder.", _nlp())
+    clip = next(m for m in out.entities if m.name == "Cross-Layer Importance Pruning" or "CLIP" in m.aliases)
+    assert clip.type == "method" and clip.kb_id is None
+
+
+def test_units_venues_hardware_and_scales_from_the_issue_are_dropped():
+    out = extract_text("Trained at 3 PetaFLOPs on 8xA800 nodes with 100K samples at 16 kHz (NeurIPS).", _nlp())
+    assert out.entities == ()
