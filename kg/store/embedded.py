@@ -12,7 +12,7 @@ import os
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, TypeVar
+from typing import IO, TYPE_CHECKING, Literal, TypeVar
 
 import pyoxigraph as ox
 
@@ -135,6 +135,53 @@ def load_dataset(store: ox.Store, data: bytes | Iterable[ox.Quad]) -> int:
     except (OSError, SyntaxError) as e:
         raise StoreError(f"cannot load the store: {_one_line(str(e))}") from None
     return len(store)
+
+
+def load_nquads_file(store: ox.Store, path: str | Path) -> int:
+    """Bulk-load an N-Quads file (``.gz``: gzip-compressed) into ``store``; the store's size after.
+
+    pyoxigraph parses and indexes it in bounded memory, without a Python object per quad.
+    """
+    import gzip
+
+    path = Path(path)
+    try:
+        if path.name.endswith(".gz"):
+            with gzip.open(path, "rb") as f:
+                store.bulk_load(input=f, format=ox.RdfFormat.N_QUADS)  # type: ignore[arg-type]
+        else:
+            store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+        store.flush()
+    except (OSError, SyntaxError) as e:
+        raise StoreError(f"cannot load the store from {path}: {_one_line(str(e))}") from None
+    return len(store)
+
+
+# pyoxigraph's serialisers, by the name of the format in kg.export.registry
+RDF_FORMATS: dict[str, ox.RdfFormat] = {
+    "turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "nquads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG, "xml": ox.RdfFormat.RDF_XML}
+_MERGED = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+
+
+def dump_rdf(store: ox.Store, out: IO[bytes], fmt: str, prefixes: Mapping[str, str] | None = None) -> None:
+    """Write the store to ``out`` in format ``fmt`` (a key of :data:`RDF_FORMATS`) with
+    pyoxigraph's serialiser, streaming.
+
+    N-Quads and TriG keep the named graphs; Turtle, N-Triples and RDF/XML hold every
+    triple of every graph, merged (the union of the graphs, each triple once).
+    """
+    rdf = RDF_FORMATS[fmt]
+    pre = dict(prefixes or {}) if rdf not in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS) else None
+    try:
+        if rdf.supports_datasets:
+            store.dump(out, rdf, prefixes=pre)
+        else:
+            triples = store.query(_MERGED, use_default_graph_as_union=True)
+            assert isinstance(triples, ox.QueryTriples)
+            ox.serialize(triples, out, rdf, prefixes=pre)
+    except OSError as e:
+        raise StoreError(f"cannot write the {fmt} export: {_one_line(str(e))}") from None
 
 
 def count_triples(store: ox.Store) -> int:
@@ -307,13 +354,20 @@ def memory_store(dataset: "Graph") -> ox.Store:
     return store
 
 
+def corpus_store(corpus: CorpusRecords, settings: Settings | None = None) -> ox.Store:
+    """An in-memory store holding the corpus, bulk-loaded from its N-Quads (:mod:`kg.rdf.nquads`)."""
+    from kg.rdf.nquads import nquads_bytes
+
+    store = ox.Store()
+    load_dataset(store, nquads_bytes(corpus, settings or corpus.settings))
+    return store
+
+
 def query_corpus(corpus: CorpusRecords, sparql: str, settings: Settings | None = None,
                  substitutions: Mapping[str, Term | str] | None = None) -> QueryResult:
-    """Run ``sparql`` on a Corpus, converted to RDF in memory (``Corpus.query`` uses this)."""
-    from kg.rdf.convert import corpus_to_dataset
-
-    settings = settings or corpus.settings
-    return query_store(memory_store(corpus_to_dataset(corpus, settings)), sparql, substitutions)
+    """Run ``sparql`` on a Corpus, converted to RDF in memory (once per call: ``Corpus.query``
+    keeps its store instead)."""
+    return query_store(corpus_store(corpus, settings), sparql, substitutions)
 
 
 def _one_line(text: str) -> str:
