@@ -130,6 +130,10 @@ def test_store_exports_are_the_corpus_graph(corpus_file: Path, tmp_path: Path, n
     merged = corpus_to_graph(corpus)
     for name, fmt in (("graph.ttl", "turtle"), ("graph.rdf", "xml"), ("graph.nt", "nt")):
         assert isomorphic(Graph().parse(out / name, format=fmt), merged), name
+    assert not (out / ".quads.nq").exists() and not (out / "graph.nq").exists()
+    # without an N-Quads export, kg export reads the store itself
+    assert main(["--no-progress", "export", "--store", str(out), "-o", str(out.parent / "x.nt")]) == 0
+    assert isomorphic(Graph().parse(out.parent / "x.nt", format="nt"), merged)
     back = Dataset().parse(out / "graph.trig", format="trig")
     assert len(list(back.quads((None, None, None, None)))) == len(list(
         corpus_to_dataset(corpus).quads((None, None, None, None))))

@@ -56,27 +56,30 @@ def _lazy(module: str, attr: str, what: str) -> Callable[..., Any]:
 # ------------------------------------------------------------------ RDF
 
 def _rdf(corpus: CorpusRecords, settings: Settings, fmt: str) -> str:
-    """The corpus in an RDF syntax, written by pyoxigraph from an in-memory store.
+    """The corpus in an RDF syntax, written by pyoxigraph from its N-Quads.
 
     N-Quads are the sorted lines of :mod:`kg.rdf.nquads` (what a build writes as graph.nq).
     """
+    from kg.rdf.nquads import nquads_bytes
+
+    quads = nquads_bytes(corpus, settings)
     if fmt == "nquads":
-        from kg.rdf.nquads import nquads_bytes
-
-        return nquads_bytes(corpus, settings).decode("utf-8")
-    from kg.store.embedded import corpus_store
-
+        return quads.decode("utf-8")
     buf = io.BytesIO()
-    write_rdf(corpus_store(corpus, settings), fmt, buf)
+    write_rdf(quads, fmt, buf)
     return buf.getvalue().decode("utf-8")
 
 
-def write_rdf(store: Any, fmt: str, out: IO[bytes]) -> None:
-    """Write a pyoxigraph store in the RDF format ``fmt`` (a registry name) to ``out``."""
+def write_rdf(source: Any, fmt: str, out: IO[bytes]) -> None:
+    """Write RDF format ``fmt`` (a registry name) to ``out`` with pyoxigraph's serialisers,
+    from ``source``: N-Quads (a file path or bytes) or a pyoxigraph store."""
     from kg.rdf.vocab import PREFIXES
-    from kg.store.embedded import dump_rdf
+    from kg.store.embedded import dump_rdf, serialize_nquads
 
-    dump_rdf(store, out, fmt, dict(PREFIXES))
+    if isinstance(source, str | Path | bytes):
+        serialize_nquads(source, out, fmt, dict(PREFIXES))
+    else:
+        dump_rdf(source, out, fmt, dict(PREFIXES))
 
 
 def _jsonld(corpus: CorpusRecords, settings: Settings) -> str:
@@ -245,11 +248,11 @@ def write_output(value: Output, path: str | Path) -> list[Path]:
     return [] if str(path) == "-" else [Path(path)]
 
 
-def write_store_export(store: Any, fmt: Format, path: str | Path) -> list[Path]:
-    """Write an RDF format (``fmt.rdf``) straight from a pyoxigraph store to ``path``
-    (``.gz``: compressed), streaming; the paths written."""
+def write_store_export(source: Any, fmt: Format, path: str | Path) -> list[Path]:
+    """Write an RDF format (``fmt.rdf``) straight from N-Quads (a file) or a pyoxigraph store
+    to ``path`` (``.gz``: compressed), streaming; the paths written."""
     if not fmt.rdf:
         raise KGError(f"{fmt.name} is not written from the store")
     with open_output(path) as out:
-        write_rdf(store, fmt.name, out)
+        write_rdf(source, fmt.name, out)
     return [] if str(path) == "-" else [Path(path)]

@@ -60,7 +60,7 @@ def term_nt(term: Node) -> str:
     if isinstance(term, URIRef):
         return f"<{term}>"
     if isinstance(term, Literal):
-        return literal_nt(str(term), term.language, str(term.datatype) if term.datatype else None)
+        return literal_nt(str(term), term.language, term.datatype)
     if isinstance(term, BNode):
         return f"_:{term}"
     raise TypeError(f"not an RDF term: {term!r}")
@@ -72,15 +72,21 @@ def partition_lines(triples: Iterable[Triple], graph: str | None,
 
     ``counts`` (a :class:`kg.rdf.void.VoidCounts`) is told each distinct triple.
     """
-    cores = {f"{term_nt(s)}\0{term_nt(p)}\0{term_nt(o)}" for s, p, o in triples}
+    seen: dict[Node, str] = {}  # a partition names its paper, predicates and classes many times
+
+    def nt(term: Node) -> str:
+        text = seen.get(term)
+        if text is None:
+            text = seen[term] = term_nt(term)
+        return text
+
+    # tuples sort as their lines do: "\0" never appears in a term (N-Triples escapes it)
+    spo = sorted({(nt(s), nt(p), nt(o)) for s, p, o in triples})
     end = f" <{graph}> .\n" if graph else " .\n"
-    lines = []
-    for core in sorted(cores):
-        s, p, o = core.split("\0")
-        if counts is not None:
+    if counts is not None:
+        for s, p, o in spo:
             counts.add(s, p, o)
-        lines.append(f"{s} {p} {o}{end}")
-    return lines
+    return [f"{s} {p} {o}{end}" for s, p, o in spo]
 
 
 def corpus_lines(corpus: CorpusRecords, settings: Settings | None = None,
