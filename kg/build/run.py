@@ -7,8 +7,14 @@ The output directory holds the state of the corpus (``papers.jsonl``,
   when it is new, its title or abstract changed, or the extractor changed
   (:func:`kg.build.plan.plan` decides, from :mod:`kg.build.state`).
   Resolution, linking, the store and the exports are redone over the whole corpus,
-  so corpus-level figures (support, links) always reflect every paper.
-- **Idempotent.** The same inputs give the same state, store and exports.
+  so corpus-level figures (support, links) always reflect every paper. A build that
+  reads the same papers with the same settings and code as the live build
+  (:func:`kg.build.state.build_fingerprint`) stops after that check: the live build stands.
+- **Streaming.** After resolution the corpus goes out as sorted N-Quads, one partition
+  at a time (:mod:`kg.rdf.nquads`); the store is bulk-loaded from that file and the RDF
+  exports are written from it by pyoxigraph (:mod:`kg.build.stages`).
+- **Idempotent.** The same inputs give the same state, store and exports; ``graph.nq``
+  and ``void.ttl`` are the same bytes.
 - **Safe.** Everything is built in ``.staging-<pid>/``, which becomes a generation
   of the output directory at the end (:mod:`kg.store.generation`); the store
   symlink switched in one step makes it live, so a build that dies at any point

@@ -100,7 +100,8 @@ def write_quads(corpus: Any, staging: Path, settings: Settings) -> Quads:
 
 def load_store(quads: Quads, path: Path, show: bool) -> int:
     """A new on-disk store at ``path`` bulk-loaded from ``quads``; its number of quads."""
-    from kg.store.embedded import load_nquads_file, open_store
+    from kg.store.embedded import open_store
+    from kg.store.rdfio import load_nquads_file
 
     store = open_store(path)
     pause("store")

@@ -119,10 +119,16 @@ def _build_quads(root: Path) -> Path | None:
     """The N-Quads export of the build whose files are in ``root`` (graph.nq), if it wrote one."""
     from kg.build.stages import quads_export
     from kg.build.state import SUMMARY, settings_from_info
+    from kg.errors import StoreError
 
     try:
         info = json.loads((root / SUMMARY).read_text(encoding="utf-8"))
+    except OSError:
+        return None
+    except ValueError as e:
+        raise StoreError(f"{root / SUMMARY} is damaged ({e}); run `kg build` again") from None
+    try:
         name = quads_export(settings_from_info(info))
-    except (OSError, ValueError, KGError):
+    except (KGError, TypeError, ValueError, AttributeError):
         return None
     return root / name if name and (root / name).is_file() else None

@@ -74,7 +74,7 @@ def write_rdf(source: Any, fmt: str, out: IO[bytes]) -> None:
     """Write RDF format ``fmt`` (a registry name) to ``out`` with pyoxigraph's serialisers,
     from ``source``: N-Quads (a file path or bytes) or a pyoxigraph store."""
     from kg.rdf.vocab import PREFIXES
-    from kg.store.embedded import dump_rdf, serialize_nquads
+    from kg.store.rdfio import dump_rdf, serialize_nquads
 
     if isinstance(source, str | Path | bytes):
         serialize_nquads(source, out, fmt, dict(PREFIXES))

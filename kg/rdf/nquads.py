@@ -72,13 +72,15 @@ def partition_lines(triples: Iterable[Triple], graph: str | None,
 
     ``counts`` (a :class:`kg.rdf.void.VoidCounts`) is told each distinct triple.
     """
-    seen: dict[Node, str] = {}  # a partition names its paper, predicates and classes many times
+    iris: dict[str, str] = {}  # a partition names its paper, predicates and classes many times
 
     def nt(term: Node) -> str:
-        text = seen.get(term)
-        if text is None:
-            text = seen[term] = term_nt(term)
-        return text
+        if type(term) is URIRef:  # hashing an IRI is a str's hash; a Literal's is slow Python
+            text = iris.get(term)
+            if text is None:
+                text = iris[term] = f"<{term}>"
+            return text
+        return term_nt(term)
 
     # tuples sort as their lines do: "\0" never appears in a term (N-Triples escapes it)
     spo = sorted({(nt(s), nt(p), nt(o)) for s, p, o in triples})
