@@ -270,3 +270,19 @@ def test_dump_of_a_store_is_reproducible(built: Path, tmp_path: Path) -> None:
     assert texts[0] == texts[1] and isomorphic(Graph().parse(io.BytesIO(texts[0]), format="turtle"),
                                                corpus_to_graph(load_corpus(out)))
     assert os.path.getsize(out / "graph.ttl") > 0
+
+
+def test_the_store_loads_in_chunks_from_plain_or_compressed_nquads(built: Path, tmp_path: Path) -> None:
+    from kg.store.rdfio import load_nquads_file
+
+    data = (built / "graph.nq").read_bytes()
+    packed = tmp_path / "g.nq.gz"
+    packed.write_bytes(gzip.compress(data))
+    for source, chunk in ((built / "graph.nq", 7), (packed, 1000), (built / "graph.nq", 10**6)):
+        store = open_store(tmp_path / f"s{chunk}")
+        assert load_nquads_file(store, source, chunk=chunk) == len(data.splitlines())
+        assert dump_nquads(store) == b"".join(sorted(data.splitlines(keepends=True)))
+        del store
+    (tmp_path / "bad.nq").write_bytes(data[:200] + b"\n<not an iri> <p> <o> .\n")
+    with pytest.raises(StoreError, match="bad.nq"):
+        load_nquads_file(open_store(tmp_path / "bad"), tmp_path / "bad.nq")
