@@ -344,7 +344,7 @@ def _noop_summary(output_dir: Path, info: dict[str, Any], read: dict[str, Any], 
     papers = int(info.get("papers", 0))
     return BuildSummary(
         output_dir=str(output_dir), papers=papers, papers_unchanged=len(read),
-        papers_kept=papers - len(read), skipped=skipped,
+        papers_kept=max(0, papers - len(read)), skipped=skipped,
         entities=dict(info.get("entities") or {}), occurrences=int(info.get("occurrences", 0)),
         links=int(info.get("links", 0)), triples=int(info.get("triples", 0)), timings=timings,
         outputs=tuple(info.get("outputs") or ()), versions=dict(info.get("versions") or {}))
