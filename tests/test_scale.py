@@ -184,6 +184,7 @@ def test_a_noop_rebuild_reuses_every_output(corpus_file: Path, tmp_path: Path, n
     assert resolve(out).root != gen and b"dcterms:created" in (out / "void.ttl").read_bytes()  # type: ignore[union-attr]
 
 
+@pytest.mark.slow  # four builds
 def test_adding_papers_after_a_noop_gives_the_build_of_all_of_them(corpus_file: Path, tmp_path: Path,
                                                                    nlp: Any) -> None:
     more = write_corpus(tmp_path / "more.jsonl", 5, start=40)
@@ -199,6 +200,7 @@ def test_adding_papers_after_a_noop_gives_the_build_of_all_of_them(corpus_file: 
 
 # ---------------------------------------------------------------- compressed exports
 
+@pytest.mark.slow  # two builds
 def test_exports_named_gz_are_compressed_reproducibly(corpus_file: Path, built: Path, tmp_path: Path,
                                                       nlp: Any) -> None:
     plain, packed, again = built, tmp_path / "packed", tmp_path / "again"
