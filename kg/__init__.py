@@ -13,6 +13,7 @@ _LAZY = {
     "extract_entities": "kg.extract",
     "Corpus": "kg.corpus",
     "load_corpus": "kg.build.state",
+    "open": "kg.build.state:open_build",
     "Settings": "kg.settings",
     "KGError": "kg.errors",
 }
@@ -22,6 +23,7 @@ __all__ = ["__version__", *_LAZY]
 if TYPE_CHECKING:
     # "X as X" marks a re-export: ruff cannot read the computed __all__ above
     from kg.build.state import load_corpus as load_corpus
+    from kg.build.state import open_build as open  # noqa: F401  (kg.open, named as the builtin)
     from kg.corpus import Corpus as Corpus
     from kg.errors import KGError as KGError
     from kg.extract import build_nlp as build_nlp
@@ -39,5 +41,6 @@ def __getattr__(name: str) -> Any:
     if name in _LAZY:
         import importlib
 
-        return getattr(importlib.import_module(_LAZY[name]), name)
+        module, _, attr = _LAZY[name].partition(":")
+        return getattr(importlib.import_module(module), attr or name)
     raise AttributeError(f"module 'kg' has no attribute {name!r}")

@@ -13,9 +13,10 @@
 0.405
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 import pandas as pd
@@ -30,6 +31,7 @@ from kg.resolve.links import paper_links
 from kg.settings import Settings
 
 if TYPE_CHECKING:  # loaded on first use: rdflib and pyoxigraph are slow to import
+    import pyoxigraph
     from rdflib import Dataset
 
     from kg.export.report.cards import Card
@@ -160,8 +162,82 @@ class Corpus:
 
         return corpus_to_dataset(self, self.settings)
 
-    def query(self, sparql: str) -> "QueryResult":
-        """Run a SPARQL query over the corpus (see :mod:`kg.store.embedded`)."""
-        from kg.store.embedded import query_corpus
+    @cached_property
+    def store(self) -> "pyoxigraph.Store":
+        """The corpus in an in-memory pyoxigraph store, made on first use and kept.
 
-        return query_corpus(self, sparql)
+        The records are frozen, so the store stays true to them; a corpus whose dicts
+        are changed in place afterwards needs ``del corpus.store`` to see the change.
+        """
+        from kg.store.embedded import corpus_store
+
+        return corpus_store(self, self.settings)
+
+    def query(self, sparql: str) -> "QueryResult":
+        """Run a read-only SPARQL query over the corpus (see :mod:`kg.store.embedded`).
+
+        The corpus is converted to RDF once (:attr:`store`), not on every call.
+        """
+        from kg.store.embedded import query_store
+
+        return query_store(self.store, sparql)
+
+
+class _Loaded:
+    """A record attribute of :class:`BuiltCorpus`: the build's records, read on first use."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, corpus: "BuiltCorpus | None", owner: type | None = None) -> Any:
+        if corpus is None:
+            return self
+        corpus.load()
+        return corpus.__dict__[self.name]
+
+
+class BuiltCorpus(Corpus):
+    """The corpus of a build's output directory (``kg.open("outputs")``).
+
+    :meth:`query` runs on the build's own store (read-only, on the live generation at
+    the time of the call), so nothing is converted or loaded for it; the records
+    (papers, entities, ...) are read from the build's state files on first use, for the
+    tables, graphs and figures.
+    """
+
+    papers = _Loaded()
+    extractions = _Loaded()
+    entities = _Loaded()
+    occurrences = _Loaded()
+    links = _Loaded()
+
+    def __init__(self, source: str | Path, settings: Settings, loader: Callable[[], Corpus]) -> None:
+        self.source = Path(source)
+        self.settings = settings
+        self._loader = loader
+
+    def load(self) -> None:
+        """Read the records from the build (once)."""
+        if "papers" in self.__dict__:
+            return
+        loaded = self._loader()
+        for name in ("extractions", "entities", "occurrences", "links", "papers"):
+            self.__dict__[name] = getattr(loaded, name)
+
+    def __repr__(self) -> str:
+        if "papers" not in self.__dict__:
+            return f"BuiltCorpus({str(self.source)!r}, records not read yet)"
+        return super().__repr__().replace("Corpus(", f"BuiltCorpus({str(self.source)!r}: ", 1)
+
+    @cached_property
+    def store(self) -> "pyoxigraph.Store":
+        """The build's store, opened read-only (it stays open while this corpus lives)."""
+        from kg.store.embedded import open_store, store_path
+
+        return open_store(store_path(self.source), read_only=True)
+
+    def query(self, sparql: str) -> "QueryResult":
+        """Run a read-only SPARQL query on the build's store (:func:`kg.store.embedded.query_output`)."""
+        from kg.store.embedded import query_output
+
+        return query_output(self.source, sparql)

@@ -6,7 +6,7 @@ send it SIGKILL or SIGTERM there. The points, in the order a build passes them:
 
 - ``read``: the inputs are read, nothing is written yet;
 - ``extract``: the first paper is extracted, the others are not;
-- ``store``: the new store is open and loading (the first quad is in);
+- ``store``: the N-Quads are written and the new store is open, not yet loaded;
 - ``export``: the first export is written into the staging directory;
 - ``swap:staged``: the staging directory is now the new generation, not yet live;
 - ``swap:switched``: the store symlink leads to the new generation; the files at the

@@ -7,8 +7,14 @@ The output directory holds the state of the corpus (``papers.jsonl``,
   when it is new, its title or abstract changed, or the extractor changed
   (:func:`kg.build.plan.plan` decides, from :mod:`kg.build.state`).
   Resolution, linking, the store and the exports are redone over the whole corpus,
-  so corpus-level figures (support, links) always reflect every paper.
-- **Idempotent.** The same inputs give the same state, store and exports.
+  so corpus-level figures (support, links) always reflect every paper. A build that
+  reads the same papers with the same settings and code as the live build
+  (:func:`kg.build.state.build_fingerprint`) stops after that check: the live build stands.
+- **Streaming.** After resolution the corpus goes out as sorted N-Quads, one partition
+  at a time (:mod:`kg.rdf.nquads`); the store is bulk-loaded from that file and the RDF
+  exports are written from it by pyoxigraph (:mod:`kg.build.stages`).
+- **Idempotent.** The same inputs give the same state, store and exports; ``graph.nq``
+  and ``void.ttl`` are the same bytes.
 - **Safe.** Everything is built in ``.staging-<pid>/``, which becomes a generation
   of the output directory at the end (:mod:`kg.store.generation`); the store
   symlink switched in one step makes it live, so a build that dies at any point
@@ -19,6 +25,7 @@ The output directory holds the state of the corpus (``papers.jsonl``,
 """
 
 import contextlib
+import json
 import os
 import shutil
 import signal
@@ -31,13 +38,23 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kg.build.pause import pause, pause_after_first
+from kg.build.pause import pause
 from kg.build.plan import plan
 from kg.build.prune import dropped, without
+from kg.build.stages import (
+    VOID,
+    export_all,
+    extract_papers,
+    load_store,
+    read_inputs,
+    resolve_corpus,
+    write_quads,
+)
 from kg.build.state import (
     EXTRACTIONS,
     PAPERS,
     SUMMARY,
+    build_fingerprint,
     extractor_fingerprint,
     load_state,
     settings_dict,
@@ -45,14 +62,13 @@ from kg.build.state import (
     write_summary,
 )
 from kg.build.swap import build_lock, clean_leftovers, new_generation_id, swap_into_place
-from kg.errors import FormatError, InputError, KGError
-from kg.fileio import progress
-from kg.records import Paper, PaperEntities
+from kg.errors import FormatError, KGError
 from kg.settings import Settings
-from kg.store.generation import STORE_NAME, resolve
+from kg.store.generation import STORE_NAME, Generation, resolve
 
 STAGING_PREFIX = ".staging-"
-VOID = "void.ttl"  # written by every build, whatever the exports
+__all__ = ["BuildSummary", "BuildTerminated", "VOID", "build", "check_exports", "export_all",
+           "extract_papers", "load_store", "read_inputs", "resolve_corpus", "versions", "write_quads"]
 
 
 class BuildTerminated(BaseException):
@@ -83,7 +99,8 @@ class BuildSummary:
     occurrences: int = 0
     links: int = 0
     triples: int = 0
-    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage (wall)
+    cpu_timings: dict[str, float] = field(default_factory=dict)  # CPU seconds per stage
     outputs: tuple[str, ...] = ()
     versions: dict[str, str] = field(default_factory=dict)
 
@@ -95,17 +112,29 @@ class BuildSummary:
 
 # ---------------------------------------------------------------- the build
 
+def _cpu() -> float:
+    """CPU seconds (user + system) of this process and of its children that have ended."""
+    import resource
+
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 class _Clock:
+    """Wall time (``timings``) and CPU time (``cpu``: the honest figure on a shared machine) per stage."""
+
     def __init__(self) -> None:
         self.timings: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
 
     @contextlib.contextmanager
     def stage(self, name: str) -> Iterator[None]:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), _cpu()
         try:
             yield
         finally:
             self.timings[name] = round(self.timings.get(name, 0.0) + time.perf_counter() - t0, 3)
+            self.cpu[name] = round(self.cpu.get(name, 0.0) + _cpu() - c0, 3)
 
 
 def versions() -> dict[str, str]:
@@ -234,9 +263,12 @@ def check_exports(exports: Sequence[tuple[str, str]]) -> None:
             raise KGError(f"export name {name!r} appears twice in settings.exports")
         seen.add(name)
         try:
-            get_format(fmt)
+            found = get_format(fmt)
         except FormatError:
             raise FormatError("export format", fmt, format_names()) from None
+        if found.directory and name.endswith(".gz"):
+            raise KGError(f"bad export name {name!r} in settings.exports: {found.name} writes a "
+                          "directory of files, which cannot be gzip-compressed")
 
 
 def _build(inputs: Sequence[str | Path], output_dir: Path, staging: Path, settings: Settings,
@@ -244,12 +276,19 @@ def _build(inputs: Sequence[str | Path], output_dir: Path, staging: Path, settin
            drop: tuple[tuple[str, ...], bool] = ((), False)) -> BuildSummary:
     clock = _Clock()
     live = resolve(output_dir)  # no build retires it meanwhile: this one holds the build lock
-    prev = load_state(live.root if live is not None else output_dir)
-    fingerprint = extractor_fingerprint(settings)
 
     with clock.stage("read"):
         read, skipped = read_inputs(inputs, settings, show, input_format, on_error)
     pause("read")
+    with clock.stage("check"):
+        fingerprint = extractor_fingerprint(settings)
+        build_id = build_fingerprint(read, settings, fingerprint)
+        unchanged = _unchanged_build(live, build_id)
+    if unchanged is not None and drop == ((), False):  # the same inputs, settings and code
+        return BuildSummary(**{**asdict(_noop_summary(output_dir, unchanged, read, skipped,
+                                                       clock.timings)), "cpu_timings": clock.cpu})
+
+    prev = load_state(live.root if live is not None else output_dir)
     todo = plan(prev, read, fingerprint)
     removed = dropped(todo, *drop)  # kg remove, kg build --prune: before anything is written
     todo = without(todo, removed)
@@ -267,11 +306,11 @@ def _build(inputs: Sequence[str | Path], output_dir: Path, staging: Path, settin
         write_jsonl(staging / PAPERS, (p.to_dict() for p in papers.values()))
         write_jsonl(staging / EXTRACTIONS, (extractions[k].to_dict() for k in papers))
     with clock.stage("rdf"):
-        dataset = to_rdf(corpus, settings)
+        quads = write_quads(corpus, staging, settings)
     with clock.stage("store"):
-        triples = load_store(dataset, staging / STORE_NAME, show)
+        triples = load_store(quads, staging / STORE_NAME, show)
     with clock.stage("export"):
-        outputs = export_all(corpus, dataset, staging, settings, show)
+        outputs = export_all(corpus, quads, staging, settings, show)
 
     entity_types = Counter(e.type for e in corpus.entities.values())
     info = BuildSummary(
@@ -280,96 +319,42 @@ def _build(inputs: Sequence[str | Path], output_dir: Path, staging: Path, settin
         papers_kept=len(todo.kept), papers_removed=len(removed),
         papers_extracted=len(todo.to_extract), skipped=skipped,
         entities=dict(sorted(entity_types.items())), occurrences=len(corpus.occurrences),
-        links=len(corpus.links), triples=triples, timings=clock.timings,
+        links=len(corpus.links), triples=triples, timings=clock.timings, cpu_timings=clock.cpu,
         outputs=tuple(sorted([PAPERS, EXTRACTIONS, STORE_NAME + "/", SUMMARY, *outputs])),
         versions=versions())
     with clock.stage("swap"):
         generation = new_generation_id()
-        record = info.to_dict() | {"extractor": fingerprint, "inputs": [str(p) for p in inputs],
+        record = info.to_dict() | {"extractor": fingerprint, "fingerprint": build_id,
+                                   "read": len(read), "inputs": [str(p) for p in inputs],
                                    "settings": settings_dict(settings), "generation": generation}
         write_summary(staging / SUMMARY, record)
         with _signals_held():
             swap_into_place(staging, output_dir, generation, last=SUMMARY)
-    return BuildSummary(**{**asdict(info), "timings": clock.timings, "outputs": info.outputs})
+    return BuildSummary(**{**asdict(info), "timings": clock.timings, "cpu_timings": clock.cpu,
+                           "outputs": info.outputs})
 
 
-# ---------------------------------------------------------------- stages (each one a function, so
-# a test can make one fail for real and check that the previous outputs survive)
-
-def read_inputs(inputs: Sequence[str | Path], settings: Settings, show: bool,
-                input_format: str | None, on_error: Any) -> tuple[dict[str, Paper], int]:
-    """The papers of ``inputs`` by id (merged by the readers) and how many bad records were skipped."""
-    from kg.sources import read_papers
-
-    skipped = 0
-
-    def report(error: InputError) -> None:
-        nonlocal skipped
-        skipped += 1
-        if on_error is not None:
-            on_error(error)
-
-    papers: dict[str, Paper] = {}
-    stream = read_papers(list(inputs), input_format=input_format, skip_bad=settings.skip_bad,
-                         on_error=report)
-    for paper in progress(stream, "read", enabled=show, unit="paper"):
-        papers[paper.id] = paper
-    return papers, skipped
+def _unchanged_build(live: Generation | None, build_id: str) -> dict[str, Any] | None:
+    """The live build's record when it was made from the same papers, settings and code."""
+    if live is None or live.id is None:
+        return None
+    try:
+        info = json.loads((live.root / SUMMARY).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(info, dict) or info.get("fingerprint") != build_id \
+            or info.get("generation") != live.id:
+        return None
+    return info
 
 
-def extract_papers(papers: list[Paper], settings: Settings, show: bool,
-                   nlp: Any = None) -> Iterator[PaperEntities]:
-    """Extraction of ``papers`` with ``nlp`` (made here, and only when there is work, if None)."""
-    if not papers:
-        return
-    from kg.extract import build_nlp, extract_entities
-
-    if nlp is None:
-        nlp = build_nlp(settings)
-    extracted = pause_after_first(extract_entities(papers, nlp=nlp, settings=settings), "extract")
-    yield from progress(extracted, "extract", enabled=show, total=len(papers), unit="paper")
-
-
-def resolve_corpus(papers: list[Paper], extractions: list[PaperEntities], settings: Settings) -> Any:
-    """Resolution and linking over the whole corpus."""
-    from kg.corpus import Corpus
-
-    return Corpus.from_extractions(papers, extractions, settings)
-
-
-def to_rdf(corpus: Any, settings: Settings) -> Any:
-    """The corpus as an rdflib Dataset (one named graph per paper)."""
-    from kg.rdf.convert import corpus_to_dataset
-
-    return corpus_to_dataset(corpus, settings)
-
-
-def load_store(dataset: Any, path: Path, show: bool) -> int:
-    """A new on-disk store at ``path`` holding ``dataset``; its number of quads."""
-    import gc
-
-    from kg.store.embedded import load_dataset, open_store, rdflib_to_quads
-
-    store = open_store(path)
-    quads = pause_after_first(rdflib_to_quads(dataset), "store")
-    n = load_dataset(store, progress(quads, "store", enabled=show, unit="quad"))
-    del store
-    gc.collect()  # the store's files must be closed before the directory moves
-    return n
-
-
-def export_all(corpus: Any, dataset: Any, staging: Path, settings: Settings, show: bool) -> list[str]:
-    """Write ``settings.exports`` and ``void.ttl`` into ``staging``; the names written."""
-    from kg.export.registry import export, write_output
-    from kg.rdf.void import void_description
-
-    written = []
-    for name, fmt in progress(list(settings.exports), "export", enabled=show, unit="file"):
-        write_output(export(corpus, fmt, settings), staging / name)
-        written.append(name + ("/" if (staging / name).is_dir() else ""))
-        if len(written) == 1:
-            pause("export")
-    void = void_description(dataset, settings, {"data_dump": None})
-    write_output(void.serialize(format="turtle"), staging / VOID)
-    written.append(VOID)
-    return written
+def _noop_summary(output_dir: Path, info: dict[str, Any], read: dict[str, Any], skipped: int,
+                  timings: dict[str, float]) -> BuildSummary:
+    """What a build that found nothing to do reports: the live build's figures, nothing done."""
+    papers = int(info.get("papers", 0))
+    return BuildSummary(
+        output_dir=str(output_dir), papers=papers, papers_unchanged=len(read),
+        papers_kept=max(0, papers - len(read)), skipped=skipped,
+        entities=dict(info.get("entities") or {}), occurrences=int(info.get("occurrences", 0)),
+        links=int(info.get("links", 0)), triples=int(info.get("triples", 0)), timings=timings,
+        outputs=tuple(info.get("outputs") or ()), versions=dict(info.get("versions") or {}))

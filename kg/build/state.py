@@ -8,7 +8,8 @@ that says whether the extractions can be reused.
 import contextlib
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+import os
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,35 @@ def extractor_files() -> list[Path]:
     """The rules (code) and knowledge (data) of extraction: a change to any re-extracts."""
     return sorted(p for p in _extract_dir().rglob("*")
                   if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc")
+
+
+def code_fingerprint() -> str:
+    """Changes with kg's code and data (every file of the package) and the libraries' versions."""
+    from kg.build.run import versions
+
+    root = Path(__file__).parent.parent
+    h = hashlib.sha256(json.dumps(versions(), sort_keys=True).encode())
+    for f in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+                    and p.suffix != ".pyc"):
+        h.update(str(f.relative_to(root)).encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def build_fingerprint(read: Mapping[str, Paper], settings: Settings, extractor: str) -> str:
+    """The same for two builds that must give the same outputs: the same papers read (every
+    field), settings, code and ``SOURCE_DATE_EPOCH`` (void.ttl's date).
+
+    The same inputs over the state of a build made from them change nothing (builds are
+    idempotent), so a build whose fingerprint is the live build's has nothing to do.
+    """
+    h = hashlib.sha256()
+    for part in (code_fingerprint(), extractor, json.dumps(settings_dict(settings), sort_keys=True,
+                                                           default=str),
+                 os.environ.get("SOURCE_DATE_EPOCH", "")):
+        h.update(part.encode() + b"\0")
+    for pid in sorted(read):
+        h.update(json.dumps(read[pid].to_dict(), sort_keys=True, ensure_ascii=False).encode() + b"\n")
+    return h.hexdigest()[:32]
 
 
 def text_hash(paper: Paper, fingerprint: str) -> str:
@@ -181,6 +211,36 @@ def load_corpus(output_dir: str | Path, settings: Settings | None = None) -> Any
     papers = [state.papers[k] for k in sorted(state.papers)]
     extractions = [state.extractions.get(p.id) or PaperEntities(p.id, p.title) for p in papers]
     return Corpus.from_extractions(papers, extractions, settings)
+
+
+def open_build(output_dir: str | Path = "outputs") -> Any:
+    """The :class:`kg.corpus.BuiltCorpus` of the build in ``output_dir`` (``kg.open``).
+
+    Nothing is rebuilt: ``query()`` runs on the build's store, and the records are read
+    from its state files only when a table, graph or figure needs them. The settings
+    are the ones the build recorded. A directory without a build is a :class:`StoreError`.
+
+    >>> import kg
+    >>> kg.open("no/such/dir")
+    Traceback (most recent call last):
+    ...
+    kg.errors.StoreError: no build in no/such/dir (no build.json); run `kg build` first or pass --store DIR
+    """
+    from kg.corpus import BuiltCorpus
+
+    output_dir = Path(output_dir)
+    if resolve(output_dir) is None:
+        raise StoreError(f"no build in {output_dir} (no {SUMMARY}); run `kg build` first "
+                         "or pass --store DIR")
+    with reading_state(output_dir) as root:
+        state = State()
+        if (root / SUMMARY).exists():
+            try:
+                state.info = json.loads((root / SUMMARY).read_text(encoding="utf-8"))
+            except (ValueError, OSError) as e:
+                raise StoreError(f"{root / SUMMARY} is damaged ({e}); run `kg build` again") from None
+    settings = settings_from_info(state.info).with_(output_dir=output_dir)
+    return BuiltCorpus(output_dir, settings, lambda: load_corpus(output_dir, settings))
 
 
 # ---------------------------------------------------------------- writing

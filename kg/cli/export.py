@@ -1,11 +1,18 @@
 """Write the corpus of the last build in one format: --format, else the format whose suffix -o
-ends with."""
+ends with (before a .gz, which compresses the output). RDF formats are written by pyoxigraph
+from the build's N-Quads (or its store); the others from the corpus read back from the build's state."""
 
 import argparse
+import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kg.cli.args import add_store_arg, store_dir
+from kg.errors import KGError
+
+if TYPE_CHECKING:
+    from kg.export.registry import Format
 
 HELP = "write the knowledge graph as RDF, GraphML, tables, JSONL or HTML"
 
@@ -21,7 +28,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help=f"{', '.join(f.name for f in FORMATS)} (or an alias of one; default: from "
                         f"the -o suffix: {suffixes}); {directories} write a directory of tables")
     p.add_argument("-o", "--output", default="-", metavar="FILE",
-                   help=f"output file, or directory for {directories} ('-' = stdout, the default)")
+                   help=f"output file (a name ending in .gz is gzip-compressed: graph.nq.gz), or "
+                        f"directory for {directories} ('-' = stdout, the default)")
     add_store_arg(p, "export")
     p.add_argument("--base-iri", default=None, metavar="IRI",
                    help="base of the minted IRIs (default: the build's own)")
@@ -55,6 +63,9 @@ def run(args: argparse.Namespace) -> int:
     if fmt.directory and args.output == "-":
         raise KGError(f"{fmt.name} writes several files: give a directory with -o DIR")
 
+    if fmt.rdf and not base_iri:  # pyoxigraph writes it from the build's store: nothing is converted
+        return _from_store(Path(store_dir(args)), fmt, args.output)
+
     from kg.build import load_corpus
 
     corpus = load_corpus(Path(store_dir(args)))
@@ -74,3 +85,50 @@ def run(args: argparse.Namespace) -> int:
     for path in written:
         print(f"wrote {fmt.name} to {path}", file=sys.stderr)
     return 0
+
+
+def _from_store(build_dir: Path, fmt: "Format", output: str) -> int:
+    """Write an RDF format from the live store of ``build_dir`` (held while it is written)."""
+    from kg.build.state import PAPERS, reading_state
+    from kg.errors import StoreError
+    from kg.export.registry import write_store_export
+    from kg.store.embedded import open_store
+    from kg.store.generation import reading, resolve
+
+    if resolve(build_dir) is None:
+        with reading_state(build_dir) as root:  # the same message as for the other formats
+            if not (root / PAPERS).exists():
+                raise StoreError(f"no build in {build_dir} (no {PAPERS}); run `kg build` first "
+                                 "or pass --store DIR")
+    with reading(build_dir) as gen:
+        quads = _build_quads(gen.root)
+        if quads is not None:  # the N-Quads the store was loaded from: the same quads, read faster
+            written = write_store_export(quads, fmt, output)
+        else:
+            store = open_store(gen.store, read_only=True)
+            try:
+                written = write_store_export(store, fmt, output)
+            finally:
+                del store
+    for path in written:
+        print(f"wrote {fmt.name} to {path}", file=sys.stderr)
+    return 0
+
+
+def _build_quads(root: Path) -> Path | None:
+    """The N-Quads export of the build whose files are in ``root`` (graph.nq), if it wrote one."""
+    from kg.build.stages import quads_export
+    from kg.build.state import SUMMARY, settings_from_info
+    from kg.errors import StoreError
+
+    try:
+        info = json.loads((root / SUMMARY).read_text(encoding="utf-8"))
+    except OSError:
+        return None
+    except ValueError as e:
+        raise StoreError(f"{root / SUMMARY} is damaged ({e}); run `kg build` again") from None
+    try:
+        name = quads_export(settings_from_info(info))
+    except (KGError, TypeError, ValueError, AttributeError):
+        return None
+    return root / name if name and (root / name).is_file() else None

@@ -10,12 +10,15 @@ directory of files. :func:`write_output` is the only place that writes them.
 'nquads'
 """
 
+import contextlib
+import gzip
 import importlib
+import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from kg.errors import FormatError, KGError
 from kg.fileio import atomic_write
@@ -38,6 +41,7 @@ class Format:
     exporter: Exporter
     media_type: str = "application/octet-stream"
     directory: bool = False  # the output is several files, written into a directory
+    rdf: bool = False  # pyoxigraph writes it from a store (write_rdf); the exporter does so from a corpus
 
 
 def _lazy(module: str, attr: str, what: str) -> Callable[..., Any]:
@@ -51,16 +55,31 @@ def _lazy(module: str, attr: str, what: str) -> Callable[..., Any]:
 
 # ------------------------------------------------------------------ RDF
 
-def _rdf_graph(corpus: CorpusRecords, settings: Settings, fmt: str) -> str:
-    from kg.rdf.convert import corpus_to_graph
+def _rdf(corpus: CorpusRecords, settings: Settings, fmt: str) -> str:
+    """The corpus in an RDF syntax, written by pyoxigraph from its N-Quads.
 
-    return corpus_to_graph(corpus, settings).serialize(format=fmt)
+    N-Quads are the sorted lines of :mod:`kg.rdf.nquads` (what a build writes as graph.nq).
+    """
+    from kg.rdf.nquads import nquads_bytes
+
+    quads = nquads_bytes(corpus, settings)
+    if fmt == "nquads":
+        return quads.decode("utf-8")
+    buf = io.BytesIO()
+    write_rdf(quads, fmt, buf)
+    return buf.getvalue().decode("utf-8")
 
 
-def _rdf_dataset(corpus: CorpusRecords, settings: Settings, fmt: str) -> str:
-    from kg.rdf.convert import corpus_to_dataset
+def write_rdf(source: Any, fmt: str, out: IO[bytes]) -> None:
+    """Write RDF format ``fmt`` (a registry name) to ``out`` with pyoxigraph's serialisers,
+    from ``source``: N-Quads (a file path or bytes) or a pyoxigraph store."""
+    from kg.rdf.vocab import PREFIXES
+    from kg.store.rdfio import dump_rdf, serialize_nquads
 
-    return corpus_to_dataset(corpus, settings).serialize(format=fmt)
+    if isinstance(source, str | Path | bytes):
+        serialize_nquads(source, out, fmt, dict(PREFIXES))
+    else:
+        dump_rdf(source, out, fmt, dict(PREFIXES))
 
 
 def _jsonld(corpus: CorpusRecords, settings: Settings) -> str:
@@ -122,18 +141,18 @@ def _report(corpus: CorpusRecords, settings: Settings) -> str:
 
 FORMATS: tuple[Format, ...] = (
     Format("turtle", ("ttl",), (".ttl",), "RDF Turtle, all graphs merged",
-           lambda c, s: _rdf_graph(c, s, "turtle"), "text/turtle"),
+           lambda c, s: _rdf(c, s, "turtle"), "text/turtle", rdf=True),
     Format("nt", ("ntriples", "n-triples"), (".nt",), "RDF N-Triples, all graphs merged",
-           lambda c, s: _rdf_graph(c, s, "nt"), "application/n-triples"),
+           lambda c, s: _rdf(c, s, "nt"), "application/n-triples", rdf=True),
     Format("nquads", ("nq", "n-quads"), (".nq",), "RDF N-Quads, one named graph per paper",
-           lambda c, s: _rdf_dataset(c, s, "nquads"), "application/n-quads"),
+           lambda c, s: _rdf(c, s, "nquads"), "application/n-quads", rdf=True),
     Format("trig", (), (".trig",), "RDF TriG, one named graph per paper",
-           lambda c, s: _rdf_dataset(c, s, "trig"), "application/trig"),
+           lambda c, s: _rdf(c, s, "trig"), "application/trig", rdf=True),
     Format("jsonld", ("json-ld",), (".jsonld",),
            "JSON-LD with an @context of kg's prefixes, one named graph per paper",
            _jsonld, "application/ld+json"),
     Format("xml", ("rdfxml", "rdf/xml", "rdf"), (".rdf", ".owl"), "RDF/XML, all graphs merged",
-           lambda c, s: _rdf_graph(c, s, "xml"), "application/rdf+xml"),
+           lambda c, s: _rdf(c, s, "xml"), "application/rdf+xml", rdf=True),
     Format("graphml", (), (".graphml",), "GraphML of the paper/entity graph with the paper links (Gephi, yEd)",
            lambda c, s: _networkx(c, s, "to_graphml"), "application/graphml+xml"),
     Format("gexf", (), (".gexf",), "GEXF of the paper/entity graph with the paper links (Gephi)",
@@ -170,12 +189,19 @@ def get_format(name: str) -> Format:
 
 
 def guess_format(path: str | Path) -> Format | None:
-    """The format whose suffix ``path`` ends with, or None."""
-    name = Path(path).name.lower()
+    """The format whose suffix ``path`` ends with (before a ``.gz``), or None.
+
+    >>> guess_format("graph.nq.gz").name
+    'nquads'
+    """
+    name = Path(path).name.lower().removesuffix(GZ)
     for fmt in FORMATS:
         if any(name.endswith(suffix) for suffix in fmt.suffixes):
             return fmt
     return None
+
+
+GZ = ".gz"  # an output whose name ends so is written gzip-compressed
 
 
 def export(corpus: CorpusRecords, name: str, settings: Settings | None = None) -> Output:
@@ -184,10 +210,23 @@ def export(corpus: CorpusRecords, name: str, settings: Settings | None = None) -
     return get_format(name).exporter(corpus, settings)
 
 
+@contextlib.contextmanager
+def open_output(path: str | Path) -> Iterator[IO[bytes]]:
+    """A binary stream to ``path``, written atomically; gzip-compressed when the name ends
+    in ``.gz`` (no time stamp in the header, so the same content gives the same bytes)."""
+    with atomic_write(path, "wb") as f:
+        if str(path) != "-" and Path(path).name.endswith(GZ):
+            with gzip.GzipFile(fileobj=f, mode="wb", compresslevel=6, mtime=0, filename="") as z:
+                yield z  # type: ignore[misc]
+        else:
+            yield f
+
+
 def write_output(value: Output, path: str | Path) -> list[Path]:
     """Write an exporter's output to ``path`` (a directory for several files); the paths written.
 
-    Each file is written atomically: an error leaves no half-written file.
+    Each file is written atomically: an error leaves no half-written file. A file name
+    ending in ``.gz`` is written gzip-compressed.
     """
     if isinstance(value, dict):
         if str(path) == "-":
@@ -195,16 +234,25 @@ def write_output(value: Output, path: str | Path) -> list[Path]:
         directory = Path(path)
         if directory.exists() and not directory.is_dir():
             raise KGError(f"{directory}: not a directory; this format writes several files")
+        if directory.name.endswith(GZ):
+            raise KGError(f"{directory}: this format writes a directory of files, which cannot "
+                          "be gzip-compressed; drop the .gz")
         written = []
         for name, content in value.items():
             with atomic_write(directory / name, "wb") as f:
                 f.write(content)
             written.append(directory / name)
         return written
-    if isinstance(value, bytes):
-        with atomic_write(path, "wb") as f:
-            f.write(value)
-    else:
-        with atomic_write(path, "w") as f:
-            f.write(value)
+    with open_output(path) as out:
+        out.write(value if isinstance(value, bytes) else value.encode("utf-8"))
+    return [] if str(path) == "-" else [Path(path)]
+
+
+def write_store_export(source: Any, fmt: Format, path: str | Path) -> list[Path]:
+    """Write an RDF format (``fmt.rdf``) straight from N-Quads (a file) or a pyoxigraph store
+    to ``path`` (``.gz``: compressed), streaming; the paths written."""
+    if not fmt.rdf:
+        raise KGError(f"{fmt.name} is not written from the store")
+    with open_output(path) as out:
+        write_rdf(source, fmt.name, out)
     return [] if str(path) == "-" else [Path(path)]

@@ -190,8 +190,16 @@ def _paper_repos(corpus: CorpusRecords) -> dict[str, dict[str, Repo | None]]:
     return out
 
 
-def _graphs(corpus: CorpusRecords, settings: Settings | None) -> Iterator[tuple[str | None, list[Triple]]]:
-    """(paper id or None for the default graph, triples) in a stable order."""
+def partitions(corpus: CorpusRecords, settings: Settings | None = None
+               ) -> Iterator[tuple[str | None, list[Triple]]]:
+    """The triples of the corpus in partitions: (paper id, or None for the default graph, triples).
+
+    One partition per paper (its named graph), in id order, then the default graph in
+    small partitions: one per entity (by id), per link (in the corpus' order) and per
+    repository (by URL). A triple belongs to one partition only, so a consumer holds one
+    partition at a time (:mod:`kg.rdf.nquads` streams them) and the order is the same
+    for the same corpus.
+    """
     base = (settings or corpus.settings).base_iri
     by_paper: dict[str, list[Occurrence]] = defaultdict(list)
     for occ in corpus.occurrences:
@@ -201,26 +209,24 @@ def _graphs(corpus: CorpusRecords, settings: Settings | None) -> Iterator[tuple[
     for pid in sorted(corpus.papers):
         yield pid, list(paper_triples(corpus.papers[pid], by_paper.get(pid, ()), repos[pid],
                                       entity_ids, base))
-    default: list[Triple] = []
     for eid in sorted(corpus.entities):
-        default.extend(entity_triples(corpus.entities[eid], base))
+        yield None, list(entity_triples(corpus.entities[eid], base))
     for link in corpus.links:
         if link.source in corpus.papers and link.target in corpus.papers:
-            default.extend(link_triples(link, base))
+            yield None, list(link_triples(link, base))
     records: dict[str, list[Repo]] = defaultdict(list)
     for seen in repos.values():
         for repository, r in seen.items():
             records[repository].extend([r] if r is not None else [])
     for repository in sorted(records):
-        default.extend(repo_triples(repository, records[repository], base))
-    yield None, default
+        yield None, list(repo_triples(repository, records[repository], base))
 
 
 def corpus_to_dataset(corpus: CorpusRecords, settings: Settings | None = None) -> Dataset:
     """The corpus as an RDF dataset: one named graph per paper, the rest in the default graph."""
     base = (settings or corpus.settings).base_iri
     ds = bind_prefixes(Dataset())
-    for pid, triples in _graphs(corpus, settings):
+    for pid, triples in partitions(corpus, settings):
         g = ds.graph(DATASET_DEFAULT_GRAPH_ID if pid is None else mint("graph", pid, base))
         for t in triples:
             g.add(t)
@@ -230,7 +236,7 @@ def corpus_to_dataset(corpus: CorpusRecords, settings: Settings | None = None) -
 def corpus_to_graph(corpus: CorpusRecords, settings: Settings | None = None) -> Graph:
     """Every triple of :func:`corpus_to_dataset` in one graph (Turtle, N-Triples, RDF/XML)."""
     g = bind_prefixes(Graph())
-    for _, triples in _graphs(corpus, settings):
+    for _, triples in partitions(corpus, settings):
         for t in triples:
             g.add(t)
     return g

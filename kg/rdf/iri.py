@@ -110,6 +110,12 @@ def check_base(base: str) -> str:
     return base
 
 
+@functools.lru_cache(maxsize=16)
+def _checked(base: str) -> str:
+    """:func:`check_base`, once per base: :func:`mint` is called for every IRI of a corpus."""
+    return check_base(base)
+
+
 def _encode(text: str, safe: str) -> str:
     return quote(text, safe=safe, encoding="utf-8", errors="surrogatepass")
 
@@ -131,7 +137,7 @@ def mint(kind: IriKind, key: str | Sequence[str], base: str | None = None) -> UR
     """
     if kind not in KINDS:
         raise ValueError(f"unknown IRI kind {kind!r}; expected one of: {', '.join(KINDS)}")
-    base = check_base(DEFAULT_BASE_IRI if base is None else base)
+    base = _checked(DEFAULT_BASE_IRI if base is None else base)
     if kind in _PARTS:
         if isinstance(key, str) or len(key) != _PARTS[kind]:
             raise ValueError(f"a {kind} IRI needs {_PARTS[kind]} key parts, got {key!r}")

@@ -9,27 +9,91 @@ since 1970, UTC). Without either the description has no ``dcterms:created``
 """
 
 import os
-from collections import Counter
+from array import array
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
+import numpy as np
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SDO, VOID, XSD
-from rdflib.term import Node
 
-from kg.rdf.convert import corpus_to_graph, dataset_to_graph
 from kg.rdf.iri import mint
 from kg.rdf.vocab import USED_VOCABULARIES, bind_prefixes
 from kg.records import CorpusRecords
 from kg.settings import Settings
 
+_RDF_TYPE = f"<{RDF.type}>"
+_ARTICLE = f"<{SDO.ScholarlyArticle}>"
 
-def _as_graph(data: CorpusRecords | Graph, settings: Settings) -> Graph:
-    if isinstance(data, Dataset):
-        return dataset_to_graph(data)
-    if isinstance(data, Graph):
+
+class VoidCounts:
+    """What a VoID description counts, gathered triple by triple in bounded memory.
+
+    Told each triple (N-Triples terms) once per partition it is in; counts distinct
+    triples, distinct IRI subjects, distinct members per class and triples per
+    predicate. It keeps hashes in arrays, not the terms: about 18 bytes per triple
+    (20 MB a million triples); two different triples would have to share a 64-bit
+    hash to be miscounted. At most 65,535 predicates and as many classes.
+    """
+
+    def __init__(self) -> None:
+        self._triples = array("q")
+        self._predicate_of = array("H")  # index into self._predicates, per triple
+        self._subjects = array("q")
+        self._members = array("q")  # hash of (class, subject) per rdf:type triple
+        self._class_of = array("H")
+        self._predicates: dict[str, int] = {}
+        self._classes: dict[str, int] = {}
+        self.example: str | None = None  # the first paper (schema:ScholarlyArticle) by IRI
+
+    def add(self, s: str, p: str, o: str) -> None:
+        self._triples.append(hash((s, p, o)))
+        pi = self._predicates.setdefault(p, len(self._predicates))
+        self._predicate_of.append(pi)
+        if s[0] == "<":
+            self._subjects.append(hash(s))
+        if p == _RDF_TYPE and o[0] == "<":
+            ci = self._classes.setdefault(o, len(self._classes))
+            self._members.append(hash((o, s)))
+            self._class_of.append(ci)
+            if o == _ARTICLE and (self.example is None or s[1:-1] < self.example):
+                self.example = s[1:-1]
+
+    def add_graph(self, graph: Graph) -> "VoidCounts":
+        """Count every triple of an rdflib graph (a Dataset's quads merged)."""
+        from kg.rdf.nquads import term_nt
+
+        triples = ((s, p, o) for s, p, o, _ in graph.quads((None, None, None, None))) \
+            if isinstance(graph, Dataset) else iter(graph)
+        for s, p, o in triples:
+            self.add(term_nt(s), term_nt(p), term_nt(o))
+        return self
+
+    def totals(self) -> tuple[int, int, dict[str, int], dict[str, int]]:
+        """(triples, IRI subjects, members by class IRI, triples by predicate IRI)."""
+        triples, first = np.unique(np.frombuffer(self._triples, dtype=np.int64), return_index=True)
+        by_pred = np.bincount(np.frombuffer(self._predicate_of, dtype=np.uint16)[first],
+                              minlength=len(self._predicates))
+        subjects = np.unique(np.frombuffer(self._subjects, dtype=np.int64)).size
+        members, mfirst = np.unique(np.frombuffer(self._members, dtype=np.int64), return_index=True)
+        by_class = np.bincount(np.frombuffer(self._class_of, dtype=np.uint16)[mfirst],
+                               minlength=len(self._classes))
+        return (int(triples.size), int(subjects),
+                {c[1:-1]: int(by_class[i]) for c, i in self._classes.items() if by_class[i]},
+                {p[1:-1]: int(by_pred[i]) for p, i in self._predicates.items() if by_pred[i]})
+
+
+def _counts(data: "VoidCounts | CorpusRecords | Graph", settings: Settings) -> VoidCounts:
+    if isinstance(data, VoidCounts):
         return data
-    return corpus_to_graph(data, settings)
+    if isinstance(data, Graph):
+        return VoidCounts().add_graph(data)
+    from kg.rdf.nquads import corpus_lines
+
+    counts = VoidCounts()
+    for _ in corpus_lines(data, settings, counts):
+        pass
+    return counts
 
 
 def _created(value: object) -> Literal | None:
@@ -51,19 +115,21 @@ def _part(kind: str, n: int) -> BNode:
     return BNode(f"{kind}{n:05d}")
 
 
-def void_description(data: CorpusRecords | Graph, settings: Settings | None = None,
+def void_description(data: VoidCounts | CorpusRecords | Graph, settings: Settings | None = None,
                      build_info: Mapping[str, object] | None = None) -> Graph:
-    """A void:Dataset for the build, counted from ``data`` (a corpus, Dataset or Graph).
+    """A void:Dataset for the build, counted from ``data`` (counts, a corpus, Dataset or Graph).
 
+    A build passes the :class:`VoidCounts` it gathered while it wrote the N-Quads
+    (:func:`kg.rdf.nquads.write_nquads`), so nothing is converted twice.
     ``build_info`` may give ``id`` (names the build IRI, default ``"latest"``),
     ``created`` (ISO date-time; default ``SOURCE_DATE_EPOCH``, else none), ``title``, ``sparql_endpoint`` and
     ``data_dump`` (URLs). Counts: ``void:triples`` (distinct triples),
     ``void:entities`` (distinct IRI subjects), one ``void:classPartition`` per
     class and one ``void:propertyPartition`` per predicate.
     """
-    settings = settings or (Settings() if isinstance(data, Graph) else data.settings)
+    settings = settings or (Settings() if isinstance(data, VoidCounts | Graph) else data.settings)
     info = build_info or {}
-    g = _as_graph(data, settings)
+    n_triples, n_subjects, members, uses = _counts(data, settings).totals()
     out = bind_prefixes(Graph())
     d = mint("build", str(info.get("id") or "latest"), settings.base_iri)
     out.add((d, RDF.type, VOID.Dataset))
@@ -78,27 +144,30 @@ def void_description(data: CorpusRecords | Graph, settings: Settings | None = No
         if info.get(key):
             out.add((d, prop, URIRef(str(info[key]))))
 
-    out.add((d, VOID.triples, Literal(len(g), datatype=XSD.integer)))
-    subjects = {s for s in g.subjects(unique=True) if isinstance(s, URIRef)}
-    out.add((d, VOID.entities, Literal(len(subjects), datatype=XSD.integer)))
-
-    members: dict[URIRef, set[Node]] = {}
-    for s, cls in g.subject_objects(RDF.type):
-        if isinstance(cls, URIRef):
-            members.setdefault(cls, set()).add(s)
-    uses: Counter[URIRef] = Counter(p for _, p, _ in g if isinstance(p, URIRef))
-    for n, cls in enumerate(sorted(members)):
+    out.add((d, VOID.triples, Literal(n_triples, datatype=XSD.integer)))
+    out.add((d, VOID.entities, Literal(n_subjects, datatype=XSD.integer)))
+    for n, cls_iri in enumerate(sorted(members)):
         part = _part("class", n)
         out.add((d, VOID.classPartition, part))
-        out.add((part, VOID["class"], cls))
-        out.add((part, VOID.entities, Literal(len(members[cls]), datatype=XSD.integer)))
-    for n, prop in enumerate(sorted(uses)):
+        out.add((part, VOID["class"], URIRef(cls_iri)))
+        out.add((part, VOID.entities, Literal(members[cls_iri], datatype=XSD.integer)))
+    for n, prop_iri in enumerate(sorted(uses)):
         part = _part("property", n)
         out.add((d, VOID.propertyPartition, part))
-        out.add((part, VOID.property, prop))
-        out.add((part, VOID.triples, Literal(uses[prop], datatype=XSD.integer)))
-
-    examples = sorted(str(s) for s in members.get(SDO.ScholarlyArticle, ()))
-    if examples:
-        out.add((d, VOID.exampleResource, URIRef(examples[0])))
+        out.add((part, VOID.property, URIRef(prop_iri)))
+        out.add((part, VOID.triples, Literal(uses[prop_iri], datatype=XSD.integer)))
+    # the first paper in IRI order (the corpus' papers are its only schema:ScholarlyArticle)
+    example = _first_paper(data, settings)
+    if example:
+        out.add((d, VOID.exampleResource, URIRef(example)))
     return out
+
+
+def _first_paper(data: VoidCounts | CorpusRecords | Graph, settings: Settings) -> str | None:
+    if isinstance(data, VoidCounts):
+        return data.example
+    if isinstance(data, Graph):
+        triples = ((s, p, o) for s, p, o, _ in data.quads((None, RDF.type, SDO.ScholarlyArticle, None))) \
+            if isinstance(data, Dataset) else data.triples((None, RDF.type, SDO.ScholarlyArticle))
+        return min((str(s) for s, _, _ in triples), default=None)
+    return min((str(mint("paper", pid, settings.base_iri)) for pid in data.papers), default=None)

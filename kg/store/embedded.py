@@ -297,13 +297,20 @@ def memory_store(dataset: "Graph") -> ox.Store:
     return store
 
 
+def corpus_store(corpus: CorpusRecords, settings: Settings | None = None) -> ox.Store:
+    """An in-memory store holding the corpus, bulk-loaded from its N-Quads (:mod:`kg.rdf.nquads`)."""
+    from kg.rdf.nquads import nquads_bytes
+
+    store = ox.Store()
+    load_dataset(store, nquads_bytes(corpus, settings or corpus.settings))
+    return store
+
+
 def query_corpus(corpus: CorpusRecords, sparql: str, settings: Settings | None = None,
                  substitutions: Mapping[str, Term | str] | None = None) -> QueryResult:
-    """Run ``sparql`` on a Corpus, converted to RDF in memory (``Corpus.query`` uses this)."""
-    from kg.rdf.convert import corpus_to_dataset
-
-    settings = settings or corpus.settings
-    return query_store(memory_store(corpus_to_dataset(corpus, settings)), sparql, substitutions)
+    """Run ``sparql`` on a Corpus, converted to RDF in memory (once per call: ``Corpus.query``
+    keeps its store instead)."""
+    return query_store(corpus_store(corpus, settings), sparql, substitutions)
 
 
 def _one_line(text: str) -> str:
