@@ -91,7 +91,7 @@ class Page(WatchedPage):
 @pytest.fixture(scope="module")
 def papers_page(browser: Any, corpus: Any, tmp_path_factory: Any) -> Iterator[Page]:
     path = tmp_path_factory.mktemp("html") / "graph.html"
-    path.write_text(render_html(corpus, Settings()), encoding="utf-8")
+    path.write_text(render_html(corpus, Settings(), view="papers"), encoding="utf-8")
     page = Page(browser, path)
     yield page
     page.close()
@@ -206,7 +206,7 @@ def test_truncation_note_and_heading_are_visible(browser: Any, corpus: Any, tmp_
     path = tmp_path / "small.html"
     name = '<img src=x onerror="window.__xss=1">'
     hostile_focus = "paper:<script>alert(1)</script>"
-    path.write_text(render_html(corpus, focus=hostile_focus, depth=2, max_nodes=4), encoding="utf-8")
+    path.write_text(render_html(corpus, view="papers", focus=hostile_focus, depth=2, max_nodes=4), encoding="utf-8")
     page = Page(browser, path)
     pg = page.page
     assert pg.is_visible("#kg-note .kg-warn")

@@ -40,6 +40,7 @@ TEMPLATE = Template("""<!DOCTYPE html>
 <div id="kg-tools">
 <label>Search <input id="kg-search" type="search" placeholder="paper, entity or any alias" autocomplete="off" spellcheck="false"></label>
 <span id="kg-count" aria-live="polite"></span>
+<button id="kg-isolated" type="button" hidden></button>
 <fieldset id="kg-types"><legend>Show:</legend></fieldset>
 </div>
 <ul id="kg-results"></ul>

@@ -32,23 +32,33 @@
                  color: {background: c, border: c, highlight: {background: c, border: '#111'},
                          hover: {background: c, border: '#111'}}};
   });
-  var nodes = new vis.DataSet(N.map(function (n, i) {
-    return {id: i, label: n.l, title: n.tip, x: n.x, y: n.y, value: n.v, group: n.t};
-  }));
+  var M = cfg.map || null;  // the map view: its communities, and who gets a label first
+  var drawn = {};
+  function visNode(i, x, y) {
+    var n = N[i];
+    drawn[i] = true;
+    return {id: i, label: M ? undefined : n.l, title: n.tip, x: x, y: y, value: n.v, group: n.t};
+  }
+  var first = [];
+  for (var k = 0; k < cfg.drawn; k++) { first.push(visNode(k, N[k].x, N[k].y)); }
+  var nodes = new vis.DataSet(first);
   var edges = new vis.DataSet(data.edges.map(function (e, i) {
     var weighted = e[2] === 'link' || e[2] === 'cooccurs';
-    return {id: i, from: e[0], to: e[1], title: e[4], value: weighted ? e[3] : 1,
-            dashes: e[2] === 'variant'};
+    var out = {id: i, from: e[0], to: e[1], title: e[4], value: weighted ? e[3] : 1,
+               dashes: e[2] === 'variant'};
+    if (M && N[e[0]].c !== N[e[1]].c) { out.color = {color: '#b8c0c8', opacity: 0.12}; }  // between communities
+    return out;
   }));
-  var big = N.length > 1000;
+  var big = cfg.drawn > 1000;
   var network = new vis.Network(document.getElementById('kg-graph'), {nodes: nodes, edges: edges}, {
     groups: groups,
     physics: false,
     layout: {improvedLayout: false},
     nodes: {font: {size: 12, color: '#222'},
-            scaling: {min: 8, max: 40, label: {enabled: true, min: 10, max: 22, drawThreshold: 7}}},
-    edges: {smooth: false, color: {color: '#9aa5b1', highlight: '#222', hover: '#444', opacity: 0.55},
-            scaling: {min: 1, max: 6}},
+            scaling: M ? {min: 5, max: 26} :
+              {min: 8, max: 40, label: {enabled: true, min: 10, max: 22, drawThreshold: 7}}},
+    edges: {smooth: false, color: {color: '#9aa5b1', highlight: '#222', hover: '#444', opacity: M ? 0.35 : 0.55},
+            scaling: {min: 1, max: M ? 4 : 6}},
     interaction: {hover: !big, tooltipDelay: 120, hideEdgesOnDrag: big, hideEdgesOnZoom: big,
                   keyboard: false}
   });
@@ -60,7 +70,7 @@
   var hidden = {};
   var boxes = {};
   var counts = {};
-  N.forEach(function (n) { counts[n.t] = (counts[n.t] || 0) + 1; });
+  for (k = 0; k < cfg.drawn; k++) { counts[N[k].t] = (counts[N[k].t] || 0) + 1; }
   var legend = document.getElementById('kg-types');
   cfg.types.forEach(function (t) {
     var label = el('label', 'kg-type');
@@ -79,7 +89,7 @@
     hidden[t] = !on;
     if (boxes[t]) { boxes[t].checked = on; }
     var update = [];
-    N.forEach(function (n, i) { if (n.t === t) { update.push({id: i, hidden: !on}); } });
+    Object.keys(drawn).forEach(function (i) { if (N[i].t === t) { update.push({id: +i, hidden: !on}); } });
     nodes.update(update);
   }
 
@@ -115,6 +125,7 @@
       b.appendChild(glyph(N[h.i].t));
       b.appendChild(el('span', 'kg-hit-label', ' ' + N[h.i].l));
       if (h.via && h.via !== N[h.i].l) { b.appendChild(el('span', 'kg-via', ' \u2190 ' + h.via)); }
+      if (!drawn[h.i]) { b.appendChild(el('span', 'kg-via', ' (not drawn yet: brings it in)')); }
       b.addEventListener('click', function () { select(h.i); });
       li.appendChild(b);
       results.appendChild(li);
@@ -165,6 +176,66 @@
     });
     parent.appendChild(document.createTextNode(text.slice(pos)));
   }
+  function row(parts) {
+    var span = el('span', 'kg-row');
+    parts.forEach(function (x) { span.appendChild(typeof x === 'string' ? el('span', 'kg-plain', x) : x); });
+    return span;
+  }
+  function related(d) {
+    return d.related.rows.map(function (r) {
+      var li = row([nodeLink(r[0], r[1]), el('span', 'kg-weight', 'weight ' + r[2])]);
+      var shared = el('span', 'kg-shared');
+      shared.appendChild(el('span', 'kg-plain', 'shared:'));
+      r[3].forEach(function (e) { shared.appendChild(nodeLink(e[0], e[1])); });
+      if (r[4]) { shared.appendChild(el('span', 'kg-plain', '+' + r[4] + ' more')); }
+      li.appendChild(shared);
+      return li;
+    }).concat(d.related.more ? [el('span', 'kg-plain', '\u2026 and ' + d.related.more + ' more')] : []);
+  }
+  function paperPanel(h, d) {
+    highlighted(h, d.title, 0, d.spans.filter(function (s) { return s[1] <= d.tlen; }));
+    var dl = el('dl', 'kg-meta');
+    d.meta.forEach(function (m) { dl.appendChild(el('dt', null, m[0])); dl.appendChild(el('dd', null, m[1])); });
+    body.appendChild(dl);
+    var abs = el('p', 'kg-abstract');
+    abs.id = 'kg-panel-abstract';
+    var start = d.text.length > d.tlen ? d.tlen + 2 : d.text.length;
+    highlighted(abs, d.text.slice(start), start, d.spans.filter(function (s) { return s[0] >= start; }));
+    body.appendChild(abs);
+    if (d.cut) { body.appendChild(el('p', 'kg-meta', 'Abstract left out to keep this page small: kg show "' + d.meta[0][1] + '" prints it.')); }
+    section('Links', d.links.filter(function (l) { return isWebUrl(l[1]); }).map(function (l) {
+      var a = el('a', null, l[0] + ': ' + l[1]);
+      a.href = l[1];
+      a.target = '_blank';
+      a.rel = 'noopener noreferrer';
+      return a;
+    }));
+    var proposed = d.entities.filter(function (e) { return e[3] === 'proposed'; });
+    var used = d.entities.filter(function (e) { return e[3] !== 'proposed'; });
+    section('Proposed here', proposed.map(function (e) { return nodeLink(e[0], e[2], ' (' + e[1] + ')'); }));
+    section(proposed.length ? 'Uses' : 'Entities', used.map(function (e) { return nodeLink(e[0], e[2], ' (' + e[1] + ')'); }));
+    section('Related papers (link weight, shared entities)', related(d));
+  }
+  function entityPanel(h, d) {
+    h.textContent = d.title;
+    body.appendChild(el('p', 'kg-meta', d.id + ' \u00B7 ' + d.support + ' paper' + (d.support === 1 ? '' : 's')));
+    section('Aliases', d.aliases.map(function (a) { return el('span', 'kg-alias', a); }));
+    if (d.up.length || d.down.length) {
+      var tree = d.up.map(function (u, k) { var x = nodeLink(u[0], u[1]); x.style.paddingLeft = (8 + 14 * k) + 'px'; return x; });
+      var self = el('span', 'kg-self', d.title);
+      self.style.paddingLeft = (8 + 14 * d.up.length) + 'px';
+      tree.push(self);
+      d.down.forEach(function (v) {
+        var x = nodeLink(v[0], v[1]);
+        x.style.paddingLeft = (8 + 14 * (d.up.length + v[2])) + 'px';
+        tree.push(x);
+      });
+      section('Family (variant of \u2191, variants \u2193)', tree);
+    }
+    section('Often named with', d.together.map(function (t) {
+      return nodeLink(t[0], t[1], ' \u00B7 ' + t[2] + ' paper' + (t[2] === 1 ? '' : 's'));
+    }));
+  }
   function openPanel(i) {
     var d = D[i], n = N[i];
     body.textContent = '';
@@ -178,31 +249,9 @@
     h.id = 'kg-panel-title';
     body.appendChild(h);
     if (d.kind === 'paper') {
-      highlighted(h, d.title, 0, d.spans.filter(function (s) { return s[1] <= d.tlen; }));
-      var dl = el('dl', 'kg-meta');
-      d.meta.forEach(function (m) { dl.appendChild(el('dt', null, m[0])); dl.appendChild(el('dd', null, m[1])); });
-      body.appendChild(dl);
-      var abs = el('p', 'kg-abstract');
-      abs.id = 'kg-panel-abstract';
-      var start = d.text.length > d.tlen ? d.tlen + 2 : d.text.length;
-      highlighted(abs, d.text.slice(start), start, d.spans.filter(function (s) { return s[0] >= start; }));
-      body.appendChild(abs);
-      section('Links', d.links.filter(function (l) { return isWebUrl(l[1]); }).map(function (l) {
-        var a = el('a', null, l[0] + ': ' + l[1]);
-        a.href = l[1];
-        a.target = '_blank';
-        a.rel = 'noopener noreferrer';
-        return a;
-      }));
-      section('Entities', d.entities.map(function (e) {
-        return nodeLink(e[0], e[2], ' (' + e[1] + (e[3] === 'proposed' ? ', proposed here' : '') + ')');
-      }));
+      paperPanel(h, d);
     } else if (d.kind === 'entity') {
-      h.textContent = d.title;
-      body.appendChild(el('p', 'kg-meta', d.id + ' \u00B7 ' + d.support + ' paper' + (d.support === 1 ? '' : 's')));
-      section('Aliases', d.aliases.map(function (a) { return el('span', 'kg-alias', a); }));
-      if (d.parent) { section('Variant of', [nodeLink(d.parent[0], d.parent[1])]); }
-      section('Variants', d.variants.map(function (v) { return nodeLink(v[0], v[1]); }));
+      entityPanel(h, d);
     } else {
       h.textContent = d.title;
       if (isWebUrl(d.url)) {
@@ -212,14 +261,69 @@
       }
     }
     if (d.papers) {
-      var rows = d.papers.rows.map(function (p) { return nodeLink(p[0], p[1], p[2] ? ' (proposes it)' : ''); });
+      var rows = d.papers.rows.map(function (p) {
+        return nodeLink(p[0], p[1], (p[3] ? ' \u00B7 ' + p[3] : '') + (p[2] ? ' (proposes it)' : ''));
+      });
       if (d.papers.more) { rows.push(el('span', 'kg-plain', '\u2026 and ' + d.papers.more + ' more')); }
-      section('Papers', rows);
+      section(d.kind === 'entity' ? 'Papers, newest first' : 'Papers', rows);
     }
-    var near = network.getConnectedNodes(i).slice(0, 60);
+    var near = drawn[i] ? network.getConnectedNodes(i).slice(0, 60) : [];
     section('Neighbours in this view', near.map(function (j) { return nodeLink(N[j].l, j); }));
   }
+
+  // ------------------------------------------------------------------ bringing in a node not drawn
+  var BRING = 30;
+  var brought = [];
+  function neighbours(i) {
+    var d = D[i], out = [];
+    if (d.kind === 'paper') {
+      d.related.rows.forEach(function (r) {
+        var names = r[3].map(function (e) { return e[0]; }).join('; ');
+        out.push([r[1], 'link', r[2], 'weight ' + r[2] + (names ? '\nshared entities: ' + names : '')]);
+      });
+      d.entities.forEach(function (e) {
+        out.push([e[2], 'mentions', 1, d.title + '\n' + (e[3] === 'proposed' ? 'proposes ' : 'uses ') + e[0]]);
+      });
+    } else if (d.kind === 'entity') {
+      if (d.parent) { out.push([d.parent[1], 'variant', 1, d.title + ' is a variant of ' + d.parent[0]]); }
+      d.variants.forEach(function (v) { out.push([v[1], 'variant', 1, v[0] + ' is a variant of ' + d.title]); });
+      d.papers.rows.forEach(function (p) { out.push([p[1], 'mentions', 1, p[0] + '\nnames ' + d.title]); });
+    }
+    return out.filter(function (x) { return x[0] >= 0 && x[0] !== i; }).slice(0, BRING);
+  }
+  function bringIn(i) {
+    if (drawn[i]) { return; }
+    var near = neighbours(i);
+    var there = near.filter(function (x) { return drawn[x[0]]; }).map(function (x) { return x[0]; });
+    var pos = network.getPositions(there), x = 0, y = 0;
+    if (there.length) {
+      there.forEach(function (j) { x += pos[j].x; y += pos[j].y; });
+      var turn = i * 2.39996;  // the golden angle, so that nodes brought near one place spread out
+      x = x / there.length + 110 * Math.cos(turn);
+      y = y / there.length + 110 * Math.sin(turn);
+    } else {  // nothing of it is drawn: beside the map, one below the other
+      var all = network.getPositions(), right = -Infinity, top = Infinity;
+      Object.keys(all).forEach(function (j) { right = Math.max(right, all[j].x); top = Math.min(top, all[j].y); });
+      if (!isFinite(right)) { right = 0; top = 0; }
+      x = right + 260;
+      y = top + 260 * brought.filter(function (b) { return b.alone; }).length;
+    }
+    var add = [visNode(i, x, y)], fresh = near.filter(function (nb) { return !drawn[nb[0]]; });
+    var ring = 70 + 6 * fresh.length;
+    fresh.forEach(function (nb, m) {
+      var a = 2 * Math.PI * m / fresh.length;
+      add.push(visNode(nb[0], x + ring * Math.cos(a), y + ring * Math.sin(a)));
+    });
+    nodes.add(add);
+    edges.add(near.map(function (nb) {
+      return {id: 'b' + i + '-' + nb[0], from: i, to: nb[0], title: nb[3], dashes: nb[1] === 'variant',
+              value: nb[1] === 'link' ? nb[2] : 1};
+    }));
+    brought.push({i: i, alone: !there.length});
+    add.forEach(function (n) { order.push(n.id); });
+  }
   function select(i) {
+    bringIn(i);
     if (hidden[N[i].t]) { setType(N[i].t, true); }
     results.textContent = '';
     network.selectNodes([i]);
@@ -228,7 +332,105 @@
   }
   network.on('click', function (p) { if (p.nodes.length) { openPanel(p.nodes[0]); } });
 
-  window.kg = {data: data, find: find, select: select, openPanel: openPanel, setType: setType};
+  // ------------------------------------------------------------------ papers left off the map
+  var lone = document.getElementById('kg-isolated');
+  if (cfg.isolated.length) {
+    lone.hidden = false;
+    lone.textContent = cfg.isolated.length + ' papers with no related paper';
+    lone.addEventListener('click', function () {
+      body.textContent = '';
+      panel.hidden = false;
+      panel.dataset.node = 'isolated';
+      var h = el('h2', null, cfg.isolated.length + ' papers with no related paper');
+      h.id = 'kg-panel-title';
+      body.appendChild(h);
+      body.appendChild(el('p', 'kg-meta', 'No link to another paper, so not on the map; choose one to bring it in with its entities.'));
+      section('Papers', cfg.isolated.map(function (j) { return nodeLink(N[j].l, j); }));
+    });
+  }
+
+  // ------------------------------------------------------------------ the map's labels
+  // Labels are drawn here, not by vis-network: at a fixed size on screen, greedily, the
+  // community names first and then the nodes most important in their community, each
+  // below, above, right or left of its node, skipped when every place would overlap a
+  // label already drawn. Zooming in makes room, so more of them appear.
+  var FONT = '12px system-ui, -apple-system, "Segoe UI", sans-serif';
+  var CFONT = 'bold 14px system-ui, -apple-system, "Segoe UI", sans-serif';
+  var LH = 15, CLH = 18, CELL = 64;
+  var order = M ? M.order.slice() : [];
+  var widths = {};
+  var lastLabels = [];
+  function labelText(i) { var t = N[i].l; return t.length > 32 ? t.slice(0, 31) + '\u2026' : t; }
+  function drawLabels(ctx) {
+    var canvas = ctx.canvas, W = canvas.clientWidth, H = canvas.clientHeight;
+    var ratio = canvas.width / (W || 1), grid = {}, placed = [], scale = network.getScale();
+    function cells(b, f) {
+      for (var gx = Math.floor(b.x / CELL); gx <= Math.floor((b.x + b.w) / CELL); gx++) {
+        for (var gy = Math.floor(b.y / CELL); gy <= Math.floor((b.y + b.h) / CELL); gy++) { f(gx + ',' + gy); }
+      }
+    }
+    function free(b) {
+      if (b.x < 0 || b.y < 0 || b.x + b.w > W || b.y + b.h > H) { return false; }
+      var ok = true;
+      cells(b, function (c) {
+        (grid[c] || []).forEach(function (o) {
+          if (b.x < o.x + o.w + 2 && o.x < b.x + b.w + 2 && b.y < o.y + o.h + 1 && o.y < b.y + b.h + 1) { ok = false; }
+        });
+      });
+      return ok;
+    }
+    function put(b) { placed.push(b); cells(b, function (c) { (grid[c] = grid[c] || []).push(b); }); }
+    ctx.save();
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.font = CFONT;
+    M.communities.forEach(function (c, ci) {
+      var top = network.canvasToDOM({x: c.x, y: c.y - c.r});
+      var w = ctx.measureText(c.label).width;
+      var b = {x: top.x - w / 2, y: top.y - CLH - 2, w: w, h: CLH, kind: 'community', c: ci, text: c.label};
+      if (free(b)) { put(b); }
+    });
+    ctx.font = FONT;
+    var chosen = network.getSelectedNodes();
+    var ids = chosen.concat(order).filter(function (i) { return drawn[i] && !hidden[N[i].t]; });
+    var pos = network.getPositions(ids), seen = {};
+    ids.forEach(function (i) {
+      if (seen[i]) { return; }
+      seen[i] = true;
+      var p = network.canvasToDOM(pos[i]);
+      if (p.x < -50 || p.y < -50 || p.x > W + 50 || p.y > H + 50) { return; }
+      var bb = network.getBoundingBox(i), r = Math.max(2, (bb.bottom - bb.top) / 2 * scale);
+      var text = labelText(i);
+      var w = widths[i] || (widths[i] = ctx.measureText(text).width);
+      var spots = [[p.x - w / 2, p.y + r + 2], [p.x - w / 2, p.y - r - 2 - LH],
+                   [p.x + r + 3, p.y - LH / 2], [p.x - r - 3 - w, p.y - LH / 2]];
+      for (var s = 0; s < spots.length; s++) {
+        var b = {x: spots[s][0], y: spots[s][1], w: w, h: LH, kind: 'node', i: i, text: text};
+        if (free(b)) { put(b); return; }
+      }
+    });
+    ctx.textBaseline = 'top';
+    ctx.lineJoin = 'round';
+    placed.forEach(function (b) {
+      ctx.font = b.kind === 'community' ? CFONT : FONT;
+      ctx.lineWidth = 3;
+      ctx.strokeStyle = 'rgba(255,255,255,0.92)';
+      var ty = b.y + (b.kind === 'community' ? 2 : 1);
+      ctx.strokeText(b.text, b.x, ty);
+      ctx.fillStyle = b.kind === 'community' ? '#3b3b6b' : '#222';
+      ctx.fillText(b.text, b.x, ty);
+    });
+    ctx.restore();
+    lastLabels = placed;
+  }
+  if (M) { network.on('afterDrawing', drawLabels); }
+  function labels() {
+    return lastLabels.map(function (b) {
+      return {kind: b.kind, i: b.i, c: b.c, text: b.text, x: b.x, y: b.y, w: b.w, h: b.h};
+    });
+  }
+
+  window.kg = {data: data, find: find, select: select, openPanel: openPanel, setType: setType,
+               bringIn: bringIn, drawn: drawn, labels: labels, font: FONT};
   if (cfg.seeds.length) { network.selectNodes(cfg.seeds); }
   network.once('afterDrawing', function () {
     window.kgReady = true;
