@@ -17,7 +17,7 @@ import numpy as np
 from kg.export.html.layout import spring_layout
 
 SPACING = 34.0  # canvas units per node along a disc's radius, about
-MARGIN = 60.0  # between two discs, room for a community name
+MARGIN = 80.0  # between two discs, room for a community name
 
 
 def disc_radius(n: int) -> float:

@@ -360,7 +360,7 @@
   var order = M ? M.order.slice() : [];
   var widths = {};
   var lastLabels = [];
-  function labelText(i) { var t = N[i].l; return t.length > 32 ? t.slice(0, 31) + '\u2026' : t; }
+  function labelText(i) { var t = N[i].l; return t.length > 28 ? t.slice(0, 27) + '\u2026' : t; }
   function drawLabels(ctx) {
     var canvas = ctx.canvas, W = canvas.clientWidth, H = canvas.clientHeight;
     var ratio = canvas.width / (W || 1), grid = {}, placed = [], scale = network.getScale();
@@ -402,7 +402,9 @@
       var text = labelText(i);
       var w = widths[i] || (widths[i] = ctx.measureText(text).width);
       var spots = [[p.x - w / 2, p.y + r + 2], [p.x - w / 2, p.y - r - 2 - LH],
-                   [p.x + r + 3, p.y - LH / 2], [p.x - r - 3 - w, p.y - LH / 2]];
+                   [p.x + r + 3, p.y - LH / 2], [p.x - r - 3 - w, p.y - LH / 2],
+                   [p.x + r, p.y + r], [p.x - r - w, p.y + r], [p.x + r, p.y - r - LH],
+                   [p.x - r - w, p.y - r - LH]];
       for (var s = 0; s < spots.length; s++) {
         var b = {x: spots[s][0], y: spots[s][1], w: w, h: LH, kind: 'node', i: i, text: text};
         if (free(b)) { put(b); return; }
