@@ -49,6 +49,7 @@ def shoot_map(browser: Any, graph: Path, out: Path) -> list[Path]:
         return best;
     }""")
     page.evaluate("i => window.kg.select(i)", i)
+    page.locator("#kg-panel-body h3", has_text="Related papers").scroll_into_view_if_needed()
     page.wait_for_timeout(300)
     page.screenshot(path=str(written[1]))
     page.close()

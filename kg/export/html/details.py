@@ -200,6 +200,7 @@ class Details:
         count: Counter[str] = Counter()
         for pid in self.c.entities[eid].papers[:TOGETHER_SAMPLE]:
             count.update({o.entity for o in self.occ_by_paper.get(pid, ()) if o.entity != eid})
-        best = sorted(count.items(), key=lambda kv: (-kv[1], self.name_of("e:" + kv[0]).casefold()))
+        best = sorted(count.items(), key=lambda kv: (-kv[1], self.name_of("e:" + kv[0]).casefold(),
+                                                     kv[0]))
         return [[*self.ref("e:" + k), n] for k, n in best[:MAX_TOGETHER]
                 if k in self.c.entities]

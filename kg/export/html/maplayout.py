@@ -42,7 +42,7 @@ def community_positions(g: nx.Graph, members: Sequence[str], seed: int) -> np.nd
     rank = np.empty(len(members))
     rank[np.argsort(dist, kind="stable")] = np.arange(len(members))
     spread = np.sqrt((rank + 0.5) / len(members))
-    unit = pos / np.maximum(dist, 1e-9)[:, None]
+    unit: np.ndarray = pos / np.maximum(dist, 1e-9)[:, None]
     return unit * spread[:, None]
 
 

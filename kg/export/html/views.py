@@ -356,8 +356,8 @@ def build_view(corpus: Any, view: str = "map", focus: str | None = None, depth: 
                      f"{g.number_of_edges()} of {total_edges} edges ({rank}). "
                      f"Use --focus NAME or --max-nodes N to see more.")
     if isolated and focus is None:
-        what = "1 paper has" if len(isolated) == 1 else f"{len(isolated)} papers have"
-        notes.append(f"{what} no related paper: not drawn, but listed apart and found by search.")
+        lone = "1 paper has" if len(isolated) == 1 else f"{len(isolated)} papers have"
+        notes.append(f"{lone} no related paper: not drawn, but listed apart and found by search.")
     return View(view, g, tuple(seeds), g.number_of_nodes(), total_nodes,
                 g.number_of_edges(), total_edges, tuple(notes),
                 tuple(tuple(c) for c in groups), isolated)
