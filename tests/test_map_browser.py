@@ -44,8 +44,11 @@ WIDTHS = """texts => {
 }"""
 # how many dark pixels the vis canvas has inside each box (the text is really drawn)
 INK = """boxes => {
-    const c = document.querySelector('#kg-graph canvas'), ctx = c.getContext('2d');
-    const r = c.width / c.clientWidth;
+    const c = document.querySelector('#kg-graph canvas'), r = c.width / c.clientWidth;
+    const copy = document.createElement('canvas');
+    copy.width = c.width; copy.height = c.height;
+    const ctx = copy.getContext('2d', {willReadFrequently: true});
+    ctx.drawImage(c, 0, 0);
     return boxes.map(b => {
         const img = ctx.getImageData(Math.round(b.x * r), Math.round(b.y * r),
                                      Math.max(1, Math.round(b.w * r)), Math.max(1, Math.round(b.h * r))).data;
@@ -293,3 +296,33 @@ def test_tiny_map_labels_search_and_panel(tiny_map: tuple[Page, Any], tmp_path: 
     uses = pg.locator("#kg-panel-body h3").all_inner_texts()
     assert any(h.upper() == "PROPOSED HERE" for h in uses)
     check_labels(page)  # still none overlapping with the panel open and a node brought in
+
+
+def test_light_panels_of_a_large_corpus_still_bring_nodes_in(
+        browser: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from test_html_map import clusters
+
+    import kg.export.html.payload as payload
+
+    monkeypatch.setattr(payload, "FULL_DETAILS", 0)  # what a corpus of 100,000 papers gets
+    corpus = clusters()
+    path = tmp_path / "map.html"
+    path.write_text(render_html(corpus, max_nodes=8), encoding="utf-8")
+    page = Page(browser, path)
+    pg = page.page
+    ids = pg.evaluate("window.kg.data.nodes.map(n => n.id)")
+    drawn = pg.evaluate("window.kg.data.config.drawn")
+    pid = next(p for p in ids[drawn:] if p in corpus.papers and p != "lone")
+    pg.fill("#kg-search", corpus.papers[pid].title)
+    pg.press("#kg-search", "Enter")
+    i = ids.index(pid)
+    assert pg.evaluate("i => window.nodes.get(i) !== null", i)
+    assert pg.inner_text("#kg-panel-title") == corpus.papers[pid].title
+    rows = pg.locator("#kg-panel-body .kg-row").all_inner_texts()
+    assert rows and all("weight" in r and "shared" in r for r in rows)
+    assert pg.evaluate("i => window.network.getConnectedNodes(i).length", i) > 0
+    pg.evaluate("i => window.kg.select(i)", ids.index("model/g0-large"))
+    assert "G0" in pg.inner_text("#kg-panel-body") and "FAMILY" in pg.inner_text("#kg-panel-body").upper()
+    check_labels(page)
+    assert page.errors == []
+    page.close()

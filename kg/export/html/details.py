@@ -21,6 +21,9 @@ MAX_TOGETHER = 10  # entities named with an entity
 TOGETHER_SAMPLE = 60  # papers of an entity read to find them (the first, in corpus order)
 TREE_DEPTH = 3
 MAX_TREE = 40
+LITE_RELATED = 5  # related papers (and their first shared entities) in a light panel
+LITE_SHARED = 3
+LITE_PAPERS = 20
 
 
 def safe_url(url: str | None) -> str | None:
@@ -55,6 +58,7 @@ class Details:
         for ent in corpus.entities.values():
             if ent.parent and ent.parent != ent.id:
                 self.children[ent.parent].append(ent.id)
+        self._refs: dict[str, list[Any]] = {}
         self.related: dict[str, list[Any]] = defaultdict(list)
         for link in corpus.links:
             self.related[link.source].append(link)
@@ -71,7 +75,33 @@ class Details:
         return ref
 
     def ref(self, key: str) -> list[Any]:
-        return [self.name_of(key), self.idx(key)]
+        """[name, index] of a node (the same list each time: a page names many nodes often)."""
+        got = self._refs.get(key)
+        if got is None:
+            got = self._refs[key] = [self.name_of(key), self.idx(key)]
+        return got
+
+    def lite(self, key: str) -> dict[str, Any]:
+        """A shorter panel for a node that is not drawn, in a large corpus: indices only (the
+        page reads the names off its nodes), fewer rows, no text. Its kind is ``paper-lite``
+        or ``entity-lite``."""
+        kind, ref = key[:2], key[2:]
+        if kind == "p:":
+            rel = sorted(self.related.get(ref, ()),
+                         key=lambda k: (-k.weight, k.target if k.source == ref else k.source))
+            return {"kind": "paper-lite",
+                    "ents": [[self.idx("e:" + o.entity), o.role]
+                             for o in self.occ_by_paper.get(ref, ())],
+                    "rel": [[self.idx("p:" + (k.target if k.source == ref else k.source)),
+                             round(float(k.weight), 3),
+                             [self.idx("e:" + e) for e in k.shared[:LITE_SHARED]]]
+                            for k in rel[:LITE_RELATED]],
+                    "more": max(0, len(rel) - LITE_RELATED)}
+        e = self.c.entities[ref]
+        return {"kind": "entity-lite", "up": self.idx("e:" + e.parent) if e.parent else -1,
+                "down": [self.idx("e:" + v) for v in sorted(self.children.get(ref, ()))],
+                "papers": [self.idx("p:" + p) for p in e.papers[:LITE_PAPERS]],
+                "more": max(0, e.support - LITE_PAPERS)}
 
     def detail(self, key: str, with_text: bool = True) -> dict[str, Any]:
         kind, ref = key[:2], key[2:]

@@ -22,19 +22,32 @@ SEED = 13
 MIN_SUPPORT = 2  # an entity named by fewer drawn papers adds a leaf, not structure
 LABEL_ENTITIES = 2
 MIN_QUOTA = 3  # nodes each community keeps when the map is trimmed
+STRONGEST = 6  # links each paper keeps on the map (its heaviest)
+CLUSTER_FACTOR = 2  # a large map clusters this many times max_nodes of its most important nodes
 
 Keep = Callable[[str, int], bool]
 
 
-def map_graph(corpus: Any, keep: Keep) -> tuple[nx.Graph, tuple[str, ...]]:
+def map_graph(corpus: Any, keep: Keep, limit: int = 0) -> tuple[nx.Graph, tuple[str, ...]]:
     """The map's graph and the ids of the papers left out for having no related paper.
 
-    A link counts when it shares an entity ``keep`` accepts (or shares none listed).
+    A link counts when it shares an entity ``keep`` accepts (or shares none listed);
+    each paper keeps its :data:`STRONGEST` heaviest links (a link stays when either
+    end keeps it). With ``limit`` (0 = none) and more nodes than that, only the
+    ``limit`` most important are kept, papers and entities in proportion: what
+    Louvain and the layout then work on. ``graph["total_nodes"]`` and
+    ``graph["total_edges"]`` count the map before that cut.
     """
-    def shown(eid: str) -> bool:
-        ent = corpus.entities.get(eid)
-        return ent is not None and keep(ent.type, ent.support)
+    memo: dict[str, bool] = {}
 
+    def shown(eid: str) -> bool:
+        got = memo.get(eid)
+        if got is None:
+            ent = corpus.entities.get(eid)
+            got = memo[eid] = ent is not None and keep(ent.type, ent.support)
+        return got
+
+    by_paper: dict[str, list[tuple[float, int]]] = {}
     links = []
     for link in corpus.links:
         if link.source not in corpus.papers or link.target not in corpus.papers:
@@ -42,19 +55,40 @@ def map_graph(corpus: Any, keep: Keep) -> tuple[nx.Graph, tuple[str, ...]]:
         shared = tuple(e for e in link.shared if shown(e))
         if link.shared and not shared:
             continue
+        n = len(links)
         links.append((link, shared))
-    linked = {lk.source for lk, _ in links} | {lk.target for lk, _ in links}
-    g = nx.Graph()
-    g.add_nodes_from(("p:" + pid, {"type": "paper", "ref": pid, "support": 0})
-                     for pid in corpus.papers if pid in linked)
+        by_paper.setdefault(link.source, []).append((-link.weight, n))
+        by_paper.setdefault(link.target, []).append((-link.weight, n))
+    strong = set()
+    for ranked in by_paper.values():
+        ranked.sort()
+        strong.update(n for _, n in ranked[:STRONGEST])
+    links = [links[n] for n in sorted(strong)]
+    degree: Counter[str] = Counter()
+    for lk, _ in links:
+        degree[lk.source] += 1
+        degree[lk.target] += 1
     named: dict[str, list[tuple[str, str]]] = {}
     for occ in corpus.occurrences:
-        if occ.paper in linked and shown(occ.entity):
+        if occ.paper in degree and shown(occ.entity):
             named.setdefault(occ.entity, []).append((occ.paper, occ.role))
-    for eid, uses in named.items():
-        papers = {p for p, _ in uses}
-        if len(papers) < MIN_SUPPORT:
-            continue
+    ents = {eid: uses for eid, uses in named.items() if len({p for p, _ in uses}) >= MIN_SUPPORT}
+    papers = [pid for pid in corpus.papers if pid in degree]
+    total_nodes = len(papers) + len(ents)
+    total_edges = len(links) + sum(len({p for p, _ in u}) for u in ents.values()) + sum(
+        1 for e in ents if corpus.entities[e].parent in ents and corpus.entities[e].parent != e)
+    if limit and total_nodes > limit:
+        share = round(limit * len(papers) / total_nodes)
+        top = sorted(papers, key=lambda p: (-degree[p], p))[:share]
+        papers = [p for p in papers if p in set(top)]
+        kept = set(papers)
+        best = sorted(ents, key=lambda e: (-corpus.entities[e].support, e))[:limit - share]
+        ents = {e: [(p, r) for p, r in ents[e] if p in kept] for e in best}
+        ents = {e: u for e, u in ents.items() if u}
+        links = [(lk, sh) for lk, sh in links if lk.source in kept and lk.target in kept]
+    g = nx.Graph(total_nodes=total_nodes, total_edges=total_edges)
+    g.add_nodes_from(("p:" + pid, {"type": "paper", "ref": pid, "support": 0}) for pid in papers)
+    for eid, uses in ents.items():
         ent = corpus.entities[eid]
         g.add_node("e:" + eid, type=ent.type, ref=eid, support=ent.support)
         for pid, role in uses:
@@ -64,11 +98,11 @@ def map_graph(corpus: Any, keep: Keep) -> tuple[nx.Graph, tuple[str, ...]]:
     for link, shared in links:
         g.add_edge("p:" + link.source, "p:" + link.target, kind="link",
                    weight=float(link.weight), shared=shared)
-    for eid in named:
+    for eid in ents:
         parent = corpus.entities[eid].parent
-        if parent and "e:" + eid in g and "e:" + parent in g and parent != eid:
+        if parent and parent in ents and parent != eid:
             g.add_edge("e:" + eid, "e:" + parent, kind="variant", weight=1.0, shared=())
-    isolated = tuple(pid for pid in corpus.papers if pid not in linked)
+    isolated = tuple(pid for pid in corpus.papers if pid not in degree)
     return g, isolated
 
 

@@ -31,6 +31,7 @@ OTHER_STYLE = {"color": "#b07aa1", "shape": "dot"}
 LABEL_CHARS = 48
 MAX_TIP_SHARED = 10
 TEXT_BUDGET = 4_000_000  # characters of text for the papers that are not drawn
+FULL_DETAILS = 3000  # nodes not drawn that still get a full panel
 TOP_PER_COMMUNITY = 3
 
 
@@ -95,9 +96,9 @@ class _Builder:
             label, search = _repo_label(ref), [ref]
             tip = f"Repository: {ref}\npapers: {support}"
         value = degree if t == "paper" else support
-        out = {"id": ref, "t": t, "l": label, "v": max(value, 1), "s": search, "tip": tip}
-        if xy is not None:
-            out["x"], out["y"] = xy
+        out = {"id": ref, "t": t, "l": label, "v": max(value, 1), "s": search}
+        if xy is not None:  # a node not drawn gets its tooltip from the page, if brought in
+            out["x"], out["y"], out["tip"] = xy[0], xy[1], tip
         return out
 
     # ---------------------------------------------------------------- edges
@@ -122,14 +123,19 @@ class _Builder:
         return [self.index[a], self.index[b], kind, round(float(weight), 4), tip]
 
     def all_details(self) -> list[dict[str, Any]]:
-        """Every node's panel; the text of papers not drawn only while :data:`TEXT_BUDGET`
-        lasts (the most important first), so that a large corpus still gives a page a
-        browser opens."""
-        budget = TEXT_BUDGET
-        out = []
+        """Every node's panel. Beyond the drawn nodes and :data:`FULL_DETAILS` others, and for
+        papers once :data:`TEXT_BUDGET` characters of text are spent, a lighter one
+        (:meth:`Details.lite`), so that a large corpus still gives a page a browser opens."""
+        budget, out = TEXT_BUDGET, []
         for i, k in enumerate(self.keys):
+            if i < len(self.drawn):
+                out.append(self.details.detail(k))
+                continue
+            if i >= len(self.drawn) + FULL_DETAILS:
+                out.append(self.details.lite(k))
+                continue
             with_text = True
-            if i >= len(self.drawn) and k.startswith("p:"):
+            if k.startswith("p:"):
                 size = len(self.c.papers[k[2:]].text)
                 with_text = size <= budget
                 budget -= size if with_text else 0

@@ -21,7 +21,7 @@ import networkx as nx
 from kg.errors import FormatError, KGError
 from kg.export.graphs import cooccurrence_graph, knowledge_graph, paper_graph
 from kg.export.html.lookup import resolve
-from kg.export.html.mapview import communities, map_graph, trim
+from kg.export.html.mapview import CLUSTER_FACTOR, communities, map_graph, trim
 from kg.keys import repo_address
 
 VIEWS = ("map", "papers", "links", "entities")
@@ -323,8 +323,9 @@ def build_view(corpus: Any, view: str = "map", focus: str | None = None, depth: 
         raise KGError(f"max_nodes must be 0 (no limit) or more, not {max_nodes}")
     keep = _keep(corpus, types, min_support)
     isolated: tuple[str, ...] = ()
-    if view == "map":
-        g, isolated = map_graph(corpus, keep)
+    if view == "map":  # a focus needs the whole map; else cluster what can be shown
+        limit = 0 if focus is not None or not max_nodes else CLUSTER_FACTOR * max_nodes
+        g, isolated = map_graph(corpus, keep, limit)
     else:
         g = view_graph(corpus, view, keep)
     notes = []
@@ -340,7 +341,9 @@ def build_view(corpus: Any, view: str = "map", focus: str | None = None, depth: 
         seeds = _seeds(corpus, g, resolve(corpus, focus), view, focus)
         g = focus_view(g, seeds, depth)
         notes.append(f"Neighbourhood of {focus!r}, depth {depth}.")
-    total_nodes, total_edges = g.number_of_nodes(), g.number_of_edges()
+    total_nodes = g.graph.get("total_nodes", g.number_of_nodes()) if focus is None else len(g)
+    total_edges = g.graph.get("total_edges", g.number_of_edges()) if focus is None else \
+        g.number_of_edges()
     groups = communities(g) if view == "map" else []
     if max_nodes and total_nodes > max_nodes:
         if view == "map":

@@ -37,7 +37,8 @@
   function visNode(i, x, y) {
     var n = N[i];
     drawn[i] = true;
-    return {id: i, label: M ? undefined : n.l, title: n.tip, x: x, y: y, value: n.v, group: n.t};
+    return {id: i, label: M ? undefined : n.l, title: n.tip || style(n.t).label + ': ' + n.s[0],
+            x: x, y: y, value: n.v, group: n.t};
   }
   var first = [];
   for (var k = 0; k < cfg.drawn; k++) { first.push(visNode(k, N[k].x, N[k].y)); }
@@ -236,8 +237,37 @@
       return nodeLink(t[0], t[1], ' \u00B7 ' + t[2] + ' paper' + (t[2] === 1 ? '' : 's'));
     }));
   }
+  // a node far from the drawn part of a large corpus comes with a light panel: indices only
+  function name(j) { return String(N[j].s[0]); }
+  function detail(i) {
+    var d = D[i];
+    if (d.kind === 'paper-lite') {
+      D[i] = {kind: 'paper', title: name(i), text: name(i), tlen: name(i).length, spans: [], links: [],
+              meta: [['id', N[i].id]], cut: true,
+              entities: d.ents.filter(function (e) { return e[0] >= 0; }).map(function (e) {
+                return [name(e[0]), N[e[0]].t, e[0], e[1]]; }),
+              related: {rows: d.rel.map(function (r) {
+                return [name(r[0]), r[0], r[1], r[2].filter(function (j) { return j >= 0; }).map(function (j) {
+                  return [name(j), j]; }), 0]; }), more: d.more}};
+    } else if (d.kind === 'entity-lite') {
+      var up = [], seen = {}, cur = d.up;
+      seen[i] = true;
+      while (cur >= 0 && !seen[cur]) {
+        seen[cur] = true;
+        up.unshift([name(cur), cur]);
+        if (D[cur].kind === 'entity') { up = D[cur].up.concat(up); break; }
+        cur = D[cur].up;
+      }
+      D[i] = {kind: 'entity', lite: true, title: name(i), type: N[i].t, id: N[i].id, support: N[i].v,
+              aliases: N[i].s.slice(2), up: up, parent: up.length ? up[up.length - 1] : null,
+              down: d.down.map(function (j) { return [name(j), j, 1]; }),
+              variants: d.down.map(function (j) { return [name(j), j]; }), together: [],
+              papers: {rows: d.papers.map(function (j) { return [name(j), j, false, '']; }), more: d.more}};
+    }
+    return D[i];
+  }
   function openPanel(i) {
-    var d = D[i], n = N[i];
+    var d = detail(i), n = N[i];
     body.textContent = '';
     panel.hidden = false;
     panel.dataset.node = String(i);
@@ -265,7 +295,7 @@
         return nodeLink(p[0], p[1], (p[3] ? ' \u00B7 ' + p[3] : '') + (p[2] ? ' (proposes it)' : ''));
       });
       if (d.papers.more) { rows.push(el('span', 'kg-plain', '\u2026 and ' + d.papers.more + ' more')); }
-      section(d.kind === 'entity' ? 'Papers, newest first' : 'Papers', rows);
+      section(d.kind === 'entity' && !d.lite ? 'Papers, newest first' : 'Papers', rows);
     }
     var near = drawn[i] ? network.getConnectedNodes(i).slice(0, 60) : [];
     section('Neighbours in this view', near.map(function (j) { return nodeLink(N[j].l, j); }));
@@ -275,7 +305,7 @@
   var BRING = 30;
   var brought = [];
   function neighbours(i) {
-    var d = D[i], out = [];
+    var d = detail(i), out = [];
     if (d.kind === 'paper') {
       d.related.rows.forEach(function (r) {
         var names = r[3].map(function (e) { return e[0]; }).join('; ');
