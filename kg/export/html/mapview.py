@@ -48,7 +48,7 @@ def map_graph(corpus: Any, keep: Keep, limit: int = 0) -> tuple[nx.Graph, tuple[
         return got
 
     by_paper: dict[str, list[tuple[float, int]]] = {}
-    links = []
+    links: list[tuple[Any, tuple[str, ...]]] = []
     for link in corpus.links:
         if link.source not in corpus.papers or link.target not in corpus.papers:
             continue
@@ -59,7 +59,7 @@ def map_graph(corpus: Any, keep: Keep, limit: int = 0) -> tuple[nx.Graph, tuple[
         links.append((link, shared))
         by_paper.setdefault(link.source, []).append((-link.weight, n))
         by_paper.setdefault(link.target, []).append((-link.weight, n))
-    strong = set()
+    strong: set[int] = set()
     for ranked in by_paper.values():
         ranked.sort()
         strong.update(n for _, n in ranked[:STRONGEST])
