@@ -379,90 +379,17 @@
     });
   }
 
-  // ------------------------------------------------------------------ the map's labels
-  // Labels are drawn here, not by vis-network: at a fixed size on screen, greedily, the
-  // community names first and then the nodes most important in their community, each
-  // below, above, right or left of its node, skipped when every place would overlap a
-  // label already drawn. Zooming in makes room, so more of them appear.
-  var FONT = '12px system-ui, -apple-system, "Segoe UI", sans-serif';
-  var CFONT = 'bold 14px system-ui, -apple-system, "Segoe UI", sans-serif';
-  var LH = 15, CLH = 18, CELL = 64;
+  // ------------------------------------------------------------------ the map's labels (labels.js)
   var order = M ? M.order.slice() : [];
-  var widths = {};
-  var lastLabels = [];
-  function labelText(i) { var t = N[i].l; return t.length > 28 ? t.slice(0, 27) + '\u2026' : t; }
-  function drawLabels(ctx) {
-    var canvas = ctx.canvas, W = canvas.clientWidth, H = canvas.clientHeight;
-    var ratio = canvas.width / (W || 1), grid = {}, placed = [], scale = network.getScale();
-    function cells(b, f) {
-      for (var gx = Math.floor(b.x / CELL); gx <= Math.floor((b.x + b.w) / CELL); gx++) {
-        for (var gy = Math.floor(b.y / CELL); gy <= Math.floor((b.y + b.h) / CELL); gy++) { f(gx + ',' + gy); }
-      }
-    }
-    function free(b) {
-      if (b.x < 0 || b.y < 0 || b.x + b.w > W || b.y + b.h > H) { return false; }
-      var ok = true;
-      cells(b, function (c) {
-        (grid[c] || []).forEach(function (o) {
-          if (b.x < o.x + o.w + 2 && o.x < b.x + b.w + 2 && b.y < o.y + o.h + 1 && o.y < b.y + b.h + 1) { ok = false; }
-        });
-      });
-      return ok;
-    }
-    function put(b) { placed.push(b); cells(b, function (c) { (grid[c] = grid[c] || []).push(b); }); }
-    ctx.save();
-    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-    ctx.font = CFONT;
-    M.communities.forEach(function (c, ci) {
-      var top = network.canvasToDOM({x: c.x, y: c.y - c.r});
-      var w = ctx.measureText(c.label).width;
-      var b = {x: top.x - w / 2, y: top.y - CLH - 2, w: w, h: CLH, kind: 'community', c: ci, text: c.label};
-      if (free(b)) { put(b); }
-    });
-    ctx.font = FONT;
-    var chosen = network.getSelectedNodes();
-    var ids = chosen.concat(order).filter(function (i) { return drawn[i] && !hidden[N[i].t]; });
-    var pos = network.getPositions(ids), seen = {};
-    ids.forEach(function (i) {
-      if (seen[i]) { return; }
-      seen[i] = true;
-      var p = network.canvasToDOM(pos[i]);
-      if (p.x < -50 || p.y < -50 || p.x > W + 50 || p.y > H + 50) { return; }
-      var bb = network.getBoundingBox(i), r = Math.max(2, (bb.bottom - bb.top) / 2 * scale);
-      var text = labelText(i);
-      var w = widths[i] || (widths[i] = ctx.measureText(text).width);
-      var spots = [[p.x - w / 2, p.y + r + 2], [p.x - w / 2, p.y - r - 2 - LH],
-                   [p.x + r + 3, p.y - LH / 2], [p.x - r - 3 - w, p.y - LH / 2],
-                   [p.x + r, p.y + r], [p.x - r - w, p.y + r], [p.x + r, p.y - r - LH],
-                   [p.x - r - w, p.y - r - LH]];
-      for (var s = 0; s < spots.length; s++) {
-        var b = {x: spots[s][0], y: spots[s][1], w: w, h: LH, kind: 'node', i: i, text: text};
-        if (free(b)) { put(b); return; }
-      }
-    });
-    ctx.textBaseline = 'top';
-    ctx.lineJoin = 'round';
-    placed.forEach(function (b) {
-      ctx.font = b.kind === 'community' ? CFONT : FONT;
-      ctx.lineWidth = 3;
-      ctx.strokeStyle = 'rgba(255,255,255,0.92)';
-      var ty = b.y + (b.kind === 'community' ? 2 : 1);
-      ctx.strokeText(b.text, b.x, ty);
-      ctx.fillStyle = b.kind === 'community' ? '#3b3b6b' : '#222';
-      ctx.fillText(b.text, b.x, ty);
-    });
-    ctx.restore();
-    lastLabels = placed;
-  }
-  if (M) { network.on('afterDrawing', drawLabels); }
-  function labels() {
-    return lastLabels.map(function (b) {
-      return {kind: b.kind, i: b.i, c: b.c, text: b.text, x: b.x, y: b.y, w: b.w, h: b.h};
-    });
-  }
+  var labeller = M ? window.kgMapLabels(network, {
+    communities: M.communities, order: order,
+    show: function (i) { return drawn[i] && !hidden[N[i].t]; },
+    text: function (i) { return N[i].l; }}) : null;
+  function labels() { return labeller ? labeller.labels() : []; }
 
   window.kg = {data: data, find: find, select: select, openPanel: openPanel, setType: setType,
-               bringIn: bringIn, drawn: drawn, labels: labels, font: FONT};
+               bringIn: bringIn, drawn: drawn, labels: labels,
+               font: labeller ? labeller.font : null};
   if (cfg.seeds.length) { network.selectNodes(cfg.seeds); }
   network.once('afterDrawing', function () {
     window.kgReady = true;
