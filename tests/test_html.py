@@ -286,11 +286,11 @@ def test_page_is_self_contained(page):
     for tag, attrs in parser.tags:
         assert tag != "link" and "src" not in attrs and "href" not in attrs, (tag, attrs)
     scripts = [a for t, a in parser.tags if t == "script"]
-    # the data, vis-network, the map's labels and the page's own script, all inline
-    assert len(scripts) == 4 and scripts[0] == {"type": "application/json", "id": "kg-data"}
-    assert all(a == {} for a in scripts[1:])
+    # the data, vis-network, and the page's own script (the map's labels with it), all inline
+    assert len(scripts) == 3 and scripts[0] == {"type": "application/json", "id": "kg-data"}
+    assert all(a == {} for a in scripts[1:]) and "window.kgMapLabels = function" in page
     csp_scripts = re.search(r"script-src ([^;]+);", page).group(1).split()
-    assert len(csp_scripts) == 3 and all(h.startswith("'sha256-") for h in csp_scripts)
+    assert len(csp_scripts) == 2 and all(h.startswith("'sha256-") for h in csp_scripts)
     assert "vis-network" in page and "window.network" in page
     csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', page).group(1)
     assert "default-src 'none'" in csp and "unsafe-inline" not in csp.split("style-src")[0]

@@ -2,8 +2,8 @@
 
 vis-network comes from the installed pyvis package (its standalone build,
 dual-licensed Apache-2.0/MIT, licence header kept); our scripts and style are
-in ``kg/export/html/assets`` (``page.js``, and ``labels.js``, which draws the map's
-labels). Data goes in as JSON inside ``<script type="application/json">``
+in ``kg/export/html/assets`` (``page.js``, after ``labels.js``, which draws the
+map's labels, in one script element). Data goes in as JSON inside ``<script type="application/json">``
 with ``<``, ``>``, ``&``, U+2028 and U+2029 escaped, and a Content-Security-Policy
 allows only the page's own scripts (by hash) and no network access at all.
 """
@@ -56,7 +56,6 @@ TEMPLATE = Template("""<!DOCTYPE html>
 <noscript><p>This page needs JavaScript to draw the graph.</p></noscript>
 <script type="application/json" id="kg-data">$data</script>
 <script>$vis_js</script>
-<script>$labels_js</script>
 <script>$page_js</script>
 </body>
 </html>
@@ -121,10 +120,11 @@ def render_page(payload: dict[str, Any], title: str, notes: list[str]) -> str:
     """The whole HTML document for ``payload`` (see :mod:`kg.export.html.payload`)."""
     vis_js, vis_css = vis_assets()
     vis_js = inline_script(vis_js)
-    page_js = inline_script((ASSETS / "page.js").read_text(encoding="utf-8"))
-    labels_js = inline_script((ASSETS / "labels.js").read_text(encoding="utf-8"))
+    # one script element: the map's labels, then the page
+    page_js = inline_script("\n".join((ASSETS / name).read_text(encoding="utf-8")
+                                      for name in ("labels.js", "page.js")))
     csp = ("default-src 'none'; "
-           f"script-src {_sha256(vis_js)} {_sha256(labels_js)} {_sha256(page_js)}; "
+           f"script-src {_sha256(vis_js)} {_sha256(page_js)}; "
            "style-src 'unsafe-inline'; img-src data:; "
            "base-uri 'none'; form-action 'none'")
     return TEMPLATE.substitute(
@@ -137,6 +137,5 @@ def render_page(payload: dict[str, Any], title: str, notes: list[str]) -> str:
         page_css=inline_style((ASSETS / "page.css").read_text(encoding="utf-8")),
         data=script_json(payload),
         vis_js=vis_js,
-        labels_js=labels_js,
         page_js=page_js,
     )
