@@ -2,7 +2,8 @@
 
 Each view is read off a graph of :mod:`kg.export.graphs`: the papers view off
 ``knowledge_graph``, the links view off ``paper_graph``, the entities view off
-``cooccurrence_graph``. Node keys are namespaced so a paper, an entity and a
+``cooccurrence_graph``; the map (the default) off the corpus's links and
+occurrences (:mod:`.mapview`), with its communities. Node keys are namespaced so a paper, an entity and a
 repository never collide: ``p:<Paper.id>``, ``e:<Entity.id>``, ``r:<repository URL>``. Every node has the
 attributes ``type`` (paper, method, model, dataset, repo, ...), ``ref`` (the id in
 the corpus) and ``support`` (papers naming an entity or repo; 0 for papers).
@@ -313,7 +314,11 @@ def build_view(corpus: Any, view: str = "map", focus: str | None = None, depth: 
     ``types`` limits entities and repositories (papers stay in the papers and links
     views; in the links view a link needs a shared entity of a chosen type).
     ``max_nodes`` 0 means no limit; otherwise the nodes nearest the focus, then the
-    highest degree and support, are kept.
+    highest degree and support, are kept (on the map: the most important nodes of
+    every community, in proportion to its size; a map of more than
+    ``CLUSTER_FACTOR * max_nodes`` nodes is clustered on that many of its most
+    important ones). The map's view also lists its communities and the papers it
+    leaves out for having no related paper.
     """
     if view not in VIEWS:
         raise FormatError("view", view, list(VIEWS))
