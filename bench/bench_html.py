@@ -9,6 +9,14 @@ has drawn, and until a real click on a node has opened its panel.
 
     python bench/bench_html.py                       # 1,500 and 5,000 nodes
     python bench/bench_html.py --sizes 5000 --format json
+
+The map (the default view of graph.html) and the report, on corpora linked by kg's
+own linker (bench_report.synthetic_corpus) and on a build (--store): time to write
+each page, its size, what the map draws, and in Chromium the time until drawn, the
+labels at the starting zoom and the time for search to bring in a paper not drawn:
+
+    python bench/bench_html.py map --store /tmp/seedsout --papers 5000
+    nice -n 10 python bench/bench_html.py map --papers 100000 --no-browser
 """
 
 import argparse
@@ -154,7 +162,95 @@ def run(args: argparse.Namespace) -> list[dict[str, Any]]:
     return rows
 
 
+def map_browser(path: Path, browser: Any) -> dict[str, Any]:
+    """Load until drawn, labels at the starting zoom, and search bringing in a paper not drawn."""
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    t0 = time.perf_counter()
+    page.goto(path.resolve().as_uri())
+    page.wait_for_function("window.kgReady === true", timeout=600_000)
+    load = time.perf_counter() - t0
+    labels = page.evaluate("window.kg.labels().filter(b => b.kind === 'node').length")
+    far = page.evaluate("() => { const c = window.kg.data.config; return c.isolated.length ? "
+                        "c.isolated[c.isolated.length - 1] : window.kg.data.nodes.length - 1; }")
+    title = page.evaluate("i => window.kg.data.nodes[i].s[0]", far)
+    t1 = time.perf_counter()
+    page.fill("#kg-search", title)
+    page.press("#kg-search", "Enter")
+    page.wait_for_function("i => window.nodes.get(i) !== null && "
+                           "document.getElementById('kg-panel').dataset.node === String(i)", arg=far)
+    bring = time.perf_counter() - t1
+    page.close()
+    foreign = [u for u in requests if not u.startswith(("file:", "data:", "about:"))]
+    if foreign:
+        raise SystemExit(f"the page requested other hosts: {foreign[:3]}")
+    return {"load_s": round(load, 2), "labels": labels, "search_bring_in_s": round(bring, 2)}
+
+
+def run_map(args: argparse.Namespace) -> list[dict[str, Any]]:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from bench_report import synthetic_corpus as linked_corpus
+    from bench_report import time_report
+
+    corpora: list[tuple[str, Any]] = []
+    if args.store:
+        from kg.build.state import load_corpus
+
+        corpora.append((args.store, lambda: load_corpus(args.store)))
+    corpora += [(f"synthetic {n:,}", lambda n=n: linked_corpus(n)) for n in args.papers]
+    rows = []
+    pw = browser = None
+    if not args.no_browser:
+        from playwright.sync_api import sync_playwright
+
+        pw = sync_playwright().start()
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            for label, make in corpora:
+                t0 = time.perf_counter()
+                corpus = make()
+                t_corpus = time.perf_counter() - t0
+                t0 = time.perf_counter()
+                html = render_html(corpus, Settings())
+                t_map = time.perf_counter() - t0
+                report = time_report(corpus, label)
+                cfg = json.loads(html.split('id="kg-data">', 1)[1].split("</script>", 1)[0])["config"]
+                row: dict[str, Any] = {
+                    "corpus": label, "papers": len(corpus.papers), "links": len(corpus.links),
+                    "corpus_s": round(t_corpus, 1), "map_s": round(t_map, 2),
+                    "map_mib": round(len(html.encode()) / 2**20, 1),
+                    "drawn": cfg["drawn"], "communities": len(cfg["map"]["communities"]),
+                    "searchable": cfg["counts"]["papers"] + cfg["counts"]["entities"],
+                    "not_linked": len(cfg["isolated"]),
+                    "report_s": report["report_s"], "report_kib": report["report_kib"]}
+                if browser is not None:
+                    path = Path(tmp) / "graph.html"
+                    path.write_text(html, encoding="utf-8")
+                    row.update(map_browser(path, browser))
+                rows.append(row)
+                print(render([row], fmt="json"), file=sys.stderr, flush=True)
+    finally:
+        if browser is not None:
+            browser.close()
+        if pw is not None:
+            pw.stop()
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["map"]:
+        mp = argparse.ArgumentParser(prog="bench_html.py map", description="the map and the report")
+        mp.add_argument("--store", help="a build to time too (e.g. of the seeds)")
+        mp.add_argument("--papers", type=lambda s: [int(x) for x in s.split(",")], default=[5000],
+                        help="comma-separated synthetic corpus sizes (default 5000)")
+        mp.add_argument("--no-browser", action="store_true")
+        mp.add_argument("--format", choices=["table", "json"], default="table")
+        margs = mp.parse_args(argv[1:])
+        print(render(run_map(margs), fmt=margs.format), end="")
+        return 0
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=lambda s: [int(x) for x in s.split(",")], default=[1500, 5000],
                     help="comma-separated node counts (default 1500,5000)")

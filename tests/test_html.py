@@ -90,7 +90,7 @@ def corpus() -> FixtureCorpus:
 
 @pytest.fixture(scope="module")
 def page(corpus: FixtureCorpus) -> str:
-    return render_html(corpus, Settings())
+    return render_html(corpus, Settings(), view="papers")
 
 
 # ---------------------------------------------------------------- views
@@ -195,16 +195,23 @@ def test_max_nodes_keeps_highest_degree_and_says_so(corpus):
     assert sorted(deg[n] for n in v.graph) > sorted(deg.values())[:5]
     # nothing the cut left without neighbours, when a joined node could take its place
     assert all(v.graph.degree(n) > 0 for n in v.graph if deg[n] > 0)
-    page = render_html(corpus, max_nodes=5)
+    page = render_html(corpus, view="papers", max_nodes=5)
     note = re.search(r'<p id="kg-note"[^>]*>(.*?)</p>', page, re.S).group(1)
     assert f"Showing 5 of {full.shown_nodes} nodes" in htmllib.unescape(note)
     assert "--max-nodes N" in note
-    assert len(page_data(page)["nodes"]) == 5
+    data = page_data(page)
+    assert data["config"]["drawn"] == 5
+    # what is not drawn is still listed, for search and to be brought in
+    assert {n["id"] for n in data["nodes"]} == set(corpus.papers) | set(corpus.entities) | {
+        n["id"] for n in data["nodes"][:5]}
+    assert all("x" not in n for n in data["nodes"][5:])
 
 
 def test_default_max_nodes_comes_from_settings(corpus):
-    page = render_html(corpus, Settings().with_(html_max_nodes=3))
-    assert len(page_data(page)["nodes"]) == 3
+    page = render_html(corpus, Settings().with_(html_max_nodes=3), view="papers")
+    data = page_data(page)
+    assert data["config"]["drawn"] == 3  # the rest is listed for search, not drawn
+    assert {n["id"] for n in data["nodes"]} >= set(corpus.papers) | set(corpus.entities)
 
 
 def test_bad_arguments_raise_kg_errors(corpus):
@@ -279,7 +286,11 @@ def test_page_is_self_contained(page):
     for tag, attrs in parser.tags:
         assert tag != "link" and "src" not in attrs and "href" not in attrs, (tag, attrs)
     scripts = [a for t, a in parser.tags if t == "script"]
+    # the data, vis-network, and the page's own script (the map's labels with it), all inline
     assert len(scripts) == 3 and scripts[0] == {"type": "application/json", "id": "kg-data"}
+    assert all(a == {} for a in scripts[1:]) and "window.kgMapLabels = function" in page
+    csp_scripts = re.search(r"script-src ([^;]+);", page).group(1).split()
+    assert len(csp_scripts) == 2 and all(h.startswith("'sha256-") for h in csp_scripts)
     assert "vis-network" in page and "window.network" in page
     csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', page).group(1)
     assert "default-src 'none'" in csp and "unsafe-inline" not in csp.split("style-src")[0]
@@ -300,7 +311,7 @@ def test_hostile_text_is_escaped_everywhere(page):
 
 
 def test_focus_name_in_heading_is_escaped(corpus):
-    page = render_html(corpus, focus='<img src=x onerror="window.__xss=1;alert(1)"> & PPO')
+    page = render_html(corpus, view="papers", focus='<img src=x onerror="window.__xss=1;alert(1)"> & PPO')
     assert "<title>kg: papers and their entities around &lt;img src=x" in page
     assert [t for t, _ in (lambda p: (p.feed(page), p.tags)[1])(_Tags())].count("img") == 0
 

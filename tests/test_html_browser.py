@@ -91,7 +91,7 @@ class Page(WatchedPage):
 @pytest.fixture(scope="module")
 def papers_page(browser: Any, corpus: Any, tmp_path_factory: Any) -> Iterator[Page]:
     path = tmp_path_factory.mktemp("html") / "graph.html"
-    path.write_text(render_html(corpus, Settings()), encoding="utf-8")
+    path.write_text(render_html(corpus, Settings(), view="papers"), encoding="utf-8")
     page = Page(browser, path)
     yield page
     page.close()
@@ -206,7 +206,7 @@ def test_truncation_note_and_heading_are_visible(browser: Any, corpus: Any, tmp_
     path = tmp_path / "small.html"
     name = '<img src=x onerror="window.__xss=1">'
     hostile_focus = "paper:<script>alert(1)</script>"
-    path.write_text(render_html(corpus, focus=hostile_focus, depth=2, max_nodes=4), encoding="utf-8")
+    path.write_text(render_html(corpus, view="papers", focus=hostile_focus, depth=2, max_nodes=4), encoding="utf-8")
     page = Page(browser, path)
     pg = page.page
     assert pg.is_visible("#kg-note .kg-warn")
@@ -223,3 +223,25 @@ def test_screenshot(papers_page: Page) -> None:
     papers_page.page.screenshot(path=str(shot))
     print(f"screenshot: {shot}")
     assert shot.stat().st_size > 10_000
+
+
+def test_search_brings_in_a_node_the_trimmed_view_left_out(browser: Any, corpus: Any,
+                                                           tmp_path: Path) -> None:
+    path = tmp_path / "trimmed.html"
+    path.write_text(render_html(corpus, view="papers", max_nodes=4), encoding="utf-8")
+    page = Page(browser, path)
+    pg = page.page
+    i = page.index_of("arxiv:2401.00001")
+    assert i >= pg.evaluate("window.kg.data.config.drawn") and pg.evaluate("window.nodes.length") == 4
+    pg.fill("#kg-search", "names nothing")
+    assert "not drawn yet" in pg.inner_text("#kg-results li:first-child")
+    pg.press("#kg-search", "Enter")
+    assert pg.evaluate("i => window.nodes.get(i) !== null", i)
+    assert pg.inner_text("#kg-panel-title") == "A Paper That Names Nothing"
+    vicuna = page.index_of("model/vicuna")  # an entity left out comes in with its papers
+    assert vicuna >= 4 and pg.evaluate("i => window.nodes.get(i)", vicuna) is None
+    pg.evaluate("i => window.kg.select(i)", vicuna)
+    joined = pg.evaluate("i => window.network.getConnectedNodes(i)", vicuna)
+    assert page.index_of("arxiv:2304.08485") in joined
+    assert page.errors == []
+    page.close()

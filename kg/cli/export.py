@@ -34,7 +34,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--base-iri", default=None, metavar="IRI",
                    help="base of the minted IRIs (default: the build's own)")
     h = p.add_argument_group("html options")
-    h.add_argument("--view", choices=VIEWS, default="papers",
+    h.add_argument("--view", choices=VIEWS, default="map",
                    help="; ".join(f"{v}: {TITLES[v]}" for v in VIEWS))
     h.add_argument("--focus", metavar="NAME", help="only the neighbourhood of this paper or entity")
     h.add_argument("--depth", type=int, default=1, metavar="N", help="neighbourhood depth (default 1)")

@@ -1,11 +1,13 @@
 """Interactive HTML view of the graph: one self-contained file that opens offline.
 
 >>> from kg.export.html import render_html  # doctest: +SKIP
+>>> html = render_html(corpus)  # the map  # doctest: +SKIP
 >>> html = render_html(corpus, view="links", focus="LLaVA", depth=2)  # doctest: +SKIP
 
 Modules: :mod:`.views` picks the graph (view, filters, focus, max_nodes),
-:mod:`.layout` places the nodes, :mod:`.payload` turns it into page data and
-:mod:`.page` writes the document.
+:mod:`.mapview` makes the map's graph and communities, :mod:`.layout` and
+:mod:`.maplayout` place the nodes, :mod:`.payload` and :mod:`.details` turn it into
+page data and :mod:`.page` writes the document.
 """
 
 from collections.abc import Iterable
@@ -16,11 +18,11 @@ from kg.settings import Settings
 
 __all__ = ["VIEWS", "View", "build_view", "render_html"]
 
-TITLES = {"papers": "papers and their entities", "links": "papers linked by shared entities",
+TITLES = {"map": "a map of related papers and their entities", "papers": "papers and their entities", "links": "papers linked by shared entities",
           "entities": "entities named together"}
 
 
-def render_html(corpus: Any, settings: Settings | None = None, view: str = "papers",
+def render_html(corpus: Any, settings: Settings | None = None, view: str = "map",
                 focus: str | None = None, depth: int = 1,
                 types: Iterable[str] | str | None = None, min_support: int = 1,
                 max_nodes: int | None = None) -> str:
@@ -30,8 +32,10 @@ def render_html(corpus: Any, settings: Settings | None = None, view: str = "pape
     ----------
     corpus : kg.corpus.Corpus
         Needs ``papers``, ``extractions``, ``entities``, ``occurrences`` and ``links``.
-    view : {"papers", "links", "entities"}
-        Papers with their entities and repositories; papers joined by shared
+    view : {"map", "papers", "links", "entities"}
+        The map (communities of related papers and the entities they share, laid
+        out apart and labelled; papers with no related paper listed apart);
+        papers with their entities and repositories; papers joined by shared
         entities; or entities joined when a paper names both.
     focus, depth : str, int
         Show only the nodes within ``depth`` hops of the paper (id, arXiv id or

@@ -1,8 +1,9 @@
 """The HTML page: one file, every script and style inline, no request to any host.
 
 vis-network comes from the installed pyvis package (its standalone build,
-dual-licensed Apache-2.0/MIT, licence header kept); our script and style are
-in ``kg/html/assets``. Data goes in as JSON inside ``<script type="application/json">``
+dual-licensed Apache-2.0/MIT, licence header kept); our scripts and style are
+in ``kg/export/html/assets`` (``page.js``, after ``labels.js``, which draws the
+map's labels, in one script element). Data goes in as JSON inside ``<script type="application/json">``
 with ``<``, ``>``, ``&``, U+2028 and U+2029 escaped, and a Content-Security-Policy
 allows only the page's own scripts (by hash) and no network access at all.
 """
@@ -40,6 +41,7 @@ TEMPLATE = Template("""<!DOCTYPE html>
 <div id="kg-tools">
 <label>Search <input id="kg-search" type="search" placeholder="paper, entity or any alias" autocomplete="off" spellcheck="false"></label>
 <span id="kg-count" aria-live="polite"></span>
+<button id="kg-isolated" type="button" hidden></button>
 <fieldset id="kg-types"><legend>Show:</legend></fieldset>
 </div>
 <ul id="kg-results"></ul>
@@ -118,7 +120,9 @@ def render_page(payload: dict[str, Any], title: str, notes: list[str]) -> str:
     """The whole HTML document for ``payload`` (see :mod:`kg.export.html.payload`)."""
     vis_js, vis_css = vis_assets()
     vis_js = inline_script(vis_js)
-    page_js = inline_script((ASSETS / "page.js").read_text(encoding="utf-8"))
+    # one script element: the map's labels, then the page
+    page_js = inline_script("\n".join((ASSETS / name).read_text(encoding="utf-8")
+                                      for name in ("labels.js", "page.js")))
     csp = ("default-src 'none'; "
            f"script-src {_sha256(vis_js)} {_sha256(page_js)}; "
            "style-src 'unsafe-inline'; img-src data:; "

@@ -2,17 +2,23 @@
 
 Everything here is plain text; the page puts it into the DOM with textContent,
 and vis-network shows string tooltips with innerText. Nodes are referred to by
-their index in ``nodes`` (-1 for something the page does not show).
+their index in ``nodes``: the drawn nodes come first (``config.drawn`` of them),
+then every other paper and entity of the corpus, not drawn at first but found by
+search; -1 is something the page does not know.
 """
 
-from collections import defaultdict
 from typing import Any
 from urllib.parse import urlsplit
 
 import numpy as np
 
+from kg.export.html.details import Details, safe_url
 from kg.export.html.layout import canvas_positions, spring_layout
+from kg.export.html.maplayout import map_layout
+from kg.export.html.mapview import community_label
 from kg.export.html.views import View, repo_papers
+
+__all__ = ["build_payload", "safe_url", "short", "style_for"]
 
 STYLES: dict[str, dict[str, str]] = {
     "paper": {"color": "#4e79a7", "shape": "dot", "label": "paper"},
@@ -23,25 +29,10 @@ STYLES: dict[str, dict[str, str]] = {
 }
 OTHER_STYLE = {"color": "#b07aa1", "shape": "dot"}
 LABEL_CHARS = 48
-MAX_LIST = 50  # papers listed in an entity's panel
 MAX_TIP_SHARED = 10
-
-
-def safe_url(url: str | None) -> str | None:
-    """``url`` when it is an absolute http(s) URL without spaces or controls, else None.
-
-    >>> safe_url("https://github.com/a/b"), safe_url("javascript:alert(1)")
-    ('https://github.com/a/b', None)
-    """
-    if not url:
-        return None
-    url = url.strip()
-    if any(c.isspace() or ord(c) < 32 or c in "\"'<>`\\" for c in url):
-        return None
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return None
-    return url
+TEXT_BUDGET = 4_000_000  # characters of text for the papers that are not drawn
+FULL_DETAILS = 3000  # nodes not drawn that still get a full panel
+TOP_PER_COMMUNITY = 3
 
 
 def short(text: str, n: int = LABEL_CHARS) -> str:
@@ -60,40 +51,37 @@ def _repo_label(url: str) -> str:
 
 
 class _Builder:
+    """Every paper and entity of the corpus as a node: the drawn ones first (their index is
+    their place in the view), then the others, which search finds and the page brings in."""
+
     def __init__(self, corpus: Any, view: View) -> None:
         self.c = corpus
         self.view = view
-        self.keys = list(view.graph.nodes)
+        self.drawn = list(view.graph.nodes)
+        drawn = set(self.drawn)
+        self.keys = self.drawn + [k for k in ("p:" + pid for pid in corpus.papers)
+                                  if k not in drawn]
+        self.keys += [k for k in ("e:" + eid for eid in corpus.entities) if k not in drawn]
         self.index = {k: i for i, k in enumerate(self.keys)}
-        shown_papers = {view.graph.nodes[k]["ref"] for k in self.keys if k.startswith("p:")}
-        self.occ_by_paper: dict[str, list[Any]] = defaultdict(list)
-        for occ in corpus.occurrences:
-            if occ.paper in shown_papers:
-                self.occ_by_paper[occ.paper].append(occ)
-        shows_repos = any(k.startswith("r:") for k in self.keys)
-        self.repo_papers = repo_papers(corpus) if shows_repos else {}
-        self.children: dict[str, list[str]] = defaultdict(list)
-        for ent in corpus.entities.values():
-            if ent.parent:
-                self.children[ent.parent].append(ent.id)
+        shows_repos = any(k.startswith("r:") for k in self.drawn)
+        self.details = Details(corpus, self.idx, repo_papers(corpus) if shows_repos else {})
+        self.name_of = self.details.name_of
 
     def idx(self, key: str) -> int:
         return self.index.get(key, -1)
 
-    def name_of(self, key: str) -> str:
-        kind, ref = key[:2], key[2:]
-        if kind == "p:":
-            paper = self.c.papers.get(ref)
-            return paper.title if paper else ref
-        if kind == "e:":
-            ent = self.c.entities.get(ref)
-            return ent.name if ent else ref
-        return ref
+    def attrs(self, key: str) -> tuple[str, str, int]:
+        if key in self.view.graph:
+            a = self.view.graph.nodes[key]
+            return a["type"], a["ref"], a["support"]
+        if key.startswith("p:"):
+            return "paper", key[2:], 0
+        e = self.c.entities[key[2:]]
+        return e.type, e.id, e.support
 
     # ---------------------------------------------------------------- nodes
-    def node(self, key: str, xy: tuple[float, float], degree: int) -> dict[str, Any]:
-        attrs = self.view.graph.nodes[key]
-        t, ref, support = attrs["type"], attrs["ref"], attrs["support"]
+    def node(self, key: str, xy: tuple[float, float] | None, degree: int) -> dict[str, Any]:
+        t, ref, support = self.attrs(key)
         if t == "paper":
             p = self.c.papers[ref]
             label, search = short(p.title), [p.title, ref] + ([p.arxiv_id] if p.arxiv_id else [])
@@ -108,8 +96,10 @@ class _Builder:
             label, search = _repo_label(ref), [ref]
             tip = f"Repository: {ref}\npapers: {support}"
         value = degree if t == "paper" else support
-        return {"id": ref, "t": t, "l": label, "x": xy[0], "y": xy[1], "v": max(value, 1),
-                "s": search, "tip": tip}
+        out = {"id": ref, "t": t, "l": label, "v": max(value, 1), "s": search}
+        if xy is not None:  # a node not drawn gets its tooltip from the page, if brought in
+            out["x"], out["y"], out["tip"] = xy[0], xy[1], tip
+        return out
 
     # ---------------------------------------------------------------- edges
     def edge(self, a: str, b: str, attrs: dict[str, Any]) -> list[Any]:
@@ -132,98 +122,80 @@ class _Builder:
             tip = head + (f"\n{what}: " + "; ".join(names) + more if names else "")
         return [self.index[a], self.index[b], kind, round(float(weight), 4), tip]
 
-    # ---------------------------------------------------------------- details
-    def detail(self, key: str) -> dict[str, Any]:
-        kind, ref = key[:2], key[2:]
-        if kind == "p:":
-            return self.paper_detail(ref)
-        if kind == "e:":
-            return self.entity_detail(ref)
-        return {"kind": "repo", "title": ref, "url": safe_url(ref),
-                "papers": self.paper_list(self.repo_papers.get(ref, []), set())}
+    def all_details(self) -> list[dict[str, Any]]:
+        """Every node's panel. Beyond the drawn nodes and :data:`FULL_DETAILS` others, and for
+        papers once :data:`TEXT_BUDGET` characters of text are spent, a lighter one
+        (:meth:`Details.lite`), so that a large corpus still gives a page a browser opens."""
+        budget, out = TEXT_BUDGET, []
+        for i, k in enumerate(self.keys):
+            if i < len(self.drawn):
+                out.append(self.details.detail(k))
+                continue
+            if i >= len(self.drawn) + FULL_DETAILS:
+                out.append(self.details.lite(k))
+                continue
+            with_text = True
+            if k.startswith("p:"):
+                size = len(self.c.papers[k[2:]].text)
+                with_text = size <= budget
+                budget -= size if with_text else 0
+            out.append(self.details.detail(k, with_text))
+        return out
 
-    def paper_list(self, pids: list[str] | tuple[str, ...], proposed: set[str]) -> dict[str, Any]:
-        rows = [[self.name_of("p:" + p), self.idx("p:" + p), p in proposed] for p in pids[:MAX_LIST]]
-        return {"rows": rows, "more": max(0, len(pids) - MAX_LIST)}
 
-    def paper_detail(self, pid: str) -> dict[str, Any]:
-        p = self.c.papers[pid]
-        text = p.text
-        spans: list[list[Any]] = []
-        ents: dict[str, list[Any]] = {}
-        for occ in self.occ_by_paper.get(pid, ()):
-            ent = self.c.entities.get(occ.entity)
-            name, etype = (ent.name, ent.type) if ent else (occ.mention.name, occ.mention.type)
-            ents.setdefault(occ.entity, [name, etype, self.idx("e:" + occ.entity), occ.role])
-            for ev in occ.mention.evidence:
-                if 0 <= ev.start < ev.end <= len(text) and (
-                        not ev.surface or text[ev.start:ev.end] == ev.surface):
-                    spans.append([ev.start, ev.end, etype, self.idx("e:" + occ.entity), name])
-        spans.sort(key=lambda s: (s[0], -s[1]))
-        kept, end = [], -1
-        for s in spans:  # overlapping evidence: the first, longest one wins
-            if s[0] >= end:
-                kept.append(s)
-                end = s[1]
-        links = []
-        for label, url in (("paper", p.url),
-                           ("arXiv", f"https://arxiv.org/abs/{p.arxiv_id}" if p.arxiv_id else None),
-                           ("DOI", f"https://doi.org/{p.doi}" if p.doi else None)):
-            if safe_url(url):
-                links.append([label, url])
-        ext = self.c.extractions.get(pid)
-        seen = {u for _, u in links}
-        for r in getattr(ext, "links", ()) or ():
-            url = safe_url(r.url) or safe_url(r.repository)
-            if url and url not in seen:
-                seen.add(url)
-                links.append([("official " if r.official else "") + r.kind, url])
-        for url in p.repos:
-            if safe_url(url) and url not in seen:
-                seen.add(url)
-                links.append(["code", url])
-        meta = [["id", pid]]
-        if p.date:
-            meta.append(["date", p.date])
-        if p.authors:
-            extra = len(p.authors) - 6
-            meta.append(["authors", ", ".join(p.authors[:6]) + (f" +{extra}" if extra > 0 else "")])
-        return {"kind": "paper", "title": p.title, "text": text, "tlen": len(p.title),
-                "spans": kept, "links": links, "meta": meta,
-                "entities": sorted(ents.values(), key=lambda e: (e[1], e[0].casefold()))}
+def _positions(b: _Builder, view: View, seed: int) -> tuple[list[tuple[float, float]],
+                                                             list[tuple[float, float, float]]]:
+    g = view.graph
+    if view.name == "map":
+        pos, discs = map_layout(g, view.communities, seed)
+        return [pos[k] for k in b.drawn], discs
+    pairs = [(b.index[u], b.index[v]) for u, v in g.edges]
+    weights = [g.edges[u, v]["weight"] for u, v in g.edges]
+    xy = spring_layout(len(b.drawn), np.array(pairs, dtype=np.int64).reshape(-1, 2),
+                       np.array(weights, dtype=np.float32), seed=seed)
+    return canvas_positions(xy), []
 
-    def entity_detail(self, eid: str) -> dict[str, Any]:
-        e = self.c.entities[eid]
-        parent = self.c.entities.get(e.parent) if e.parent else None
-        return {"kind": "entity", "title": e.name, "type": e.type, "id": e.id,
-                "support": e.support, "aliases": list(e.aliases),
-                "parent": [parent.name, self.idx("e:" + parent.id)] if parent else None,
-                "variants": [[self.name_of("e:" + v), self.idx("e:" + v)]
-                             for v in sorted(self.children.get(eid, ()))],
-                "papers": self.paper_list(e.papers, set(e.proposed_by))}
+
+def _map_config(corpus: Any, b: _Builder, view: View,
+                discs: list[tuple[float, float, float]]) -> dict[str, Any]:
+    """Each community's disc and name, and the order in which nodes get a label."""
+    comms = []
+    for members, (x, y, r) in zip(view.communities, discs, strict=True):
+        comms.append({"label": short(community_label(corpus, view.graph, members), 60),
+                      "x": x, "y": y, "r": r, "n": len(members),
+                      "top": [b.index[k] for k in members[:TOP_PER_COMMUNITY]]})
+    order = []  # the first of every community, then the second of every community, ...
+    for rank in range(max((len(c) for c in view.communities), default=0)):
+        order += [b.index[c[rank]] for c in view.communities if rank < len(c)]
+    return {"communities": comms, "order": order}
 
 
 def build_payload(corpus: Any, view: View, title: str, seed: int = 42) -> dict[str, Any]:
     """Nodes, edges, details and page settings for ``view`` (positions laid out here)."""
     b = _Builder(corpus, view)
     g = view.graph
-    pairs = [(b.index[u], b.index[v]) for u, v in g.edges]
-    weights = [g.edges[u, v]["weight"] for u, v in g.edges]
-    pos = spring_layout(len(b.keys), np.array(pairs, dtype=np.int64).reshape(-1, 2),
-                        np.array(weights, dtype=np.float32), seed=seed)
-    xy = canvas_positions(pos)
+    xy, discs = _positions(b, view, seed)
     deg = dict(g.degree())
-    nodes = [b.node(k, xy[i], deg[k]) for i, k in enumerate(b.keys)]
+    related = b.details.related
+    nodes = [b.node(k, xy[i], deg[k]) for i, k in enumerate(b.drawn)]
+    nodes += [b.node(k, None, len(related.get(k[2:], ())) if k.startswith("p:") else 0)
+              for k in b.keys[len(b.drawn):]]
     edges = [b.edge(u, v, a) for u, v, a in g.edges(data=True)]
-    present = sorted({n["t"] for n in nodes} | ({"paper"} if view.name != "entities" else set()))
+    present = sorted({n["t"] for n in nodes[:len(b.drawn)]}
+                     | ({"paper"} if view.name != "entities" else set()))
     styles = {t: style_for(t) for t in list(STYLES) + [t for t in present if t not in STYLES]}
-    return {
-        "config": {"title": title, "view": view.name, "notes": list(view.notes),
-                   "styles": styles, "types": present,
-                   "seeds": [b.index[s] for s in view.seeds if s in b.index],
-                   "counts": {"nodes": view.shown_nodes, "edges": view.shown_edges,
-                              "total_nodes": view.total_nodes, "total_edges": view.total_edges}},
-        "nodes": nodes,
-        "edges": edges,
-        "details": [b.detail(k) for k in b.keys],
-    }
+    styles.update({t: style_for(t) for t in {n["t"] for n in nodes} if t not in styles})
+    config: dict[str, Any] = {
+        "title": title, "view": view.name, "notes": list(view.notes),
+        "styles": styles, "types": present, "drawn": len(b.drawn),
+        "seeds": [b.index[s] for s in view.seeds if s in b.index],
+        "isolated": [b.index["p:" + p] for p in view.isolated],
+        "counts": {"nodes": view.shown_nodes, "edges": view.shown_edges,
+                   "total_nodes": view.total_nodes, "total_edges": view.total_edges,
+                   "papers": len(corpus.papers), "entities": len(corpus.entities)}}
+    if view.name == "map":
+        config["map"] = _map_config(corpus, b, view, discs)
+        for c, members in enumerate(view.communities):
+            for k in members:
+                nodes[b.index[k]]["c"] = c
+    return {"config": config, "nodes": nodes, "edges": edges, "details": b.all_details()}

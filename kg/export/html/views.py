@@ -2,7 +2,8 @@
 
 Each view is read off a graph of :mod:`kg.export.graphs`: the papers view off
 ``knowledge_graph``, the links view off ``paper_graph``, the entities view off
-``cooccurrence_graph``. Node keys are namespaced so a paper, an entity and a
+``cooccurrence_graph``; the map (the default) off the corpus's links and
+occurrences (:mod:`.mapview`), with its communities. Node keys are namespaced so a paper, an entity and a
 repository never collide: ``p:<Paper.id>``, ``e:<Entity.id>``, ``r:<repository URL>``. Every node has the
 attributes ``type`` (paper, method, model, dataset, repo, ...), ``ref`` (the id in
 the corpus) and ``support`` (papers naming an entity or repo; 0 for papers).
@@ -21,9 +22,10 @@ import networkx as nx
 from kg.errors import FormatError, KGError
 from kg.export.graphs import cooccurrence_graph, knowledge_graph, paper_graph
 from kg.export.html.lookup import resolve
+from kg.export.html.mapview import CLUSTER_FACTOR, communities, map_graph, trim
 from kg.keys import repo_address
 
-VIEWS = ("papers", "links", "entities")
+VIEWS = ("map", "papers", "links", "entities")
 BASE_TYPES = ("paper", "method", "model", "dataset", "repo")
 MAX_SHARED = 12  # co-occurring papers kept per entity pair (the count is exact)
 
@@ -42,6 +44,8 @@ class View:
     shown_edges: int
     total_edges: int
     notes: tuple[str, ...]  # sentences for the page, plain text
+    communities: tuple[tuple[str, ...], ...] = ()  # the map's, most important node first
+    isolated: tuple[str, ...] = ()  # papers the map leaves out: no related paper
 
 
 def repo_key(url: str) -> str:
@@ -184,6 +188,8 @@ def view_graph(corpus: Any, view: str, keep: Keep) -> nx.Graph:
     knowledge = knowledge_graph(corpus.papers, corpus.entities, corpus.occurrences,
                                 corpus.extractions)
     shown = shown_entities(knowledge, keep)
+    if view == "map":
+        return map_graph(corpus, keep)[0]
     if view == "links":
         return links_view(paper_graph(corpus.papers, corpus.links), shown)
     if view == "entities":
@@ -300,7 +306,7 @@ def top_view(g: nx.Graph, max_nodes: int, seeds: Iterable[str] = ()) -> nx.Graph
     return _induced(g, _connected_top(g, order, max_nodes, set(seeds)))
 
 
-def build_view(corpus: Any, view: str = "papers", focus: str | None = None, depth: int = 1,
+def build_view(corpus: Any, view: str = "map", focus: str | None = None, depth: int = 1,
                types: Iterable[str] | None = None, min_support: int = 1,
                max_nodes: int = 1500) -> View:
     """The graph of ``view``, filtered by type and support, focused, trimmed to ``max_nodes``.
@@ -308,7 +314,11 @@ def build_view(corpus: Any, view: str = "papers", focus: str | None = None, dept
     ``types`` limits entities and repositories (papers stay in the papers and links
     views; in the links view a link needs a shared entity of a chosen type).
     ``max_nodes`` 0 means no limit; otherwise the nodes nearest the focus, then the
-    highest degree and support, are kept.
+    highest degree and support, are kept (on the map: the most important nodes of
+    every community, in proportion to its size; a map of more than
+    ``CLUSTER_FACTOR * max_nodes`` nodes is clustered on that many of its most
+    important ones). The map's view also lists its communities and the papers it
+    leaves out for having no related paper.
     """
     if view not in VIEWS:
         raise FormatError("view", view, list(VIEWS))
@@ -317,7 +327,12 @@ def build_view(corpus: Any, view: str = "papers", focus: str | None = None, dept
     if max_nodes < 0:
         raise KGError(f"max_nodes must be 0 (no limit) or more, not {max_nodes}")
     keep = _keep(corpus, types, min_support)
-    g = view_graph(corpus, view, keep)
+    isolated: tuple[str, ...] = ()
+    if view == "map":  # a focus needs the whole map; else cluster what can be shown
+        limit = 0 if focus is not None or not max_nodes else CLUSTER_FACTOR * max_nodes
+        g, isolated = map_graph(corpus, keep, limit)
+    else:
+        g = view_graph(corpus, view, keep)
     notes = []
     if types is not None or min_support > 1:
         what = []
@@ -331,12 +346,26 @@ def build_view(corpus: Any, view: str = "papers", focus: str | None = None, dept
         seeds = _seeds(corpus, g, resolve(corpus, focus), view, focus)
         g = focus_view(g, seeds, depth)
         notes.append(f"Neighbourhood of {focus!r}, depth {depth}.")
-    total_nodes, total_edges = g.number_of_nodes(), g.number_of_edges()
+    total_nodes = g.graph.get("total_nodes", g.number_of_nodes()) if focus is None else len(g)
+    total_edges = g.graph.get("total_edges", g.number_of_edges()) if focus is None else \
+        g.number_of_edges()
+    groups = communities(g) if view == "map" else []
     if max_nodes and total_nodes > max_nodes:
-        g = top_view(g, max_nodes, seeds)
-        rank = "nearest the focus, then highest degree" if seeds else "highest degree and support"
+        if view == "map":
+            kept = trim(groups, max_nodes, set(seeds))
+            g = _induced(g, kept)
+            groups = [[k for k in c if k in kept] for c in groups]
+            groups = [c for c in groups if c]
+            rank = "the most important of each community"
+        else:
+            g = top_view(g, max_nodes, seeds)
+            rank = "nearest the focus, then highest degree" if seeds else "highest degree and support"
         notes.append(f"Showing {g.number_of_nodes()} of {total_nodes} nodes and "
                      f"{g.number_of_edges()} of {total_edges} edges ({rank}). "
                      f"Use --focus NAME or --max-nodes N to see more.")
+    if isolated and focus is None:
+        lone = "1 paper has" if len(isolated) == 1 else f"{len(isolated)} papers have"
+        notes.append(f"{lone} no related paper: not drawn, but listed apart and found by search.")
     return View(view, g, tuple(seeds), g.number_of_nodes(), total_nodes,
-                g.number_of_edges(), total_edges, tuple(notes))
+                g.number_of_edges(), total_edges, tuple(notes),
+                tuple(tuple(c) for c in groups), isolated)

@@ -1,0 +1,85 @@
+/* kg map labels: drawn on the vis-network canvas after each frame, not by vis-network.
+ * Screen-sized, placed greedily so that no two overlap: the community names first, then
+ * the nodes in opts.order (the most important of every community first), each trying
+ * eight places around its node; a label with no free place is left out, so zooming in
+ * shows more. Only canvas text: nothing here touches the DOM. */
+window.kgMapLabels = function (network, opts) {
+  'use strict';
+  var FONT = '12px system-ui, -apple-system, "Segoe UI", sans-serif';
+  var CFONT = 'bold 14px system-ui, -apple-system, "Segoe UI", sans-serif';
+  var LH = 15, CLH = 18, CELL = 64;
+  var widths = {};
+  var lastLabels = [];
+  function labelText(i) { var t = String(opts.text(i)); return t.length > 28 ? t.slice(0, 27) + '\u2026' : t; }
+  function drawLabels(ctx) {
+    var canvas = ctx.canvas, W = canvas.clientWidth, H = canvas.clientHeight;
+    var ratio = canvas.width / (W || 1), grid = {}, placed = [], scale = network.getScale();
+    function cells(b, f) {
+      for (var gx = Math.floor(b.x / CELL); gx <= Math.floor((b.x + b.w) / CELL); gx++) {
+        for (var gy = Math.floor(b.y / CELL); gy <= Math.floor((b.y + b.h) / CELL); gy++) { f(gx + ',' + gy); }
+      }
+    }
+    function free(b) {
+      if (b.x < 0 || b.y < 0 || b.x + b.w > W || b.y + b.h > H) { return false; }
+      var ok = true;
+      cells(b, function (c) {
+        (grid[c] || []).forEach(function (o) {
+          if (b.x < o.x + o.w + 2 && o.x < b.x + b.w + 2 && b.y < o.y + o.h + 1 && o.y < b.y + b.h + 1) { ok = false; }
+        });
+      });
+      return ok;
+    }
+    function put(b) { placed.push(b); cells(b, function (c) { (grid[c] = grid[c] || []).push(b); }); }
+    ctx.save();
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.font = CFONT;
+    opts.communities.forEach(function (c, ci) {
+      var top = network.canvasToDOM({x: c.x, y: c.y - c.r});
+      var w = ctx.measureText(c.label).width;
+      var b = {x: top.x - w / 2, y: top.y - CLH - 2, w: w, h: CLH, kind: 'community', c: ci, text: c.label};
+      if (free(b)) { put(b); }
+    });
+    ctx.font = FONT;
+    var chosen = network.getSelectedNodes();
+    var ids = chosen.concat(opts.order).filter(opts.show);
+    var pos = network.getPositions(ids), seen = {};
+    ids.forEach(function (i) {
+      if (seen[i]) { return; }
+      seen[i] = true;
+      var p = network.canvasToDOM(pos[i]);
+      if (p.x < -50 || p.y < -50 || p.x > W + 50 || p.y > H + 50) { return; }
+      var bb = network.getBoundingBox(i), r = Math.max(2, (bb.bottom - bb.top) / 2 * scale);
+      var text = labelText(i);
+      var w = widths[i] || (widths[i] = ctx.measureText(text).width);
+      var spots = [[p.x - w / 2, p.y + r + 2], [p.x - w / 2, p.y - r - 2 - LH],
+                   [p.x + r + 3, p.y - LH / 2], [p.x - r - 3 - w, p.y - LH / 2],
+                   [p.x + r, p.y + r], [p.x - r - w, p.y + r], [p.x + r, p.y - r - LH],
+                   [p.x - r - w, p.y - r - LH]];
+      for (var s = 0; s < spots.length; s++) {
+        var b = {x: spots[s][0], y: spots[s][1], w: w, h: LH, kind: 'node', i: i, text: text};
+        if (free(b)) { put(b); return; }
+      }
+    });
+    ctx.textBaseline = 'top';
+    ctx.lineJoin = 'round';
+    placed.forEach(function (b) {
+      ctx.font = b.kind === 'community' ? CFONT : FONT;
+      ctx.lineWidth = 3;
+      ctx.strokeStyle = 'rgba(255,255,255,0.92)';
+      var ty = b.y + (b.kind === 'community' ? 2 : 1);
+      ctx.strokeText(b.text, b.x, ty);
+      ctx.fillStyle = b.kind === 'community' ? '#3b3b6b' : '#222';
+      ctx.fillText(b.text, b.x, ty);
+    });
+    ctx.restore();
+    lastLabels = placed;
+  }
+  network.on('afterDrawing', drawLabels);
+  function labels() {
+    return lastLabels.map(function (b) {
+      return {kind: b.kind, i: b.i, c: b.c, text: b.text, x: b.x, y: b.y, w: b.w, h: b.h};
+    });
+  }
+  return {labels: labels, font: FONT};
+
+};
