@@ -76,12 +76,13 @@ def read_once(kind: str, store: Path, scratch: Path) -> tuple[str, str]:
     return ("ok", "") if good else ("inconsistent", text[:300])
 
 
-def reader(kind: str, store: Path, seconds: float) -> dict[str, object]:
+def reader(kind: str, store: Path, stop: Path, seconds: float) -> dict[str, object]:
+    """Read ``store`` in a loop until the builder creates ``stop`` (or ``seconds`` pass)."""
     counts: Counter[str] = Counter()
     examples: dict[str, str] = {}
     deadline = time.monotonic() + seconds
     with tempfile.TemporaryDirectory(prefix="kg-stress-") as tmp:
-        while time.monotonic() < deadline:
+        while not stop.exists() and time.monotonic() < deadline:
             outcome, detail = read_once(kind, store, Path(tmp))
             counts[outcome] += 1
             if detail:
@@ -91,8 +92,10 @@ def reader(kind: str, store: Path, seconds: float) -> dict[str, object]:
 
 # ---------------------------------------------------------------- the builder and the run
 
-def stress(out: Path, seconds: float, readers: int = 2, nlp: object = None) -> dict[str, object]:
-    """Build ``out`` in a loop for ``seconds`` while ``readers`` processes of each kind read it."""
+def stress(out: Path, seconds: float, readers: int = 2, nlp: object = None,
+           min_builds: int = 2) -> dict[str, object]:
+    """Build ``out`` in a loop for ``seconds`` (and at least ``min_builds`` times) while
+    ``readers`` processes of each kind read it; the readers stop when the builder does."""
     from kg.build import build
     from kg.extract import build_nlp
     from kg.settings import Settings
@@ -100,13 +103,20 @@ def stress(out: Path, seconds: float, readers: int = 2, nlp: object = None) -> d
     settings = Settings(progress=False)
     nlp = nlp or build_nlp(settings)
     build([INPUTS[0]], out, settings, progress=False, nlp=nlp)
-    procs = [subprocess.Popen([sys.executable, __file__, "reader", kind, str(out), str(seconds)],
-                              stdout=subprocess.PIPE, text=True)
+    stop = out.parent / (out.name + ".stop")
+    stop.unlink(missing_ok=True)
+    # the readers' own deadline is only a safety net should this process die
+    procs = [subprocess.Popen([sys.executable, __file__, "reader", kind, str(out), str(stop),
+                               str(seconds * 20 + 60)], stdout=subprocess.PIPE, text=True)
              for kind in ("query", "export") for _ in range(readers)]
     builds = 0
-    while any(p.poll() is None for p in procs):
-        build([INPUTS[(builds + 1) % 2]], out, settings, progress=False, nlp=nlp)
-        builds += 1
+    deadline = time.monotonic() + seconds
+    try:
+        while time.monotonic() < deadline or builds < min_builds:
+            build([INPUTS[(builds + 1) % 2]], out, settings, progress=False, nlp=nlp)
+            builds += 1
+    finally:
+        stop.touch()
     results = [json.loads(p.communicate()[0]) for p in procs]
     total: dict[str, Counter[str]] = {"query": Counter(), "export": Counter()}
     examples: dict[str, str] = {}
@@ -121,8 +131,8 @@ def stress(out: Path, seconds: float, readers: int = 2, nlp: object = None) -> d
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["reader"]:
-        kind, store, seconds = argv[1], Path(argv[2]), float(argv[3])
-        print(json.dumps(reader(kind, store, seconds)))
+        kind, store, stop, seconds = argv[1], Path(argv[2]), Path(argv[3]), float(argv[4])
+        print(json.dumps(reader(kind, store, stop, seconds)))
         return 0
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--seconds", type=float, default=30.0)
