@@ -26,7 +26,7 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -122,13 +122,15 @@ def versions() -> dict[str, str]:
 def build(inputs: Sequence[str | Path], output_dir: str | Path | None = None,
           settings: Settings | None = None, progress: bool = True,
           input_format: str | None = None,
-          on_error: Any = None, nlp: Any = None) -> BuildSummary:
+          on_error: Any = None, nlp: Any = None, scheduler: str | None = None) -> BuildSummary:
     """Build (or update) the knowledge graph of ``inputs`` in ``output_dir``.
 
     ``on_error`` receives each bad record skipped with ``settings.skip_bad``.
     ``nlp`` is the spaCy pipeline to extract with, made by
     ``kg.extract.build_nlp(settings)`` (the fingerprint of the extractions assumes
     so); by default one is made, and only when a paper needs extracting.
+    Extraction runs on ``settings.n_process`` processes (:mod:`kg.build.parallel`), or
+    on the Dask cluster whose scheduler is at ``scheduler`` (:mod:`kg.build.distributed`).
     """
     settings = settings or Settings()
     output_dir = Path(output_dir if output_dir is not None else settings.output_dir)
@@ -147,7 +149,7 @@ def build(inputs: Sequence[str | Path], output_dir: str | Path | None = None,
         staging = output_dir / f"{STAGING_PREFIX}{os.getpid()}"
         try:
             summary = _build(inputs, output_dir, staging, settings, progress, input_format,
-                             on_error, nlp)
+                             on_error, nlp, scheduler)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     return summary
@@ -234,7 +236,8 @@ def check_exports(exports: Sequence[tuple[str, str]]) -> None:
 
 
 def _build(inputs: Sequence[str | Path], output_dir: Path, staging: Path, settings: Settings,
-           show: bool, input_format: str | None, on_error: Any, nlp: Any) -> BuildSummary:
+           show: bool, input_format: str | None, on_error: Any, nlp: Any,
+           scheduler: str | None = None) -> BuildSummary:
     clock = _Clock()
     live = resolve(output_dir)  # no build retires it meanwhile: this one holds the build lock
     prev = load_state(live.root if live is not None else output_dir)
@@ -248,7 +251,7 @@ def _build(inputs: Sequence[str | Path], output_dir: Path, staging: Path, settin
     extractions = dict(todo.extractions)
 
     with clock.stage("extract"):
-        for pe in extract_papers(list(todo.to_extract), settings, show, nlp):
+        for pe in extract_papers(list(todo.to_extract), settings, show, nlp, scheduler):
             extractions[pe.id] = pe
     with clock.stage("resolve"):
         corpus = resolve_corpus(list(papers.values()), [extractions[k] for k in papers], settings)
@@ -308,15 +311,20 @@ def read_inputs(inputs: Sequence[str | Path], settings: Settings, show: bool,
 
 
 def extract_papers(papers: list[Paper], settings: Settings, show: bool,
-                   nlp: Any = None) -> Iterator[PaperEntities]:
+                   nlp: Any = None, scheduler: str | None = None) -> Iterator[PaperEntities]:
     """Extraction of ``papers`` with ``nlp`` (made here, and only when there is work, if None)."""
-    if not papers:
-        return
-    from kg.extract import build_nlp, extract_entities
+    extracted: Iterable[PaperEntities]
+    if scheduler is not None:  # connects even with nothing to extract: a bad address is an error
+        from kg.build.distributed import extract_distributed
 
-    if nlp is None:
-        nlp = build_nlp(settings)
-    extracted = pause_after_first(extract_entities(papers, nlp=nlp, settings=settings), "extract")
+        extracted = extract_distributed(papers, settings, scheduler)
+    elif not papers:
+        return
+    else:
+        from kg.build.parallel import extract_parallel
+
+        extracted = extract_parallel(papers, settings, nlp=nlp)
+    extracted = pause_after_first(extracted, "extract")
     yield from progress(extracted, "extract", enabled=show, total=len(papers), unit="paper")
 
 

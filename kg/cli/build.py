@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from kg.cli.args import add_input_args, add_mode_arg, add_summary_format
+from kg.cli.args import add_input_args, add_jobs_arg, add_mode_arg, add_summary_format, jobs
 
 HELP = "build or update the knowledge graph (state, store, exports)"
 
@@ -19,6 +19,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help=f"output directory (default: {Settings().output_dir})")
     p.add_argument("--base-iri", default=None, metavar="IRI", help="prefix of the IRIs minted")
     add_mode_arg(p)
+    add_jobs_arg(p)
+    p.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT",
+                   help="extract on the Dask cluster of this scheduler (pip install 'kg[dask]')")
     add_summary_format(p)
 
 
@@ -49,7 +52,8 @@ def run(args: argparse.Namespace) -> int:
     from kg.rdf.iri import check_base
     from kg.settings import Settings
 
-    changes: dict[str, Any] = {"skip_bad": args.skip_bad, "progress": args.progress}
+    changes: dict[str, Any] = {"skip_bad": args.skip_bad, "progress": args.progress,
+                               "n_process": jobs(args)}
     if args.base_iri:
         changes["base_iri"] = check_base(args.base_iri)
     if args.mode:
@@ -62,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         summary = build(args.inputs, output, settings, progress=args.progress,
-                        input_format=args.input_format, on_error=report)
+                        input_format=args.input_format, on_error=report, scheduler=args.scheduler)
     except BuildTerminated as e:
         print(f"kg build: {e}", file=sys.stderr)
         return 128 + 15  # as a shell reports a process SIGTERM stopped
