@@ -162,7 +162,7 @@ def _collect(client: Any, papers: Sequence[Paper], settings: Settings, fingerpri
                 results = future.result()
             except KilledWorker as e:
                 raise KGError(f"the Dask workers computing partition {_part(future.key)} died "
-                              f"({_reason(e)}); the extraction stopped and nothing was "
+                              f"({_killed(e)}); the extraction stopped and nothing was "
                               "written") from None
             except (OSError, TimeoutError) as e:
                 raise KGError(f"lost the Dask scheduler at {scheduler} ({_reason(e)}); the "
@@ -178,6 +178,16 @@ def _collect(client: Any, papers: Sequence[Paper], settings: Settings, fingerpri
     finally:
         for future in pending:
             future.cancel()
+
+
+def _killed(error: Exception) -> str:
+    """KilledWorker's facts, without its advice."""
+    tries = error.args[2] + 1 if len(error.args) > 2 and isinstance(error.args[2], int) else None
+    last = getattr(error.args[1], "address", None) if len(error.args) > 1 else None
+    if tries is None or last is None:
+        return _reason(error)
+    return (f"{tries} worker{'s' if tries > 1 else ''} died running it, the last at {last}; "
+            "Dask's distributed.scheduler.allowed-failures is the number of retries")
 
 
 def _part(key: str) -> str:
