@@ -10,7 +10,6 @@ import json
 import multiprocessing
 import os
 import pickle
-import shutil
 import signal
 import subprocess
 import sys
@@ -160,15 +159,15 @@ def test_a_killed_worker_stops_the_extraction_with_a_clear_error(examples_papers
     assert not multiprocessing.active_children()  # the other worker is stopped too
 
 
-@pytest.mark.slow  # a build process of 640 papers
-def test_a_build_whose_worker_is_killed_fails_and_keeps_the_previous_outputs(tmp_path: Path) -> None:
+def paused_build(tmp_path: Path, seconds: float) -> tuple[Path, bytes, subprocess.Popen[str], list[Any]]:
+    """A finished build of first.jsonl, then a `kg build --jobs 2` of 640 papers into it paused
+    after its first paper: the output directory, its graph.nq, the process and its workers."""
     import psutil
 
     out = tmp_path / "out"
     build([STORE / "first.jsonl"], out, progress=False)
-    before = (out / "graph.nq").read_bytes()
     corpus = write_corpus(tmp_path / "papers.jsonl", 640)  # 10 chunks: some wait for a worker
-    env = {**os.environ, "KG_BUILD_PAUSE": "extract", "KG_BUILD_PAUSE_SECONDS": "2"}
+    env = {**os.environ, "KG_BUILD_PAUSE": "extract", "KG_BUILD_PAUSE_SECONDS": str(seconds)}
     proc = subprocess.Popen([sys.executable, "-m", "kg", "--no-progress", "build", str(corpus),
                              "-o", str(out), "--jobs", "2"], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -177,6 +176,21 @@ def test_a_build_whose_worker_is_killed_fails_and_keeps_the_previous_outputs(tmp
     assert "paused at extract" in line, line + proc.stderr.read()
     workers = psutil.Process(proc.pid).children()
     assert len(workers) == 2
+    return out, (out / "graph.nq").read_bytes(), proc, workers
+
+
+def assert_gone(workers: list[Any]) -> None:
+    import psutil
+
+    deadline = time.monotonic() + 30
+    while any(w.is_running() and w.status() != psutil.STATUS_ZOMBIE for w in workers):
+        assert time.monotonic() < deadline, "a worker outlived its build"
+        time.sleep(0.1)
+
+
+@pytest.mark.slow  # a build process of 640 papers
+def test_a_build_whose_worker_is_killed_fails_and_keeps_the_previous_outputs(tmp_path: Path) -> None:
+    out, before, proc, workers = paused_build(tmp_path, seconds=2)
     workers[0].kill()
     _, err = proc.communicate(timeout=300)
     assert proc.returncode == 2
@@ -185,8 +199,14 @@ def test_a_build_whose_worker_is_killed_fails_and_keeps_the_previous_outputs(tmp
     assert (out / "graph.nq").read_bytes() == before  # the previous build, whole
     assert json.loads((out / "build.json").read_text())["papers"] == 2
     assert not [p for p in out.iterdir() if p.name.startswith(".staging-")]
-    deadline = time.monotonic() + 30
-    while any(w.is_running() and w.status() != psutil.STATUS_ZOMBIE for w in workers):
-        assert time.monotonic() < deadline, "a worker outlived its build"
-        time.sleep(0.1)
-    shutil.rmtree(out)
+    assert_gone(workers)
+
+
+@pytest.mark.slow  # a build process of 640 papers
+def test_sigterm_during_a_parallel_extraction_stops_the_workers_too(tmp_path: Path) -> None:
+    out, before, proc, workers = paused_build(tmp_path, seconds=30)
+    proc.terminate()
+    _, err = proc.communicate(timeout=300)
+    assert proc.returncode == 143 and err.startswith("kg build: terminated by SIGTERM")
+    assert (out / "graph.nq").read_bytes() == before
+    assert_gone(workers)
