@@ -1,6 +1,6 @@
 """Extraction speed on 1 and 2 processes (``--jobs``), beside spaCy's blank tokenizer.
 
-    python bench/bench_jobs.py [--copies 4] [--repeat 3] [--format table|json]
+    python bench/bench_jobs.py [--copies 4] [--repeat 3] [--dask] [--format table|json]
 
 The texts are every paper of ../shared/seeds (title + abstract), ``--copies`` times.
 In the same run, best of ``--repeat``:
@@ -11,15 +11,22 @@ In the same run, best of ``--repeat``:
 - for comparison, spaCy's own ``nlp.pipe(n_process=2)`` followed by kg's ``assemble``.
   kg does not use that route: spaCy ships every Doc back through msgpack, which cannot
   hold the Doc._.kg_* records; this benchmark registers, in its own process only, a
-  msgpack codec that pickles them, so that the route can be timed at all.
+  msgpack codec that pickles them, so that the route can be timed at all;
+- with ``--dask``, ``kg build --scheduler``'s extraction on a ``distributed.LocalCluster``
+  of 2 worker processes on loopback (best of the runs after the first, which loads the
+  workers' pipelines; its time is in the row's name).
 
-Every route must give the extractions of ``jobs=1``; the benchmark checks it.
+Every route must give the extractions of ``jobs=1``; the benchmark checks it. Besides the
+wall time, each row has the CPU seconds its processes spent (this process and the pool's
+workers, from getrusage): on a machine other work keeps busy, abstracts per CPU second say
+what a core does when it is free.
 """
 
 import argparse
 import json
 import os
 import pickle
+import resource
 import sys
 import time
 from pathlib import Path
@@ -47,15 +54,23 @@ def corpus(copies: int) -> list[Paper]:
             for k in range(copies) for p in seeds]
 
 
-def _time(fn: Any) -> tuple[float, Any]:
-    t0 = time.perf_counter()
+def _cpu() -> float:
+    """CPU seconds of this process and of its children that have ended (the pools' workers)."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def _time(fn: Any) -> tuple[float, float, Any]:
+    t0, c0 = time.perf_counter(), _cpu()
     out = fn()
-    return time.perf_counter() - t0, out
+    return time.perf_counter() - t0, _cpu() - c0, out
 
 
-def best(fn: Any, repeat: int) -> tuple[float, Any]:
+def best(fn: Any, repeat: int) -> tuple[float, float, Any]:
+    """The best wall time of ``repeat`` runs, the CPU time of that run, and a result."""
     runs = [_time(fn) for _ in range(repeat)]
-    return min(t for t, _ in runs), runs[-1][1]
+    wall, cpu, _ = min(runs, key=lambda r: r[0])
+    return wall, cpu, runs[-1][2]
 
 
 def _pickle_codec() -> None:
@@ -82,7 +97,7 @@ def spacy_n_process(papers: list[Paper], nlp: Any, settings: Settings, n: int) -
             for doc, p in nlp.pipe(stream, as_tuples=True, batch_size=settings.batch_size, n_process=n)]
 
 
-def run(copies: int, repeat: int) -> list[dict[str, Any]]:
+def run(copies: int, repeat: int, dask: bool = False) -> list[dict[str, Any]]:
     papers = corpus(copies)
     texts = [p.text for p in papers]
     n = len(texts)
@@ -90,33 +105,58 @@ def run(copies: int, repeat: int) -> list[dict[str, Any]]:
     nlp = build_nlp(settings)
     rows = []
 
-    def row(name: str, jobs: int, seconds: float) -> None:
+    def row(name: str, jobs: int, seconds: float, cpu: float) -> None:
         rows.append({"pipeline": name, "processes": jobs, "abstracts": n, "seconds": round(seconds, 2),
                      "abstracts_per_s": round(n / seconds, 1),
-                     "per_process": round(n / seconds / jobs, 1)})
+                     "per_process": round(n / seconds / jobs, 1), "cpu_s": round(cpu, 2),
+                     "per_cpu_s": round(n / cpu, 1)})
 
     tok = spacy.blank("en")
-    t, _ = best(lambda: list(tok.pipe(texts, batch_size=64)), repeat)
-    row("blank tokenizer only (ceiling)", 1, t)
-    t, one = best(lambda: list(extract_parallel(papers, settings, jobs=1, nlp=nlp)), repeat)
-    row("kg extract --jobs 1", 1, t)
-    t, two = best(lambda: list(extract_parallel(papers, settings, jobs=2, nlp=nlp)), repeat)
+    t, c, _ = best(lambda: list(tok.pipe(texts, batch_size=64)), repeat)
+    row("blank tokenizer only (ceiling)", 1, t, c)
+    t, c, one = best(lambda: list(extract_parallel(papers, settings, jobs=1, nlp=nlp)), repeat)
+    row("kg extract --jobs 1", 1, t, c)
+    t, c, two = best(lambda: list(extract_parallel(papers, settings, jobs=2, nlp=nlp)), repeat)
     assert two == one, "--jobs 2 differs from --jobs 1"
-    row("kg extract --jobs 2", 2, t)
+    row("kg extract --jobs 2", 2, t, c)
     _pickle_codec()
-    t, via = best(lambda: spacy_n_process(papers, nlp, settings, 2), repeat)
+    t, c, via = best(lambda: spacy_n_process(papers, nlp, settings, 2), repeat)
     assert via == one, "spaCy's n_process differs from --jobs 1"
-    row("spaCy n_process=2 + assemble (not used)", 2, t)
+    row("spaCy n_process=2 + assemble (not used)", 2, t, c)
+    if dask:
+        rows.append(on_dask(papers, one, repeat))
     return rows
+
+
+def on_dask(papers: list[Paper], expected: list[Any], repeat: int) -> dict[str, Any]:
+    """``kg build --scheduler``'s extraction on a LocalCluster of 2 worker processes, warm."""
+    from distributed import LocalCluster
+
+    from kg.build.distributed import extract_distributed
+
+    n = len(papers)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None) as cluster:
+        address = cluster.scheduler_address
+        t0 = time.perf_counter()
+        first = list(extract_distributed(papers, Settings(), address))
+        cold = time.perf_counter() - t0
+        assert first == expected, "the Dask extraction differs from --jobs 1"
+        t, _, _ = best(lambda: list(extract_distributed(papers, Settings(), address)), repeat)
+    return {"pipeline": f"Dask LocalCluster, 2 workers (first run {cold:.1f} s)", "processes": 2,
+            "abstracts": n, "seconds": round(t, 2), "abstracts_per_s": round(n / t, 1),
+            "per_process": round(n / t / 2, 1), "cpu_s": None, "per_cpu_s": None}
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--copies", type=int, default=4, help="times the seeds' papers are taken")
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--dask", action="store_true",
+                    help="and on a Dask LocalCluster of 2 worker processes (needs kg[dask])")
     ap.add_argument("--format", choices=("table", "json"), default="table")
     a = ap.parse_args()
-    rows = run(a.copies, a.repeat)
+    rows = run(a.copies, a.repeat, a.dask)
     info = {"cores": len(os.sched_getaffinity(0)), "load_average": [round(x, 1) for x in os.getloadavg()]}
     if a.format == "json":
         print(json.dumps({**info, "rows": rows}, indent=2))
