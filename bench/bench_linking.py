@@ -1,11 +1,22 @@
-"""Benchmark of paper linking (kg.resolve.links.paper_links) on a synthetic corpus.
+"""Benchmark of paper linking (kg.resolve.links.paper_links): speed, and quality on the seeds.
 
-The corpus has a Zipf-like skew: ``--entities`` entities whose popularity
-falls as rank^-s; each paper names 3-15 of them, plus a few ubiquitous
-entities (each in 30-70% of the papers). Resolution is not timed, only linking.
+Speed: a synthetic corpus with a Zipf-like skew: ``--entities`` entities whose
+popularity falls as rank^-s; each paper names 3-15 of them, plus a few ubiquitous
+entities (each in 30-70% of the papers); every tenth entity has a family (a parent
+among the first 500 entities) and a few papers propose an entity. Resolution is not
+timed, only linking.
 
     python bench/bench_linking.py --papers 10000
     python bench/bench_linking.py --papers 100000 --format json
+
+Quality (``--seeds DIR``): the related-papers figures of BENCHMARKS.md on a real
+corpus (share of links resting on one entity, papers linked, weights, rules), and a
+sample of links drawn with a fixed seed, written with ``--sample-out`` to judge by
+hand and scored with ``--judged`` (bench/links_judged.csv). ``--version`` names
+the rows of the judged file; run it from an older checkout (``PYTHONPATH=...``) to
+measure the code before a change:
+
+    python bench/bench_linking.py --seeds ../shared/seeds --judged bench/links_judged.csv
 """
 
 import argparse
@@ -15,17 +26,28 @@ import resource
 import sys
 import time
 import tracemalloc
+from pathlib import Path
 
 import numpy as np
 
-from kg.records import Mention, Occurrence
+from kg.records import Entity, Mention, Occurrence
 from kg.resolve.links import link_cutoff, paper_links
 from kg.settings import Settings
 
 
+def synthetic_families(n_entities: int, seed: int) -> list[Entity]:
+    """Every tenth entity is a variant of one of the 500 most popular ones."""
+    rng = np.random.default_rng(seed + 1)
+    return [Entity(f"method/e{i}", "method", f"e{i}", parent=f"method/e{int(rng.integers(0, 500))}")
+            for i in range(500, n_entities, 10)]
+
+
 def synthetic_occurrences(n_papers: int, n_entities: int, s: float, n_ubiquitous: int,
                           seed: int) -> list[Occurrence]:
-    """Occurrences of a random corpus; the same seed gives the same corpus."""
+    """Occurrences of a random corpus; the same seed gives the same corpus.
+
+    One paper in fifty proposes one of its entities.
+    """
     rng = np.random.default_rng(seed)
     ranks = np.arange(1, n_entities + 1, dtype=np.float64)
     prob = ranks ** -s
@@ -42,7 +64,9 @@ def synthetic_occurrences(n_papers: int, n_entities: int, s: float, n_ubiquitous
         chosen = set(draws[pos:pos + sizes[p]].tolist())
         pos += sizes[p]
         chosen.update(n_entities + u for u in range(n_ubiquitous) if rng.random() < ubiquity[u])
-        occurrences.extend(Occurrence(pid, entity_ids[e], "used", mentions[e]) for e in chosen)
+        proposed = min(chosen) if p % 50 == 0 else -1
+        occurrences.extend(Occurrence(pid, entity_ids[e], "proposed" if e == proposed else "used",
+                                      mentions[e]) for e in sorted(chosen))
     return occurrences
 
 
@@ -55,11 +79,12 @@ def run(args: argparse.Namespace) -> dict:
     settings = Settings()
     t0 = time.perf_counter()
     occ = synthetic_occurrences(args.papers, args.entities, args.zipf, args.ubiquitous, args.seed)
+    families = synthetic_families(args.entities, args.seed)
     t_gen = time.perf_counter() - t0
     gc.collect()
     rss_before = rss_mib()
     t0, c0 = time.perf_counter(), time.process_time()
-    links = paper_links(occ, args.papers, settings)
+    links = paper_links(occ, args.papers, settings, families)
     t_link, c_link = time.perf_counter() - t0, time.process_time() - c0
     rss_after = rss_mib()
     degree = np.bincount(np.array([int(x.source[6:]) for x in links]
@@ -78,11 +103,24 @@ def run(args: argparse.Namespace) -> dict:
     if args.tracemalloc:
         gc.collect()
         tracemalloc.start()
-        traced = paper_links(occ, args.papers, settings)
+        traced = paper_links(occ, args.papers, settings, families)
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         result["tracemalloc_links"] = len(traced)
         result["tracemalloc_peak_mib"] = round(peak / 2**20, 1)
+    return result
+
+
+def run_seeds(args: argparse.Namespace) -> dict:
+    from link_quality import figures, precision, sample, seed_corpus, write_sample
+
+    corpus = seed_corpus(args.seeds)
+    result = figures(corpus)
+    drawn = sample(corpus, args.sample, args.sample_seed)
+    if args.sample_out:
+        write_sample(corpus, drawn, args.version, args.sample_out)
+    if args.judged:
+        result.update(precision(drawn, args.judged, args.version))
     return result
 
 
@@ -96,8 +134,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-tracemalloc", dest="tracemalloc", action="store_false",
                     help="skip the second, traced run (tracemalloc slows Python code)")
     ap.add_argument("--format", choices=["table", "json"], default="table")
+    ap.add_argument("--seeds", type=Path, help="measure link quality on this corpus instead")
+    ap.add_argument("--sample", type=int, default=50, help="links in the judged sample")
+    ap.add_argument("--sample-seed", type=int, default=11)
+    ap.add_argument("--sample-out", type=Path, help="write the sample to judge as CSV")
+    ap.add_argument("--judged", type=Path, help="CSV of judged samples: print the precision")
+    ap.add_argument("--version", default="after", help="rows of --judged to score (before/after)")
     args = ap.parse_args(argv)
-    result = run(args)
+    result = run_seeds(args) if args.seeds else run(args)
     if args.format == "json":
         print(json.dumps(result, indent=2))
     else:

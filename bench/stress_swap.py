@@ -44,7 +44,7 @@ QLORA_LABEL = '<http://www.w3.org/2004/02/skos/core#prefLabel> "QLoRA"'
 # ---------------------------------------------------------------- one reader process
 
 def consistent_query(text: str) -> bool:
-    (row,) = json.loads(text)
+    (row,) = [json.loads(line) for line in text.splitlines()]
     return ("QLoRA" in row["abstract"]) == bool(row["qlora"])
 
 
@@ -59,7 +59,7 @@ def read_once(kind: str, store: Path, scratch: Path) -> tuple[str, str]:
     from kg.cli.main import main
 
     target = scratch / "graph.nt"
-    argv = (["--no-progress", "query", QUERY, "--store", str(store), "--format", "json"] if kind == "query"
+    argv = (["--no-progress", "query", QUERY, "--store", str(store), "--format", "jsonl"] if kind == "query"
             else ["--no-progress", "export", "--store", str(store), "--format", "nt", "-o", str(target)])
     out, err = io.StringIO(), io.StringIO()
     try:

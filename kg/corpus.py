@@ -23,6 +23,7 @@ import pandas as pd
 from kg.errors import KGError
 from kg.export import graphs as graph
 from kg.export import tables as frames
+from kg.keys import unify_spellings
 from kg.records import Entity, Link, Occurrence, Paper, PaperEntities
 from kg.resolve.entities import resolve
 from kg.resolve.links import paper_links
@@ -73,8 +74,10 @@ class Corpus:
                 pe = PaperEntities(pe.id, old.title, old.entities + pe.entities,
                                    old.links + pe.links)
             found[pe.id] = pe
+        found = {pe.id: pe for pe in unify_spellings(found.values())}  # one spelling per repository
         entities, occurrences = resolve(found.values(), settings)
-        links = paper_links(occurrences, len(by_id), settings)
+        links = paper_links(occurrences, len(by_id), settings, entities,
+                            {p.id: p.title for p in by_id.values()})
         return cls(by_id, found, entities, occurrences, links, settings)
 
     def __repr__(self) -> str:
@@ -140,9 +143,9 @@ class Corpus:
 
     # graphs
     def to_networkx(self) -> nx.MultiDiGraph:
-        """The knowledge graph: papers, entities, repositories."""
+        """The knowledge graph: papers, entities, repositories and the paper links."""
         return graph.knowledge_graph(self.papers, self.entities, self.occurrences,
-                                     self.extractions)
+                                     self.extractions, self.links)
 
     def paper_graph(self) -> nx.Graph:
         return graph.paper_graph(self.papers, self.links)

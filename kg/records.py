@@ -232,18 +232,50 @@ class Entity:
         return d
 
 
+LinkRule = Literal["builds-on", "several", "rare"]
+ShareKind = Literal["builds-on", "shared", "family"]
+LINK_RULES: tuple[LinkRule, ...] = get_args(LinkRule)
+SHARE_KINDS: tuple[ShareKind, ...] = get_args(ShareKind)
+
+
+@dataclass(frozen=True, slots=True)
+class Share:
+    """One entity two linked papers share, and what it adds to the link (kg.resolve.links)."""
+
+    entity: str  # Entity.id
+    weight: float
+    kind: ShareKind = "shared"  # both name it; "family": through a variant; "builds-on"
+    df: int = 0  # papers reaching the entity (naming it or one of its variants)
+    common: bool = False  # too common to be evidence: it only adds weight
+    titled: bool = False  # the title of one of the two papers names it (or a variant)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"entity": self.entity, "weight": round(self.weight, 6), "kind": self.kind,
+                "df": self.df, "common": self.common, "titled": self.titled}
+
+
 @dataclass(frozen=True, slots=True)
 class Link:
-    """Two papers that share entities; ``source < target``."""
+    """Two papers that share entities; ``source < target``.
+
+    ``rule`` says which rule of :mod:`kg.resolve.links` made the link and ``shares``
+    what each shared entity adds; for a ``builds-on`` link ``proposer`` is the paper
+    proposing what the other one uses (the other builds on it).
+    """
 
     source: str
     target: str
     weight: float
-    shared: tuple[str, ...] = field(default_factory=tuple)  # Entity.id, rarest first
+    shared: tuple[str, ...] = field(default_factory=tuple)  # Entity.id, heaviest share first
+    rule: LinkRule | None = None  # None: a link read back from elsewhere without its rule
+    proposer: str | None = None  # source or target, for a builds-on link
+    shares: tuple[Share, ...] = field(default_factory=tuple)
 
     def to_dict(self) -> dict[str, Any]:
         return {"source": self.source, "target": self.target,
-                "weight": round(self.weight, 6), "shared": list(self.shared)}
+                "weight": round(self.weight, 6), "shared": list(self.shared),
+                "rule": self.rule, "proposer": self.proposer,
+                "shares": [s.to_dict() for s in self.shares]}
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,10 @@ class Settings:
     link_max_df: float = 0.2  # an entity in more than this share of papers links nothing alone
     link_min_weight: float = 1.0
     link_max_neighbours: int = 25
+    link_family_discount: float = 0.5  # a family shared through variants counts half its idf
+    link_builds_on_boost: float = 2.0  # one paper proposes what the other uses: twice its idf
+    link_rare_df: int = 20  # a titled entity reached by at most this many papers links alone
+    link_max_per_entity: int = 20  # an entity leads at most this many links
     # RDF
     base_iri: str = DEFAULT_BASE_IRI
     # output

@@ -242,13 +242,13 @@ def test_rdf_export_conforms_to_the_shapes(seeds: Seeds, shapes: Graph, name: st
 # ------------------------------------------------------------------ graphs, tables, JSONL
 
 def _knowledge_graph_expectations(corpus: Any) -> tuple[set[str], int]:
-    """Node ids and edge count of the paper/entity/repository graph, from the records."""
+    """Node ids and edge count of the paper/entity/repository graph with the paper links."""
     repos = {(pid, r.repository) for pid, pe in corpus.extractions.items() for r in pe.links}
     repos |= {(p.id, url) for p in corpus.papers.values() for url in p.repos}
     nodes = set(corpus.papers) | set(corpus.entities) | {url for _, url in repos}
     mentions = {(o.paper, o.entity) for o in corpus.occurrences if o.entity in corpus.entities}
     variants = [e for e in corpus.entities.values() if e.parent and e.parent in nodes]
-    return nodes, len(mentions) + len(variants) + len(repos)
+    return nodes, len(mentions) + len(variants) + len(repos) + len(corpus.links)
 
 
 @pytest.mark.parametrize("name, read", [("graphml", nx.read_graphml), ("gexf", nx.read_gexf)])
@@ -261,6 +261,10 @@ def test_graph_exports_read_back_with_networkx(seeds: Seeds, name: str, read: An
     assert g.number_of_nodes() == len(nodes)
     assert {str(n) for n in g.nodes} == nodes
     assert g.number_of_edges() == n_edges
+    # the related-papers network is there too, each edge with its weight and shared entities
+    related = [d for u, v, d in g.edges(data=True) if d.get("relation") == "related_to"]
+    assert len(related) == len(seeds.corpus.links) > 0
+    assert all(float(d["weight"]) > 0 and d["shared"] and d["rule"] for d in related)
 
 
 @pytest.mark.parametrize("name", ["csv", "parquet"])

@@ -53,8 +53,8 @@ def answers(out: Path, tmp_path: Path) -> tuple[list[str], list[str]]:
     target = tmp_path / "export.jsonl"
     text = io.StringIO()
     with contextlib.redirect_stdout(text):
-        assert main(["query", IDS, "--store", str(out), "--format", "json"]) == 0
-    queried = [row["id"] for row in json.loads(text.getvalue())]
+        assert main(["query", IDS, "--store", str(out), "--format", "jsonl"]) == 0
+    queried = [json.loads(line)["id"] for line in text.getvalue().splitlines()]
     assert main(["--no-progress", "export", "--store", str(out), "--format", "jsonl", "-o", str(target)]) == 0
     exported = sorted(json.loads(line)["id"] for line in target.read_text().splitlines())
     return queried, exported

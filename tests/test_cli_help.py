@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import pytest
 
 from kg.cli.main import COMMANDS, main
-from kg.cli.render import FORMATS as OUTPUT_FORMATS
+from kg.cli.render import QUERY_FORMATS
 from kg.export.html import VIEWS
 from kg.export.registry import FORMATS as EXPORT_FORMATS
 from kg.extract import MODES
@@ -24,7 +24,7 @@ CASES = [
     *[(c, "--mode", MODES, "choices") for c in ("extract", "build")],
     ("export", "--format", EXPORT_NAMES, "list"),
     ("export", "--view", VIEWS, "choices"),
-    ("query", "--format", OUTPUT_FORMATS, "choices"),
+    ("query", "--format", QUERY_FORMATS, "choices"),
     ("query", "--preset", preset_names(), "list"),
     ("push", "--auth", AUTH_SCHEMES, "choices"),
 ]

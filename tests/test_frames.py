@@ -10,6 +10,7 @@ from kg.corpus import Corpus
 from kg.errors import FormatError, InputError
 from kg.export import tables as frames
 from kg.records import Paper, PaperEntities
+from kg.settings import Settings
 
 
 @pytest.fixture
@@ -18,7 +19,8 @@ def corpus(fixtures):
     papers = [Paper.from_dict(json.loads(x)) for x in (d / "papers.jsonl").read_text().splitlines()]
     found = [PaperEntities.from_dict(json.loads(x))
              for x in (d / "extractions.jsonl").read_text().splitlines()]
-    return Corpus.from_extractions(papers, found)
+    # 8 papers: with the default link_max_df every shared entity is common and nothing links
+    return Corpus.from_extractions(papers, found, Settings().with_(link_max_df=0.5))
 
 
 def all_frames(corpus):

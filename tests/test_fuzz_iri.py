@@ -43,6 +43,7 @@ QUICK = settings(max_examples=50, derandomize=True, database=None, deadline=None
 LONG = settings(QUICK, max_examples=int(os.environ.get("KG_FUZZ_EXAMPLES", "1000")), derandomize=False)
 FUZZ_SEED = int(os.environ.get("KG_FUZZ_SEED", "20240612"))
 BASE = "https://w3id.org/kg/"
+N_PARTS = {"link": 2, "share": 3, "evidence": 4}  # the key parts of the kinds minted from tuples
 XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
@@ -103,8 +104,8 @@ def _loads_everywhere(iri: str) -> None:
 # ---------------------------------------------------------------- minting
 
 def _minted_iris_load_everywhere(kind: IriKind, parts: list[str]) -> None:
-    key: str | tuple[str, ...] = parts[0] if kind not in ("link", "evidence") else tuple(
-        (parts * 4)[: 2 if kind == "link" else 4])
+    key: str | tuple[str, ...] = parts[0] if kind not in N_PARTS else tuple(
+        (parts * 4)[: N_PARTS[kind]])
     iri = mint(kind, key, BASE)
     _loads_everywhere(str(iri))
     assert iri.startswith(f"{BASE}{kind}/") and iri == mint(kind, key, BASE)
@@ -116,6 +117,10 @@ def _distinct_keys_give_distinct_iris(kind: IriKind, a: list[str], b: list[str])
         kb: Any = tuple((b * 2)[:2])
         assert mint(kind, ka, BASE) == mint(kind, ka[::-1], BASE)
         assume(sorted(ka) != sorted(kb))
+    elif kind == "share":
+        ka, kb = tuple((a * 3)[:3]), tuple((b * 3)[:3])
+        assert mint(kind, ka, BASE) == mint(kind, (ka[1], ka[0], ka[2]), BASE)
+        assume((sorted(ka[:2]), ka[2]) != (sorted(kb[:2]), kb[2]))
     elif kind == "evidence":
         ka, kb = tuple((a * 4)[:4]), tuple((b * 4)[:4])
         assume(ka != kb)
@@ -147,7 +152,7 @@ def _bases_are_usable_or_refused(base: str, kind: IriKind, key: str) -> None:
         assert str(e).startswith(f"bad base IRI {base!r}") and "\n" not in str(e)
         return
     _loads_everywhere(base)
-    iri = mint(kind, key if kind not in ("link", "evidence") else (key,) * (2 if kind == "link" else 4), base)
+    iri = mint(kind, key if kind not in N_PARTS else (key,) * N_PARTS[kind], base)
     _loads_everywhere(str(iri))
 
 

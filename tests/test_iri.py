@@ -28,7 +28,7 @@ def _valid_everywhere(iri: URIRef) -> None:
     assert not any(c in str(iri) for c in ' <>"{}|\\^`\n')
 
 
-@pytest.mark.parametrize("kind", [k for k in KINDS if k not in ("link", "evidence")])
+@pytest.mark.parametrize("kind", [k for k in KINDS if k not in ("link", "share", "evidence")])
 @pytest.mark.parametrize("name", HOSTILE)
 def test_hostile_keys_give_valid_iris(kind: str, name: str) -> None:
     iri = mint(kind, name, BASE)
@@ -37,8 +37,9 @@ def test_hostile_keys_give_valid_iris(kind: str, name: str) -> None:
 
 
 @pytest.mark.parametrize("name", HOSTILE)
-def test_hostile_parts_give_valid_link_and_evidence_iris(name: str) -> None:
+def test_hostile_parts_give_valid_link_share_and_evidence_iris(name: str) -> None:
     _valid_everywhere(mint("link", (name, "arxiv:1"), BASE))
+    _valid_everywhere(mint("share", (name, "arxiv:1", name), BASE))
     _valid_everywhere(mint("evidence", (name, name, "0", "5"), BASE))
 
 

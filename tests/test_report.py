@@ -145,8 +145,9 @@ def test_counts_and_coverage(figs: Any) -> None:
 
 def test_papers_without_a_date_are_counted_as_such(figs: Any) -> None:
     dating = {r["dated by"]: r["papers"] for r in rows(figs, "dating")}
-    assert dating == {PUBLISHED: 5, INFERRED: 1, ARXIV: 1, LISTED: 1, NO_YEAR: 1, UNREADABLE: 1,
-                      UNDATED: 1}
+    # "Mar 1" listed on "Mar 4, 2024" is a full date since issue 11 (typed xsd:date in the
+    # store, so the corpus digest writes it so too): a publication date, no longer inferred
+    assert dating == {PUBLISHED: 6, ARXIV: 1, LISTED: 1, NO_YEAR: 1, UNREADABLE: 1, UNDATED: 1}
     assert figs["dating"].note == "papers without a month, on no timeline: 3 of 11"
     assert sum(r["papers"] for r in rows(figs, "timeline")) == 8
     assert "3 papers without a month left out" in figs["timeline"].note

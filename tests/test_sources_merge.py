@@ -1,8 +1,14 @@
 """The same paper met several times is one record."""
 
+import itertools
+from dataclasses import replace
+from pathlib import Path
+
 from kg.keys import paper_id
 from kg.records import Paper, Source
-from kg.sources import merge_papers, read_papers
+from kg.sources import merge_papers, read_jsonl_papers, read_papers
+
+SIGHTINGS = Path(__file__).parent / "fixtures" / "merge" / "sightings.jsonl"
 
 
 def _p(title, arxiv=None, n=0, **kw):
@@ -11,11 +17,11 @@ def _p(title, arxiv=None, n=0, **kw):
 
 
 def test_title_only_then_arxiv_sighting_merge_under_the_arxiv_id():
-    a = _p("Deep Residual Learning", n=1, page_date="Dec 10", upvotes=5)
+    a = _p("Deep Residual Learning", n=1, page_date="Dec 10", upvotes=5, abstract="abs 1, the longer")
     b = _p("deep residual learning!", "1512.03385", n=2, doi="10.1109/x", repos=("https://github.com/k/r",))
     (m,) = merge_papers([a, b])
     assert m.id == "arxiv:1512.03385" and m.title == "Deep Residual Learning"
-    assert m.abstract == "abs 1" and m.page_date == "Dec 10" and m.upvotes == 5 and m.doi == "10.1109/x"
+    assert m.abstract == "abs 1, the longer" and m.page_date == "Dec 10" and m.upvotes == 5 and m.doi == "10.1109/x"
     assert [s.path for s in m.sources] == ["f1", "f2"]
 
 
@@ -51,7 +57,34 @@ def test_fixture_directory_merges_across_formats(fixtures):
     assert len(probe) == 1
     (p,) = probe
     assert sorted(s.format for s in p.sources) == ["arxiv-atom", "arxiv-snapshot", "dailypapers", "hf-api", "jsonl"]
-    assert p.page_date == "Nov 4" and p.n_authors == 2 and p.upvotes == 42
+    # the API's full listing date; the page's "• 6 authors" is the largest count
+    assert p.page_date == "2023-05-22" and p.n_authors == 6 and p.upvotes == 42
     assert len({q.id for q in papers}) == len(papers)
     again = list(read_papers(fixtures / "sources", on_error=lambda e: None))
     assert again == papers  # deterministic
+
+
+def _fail(error):
+    raise AssertionError(error)
+
+
+def test_best_value_wins_in_every_order_of_the_sightings():
+    """Five sightings of one paper, each best at something (tests/fixtures/merge/sightings.jsonl)."""
+    sightings = list(read_jsonl_papers(SIGHTINGS, on_error=_fail))
+    merged = set()
+    sources = set()
+    for order in itertools.permutations(sightings):
+        (m,) = merge_papers(order)
+        merged.add(replace(m, sources=()))
+        sources.add(frozenset(m.sources))
+        assert list(m.sources) == [s for p in order for s in p.sources]  # input order, all kept
+    assert len(merged) == 1 and len(sources) == 1 and len(next(iter(sources))) == 5
+    (m,) = merged
+    assert m.id == "arxiv:2401.01234" and m.title == "Glimmer: Sparse Probes for Dense Models"
+    assert m.abstract.startswith("We present Glimmer") and m.abstract.endswith("release the probes.")
+    assert m.authors == ("Ada Lovelace", "Alan Turing", "Grace Hopper")  # the fullest list
+    assert m.n_authors == 4  # the page counts one more author than any list names
+    assert m.url == "https://arxiv.org/abs/2401.01234"  # canonical: https, abs, no version
+    assert (m.date, m.page_date, m.upvotes) == ("2024-01-02", "Jan 5, 2024", 17)
+    assert m.doi == "10.1000/journal.5"  # a journal DOI before arXiv's own
+    assert m.repos == ("https://github.com/glimmer/probes",) and m.categories == ("cs.LG", "cs.CL")

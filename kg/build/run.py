@@ -33,6 +33,7 @@ from typing import Any
 
 from kg.build.pause import pause, pause_after_first
 from kg.build.plan import plan
+from kg.build.prune import dropped, without
 from kg.build.state import (
     EXTRACTIONS,
     PAPERS,
@@ -75,6 +76,7 @@ class BuildSummary:
     papers_updated: int = 0  # same id, new title or abstract: replaced
     papers_unchanged: int = 0  # read again with the same text
     papers_kept: int = 0  # from earlier builds, not in this build's inputs
+    papers_removed: int = 0  # dropped by kg remove or --prune (kg.build.prune)
     papers_extracted: int = 0
     skipped: int = 0  # bad records skipped with --skip-bad
     entities: dict[str, int] = field(default_factory=dict)  # by type
@@ -122,8 +124,13 @@ def versions() -> dict[str, str]:
 def build(inputs: Sequence[str | Path], output_dir: str | Path | None = None,
           settings: Settings | None = None, progress: bool = True,
           input_format: str | None = None,
-          on_error: Any = None, nlp: Any = None, scheduler: str | None = None) -> BuildSummary:
+          on_error: Any = None, nlp: Any = None,
+          remove: Sequence[str] = (), prune: bool = False,
+          scheduler: str | None = None) -> BuildSummary:
     """Build (or update) the knowledge graph of ``inputs`` in ``output_dir``.
+
+    ``remove`` names papers to drop from the corpus (ids or titles), and ``prune`` drops
+    the papers of earlier builds that ``inputs`` no longer hold (:mod:`kg.build.prune`).
 
     ``on_error`` receives each bad record skipped with ``settings.skip_bad``.
     ``nlp`` is the spaCy pipeline to extract with, made by
@@ -149,7 +156,7 @@ def build(inputs: Sequence[str | Path], output_dir: str | Path | None = None,
         staging = output_dir / f"{STAGING_PREFIX}{os.getpid()}"
         try:
             summary = _build(inputs, output_dir, staging, settings, progress, input_format,
-                             on_error, nlp, scheduler)
+                             on_error, nlp, (tuple(remove), prune), scheduler)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     return summary
@@ -237,6 +244,7 @@ def check_exports(exports: Sequence[tuple[str, str]]) -> None:
 
 def _build(inputs: Sequence[str | Path], output_dir: Path, staging: Path, settings: Settings,
            show: bool, input_format: str | None, on_error: Any, nlp: Any,
+           drop: tuple[tuple[str, ...], bool] = ((), False),
            scheduler: str | None = None) -> BuildSummary:
     clock = _Clock()
     live = resolve(output_dir)  # no build retires it meanwhile: this one holds the build lock
@@ -247,6 +255,8 @@ def _build(inputs: Sequence[str | Path], output_dir: Path, staging: Path, settin
         read, skipped = read_inputs(inputs, settings, show, input_format, on_error)
     pause("read")
     todo = plan(prev, read, fingerprint)
+    removed = dropped(todo, *drop)  # kg remove, kg build --prune: before anything is written
+    todo = without(todo, removed)
     papers = todo.papers
     extractions = dict(todo.extractions)
 
@@ -271,7 +281,8 @@ def _build(inputs: Sequence[str | Path], output_dir: Path, staging: Path, settin
     info = BuildSummary(
         output_dir=str(output_dir), papers=len(papers), papers_new=len(todo.new),
         papers_updated=len(todo.updated), papers_unchanged=len(todo.unchanged),
-        papers_kept=len(todo.kept), papers_extracted=len(todo.to_extract), skipped=skipped,
+        papers_kept=len(todo.kept), papers_removed=len(removed),
+        papers_extracted=len(todo.to_extract), skipped=skipped,
         entities=dict(sorted(entity_types.items())), occurrences=len(corpus.occurrences),
         links=len(corpus.links), triples=triples, timings=clock.timings,
         outputs=tuple(sorted([PAPERS, EXTRACTIONS, STORE_NAME + "/", SUMMARY, *outputs])),

@@ -1,6 +1,7 @@
 """Read the inputs, extract entities from new or changed papers, resolve and link the whole
 corpus, load the SPARQL store and write the exports into the output directory. Building again
-adds new papers; the same inputs change nothing."""
+adds new papers and keeps the earlier ones; --prune drops those the inputs no longer hold. The
+same inputs change nothing."""
 
 import argparse
 import sys
@@ -18,6 +19,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--output", default=None, metavar="DIR",
                    help=f"output directory (default: {Settings().output_dir})")
     p.add_argument("--base-iri", default=None, metavar="IRI", help="prefix of the IRIs minted")
+    p.add_argument("--prune", action="store_true",
+                   help="drop the papers of earlier builds that these inputs no longer hold")
     add_mode_arg(p)
     add_jobs_arg(p)
     p.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT",
@@ -34,6 +37,8 @@ def summary_rows(summary: Any) -> list[dict[str, Any]]:
         ("  unchanged", s.papers_unchanged), ("  kept from earlier builds", s.papers_kept),
         ("  extracted", s.papers_extracted),
     ]
+    if s.papers_removed:
+        rows.append(("  removed", s.papers_removed))
     if s.skipped:
         rows.append(("  bad records skipped", s.skipped))
     rows.append(("entities", sum(s.entities.values())))
@@ -66,7 +71,8 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         summary = build(args.inputs, output, settings, progress=args.progress,
-                        input_format=args.input_format, on_error=report, scheduler=args.scheduler)
+                        input_format=args.input_format, on_error=report, prune=args.prune,
+                        scheduler=args.scheduler)
     except BuildTerminated as e:
         print(f"kg build: {e}", file=sys.stderr)
         return 128 + 15  # as a shell reports a process SIGTERM stopped

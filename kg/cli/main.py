@@ -19,7 +19,8 @@ from kg import __version__
 from kg.errors import KGError
 from kg.fileio import write_failure
 
-COMMANDS = ("papers", "extract", "evaluate", "build", "export", "query", "push", "stats", "show")
+COMMANDS = ("papers", "extract", "evaluate", "build", "remove", "export", "query", "push", "stats",
+            "show")
 
 
 class CommandParser(argparse.ArgumentParser):

@@ -1,14 +1,25 @@
-"""Results as readable tables or machine formats (json, jsonl, csv, tsv)."""
+"""Results as readable tables or machine formats (json, jsonl, csv, tsv), and query results.
+
+:func:`render` writes rows of plain values; a query result (:func:`query_text`) is
+written that way as ``table`` or ``jsonl``, and in the W3C formats otherwise: SPARQL 1.1
+Query Results JSON, CSV and TSV, Turtle or N-Triples for a graph (:mod:`kg.store.results`).
+"""
 
 import csv
 import io
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kg.errors import FormatError
 
+if TYPE_CHECKING:
+    from kg.store.embedded import QueryResult
+
 FORMATS = ("table", "json", "jsonl", "csv", "tsv")
+# kg query --format: table and jsonl are kg's own (plain values); json, csv and tsv the W3C
+# SPARQL 1.1 results formats; turtle and nt the graph of a CONSTRUCT or DESCRIBE
+QUERY_FORMATS = ("table", "json", "jsonl", "csv", "tsv", "turtle", "nt")
 
 
 def _cell(v: Any) -> str:
@@ -70,3 +81,15 @@ def render_sections(sections: Sequence[tuple[str, Sequence[dict[str, Any]], Sequ
             block += f"({note})\n"
         out.append(block)
     return "\n".join(out)
+
+
+def query_text(result: "QueryResult", fmt: str | None = None) -> str:
+    """The text of a query result in one of :data:`QUERY_FORMATS`; by default a table, or
+    Turtle for the graph of a CONSTRUCT or DESCRIBE."""
+    if fmt is None:
+        fmt = "turtle" if result.kind == "graph" else "table"
+    if fmt in ("table", "jsonl"):
+        return render(result.records(), result.header(), fmt=fmt)
+    if fmt not in QUERY_FORMATS:
+        raise FormatError("query result format", fmt, list(QUERY_FORMATS))
+    return result.serialize(fmt)

@@ -19,7 +19,8 @@ from kg.errors import KGError
 from kg.records import Entity, Link, Occurrence, Paper, PaperEntities
 from kg.resolve.links import link_cutoff, paper_links
 
-__all__ = ["knowledge_graph", "paper_links", "link_cutoff", "paper_graph", "cooccurrence_graph",
+__all__ = ["knowledge_graph", "paper_links", "link_cutoff", "paper_graph", "link_attrs",
+           "cooccurrence_graph",
            "neighbourhood", "to_graphml", "to_gexf", "LIST_SEPARATOR"]
 
 LIST_SEPARATOR = "; "
@@ -53,13 +54,16 @@ def knowledge_graph(papers: Mapping[str, Paper] | Iterable[Paper],
                     entities: Mapping[str, Entity] | Iterable[Entity],
                     occurrences: Iterable[Occurrence],
                     extractions: Mapping[str, PaperEntities] | Iterable[PaperEntities] = (),
+                    links: Iterable[Link] = (),
                     ) -> nx.MultiDiGraph:
     """Papers, entities and repositories with the edges between them.
 
     Edges (the edge key is the relation): paper -> entity ``mentions`` (role,
     evidence count, confidence); entity -> family ``variant_of``; paper -> repo
-    ``code`` (official, kind). Repositories come from ``extractions`` and from
-    ``Paper.repos``.
+    ``code`` (official, kind); paper -> paper ``related_to`` for each of ``links``
+    (:func:`link_attrs`), from source to target, or for a builds-on link from the
+    paper that builds on the other to the other (its ``proposer``). Repositories
+    come from ``extractions`` and from ``Paper.repos``.
     """
     g = nx.MultiDiGraph()
     for paper in _values(papers):
@@ -92,17 +96,34 @@ def knowledge_graph(papers: Mapping[str, Paper] | Iterable[Paper],
                                      repo_kind=info["kind"]))
         g.add_edge(pid, url, key="code", relation="code", official=info["official"],
                    repo_kind=info["kind"])
+    for link in links:
+        if link.source in g and link.target in g:
+            a, b = ((link.target, link.source) if link.proposer == link.source
+                    else (link.source, link.target))
+            g.add_edge(a, b, key="related_to", relation="related_to", **link_attrs(link))
     return g
 
 
+def link_attrs(link: Link) -> dict[str, Any]:
+    """The edge attributes of a paper-paper link: weight, rule and its shares, aligned.
+
+    ``shared``, ``share_weights`` and ``share_kinds`` list the shared entities, heaviest
+    first, with what each adds and how it is shared; ``proposer`` is set on a
+    builds-on link (the paper the other builds on).
+    """
+    return _plain(weight=float(link.weight), rule=link.rule, proposer=link.proposer,
+                  shared=list(link.shared), n_shared=len(link.shared),
+                  share_weights=[round(s.weight, 6) for s in link.shares] or None,
+                  share_kinds=[s.kind for s in link.shares] or None)
+
+
 def paper_graph(papers: Mapping[str, Paper] | Iterable[Paper], links: Iterable[Link]) -> nx.Graph:
-    """Papers linked by shared entities; edges carry ``weight`` and ``shared`` (entity ids)."""
+    """Papers linked by shared entities; edges carry :func:`link_attrs`."""
     g = nx.Graph()
     for paper in _values(papers):
         g.add_node(paper.id, **paper_attrs(paper))
     for link in links:
-        g.add_edge(link.source, link.target, weight=float(link.weight), shared=list(link.shared),
-                   n_shared=len(link.shared))
+        g.add_edge(link.source, link.target, **link_attrs(link))
     return g
 
 

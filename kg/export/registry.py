@@ -89,7 +89,7 @@ def _networkx(corpus: CorpusRecords, settings: Settings, writer: str) -> str:
     from kg.export.graphs import knowledge_graph  # importable once _lazy found the writer
 
     text: str = fn(knowledge_graph(corpus.papers, corpus.entities, corpus.occurrences,
-                                   corpus.extractions))
+                                   corpus.extractions, corpus.links))
     return text
 
 
@@ -134,9 +134,9 @@ FORMATS: tuple[Format, ...] = (
            _jsonld, "application/ld+json"),
     Format("xml", ("rdfxml", "rdf/xml", "rdf"), (".rdf", ".owl"), "RDF/XML, all graphs merged",
            lambda c, s: _rdf_graph(c, s, "xml"), "application/rdf+xml"),
-    Format("graphml", (), (".graphml",), "GraphML of the paper/entity graph (Gephi, yEd)",
+    Format("graphml", (), (".graphml",), "GraphML of the paper/entity graph with the paper links (Gephi, yEd)",
            lambda c, s: _networkx(c, s, "to_graphml"), "application/graphml+xml"),
-    Format("gexf", (), (".gexf",), "GEXF of the paper/entity graph (Gephi)",
+    Format("gexf", (), (".gexf",), "GEXF of the paper/entity graph with the paper links (Gephi)",
            lambda c, s: _networkx(c, s, "to_gexf"), "application/gexf+xml"),
     Format("csv", (), (), "a directory of CSV tables: " + ", ".join(TABLES),
            lambda c, s: _tables(c, s, "csv"), "text/csv", directory=True),

@@ -6,7 +6,9 @@ Five tables, each with the columns listed in :data:`COLUMNS` (in that order):
 * ``entities``: one row per canonical entity.
 * ``mentions``: one row per occurrence (paper, entity), with the number of
   evidence sentences and the first one.
-* ``links``: one row per paper-paper link.
+* ``links``: one row per paper-paper link: the rule that made it, the proposer of
+  a builds-on link, and its shares (``shared``, ``share_weights``, ``share_kinds``
+  are aligned, heaviest share first; a weight is written with 6 decimals).
 * ``repos``: one row per (paper, repository).
 
 Column kinds: ``str`` (pandas ``string`` dtype; an empty text is stored as
@@ -40,8 +42,9 @@ COLUMNS: dict[str, dict[str, str]] = {
     "mentions": {"paper": "str", "entity": "str", "type": "str", "role": "str",
                  "surface": "str", "confidence": "float", "n_evidence": "int",
                  "evidence": "str", "start": "int", "end": "int"},
-    "links": {"source": "str", "target": "str", "weight": "float", "n_shared": "int",
-              "shared": "list"},
+    "links": {"source": "str", "target": "str", "weight": "float", "rule": "str",
+              "proposer": "str", "n_shared": "int", "shared": "list", "share_weights": "list",
+              "share_kinds": "list"},
     "repos": {"paper": "str", "repository": "str", "url": "str", "kind": "str", "host": "str",
               "official": "bool"},
 }
@@ -124,9 +127,15 @@ def mentions_df(occurrences: Iterable[Occurrence],
 
 
 def links_df(links: Iterable[Link]) -> pd.DataFrame:
-    """One row per link; ``shared`` lists entity ids, rarest first."""
-    rows = [{"source": k.source, "target": k.target, "weight": k.weight,
-             "n_shared": len(k.shared), "shared": k.shared} for k in links]
+    """One row per link; ``shared`` lists entity ids, heaviest share first.
+
+    ``share_weights`` and ``share_kinds`` give each shared entity's weight and kind
+    in the same order (empty for a link read back without its shares).
+    """
+    rows = [{"source": k.source, "target": k.target, "weight": k.weight, "rule": k.rule,
+             "proposer": k.proposer, "n_shared": len(k.shared), "shared": k.shared,
+             "share_weights": [f"{s.weight:.6f}" for s in k.shares],
+             "share_kinds": [s.kind for s in k.shares]} for k in links]
     return _frame("links", rows)
 
 

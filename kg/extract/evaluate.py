@@ -16,12 +16,12 @@ from typing import Any
 
 from kg.errors import InputError
 from kg.extract.lexicon import TYPES
-from kg.keys import match_key, repo_match_key, title_key
+from kg.keys import repo_match_key, scorer_key, title_key
 
 
 def alias_keys(entity: dict[str, Any]) -> set[str]:
     names = list(entity.get("names") or []) + [entity.get("name") or ""] + list(entity.get("aliases") or [])
-    return {k for k in (match_key(n) for n in names if n) if k}
+    return {k for k in (scorer_key(n) for n in names if n) if k}
 
 
 @dataclass

@@ -7,7 +7,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.extract.candidate import register_extensions
-from kg.keys import CODE_HOSTS, canonical_repo, trim_url
+from kg.keys import CODE_HOSTS, canonical_repo, repo_key, trim_url
 from kg.records import Repo
 
 # a URL, or a bare host path such as github.com/owner/name
@@ -16,29 +16,73 @@ _URL = re.compile(
     r"|\b(?:" + "|".join(re.escape(host) for host in CODE_HOSTS) + r")/[^\s<>\"'()\[\]{}]+",
     re.IGNORECASE,
 )
-_OFFICIAL = re.compile(
-    r"\b(our|the|all)\s+(code|codes|implementation|models?|data(?:sets?)?|weights|checkpoints|"
-    r"project|source code|benchmark|demo|resources?)\b[^.]{0,80}?\b(is|are|will be|have been|has been)"
-    r"\s+(publicly\s+|made\s+|openly\s+)?(available|released|public|open[- ]sourced?|accessible)"
-    r"|\b(code|project page|project website|website|homepage|repository|github|demo)\s*(is\s+)?(available\s+)?(at|:|here)"
-    r"|\bwe\s+(release|open[- ]source|make|provide|share)",
+# A link is the paper's own (official) unless the words before it in its sentence, since
+# any earlier link, introduce someone else's work; the last cue before the link decides.
+_OTHERS = re.compile(
+    r"\b(?:based|built|build(?:s|ing)?|relies|rely|relying|depends?)\s+(?:up)?on\b|\bon\s+top\s+of\b"
+    r"|\b(?:adapted|borrowed|derived|forked|modified|taken|ported|inherited|obtained\s+from\s+the\s+authors)"
+    r"\s+from\b|\bfork\s+of\b|\bextends?\b|\bextension\s+of\b"
+    r"|\bwe\s+(?:also\s+)?(?:use[ds]?|adopt(?:ed)?|employ(?:ed)?|leverage[ds]?|utili[sz]e[ds]?|follow(?:ed)?|"
+    r"reuse[ds]?|compare[ds]?|re-?implement(?:ed)?|benchmark(?:ed)?)\b"
+    r"|\b(?:uses|using|used|with\s+the\s+help\s+of)\b"
+    r"|\b(?:following|compared?\s+(?:with|to|against)|against|versus|vs\.?)\s"
+    r"|\b(?:provided|released|maintained|developed|published|written|implemented)\s+by\b"
+    r"|(?-i:\bbaselines?\b)|\bthird[- ]party\b|\bprior\s+work\b|\bexisting\s+(?:code|implementations?|codebases?)\b"
+    r"|\b(?:the\s+)?(?:official|original|public)\s+(?:code|implementations?|codebase|repository|"
+    r"checkpoints?|weights)\s+(?:of|from|by)\b",
     re.IGNORECASE,
 )
+_OWN = re.compile(
+    r"\b(?:our|ours|we\s+(?:release|provide|make|share|open[- ]source|publish|host))\b"
+    r"|\b(?:available|released|public(?:ly)?|open[- ]sourced?|accessible|accessed|obtained|found|hosted)\b"
+    r"|\b(?:code|codes|codebase|implementation|project(?:\s+page|\s+website)?|page|website|homepage|"
+    r"repository|repo|github|demo|data|dataset|models?|weights)\s*(?::|at\b|is\s+(?:at|on|here)\b)",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+
+
+def is_official(before: str) -> bool:
+    """Whether a link is the paper's own, from the text before it in its sentence.
+
+    Official is the default: a paper's links are mostly its availability statement
+    ("Code is available at", "Our code can be found at", "Codes will be released at").
+    Only a link introduced as someone else's work (a baseline, a library it builds on,
+    "we use X") is not; when both kinds of cue come before a link, the nearer one wins.
+
+    >>> is_official("The source code of this paper can be obtained from ")
+    True
+    >>> is_official("Our implementation is built on ")
+    False
+    >>> is_official("Built on Detectron2, our code is available at ")
+    True
+    """
+    own = [m.end() for m in _OWN.finditer(before)]
+    others = [m.end() for m in _OTHERS.finditer(before)]
+    return not others or (bool(own) and max(own) > max(others))
 
 
 def find_links(text: str) -> list[tuple[int, int, Repo]]:
-    """Every link in ``text`` with its offsets, in order; official when the sentence says so."""
+    """Every link in ``text`` with its offsets, in order; official unless its sentence says
+    it is someone else's (:func:`is_official`).
+
+    A repository spelled twice in one text, in another case (GitHub owner and name
+    ignore case), keeps the first spelling.
+    """
     out = []
+    previous = 0  # where the scope of the next link's cues starts: the end of the last link
+    spelled: dict[str, str] = {}
     for m in _URL.finditer(text):
         raw = trim_url(m.group(0))
         if len(raw) < 8 or "." not in raw:
             continue
         repo = canonical_repo(raw)
-        # look back to the start of the sentence for "code is available at"
-        left = text[max(0, m.start() - 200): m.start()]
-        left = re.split(r"(?<=[.!?])\s+(?=[A-Z])", left)[-1]
-        official = bool(_OFFICIAL.search(left)) or repo.kind == "project"
-        out.append((m.start(), m.start() + len(raw), replace(repo, official=official)))
+        repository = spelled.setdefault(repo_key(repo.repository), repo.repository)
+        left = text[max(previous, m.start() - 300): m.start()]
+        left = _SENTENCE_END.split(left)[-1]
+        official = is_official(left)
+        out.append((m.start(), m.start() + len(raw), replace(repo, repository=repository, official=official)))
+        previous = m.start() + len(raw)
     return out
 
 

@@ -1,46 +1,59 @@
-"""Name keys: within a paper, across the corpus, for ids, for lookups; and variant suffixes."""
+"""Name keys: of an entity, of the scorer, for ids, for lookups; and variant suffixes."""
 
 import re
 import unicodedata
 
 from kg.keys.papers import unaccented
 
-# Names. match_key drops a plural "s" and name_key keeps it ("LLMs" / "LLM"): a known
-# difference, left for the graph-quality issue to unify, as it changes which mentions
-# become one entity.
-_NAME_DROP = re.compile(r"[\s\-_\u2010-\u2015/]+")
+# Names. One key says when two spellings name one entity, in a paper (extraction groups a
+# paper's mentions by it) and across the corpus (resolution): entity_key. The reference
+# scorer compares names a little differently (scorer_key); only the evaluation uses that.
+_LONE_DOT = re.compile(r"(?<!\d)\.|\.(?!\d)")  # a point not between two digits
+_NOT_KEPT = re.compile(r"[^\w+.]|_")
 _SLUG_DROP = re.compile(r"[^a-z0-9.+]+")
 
 
-def match_key(name: str) -> str:
-    """A name as the reference scorer compares it, and as one paper's mentions are grouped.
+def _plural(s: str) -> str:
+    """``s`` less a plural ``s``: on keys longer than three characters, not on ``ss``."""
+    return s[:-1] if len(s) > 3 and s.endswith("s") and not s.endswith("ss") else s
 
-    Equal: case, punctuation, spaces and a plural ``s`` (on keys longer than three
-    characters, not ``ss``). Letters outside a-z are dropped, not folded.
 
-    >>> match_key("ImageNet-1k") == match_key("imagenet 1K")
+def entity_key(name: str) -> str:
+    """The one "same entity" key of a name: per paper and across the corpus.
+
+    Equal: case, accents and compatibility forms ("é" is "e", "ﬁ" is "fi"), spaces,
+    hyphens, dashes, slashes and every other punctuation, and a plural ``s`` (on keys
+    longer than three characters, not ``ss``: "LLMs" is "LLM", "Gated State Spaces" is
+    "Gated State Space", "Loss" stays). What counts: letters of any script ("μP" is not
+    "P"), digits, ``+`` ("UNet++" is not "UNet") and a point between digits ("OPT-1.3B"
+    is not "OPT-13B").
+
+    >>> entity_key("ImageNet-1k") == entity_key("imagenet 1K") == entity_key("imagenet_1k")
     True
-    >>> match_key("LLMs") == match_key("LLM"), match_key("Loss") == match_key("Los")
-    (True, False)
-    """
-    s = re.sub(r"[^0-9a-z]+", "", unicodedata.normalize("NFKC", name).lower())
-    if len(s) > 3 and s.endswith("s") and not s.endswith("ss"):
-        s = s[:-1]
-    return s
-
-
-def name_key(name: str) -> str:
-    """A surface form as resolution compares it across the corpus.
-
-    Equal: case, accents, spaces, hyphens and dashes, underscores and slashes.
-    Other punctuation and a plural ``s`` count.
-
-    >>> name_key("ImageNet-1k") == name_key("ImageNet 1K") == name_key("imagenet_1k")
-    True
-    >>> name_key("LLMs") == name_key("LLM"), name_key("Q&A") == name_key("QA")
+    >>> entity_key("LLMs") == entity_key("LLM"), entity_key("Café") == entity_key("cafe")
+    (True, True)
+    >>> entity_key("OPT-1.3B") == entity_key("OPT-13B"), entity_key("UNet++") == entity_key("UNet")
     (False, False)
     """
-    return _NAME_DROP.sub("", unaccented(name).casefold())
+    s = unaccented(unicodedata.normalize("NFKC", name)).casefold()
+    s = _NOT_KEPT.sub("", _LONE_DOT.sub("", s))
+    return _plural(s)
+
+
+#: The name the extraction modules import: the same function as :func:`entity_key`.
+match_key = entity_key
+
+
+def scorer_key(name: str) -> str:
+    """A name as the reference scorer (``gold/score.py``) compares it; for the evaluation only.
+
+    Like :func:`entity_key`, but letters outside a-z are dropped, not folded ("Café"
+    is "caf"), and so are ``+`` and the point between digits ("OPT-1.3B" is "OPT-13B").
+
+    >>> scorer_key("Café"), scorer_key("OPT-1.3B") == scorer_key("OPT-13B"), scorer_key("LLMs")
+    ('caf', True, 'llm')
+    """
+    return _plural(re.sub(r"[^0-9a-z]+", "", unicodedata.normalize("NFKC", name).lower()))
 
 
 def slug(text: str) -> str:
@@ -64,16 +77,19 @@ def lookup_key(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
-# Variant suffixes: the one vocabulary of the three variant rules below. Each takes its
-# own part of it, and outputs depend on that: base_names also strips "Preview", "Giant"
-# and counts in b or T; VARIANT_SUFFIX also strips editions and counts in K, with or
-# without a separator; SIZE_VARIANT knows neither G nor Mini, and lets a size letter
-# carry a digit ("B0"). Aligning them is for the graph-quality issue.
+# Variant suffixes: the one vocabulary of the variant rules below. Each takes its own
+# part of it. base_names (families, at resolution) strips every kind, one at a time, with
+# a separator or after a count; VARIANT_SUFFIX and SIZE_VARIANT are extraction's (what a
+# known family's variant and a sized model look like) and keep the part they always had,
+# as extraction quality was measured with them: VARIANT_SUFFIX strips editions and
+# counts in K, SIZE_VARIANT knows neither G nor Mini and lets a size letter carry a digit.
 SIZE_LETTERS = "TSBLH"  # ViT-B, Swin-T
 SIZE_WORDS = ("Tiny", "Small", "Base", "Large", "Huge", "XL", "XXL")
 RARE_SIZES = ("G", "Mini")  # shortened away by the name rules, not a sign of a model
 FLAVOURS = ("Instruct", "Chat", "Base", "HF", "hf", "it")
 EDITIONS = ("Pro", "Plus", "Max", "Turbo", "Lite", "Flash", "Ultra", "Coder", "Math", "Vision", "VL")
+MODALITIES = ("VL", "Vision", "Audio", "Omni", "Video")  # Qwen2.5-VL, Llama 3.2 Vision
+FINE_TUNES = ("SFT", "DPO", "RLHF", "Preview")  # -Instruct and -Chat are FLAVOURS
 _COUNT = r"\d+(?:\.\d+)?"  # a parameter count before its unit: 7B, 1.3B, 125M
 _VERSION = r"\d+(?:\.\d+)*"  # 2, 1.5, 2.5.1
 
@@ -84,7 +100,8 @@ def _either(*groups: str | tuple[str, ...]) -> str:
 
 # for base_names: one suffix at a time, outermost first; the separator is part of the suffix
 _BASE_SUFFIXES = tuple(re.compile(p) for p in (
-    rf"[\s\-_]+(?:{_either(FLAVOURS, ('Preview',))})$",
+    rf"[\s\-_]+(?:{_either(FLAVOURS, FINE_TUNES)})$",
+    rf"[\s\-_]+(?:{_either(EDITIONS, MODALITIES)})$",
     rf"[\s\-_/]*{_COUNT}[BbMT]$",  # -7B, 8B, -1.3B, -125M, -7b
     r"/\d+$",  # ViT-B/16
     rf"[\s\-_]+(?:{_either(SIZE_LETTERS, SIZE_WORDS, RARE_SIZES, ('Giant',))})$",
@@ -102,12 +119,15 @@ SIZE_VARIANT = re.compile(rf"[-_ ](?:{_COUNT}[BM]|[{SIZE_LETTERS}]\d?|{_either(S
 
 
 def base_names(name: str) -> list[str]:
-    """Shorter names ``name`` may be a variant of, nearest first.
+    """Shorter names ``name`` may be a variant of, nearest first: one size, version,
+    modality, edition or fine-tune suffix less at each step.
 
     >>> base_names("LLaVA-1.5-7B")
     ['LLaVA-1.5', 'LLaVA']
     >>> base_names("Llama 3 8B Instruct")
     ['Llama 3 8B', 'Llama 3', 'Llama']
+    >>> base_names("Qwen2.5-VL-7B")
+    ['Qwen2.5-VL', 'Qwen2.5', 'Qwen']
     """
     out: list[str] = []
     current = name.strip()
@@ -120,3 +140,53 @@ def base_names(name: str) -> list[str]:
             return out
         out.append(shorter)
         current = shorter
+
+
+_MINOR_VERSION = re.compile(r"(\d+)\.\d+$")
+
+
+def major_version(name: str) -> str | None:
+    """The name of the major version a minor one belongs to, if ``name`` ends in one.
+
+    A family may or may not have that level ("Llama 3.1" is a Llama 3, "Qwen2.5" is no
+    Qwen2): a caller uses it only when it names an entity.
+
+    >>> major_version("Llama-3.1"), major_version("Qwen2.5"), major_version("Llama 3")
+    ('Llama-3', 'Qwen2', None)
+    """
+    shorter = _MINOR_VERSION.sub(r"\1", name.strip())
+    return shorter if shorter != name.strip() else None
+
+
+_LAST_WORD = re.compile(r"^(?P<head>.+?)[\s\-_]+(?P<word>[^\s\-_]+)$")
+_LAST_HYPHENATED = re.compile(r"^(?P<head>[^\s]+?)-(?P<word>[^\s\-_]+)$")
+_VARIANT_WORDS = frozenset(w.casefold() for w in (
+    *SIZE_WORDS, *RARE_SIZES, *FLAVOURS, *EDITIONS, *MODALITIES, *FINE_TUNES, "Giant"))
+
+
+def modifier_compound(name: str) -> bool:
+    """Whether ``name`` ends in a lowercase word that makes it an adjective or a kind,
+    not a variant ("CoT-based", "LLaMa-like"): a capitalised name, then such a word.
+
+    >>> modifier_compound("CoT-based"), modifier_compound("LLaVA-NeXT"), modifier_compound("t5-base")
+    (True, False, False)
+    """
+    m = _LAST_WORD.match(name.strip())
+    if m is None or not any(c.isupper() for c in m["head"]):
+        return False
+    word = m["word"]
+    return word.isalpha() and word.islower() and word.casefold() not in _VARIANT_WORDS
+
+
+def named_variant_head(name: str) -> str | None:
+    """The head of a named variant: a one-word ``name`` less its last hyphenated part when
+    that part is a name (capitalised: "LLaVA-NeXT"), not a modifier ("CoT-based").
+
+    >>> named_variant_head("LLaVA-NeXT"), named_variant_head("CoT-based"), named_variant_head("BERT")
+    ('LLaVA', None, None)
+    >>> named_variant_head("Memory Networks")  # after a space, as often the head noun
+    """
+    m = _LAST_HYPHENATED.match(name.strip())
+    if m is None or not m["word"][:1].isupper() or len(re.sub(r"[^A-Za-z0-9]", "", m["head"])) < 2:
+        return None
+    return m["head"]

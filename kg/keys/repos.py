@@ -1,8 +1,10 @@
 """Repository keys: the canonical form of a code or project link, and the keys derived from it."""
 
 import re
+from collections.abc import Iterable
+from dataclasses import replace
 
-from kg.records import Repo, RepoKind
+from kg.records import PaperEntities, Repo, RepoKind
 
 # Repositories. A code host's repository is named by the first path segments
 # (owner/name; kind/owner/name for Hugging Face datasets and spaces); any other
@@ -13,9 +15,24 @@ _HUB_KINDS: dict[str, RepoKind] = {"datasets": "dataset", "spaces": "space"}
 _TRAIL = ".,;:!?)]}>\"'*\u2019\u201d"
 
 
-def _depth(host: str, first: str) -> int:
-    """Path segments that name a repository on a code host, ``first`` being the first."""
-    return 3 if host == "huggingface.co" and first in _HUB_KINDS else 2
+# GitLab nests groups (gitlab.com/group/sub/project): a repository's path runs up to the
+# "-" segment of its pages (/-/tree/main), or to one of the page names older URLs put there
+_GITLAB_PAGES = frozenset({"-", "tree", "blob", "raw", "commits", "commit", "issues", "merge_requests",
+                           "wikis", "releases", "tags", "branches", "pipelines", "activity", "archive"})
+# hosts whose owner and name ignore case: github.com/x/y is github.com/X/Y
+_CASELESS_HOSTS = frozenset({"github.com"})
+
+
+def _depth(host: str, parts: list[str]) -> int:
+    """Path segments that name a repository on a code host, ``parts`` being the URL path's."""
+    if host == "huggingface.co" and parts and parts[0] in _HUB_KINDS:
+        return 3
+    if host == "gitlab.com":
+        for i, part in enumerate(parts):
+            if part in _GITLAB_PAGES and i >= 2:
+                return i
+        return max(2, len(parts))
+    return 2
 
 
 def trim_url(url: str) -> str:
@@ -35,13 +52,16 @@ def canonical_repo(url: str) -> Repo:
     """The repository a link points to: the one canonicaliser of links found in text.
 
     ``repository`` is ``https://host/owner/name`` on a code host (case kept but for
-    the host; no ``www.``, ``.git``, or deeper path), else the page without a
-    trailing slash. Equal repositories are one repository.
+    the host; no ``www.``, ``.git``, or deeper path; a GitLab project keeps its
+    groups, ``gitlab.com/group/sub/project``), else the page without a trailing
+    slash. Repositories with equal :func:`repo_key` are one repository.
 
     >>> canonical_repo("www.github.com/Owner/Repo.git/tree/main").repository
     'https://github.com/Owner/Repo'
     >>> canonical_repo("https://huggingface.co/datasets/org/data/viewer").repository
     'https://huggingface.co/datasets/org/data'
+    >>> canonical_repo("https://gitlab.com/group/sub/project/-/tree/main").repository
+    'https://gitlab.com/group/sub/project'
     """
     u = trim_url(url.strip())
     if not re.match(r"https?://", u, re.IGNORECASE):
@@ -55,8 +75,8 @@ def canonical_repo(url: str) -> Repo:
     kind: RepoKind = CODE_HOSTS.get(host, "project")
     repository = u.rstrip("/") if kind == "project" else u
     if kind != "project":
-        keep = _depth(host, parts[0] if parts else "")
-        kind = _HUB_KINDS[parts[0]] if keep == 3 else kind
+        keep = _depth(host, parts)
+        kind = _HUB_KINDS[parts[0]] if host == "huggingface.co" and keep == 3 else kind
         if len(parts) >= keep:
             name = re.sub(r"\.git$", "", parts[keep - 1])
             repository = f"https://{host}/" + "/".join([*parts[: keep - 1], name])
@@ -64,6 +84,57 @@ def canonical_repo(url: str) -> Repo:
             kind = "project"
             repository = u.rstrip("/")
     return Repo(url=u, repository=repository, kind=kind, host=host)
+
+
+def repo_key(repository: str) -> str:
+    """The identity of a canonical repository: equal keys are one repository.
+
+    GitHub ignores the case of owner and name, so its repositories are keyed in lower
+    case; every other address is its own key (GitLab and project pages may not ignore case).
+
+    >>> repo_key("https://github.com/OpenNLPLab/LASP") == repo_key("https://github.com/opennlplab/lasp")
+    True
+    >>> repo_key("https://gitlab.com/Group/Sub/Project")
+    'https://gitlab.com/Group/Sub/Project'
+    """
+    m = re.match(r"https?://([^/]+)(/.*)?$", repository.strip(), re.IGNORECASE)
+    if m and m.group(1).lower() in _CASELESS_HOSTS:
+        return f"https://{m.group(1).lower()}{(m.group(2) or '').lower()}"
+    return repository.strip()
+
+
+def display_spellings(repositories: Iterable[str]) -> dict[str, str]:
+    """Each spelling of a repository mapped to the one shown: the most common spelling of
+    its :func:`repo_key`, the first seen among equally common ones.
+
+    >>> display_spellings(["https://github.com/a/B", "https://github.com/A/b", "https://github.com/A/b"])
+    {'https://github.com/a/B': 'https://github.com/A/b', 'https://github.com/A/b': 'https://github.com/A/b'}
+    """
+    counts: dict[str, dict[str, int]] = {}
+    for r in repositories:
+        spellings = counts.setdefault(repo_key(r), {})
+        spellings[r] = spellings.get(r, 0) + 1
+    out: dict[str, str] = {}
+    for spellings in counts.values():
+        best = max(spellings, key=lambda s: spellings[s])  # max keeps the first of equals
+        out.update(dict.fromkeys(spellings, best))
+    return out
+
+
+def unify_spellings(extractions: Iterable[PaperEntities]) -> list[PaperEntities]:
+    """The extractions with each repository spelled one way across the corpus.
+
+    GitHub's ``github.com/x/y`` and ``github.com/X/Y`` are one repository
+    (:func:`repo_key`); every link to it gets the spelling most papers use, the
+    first seen among equally common ones (:func:`display_spellings`).
+    """
+    found = list(extractions)
+    shown = display_spellings(r.repository for pe in found for r in dict.fromkeys(pe.links))
+    out = []
+    for pe in found:
+        links = tuple(dict.fromkeys(replace(r, repository=shown.get(r.repository, r.repository)) for r in pe.links))
+        out.append(pe if links == pe.links else replace(pe, links=links))
+    return out
 
 
 # The other repository keys are not derived from canonical_repo. repo_match_key is the
@@ -83,7 +154,8 @@ def repo_match_key(url: str) -> str:
     u = re.sub(r"\.git$", "", u).rstrip("/")
     parts = u.split("/")
     if parts[0] in CODE_HOSTS and len(parts) >= 3:
-        u = re.sub(r"\.git$", "", "/".join(parts[: 1 + _depth(parts[0], parts[1])]))
+        depth = 3 if parts[0] == "huggingface.co" and parts[1] in _HUB_KINDS else 2  # as the scorer cuts
+        u = re.sub(r"\.git$", "", "/".join(parts[: 1 + depth]))
     return u
 
 

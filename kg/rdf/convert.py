@@ -12,7 +12,6 @@ The corpus is read through :class:`~kg.records.CorpusRecords` only (``papers``,
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from datetime import datetime
 from decimal import Decimal
 
 from rdflib import Dataset, Graph, Literal, URIRef
@@ -24,29 +23,27 @@ from kg.rdf.iri import external, mint
 from kg.rdf.vocab import ENTITY_CLASSES, KG, bind_prefixes
 from kg.records import CorpusRecords, Entity, Link, Occurrence, Paper, Repo
 from kg.settings import Settings
+from kg.sources.dates import full_date
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 
 _REPO_CLASSES = {"code": SDO.SoftwareSourceCode, "dataset": SDO.Dataset}
-_DATE_FORMATS = ("%Y-%m-%d", "%b %d, %Y", "%B %d, %Y", "%d %b %Y", "%d %B %Y", "%b %d %Y",
-                 "%B %d %Y", "%Y/%m/%d")
 
 
-def date_literal(text: str) -> Literal:
-    """An xsd:date when ``text`` is a full date, else the text as a plain string.
+def date_literal(text: str, listed: str | None = None) -> Literal:
+    """An xsd:date when the full date of ``text`` is known, else the text as a plain string.
+
+    A date shown without its year ("Oct 3") takes the year of the listing date ``listed``
+    when that has one (:func:`kg.sources.dates.full_date`).
 
     >>> date_literal("Jan 31, 2024").datatype == XSD.date
     True
-    >>> date_literal("Oct 3").datatype is None
-    True
+    >>> date_literal("Oct 3").datatype is None, str(date_literal("Oct 3", "Nov 4, 2024"))
+    (True, '2024-10-03')
     """
     text = " ".join(text.split())
-    for fmt in _DATE_FORMATS:
-        try:
-            return Literal(datetime.strptime(text, fmt).date(), datatype=XSD.date)
-        except ValueError:
-            continue
-    return Literal(text)
+    full = full_date(text, listed)
+    return Literal(full, datatype=XSD.date) if full is not None else Literal(text)
 
 
 def paper_triples(paper: Paper, occurrences: Iterable[Occurrence], repositories: Iterable[str],
@@ -58,7 +55,7 @@ def paper_triples(paper: Paper, occurrences: Iterable[Occurrence], repositories:
     yield p, DCTERMS.title, Literal(paper.title, lang="en")
     yield p, DCTERMS.abstract, Literal(paper.abstract, lang="en")
     if paper.date:
-        yield p, DCTERMS.date, date_literal(paper.date)
+        yield p, DCTERMS.date, date_literal(paper.date, paper.page_date)
     if paper.page_date:
         yield p, KG.listingDate, date_literal(paper.page_date)
     for author in dict.fromkeys(paper.authors):
@@ -118,24 +115,46 @@ def entity_triples(entity: Entity, base: str) -> Iterator[Triple]:
         yield e, KG.variantOf, family
         yield e, SKOS.broader, family
     yield e, KG.support, Literal(entity.support, datatype=XSD.integer)
+    if not entity.papers:  # only a family level is named by no paper (kg.resolve.families)
+        yield e, KG.derived, Literal(True)
+
+
+def _decimal(value: float) -> Literal:
+    # xsd:decimal, rounded as in the JSON records: every RDF syntax writes it exactly, where
+    # Turtle shorthand for xsd:double keeps only 6 significant digits
+    # in the canonical lexical form ("3.48124", "2") that triple stores keep
+    return Literal(format(Decimal(f"{value:.6f}").normalize(), "f"), datatype=XSD.decimal)
 
 
 def link_triples(link: Link, base: str) -> Iterator[Triple]:
-    """A link node with its weight and shared entities, and the direct kg:relatedTo."""
+    """A link node with its weight, rule and shares, and the direct kg:relatedTo.
+
+    Each share (one entity's part in the link) is a ``kg:LinkShare`` node with the
+    entity, its weight and its kind; a builds-on link also says which paper builds
+    on which (``kg:buildsOn``, from the user to the proposer).
+    """
     a, b = sorted((link.source, link.target))
     node = mint("link", (a, b), base)
     pa, pb = mint("paper", a, base), mint("paper", b, base)
     yield node, RDF.type, KG.PaperLink
     yield node, KG.linkSource, pa
     yield node, KG.linkTarget, pb
-    # xsd:decimal, rounded as in the JSON records: every RDF syntax writes it exactly, where
-    # Turtle shorthand for xsd:double keeps only 6 significant digits
-    # in the canonical lexical form ("3.48124", "2") that triple stores keep
-    weight = format(Decimal(f"{link.weight:.6f}").normalize(), "f")
-    yield node, KG.weight, Literal(weight, datatype=XSD.decimal)
+    yield node, KG.weight, _decimal(link.weight)
+    if link.rule is not None:
+        yield node, KG.linkRule, Literal(link.rule)
     for entity_id in link.shared:
         yield node, KG.sharedEntity, mint("entity", entity_id, base)
+    for share in link.shares:
+        s = mint("share", (a, b, share.entity), base)
+        yield node, KG.share, s
+        yield s, RDF.type, KG.LinkShare
+        yield s, KG.shareOf, mint("entity", share.entity, base)
+        yield s, KG.shareWeight, _decimal(share.weight)
+        yield s, KG.shareKind, Literal(share.kind)
     yield pa, KG.relatedTo, pb
+    if link.proposer in (a, b):
+        user, proposer = (pb, pa) if link.proposer == a else (pa, pb)
+        yield user, KG.buildsOn, proposer
 
 
 def repo_triples(repository: str, seen: list[Repo], base: str) -> Iterator[Triple]:

@@ -31,10 +31,11 @@ from rdflib import URIRef
 from kg.errors import KGError
 from kg.settings import DEFAULT_BASE_IRI
 
-IriKind = Literal["paper", "entity", "repo", "link", "evidence", "graph", "build"]
+IriKind = Literal["paper", "entity", "repo", "link", "share", "evidence", "graph", "build"]
 KINDS: tuple[IriKind, ...] = get_args(IriKind)
-# kinds whose key is a tuple of parts, in this order; the link pair is sorted by mint
-_PARTS = {"link": 2, "evidence": 4}
+# kinds whose key is a tuple of parts, in this order; the link pair is sorted by mint, and
+# so is the pair of a share (paper, paper, entity: one entity's part in a link)
+_PARTS = {"link": 2, "share": 3, "evidence": 4}
 
 # beyond the unreserved characters (letters, digits, "-._~") which quote() never
 # encodes: ":" and "@" are valid in a path segment and keep arXiv ids readable
@@ -123,7 +124,8 @@ def mint(kind: IriKind, key: str | Sequence[str], base: str | None = None) -> UR
     """The IRI of one ``kind`` of resource, ``{base}{kind}/{encoded key}``.
 
     ``key`` is a string for paper, entity, repo, graph and build (``/`` in it is
-    kept); for ``link`` it is the pair of paper ids (order does not matter) and for
+    kept); for ``link`` it is the pair of paper ids (order does not matter), for
+    ``share`` the pair and an entity id (the pair's order does not matter) and for
     ``evidence`` the tuple (paper id, entity id, start, end), each part encoded
     with ``/`` escaped so that different tuples never collide.
     """
@@ -136,6 +138,8 @@ def mint(kind: IriKind, key: str | Sequence[str], base: str | None = None) -> UR
         parts = [str(p) for p in key]
         if kind == "link":
             parts.sort()
+        elif kind == "share":
+            parts[:2] = sorted(parts[:2])
         path = "/".join(_segment(p, _SAFE_PART) for p in parts)
     else:
         if not isinstance(key, str):

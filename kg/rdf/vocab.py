@@ -32,6 +32,7 @@ class KG(DefinedNamespace):
     Dataset: URIRef
     Evidence: URIRef  # a sentence of a paper that names an entity
     PaperLink: URIRef  # two papers that share entities, with the link's weight
+    LinkShare: URIRef  # one shared entity's part in a link: its weight and kind
     Repository: URIRef  # a code, model, dataset or project page linked by papers
 
     # paper -> entity
@@ -46,10 +47,17 @@ class KG(DefinedNamespace):
     linkTarget: URIRef
     weight: URIRef
     sharedEntity: URIRef
+    linkRule: URIRef
+    buildsOn: URIRef
+    share: URIRef
+    shareOf: URIRef
+    shareWeight: URIRef
+    shareKind: URIRef
 
     # entity
     variantOf: URIRef
     support: URIRef
+    derived: URIRef  # true on a family level no paper names: derived from its variants
 
     # evidence
     confidence: URIRef

@@ -2,25 +2,31 @@
 
 Rules, in the order they apply:
 
-1. **Spelling.** Surface forms are compared by :func:`~kg.keys.name_key` (case, accents,
-   spaces, hyphens and underscores ignored): ``ImageNet-1k``, ``ImageNet-1K`` and
-   ``ImageNet 1K`` are one entity. All the surface forms of one mention (its name
-   and aliases) are one entity too, except acronyms (rule 3).
+1. **Spelling.** Surface forms are compared by :func:`~kg.keys.entity_key`, the key
+   extraction groups a paper's mentions by (case, accents, punctuation and a plural
+   ``s`` ignored): ``ImageNet-1k``, ``ImageNet 1K`` and ``imagenet_1k`` are one entity,
+   and so are ``Gated State Space`` and ``Gated State Spaces``. All the surface forms of
+   one mention (its name and aliases) are one entity too, except acronyms (rule 3).
 2. **Gazetteer.** Mentions with the same ``kb_id`` are one entity. Two clusters
-   carrying different ``kb_id`` are never merged through a shared spelling.
+   carrying different ``kb_id`` are never merged through a shared spelling. A mention
+   the gazetteer linked only through aliases that describe the entity rather than name
+   it (the paper writes "attention sink", the gazetteer lists it under StreamingLLM:
+   :func:`~kg.resolve.known.descriptive_keys`) is not linked: it is what it says.
 3. **Acronyms.** A mention that gives an acronym with its long form
-   ("Masked Image Modeling (MIM)") defines the pair. The acronym joins the long
-   form only when it is unambiguous in the corpus: every definition of it points
-   to the same long-form entity. An ambiguous acronym written bare stays an
-   entity of its own.
+   ("Masked Image Modeling (MIM)") defines the pair. Long forms of one acronym that
+   differ only in the ending of their last word, or by a last word the acronym does not
+   spell, are one entity ("Sequence Parallel" and "Sequence Parallelism", both "SP";
+   "Long Short-Term Memory" and "Long Short Term Memory Networks", both "LSTM":
+   :func:`~kg.resolve.acronyms.one_long_form`). The
+   acronym joins the long form only when it is unambiguous in the corpus: every
+   definition of it points to the same long-form entity. An ambiguous acronym written
+   bare stays an entity of its own.
 4. **Type.** The type voted by gazetteer-linked mentions wins; otherwise the
    majority over mentions; ties go to ``model`` > ``method`` > ``dataset``
    (a name used both as a model and a method is usually a released model).
-5. **Families.** ``Mention.parent`` (a gazetteer id or a name) names the family;
-   a family absent from the corpus is created (with no papers). Otherwise the
-   name is shortened by its size/flavour/version suffix (``-7B``, ``-Instruct``,
-   ``-L``, ``-1.5``, ``v2`` ...) step by step, and the first shorter name that is
-   an entity of the corpus is the parent: ``LLaVA-1.5-7B -> LLaVA-1.5 -> LLaVA``.
+5. **Families.** Every entity's parent, at every level, from the gazetteer and the
+   name's structure, with the missing levels made entities of their own:
+   :mod:`kg.resolve.families`.
 6. **Names and ids.** The canonical name is the most frequent name given by
    gazetteer-linked mentions, else the most frequent name overall (ties: the
    alphabetically first). The id is ``"{type}/{slug}"`` of the ``kb_id`` when
@@ -28,48 +34,21 @@ Rules, in the order they apply:
    order fixed by content, so ids do not depend on input order.
 """
 
-import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import TypedDict
 
-from kg.keys import UnionFind, base_names, name_key, slug
+from kg.keys import UnionFind, entity_key, modifier_compound
 from kg.records import Entity, EntityType, Mention, Occurrence, PaperEntities, Role
+from kg.resolve.acronyms import is_acronym_of, one_long_form
+from kg.resolve.families import entity_id, families
+from kg.resolve.known import KnownIndex, KnownLike, default_known
 from kg.settings import Settings
 
+__all__ = ["TYPE_PRECEDENCE", "is_acronym_of", "resolve"]
+
 TYPE_PRECEDENCE: tuple[EntityType, ...] = ("model", "method", "dataset")  # ties: first wins
-
-_ACRONYM = re.compile(r"^[A-Za-z][A-Za-z0-9\-]{1,11}$")
-_WORD = re.compile(r"[A-Za-z0-9]+")
-
-
-def is_acronym_of(short: str, long: str) -> bool:
-    """Whether ``short`` is an acronym of ``long``: its capitals follow the long form's words.
-
-    >>> is_acronym_of("MIM", "Masked Image Modeling")
-    True
-    >>> is_acronym_of("LoRA", "Low-Rank Adaptation")
-    True
-    >>> is_acronym_of("BERT", "ImageNet")
-    False
-    """
-    if not _ACRONYM.match(short) or sum(c.isupper() for c in short) < 2:
-        return False
-    letters = [c.lower() for c in short if c.isalpha()]
-    words = [w.lower() for w in _WORD.findall(long)]
-    if len(words) < 2 or not letters or letters[0] != words[0][0]:
-        return False
-    # greedy: every acronym letter is found in order, each word contributing a prefix-run
-    text = " ".join(words)
-    pos = 0
-    for ch in letters:
-        pos = text.find(ch, pos)
-        if pos < 0:
-            return False
-        pos += 1
-    initials = {w[0] for w in words}
-    return sum(c in initials for c in letters) >= min(2, len(letters))
 
 
 class _Clusters(UnionFind[str]):
@@ -94,25 +73,26 @@ def _forms(m: Mention) -> tuple[str, list[str], list[tuple[str, str]]]:
     """A mention's anchor key, the keys that always join it, and its acronym definitions."""
     surfaces = [m.name, *m.aliases]
     defs = [(s, lf) for s in surfaces for lf in surfaces
-            if name_key(s) != name_key(lf) and is_acronym_of(s, lf)]
-    acronyms = {name_key(s) for s, _ in defs}
-    keys = [k for k in dict.fromkeys(name_key(s) for s in surfaces) if k and k not in acronyms]
-    anchor = name_key(m.name)
+            if entity_key(s) != entity_key(lf) and is_acronym_of(s, lf)]
+    acronyms = {entity_key(s) for s, _ in defs}
+    keys = [k for k in dict.fromkeys(entity_key(s) for s in surfaces) if k and k not in acronyms]
+    anchor = entity_key(m.name)
     if anchor in acronyms:
-        anchor = name_key(defs[0][1]) if not keys else keys[0]
-    return anchor, keys, [(name_key(s), name_key(lf)) for s, lf in defs]
+        anchor = entity_key(defs[0][1]) if not keys else keys[0]
+    return anchor, keys, [(entity_key(s), entity_key(lf)) for s, lf in defs]
 
 
-def resolve(extractions: Iterable[PaperEntities],
-            settings: Settings | None = None) -> tuple[dict[str, Entity], list[Occurrence]]:
+def resolve(extractions: Iterable[PaperEntities], settings: Settings | None = None,
+            known: Mapping[str, KnownLike] | None = None) -> tuple[dict[str, Entity], list[Occurrence]]:
     """Canonical entities of a corpus and one occurrence per (paper, entity).
 
-    ``settings`` is accepted for symmetry with the other stages; no rule reads
-    it yet. Entities are returned keyed and sorted by id, occurrences sorted by
-    (paper, entity).
+    ``settings`` is accepted for symmetry with the other stages; no rule reads it yet.
+    ``known`` is the gazetteer by id (default: the shipped one). Entities are returned
+    keyed and sorted by id, derived families included; occurrences sorted by (paper, entity).
     """
-    items = sorted(((pe.id, m) for pe in extractions for m in pe.entities if m.name.strip()),
-                   key=_item_order)  # union order matters when kb_ids clash: fix it
+    index = KnownIndex(default_known() if known is None else known)
+    items = sorted(((pe.id, _checked(m, index)) for pe in extractions for m in pe.entities
+                    if m.name.strip()), key=_item_order)  # union order matters when kb_ids clash
     uf = _Clusters()
     forms = [_forms(m) for _, m in items]
     nodes = [("kb:" + m.kb_id) if m.kb_id else ("n:" + anchor)
@@ -123,14 +103,7 @@ def resolve(extractions: Iterable[PaperEntities],
     for node, (anchor, keys, _) in zip(nodes, forms, strict=True):
         for k in (anchor, *keys):
             uf.union(node, "n:" + k)
-    # acronyms: join the long form only when every definition agrees on it
-    meaning: dict[str, set[str]] = defaultdict(set)
-    for _, _, defs in forms:
-        for short, long in defs:
-            meaning[short].add(uf.find("n:" + long))
-    for short, roots in sorted(meaning.items()):
-        if len(roots) == 1:
-            uf.union("n:" + short, next(iter(roots)))
+    _join_acronyms(uf, items, forms)
 
     members: dict[str, list[int]] = defaultdict(list)
     for i, node in enumerate(nodes):
@@ -142,11 +115,11 @@ def resolve(extractions: Iterable[PaperEntities],
     by_kb: dict[str, str] = {}
     for root, c in clusters.items():
         for form in c["forms"]:
-            by_key.setdefault(name_key(form), ids[root])
+            by_key.setdefault(entity_key(form), ids[root])
         for kb in c["kbs"]:
             by_kb.setdefault(kb, ids[root])
     for root, c in sorted(clusters.items(), key=lambda rc: ids[rc[0]]):
-        by_key[name_key(c["name"])] = ids[root]  # canonical names win over aliases
+        by_key[entity_key(c["name"])] = ids[root]  # canonical names win over aliases
 
     grouped: dict[tuple[str, str], list[Mention]] = defaultdict(list)
     for i, (paper, m) in enumerate(items):
@@ -161,20 +134,66 @@ def resolve(extractions: Iterable[PaperEntities],
             proposers[o.entity].add(o.paper)
 
     entities: dict[str, Entity] = {}
-    created: dict[str, Entity] = {}
+    hints: dict[str, str] = {}
     for root, c in clusters.items():
         eid = ids[root]
         entities[eid] = Entity(eid, c["type"], c["name"], tuple(sorted(c["forms"])), None,
                                tuple(sorted(papers[eid])), tuple(sorted(proposers[eid])),
                                c["kb"])
-    for root, c in clusters.items():
-        eid = ids[root]
-        parent = _parent(c, eid, by_key, by_kb, entities, created)
-        if parent:
-            entities[eid] = replace(entities[eid], parent=parent)
-    entities.update(created)
-    _break_cycles(entities)
-    return dict(sorted(entities.items())), occurrences
+        if c["parent"]:
+            hints[eid] = c["parent"]
+    return dict(sorted(families(entities, hints, index, by_key, by_kb).items())), occurrences
+
+
+def _checked(m: Mention, index: KnownIndex) -> Mention:
+    """``m`` less a gazetteer link or a family that its own words do not bear out.
+
+    A link made only through aliases that describe the known entity is dropped, and the
+    mention is named as the paper writes it; a family given to a modifier compound
+    ("CoT-based") is dropped.
+    """
+    if m.kb_id:
+        written = list(dict.fromkeys([e.surface for e in m.evidence if e.surface] + list(m.aliases)))
+        if index.describes_only(m.kb_id, written or [m.name]):
+            counts = Counter(e.surface for e in m.evidence if e.surface)
+            name = min(written, key=lambda w: (-counts[w], w)) if written else m.name
+            return replace(m, name=name, aliases=tuple(w for w in written if w != name),
+                           kb_id=None, parent=None)
+        return m
+    if m.parent and modifier_compound(m.name):
+        return replace(m, parent=None)
+    return m
+
+
+def _join_acronyms(uf: "_Clusters", items: list[tuple[str, Mention]],
+                   forms: list[tuple[str, list[str], list[tuple[str, str]]]]) -> None:
+    """Long forms of one acronym with the same head are one; then each unambiguous
+    acronym joins its long form."""
+    spelled: dict[str, str] = {}  # a key -> its spelling with the most capitals
+    longs: dict[str, set[str]] = defaultdict(set)  # acronym key -> long-form keys
+    for (_, m), (_, _, defs) in zip(items, forms, strict=True):
+        for s in (m.name, *m.aliases):
+            k = entity_key(s)
+            if k not in spelled or _capitals(s) > _capitals(spelled[k]):
+                spelled[k] = s
+        for short, long in defs:
+            longs[short].add(long)
+    for short in sorted(longs):
+        ordered = sorted(longs[short])
+        for i, a in enumerate(ordered):
+            for b in ordered[i + 1:]:
+                if one_long_form(spelled.get(a, a), spelled.get(b, b), spelled.get(short, short)):
+                    uf.union("n:" + a, "n:" + b)
+    meaning: dict[str, set[str]] = defaultdict(set)
+    for short, keys in longs.items():
+        meaning[short] = {uf.find("n:" + long) for long in keys}
+    for short, roots in sorted(meaning.items()):
+        if len(roots) == 1:
+            uf.union("n:" + short, next(iter(roots)))
+
+
+def _capitals(s: str) -> int:
+    return sum(c.isupper() for c in s)
 
 
 class _Cluster(TypedDict):
@@ -208,66 +227,23 @@ def _describe(mentions: list[Mention]) -> _Cluster:
     return {"name": name, "type": kind, "forms": forms, "kbs": sorted(kbs),
             "kb": min(kbs, key=lambda k: (-kbs[k], k)) if kbs else None,
             "parent": min(parents, key=lambda p: (-parents[p], p)) if parents else None,
-            "order": tuple(sorted(name_key(f) for f in forms))}
+            "order": tuple(sorted(entity_key(f) for f in forms))}
 
 
 def _type_rank(t: str) -> int:
     return TYPE_PRECEDENCE.index(t) if t in TYPE_PRECEDENCE else len(TYPE_PRECEDENCE)
 
 
-def _entity_id(kind: str, key: str) -> str:
-    if "/" in key and key.split("/", 1)[0] in TYPE_PRECEDENCE:
-        key = key.split("/", 1)[1]
-    return f"{kind}/{slug(key)}"
-
-
 def _assign_ids(clusters: dict[str, _Cluster]) -> dict[str, str]:
     wanted: dict[str, list[str]] = defaultdict(list)
     for root, c in clusters.items():
-        wanted[_entity_id(c["type"], c["kb"] or c["name"])].append(root)
+        wanted[entity_id(c["type"], c["kb"] or c["name"])].append(root)
     ids: dict[str, str] = {}
     for base, roots in wanted.items():
         roots.sort(key=lambda r: (clusters[r]["kb"] or "", clusters[r]["order"]))
         for n, root in enumerate(roots, 1):
             ids[root] = base if n == 1 else f"{base}-{n}"
     return ids
-
-
-def _parent(c: _Cluster, eid: str, by_key: dict[str, str], by_kb: dict[str, str],
-            entities: dict[str, Entity], created: dict[str, Entity]) -> str | None:
-    given = c["parent"]
-    if given:
-        found = by_kb.get(given) or by_key.get(name_key(given))
-        if found and found != eid:
-            return found
-        if not found:
-            pid = _entity_id(c["type"], given)
-            if pid not in entities:
-                # the family's name as the child spells it ("ViT" in "ViT-B/16"), else the id
-                name = next((b for b in base_names(c["name"]) if name_key(b) == name_key(given)),
-                            given.split("/")[-1])
-                created.setdefault(pid, Entity(pid, c["type"], name, (name,), kb_id=given))
-                return pid
-            return pid if pid != eid else None
-    for base in base_names(c["name"]):
-        found = by_key.get(name_key(base))
-        if found and found != eid:
-            return found
-    return None
-
-
-def _break_cycles(entities: dict[str, Entity]) -> None:
-    """A bad gazetteer could say A < B < A; cut each cycle at its smallest id."""
-    for eid in sorted(entities):
-        seen = [eid]
-        cur = entities[eid].parent
-        while cur and cur in entities:
-            if cur in seen:
-                cut = min(seen[seen.index(cur):])
-                entities[cut] = replace(entities[cut], parent=None)
-                break
-            seen.append(cur)
-            cur = entities[cur].parent
 
 
 def _role(mentions: list[Mention]) -> Role:

@@ -1,146 +1,287 @@
-"""Weighted links between papers that share entities.
+"""Links between papers a reader would accept as related, each one explained.
 
-The rules (tests/test_graph.py checks them against a brute-force all-pairs
-computation):
+The rules (tests/test_links.py checks them one by one, and against a brute-force
+all-pairs computation):
 
-* **Weight.** A pair of papers weighs the sum, over the entities both name, of
-  ``idf = log(N / df)`` (N papers in the corpus, df papers naming the entity).
-  No smoothing: an entity every paper names adds 0.
-* **Common entities.** An entity is *common* when it is in more than
-  ``link_max_df`` of the papers (but an entity in only two papers never is, so
-  that small corpora still link) or in more than ``link_max_postings`` papers.
-  A common entity never creates a link on its own; it still adds its (small)
-  idf to a pair that shares a rarer entity, and is listed in ``shared``.
-* **Minimum weight.** Links lighter than ``link_min_weight`` are dropped.
-* **Neighbour cap.** Each paper ranks its candidate links by weight (ties: the
-  other paper's id) and keeps its ``link_max_neighbours`` best; a link survives
-  when *either* end keeps it. So every paper keeps its own best links even when
-  the other end is a hub, and a hub can have more than the cap.
+* **Families.** A paper reaches every entity it names and every ancestor of
+  those (``Entity.parent`` followed to any depth): a paper on LLaVA-1.5-7B reaches
+  LLaVA-1.5 and LLaVA. An entity's document frequency ``df`` counts the papers
+  that reach it, and it weighs ``idf = log(N / df)`` (N papers in the corpus).
+* **Shares.** Two papers share the entities both reach, but only the most
+  specific ones: an ancestor of another shared entity adds nothing (it is
+  implied). Each share is of one kind, with its weight:
+  ``builds-on`` (one paper proposes the entity, names it in its title and is
+  the only one in the corpus to claim it, and the other names it or a variant
+  of it) weighs ``idf * link_builds_on_boost``;
+  ``shared`` (both name it) weighs ``idf``; ``family`` (at least one of them
+  reaches it only through a variant) weighs ``idf * link_family_discount``.
+* **Common entities.** An entity reached by more than ``link_max_df`` of the
+  papers (but an entity in only two papers never is) or by more than
+  ``link_max_postings`` papers is *common*: it adds its weight to a link but is
+  never evidence for one.
+* **Evidence.** A pair is linked by the first rule that holds: ``builds-on``
+  (a builds-on share of a non-common entity; the link is directed, the user
+  paper builds on ``Link.proposer``); ``several`` (non-common shares worth two:
+  a family share counts ``link_family_discount``, any other share 1, so two
+  papers using some Llama and some GPT are not related for that alone);
+  ``rare`` (a non-common share of an entity that at most ``link_rare_df``
+  papers reach and that the title of one of the two papers names: the topic
+  of a paper, not a tool it happens to use). Links lighter than
+  ``link_min_weight`` are dropped whatever the rule.
+* **Entity cap.** The heaviest evidence share of a link is its *lead*; an
+  entity leads at most ``link_max_per_entity`` links (the heaviest; ties: the
+  pair's ids), so no single entity makes most of the graph.
+* **Neighbour cap.** Each paper ranks its links by weight (ties: the other
+  paper's id) and keeps its ``link_max_neighbours`` best; a link survives when
+  *either* end keeps it.
 
-The work never touches all pairs of papers: candidates come from an inverted
-index entity -> papers, one paper at a time, and only through non-common
-entities, so it is bounded by ``papers x entities per paper x
-link_max_postings``. Pair weights are accumulated with numpy (a pandas
-dependency) per paper, which keeps memory at O(occurrences + links).
+Candidates never come from all pairs of papers: an inverted index entity ->
+papers, walked one paper at a time through non-common entities only, counts the
+evidence each other paper could give (numpy), and only pairs that could pass a
+rule are examined exactly. The work is bounded by ``papers x entities per paper
+x link_max_postings``.
 """
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 
-from kg.records import Link, Occurrence
+from kg.records import Entity, Link, LinkRule, Occurrence, Share, ShareKind
 from kg.settings import Settings
 
 _DECIMALS = 9  # weights are compared rounded, so float summation order cannot break ties
+# a candidate link: its weight, shares (heaviest first), rule and proposer (paper index)
+_Found = tuple[float, list["_Raw"], LinkRule, int | None]
 
 
 def link_cutoff(n_papers: int, settings: Settings) -> int:
-    """The largest document frequency at which an entity may still create links.
+    """The largest document frequency at which an entity may still be evidence for a link.
 
     >>> link_cutoff(1000, Settings())
     200
-    >>> link_cutoff(5, Settings())  # an entity shared by two papers always links
+    >>> link_cutoff(5, Settings())  # an entity shared by two papers always counts
     2
     """
     by_share = max(int(settings.link_max_df * n_papers), 2)
     return min(by_share, settings.link_max_postings)
 
 
-def paper_links(occurrences: Iterable[Occurrence], n_papers: int,
-                settings: Settings | None = None) -> list[Link]:
-    """Links between papers sharing entities, sorted by (source, target).
+def ancestors(entity: str, parents: Mapping[str, str | None]) -> list[str]:
+    """The parent chain of ``entity``, nearest first (cycle-safe, any depth).
 
-    ``n_papers`` is the size of the corpus (papers without entities count);
-    it is raised to the number of papers seen in ``occurrences`` if smaller.
+    >>> ancestors("a", {"a": "b", "b": "c", "c": "a"})
+    ['b', 'c']
+    """
+    chain: list[str] = []
+    seen = {entity}
+    parent = parents.get(entity)
+    while parent is not None and parent not in seen:
+        chain.append(parent)
+        seen.add(parent)
+        parent = parents.get(parent)
+    return chain
+
+
+class _Index:
+    """Papers and the entities they reach, as small integers, with document frequencies."""
+
+    def __init__(self, occurrences: Iterable[Occurrence], n_papers: int,
+                 parents: Mapping[str, str | None], settings: Settings,
+                 titles: Mapping[str, str] | None) -> None:
+        named: dict[str, dict[str, bool]] = {}  # paper -> entity -> proposed
+        in_title: dict[str, set[str]] = {}
+        for o in occurrences:
+            roles = named.setdefault(o.paper, {})
+            roles[o.entity] = roles.get(o.entity, False) or o.role == "proposed"
+            if titles is None or not o.mention.evidence or any(
+                    ev.start < len(titles.get(o.paper, "")) for ev in o.mention.evidence):
+                in_title.setdefault(o.paper, set()).add(o.entity)
+        self.paper_ids = sorted(named)
+        chains = {e: ancestors(e, parents) for roles in named.values() for e in roles}
+        ids = sorted(set(chains) | {a for chain in chains.values() for a in chain})
+        chains.update((e, ancestors(e, parents)) for e in ids if e not in chains)
+        self.entity_ids = ids
+        eidx = {e: i for i, e in enumerate(ids)}
+        self.up: dict[int, tuple[int, ...]] = {eidx[e]: tuple(eidx[a] for a in chain)
+                                               for e, chain in chains.items()}
+        self.direct: list[dict[int, bool]] = []  # per paper: entity -> proposed
+        self.reach: list[frozenset[int]] = []  # per paper: named entities and their ancestors
+        self.titled: list[frozenset[int]] = []  # per paper: entities its title names, and families
+        for pid in self.paper_ids:
+            d = {eidx[e]: p for e, p in named[pid].items()}
+            self.direct.append(d)
+            self.reach.append(frozenset(d).union(*(self.up[e] for e in d)))
+            t = [eidx[e] for e in in_title.get(pid, ())]
+            self.titled.append(frozenset(t).union(*(self.up[e] for e in t)))
+        self.n = max(n_papers, len(self.paper_ids))
+        pairs = np.array(sorted((p, e) for p, r in enumerate(self.reach) for e in r),
+                         dtype=np.int64).reshape(-1, 2)
+        self.pap, self.ent = pairs[:, 0], pairs[:, 1]
+        self.df = np.bincount(self.ent, minlength=len(ids))
+        self.idf = np.log(self.n / np.maximum(self.df, 1))
+        self.common = self.df > link_cutoff(self.n, settings)
+        # plain lists: indexing them is several times faster than numpy scalars
+        self.idf_list: list[float] = self.idf.tolist()
+        self.df_list: list[int] = self.df.tolist()
+        self.common_list: list[bool] = self.common.tolist()
+        self.proposers: dict[int, list[int]] = {}
+        for p, d in enumerate(self.direct):
+            for e, proposed in d.items():
+                if proposed:
+                    self.proposers.setdefault(e, []).append(p)
+
+    def postings(self) -> tuple[np.ndarray, np.ndarray]:
+        """Papers reaching each entity, sorted, and where each entity's run starts."""
+        order = np.lexsort((self.pap, self.ent))
+        return self.pap[order], np.concatenate(([0], np.cumsum(self.df)))
+
+
+# one share while candidates are examined: (-weight, df, entity id, kind, common, titled),
+# so that sorting the tuples puts the heaviest first (ties: the rarer, then the id)
+_Raw = tuple[float, int, str, ShareKind, bool, bool]
+
+
+def _shares(ix: _Index, a: int, b: int, settings: Settings) -> tuple[list[_Raw], int | None]:
+    """The most specific entities papers ``a`` and ``b`` share, and who proposes, if anyone."""
+    both = ix.reach[a] & ix.reach[b]
+    implied: set[int] = set()
+    up = ix.up
+    for e in both:  # (in a family cycle each is the other's ancestor: neither is implied)
+        if up[e]:
+            implied.update(x for x in up[e] if e not in up[x])
+    shares: list[_Raw] = []
+    builds: list[tuple[float, int]] = []
+    kind: ShareKind
+    da, db, ta, tb = ix.direct[a], ix.direct[b], ix.titled[a], ix.titled[b]
+    for e in both - implied if implied else both:
+        idf = ix.idf_list[e]
+        pa, pb = da.get(e, False), db.get(e, False)
+        by = a if pa else b
+        if pa != pb and ix.proposers[e] == [by] and e in ix.titled[by]:
+            w, kind = idf * settings.link_builds_on_boost, "builds-on"
+            if not ix.common_list[e]:
+                builds.append((round(w, _DECIMALS), by))
+        elif e in da and e in db:
+            w, kind = idf, "shared"
+        else:
+            w, kind = idf * settings.link_family_discount, "family"
+        shares.append((-round(w, _DECIMALS), ix.df_list[e], ix.entity_ids[e], kind,
+                       ix.common_list[e], e in ta or e in tb))
+    shares.sort()
+    proposer = max(builds, key=lambda t: (t[0], -t[1]))[1] if builds else None
+    return shares, proposer
+
+
+def _rule(shares: list[_Raw], proposer: int | None, settings: Settings) -> LinkRule | None:
+    if proposer is not None:
+        return "builds-on"
+    evidence = [s for s in shares if not s[4]]
+    worth = math.fsum(settings.link_family_discount if s[3] == "family" else 1.0 for s in evidence)
+    if worth >= 2:
+        return "several"
+    if any(s[1] <= settings.link_rare_df and s[5] for s in evidence):
+        return "rare"
+    return None
+
+
+def _candidates(ix: _Index, p: int, postings: np.ndarray, start: np.ndarray,
+                settings: Settings, count: np.ndarray, sure: np.ndarray) -> np.ndarray:
+    """Papers after ``p`` that could pass a rule with it (a superset, checked exactly later).
+
+    ``count`` and ``sure`` are zeroed scratch arrays (one slot per paper), left zeroed.
+    """
+    runs, marked = [], []
+    for e in ix.reach[p]:
+        if ix.common_list[e] or ix.df_list[e] < 2:
+            continue
+        run = postings[start[e]:start[e + 1]]
+        run = run[np.searchsorted(run, p, side="right"):]  # postings are sorted
+        if not len(run):
+            continue
+        runs.append(run)
+        count[run] += 1  # a run holds each paper once
+        proposers = ix.proposers.get(e, [])
+        if ix.df_list[e] <= settings.link_rare_df or proposers == [p]:
+            sure[run] = True  # one share may do: a rare entity, or one p alone proposes
+        elif len(proposers) == 1 and proposers[0] > p:
+            sure[proposers[0]] = True
+            marked.append(proposers[0])
+    if not runs:
+        return np.zeros(0, dtype=np.int64)
+    others = np.unique(np.concatenate(runs)) if len(runs) > 1 else runs[0]
+    ok: np.ndarray = others[(count[others] >= 2) | sure[others]]
+    count[others] = 0
+    sure[others] = False
+    sure[marked] = False
+    return ok
+
+
+def paper_links(occurrences: Iterable[Occurrence], n_papers: int,
+                settings: Settings | None = None,
+                entities: Mapping[str, Entity] | Iterable[Entity] = (),
+                titles: Mapping[str, str] | None = None) -> list[Link]:
+    """Links between papers that share entities, sorted by (source, target).
+
+    ``n_papers`` is the size of the corpus (papers without entities count); it is
+    raised to the number of papers seen in ``occurrences`` if smaller. ``entities``
+    gives the families (``Entity.parent``); without them papers share only what
+    they both name. ``titles`` (paper id -> title) tells which entities a title
+    names (an evidence offset inside the title); without it, or for a mention
+    without evidence (nothing to tell), an entity counts as named in the title.
     """
     settings = settings or Settings()
-    pairs = {(o.paper, o.entity) for o in occurrences}
-    if not pairs:
+    ents = entities.values() if isinstance(entities, Mapping) else entities
+    parents = {e.id: e.parent for e in ents if e.parent and e.parent != e.id}
+    ix = _Index(occurrences, n_papers, parents, settings, titles)
+    if not ix.paper_ids:
         return []
-    paper_ids = sorted({p for p, _ in pairs})
-    entity_ids = sorted({e for _, e in pairs})
-    pidx = {p: i for i, p in enumerate(paper_ids)}
-    eidx = {e: i for i, e in enumerate(entity_ids)}
-    n = max(n_papers, len(paper_ids))
-    coded = np.array(sorted((pidx[p], eidx[e]) for p, e in pairs), dtype=np.int64)
-    pap, ent = coded[:, 0], coded[:, 1]
-    df = np.bincount(ent, minlength=len(entity_ids))
-    idf = np.log(n / df)
-    cutoff = link_cutoff(n, settings)
-    common = df > cutoff
-
-    order = np.lexsort((pap, ent))  # postings: papers of each entity, sorted
-    postings = pap[order]
-    start = np.concatenate(([0], np.cumsum(df)))
-    n_local = len(paper_ids)
-    pstart = np.searchsorted(pap, np.arange(n_local + 1))  # coded is sorted by paper
-    masks, bit = _common_masks(pap, ent, common, n_local)
-
-    acc = np.zeros(n_local)  # weights towards the current paper, reset after each paper
-    slot = np.zeros(n_local, dtype=np.int64)
-    kept_lo: list[np.ndarray] = []
-    kept_hi: list[np.ndarray] = []
-    k = settings.link_max_neighbours
-    for p in range(n_local):
-        ents = ent[pstart[p]:pstart[p + 1]]
-        ents = ents[df[ents] >= 2]
-        rare, pop = ents[~common[ents]], ents[common[ents]]
-        if not len(rare):
-            continue
-        for e in rare.tolist():
-            acc[postings[start[e]:start[e + 1]]] += idf[e]
-        cands = np.concatenate([postings[start[e]:start[e + 1]] for e in rare])
-        slot[cands] = np.arange(len(cands))  # the last write per paper wins: one slot each
-        others = cands[slot[cands] == np.arange(len(cands))]
-        w = acc[others]
-        acc[others] = 0.0
-        for e in pop.tolist():
-            w = w + idf[e] * ((masks[others, bit[e] >> 6] >> np.uint64(bit[e] & 63)) & np.uint64(1))
-        w = np.round(w, _DECIMALS)
-        keep = (others != p) & (w >= settings.link_min_weight)
-        others, w = others[keep], w[keep]
-        if len(others) > k:
-            others = others[_top(others, w, k)]
-        kept_lo.append(np.minimum(others, p))
-        kept_hi.append(np.maximum(others, p))
-    if not kept_lo:
-        return []
-    lo = np.concatenate(kept_lo)
-    hi = np.concatenate(kept_hi)
-    keys = np.unique(lo * n_local + hi)
-
-    by_paper: list[list[int]] = [[] for _ in paper_ids]
-    for p, e in coded.tolist():
-        by_paper[p].append(e)
-    sets = [frozenset(es) for es in by_paper]
-    dfl, idfl = df.tolist(), idf.tolist()
+    postings, start = ix.postings()
+    found: dict[tuple[int, int], _Found] = {}
+    count = np.zeros(len(ix.paper_ids), dtype=np.int64)
+    sure = np.zeros(len(ix.paper_ids), dtype=bool)
+    for p in range(len(ix.paper_ids)):
+        for q in _candidates(ix, p, postings, start, settings, count, sure).tolist():
+            shares, proposer = _shares(ix, p, q, settings)
+            rule = _rule(shares, proposer, settings)
+            weight = round(math.fsum(-s[0] for s in shares), _DECIMALS)
+            if rule is not None and weight >= settings.link_min_weight:
+                found[p, q] = (weight, shares, rule, proposer)
+    kept = _neighbour_cap(found, _entity_cap(found, ix, settings), ix, settings)
     links = []
-    for key in keys.tolist():
-        a, b = divmod(key, n_local)
-        shared = sorted(sets[a] & sets[b], key=lambda e: (dfl[e], e))
-        links.append(Link(paper_ids[a], paper_ids[b], round(math.fsum(idfl[e] for e in shared), _DECIMALS),
-                          tuple(entity_ids[e] for e in shared)))
+    for a, b in sorted(kept):
+        weight, shares, rule, proposer = found[a, b]
+        links.append(Link(ix.paper_ids[a], ix.paper_ids[b], weight,
+                          tuple(s[2] for s in shares), rule,
+                          None if proposer is None else ix.paper_ids[proposer],
+                          tuple(Share(e, -w, kind, df, common, titled)
+                                for w, df, e, kind, common, titled in shares)))
     return links
 
 
-def _common_masks(pap: np.ndarray, ent: np.ndarray, common: np.ndarray,
-                  n_papers: int) -> tuple[np.ndarray, np.ndarray]:
-    """One bit per (paper, common entity), packed in uint64 words: membership in O(1)."""
-    bit = np.full(len(common), -1, dtype=np.int64)
-    bit[common] = np.arange(int(common.sum()))
-    words = max(1, -(-int(common.sum()) // 64))
-    masks = np.zeros((n_papers, words), dtype=np.uint64)
-    sel = common[ent]
-    b = bit[ent[sel]]
-    np.bitwise_or.at(masks, (pap[sel], b >> 6), np.left_shift(np.uint64(1), (b & 63).astype(np.uint64)))
-    return masks, bit
+def _entity_cap(found: dict[tuple[int, int], _Found],
+                ix: _Index, settings: Settings) -> list[tuple[int, int]]:
+    by_lead: dict[str, list[tuple[float, str, str, tuple[int, int]]]] = {}
+    for pair, (weight, shares, _, _) in found.items():
+        key = (-weight, ix.paper_ids[pair[0]], ix.paper_ids[pair[1]], pair)
+        lead = next(s[2] for s in shares if not s[4])  # the heaviest evidence share
+        by_lead.setdefault(lead, []).append(key)
+    kept: list[tuple[int, int]] = []
+    for group in by_lead.values():
+        group.sort()
+        kept.extend(pair for _, _, _, pair in group[:settings.link_max_per_entity])
+    return kept
 
 
-def _top(others: np.ndarray, w: np.ndarray, k: int) -> np.ndarray:
-    """Positions of the k best candidates: highest weight, then smallest paper index."""
-    kth = np.partition(w, len(w) - k)[len(w) - k]
-    above = np.flatnonzero(w > kth)
-    ties = np.flatnonzero(w == kth)
-    ties = ties[np.argsort(others[ties], kind="stable")[:k - len(above)]]
-    return np.concatenate([above, ties])
+def _neighbour_cap(found: dict[tuple[int, int], _Found],
+                   pairs: list[tuple[int, int]], ix: _Index, settings: Settings) -> set[tuple[int, int]]:
+    mine: dict[int, list[tuple[float, str, tuple[int, int]]]] = {}
+    for a, b in pairs:
+        weight = found[a, b][0]
+        mine.setdefault(a, []).append((-weight, ix.paper_ids[b], (a, b)))
+        mine.setdefault(b, []).append((-weight, ix.paper_ids[a], (a, b)))
+    kept: set[tuple[int, int]] = set()
+    for ranked in mine.values():
+        ranked.sort()
+        kept.update(pair for _, _, pair in ranked[:settings.link_max_neighbours])
+    return kept

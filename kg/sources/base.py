@@ -30,7 +30,8 @@ class ErrorPolicy:
     """What a reader does with a bad record: raise it, or report it and go on.
 
     ``bad`` is for records that are wrong (raised unless ``skip_bad``);
-    ``skip`` is for entries a page dump is known to truncate, always reported, never raised.
+    ``skip`` is for entries a page dump is known to truncate, always reported, never raised;
+    ``warn`` reports a record that is kept although it looks damaged.
     With no ``on_error`` the report goes to the ``kg.sources`` logger.
     """
 
@@ -50,6 +51,13 @@ class ErrorPolicy:
             self.on_error(error)
         else:
             log.warning("skipped: %s", error)
+
+    def warn(self, error: InputError) -> None:
+        """Report a record that is kept but may be damaged (a page cut in its last abstract)."""
+        if self.on_error is not None:
+            self.on_error(error)
+        else:
+            log.warning("%s", error)
 
 
 _JSON_TYPES: dict[type, str] = {type(None): "null", bool: "a boolean", int: "an integer",
@@ -212,6 +220,19 @@ def _checked_lines(path: str | Path, lines: Iterable[str]) -> Iterator[tuple[int
         if "\x00" in line:
             raise InputError(path, "binary data (NUL byte), not a text listing", n)
         yield n, line.rstrip("\r\n")
+
+
+def csv_delimiter(first_line: str) -> str | None:
+    """The delimiter of a CSV header row naming title and abstract columns, else None.
+
+    >>> csv_delimiter('"Title","Abstract",upvotes'), csv_delimiter("A title, with a comma")
+    (',', None)
+    """
+    for delim in (",", "\t"):
+        cells = {c.strip().strip('"').lower() for c in first_line.split(delim)}
+        if {"title", "abstract"} <= cells:
+            return delim
+    return None
 
 
 def to_int(value: object) -> object:

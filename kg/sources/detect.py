@@ -11,12 +11,15 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import InputError
-from kg.sources.dailypapers import looks_like_dailypapers
+from kg.sources.base import csv_delimiter
+from kg.sources.dailypapers import html_is_dailypapers, looks_like_dailypapers
+from kg.sources.htmlpage import looks_like_html
 
 HEAD_BYTES = 1 << 16
 INPUT_FORMATS = ("dailypapers", "jsonl", "json", "csv", "arxiv-atom", "arxiv-snapshot", "hf-api")
 _SNAPSHOT_KEYS = {"authors_parsed", "submitter", "versions", "update_date", "journal-ref"}
 _HF_PAPER = re.compile(r'\{\s*"paper"\s*:\s*\{|"paper"\s*:\s*\{\s*"id"')
+_HF_KEYS = {"summary", "upvotes", "publishedAt", "githubRepo", "ai_keywords", "paper"}
 
 
 def read_head(path: str | Path) -> str:
@@ -48,12 +51,14 @@ def _first_json_line(head: str) -> dict[str, Any] | None:
     return value if isinstance(value, dict) else None
 
 
-def _looks_like_csv(first_line: str) -> str | None:
-    for delim in (",", "\t"):
-        cells = {c.strip().strip('"').lower() for c in first_line.split(delim)}
-        if {"title", "abstract"} <= cells:
-            return delim
-    return None
+def _hf_paper_object(first: dict[str, Any] | None, head: str) -> bool:
+    """Whether a file starting with an object is one paper of the Hugging Face API: its
+    abstract is a ``summary``, with API keys beside it, and no ``abstract``."""
+    if first is not None:
+        return "abstract" not in first and ("summary" in first or isinstance(first.get("paper"), dict)) \
+            and len(_HF_KEYS & first.keys()) >= 2
+    keys = set(re.findall(r'"(\w+)"\s*:', head))
+    return "abstract" not in keys and "summary" in keys and "title" in keys and len(_HF_KEYS & keys) >= 2
 
 
 def detect_format(path: str | Path) -> str:
@@ -65,6 +70,10 @@ def detect_format(path: str | Path) -> str:
     suffix = Path(path).suffix.lower()
     start = head.lstrip()
     if start.startswith("<"):
+        if looks_like_html(head):
+            if html_is_dailypapers(head):
+                return "dailypapers"
+            raise InputError(path, "unknown layout: an HTML page, but not a saved Daily Papers page", 1)
         if "http://www.w3.org/2005/Atom" in head and re.search(r"<(?:\w+:)?feed\b", head):
             return "arxiv-atom"
         raise InputError(path, "unknown layout: XML but not an Atom feed", 1)
@@ -74,11 +83,13 @@ def detect_format(path: str | Path) -> str:
         first = _first_json_line(head)
         if first is not None and _SNAPSHOT_KEYS & first.keys() and "abstract" in first:
             return "arxiv-snapshot"
+        if _hf_paper_object(first, head):
+            return "hf-api"  # one paper object of the API (/api/papers/<id>)
         if first is None and suffix == ".json":
             return "json"  # a single object: the json reader says it is not an array
         return "jsonl"
     lines = head.splitlines()
-    if suffix in (".csv", ".tsv") or _looks_like_csv(lines[0] if lines else ""):
+    if suffix in (".csv", ".tsv") or csv_delimiter(lines[0] if lines else ""):
         return "csv"
     if looks_like_dailypapers(lines[:400]):
         return "dailypapers"

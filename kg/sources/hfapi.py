@@ -2,7 +2,8 @@
 
 ``paper.id`` is the arXiv id; ``publishedAt`` of the entry is the day the paper
 was listed (kept as ``page_date``), ``paper.publishedAt`` its publication date.
-An element without the ``paper`` wrapper (``/api/papers/<id>``) is read as the paper itself.
+An element without the ``paper`` wrapper (``/api/papers/<id>``) is read as the paper
+itself, and so is a file holding one such object rather than an array of them.
 """
 
 from collections.abc import Iterable, Iterator
@@ -20,7 +21,7 @@ from kg.sources.base import (
     papers_of_records,
     strict_arxiv_id,
 )
-from kg.sources.jsonstream import Item, iter_array, read_array
+from kg.sources.jsonstream import Item, iter_array_or_object, read_array_or_object
 
 FORMAT = "hf-api"
 
@@ -72,11 +73,12 @@ def _entries(items: Iterable[Item], path: str, policy: ErrorPolicy) -> Iterator[
 
 def parse_hf_api(text: str, path: str = "<string>", skip_bad: bool = False,
                  on_error: ErrorCallback | None = None) -> Iterator[Paper]:
-    """Papers of a daily-papers API response held in a string."""
-    return _entries(iter_array([text.removeprefix("\ufeff")], path), path, ErrorPolicy(skip_bad, on_error))
+    """Papers of a daily-papers API response (an array, or one paper object) held in a string."""
+    return _entries(iter_array_or_object([text.removeprefix("\ufeff")], path), path,
+                    ErrorPolicy(skip_bad, on_error))
 
 
 def read_hf_api(path: str | Path, skip_bad: bool = False,
                 on_error: ErrorCallback | None = None) -> Iterator[Paper]:
-    """Papers of a daily-papers API response file, one element at a time."""
-    return _entries(read_array(path), str(path), ErrorPolicy(skip_bad, on_error))
+    """Papers of a daily-papers API response file, one element at a time (or its one object)."""
+    return _entries(read_array_or_object(path), str(path), ErrorPolicy(skip_bad, on_error))

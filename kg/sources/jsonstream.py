@@ -8,6 +8,7 @@ InputError in its place, naming the field, so that a reader can skip it.
 """
 
 import codecs
+import itertools
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -160,6 +161,39 @@ def iter_array(chunks: Iterable[str], path: str | Path) -> Iterator[Item]:
         line += buf.count("\n", pos, end)
         pos = end
         expect_value = False
+
+
+def iter_array_or_object(chunks: Iterable[str], path: str | Path) -> Iterator[Item]:
+    """(line, element) of a JSON array as :func:`iter_array` gives them, or the one
+    (line, object) of a text holding a single JSON object (read whole: one record is small)."""
+    it = iter(chunks)
+    first = ""
+    for chunk in it:
+        first += chunk
+        if first.strip(_WS):
+            break
+    if not first.lstrip(_WS).startswith("{"):
+        yield from iter_array(itertools.chain([first], it), path)
+        return
+    text = first + "".join(it)
+    start = len(text) - len(text.lstrip(_WS))
+    line = text.count("\n", 0, start) + 1
+    try:
+        value, end = _DECODER.raw_decode(text, start)
+    except json.JSONDecodeError as e:
+        raise InputError(path, f"invalid JSON: {e.msg}", e.lineno) from None
+    except (ValueError, RecursionError) as e:
+        raise InputError(path, f"invalid JSON: {_problem(e)}", line) from None
+    if text[end:].strip(_WS):
+        raise InputError(path, "extra data after the JSON object (one object, or an array of them)",
+                         text.count("\n", 0, end) + 1)
+    yield _checked(path, line, value)
+
+
+def read_array_or_object(path: str | Path) -> Iterator[Item]:
+    """:func:`iter_array_or_object` over a file."""
+    with open(path, "rb") as f:
+        yield from iter_array_or_object(_chunks(f, path), path)
 
 
 def read_array(path: str | Path) -> Iterator[Item]:

@@ -4,17 +4,20 @@ Two sightings are the same paper when they share an arXiv id, or when their
 titles have the same :func:`~kg.keys.title_key` and they do not carry two
 different arXiv ids. A title-only group that later meets its arXiv id joins the
 group of that id. Output keeps first-seen order; sources are kept in input
-order; each other field comes from the first sighting that has it, and link
-lists (repos, categories, keywords) are unions.
+order. Every other field takes the best value of the group, whatever the order
+the sightings came in (:func:`merge_group`), and link lists (repos, categories,
+keywords) are unions.
 """
 
-from collections.abc import Iterable, Iterator
-from typing import Any
+import re
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
 
 from kg.keys import UnionFind, paper_id, title_key
 from kg.records import Paper
+from kg.sources.dates import completeness, parse_shown
 
-_SCALARS = ("abstract", "raw_abstract", "doi", "url", "n_authors", "date", "page_date", "upvotes")
+T = TypeVar("T")
 _UNIONS = ("repos", "categories", "keywords")
 
 
@@ -55,21 +58,72 @@ class _Groups(UnionFind[int]):
         self.by_title.setdefault(key, i)
 
 
+_ARXIV_URL = re.compile(r"^https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/", re.IGNORECASE)
+_CUT = re.compile(r"(?:\.\.\.|\u2026|\[\.\.\.\])\s*$")  # an abstract a listing cut short
+
+
+def _best(values: Iterable[T], key: Callable[[T], Any]) -> T | None:
+    """The value with the highest key; equal keys are settled by the value itself."""
+    ranked = [(key(v), v) for v in values]
+    return max(ranked, key=lambda kv: (kv[0], _order(kv[1])))[1] if ranked else None
+
+
+def _order(value: Any) -> Any:
+    return tuple(map(_order, value)) if isinstance(value, tuple) else str(value)
+
+
+def _date_rank(shown: str) -> tuple[int, tuple[int, int, int]]:
+    """More of the date shown first, then the earlier date (the first version, the first listing)."""
+    d = parse_shown(shown)
+    if d is None:
+        return 0, (0, 0, 0)
+    year, month, day = d
+    return completeness(shown), (-(year or 0), -month, -day)
+
+
+def _url(urls: list[str], arxiv_id: str | None) -> str | None:
+    """An arXiv page of the paper, in its canonical form, else the most often given URL."""
+    if arxiv_id and any(_ARXIV_URL.match(u) for u in urls):
+        return f"https://arxiv.org/abs/{arxiv_id}"
+    return _best(urls, lambda u: (urls.count(u), u.startswith("https://")))
+
+
 def merge_group(sightings: list[Paper]) -> Paper:
-    """One Paper from the sightings of one paper, given in input order."""
-    first = sightings[0]
+    """One Paper from the sightings of one paper, given in input order.
+
+    The same sightings in any order give the same paper but for the order of its
+    sources: the title most often given (properly cased first), the longest abstract
+    not cut short ("..."), the fullest author list and the largest author count, the
+    date showing most (the earliest of equals), the most upvotes, a journal DOI before
+    an arXiv one, and a canonical ``https://arxiv.org/abs/ID`` (no version) when a
+    sighting gives an arXiv page.
+    """
     arxiv_id = next((p.arxiv_id for p in sightings if p.arxiv_id), None)
-    values: dict[str, Any] = {k: next((getattr(p, k) for p in sightings if getattr(p, k) not in (None, "")), None)
-              for k in _SCALARS}
-    values["abstract"] = values["abstract"] or ""
-    values["raw_abstract"] = values["raw_abstract"] or ""
-    for k in _UNIONS:
-        values[k] = tuple(dict.fromkeys(x for p in sightings for x in getattr(p, k)))
-    authors = next((p.authors for p in sightings if p.authors), ())
+    titles = [p.title for p in sightings]
+    title = _best(titles, lambda t: (t not in (t.lower(), t.upper()), titles.count(t))) or sightings[0].title
+    abstracts = [p.abstract for p in sightings if p.abstract]
+    abstract = _best(abstracts, lambda a: (not _CUT.search(a), len(a))) or ""
+    authors = _best([p.authors for p in sightings if p.authors],
+                    lambda a: (len(a), sum(map(len, a)))) or ()
+    dois = [p.doi for p in sightings if p.doi]
+    counts = [p.n_authors for p in sightings if p.n_authors is not None]
+    upvotes = [p.upvotes for p in sightings if p.upvotes is not None]
+    canonical = sorted(sightings, key=lambda p: _order(tuple((s.path, s.position, s.line or 0)
+                                                            for s in p.sources)))
+    unions = {k: tuple(dict.fromkeys(x for p in canonical for x in getattr(p, k))) for k in _UNIONS}
     return Paper(
-        id=paper_id(first.title, arxiv_id), title=first.title, raw_title=first.raw_title,
+        id=paper_id(title, arxiv_id), title=title,
+        raw_title=_best([p.raw_title for p in sightings if p.title == title], len) or "",
+        abstract=abstract,
+        raw_abstract=_best([p.raw_abstract for p in sightings if p.abstract == abstract], len) or "",
         arxiv_id=arxiv_id, authors=authors,
-        sources=tuple(s for p in sightings for s in p.sources), **values)
+        n_authors=max([*counts, len(authors)]) if counts or authors else None,
+        doi=_best(dois, lambda d: (not d.lower().startswith("10.48550/"), dois.count(d))),
+        url=_url([p.url for p in sightings if p.url], arxiv_id),
+        date=_best([p.date for p in sightings if p.date], _date_rank),
+        page_date=_best([p.page_date for p in sightings if p.page_date], _date_rank),
+        upvotes=max(upvotes) if upvotes else None,
+        sources=tuple(s for p in sightings for s in p.sources), **unions)
 
 
 def merge_papers(sightings: Iterable[Paper]) -> Iterator[Paper]:

@@ -101,12 +101,7 @@ def _result(messages: list[tuple[Any, ...]], status: int) -> QueryResult:
         raise QueryError(f"the query process died ({how}) before it had an answer; "
                          "it may have run out of memory: add a LIMIT or narrow the patterns")
     _, kind, columns, boolean = messages[0]
-    items = [item for m in messages[1:-1] for item in m[1]]
-    if kind == "ask":
-        return QueryResult("ask", boolean=boolean)
-    if kind == "graph":
-        return QueryResult("graph", triples=tuple(items))
-    return QueryResult("select", columns=columns, rows=tuple(items))
+    return QueryResult.of(kind, columns, boolean, (item for m in messages[1:-1] for item in m[1]))
 
 
 def _kill(pid: int) -> None:

@@ -12,7 +12,7 @@ import os
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, TypeVar
+from typing import TYPE_CHECKING, Literal
 
 import pyoxigraph as ox
 
@@ -20,23 +20,18 @@ from kg.errors import QueryError, StoreError
 from kg.records import CorpusRecords
 from kg.settings import Settings
 from kg.store.generation import STORE_NAME, reading, resolve
+from kg.store.terms import Plain, Value, ntriples, plain, python_value
 
 if TYPE_CHECKING:  # rdflib loads only when a conversion needs it
     from rdflib import Graph
     from rdflib.term import Node
 
 
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-_INTEGERS = {_XSD + t for t in ("integer", "int", "long", "short", "byte", "nonNegativeInteger",
-                                "positiveInteger", "negativeInteger", "nonPositiveInteger",
-                                "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte")}
-_FLOATS = {_XSD + t for t in ("double", "float", "decimal")}
+# what an update (INSERT, DELETE, LOAD, CLEAR, DROP, ...) is told
+READ_ONLY = "kg query runs read-only queries (SELECT, ASK, CONSTRUCT, DESCRIBE)"
 
 QueryKind = Literal["select", "ask", "graph"]
-# a SELECT cell as Python sees it: IRIs and blank nodes as strings, unbound as None
-Value = str | int | float | bool | None
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
-Row = TypeVar("Row", tuple[Value, ...], tuple[str, str, str])
 
 
 # ---------------------------------------------------------------- opening and loading
@@ -156,6 +151,9 @@ class QueryResult:
 
     SELECT values are plain Python values (IRIs as strings, numbers as int/float,
     booleans as bool, unbound as None); CONSTRUCT/DESCRIBE triples are N-Triples terms.
+    ``terms`` holds the same as RDF terms (plain data, :mod:`kg.store.terms`; None where
+    unbound): the rows of a SELECT, the (subject, predicate, object) of each triple.
+    :meth:`serialize` writes them in the W3C formats (:mod:`kg.store.results`).
     """
 
     kind: QueryKind
@@ -163,6 +161,20 @@ class QueryResult:
     rows: tuple[tuple[Value, ...], ...] = ()
     boolean: bool | None = None
     triples: tuple[tuple[str, str, str], ...] = field(default_factory=tuple)
+    terms: tuple[tuple[Plain | None, ...], ...] = field(default_factory=tuple, repr=False)
+
+    @classmethod
+    def of(cls, kind: QueryKind, columns: tuple[str, ...] = (), boolean: bool | None = None,
+           terms: Iterable[tuple[Plain | None, ...]] = ()) -> "QueryResult":
+        """The result of ``kind`` holding ``terms`` (SELECT rows or graph triples), values derived."""
+        if kind == "ask":
+            return cls("ask", boolean=boolean)
+        terms = tuple(terms)
+        if kind == "graph":
+            return cls("graph", terms=terms, triples=tuple(
+                (ntriples(s), ntriples(p), ntriples(o)) for s, p, o in terms))  # type: ignore[arg-type]
+        return cls("select", columns=columns, rows=tuple(tuple(python_value(t) for t in row)
+                                                          for row in terms), terms=terms)
 
     def records(self) -> list[dict[str, Value]]:
         """Rows as dicts, ready for :func:`kg.cli.render.render`."""
@@ -179,47 +191,26 @@ class QueryResult:
             return ["subject", "predicate", "object"]
         return list(self.columns)
 
+    def serialize(self, fmt: str) -> str:
+        """The result in a W3C format: ``json``, ``csv``, ``tsv`` (SPARQL 1.1 Query Results;
+        a graph as rows of ?subject ?predicate ?object), or ``turtle`` / ``nt`` (a graph)."""
+        from kg.store.results import serialize
 
-def python_value(term: Term | None) -> Value:
-    """A query result term as a plain Python value."""
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return term.value
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    if isinstance(term, ox.Literal):
-        dt = term.datatype.value if term.datatype is not None else ""
-        try:
-            if dt in _INTEGERS:
-                return int(term.value)
-            if dt in _FLOATS:
-                return float(term.value)
-        except ValueError:
-            return term.value
-        if dt == _XSD + "boolean":
-            return term.value in ("true", "1")
-        return term.value
-    return str(term)
+        return serialize(self, fmt)
 
 
 @dataclass(frozen=True)
 class QueryStream:
-    """A query under way: its kind and columns, and its rows (or triples) as they come."""
+    """A query under way: its kind and columns, and its rows (or triples) of RDF terms as they come."""
 
     kind: QueryKind
     columns: tuple[str, ...] = ()
     boolean: bool | None = None
-    items: Iterator[tuple[Value, ...]] | Iterator[tuple[str, str, str]] = field(
-        default_factory=lambda: iter(()))
+    items: Iterator[tuple[Plain | None, ...]] = field(default_factory=lambda: iter(()))
 
     def collect(self) -> QueryResult:
         """All of it, as a :class:`QueryResult`."""
-        if self.kind == "ask":
-            return QueryResult("ask", boolean=self.boolean)
-        if self.kind == "graph":
-            return QueryResult("graph", triples=tuple(self.items))  # type: ignore[arg-type]
-        return QueryResult("select", columns=self.columns, rows=tuple(self.items))
+        return QueryResult.of(self.kind, self.columns, self.boolean, self.items)
 
 
 def start_query(store: ox.Store, sparql: str, substitutions: Mapping[str, Term | str] | None = None,
@@ -242,8 +233,7 @@ def start_query(store: ox.Store, sparql: str, substitutions: Mapping[str, Term |
                              substitutions=subs or None)
     except SyntaxError as e:
         if is_update(sparql):
-            raise QueryError("SPARQL updates (INSERT, DELETE, LOAD, CLEAR, DROP, ...) are not allowed: "
-                             "kg query is read-only; `kg build` writes the store") from None
+            raise QueryError(READ_ONLY) from None
         raise QueryError(f"malformed SPARQL query: {_one_line(str(e))}") from None
     except (OSError, RuntimeError, ValueError) as e:
         raise QueryError(f"query failed: {_one_line(str(e))}") from None
@@ -251,13 +241,13 @@ def start_query(store: ox.Store, sparql: str, substitutions: Mapping[str, Term |
         return QueryStream("ask", boolean=bool(result))
     if isinstance(result, ox.QueryTriples):
         return QueryStream("graph", items=_failing_as_query_errors(
-            (str(t.subject), str(t.predicate), str(t.object)) for t in result))
+            (plain(t.subject), plain(t.predicate), plain(t.object)) for t in result))
     columns = tuple(v.value for v in result.variables)
     return QueryStream("select", columns=columns, items=_failing_as_query_errors(
-        tuple(python_value(sol[c]) for c in columns) for sol in result))
+        tuple(plain(sol[c]) for c in columns) for sol in result))
 
 
-def _failing_as_query_errors(items: Iterator[Row]) -> Iterator[Row]:
+def _failing_as_query_errors(items: Iterator[tuple[Plain | None, ...]]) -> Iterator[tuple[Plain | None, ...]]:
     try:
         yield from items
     except (OSError, RuntimeError, ValueError) as e:  # evaluation errors surface while iterating

@@ -55,6 +55,7 @@ class Preset:
     params: tuple[Param, ...]
     template: str  # fragments included; the other placeholders are filled by :func:`preset_query`
     source: str = ""  # the file it was read from
+    includes: tuple[str, ...] = ()  # the fragments it includes, in order
 
     def usage(self) -> str:
         parts = []
@@ -193,24 +194,32 @@ def parse_preset(text: str, source: str = "<string>",
     template = _PLACEHOLDER.sub(
         lambda m: _indent(body, m.start(), fragments[m[1][8:]].split("\n"))
         if m[1].startswith("include ") else m[0], body)
-    return Preset(header[0][2], header[1][2], tuple(params), template, source)
+    includes = tuple(sorted(t[8:] for t in seen if t.startswith("include ")))
+    return Preset(header[0][2], header[1][2], tuple(params), template, source, includes)
+
+
+@cache
+def fragments() -> Mapping[str, str]:
+    """The text of every fragment by name, read from the package's ``fragments/*.rq`` once."""
+    folder = files("kg.schemas") / "queries" / "presets" / "fragments"
+    out: dict[str, str] = {}
+    for f in sorted(folder.iterdir(), key=lambda f: f.name):
+        if f.name.endswith(".rq"):
+            name, text = parse_fragment(f.read_text("utf-8"), str(f))
+            if name != f.name.removesuffix(".rq"):
+                raise InputError(f, f"fragment {name!r} must be in a file named {name}.rq", 1)
+            out[name] = text
+    return MappingProxyType(out)
 
 
 @cache
 def presets() -> Mapping[str, Preset]:
     """Every preset by name, in name order, read from the package's ``.rq`` files once."""
     folder = files("kg.schemas") / "queries" / "presets"
-    fragments: dict[str, str] = {}
-    for f in sorted((folder / "fragments").iterdir(), key=lambda f: f.name):
-        if f.name.endswith(".rq"):
-            name, text = parse_fragment(f.read_text("utf-8"), str(f))
-            if name != f.name.removesuffix(".rq"):
-                raise InputError(f, f"fragment {name!r} must be in a file named {name}.rq", 1)
-            fragments[name] = text
     out: dict[str, Preset] = {}
     for f in sorted(folder.iterdir(), key=lambda f: f.name):
         if f.name.endswith(".rq"):
-            preset = parse_preset(f.read_text("utf-8"), str(f), fragments)
+            preset = parse_preset(f.read_text("utf-8"), str(f), fragments())
             if preset.name != f.name.removesuffix(".rq"):
                 raise InputError(f, f"preset {preset.name!r} must be in a file named {preset.name}.rq", 1)
             out[preset.name] = preset

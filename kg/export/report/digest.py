@@ -97,24 +97,23 @@ class Digest:
         return {pid: paper_month(p.date, p.page_date, p.arxiv_id) for pid, p in self.papers.items()}
 
 
-def canonical_date(text: str | None) -> str | None:
-    """A full date as ``YYYY-MM-DD`` (as the store has it, an xsd:date), anything else as given.
+def canonical_date(text: str | None, listed: str | None = None) -> str | None:
+    """A full date as ``YYYY-MM-DD`` (as the store has it, an xsd:date), anything else as given;
+    a year-less date takes the year of the listing date ``listed``, as kg.rdf writes it.
 
-    >>> canonical_date("Sep 8, 2021"), canonical_date("Oct 3"), canonical_date("")
-    ('2021-09-08', 'Oct 3', None)
+    >>> canonical_date("Sep 8, 2021"), canonical_date("Oct 3"), canonical_date(""), canonical_date("Oct 3", "Nov 4, 2024")
+    ('2021-09-08', 'Oct 3', None, '2024-10-03')
     """
-    from kg.export.report.dates import parse_date
+    from kg.sources.dates import full_date
 
-    d = parse_date(text)
-    if d is not None and d.year is not None and d.day is not None:
-        return f"{d.year:04d}-{d.month:02d}-{d.day:02d}"
-    return text or None
+    d = full_date(" ".join(text.split()), listed) if text else None
+    return d.isoformat() if d is not None else text or None
 
 
 def canonical(papers: Iterable[PaperInfo], entities: Iterable[Entity],
               links: Iterable[Link]) -> Digest:
     """A digest in canonical order: what both makers of a digest end with."""
-    by_id = {p.id: replace(p, date=canonical_date(p.date), page_date=canonical_date(p.page_date))
+    by_id = {p.id: replace(p, date=canonical_date(p.date, p.page_date), page_date=canonical_date(p.page_date))
              for p in sorted(papers, key=lambda p: p.id)}
     given = sorted(entities, key=lambda e: e.id)
     ids = {e.id for e in given}

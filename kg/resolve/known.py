@@ -1,0 +1,147 @@
+"""What resolution takes from the gazetteer: each known entity's names, family and the
+aliases that only describe it.
+
+The gazetteer (``kg/extract/data/gazetteer``) is extraction's data; resolution reads it
+through :func:`default_known`, or from whatever mapping a caller passes (tests pass a
+small one). A known entity here is anything with ``id``, ``type``, ``name``, ``aliases``,
+``parent`` and ``ambiguous``, as :class:`kg.extract.lexicon.KnownEntity` has.
+"""
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Protocol
+
+from kg.keys import entity_key
+from kg.records import ENTITY_TYPES
+
+
+class KnownLike(Protocol):
+    """A gazetteer entry as resolution reads it."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def aliases(self) -> tuple[str, ...]: ...
+    @property
+    def parent(self) -> str | None: ...
+    @property
+    def ambiguous(self) -> bool: ...
+
+
+@dataclass(frozen=True)
+class Known:
+    """One gazetteer entry, as :func:`default_known` reads it."""
+
+    id: str
+    type: str
+    name: str
+    aliases: tuple[str, ...]
+    parent: str | None
+    ambiguous: bool
+
+
+@lru_cache(maxsize=1)
+def default_known() -> Mapping[str, KnownLike]:
+    """The shipped gazetteer by id, read as :func:`kg.extract.lexicon.gazetteer` reads it
+    (first file wins a clash), but without importing extraction (and spaCy): loading a
+    corpus to export it needs resolution, not the pipeline. A test holds the two equal.
+    """
+    out: dict[str, Known] = {}
+    folder = resources.files("kg").joinpath("extract", "data", "gazetteer")
+    for path in sorted(folder.iterdir(), key=lambda p: p.name):
+        if not path.name.endswith(".jsonl"):
+            continue
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            d = json.loads(line)
+            if d["type"] in ENTITY_TYPES and d["id"] not in out:
+                out[d["id"]] = Known(d["id"], d["type"], d["name"],
+                                     tuple(a for a in d.get("aliases") or () if a and a != d["name"]),
+                                     d.get("parent"), bool(d.get("ambiguous")))
+    return out
+
+
+_WORD = re.compile(r"[^\W_]+")
+_PLAIN_WORD = re.compile(r"[^\W\d_][^\W\d_A-Z]*")  # "attention", "Attention": no inner capital
+
+
+def _words(name: str) -> set[str]:
+    return {entity_key(w) for w in _WORD.findall(name)}
+
+
+def _plain(name: str) -> bool:
+    """A phrase of ordinary words: each lowercase or capitalised, no digit, no inner capital."""
+    return all(_PLAIN_WORD.fullmatch(w) for w in _WORD.findall(name))
+
+
+def descriptive_keys(entry: KnownLike) -> frozenset[str]:
+    """Keys of the aliases of ``entry`` that describe it rather than name it.
+
+    Such an alias is a common phrase (the gazetteer writes it in lowercase, and every
+    spelling of it is plain words) that shares no word with the entity's own names and
+    is not the long form of one of them: "attention sink" for StreamingLLM (what the
+    method is known for), "rotation prediction" for RotNet. A name, an acronym's long
+    form or a spelling of the name is never one ("stochastic depth" for Stochastic
+    Depth, "DropPath" keeps "drop path" a name).
+    """
+    from kg.resolve.acronyms import is_acronym_of
+
+    by_key: dict[str, list[str]] = {}
+    for n in (entry.name, *entry.aliases):
+        by_key.setdefault(entity_key(n), []).append(n)
+    phrases = {k for k, forms in by_key.items()
+               if k != entity_key(entry.name) and any(f == f.lower() for f in forms)
+               and all(_plain(f) for f in forms)}
+    proper = [f for k, forms in by_key.items() if k not in phrases for f in forms]
+    proper_words = set().union(*(_words(f) for f in proper)) if proper else set()
+    out = set()
+    for k in phrases:
+        forms = by_key[k]
+        if any(_words(f) & proper_words for f in forms):
+            continue
+        if any(is_acronym_of(p, f) for p in proper for f in forms):
+            continue
+        out.add(k)
+    return frozenset(out)
+
+
+@dataclass
+class KnownIndex:
+    """The gazetteer by id and by the key of each of its names."""
+
+    entries: Mapping[str, KnownLike]
+    by_key: dict[str, KnownLike] = field(default_factory=dict)
+    _descriptive: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for e in sorted(self.entries.values(), key=lambda e: e.id):
+            for n in (e.name, *e.aliases):
+                # an ambiguous name ("Mamba") is known only spelled exactly as the gazetteer does
+                key = entity_key(n) if not e.ambiguous else "=" + n
+                self.by_key.setdefault(key, e)
+
+    def get(self, kb_id: str | None) -> KnownLike | None:
+        return self.entries.get(kb_id) if kb_id else None
+
+    def named(self, name: str) -> KnownLike | None:
+        """The known entity ``name`` spells, if any."""
+        return self.by_key.get(entity_key(name)) or self.by_key.get("=" + name)
+
+    def describes_only(self, kb_id: str, written: list[str]) -> bool:
+        """Whether every form a paper wrote is an alias that only describes ``kb_id``."""
+        entry = self.entries.get(kb_id)
+        if entry is None or not written:
+            return False
+        if kb_id not in self._descriptive:
+            self._descriptive[kb_id] = descriptive_keys(entry)
+        keys = self._descriptive[kb_id]
+        return bool(keys) and all(entity_key(w) in keys for w in written)
