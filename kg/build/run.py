@@ -33,7 +33,7 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -154,7 +154,8 @@ def build(inputs: Sequence[str | Path], output_dir: str | Path | None = None,
           settings: Settings | None = None, progress: bool = True,
           input_format: str | None = None,
           on_error: Any = None, nlp: Any = None,
-          remove: Sequence[str] = (), prune: bool = False) -> BuildSummary:
+          remove: Sequence[str] = (), prune: bool = False,
+          scheduler: str | None = None) -> BuildSummary:
     """Build (or update) the knowledge graph of ``inputs`` in ``output_dir``.
 
     ``remove`` names papers to drop from the corpus (ids or titles), and ``prune`` drops
@@ -164,6 +165,8 @@ def build(inputs: Sequence[str | Path], output_dir: str | Path | None = None,
     ``nlp`` is the spaCy pipeline to extract with, made by
     ``kg.extract.build_nlp(settings)`` (the fingerprint of the extractions assumes
     so); by default one is made, and only when a paper needs extracting.
+    Extraction runs on ``settings.n_process`` processes (:mod:`kg.build.parallel`), or
+    on the Dask cluster whose scheduler is at ``scheduler`` (:mod:`kg.build.distributed`).
     """
     settings = settings or Settings()
     output_dir = Path(output_dir if output_dir is not None else settings.output_dir)
@@ -182,7 +185,7 @@ def build(inputs: Sequence[str | Path], output_dir: str | Path | None = None,
         staging = output_dir / f"{STAGING_PREFIX}{os.getpid()}"
         try:
             summary = _build(inputs, output_dir, staging, settings, progress, input_format,
-                             on_error, nlp, (tuple(remove), prune))
+                             on_error, nlp, (tuple(remove), prune), scheduler)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     return summary
@@ -273,7 +276,8 @@ def check_exports(exports: Sequence[tuple[str, str]]) -> None:
 
 def _build(inputs: Sequence[str | Path], output_dir: Path, staging: Path, settings: Settings,
            show: bool, input_format: str | None, on_error: Any, nlp: Any,
-           drop: tuple[tuple[str, ...], bool] = ((), False)) -> BuildSummary:
+           drop: tuple[tuple[str, ...], bool] = ((), False),
+           scheduler: str | None = None) -> BuildSummary:
     clock = _Clock()
     live = resolve(output_dir)  # no build retires it meanwhile: this one holds the build lock
 
@@ -296,7 +300,7 @@ def _build(inputs: Sequence[str | Path], output_dir: Path, staging: Path, settin
     extractions = dict(todo.extractions)
 
     with clock.stage("extract"):
-        for pe in extract_papers(list(todo.to_extract), settings, show, nlp):
+        for pe in extract_papers(list(todo.to_extract), settings, show, nlp, scheduler):
             extractions[pe.id] = pe
     with clock.stage("resolve"):
         corpus = resolve_corpus(list(papers.values()), [extractions[k] for k in papers], settings)

@@ -9,7 +9,7 @@ HTML, JSON-LD) are made from the corpus.
 """
 
 import gc
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -56,15 +56,21 @@ def read_inputs(inputs: Sequence[str | Path], settings: Settings, show: bool,
 
 
 def extract_papers(papers: list[Paper], settings: Settings, show: bool,
-                   nlp: Any = None) -> Iterator[PaperEntities]:
-    """Extraction of ``papers`` with ``nlp`` (made here, and only when there is work, if None)."""
-    if not papers:
-        return
-    from kg.extract import build_nlp, extract_entities
+                   nlp: Any = None, scheduler: str | None = None) -> Iterator[PaperEntities]:
+    """Extraction of ``papers`` with ``nlp`` (made here, and only when there is work, if None),
+    on ``settings.n_process`` local processes or on the Dask cluster at ``scheduler``."""
+    extracted: Iterable[PaperEntities]
+    if scheduler is not None:  # connects even with nothing to extract: a bad address is an error
+        from kg.build.distributed import extract_distributed
 
-    if nlp is None:
-        nlp = build_nlp(settings)
-    extracted = pause_after_first(extract_entities(papers, nlp=nlp, settings=settings), "extract")
+        extracted = extract_distributed(papers, settings, scheduler)
+    elif not papers:
+        return
+    else:
+        from kg.build.parallel import extract_parallel
+
+        extracted = extract_parallel(papers, settings, nlp=nlp)
+    extracted = pause_after_first(extracted, "extract")
     yield from progress(extracted, "extract", enabled=show, total=len(papers), unit="paper")
 
 

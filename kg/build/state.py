@@ -24,7 +24,7 @@ PAPERS = "papers.jsonl"
 EXTRACTIONS = "extractions.jsonl"
 SUMMARY = "build.json"
 # a build's record of its settings leaves these out: they say where and how it ran, not what
-UNRECORDED = ("output_dir", "progress")
+UNRECORDED = ("output_dir", "progress", "n_process")
 
 
 # ---------------------------------------------------------------- the extraction cache key

@@ -53,3 +53,27 @@ def store_dir(args: argparse.Namespace) -> str | Path:
     from kg.settings import Settings
 
     return args.store if args.store is not None else Settings().output_dir
+
+
+def _jobs(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"invalid number of jobs {text!r}: expected 1 or more")
+    return n
+
+
+def add_jobs_arg(p: argparse.ArgumentParser) -> None:
+    """``--jobs N``: extraction processes (kg.build.parallel), by default one per core."""
+    p.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N",
+                   help="extract on N processes; the output is the same for any N "
+                        "(default: the machine's cores)")
+
+
+def jobs(args: argparse.Namespace) -> int:
+    """The ``--jobs`` given, else the cores this process may use."""
+    from kg.build.parallel import default_jobs
+
+    return int(args.jobs) if args.jobs is not None else default_jobs()

@@ -7,7 +7,7 @@ import argparse
 import sys
 from typing import Any
 
-from kg.cli.args import add_input_args, add_mode_arg, add_summary_format
+from kg.cli.args import add_input_args, add_jobs_arg, add_mode_arg, add_summary_format, jobs
 
 HELP = "build or update the knowledge graph (state, store, exports)"
 
@@ -22,6 +22,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--prune", action="store_true",
                    help="drop the papers of earlier builds that these inputs no longer hold")
     add_mode_arg(p)
+    add_jobs_arg(p)
+    p.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT",
+                   help="extract on the Dask cluster of this scheduler (pip install 'kg[dask]')")
     add_summary_format(p)
 
 
@@ -54,7 +57,8 @@ def run(args: argparse.Namespace) -> int:
     from kg.rdf.iri import check_base
     from kg.settings import Settings
 
-    changes: dict[str, Any] = {"skip_bad": args.skip_bad, "progress": args.progress}
+    changes: dict[str, Any] = {"skip_bad": args.skip_bad, "progress": args.progress,
+                               "n_process": jobs(args)}
     if args.base_iri:
         changes["base_iri"] = check_base(args.base_iri)
     if args.mode:
@@ -67,7 +71,8 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         summary = build(args.inputs, output, settings, progress=args.progress,
-                        input_format=args.input_format, on_error=report, prune=args.prune)
+                        input_format=args.input_format, on_error=report, prune=args.prune,
+                        scheduler=args.scheduler)
     except BuildTerminated as e:
         print(f"kg build: {e}", file=sys.stderr)
         return 128 + 15  # as a shell reports a process SIGTERM stopped

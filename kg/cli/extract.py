@@ -4,7 +4,7 @@ import argparse
 import json
 import sys
 
-from kg.cli.args import add_input_args, add_mode_arg
+from kg.cli.args import add_input_args, add_jobs_arg, add_mode_arg, jobs
 
 HELP = "extract methods, models, datasets and code links as JSONL"
 
@@ -13,15 +13,16 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     add_input_args(p)
     p.add_argument("-o", "--output", default="-", help="output file (default: standard output)")
     add_mode_arg(p)
+    add_jobs_arg(p)
 
 
 def run(args: argparse.Namespace) -> int:
-    from kg.extract import build_nlp, extract_entities
+    from kg.build.parallel import extract_parallel
     from kg.fileio import atomic_write, progress
     from kg.settings import Settings
     from kg.sources import read_papers
 
-    settings = Settings(skip_bad=args.skip_bad, progress=args.progress)
+    settings = Settings(skip_bad=args.skip_bad, progress=args.progress, n_process=jobs(args))
     if args.mode:
         settings = settings.with_(spacy_mode=args.mode)
 
@@ -30,10 +31,9 @@ def run(args: argparse.Namespace) -> int:
 
     papers = list(read_papers(args.inputs, input_format=args.input_format,
                               skip_bad=args.skip_bad, on_error=report))
-    nlp = build_nlp(settings)
     n = 0
     with atomic_write(args.output) as out:
-        for pe in progress(extract_entities(papers, nlp, settings), "extracting", settings.progress,
+        for pe in progress(extract_parallel(papers, settings), "extracting", settings.progress,
                            total=len(papers), unit="paper"):
             out.write(json.dumps(pe.to_dict(), ensure_ascii=False, sort_keys=False) + "\n")
             n += 1

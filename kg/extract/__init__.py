@@ -68,14 +68,18 @@ def extract_entities(papers: Iterable[Paper], nlp: Language | None = None,
 
     ``disabled_rules`` names rules of :mod:`kg.extract.rules` to leave out (to measure them);
     ``decider`` (:class:`kg.extract.learn.Decider`) decides each mention in place of the rules'
-    vote and threshold.
+    vote and threshold. It runs in this process: ``kg.build.parallel.extract_parallel`` runs
+    on several.
     """
     settings = settings or Settings()
+    if settings.n_process != 1:  # spaCy's n_process cannot carry the Doc._.kg_* records back
+        raise KGError(f"extract_entities runs in one process, not n_process={settings.n_process}: "
+                      "kg.build.parallel.extract_parallel (kg build/extract --jobs N) runs on several")
     nlp = nlp or build_nlp(settings)
     off = switched_off(disabled_rules)
     stream = ((p.text[:MAX_CHARS], p) for p in papers)
     for doc, paper in nlp.pipe(stream, as_tuples=True, batch_size=settings.batch_size,
-                               n_process=settings.n_process, component_cfg=_rules_off(off)):
+                               component_cfg=_rules_off(off)):
         yield assemble(doc, paper.id, paper.title, settings.min_confidence, off, decider)
 
 
