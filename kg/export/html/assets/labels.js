@@ -35,9 +35,17 @@ window.kgMapLabels = function (network, opts) {
     ctx.font = CFONT;
     opts.communities.forEach(function (c, ci) {
       var top = network.canvasToDOM({x: c.x, y: c.y - c.r});
+      var bottom = network.canvasToDOM({x: c.x, y: c.y + c.r});
       var w = ctx.measureText(c.label).width;
-      var b = {x: top.x - w / 2, y: top.y - CLH - 2, w: w, h: CLH, kind: 'community', c: ci, text: c.label};
-      if (free(b)) { put(b); }
+      // above the disc, else below it, else moved along its edge (and kept on the screen)
+      var ys = [top.y - CLH - 2, bottom.y + 2];
+      var dxs = [0, -w / 2, w / 2, -w, w];
+      for (var k = 0; k < ys.length * dxs.length; k++) {
+        var x = Math.min(Math.max(top.x - w / 2 + dxs[k % dxs.length], 0), W - w);
+        var y = Math.min(Math.max(ys[Math.floor(k / dxs.length)], 0), H - CLH);
+        var b = {x: x, y: y, w: w, h: CLH, kind: 'community', c: ci, text: c.label};
+        if (free(b)) { put(b); return; }
+      }
     });
     ctx.font = FONT;
     var chosen = network.getSelectedNodes();
