@@ -20,7 +20,9 @@ Vector = dict[str, float]
 
 
 def words(text: str) -> list[str]:
-    """>>> words("Chain-of-Thought, GPT-4 and 3D")
+    """The words of ``text``, lowercase, in order.
+
+    >>> words("Chain-of-Thought, GPT-4 and 3D")
     ['chain', 'of', 'thought', 'gpt', 'and', '3d']
     """
     return [w for w in _WORD.findall(text.lower()) if len(w) >= 2]
@@ -41,7 +43,9 @@ def text_vectors(texts: Mapping[str, str], max_df: int) -> dict[str, Vector]:
 
 
 def cosine(u: Vector, v: Vector) -> float:
-    """>>> round(cosine({"a": 0.6, "b": 0.8}, {"b": 1.0}), 3)
+    """The dot product of two unit vectors.
+
+    >>> round(cosine({"a": 0.6, "b": 0.8}, {"b": 1.0}), 3)
     0.8
     """
     if len(u) > len(v):
