@@ -303,8 +303,10 @@ def test_text_links_are_capped_apart_from_entity_links():
 # ---------------------------------------------------------------- against all pairs
 
 def brute_force(table: dict[str, list[str]], parents: dict[str, str], n: int, s: Settings,
-                with_titles: bool):
+                with_titles: bool, texts: dict[str, str] | None = None):
     """Every pair of papers, the documented rules applied literally."""
+    vectors = text_vectors(texts, link_cutoff(max(n, len(table)), s)) if texts else {}
+    floor = min(s.link_similar_min, s.link_text_min)
     def up(e):
         chain, seen = [], {e}
         while parents.get(e) is not None and parents[e] not in seen:
@@ -333,7 +335,9 @@ def brute_force(table: dict[str, list[str]], parents: dict[str, str], n: int, s:
                 proposers.setdefault(e, set()).add(p)
     common = {e for e in df if df[e] > link_cutoff(n, s)}
     cand = {}
-    for a, b in combinations(sorted(p for p in table if direct[p]), 2):
+    for a, b in combinations(sorted(p for p in table if direct[p] or texts), 2):
+        sim = cosine(vectors[a], vectors[b]) if texts else None
+        sim = sim if sim is not None and sim >= floor else None
         both = reach[a] & reach[b]
         lowest = both - {x for e in both for x in up(e) if e not in up(x)}
         shares, builds = [], []
@@ -361,26 +365,35 @@ def brute_force(table: dict[str, list[str]], parents: dict[str, str], n: int, s:
             rule = "several"
         elif any(t[2] <= s.link_rare_df and t[4] for t in evidence):
             rule = "rare"
+        elif sim is not None and evidence and sim >= s.link_similar_min:
+            rule = "similar"
+        elif sim is not None and sim >= s.link_text_min:
+            rule = "text"
         else:
             continue
-        w = round(math.fsum(t[0] for t in shares), 9)
+        w = round(math.fsum([t[0] for t in shares] + [s.link_similarity_weight * (sim or 0.0)]), 9)
         if w >= s.link_min_weight:
-            cand[a, b] = (w, tuple(t[3] for t in shares), rule, proposer, evidence[0][3])
+            cand[a, b] = (w, tuple(t[3] for t in shares), rule, proposer,
+                          evidence[0][3] if evidence else None, sim)
     led = {}
+    capped = set()
     for pair, v in cand.items():
-        led.setdefault(v[4], []).append((-v[0], pair))
-    capped = {pair for group in led.values() for _, pair in sorted(group)[:s.link_max_per_entity]}
+        if v[4] is None:
+            capped.add(pair)  # a text link on no entity: no entity cap
+        else:
+            led.setdefault((v[4], v[2] in ("similar", "text")), []).append((-v[0], pair))
+    capped |= {pair for group in led.values() for _, pair in sorted(group)[:s.link_max_per_entity]}
     keep = set()
     for p in table:
         mine = sorted((-cand[pair][0], q, pair) for pair in capped if p in pair
                       for q in pair if q != p)
         keep.update(pair for _, _, pair in mine[:s.link_max_neighbours])
-    return [(a, b, round(cand[a, b][0], 6), cand[a, b][1], cand[a, b][2], cand[a, b][3])
-            for a, b in sorted(keep)]
+    return [(a, b, round(cand[a, b][0], 6), cand[a, b][1], cand[a, b][2], cand[a, b][3],
+             None if cand[a, b][5] is None else round(cand[a, b][5], 6)) for a, b in sorted(keep)]
 
 
-@pytest.mark.parametrize("seed", range(30))
-def test_equals_brute_force_on_random_corpus(seed):
+def _random_case(seed):
+    """The links of a random corpus, from paper_links and from the brute force."""
     rng = random.Random(seed)
     n_papers, n_ent = rng.randint(2, 40), rng.randint(2, 30)
     names = [f"e{i}" for i in range(n_ent)]
@@ -396,10 +409,28 @@ def test_equals_brute_force_on_random_corpus(seed):
                          link_max_postings=rng.choice([5, 1000]),
                          link_rare_df=rng.choice([2, 3, 5]),
                          link_max_per_entity=rng.choice([1, 4, 100]))
-    got = [(k.source, k.target, round(k.weight, 6), k.shared, k.rule, k.proposer)
+    # texts of a small random vocabulary for one corpus in two: the similarity rules too
+    vocab = [f"w{i}" for i in range(rng.randint(3, 40))]
+    texts = ({p: " ".join(rng.choices(vocab, k=rng.randint(0, 12))) for p in table}
+             if rng.random() < 0.5 else None)
+    s = s.with_(link_similar_min=rng.choice([0.05, 0.2, 0.5]),
+                link_text_min=rng.choice([0.1, 0.3, 0.8]))
+    got = [(k.source, k.target, round(k.weight, 6), k.shared, k.rule, k.proposer,
+            None if k.similarity is None else round(k.similarity, 6))
            for k in paper_links(occ(table), n_total, s, fam(parents),
-                                titles(table) if with_titles else None)]
-    assert got == brute_force(table, parents, n_total, s, with_titles)
+                                titles(table) if with_titles else None, texts)]
+    return got, brute_force(table, parents, n_total, s, with_titles, texts)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_equals_brute_force_on_random_corpus(seed):
+    got, expected = _random_case(seed)
+    assert got == expected
+
+
+def test_the_random_corpora_exercise_every_rule():
+    rules = {k[4] for seed in range(30) for k in _random_case(seed)[1]}
+    assert rules == {"builds-on", "several", "rare", "similar", "text"}
 
 
 def test_siblings_share_their_nearest_family_only():
