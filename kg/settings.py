@@ -51,6 +51,8 @@ class Settings:
     progress: bool = True
     # linking: an entity in more papers than this links nothing alone (bounds the work)
     link_max_postings: int = 1000
+    # text similarity: a word in more papers than this does not count (bounds the work)
+    link_text_max_postings: int = 200
 
     def with_(self, **changes: Any) -> "Settings":
         return replace(self, **changes)

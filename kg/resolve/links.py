@@ -289,7 +289,7 @@ def _similarities(ix: _Index, texts: Mapping[str, str] | None,
     """Paper index -> later paper index -> text cosine, for pairs at least as alike as a rule asks."""
     if not texts:
         return {}
-    vectors = text_vectors(texts, link_cutoff(ix.n, settings))
+    vectors = text_vectors(texts, min(link_cutoff(ix.n, settings), settings.link_text_max_postings))
     pos = {pid: i for i, pid in enumerate(ix.paper_ids)}
     out: dict[int, dict[int, float]] = {}
     floor = min(settings.link_similar_min, settings.link_text_min)

@@ -3,8 +3,8 @@
 A word is a run of lowercase letters and digits holding a letter, at least two
 characters (hyphens split: "chain-of-thought" is three words). It weighs
 ``(1 + log tf) * log(N / df)`` in a paper's vector, vectors have unit length, and
-only words that at least two papers and at most ``link_cutoff(N)`` papers use
-count: function words ("the", "we", "model") fall above the cut-off by their
+only words that at least two papers and at most ``link_cutoff(N)`` papers (and
+``link_text_max_postings``) use count: function words ("the", "we", "model") fall above the cut-off by their
 frequency alone, so no stop-word list is needed, and every word's postings are
 bounded, which bounds the work of :func:`similar_pairs` as the entity index is.
 """
@@ -13,6 +13,8 @@ import math
 import re
 from collections import Counter
 from collections.abc import Mapping
+
+import numpy as np
 
 _WORD = re.compile(r"[a-z0-9]*[a-z][a-z0-9]*")
 
@@ -56,25 +58,40 @@ def cosine(u: Vector, v: Vector) -> float:
 def similar_pairs(vectors: Mapping[str, Vector], min_cosine: float) -> dict[tuple[str, str], float]:
     """Pairs ``(a, b)``, ``a < b``, whose cosine is at least ``min_cosine``, with it.
 
-    Dot products are gathered through an inverted index word -> papers, so only
-    pairs sharing a word are touched; each is then computed exactly with
-    :func:`cosine` (the same summation as a direct comparison).
+    Dot products are gathered through an inverted index word -> papers (numpy arrays),
+    one paper at a time against the later papers sharing a word with it, so the work
+    is bounded by ``papers x words per paper x the largest posting``; the pairs that
+    reach ``min_cosine`` are then computed exactly with :func:`cosine` (the same
+    summation as a direct comparison).
     """
-    postings: dict[str, list[str]] = {}
-    for pid in sorted(vectors):
-        for w in vectors[pid]:
-            postings.setdefault(w, []).append(pid)
+    ids = sorted(vectors)
+    vocab = sorted({w for v in vectors.values() for w in v})
+    widx = {w: i for i, w in enumerate(vocab)}
+    rows = [(widx[w], p, x) for p, pid in enumerate(ids) for w, x in vectors[pid].items()]
+    if not rows:
+        return {}
+    rows.sort()
+    word = np.array([r[0] for r in rows], dtype=np.int64)
+    paper = np.array([r[1] for r in rows], dtype=np.int64)
+    weight = np.array([r[2] for r in rows], dtype=np.float64)
+    start = np.searchsorted(word, np.arange(len(vocab) + 1))
     found: dict[tuple[str, str], float] = {}
-    for a in sorted(vectors):
-        partial: dict[str, float] = {}
-        va = vectors[a]
+    for a, pid in enumerate(ids):
+        va = vectors[pid]
+        parts, values = [], []
         for w, x in va.items():
-            for b in postings[w]:
-                if b > a:
-                    partial[b] = partial.get(b, 0.0) + x * vectors[b][w]
-        for b, approx in partial.items():
-            if approx >= min_cosine - 1e-9:
-                exact = cosine(va, vectors[b])
-                if exact >= min_cosine:
-                    found[a, b] = exact
+            i = widx[w]
+            lo, hi = int(start[i]), int(start[i + 1])
+            lo += int(np.searchsorted(paper[lo:hi], a, side="right"))  # later papers only
+            if lo < hi:
+                parts.append(paper[lo:hi])
+                values.append(weight[lo:hi] * x)
+        if not parts:
+            continue
+        others, inverse = np.unique(np.concatenate(parts), return_inverse=True)
+        dots = np.bincount(inverse, weights=np.concatenate(values))
+        for b in others[dots >= min_cosine - 1e-9].tolist():
+            exact = cosine(va, vectors[ids[b]])
+            if exact >= min_cosine:
+                found[pid, ids[b]] = exact
     return found
