@@ -39,6 +39,7 @@ class Settings:
     link_max_per_entity: int = 20  # an entity leads at most this many links (and as many by text)
     link_similar_min: float = 0.1  # one shared entity and texts at least this alike (cosine) link
     link_text_min: float = 0.15  # texts at least this alike link with no shared entity
+    link_text_min_words: int = 3  # ... and only when they share this many counted words
     link_similarity_weight: float = 10.0  # a link's weight gains this times the text cosine
     # RDF
     base_iri: str = DEFAULT_BASE_IRI

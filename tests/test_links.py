@@ -259,7 +259,21 @@ def test_similar_pairs_equal_all_pairs_cosines():
     every = {(a, b): cosine(vectors[a], vectors[b]) for a, b in combinations(sorted(TEXTS), 2)}
     for floor in (0.0001, 0.1, 0.3):
         assert similar_pairs(vectors, floor) == {k: v for k, v in every.items() if v >= floor}
+    for words_ in (1, 2, 3):
+        assert similar_pairs(vectors, 0.0001, words_) == {
+            (a, b): v for (a, b), v in every.items()
+            if v >= 0.0001 and len(set(vectors[a]) & set(vectors[b])) >= words_}
     assert max(every, key=every.__getitem__) in {("a", "b"), ("c", "d")}
+
+
+def test_a_similarity_resting_on_too_few_words_links_nothing():
+    # two papers sharing one rare word are alike by chance: cosine high, one word
+    texts = {"a": "alpha beta", "b": "alpha gamma", **{f"f{i}": f"delta{i} eps" for i in range(8)}}
+    s = LOOSE.with_(link_text_min=0.1, link_max_df=0.5)
+    vectors = text_vectors(texts, 5)
+    assert cosine(vectors["a"], vectors["b"]) == pytest.approx(1.0)
+    assert paper_links([], len(texts), s.with_(link_text_min_words=1), texts=texts) != []
+    assert paper_links([], len(texts), s, texts=texts) == []
 
 
 def test_one_shared_entity_and_alike_texts_link_as_similar():
@@ -305,7 +319,8 @@ def test_text_links_are_capped_apart_from_entity_links():
 def brute_force(table: dict[str, list[str]], parents: dict[str, str], n: int, s: Settings,
                 with_titles: bool, texts: dict[str, str] | None = None):
     """Every pair of papers, the documented rules applied literally."""
-    vectors = text_vectors(texts, link_cutoff(max(n, len(table)), s)) if texts else {}
+    vectors = (text_vectors(texts, min(link_cutoff(max(n, len(table)), s), s.link_text_max_postings))
+               if texts else {})
     floor = min(s.link_similar_min, s.link_text_min)
     def up(e):
         chain, seen = [], {e}
@@ -336,7 +351,8 @@ def brute_force(table: dict[str, list[str]], parents: dict[str, str], n: int, s:
     common = {e for e in df if df[e] > link_cutoff(n, s)}
     cand = {}
     for a, b in combinations(sorted(p for p in table if direct[p] or texts), 2):
-        sim = cosine(vectors[a], vectors[b]) if texts else None
+        sim = (cosine(vectors[a], vectors[b]) if texts and len(set(vectors[a]) & set(vectors[b]))
+               >= s.link_text_min_words else None)
         sim = sim if sim is not None and sim >= floor else None
         both = reach[a] & reach[b]
         lowest = both - {x for e in both for x in up(e) if e not in up(x)}
@@ -414,7 +430,8 @@ def _random_case(seed):
     texts = ({p: " ".join(rng.choices(vocab, k=rng.randint(0, 12))) for p in table}
              if rng.random() < 0.5 else None)
     s = s.with_(link_similar_min=rng.choice([0.05, 0.2, 0.5]),
-                link_text_min=rng.choice([0.1, 0.3, 0.8]))
+                link_text_min=rng.choice([0.1, 0.3, 0.8]), link_text_min_words=rng.choice([1, 3]),
+                link_text_max_postings=rng.choice([3, 200]))
     got = [(k.source, k.target, round(k.weight, 6), k.shared, k.rule, k.proposer,
             None if k.similarity is None else round(k.similarity, 6))
            for k in paper_links(occ(table), n_total, s, fam(parents),

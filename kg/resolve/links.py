@@ -30,6 +30,7 @@ all-pairs computation):
   and texts whose similarity is at least ``link_similar_min``); ``text`` (texts
   at least ``link_text_min`` alike, with or without shares). The similarity is
   the TF-IDF cosine of the two titles and abstracts (:mod:`kg.resolve.similarity`),
+  counted only when they share at least ``link_text_min_words`` of its words,
   kept on the link (``Link.similarity``) whenever it reaches the lower of the two
   thresholds, and then adds ``link_similarity_weight * similarity`` to the
   weight. Links lighter than ``link_min_weight`` are dropped whatever the rule.
@@ -293,7 +294,7 @@ def _similarities(ix: _Index, texts: Mapping[str, str] | None,
     pos = {pid: i for i, pid in enumerate(ix.paper_ids)}
     out: dict[int, dict[int, float]] = {}
     floor = min(settings.link_similar_min, settings.link_text_min)
-    for (a, b), sim in similar_pairs(vectors, floor).items():
+    for (a, b), sim in similar_pairs(vectors, floor, settings.link_text_min_words).items():
         out.setdefault(pos[a], {})[pos[b]] = sim
     return out
 

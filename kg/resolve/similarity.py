@@ -55,8 +55,12 @@ def cosine(u: Vector, v: Vector) -> float:
     return math.fsum(x * v[w] for w, x in u.items() if w in v)
 
 
-def similar_pairs(vectors: Mapping[str, Vector], min_cosine: float) -> dict[tuple[str, str], float]:
+def similar_pairs(vectors: Mapping[str, Vector], min_cosine: float,
+                  min_words: int = 1) -> dict[tuple[str, str], float]:
     """Pairs ``(a, b)``, ``a < b``, whose cosine is at least ``min_cosine``, with it.
+
+    The two vectors must share at least ``min_words`` words: in a small corpus one
+    word alone can make two short vectors alike, which is chance, not a topic.
 
     Dot products are gathered through an inverted index word -> papers (numpy arrays),
     one paper at a time against the later papers sharing a word with it, so the work
@@ -90,7 +94,8 @@ def similar_pairs(vectors: Mapping[str, Vector], min_cosine: float) -> dict[tupl
             continue
         others, inverse = np.unique(np.concatenate(parts), return_inverse=True)
         dots = np.bincount(inverse, weights=np.concatenate(values))
-        for b in others[dots >= min_cosine - 1e-9].tolist():
+        shared = np.bincount(inverse)
+        for b in others[(dots >= min_cosine - 1e-9) & (shared >= min_words)].tolist():
             exact = cosine(va, vectors[ids[b]])
             if exact >= min_cosine:
                 found[pid, ids[b]] = exact
