@@ -4,9 +4,10 @@ A word is a run of lowercase letters and digits holding a letter, at least two
 characters (hyphens split: "chain-of-thought" is three words). It weighs
 ``(1 + log tf) * log(N / df)`` in a paper's vector, vectors have unit length, and
 only words that at least two papers and at most ``link_cutoff(N)`` papers (and
-``link_text_max_postings``) use count: function words ("the", "we", "model") fall above the cut-off by their
-frequency alone, so no stop-word list is needed, and every word's postings are
-bounded, which bounds the work of :func:`similar_pairs` as the entity index is.
+``link_text_max_postings``) use count: function words ("the", "we", "model") fall
+above the cut-off by their frequency alone, so no stop-word list is needed, and
+every word's postings are bounded, which bounds the work of :func:`similar_pairs`
+as the entity index is.
 """
 
 import math
