@@ -34,7 +34,8 @@ Rules, in the order they apply:
    gazetteer-linked mentions, else the most frequent name overall (ties: the
    alphabetically first). The id is ``"{type}/{slug}"`` of the ``kb_id`` when
    known, else of the canonical name; clashing slugs get ``-2``, ``-3`` ... in an
-   order fixed by content, so ids do not depend on input order.
+   order fixed by content (a gazetteer-linked entity first), so ids do not depend on
+   input order.
 """
 
 from collections import Counter, defaultdict
