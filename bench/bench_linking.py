@@ -8,6 +8,7 @@ timed, only linking.
 
     python bench/bench_linking.py --papers 10000
     python bench/bench_linking.py --papers 100000 --format json
+    python bench/bench_linking.py --papers 10000 --texts 120  # with the similarity rules
 
 Quality (``--seeds DIR``): the related-papers figures of BENCHMARKS.md on a real
 corpus (share of links resting on one entity, papers linked, weights, rules), and a
@@ -70,6 +71,15 @@ def synthetic_occurrences(n_papers: int, n_entities: int, s: float, n_ubiquitous
     return occurrences
 
 
+def synthetic_texts(n_papers: int, n_words: int, seed: int) -> dict[str, str]:
+    """A text of ``n_words`` words per paper, drawn from a Zipf-like vocabulary of 30,000."""
+    rng = np.random.default_rng(seed + 2)
+    prob = np.arange(1, 30_001, dtype=np.float64) ** -1.05
+    prob /= prob.sum()
+    draws = rng.choice(30_000, size=n_papers * n_words, p=prob).reshape(n_papers, n_words)
+    return {f"paper:{p:07d}": " ".join(f"w{w}" for w in row) for p, row in enumerate(draws.tolist())}
+
+
 def rss_mib() -> float:
     """Peak resident set size of this process so far (Linux reports KiB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -83,15 +93,16 @@ def run(args: argparse.Namespace) -> dict:
     t_gen = time.perf_counter() - t0
     gc.collect()
     rss_before = rss_mib()
+    texts = synthetic_texts(args.papers, args.texts, args.seed) if args.texts else None
     t0, c0 = time.perf_counter(), time.process_time()
-    links = paper_links(occ, args.papers, settings, families)
+    links = paper_links(occ, args.papers, settings, families, texts=texts)
     t_link, c_link = time.perf_counter() - t0, time.process_time() - c0
     rss_after = rss_mib()
     degree = np.bincount(np.array([int(x.source[6:]) for x in links]
                                   + [int(x.target[6:]) for x in links], dtype=np.int64),
                          minlength=args.papers) if links else np.zeros(args.papers)
     result = {
-        "papers": args.papers, "entities": args.entities, "zipf_s": args.zipf,
+        "papers": args.papers, "entities": args.entities, "zipf_s": args.zipf, "text_words": args.texts,
         "occurrences": len(occ), "df_cutoff": link_cutoff(args.papers, settings),
         "links": len(links), "mean_degree": round(float(degree.mean()), 2),
         "max_degree": int(degree.max()), "isolated_papers": int((degree == 0).sum()),
@@ -103,7 +114,7 @@ def run(args: argparse.Namespace) -> dict:
     if args.tracemalloc:
         gc.collect()
         tracemalloc.start()
-        traced = paper_links(occ, args.papers, settings, families)
+        traced = paper_links(occ, args.papers, settings, families, texts=texts)
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         result["tracemalloc_links"] = len(traced)
@@ -131,6 +142,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--zipf", type=float, default=1.1, help="popularity exponent s")
     ap.add_argument("--ubiquitous", type=int, default=3, help="entities in 30-70%% of papers")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--texts", type=int, default=0,
+                    help="give each paper a synthetic text of this many words (the similarity rules)")
     ap.add_argument("--no-tracemalloc", dest="tracemalloc", action="store_false",
                     help="skip the second, traced run (tracemalloc slows Python code)")
     ap.add_argument("--format", choices=["table", "json"], default="table")
@@ -139,7 +152,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sample-seed", type=int, default=11)
     ap.add_argument("--sample-out", type=Path, help="write the sample to judge as CSV")
     ap.add_argument("--judged", type=Path, help="CSV of judged samples: print the precision")
-    ap.add_argument("--version", default="after", help="rows of --judged to score (before/after)")
+    ap.add_argument("--version", default="final",
+                    help="rows of --judged to score (before, tuning-1, after: the first pass, second-pass, third-pass, final)")
     args = ap.parse_args(argv)
     result = run_seeds(args) if args.seeds else run(args)
     if args.format == "json":

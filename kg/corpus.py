@@ -79,7 +79,8 @@ class Corpus:
         found = {pe.id: pe for pe in unify_spellings(found.values())}  # one spelling per repository
         entities, occurrences = resolve(found.values(), settings)
         links = paper_links(occurrences, len(by_id), settings, entities,
-                            {p.id: p.title for p in by_id.values()})
+                            {p.id: p.title for p in by_id.values()},
+                            {p.id: f"{p.title}\n{p.abstract}" for p in by_id.values()})
         return cls(by_id, found, entities, occurrences, links, settings)
 
     def __repr__(self) -> str:

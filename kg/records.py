@@ -232,7 +232,7 @@ class Entity:
         return d
 
 
-LinkRule = Literal["builds-on", "several", "rare"]
+LinkRule = Literal["builds-on", "several", "rare", "similar", "text"]
 ShareKind = Literal["builds-on", "shared", "family"]
 LINK_RULES: tuple[LinkRule, ...] = get_args(LinkRule)
 SHARE_KINDS: tuple[ShareKind, ...] = get_args(ShareKind)
@@ -270,12 +270,14 @@ class Link:
     rule: LinkRule | None = None  # None: a link read back from elsewhere without its rule
     proposer: str | None = None  # source or target, for a builds-on link
     shares: tuple[Share, ...] = field(default_factory=tuple)
+    similarity: float | None = None  # text cosine of the two papers, when a rule looked at it
 
     def to_dict(self) -> dict[str, Any]:
         return {"source": self.source, "target": self.target,
                 "weight": round(self.weight, 6), "shared": list(self.shared),
                 "rule": self.rule, "proposer": self.proposer,
-                "shares": [s.to_dict() for s in self.shares]}
+                "shares": [s.to_dict() for s in self.shares],
+                "similarity": None if self.similarity is None else round(self.similarity, 6)}
 
 
 @dataclass(frozen=True)

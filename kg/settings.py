@@ -36,7 +36,11 @@ class Settings:
     link_family_discount: float = 0.5  # a family shared through variants counts half its idf
     link_builds_on_boost: float = 2.0  # one paper proposes what the other uses: twice its idf
     link_rare_df: int = 20  # a titled entity reached by at most this many papers links alone
-    link_max_per_entity: int = 20  # an entity leads at most this many links
+    link_max_per_entity: int = 20  # an entity leads at most this many links (and as many by text)
+    link_similar_min: float = 0.1  # one shared entity and texts at least this alike (cosine) link
+    link_text_min: float = 0.15  # texts at least this alike link with no shared entity
+    link_text_min_words: int = 3  # ... and only when they share this many counted words
+    link_similarity_weight: float = 10.0  # a link's weight gains this times the text cosine
     # RDF
     base_iri: str = DEFAULT_BASE_IRI
     # output
@@ -48,6 +52,8 @@ class Settings:
     progress: bool = True
     # linking: an entity in more papers than this links nothing alone (bounds the work)
     link_max_postings: int = 1000
+    # text similarity: a word in more papers than this does not count (bounds the work)
+    link_text_max_postings: int = 200
 
     def with_(self, **changes: Any) -> "Settings":
         return replace(self, **changes)

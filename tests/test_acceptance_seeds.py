@@ -264,7 +264,10 @@ def test_graph_exports_read_back_with_networkx(seeds: Seeds, name: str, read: An
     # the related-papers network is there too, each edge with its weight and shared entities
     related = [d for u, v, d in g.edges(data=True) if d.get("relation") == "related_to"]
     assert len(related) == len(seeds.corpus.links) > 0
-    assert all(float(d["weight"]) > 0 and d["shared"] and d["rule"] for d in related)
+    # (a link rests on shared entities, or on alike texts: its similarity is on the edge)
+    assert all(float(d["weight"]) > 0 and d["rule"]
+               and (d.get("shared") or float(d.get("similarity", 0)) > 0) for d in related)
+    assert any(d["rule"] == "text" and float(d["similarity"]) > 0 for d in related)
 
 
 @pytest.mark.parametrize("name", ["csv", "parquet"])

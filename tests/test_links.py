@@ -8,6 +8,7 @@ import pytest
 
 from kg.records import Entity, Evidence, Mention, Occurrence
 from kg.resolve.links import ancestors, link_cutoff, paper_links
+from kg.resolve.similarity import cosine, similar_pairs, text_vectors, words
 from kg.settings import Settings
 
 # every rule off but the one a test is about
@@ -227,11 +228,100 @@ def test_links_are_sorted_and_source_before_target():
     assert all(k.source < k.target for k in links)
 
 
+# ---------------------------------------------------------------- text similarity
+
+# a corpus written for the tests: two papers on pruning, two on dialogue, fillers
+TEXTS = {
+    "a": "Structured pruning of transformer layers\nWe prune attention heads and sparse "
+         "subnetworks of transformer layers with magnitude pruning.",
+    "b": "Magnitude pruning finds sparse subnetworks\nIterative magnitude pruning of dense "
+         "layers finds sparse subnetworks that train well.",
+    "c": "Coherent dialogue agents\nWe learn dialogue acts for coherent dialogue agents.",
+    "d": "Dialogue acts and coherence\nA study of dialogue acts and coherent agents.",
+    # function words ("we", "of", "and", "for", "a") are in most texts: above any cut-off
+    **{f"f{i}": f"Filler paper {i}\nWe write a text of topic{i} and word{i} for filler." for i in range(6)},
+}
+
+
+def test_words_split_hyphens_and_drop_single_characters():
+    assert words("Chain-of-Thought a GPT-4 3D") == ["chain", "of", "thought", "gpt", "3d"]
+
+
+def test_text_vectors_are_unit_and_keep_words_of_mid_frequency_only():
+    vectors = text_vectors(TEXTS, 3)
+    assert all(math.isclose(math.fsum(x * x for x in v.values()), 1.0) for v in vectors.values() if v)
+    assert "pruning" in vectors["a"] and "filler" not in vectors["a"]  # 'filler': in 6 > 3 texts
+    assert vectors["f0"] == {}  # every word of f0 is in no other text or in too many
+
+
+def test_similar_pairs_equal_all_pairs_cosines():
+    vectors = text_vectors(TEXTS, 4)
+    every = {(a, b): cosine(vectors[a], vectors[b]) for a, b in combinations(sorted(TEXTS), 2)}
+    for floor in (0.0001, 0.1, 0.3):
+        assert similar_pairs(vectors, floor) == {k: v for k, v in every.items() if v >= floor}
+    for words_ in (1, 2, 3):
+        assert similar_pairs(vectors, 0.0001, words_) == {
+            (a, b): v for (a, b), v in every.items()
+            if v >= 0.0001 and len(set(vectors[a]) & set(vectors[b])) >= words_}
+    assert max(every, key=every.__getitem__) in {("a", "b"), ("c", "d")}
+
+
+def test_a_similarity_resting_on_too_few_words_links_nothing():
+    # two papers sharing one rare word are alike by chance: cosine high, one word
+    texts = {"a": "alpha beta", "b": "alpha gamma", **{f"f{i}": f"delta{i} eps" for i in range(8)}}
+    s = LOOSE.with_(link_text_min=0.1, link_max_df=0.5)
+    vectors = text_vectors(texts, 5)
+    assert cosine(vectors["a"], vectors["b"]) == pytest.approx(1.0)
+    assert paper_links([], len(texts), s.with_(link_text_min_words=1), texts=texts) != []
+    assert paper_links([], len(texts), s, texts=texts) == []
+
+
+def test_one_shared_entity_and_alike_texts_link_as_similar():
+    table = {"a": ["llama"], "b": ["llama"], "c": ["llama"], "d": ["llama"]}
+    s = LOOSE.with_(link_rare_df=0, link_similar_min=0.1, link_text_min=2.0, link_max_df=0.5)
+    links = by_pair(paper_links(occ(table), len(TEXTS), s, titles=titles(table), texts=TEXTS))
+    # llama alone links nothing (not rare enough); the alike texts decide
+    assert set(links) == {("a", "b"), ("c", "d")}
+    link = links["a", "b"]
+    assert link.rule == "similar" and link.shared == ("llama",)
+    sim = cosine(*(text_vectors(TEXTS, link_cutoff(len(TEXTS), s))[p] for p in "ab"))
+    assert link.similarity == pytest.approx(sim) and sim >= 0.1
+    assert link.weight == pytest.approx(link.shares[0].weight + s.link_similarity_weight * sim)
+    # without texts the same corpus has no link
+    assert paper_links(occ(table), len(TEXTS), s, titles=titles(table)) == []
+
+
+def test_alike_texts_alone_link_as_text_even_without_entities():
+    s = LOOSE.with_(link_similar_min=2.0, link_text_min=0.2, link_max_df=0.5)
+    links = paper_links([], len(TEXTS), s, texts=TEXTS)
+    assert {(k.source, k.target) for k in links} == {("a", "b"), ("c", "d")}
+    assert all(k.rule == "text" and k.shared == () and k.similarity >= 0.2 for k in links)
+
+
+def test_a_common_entity_is_no_evidence_for_similar():
+    table = {p: ["llm"] for p in TEXTS}  # in every paper: common
+    s = Settings().with_(link_min_weight=0.0, link_similar_min=0.01, link_text_min=2.0)
+    assert paper_links(occ(table), len(TEXTS), s, titles=titles(table), texts=TEXTS) == []
+
+
+def test_text_links_are_capped_apart_from_entity_links():
+    # "x" leads one entity link (rare, titled) and by text one more, with a cap of 1 each
+    table = {"a": ["x"], "b": ["x"], "c": ["^x"], "d": ["^x"]}
+    s = LOOSE.with_(link_max_per_entity=1, link_rare_df=4, link_similar_min=0.05,
+                    link_text_min=2.0, link_max_df=0.5)
+    links = paper_links(occ(table), len(TEXTS), s, titles=titles(table), texts=TEXTS)
+    rules = sorted(k.rule for k in links)
+    assert rules == ["rare", "similar"]
+
+
 # ---------------------------------------------------------------- against all pairs
 
 def brute_force(table: dict[str, list[str]], parents: dict[str, str], n: int, s: Settings,
-                with_titles: bool):
+                with_titles: bool, texts: dict[str, str] | None = None):
     """Every pair of papers, the documented rules applied literally."""
+    vectors = (text_vectors(texts, min(link_cutoff(max(n, len(table)), s), s.link_text_max_postings))
+               if texts else {})
+    floor = min(s.link_similar_min, s.link_text_min)
     def up(e):
         chain, seen = [], {e}
         while parents.get(e) is not None and parents[e] not in seen:
@@ -260,7 +350,10 @@ def brute_force(table: dict[str, list[str]], parents: dict[str, str], n: int, s:
                 proposers.setdefault(e, set()).add(p)
     common = {e for e in df if df[e] > link_cutoff(n, s)}
     cand = {}
-    for a, b in combinations(sorted(p for p in table if direct[p]), 2):
+    for a, b in combinations(sorted(p for p in table if direct[p] or texts), 2):
+        sim = (cosine(vectors[a], vectors[b]) if texts and len(set(vectors[a]) & set(vectors[b]))
+               >= s.link_text_min_words else None)
+        sim = sim if sim is not None and sim >= floor else None
         both = reach[a] & reach[b]
         lowest = both - {x for e in both for x in up(e) if e not in up(x)}
         shares, builds = [], []
@@ -288,26 +381,35 @@ def brute_force(table: dict[str, list[str]], parents: dict[str, str], n: int, s:
             rule = "several"
         elif any(t[2] <= s.link_rare_df and t[4] for t in evidence):
             rule = "rare"
+        elif sim is not None and evidence and sim >= s.link_similar_min:
+            rule = "similar"
+        elif sim is not None and sim >= s.link_text_min:
+            rule = "text"
         else:
             continue
-        w = round(math.fsum(t[0] for t in shares), 9)
+        w = round(math.fsum([t[0] for t in shares] + [s.link_similarity_weight * (sim or 0.0)]), 9)
         if w >= s.link_min_weight:
-            cand[a, b] = (w, tuple(t[3] for t in shares), rule, proposer, evidence[0][3])
+            cand[a, b] = (w, tuple(t[3] for t in shares), rule, proposer,
+                          evidence[0][3] if evidence else None, sim)
     led = {}
+    capped = set()
     for pair, v in cand.items():
-        led.setdefault(v[4], []).append((-v[0], pair))
-    capped = {pair for group in led.values() for _, pair in sorted(group)[:s.link_max_per_entity]}
+        if v[4] is None:
+            capped.add(pair)  # a text link on no entity: no entity cap
+        else:
+            led.setdefault((v[4], v[2] in ("similar", "text")), []).append((-v[0], pair))
+    capped |= {pair for group in led.values() for _, pair in sorted(group)[:s.link_max_per_entity]}
     keep = set()
     for p in table:
         mine = sorted((-cand[pair][0], q, pair) for pair in capped if p in pair
                       for q in pair if q != p)
         keep.update(pair for _, _, pair in mine[:s.link_max_neighbours])
-    return [(a, b, round(cand[a, b][0], 6), cand[a, b][1], cand[a, b][2], cand[a, b][3])
-            for a, b in sorted(keep)]
+    return [(a, b, round(cand[a, b][0], 6), cand[a, b][1], cand[a, b][2], cand[a, b][3],
+             None if cand[a, b][5] is None else round(cand[a, b][5], 6)) for a, b in sorted(keep)]
 
 
-@pytest.mark.parametrize("seed", range(30))
-def test_equals_brute_force_on_random_corpus(seed):
+def _random_case(seed):
+    """The links of a random corpus, from paper_links and from the brute force."""
     rng = random.Random(seed)
     n_papers, n_ent = rng.randint(2, 40), rng.randint(2, 30)
     names = [f"e{i}" for i in range(n_ent)]
@@ -323,10 +425,29 @@ def test_equals_brute_force_on_random_corpus(seed):
                          link_max_postings=rng.choice([5, 1000]),
                          link_rare_df=rng.choice([2, 3, 5]),
                          link_max_per_entity=rng.choice([1, 4, 100]))
-    got = [(k.source, k.target, round(k.weight, 6), k.shared, k.rule, k.proposer)
+    # texts of a small random vocabulary for one corpus in two: the similarity rules too
+    vocab = [f"w{i}" for i in range(rng.randint(3, 40))]
+    texts = ({p: " ".join(rng.choices(vocab, k=rng.randint(0, 12))) for p in table}
+             if rng.random() < 0.5 else None)
+    s = s.with_(link_similar_min=rng.choice([0.05, 0.2, 0.5]),
+                link_text_min=rng.choice([0.1, 0.3, 0.8]), link_text_min_words=rng.choice([1, 3]),
+                link_text_max_postings=rng.choice([3, 200]))
+    got = [(k.source, k.target, round(k.weight, 6), k.shared, k.rule, k.proposer,
+            None if k.similarity is None else round(k.similarity, 6))
            for k in paper_links(occ(table), n_total, s, fam(parents),
-                                titles(table) if with_titles else None)]
-    assert got == brute_force(table, parents, n_total, s, with_titles)
+                                titles(table) if with_titles else None, texts)]
+    return got, brute_force(table, parents, n_total, s, with_titles, texts)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_equals_brute_force_on_random_corpus(seed):
+    got, expected = _random_case(seed)
+    assert got == expected
+
+
+def test_the_random_corpora_exercise_every_rule():
+    rules = {k[4] for seed in range(30) for k in _random_case(seed)[1]}
+    assert rules == {"builds-on", "several", "rare", "similar", "text"}
 
 
 def test_siblings_share_their_nearest_family_only():
@@ -354,7 +475,9 @@ def _linked_corpus():
              PaperEntities("p2", papers[1].title, (m("Mamba-2.8B", 20, parent="Mamba"),
                                                    m("Pile", 30))),
              PaperEntities("p3", papers[2].title, (m("Pile", 30),))]
-    return Corpus.from_extractions(papers, found, Settings().with_(link_min_weight=0.1))
+    # texts alike enough for no rule: the builds-on link alone
+    return Corpus.from_extractions(papers, found, Settings().with_(
+        link_min_weight=0.1, link_similar_min=1.01, link_text_min=1.01))
 
 
 def test_links_reach_the_rdf_explained_and_conforming_to_the_shapes():
@@ -411,3 +534,37 @@ def test_links_table_holds_rule_proposer_and_aligned_shares():
     assert row["share_kinds"] == ["builds-on"]
     back = tables.parse_csv(tables.to_csv(df), "links")
     assert back.iloc[0]["share_kinds"] == ["builds-on"] and back.iloc[0]["rule"] == "builds-on"
+
+
+def test_a_text_link_reaches_rdf_and_tables_with_its_similarity_and_conforms():
+    from importlib.resources import files
+
+    import pyshacl
+    from rdflib import Graph
+
+    from kg.corpus import Corpus
+    from kg.export import tables
+    from kg.rdf.convert import corpus_to_graph
+    from kg.rdf.iri import mint
+    from kg.rdf.vocab import KG
+    from kg.records import Paper
+
+    papers = [Paper(pid, *text.split("\n")) for pid, text in TEXTS.items()]
+    corpus = Corpus.from_extractions(papers, [], Settings().with_(link_max_df=0.5))
+    assert {(k.source, k.target, k.rule) for k in corpus.links} == {("a", "b", "text"),
+                                                                    ("c", "d", "text")}
+    link = corpus.links[0]
+    g = corpus_to_graph(corpus)
+    node = mint("link", ("a", "b"))
+    assert float(g.value(node, KG.linkSimilarity).toPython()) == pytest.approx(link.similarity,
+                                                                               abs=1e-6)
+    assert g.value(node, KG.sharedEntity) is None
+    shapes = Graph().parse(data=files("kg.schemas").joinpath("kg.shapes.ttl").read_text("utf-8"),
+                           format="turtle")
+    ok, _, text = pyshacl.validate(g, shacl_graph=shapes)
+    assert ok, text
+    bad = Graph() + g
+    bad.remove((node, KG.linkSimilarity, None))  # no entity and no similarity: unexplained
+    assert not pyshacl.validate(bad, shacl_graph=shapes)[0]
+    back = tables.parse_csv(tables.to_csv(tables.links_df(corpus.links)), "links")
+    assert back.iloc[0]["similarity"] == pytest.approx(link.similarity)

@@ -393,3 +393,50 @@ def test_resolution_reads_the_gazetteer_as_extraction_does_without_importing_it(
     code = "import sys, kg.resolve as r; r.resolve([]); print('spacy' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+# ---------------------------------------------------------------- acronyms told apart by case
+
+COCO = known(("coco", "dataset", "COCO", ("MS-COCO", "MSCOCO"), None),
+             ("lora", "method", "LoRA", ("Low-Rank Adaptation",), None))
+
+
+def _seen(kb: str, canonical: str, type: str, surface: str, **kw) -> Mention:
+    """A mention extraction linked to the gazetteer, as written in the paper."""
+    return m(canonical, type, kb_id=kb, aliases=(surface,) if surface != canonical else (),
+             evidence=(Evidence("s", 0, len(surface), surface),), **kw)
+
+
+def test_a_camel_cased_acronym_is_not_the_known_entity_spelled_with_other_capitals():
+    ents, occ = resolve([pe("a", _seen("coco", "COCO", "dataset", "COCO")),
+                         pe("b", _seen("coco", "COCO", "dataset", "MSCOCO")),
+                         pe("c", _seen("coco", "COCO", "dataset", "CoCo", role="proposed"))],
+                        known=COCO)
+    coco = ents["dataset/coco"]
+    assert coco.kb_id == "coco" and coco.papers == ("a", "b")
+    assert "CoCo" not in coco.aliases
+    [other] = [o for o in occ if o.paper == "c"]
+    assert other.entity != coco.id and ents[other.entity].name == "CoCo"
+    assert ents[other.entity].kb_id is None
+
+
+def test_capitals_for_emphasis_or_lowercase_still_name_the_known_entity():
+    ents, _ = resolve([pe("a", _seen("lora", "LoRA", "method", "LoRA")),
+                       pe("b", _seen("lora", "LoRA", "method", "LORA")),
+                       pe("c", _seen("lora", "LoRA", "method", "lora")),
+                       pe("d", _seen("coco", "COCO", "dataset", "Coco"))], known=COCO)
+    assert ents["method/lora"].papers == ("a", "b", "c")
+    assert ents["dataset/coco"].papers == ("d",)
+
+
+def test_case_distinct_acronyms_of_different_types_do_not_merge_without_a_gazetteer():
+    ents, occ = resolve([pe("a", m("COCO", "dataset")), pe("b", m("COCO", "dataset")),
+                         pe("c", m("CoCo", "method", role="proposed"))])
+    assert entity_of(occ, "a", "COCO") == entity_of(occ, "b", "COCO") == "dataset/coco"
+    assert entity_of(occ, "c", "CoCo") == "method/coco"
+    # the same type: one acronym written two ways stays one entity
+    ents, occ = resolve([pe("a", m("GloVe", "method")), pe("b", m("GLOVE", "method"))])
+    assert list(ents) == ["method/glove"]
+    # a version suffix written two ways ("1k", "1K") is no acronym: one entity whatever the type
+    ents, _ = resolve([pe("a", m("ImageNet-1k", "dataset")), pe("b", m("ImageNet-1K", "model"))])
+    assert len(ents) == 1

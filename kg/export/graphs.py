@@ -114,7 +114,7 @@ def link_attrs(link: Link) -> dict[str, Any]:
     return _plain(weight=float(link.weight), rule=link.rule, proposer=link.proposer,
                   shared=list(link.shared), n_shared=len(link.shared),
                   share_weights=[round(s.weight, 6) for s in link.shares] or None,
-                  share_kinds=[s.kind for s in link.shares] or None)
+                  share_kinds=[s.kind for s in link.shares] or None, similarity=link.similarity)
 
 
 def paper_graph(papers: Mapping[str, Paper] | Iterable[Paper], links: Iterable[Link]) -> nx.Graph:

@@ -44,7 +44,7 @@ COLUMNS: dict[str, dict[str, str]] = {
                  "evidence": "str", "start": "int", "end": "int"},
     "links": {"source": "str", "target": "str", "weight": "float", "rule": "str",
               "proposer": "str", "n_shared": "int", "shared": "list", "share_weights": "list",
-              "share_kinds": "list"},
+              "share_kinds": "list", "similarity": "float"},
     "repos": {"paper": "str", "repository": "str", "url": "str", "kind": "str", "host": "str",
               "official": "bool"},
 }
@@ -135,7 +135,7 @@ def links_df(links: Iterable[Link]) -> pd.DataFrame:
     rows = [{"source": k.source, "target": k.target, "weight": k.weight, "rule": k.rule,
              "proposer": k.proposer, "n_shared": len(k.shared), "shared": k.shared,
              "share_weights": [f"{s.weight:.6f}" for s in k.shares],
-             "share_kinds": [s.kind for s in k.shares]} for k in links]
+             "share_kinds": [s.kind for s in k.shares], "similarity": k.similarity} for k in links]
     return _frame("links", rows)
 
 

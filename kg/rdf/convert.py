@@ -142,6 +142,8 @@ def link_triples(link: Link, base: str) -> Iterator[Triple]:
     yield node, KG.weight, _decimal(link.weight)
     if link.rule is not None:
         yield node, KG.linkRule, Literal(link.rule)
+    if link.similarity is not None:
+        yield node, KG.linkSimilarity, _decimal(link.similarity)
     for entity_id in link.shared:
         yield node, KG.sharedEntity, mint("entity", entity_id, base)
     for share in link.shares:

@@ -48,6 +48,7 @@ class KG(DefinedNamespace):
     weight: URIRef
     sharedEntity: URIRef
     linkRule: URIRef
+    linkSimilarity: URIRef
     buildsOn: URIRef
     share: URIRef
     shareOf: URIRef

@@ -20,7 +20,10 @@ Rules, in the order they apply:
    :func:`~kg.resolve.acronyms.one_long_form`). The
    acronym joins the long form only when it is unambiguous in the corpus: every
    definition of it points to the same long-form entity. An ambiguous acronym written
-   bare stays an entity of its own.
+   bare stays an entity of its own. Case tells acronyms apart where it is chosen:
+   a camel-cased spelling ("CoCo") is not linked to a gazetteer name of its key
+   written with other capitals ("COCO"), and does not join a mention of another type
+   spelling its key with other capitals (``_apart``).
 4. **Type.** The type voted by gazetteer-linked mentions wins; otherwise the
    majority over mentions; ties go to ``model`` > ``method`` > ``dataset``
    (a name used both as a model and a method is usually a released model).
@@ -31,7 +34,8 @@ Rules, in the order they apply:
    gazetteer-linked mentions, else the most frequent name overall (ties: the
    alphabetically first). The id is ``"{type}/{slug}"`` of the ``kb_id`` when
    known, else of the canonical name; clashing slugs get ``-2``, ``-3`` ... in an
-   order fixed by content, so ids do not depend on input order.
+   order fixed by content (a gazetteer-linked entity first), so ids do not depend on
+   input order.
 """
 
 from collections import Counter, defaultdict
@@ -43,7 +47,7 @@ from kg.keys import UnionFind, entity_key, modifier_compound
 from kg.records import Entity, EntityType, Mention, Occurrence, PaperEntities, Role
 from kg.resolve.acronyms import is_acronym_of, one_long_form
 from kg.resolve.families import entity_id, families
-from kg.resolve.known import KnownIndex, KnownLike, default_known
+from kg.resolve.known import KnownIndex, KnownLike, camel, capitals, case_distinct, default_known
 from kg.settings import Settings
 
 __all__ = ["TYPE_PRECEDENCE", "is_acronym_of", "resolve"]
@@ -94,7 +98,8 @@ def resolve(extractions: Iterable[PaperEntities], settings: Settings | None = No
     items = sorted(((pe.id, _checked(m, index)) for pe in extractions for m in pe.entities
                     if m.name.strip()), key=_item_order)  # union order matters when kb_ids clash
     uf = _Clusters()
-    forms = [_forms(m) for _, m in items]
+    apart = _apart(items, index)
+    forms = [_case_apart(m, _forms(m), apart) for _, m in items]
     nodes = [("kb:" + m.kb_id) if m.kb_id else ("n:" + anchor)
              for (_, m), (anchor, _, _) in zip(items, forms, strict=True)]
     for (_, m), node in zip(items, nodes, strict=True):
@@ -154,7 +159,8 @@ def _checked(m: Mention, index: KnownIndex) -> Mention:
     """
     if m.kb_id:
         written = list(dict.fromkeys([e.surface for e in m.evidence if e.surface] + list(m.aliases)))
-        if index.describes_only(m.kb_id, written or [m.name]):
+        seen = list(dict.fromkeys(e.surface for e in m.evidence if e.surface))
+        if index.describes_only(m.kb_id, written or [m.name]) or index.case_contradicts(m.kb_id, seen):
             counts = Counter(e.surface for e in m.evidence if e.surface)
             name = min(written, key=lambda w: (-counts[w], w)) if written else m.name
             return replace(m, name=name, aliases=tuple(w for w in written if w != name),
@@ -163,6 +169,50 @@ def _checked(m: Mention, index: KnownIndex) -> Mention:
     if m.parent and modifier_compound(m.name):
         return replace(m, parent=None)
     return m
+
+
+def _apart(items: list[tuple[str, Mention]], index: KnownIndex) -> set[str]:
+    """Camel-cased spellings that name something else than other spellings of their key.
+
+    "CoCo" (a method) is not "COCO" (a dataset): a camel-cased spelling
+    (:func:`~kg.resolve.known.camel`) stays apart from its key when a mention of another
+    type spells the key with other capitals, or when the gazetteer's names of that key
+    all have other capitals (:meth:`~kg.resolve.known.KnownIndex.case_contradicts`).
+    """
+    typed: dict[str, set[tuple[str, str]]] = defaultdict(set)  # key -> (spelling, type)
+    for _, m in items:
+        for f in (m.name, *m.aliases):
+            if capitals(f) is not None:
+                typed[entity_key(f)].add((f, m.type))
+    out = set()
+    for _, m in items:
+        if m.kb_id:
+            continue
+        for f in (m.name, *m.aliases):
+            if not camel(f):
+                continue
+            entry = index.named(f)
+            if entry is not None and index.case_contradicts(entry.id, [f]) or any(
+                    t != m.type and case_distinct(f, g) for g, t in typed[entity_key(f)]):
+                out.add(f)
+    return out
+
+
+def _case_apart(m: Mention, forms: tuple[str, list[str], list[tuple[str, str]]],
+                apart: set[str]) -> tuple[str, list[str], list[tuple[str, str]]]:
+    """``forms`` with the keys that ``m`` spells only in spellings kept apart made distinct."""
+    if not apart:
+        return forms
+    spelled: dict[str, list[str]] = defaultdict(list)
+    for f in (m.name, *m.aliases):
+        spelled[entity_key(f)].append(f)
+
+    def key(k: str) -> str:
+        ss = spelled.get(k, [])
+        return f"{k}|{min(ss)}" if ss and all(x in apart for x in ss) else k
+
+    anchor, keys, defs = forms
+    return key(anchor), [key(k) for k in keys], [(key(a), key(b)) for a, b in defs]
 
 
 def _join_acronyms(uf: "_Clusters", items: list[tuple[str, Mention]],
@@ -240,7 +290,9 @@ def _assign_ids(clusters: dict[str, _Cluster]) -> dict[str, str]:
         wanted[entity_id(c["type"], c["kb"] or c["name"])].append(root)
     ids: dict[str, str] = {}
     for base, roots in wanted.items():
-        roots.sort(key=lambda r: (clusters[r]["kb"] or "", clusters[r]["order"]))
+        # a gazetteer-linked cluster keeps the plain id ("COCO" before a "CoCo" kept apart)
+        roots.sort(key=lambda r: (clusters[r]["kb"] is None, clusters[r]["kb"] or "",
+                                  clusters[r]["order"]))
         for n, root in enumerate(roots, 1):
             ids[root] = base if n == 1 else f"{base}-{n}"
     return ids

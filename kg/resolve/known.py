@@ -114,6 +114,54 @@ def descriptive_keys(entry: KnownLike) -> frozenset[str]:
     return frozenset(out)
 
 
+MAX_ACRONYM = 8  # letters of a word whose capitals can tell it apart ("CoCo", "LoRA")
+
+
+def capitals(name: str) -> tuple[bool, ...] | None:
+    """Which letters of an acronym-sized word (letters only, at most ``MAX_ACRONYM``) are
+    capitals, when two or more are; else None (a longer name, a version "1k"/"1K", a phrase).
+
+    >>> capitals("CoCo"), capitals("Imagenet"), capitals("ImageNet-1k"), capitals("state space")
+    ((True, False, True, False), None, None, None)
+    """
+    if not name.isalpha() or len(name) > MAX_ACRONYM:
+        return None
+    pattern = tuple(c.isupper() for c in name)
+    return pattern if sum(pattern) >= 2 else None
+
+
+def case_distinct(a: str, b: str) -> bool:
+    """Whether two spellings of one key differ in their capitals, both having two or more.
+
+    >>> case_distinct("CoCo", "COCO"), case_distinct("MS-COCO", "MSCOCO"), case_distinct("Coco", "COCO")
+    (True, False, False)
+    """
+    pa, pb = capitals(a), capitals(b)
+    return pa is not None and pb is not None and pa != pb and entity_key(a) == entity_key(b)
+
+
+def camel(name: str) -> bool:
+    """A capital right after a lowercase letter: casing chosen on purpose (CoCo, LoRA).
+
+    >>> camel("CoCo"), camel("COCO"), camel("GPT-4o")
+    (True, False, False)
+    """
+    letters = [c for c in name if c.isalpha()]
+    return any(x.islower() and y.isupper() for x, y in zip(letters, letters[1:], strict=False))
+
+
+def contradicts_case(written: str, known: str) -> bool:
+    """Whether a paper's spelling names something else than a gazetteer name of its key.
+
+    Only a camel-cased spelling does (its capitals are chosen): "CoCo" is not the COCO
+    dataset, while "LORA" (capitals for emphasis) or "lora" is still LoRA.
+
+    >>> contradicts_case("CoCo", "COCO"), contradicts_case("LORA", "LoRA")
+    (True, False)
+    """
+    return camel(written) and case_distinct(written, known)
+
+
 @dataclass
 class KnownIndex:
     """The gazetteer by id and by the key of each of its names."""
@@ -135,6 +183,16 @@ class KnownIndex:
     def named(self, name: str) -> KnownLike | None:
         """The known entity ``name`` spells, if any."""
         return self.by_key.get(entity_key(name)) or self.by_key.get("=" + name)
+
+    def case_contradicts(self, kb_id: str, written: list[str]) -> bool:
+        """Whether every form a paper wrote spells a name of ``kb_id`` with other capitals
+        (:func:`contradicts_case`), so the paper names something else."""
+        entry = self.entries.get(kb_id)
+        if entry is None or not written:
+            return False
+        forms = (entry.name, *entry.aliases)
+        return all(any(contradicts_case(w, f) for f in forms)
+                   and not any(w == f for f in forms) for w in written)
 
     def describes_only(self, kb_id: str, written: list[str]) -> bool:
         """Whether every form a paper wrote is an alias that only describes ``kb_id``."""

@@ -26,11 +26,19 @@ all-pairs computation):
   papers using some Llama and some GPT are not related for that alone);
   ``rare`` (a non-common share of an entity that at most ``link_rare_df``
   papers reach and that the title of one of the two papers names: the topic
-  of a paper, not a tool it happens to use). Links lighter than
-  ``link_min_weight`` are dropped whatever the rule.
+  of a paper, not a tool it happens to use); ``similar`` (a non-common share
+  and texts whose similarity is at least ``link_similar_min``); ``text`` (texts
+  at least ``link_text_min`` alike, with or without shares). The similarity is
+  the TF-IDF cosine of the two titles and abstracts (:mod:`kg.resolve.similarity`),
+  counted only when they share at least ``link_text_min_words`` of its words,
+  kept on the link (``Link.similarity``) whenever it reaches the lower of the two
+  thresholds, and then adds ``link_similarity_weight * similarity`` to the
+  weight. Links lighter than ``link_min_weight`` are dropped whatever the rule.
 * **Entity cap.** The heaviest evidence share of a link is its *lead*; an
   entity leads at most ``link_max_per_entity`` links (the heaviest; ties: the
-  pair's ids), so no single entity makes most of the graph.
+  pair's ids), so no single entity makes most of the graph; the links that rest
+  on text too (``similar``, ``text``) are capped apart, and a text link with no
+  evidence share has no lead and no cap.
 * **Neighbour cap.** Each paper ranks its links by weight (ties: the other
   paper's id) and keeps its ``link_max_neighbours`` best; a link survives when
   *either* end keeps it.
@@ -38,8 +46,9 @@ all-pairs computation):
 Candidates never come from all pairs of papers: an inverted index entity ->
 papers, walked one paper at a time through non-common entities only, counts the
 evidence each other paper could give (numpy), and only pairs that could pass a
-rule are examined exactly. The work is bounded by ``papers x entities per paper
-x link_max_postings``.
+rule are examined exactly, with the pairs whose texts are alike enough (found
+through an inverted index word -> papers). The work is bounded by ``papers x
+(entities + words) per paper x link_max_postings``.
 """
 
 import math
@@ -48,11 +57,13 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 
 from kg.records import Entity, Link, LinkRule, Occurrence, Share, ShareKind
+from kg.resolve.similarity import similar_pairs, text_vectors
 from kg.settings import Settings
 
 _DECIMALS = 9  # weights are compared rounded, so float summation order cannot break ties
 # a candidate link: its weight, shares (heaviest first), rule and proposer (paper index)
-_Found = tuple[float, list["_Raw"], LinkRule, int | None]
+_Found = tuple[float, list["_Raw"], LinkRule, int | None, float | None]
+_BY_TEXT = ("similar", "text")  # rules resting on text similarity: capped apart
 
 
 def link_cutoff(n_papers: int, settings: Settings) -> int:
@@ -88,7 +99,7 @@ class _Index:
 
     def __init__(self, occurrences: Iterable[Occurrence], n_papers: int,
                  parents: Mapping[str, str | None], settings: Settings,
-                 titles: Mapping[str, str] | None) -> None:
+                 titles: Mapping[str, str] | None, texts: Mapping[str, str]) -> None:
         named: dict[str, dict[str, bool]] = {}  # paper -> entity -> proposed
         in_title: dict[str, set[str]] = {}
         for o in occurrences:
@@ -97,7 +108,7 @@ class _Index:
             if titles is None or not o.mention.evidence or any(
                     ev.start < len(titles.get(o.paper, "")) for ev in o.mention.evidence):
                 in_title.setdefault(o.paper, set()).add(o.entity)
-        self.paper_ids = sorted(named)
+        self.paper_ids = sorted(set(named) | set(texts))  # a paper with a text but no entity too
         chains = {e: ancestors(e, parents) for roles in named.values() for e in roles}
         ids = sorted(set(chains) | {a for chain in chains.values() for a in chain})
         chains.update((e, ancestors(e, parents)) for e in ids if e not in chains)
@@ -109,7 +120,7 @@ class _Index:
         self.reach: list[frozenset[int]] = []  # per paper: named entities and their ancestors
         self.titled: list[frozenset[int]] = []  # per paper: entities its title names, and families
         for pid in self.paper_ids:
-            d = {eidx[e]: p for e, p in named[pid].items()}
+            d = {eidx[e]: p for e, p in named.get(pid, {}).items()}
             self.direct.append(d)
             self.reach.append(frozenset(d).union(*(self.up[e] for e in d)))
             t = [eidx[e] for e in in_title.get(pid, ())]
@@ -173,7 +184,8 @@ def _shares(ix: _Index, a: int, b: int, settings: Settings) -> tuple[list[_Raw],
     return shares, proposer
 
 
-def _rule(shares: list[_Raw], proposer: int | None, settings: Settings) -> LinkRule | None:
+def _rule(shares: list[_Raw], proposer: int | None, similarity: float | None,
+          settings: Settings) -> LinkRule | None:
     if proposer is not None:
         return "builds-on"
     evidence = [s for s in shares if not s[4]]
@@ -182,6 +194,11 @@ def _rule(shares: list[_Raw], proposer: int | None, settings: Settings) -> LinkR
         return "several"
     if any(s[1] <= settings.link_rare_df and s[5] for s in evidence):
         return "rare"
+    if similarity is not None:
+        if evidence and similarity >= settings.link_similar_min:
+            return "similar"
+        if similarity >= settings.link_text_min:
+            return "text"
     return None
 
 
@@ -220,7 +237,8 @@ def _candidates(ix: _Index, p: int, postings: np.ndarray, start: np.ndarray,
 def paper_links(occurrences: Iterable[Occurrence], n_papers: int,
                 settings: Settings | None = None,
                 entities: Mapping[str, Entity] | Iterable[Entity] = (),
-                titles: Mapping[str, str] | None = None) -> list[Link]:
+                titles: Mapping[str, str] | None = None,
+                texts: Mapping[str, str] | None = None) -> list[Link]:
     """Links between papers that share entities, sorted by (source, target).
 
     ``n_papers`` is the size of the corpus (papers without entities count); it is
@@ -229,44 +247,69 @@ def paper_links(occurrences: Iterable[Occurrence], n_papers: int,
     they both name. ``titles`` (paper id -> title) tells which entities a title
     names (an evidence offset inside the title); without it, or for a mention
     without evidence (nothing to tell), an entity counts as named in the title.
+    ``texts`` (paper id -> title and abstract) gives the text similarity of the
+    ``similar`` and ``text`` rules; without it those rules never apply.
     """
     settings = settings or Settings()
     ents = entities.values() if isinstance(entities, Mapping) else entities
     parents = {e.id: e.parent for e in ents if e.parent and e.parent != e.id}
-    ix = _Index(occurrences, n_papers, parents, settings, titles)
+    ix = _Index(occurrences, n_papers, parents, settings, titles, texts or {})
     if not ix.paper_ids:
         return []
+    sims = _similarities(ix, texts, settings)
     postings, start = ix.postings()
     found: dict[tuple[int, int], _Found] = {}
     count = np.zeros(len(ix.paper_ids), dtype=np.int64)
     sure = np.zeros(len(ix.paper_ids), dtype=bool)
     for p in range(len(ix.paper_ids)):
-        for q in _candidates(ix, p, postings, start, settings, count, sure).tolist():
+        others = set(_candidates(ix, p, postings, start, settings, count, sure).tolist())
+        others.update(sims.get(p, {}))
+        for q in sorted(others):
             shares, proposer = _shares(ix, p, q, settings)
-            rule = _rule(shares, proposer, settings)
-            weight = round(math.fsum(-s[0] for s in shares), _DECIMALS)
+            sim = sims.get(p, {}).get(q)
+            rule = _rule(shares, proposer, sim, settings)
+            weight = round(math.fsum([-s[0] for s in shares]
+                                     + [settings.link_similarity_weight * (sim or 0.0)]), _DECIMALS)
             if rule is not None and weight >= settings.link_min_weight:
-                found[p, q] = (weight, shares, rule, proposer)
+                found[p, q] = (weight, shares, rule, proposer, sim)
     kept = _neighbour_cap(found, _entity_cap(found, ix, settings), ix, settings)
     links = []
     for a, b in sorted(kept):
-        weight, shares, rule, proposer = found[a, b]
+        weight, shares, rule, proposer, sim = found[a, b]
         links.append(Link(ix.paper_ids[a], ix.paper_ids[b], weight,
                           tuple(s[2] for s in shares), rule,
                           None if proposer is None else ix.paper_ids[proposer],
                           tuple(Share(e, -w, kind, df, common, titled)
-                                for w, df, e, kind, common, titled in shares)))
+                                for w, df, e, kind, common, titled in shares),
+                          None if sim is None else round(sim, _DECIMALS)))
     return links
+
+
+def _similarities(ix: _Index, texts: Mapping[str, str] | None,
+                  settings: Settings) -> dict[int, dict[int, float]]:
+    """Paper index -> later paper index -> text cosine, for pairs at least as alike as a rule asks."""
+    if not texts:
+        return {}
+    vectors = text_vectors(texts, min(link_cutoff(ix.n, settings), settings.link_text_max_postings))
+    pos = {pid: i for i, pid in enumerate(ix.paper_ids)}
+    out: dict[int, dict[int, float]] = {}
+    floor = min(settings.link_similar_min, settings.link_text_min)
+    for (a, b), sim in similar_pairs(vectors, floor, settings.link_text_min_words).items():
+        out.setdefault(pos[a], {})[pos[b]] = sim
+    return out
 
 
 def _entity_cap(found: dict[tuple[int, int], _Found],
                 ix: _Index, settings: Settings) -> list[tuple[int, int]]:
-    by_lead: dict[str, list[tuple[float, str, str, tuple[int, int]]]] = {}
-    for pair, (weight, shares, _, _) in found.items():
-        key = (-weight, ix.paper_ids[pair[0]], ix.paper_ids[pair[1]], pair)
-        lead = next(s[2] for s in shares if not s[4])  # the heaviest evidence share
-        by_lead.setdefault(lead, []).append(key)
+    by_lead: dict[tuple[str, bool], list[tuple[float, str, str, tuple[int, int]]]] = {}
     kept: list[tuple[int, int]] = []
+    for pair, (weight, shares, rule, _, _) in found.items():
+        key = (-weight, ix.paper_ids[pair[0]], ix.paper_ids[pair[1]], pair)
+        lead = next((s[2] for s in shares if not s[4]), None)  # the heaviest evidence share
+        if lead is None:  # a text link resting on no entity: no entity to cap
+            kept.append(pair)
+            continue
+        by_lead.setdefault((lead, rule in _BY_TEXT), []).append(key)
     for group in by_lead.values():
         group.sort()
         kept.extend(pair for _, _, _, pair in group[:settings.link_max_per_entity])

@@ -1,0 +1,103 @@
+"""How alike two papers' texts are: TF-IDF cosine over the words of title and abstract.
+
+A word is a run of lowercase letters and digits holding a letter, at least two
+characters (hyphens split: "chain-of-thought" is three words). It weighs
+``(1 + log tf) * log(N / df)`` in a paper's vector, vectors have unit length, and
+only words that at least two papers and at most ``link_cutoff(N)`` papers (and
+``link_text_max_postings``) use count: function words ("the", "we", "model") fall
+above the cut-off by their frequency alone, so no stop-word list is needed, and
+every word's postings are bounded, which bounds the work of :func:`similar_pairs`
+as the entity index is.
+"""
+
+import math
+import re
+from collections import Counter
+from collections.abc import Mapping
+
+import numpy as np
+
+_WORD = re.compile(r"[a-z0-9]*[a-z][a-z0-9]*")
+
+Vector = dict[str, float]
+
+
+def words(text: str) -> list[str]:
+    """The words of ``text``, lowercase, in order.
+
+    >>> words("Chain-of-Thought, GPT-4 and 3D")
+    ['chain', 'of', 'thought', 'gpt', 'and', '3d']
+    """
+    return [w for w in _WORD.findall(text.lower()) if len(w) >= 2]
+
+
+def text_vectors(texts: Mapping[str, str], max_df: int) -> dict[str, Vector]:
+    """Unit TF-IDF vectors of ``texts`` (id -> text); words in 2..``max_df`` texts only."""
+    counts = {pid: Counter(words(t)) for pid, t in texts.items()}
+    df = Counter(w for c in counts.values() for w in c)
+    n = max(len(texts), 1)
+    vectors: dict[str, Vector] = {}
+    for pid, c in counts.items():
+        v = {w: (1 + math.log(k)) * math.log(n / df[w]) for w, k in sorted(c.items())
+             if 2 <= df[w] <= max_df}
+        norm = math.sqrt(math.fsum(x * x for x in v.values()))
+        vectors[pid] = {w: x / norm for w, x in v.items()} if norm else {}
+    return vectors
+
+
+def cosine(u: Vector, v: Vector) -> float:
+    """The dot product of two unit vectors.
+
+    >>> round(cosine({"a": 0.6, "b": 0.8}, {"b": 1.0}), 3)
+    0.8
+    """
+    if len(u) > len(v):
+        u, v = v, u
+    return math.fsum(x * v[w] for w, x in u.items() if w in v)
+
+
+def similar_pairs(vectors: Mapping[str, Vector], min_cosine: float,
+                  min_words: int = 1) -> dict[tuple[str, str], float]:
+    """Pairs ``(a, b)``, ``a < b``, whose cosine is at least ``min_cosine``, with it.
+
+    The two vectors must share at least ``min_words`` words: in a small corpus one
+    word alone can make two short vectors alike, which is chance, not a topic.
+
+    Dot products are gathered through an inverted index word -> papers (numpy arrays),
+    one paper at a time against the later papers sharing a word with it, so the work
+    is bounded by ``papers x words per paper x the largest posting``; the pairs that
+    reach ``min_cosine`` are then computed exactly with :func:`cosine` (the same
+    summation as a direct comparison).
+    """
+    ids = sorted(vectors)
+    vocab = sorted({w for v in vectors.values() for w in v})
+    widx = {w: i for i, w in enumerate(vocab)}
+    rows = [(widx[w], p, x) for p, pid in enumerate(ids) for w, x in vectors[pid].items()]
+    if not rows:
+        return {}
+    rows.sort()
+    word = np.array([r[0] for r in rows], dtype=np.int64)
+    paper = np.array([r[1] for r in rows], dtype=np.int64)
+    weight = np.array([r[2] for r in rows], dtype=np.float64)
+    start = np.searchsorted(word, np.arange(len(vocab) + 1))
+    found: dict[tuple[str, str], float] = {}
+    for a, pid in enumerate(ids):
+        va = vectors[pid]
+        parts, values = [], []
+        for w, x in va.items():
+            i = widx[w]
+            lo, hi = int(start[i]), int(start[i + 1])
+            lo += int(np.searchsorted(paper[lo:hi], a, side="right"))  # later papers only
+            if lo < hi:
+                parts.append(paper[lo:hi])
+                values.append(weight[lo:hi] * x)
+        if not parts:
+            continue
+        others, inverse = np.unique(np.concatenate(parts), return_inverse=True)
+        dots = np.bincount(inverse, weights=np.concatenate(values))
+        shared = np.bincount(inverse)
+        for b in others[(dots >= min_cosine - 1e-9) & (shared >= min_words)].tolist():
+            exact = cosine(va, vectors[ids[b]])
+            if exact >= min_cosine:
+                found[pid, ids[b]] = exact
+    return found
