@@ -269,7 +269,7 @@ def test_similar_pairs_equal_all_pairs_cosines():
 def test_a_similarity_resting_on_too_few_words_links_nothing():
     # two papers sharing one rare word are alike by chance: cosine high, one word
     texts = {"a": "alpha beta", "b": "alpha gamma", **{f"f{i}": f"delta{i} eps" for i in range(8)}}
-    s = LOOSE.with_(link_text_min=0.1, link_max_df=0.5)
+    s = LOOSE.with_(link_text_min=0.1, link_max_df=0.5, link_text_alone=True)
     vectors = text_vectors(texts, 5)
     assert cosine(vectors["a"], vectors["b"]) == pytest.approx(1.0)
     assert paper_links([], len(texts), s.with_(link_text_min_words=1), texts=texts) != []
@@ -291,8 +291,14 @@ def test_one_shared_entity_and_alike_texts_link_as_similar():
     assert paper_links(occ(table), len(TEXTS), s, titles=titles(table)) == []
 
 
+def test_alike_texts_without_a_shared_entity_link_only_when_asked():
+    # a link shares an entity by default: alike texts alone are not one
+    s = LOOSE.with_(link_similar_min=2.0, link_text_min=0.2, link_max_df=0.5, link_text_alone=False)
+    assert paper_links([], len(TEXTS), s, texts=TEXTS) == []
+
+
 def test_alike_texts_alone_link_as_text_even_without_entities():
-    s = LOOSE.with_(link_similar_min=2.0, link_text_min=0.2, link_max_df=0.5)
+    s = LOOSE.with_(link_similar_min=2.0, link_text_min=0.2, link_max_df=0.5, link_text_alone=True)
     links = paper_links([], len(TEXTS), s, texts=TEXTS)
     assert {(k.source, k.target) for k in links} == {("a", "b"), ("c", "d")}
     assert all(k.rule == "text" and k.shared == () and k.similarity >= 0.2 for k in links)
@@ -383,7 +389,7 @@ def brute_force(table: dict[str, list[str]], parents: dict[str, str], n: int, s:
             rule = "rare"
         elif sim is not None and evidence and sim >= s.link_similar_min:
             rule = "similar"
-        elif sim is not None and sim >= s.link_text_min:
+        elif sim is not None and (shares or s.link_text_alone) and sim >= s.link_text_min:
             rule = "text"
         else:
             continue
@@ -431,6 +437,7 @@ def _random_case(seed):
              if rng.random() < 0.5 else None)
     s = s.with_(link_similar_min=rng.choice([0.05, 0.2, 0.5]),
                 link_text_min=rng.choice([0.1, 0.3, 0.8]), link_text_min_words=rng.choice([1, 3]),
+                link_text_alone=rng.random() < 0.5,
                 link_text_max_postings=rng.choice([3, 200]))
     got = [(k.source, k.target, round(k.weight, 6), k.shared, k.rule, k.proposer,
             None if k.similarity is None else round(k.similarity, 6))
@@ -550,7 +557,7 @@ def test_a_text_link_reaches_rdf_and_tables_with_its_similarity_and_conforms():
     from kg.records import Paper
 
     papers = [Paper(pid, *text.split("\n")) for pid, text in TEXTS.items()]
-    corpus = Corpus.from_extractions(papers, [], Settings().with_(link_max_df=0.5))
+    corpus = Corpus.from_extractions(papers, [], Settings().with_(link_max_df=0.5, link_text_alone=True))
     assert {(k.source, k.target, k.rule) for k in corpus.links} == {("a", "b", "text"),
                                                                     ("c", "d", "text")}
     link = corpus.links[0]

@@ -197,7 +197,9 @@ def _rule(shares: list[_Raw], proposer: int | None, similarity: float | None,
     if similarity is not None:
         if evidence and similarity >= settings.link_similar_min:
             return "similar"
-        if similarity >= settings.link_text_min:
+        # by default a link always shares an entity (or a family): text alone links only
+        # with link_text_alone
+        if (shares or settings.link_text_alone) and similarity >= settings.link_text_min:
             return "text"
     return None
 
