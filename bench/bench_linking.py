@@ -152,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sample-seed", type=int, default=11)
     ap.add_argument("--sample-out", type=Path, help="write the sample to judge as CSV")
     ap.add_argument("--judged", type=Path, help="CSV of judged samples: print the precision")
-    ap.add_argument("--version", default="default",
+    ap.add_argument("--version", default="final",
                     help="rows of --judged to score (before, tuning-1, after: the first pass, "
                          "second-pass, third-pass, final: with the text rule alone, default: "
                          "without it)")

@@ -38,8 +38,8 @@ class Settings:
     link_rare_df: int = 20  # a titled entity reached by at most this many papers links alone
     link_max_per_entity: int = 20  # an entity leads at most this many links (and as many by text)
     link_similar_min: float = 0.1  # one shared entity and texts at least this alike (cosine) link
-    link_text_min: float = 0.15  # texts at least this alike link on a shared common entity
-    link_text_alone: bool = False  # ... or, when True, on no shared entity at all (opt-in)
+    link_text_min: float = 0.15  # texts at least this alike link, even on a common entity
+    link_text_alone: bool = True  # ... and on no shared entity at all (False: never)
     link_text_min_words: int = 3  # ... and only when they share this many counted words
     link_similarity_weight: float = 10.0  # a link's weight gains this times the text cosine
     # RDF

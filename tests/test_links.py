@@ -291,8 +291,8 @@ def test_one_shared_entity_and_alike_texts_link_as_similar():
     assert paper_links(occ(table), len(TEXTS), s, titles=titles(table)) == []
 
 
-def test_alike_texts_without_a_shared_entity_link_only_when_asked():
-    # a link shares an entity by default: alike texts alone are not one
+def test_alike_texts_without_a_shared_entity_do_not_link_with_text_alone_off():
+    # link_text_alone=False: every link shares an entity, alike texts alone are not one
     s = LOOSE.with_(link_similar_min=2.0, link_text_min=0.2, link_max_df=0.5, link_text_alone=False)
     assert paper_links([], len(TEXTS), s, texts=TEXTS) == []
 

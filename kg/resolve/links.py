@@ -28,7 +28,8 @@ all-pairs computation):
   papers reach and that the title of one of the two papers names: the topic
   of a paper, not a tool it happens to use); ``similar`` (a non-common share
   and texts whose similarity is at least ``link_similar_min``); ``text`` (texts
-  at least ``link_text_min`` alike, with or without shares). The similarity is
+  at least ``link_text_min`` alike, with or without shares; without only while
+  ``link_text_alone``). The similarity is
   the TF-IDF cosine of the two titles and abstracts (:mod:`kg.resolve.similarity`),
   counted only when they share at least ``link_text_min_words`` of its words,
   kept on the link (``Link.similarity``) whenever it reaches the lower of the two
@@ -197,8 +198,7 @@ def _rule(shares: list[_Raw], proposer: int | None, similarity: float | None,
     if similarity is not None:
         if evidence and similarity >= settings.link_similar_min:
             return "similar"
-        # by default a link always shares an entity (or a family): text alone links only
-        # with link_text_alone
+        # alike texts with no shared entity link unless link_text_alone is off
         if (shares or settings.link_text_alone) and similarity >= settings.link_text_min:
             return "text"
     return None
