@@ -32,28 +32,26 @@ window.kgMapLabels = function (network, opts) {
     function put(b) { placed.push(b); cells(b, function (c) { (grid[c] = grid[c] || []).push(b); }); }
     ctx.save();
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-    ctx.font = CFONT;
-    opts.communities.forEach(function (c, ci) {
+    var named = {};
+    // a community's name: above its disc, else (all=true) below it or along its edge,
+    // kept on the screen
+    function nameCommunity(c, ci, all) {
+      if (named[ci]) { return; }
+      ctx.font = CFONT;
       var top = network.canvasToDOM({x: c.x, y: c.y - c.r});
       var bottom = network.canvasToDOM({x: c.x, y: c.y + c.r});
       var w = ctx.measureText(c.label).width;
-      // above the disc, else below it, else moved along its edge (and kept on the screen)
-      var ys = [top.y - CLH - 2, bottom.y + 2];
-      var dxs = [0, -w / 2, w / 2, -w, w];
+      var ys = all ? [top.y - CLH - 2, bottom.y + 2] : [top.y - CLH - 2];
+      var dxs = all ? [0, -w / 2, w / 2, -w, w] : [0];
       for (var k = 0; k < ys.length * dxs.length; k++) {
         var x = Math.min(Math.max(top.x - w / 2 + dxs[k % dxs.length], 0), W - w);
         var y = Math.min(Math.max(ys[Math.floor(k / dxs.length)], 0), H - CLH);
         var b = {x: x, y: y, w: w, h: CLH, kind: 'community', c: ci, text: c.label};
-        if (free(b)) { put(b); return; }
+        if (free(b)) { put(b); named[ci] = true; break; }
       }
-    });
-    ctx.font = FONT;
-    var chosen = network.getSelectedNodes();
-    var ids = chosen.concat(opts.order).filter(opts.show);
-    var pos = network.getPositions(ids), seen = {};
-    ids.forEach(function (i) {
-      if (seen[i]) { return; }
-      seen[i] = true;
+      ctx.font = FONT;
+    }
+    function nameNode(i) {
       var p = network.canvasToDOM(pos[i]);
       if (p.x < -50 || p.y < -50 || p.x > W + 50 || p.y > H + 50) { return; }
       var bb = network.getBoundingBox(i), r = Math.max(2, (bb.bottom - bb.top) / 2 * scale);
@@ -67,7 +65,26 @@ window.kgMapLabels = function (network, opts) {
         var b = {x: spots[s][0], y: spots[s][1], w: w, h: LH, kind: 'node', i: i, text: text};
         if (free(b)) { put(b); return; }
       }
+    }
+    ctx.font = FONT;
+    var chosen = network.getSelectedNodes();
+    var ids = chosen.concat(opts.order).filter(opts.show);
+    var pos = network.getPositions(ids), seen = {};
+    // community names at their first place, then the chosen nodes and the top node of every
+    // community, then the names that did not fit (at their other places), then the rest
+    opts.communities.forEach(function (c, ci) { nameCommunity(c, ci, false); });
+    var firsts = chosen.length + opts.communities.length;
+    ids.forEach(function (i, n) {
+      if (n === firsts) {
+        opts.communities.forEach(function (c, ci) { nameCommunity(c, ci, true); });
+      }
+      if (seen[i]) { return; }
+      seen[i] = true;
+      nameNode(i);
     });
+    if (ids.length <= firsts) {
+      opts.communities.forEach(function (c, ci) { nameCommunity(c, ci, true); });
+    }
     ctx.textBaseline = 'top';
     ctx.lineJoin = 'round';
     placed.forEach(function (b) {
