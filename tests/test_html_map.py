@@ -215,3 +215,24 @@ def test_nodes_far_from_the_drawing_get_a_light_panel(monkeypatch: pytest.Monkey
     large = _details(data, "model/g0-large")
     assert ids[large["up"]] == "model/g0" and ids[large["papers"][0]] == "p0-3"
     assert all("tip" not in n for n in data["nodes"][drawn:])
+
+
+def test_an_entity_panel_lists_the_papers_naming_only_its_variants() -> None:
+    # "papers using LLaVA" includes the papers naming only LLaVA-1.5-7B (skos:broader+)
+    from kg.corpus import Corpus
+
+    names = {"a": ["LLaVA"], "b": ["LLaVA-1.5-7B"], "c": ["LLaVA-1.5-13B", "LLaVA"], "d": ["GPT-4"]}
+    papers = [Paper(pid, f"Paper {pid}", "An abstract.", date=f"2024-0{n + 1}-01")
+              for n, pid in enumerate(names)]
+    found = [PaperEntities(pid, f"Paper {pid}", tuple(Mention("model", m, (), "used") for m in ms))
+             for pid, ms in names.items()]
+    c = Corpus.from_extractions(papers, found)
+    llava = next(e.id for e in c.entities.values() if e.name == "LLaVA")
+    assert c.entities[llava].papers == ("a", "c")
+    data = page_data(render_html(c))
+    ids = [n["id"] for n in data["nodes"]]
+    d = _details(data, llava)
+    assert [ids[r[1]] for r in d["papers"]["rows"]] == ["c", "a"]  # newest first
+    assert [ids[r[1]] for r in d["familyPapers"]["rows"]] == ["b"]
+    gpt = next(e.id for e in c.entities.values() if e.name == "GPT-4")
+    assert _details(data, gpt)["familyPapers"]["rows"] == []

@@ -247,6 +247,28 @@ def test_entity_panel_shows_its_family_papers_and_company(
 
 
 @pytest.mark.shared
+def test_llava_panel_lists_the_papers_naming_only_a_variant(
+        seeds_map: Page, seeds_build: tuple[Path, Any]) -> None:
+    pg, corpus = seeds_map.page, seeds_build[1]
+    (llava,) = [e for e in corpus.entities.values() if e.name == "LLaVA"]
+    below, todo = set(), [llava.id]
+    while todo:
+        cur = todo.pop()
+        for e in corpus.entities.values():
+            if e.parent == cur and e.id not in below:
+                below.add(e.id)
+                todo.append(e.id)
+    only_variant = {p for e in below for p in corpus.entities[e].papers} - set(llava.papers)
+    assert only_variant  # the seeds have papers naming only LLaVA-1.5-7B and the like
+    pg.evaluate("i => window.kg.select(i)", seeds_map.index_of(llava.id))
+    assert pg.inner_text("#kg-panel-title") == "LLaVA"
+    heads = [h.upper() for h in pg.locator("#kg-panel-body h3").all_inner_texts()]
+    assert "PAPERS NAMING ONE OF ITS VARIANTS" in heads
+    body = pg.inner_text("#kg-panel-body")
+    assert any(corpus.papers[p].title[:40] in body for p in only_variant)
+
+
+@pytest.mark.shared
 def test_isolated_papers_are_counted_and_listed(seeds_map: Page) -> None:
     pg = seeds_map.page
     n = len(pg.evaluate("window.kg.data.config.isolated"))

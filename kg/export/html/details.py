@@ -208,7 +208,23 @@ class Details:
                 "parent": parent, "up": up, "down": self.descendants(eid, seen),
                 "variants": [self.ref("e:" + v) for v in sorted(self.children.get(eid, ()))],
                 "together": self.together(eid),
-                "papers": self.paper_list(e.papers, set(e.proposed_by), dated=True)}
+                "papers": self.paper_list(e.papers, set(e.proposed_by), dated=True),
+                "familyPapers": self.paper_list(self.variant_papers(eid), set(), dated=True)}
+
+    def variant_papers(self, eid: str) -> list[str]:
+        """Papers naming a variant of the entity at any depth (its skos:broader+ family below
+        it) but not the entity itself, in corpus order."""
+        own, seen, todo = set(self.c.entities[eid].papers), {eid}, [eid]
+        found: set[str] = set()
+        while todo:
+            for child in self.children.get(todo.pop(), ()):
+                if child in seen or child not in self.c.entities:
+                    continue
+                seen.add(child)
+                todo.append(child)
+                found.update(self.c.entities[child].papers)
+        order = {p: n for n, p in enumerate(self.c.papers)}
+        return sorted(found - own, key=lambda p: order.get(p, len(order)))
 
     def descendants(self, eid: str, seen: set[str]) -> list[list[Any]]:
         """[name, index, depth] of the entity's family below it, depth first."""

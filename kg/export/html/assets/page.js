@@ -311,6 +311,13 @@
       if (d.papers.more) { rows.push(el('span', 'kg-plain', '\u2026 and ' + d.papers.more + ' more')); }
       section(d.kind === 'entity' && !d.lite ? 'Papers, newest first' : 'Papers', rows);
     }
+    if (d.familyPapers && d.familyPapers.rows.length) {  // papers naming only a variant of it
+      var frows = d.familyPapers.rows.map(function (p) {
+        return nodeLink(p[0], p[1], p[3] ? ' \u00B7 ' + p[3] : '');
+      });
+      if (d.familyPapers.more) { frows.push(el('span', 'kg-plain', '\u2026 and ' + d.familyPapers.more + ' more')); }
+      section('Papers naming one of its variants', frows);
+    }
     var near = drawn[i] ? network.getConnectedNodes(i).slice(0, 60) : [];
     section('Neighbours in this view', near.map(function (j) { return nodeLink(N[j].l, j); }));
   }
