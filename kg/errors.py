@@ -20,6 +20,16 @@ class InputError(KGError):
         super().__init__(f"{where}: {problem}")
 
 
+class InputWarning(InputError):
+    """Input that is kept but may be damaged (a page cut in its last abstract): reported as
+    a warning, never counted as skipped."""
+
+
+def report_word(error: Exception) -> str:
+    """How a command names a reported input problem: ``warning`` or ``skipped``."""
+    return "warning" if isinstance(error, InputWarning) else "skipped"
+
+
 class FormatError(KGError):
     """An unknown format name; the message lists the valid ones."""
 

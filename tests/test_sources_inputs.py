@@ -5,8 +5,10 @@ import json
 
 import pytest
 
+from kg.build import build
 from kg.cli.main import main
-from kg.errors import InputError
+from kg.errors import InputError, InputWarning
+from kg.settings import Settings
 from kg.sources import detect_format, iter_records, parse_dailypapers, parse_hf_api, read_papers
 
 ABSTRACT = ("We study sparse mixture-of-experts layers trained without an auxiliary loss and find that "
@@ -106,6 +108,14 @@ def test_a_page_cut_in_its_last_abstract_is_kept_and_reported(tmp_path, capsys):
     assert main(["papers", str(f), "-o", str(tmp_path / "p.jsonl")]) == 0
     err = capsys.readouterr().err
     assert f"{f}:4: last entry 2 'Counting Tokens in Long Contexts'" in err and "stops mid-sentence" in err
+    # a warning, not a skip: the build keeps the paper and does not count it as skipped
+    assert isinstance(warning, InputWarning) and "kg papers: warning: " in err and "skipped" not in err
+    summary = build([f], tmp_path / "out", Settings(progress=False), progress=False,
+                    on_error=reported.append)
+    assert summary.papers == 2 and summary.skipped == 0
+    assert main(["--no-progress", "build", str(f), "-o", str(tmp_path / "out2")]) == 0
+    err = capsys.readouterr().err
+    assert "kg build: warning: " in err and "skipped" not in err
 
 
 @pytest.mark.parametrize("ending", ["results.", "(see Table 1)", 'we call it "Glimmer"',

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.build.pause import pause, pause_after_first
-from kg.errors import InputError
+from kg.errors import InputError, InputWarning
 from kg.fileio import progress
 from kg.records import Paper, PaperEntities
 from kg.settings import Settings
@@ -43,7 +43,7 @@ def read_inputs(inputs: Sequence[str | Path], settings: Settings, show: bool,
 
     def report(error: InputError) -> None:
         nonlocal skipped
-        skipped += 1
+        skipped += not isinstance(error, InputWarning)  # a warned record is kept
         if on_error is not None:
             on_error(error)
 

@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from kg.cli.args import add_input_args, add_jobs_arg, add_mode_arg, add_summary_format, jobs
+from kg.errors import report_word
 
 HELP = "build or update the knowledge graph (state, store, exports)"
 
@@ -67,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
     output = args.output if args.output is not None else settings.output_dir
 
     def report(error: Exception) -> None:
-        print(f"kg build: skipped: {error}", file=sys.stderr)
+        print(f"kg build: {report_word(error)}: {error}", file=sys.stderr)
 
     try:
         summary = build(args.inputs, output, settings, progress=args.progress,

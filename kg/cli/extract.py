@@ -5,6 +5,7 @@ import json
 import sys
 
 from kg.cli.args import add_input_args, add_jobs_arg, add_mode_arg, jobs
+from kg.errors import report_word
 
 HELP = "extract methods, models, datasets and code links as JSONL"
 
@@ -27,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
         settings = settings.with_(spacy_mode=args.mode)
 
     def report(err: Exception) -> None:
-        print(f"kg extract: skipped: {err}", file=sys.stderr)
+        print(f"kg extract: {report_word(err)}: {err}", file=sys.stderr)
 
     papers = list(read_papers(args.inputs, input_format=args.input_format,
                               skip_bad=args.skip_bad, on_error=report))

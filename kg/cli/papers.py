@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     import json
 
     from kg.cli.render import render
-    from kg.errors import InputError
+    from kg.errors import InputError, InputWarning, report_word
     from kg.fileio import atomic_write
     from kg.sources import expand_paths, get_reader, iter_records, merge_papers
 
@@ -55,8 +55,8 @@ def run(args: argparse.Namespace) -> int:
 
     def report(error: InputError) -> None:
         nonlocal skipped
-        skipped += 1
-        print(f"kg papers: skipped: {error}", file=sys.stderr)
+        skipped += not isinstance(error, InputWarning)  # a warned record is kept
+        print(f"kg papers: {report_word(error)}: {error}", file=sys.stderr)
 
     files = expand_paths(args.inputs)
     entries = 0

@@ -7,7 +7,7 @@ from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
-from kg.errors import InputError
+from kg.errors import InputError, InputWarning
 from kg.keys import clean_text, paper_id, parse_arxiv_id, plain_chars
 from kg.records import Paper, Source
 
@@ -54,6 +54,8 @@ class ErrorPolicy:
 
     def warn(self, error: InputError) -> None:
         """Report a record that is kept but may be damaged (a page cut in its last abstract)."""
+        if not isinstance(error, InputWarning):
+            error = InputWarning(error.path, error.problem, error.line)
         if self.on_error is not None:
             self.on_error(error)
         else:
