@@ -7,7 +7,6 @@ Every cluster is stopped when its tests end.
 """
 
 import contextlib
-import io
 import json
 import os
 import signal
@@ -27,7 +26,6 @@ from distributed import Client, LocalCluster
 
 from kg.build import build
 from kg.build.distributed import PAUSE_POINT, extract_distributed
-from kg.cli.main import main
 from kg.errors import KGError
 from kg.extract import extract_entities
 from kg.settings import Settings
@@ -36,19 +34,9 @@ from kg.sources import read_papers
 ROOT = Path(__file__).resolve().parent.parent
 STORE = Path(__file__).parent / "fixtures" / "store"
 DASK = Path(sys.executable).parent / "dask"  # the command the dask[distributed] extra installs
-write_corpus = load_fixture_module("jobs/corpus.py").write_corpus
+_corpus = load_fixture_module("jobs/corpus.py")
+write_corpus, run, sorted_nquads = _corpus.write_corpus, _corpus.run, _corpus.sorted_nquads
 NQUADS = Settings(exports=(("graph.nq", "nquads"),))
-
-
-def run(argv: list[str]) -> tuple[int, str]:
-    err = io.StringIO()
-    with contextlib.redirect_stderr(err):
-        code = main(argv)
-    return code, err.getvalue()
-
-
-def sorted_nquads(out: Path) -> list[str]:
-    return sorted((out / "graph.nq").read_text(encoding="utf-8").splitlines())
 
 
 def free_port() -> int:

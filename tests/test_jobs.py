@@ -4,8 +4,6 @@ The pool is real (kg.build.parallel forks worker processes); so is the fault: a 
 process is killed with SIGKILL while the extraction runs.
 """
 
-import contextlib
-import io
 import json
 import multiprocessing
 import os
@@ -31,7 +29,8 @@ from kg.sources import read_papers
 
 ROOT = Path(__file__).resolve().parent.parent
 STORE = Path(__file__).parent / "fixtures" / "store"
-write_corpus = load_fixture_module("jobs/corpus.py").write_corpus
+_corpus = load_fixture_module("jobs/corpus.py")
+write_corpus, run, sorted_nquads = _corpus.write_corpus, _corpus.run, _corpus.sorted_nquads
 
 
 @pytest.fixture(scope="module")
@@ -41,17 +40,6 @@ def examples_papers() -> list[Paper]:
 
 def lines(extractions: Any) -> list[str]:
     return [json.dumps(pe.to_dict(), ensure_ascii=False) for pe in extractions]
-
-
-def run(argv: list[str]) -> tuple[int, str]:
-    err = io.StringIO()
-    with contextlib.redirect_stderr(err):
-        code = main(argv)
-    return code, err.getvalue()
-
-
-def sorted_nquads(out: Path) -> list[str]:
-    return sorted((out / "graph.nq").read_text(encoding="utf-8").splitlines())
 
 
 # ---------------------------------------------------------------- the same result

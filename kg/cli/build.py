@@ -50,11 +50,8 @@ def summary_rows(summary: Any) -> list[dict[str, Any]]:
 
 
 def run(args: argparse.Namespace) -> int:
-    import json
-
     from kg.build import build
     from kg.build.run import BuildTerminated
-    from kg.cli.render import render
     from kg.rdf.iri import check_base
     from kg.settings import Settings
 
@@ -77,9 +74,18 @@ def run(args: argparse.Namespace) -> int:
     except BuildTerminated as e:
         print(f"kg build: {e}", file=sys.stderr)
         return 128 + 15  # as a shell reports a process SIGTERM stopped
-    if args.format == "json":
+    print_summary(summary, args.format)
+    return 0
+
+
+def print_summary(summary: Any, fmt: str) -> None:
+    """A build's summary (kg build, kg remove) on stdout: a table, or ``fmt="json"``."""
+    import json
+
+    from kg.cli.render import render
+
+    if fmt == "json":
         print(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2))
     else:
         sys.stdout.write(render(summary_rows(summary), ["what", "value"], fmt="table"))
         print(f"outputs in {summary.output_dir}: {', '.join(summary.outputs)}")
-    return 0

@@ -24,12 +24,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import json
-
     from kg.build.prune import remove
     from kg.build.run import BuildTerminated
-    from kg.cli.build import summary_rows
-    from kg.cli.render import render
+    from kg.cli.build import print_summary
     from kg.settings import Settings
 
     output = args.output if args.output is not None else Settings().output_dir
@@ -38,9 +35,5 @@ def run(args: argparse.Namespace) -> int:
     except BuildTerminated as e:
         print(f"kg remove: {e}", file=sys.stderr)
         return 128 + 15
-    if args.format == "json":
-        print(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2))
-    else:
-        sys.stdout.write(render(summary_rows(summary), ["what", "value"], fmt="table"))
-        print(f"outputs in {summary.output_dir}: {', '.join(summary.outputs)}")
+    print_summary(summary, args.format)
     return 0
