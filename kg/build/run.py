@@ -10,6 +10,8 @@ The output directory holds the state of the corpus (``papers.jsonl``,
   so corpus-level figures (support, links) always reflect every paper. A build that
   reads the same papers with the same settings and code as the live build
   (:func:`kg.build.state.build_fingerprint`) stops after that check: the live build stands.
+  One whose input files hold the very bytes the live build read, under the same names
+  (:func:`kg.build.state.inputs_key`), stops before reading them at all.
 - **Streaming.** After resolution the corpus goes out as sorted N-Quads, one partition
   at a time (:mod:`kg.rdf.nquads`); the store is bulk-loaded from that file and the RDF
   exports are written from it by pyoxigraph (:mod:`kg.build.stages`).
@@ -25,7 +27,6 @@ The output directory holds the state of the corpus (``papers.jsonl``,
 """
 
 import contextlib
-import json
 import os
 import shutil
 import signal
@@ -56,6 +57,8 @@ from kg.build.state import (
     SUMMARY,
     build_fingerprint,
     extractor_fingerprint,
+    inputs_key,
+    live_record,
     load_state,
     settings_dict,
     write_jsonl,
@@ -64,7 +67,7 @@ from kg.build.state import (
 from kg.build.swap import build_lock, clean_leftovers, new_generation_id, swap_into_place
 from kg.errors import FormatError, KGError
 from kg.settings import Settings
-from kg.store.generation import STORE_NAME, Generation, resolve
+from kg.store.generation import STORE_NAME, resolve
 
 STAGING_PREFIX = ".staging-"
 __all__ = ["BuildSummary", "BuildTerminated", "VOID", "build", "check_exports", "export_all",
@@ -281,16 +284,32 @@ def _build(inputs: Sequence[str | Path], output_dir: Path, staging: Path, settin
     clock = _Clock()
     live = resolve(output_dir)  # no build retires it meanwhile: this one holds the build lock
 
+    with clock.stage("read"):  # the bytes only, hashed: enough to tell that nothing changed
+        fingerprint = extractor_fingerprint(settings)
+        files_key = inputs_key(inputs, input_format, settings, fingerprint)
+    with clock.stage("check"):
+        unchanged = live_record(live, "inputs_key", files_key)
+    if unchanged is not None and drop == ((), False):  # the same bytes, settings and code
+        return _noop(output_dir, unchanged, int(unchanged.get("read", 0)), clock)
+
+    reports = 0
+
+    def counted(error: Exception) -> None:
+        nonlocal reports
+        reports += 1
+        if on_error is not None:
+            on_error(error)
+
     with clock.stage("read"):
-        read, skipped = read_inputs(inputs, settings, show, input_format, on_error)
+        read, skipped = read_inputs(inputs, settings, show, input_format, counted)
+        if reports or inputs_key(inputs, input_format, settings, fingerprint) != files_key:
+            files_key = None  # an input changed while read, or a record was reported: read it again
     pause("read")
     with clock.stage("check"):
-        fingerprint = extractor_fingerprint(settings)
         build_id = build_fingerprint(read, settings, fingerprint)
-        unchanged = _unchanged_build(live, build_id)
+        unchanged = live_record(live, "fingerprint", build_id)
     if unchanged is not None and drop == ((), False):  # the same inputs, settings and code
-        return BuildSummary(**{**asdict(_noop_summary(output_dir, unchanged, read, skipped,
-                                                       clock.timings)), "cpu_timings": clock.cpu})
+        return _noop(output_dir, unchanged, len(read), clock, skipped)
 
     prev = load_state(live.root if live is not None else output_dir)
     todo = plan(prev, read, fingerprint)
@@ -329,7 +348,8 @@ def _build(inputs: Sequence[str | Path], output_dir: Path, staging: Path, settin
     with clock.stage("swap"):
         generation = new_generation_id()
         record = info.to_dict() | {"extractor": fingerprint, "fingerprint": build_id,
-                                   "read": len(read), "inputs": [str(p) for p in inputs],
+                                   "inputs_key": files_key, "read": len(read),
+                                   "inputs": [str(p) for p in inputs],
                                    "settings": settings_dict(settings), "generation": generation}
         write_summary(staging / SUMMARY, record)
         with _signals_held():
@@ -338,27 +358,14 @@ def _build(inputs: Sequence[str | Path], output_dir: Path, staging: Path, settin
                            "outputs": info.outputs})
 
 
-def _unchanged_build(live: Generation | None, build_id: str) -> dict[str, Any] | None:
-    """The live build's record when it was made from the same papers, settings and code."""
-    if live is None or live.id is None:
-        return None
-    try:
-        info = json.loads((live.root / SUMMARY).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(info, dict) or info.get("fingerprint") != build_id \
-            or info.get("generation") != live.id:
-        return None
-    return info
-
-
-def _noop_summary(output_dir: Path, info: dict[str, Any], read: dict[str, Any], skipped: int,
-                  timings: dict[str, float]) -> BuildSummary:
+def _noop(output_dir: Path, info: dict[str, Any], read: int, clock: _Clock,
+          skipped: int = 0) -> BuildSummary:
     """What a build that found nothing to do reports: the live build's figures, nothing done."""
     papers = int(info.get("papers", 0))
     return BuildSummary(
-        output_dir=str(output_dir), papers=papers, papers_unchanged=len(read),
-        papers_kept=max(0, papers - len(read)), skipped=skipped,
+        output_dir=str(output_dir), papers=papers, papers_unchanged=read,
+        papers_kept=max(0, papers - read), skipped=skipped,
         entities=dict(info.get("entities") or {}), occurrences=int(info.get("occurrences", 0)),
-        links=int(info.get("links", 0)), triples=int(info.get("triples", 0)), timings=timings,
+        links=int(info.get("links", 0)), triples=int(info.get("triples", 0)),
+        timings=clock.timings, cpu_timings=clock.cpu,
         outputs=tuple(info.get("outputs") or ()), versions=dict(info.get("versions") or {}))

@@ -9,16 +9,16 @@ import contextlib
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from kg.errors import InputError, StoreError
+from kg.errors import InputError, KGError, StoreError
 from kg.fileio import atomic_write
 from kg.records import Paper, PaperEntities
 from kg.settings import Settings
-from kg.store.generation import GENERATION_PREFIX, reading, resolve
+from kg.store.generation import GENERATION_PREFIX, Generation, reading, resolve
 
 PAPERS = "papers.jsonl"
 EXTRACTIONS = "extractions.jsonl"
@@ -68,6 +68,17 @@ def code_fingerprint() -> str:
     return h.hexdigest()[:16]
 
 
+def _setup_hash(settings: Settings, extractor: str) -> "hashlib._Hash":
+    """A hash started with what a build's outputs depend on besides its input:
+    code, extractor, settings and ``SOURCE_DATE_EPOCH`` (void.ttl's date)."""
+    h = hashlib.sha256()
+    for part in (code_fingerprint(), extractor, json.dumps(settings_dict(settings), sort_keys=True,
+                                                           default=str),
+                 os.environ.get("SOURCE_DATE_EPOCH", "")):
+        h.update(part.encode() + b"\0")
+    return h
+
+
 def build_fingerprint(read: Mapping[str, Paper], settings: Settings, extractor: str) -> str:
     """The same for two builds that must give the same outputs: the same papers read (every
     field), settings, code and ``SOURCE_DATE_EPOCH`` (void.ttl's date).
@@ -75,14 +86,51 @@ def build_fingerprint(read: Mapping[str, Paper], settings: Settings, extractor: 
     The same inputs over the state of a build made from them change nothing (builds are
     idempotent), so a build whose fingerprint is the live build's has nothing to do.
     """
-    h = hashlib.sha256()
-    for part in (code_fingerprint(), extractor, json.dumps(settings_dict(settings), sort_keys=True,
-                                                           default=str),
-                 os.environ.get("SOURCE_DATE_EPOCH", "")):
-        h.update(part.encode() + b"\0")
+    h = _setup_hash(settings, extractor)
     for pid in sorted(read):
         h.update(json.dumps(read[pid].to_dict(), sort_keys=True, ensure_ascii=False).encode() + b"\n")
     return h.hexdigest()[:32]
+
+
+def inputs_key(inputs: Sequence[str | Path], input_format: str | None, settings: Settings,
+               extractor: str) -> str | None:
+    """The same for two builds that read the same bytes from the same paths, in the same
+    format, with the same settings and code: the papers they read are then the same
+    (the readers depend on nothing else), and so is :func:`build_fingerprint`.
+
+    A build whose key is the one the live build recorded has nothing to do, and need
+    not read and merge its inputs to find out. The key reads every byte (a fast hash,
+    no parsing): a file touched but not changed keeps its key, a file changed, renamed,
+    added or left out changes it. None when an input cannot be read (reading it says why).
+    """
+    from kg.sources import expand_paths
+
+    h = _setup_hash(settings, extractor)
+    h.update(f"format={input_format}\0".encode())
+    try:
+        for path in expand_paths(inputs):  # the files in the order, and under the names, read
+            with open(path, "rb") as f:
+                digest = hashlib.file_digest(f, "sha256").hexdigest()
+                size = os.fstat(f.fileno()).st_size
+            h.update(f"{path}\0{size}\0{digest}\n".encode("utf-8", "surrogateescape"))
+    except (OSError, KGError, UnicodeEncodeError):
+        return None
+    return h.hexdigest()[:32]
+
+
+def live_record(live: Generation | None, key: str, value: str | None) -> dict[str, Any] | None:
+    """The live build's ``build.json`` when its ``key`` (``fingerprint``: of the papers it
+    read; ``inputs_key``: of the files it read them from) is ``value``: that build was
+    made from the same input, settings and code."""
+    if live is None or live.id is None or value is None:
+        return None
+    try:
+        info = json.loads((live.root / SUMMARY).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(info, dict) or info.get(key) != value or info.get("generation") != live.id:
+        return None
+    return info
 
 
 def text_hash(paper: Paper, fingerprint: str) -> str:
