@@ -1,6 +1,7 @@
 """JSONL, JSON array and CSV paper records, validated against the schema."""
 
 import json
+from typing import Any
 
 import jsonschema
 import pytest
@@ -186,3 +187,58 @@ def test_parse_json_takes_a_bom_as_read_json_does(tmp_path):
     f = tmp_path / "in.json"
     f.write_text(text, encoding="utf-8")
     assert [p.title for p in parse_json(text)] == [p.title for p in read_json(f)] == ["A"]
+
+
+# ---------------------------------------------------------------- the validator's fast path
+
+_VALUES = [None, "", " ", "x", "http://a", "https://b/c", "ftp://d", "x http://e", 0, 3, -1, 3.0, 2.5,
+           True, False, [], ["a"], ["http://a", "https://b"], ["a", 1], [None], {}, {"a": 1},
+           [{"path": "p", "format": "jsonl", "position": 1}],
+           [{"path": "p", "format": "jsonl", "position": 2, "line": None}],
+           [{"path": "p", "format": "jsonl", "position": 0}],
+           [{"path": "p", "format": "jsonl", "position": 1, "line": 0}],
+           [{"path": "p", "format": "jsonl", "position": 1, "extra": 1}],
+           [{"path": "p", "position": 1}], [{"path": 1, "format": "f", "position": True}], ["p"]]
+
+
+def _records() -> Any:
+    from hypothesis import strategies as st
+
+    keys = [*paper_schema()["properties"], "other"]
+    return st.dictionaries(st.sampled_from(keys), st.sampled_from(_VALUES), max_size=8).map(
+        lambda d: {"title": "A title", "abstract": "Text.", **d})
+
+
+def test_plainly_valid_records_are_valid_by_the_schema():
+    """The fast path only ever says valid what the validator says valid (hypothesis over the
+    schema's fields and values of every JSON type), and says so of plain records."""
+    from hypothesis import given, settings
+
+    from kg.sources.records import _validator, plainly_valid
+
+    validator = _validator()
+
+    @settings(max_examples=3000, derandomize=True, deadline=None)
+    @given(_records())
+    def check(record: dict[str, Any]) -> None:
+        if plainly_valid(record):
+            assert validator.is_valid(record), record
+
+    check()
+    plain = {"id": "2401.00001", "title": "T", "abstract": "A.", "authors": ["A B"], "upvotes": 0,
+             "url": "https://arxiv.org/abs/2401.00001", "date": None, "repos": ["https://github.com/a/b"],
+             "categories": ["cs.CL"], "keywords": [], "raw_title": "T", "raw_abstract": "A.",
+             "sources": [{"path": "p", "format": "jsonl", "position": 1, "line": 1}], "other": [1.5]}
+    assert plainly_valid(plain) and plainly_valid({**plain, "authors": "A; B", "n_authors": None})
+
+
+def test_the_fast_path_knows_every_field_of_the_schema():
+    """A field added to the schema must be added to plainly_valid (else it would pass unchecked)."""
+    from kg.sources import records
+
+    known = {"title", "abstract", "authors", "repos", "sources", *records._TEXT_OR_NULL,
+             *records._URL_OR_NULL, *records._COUNT_OR_NULL, *records._TEXTS, *records._TEXT}
+    schema = paper_schema()
+    assert set(schema["properties"]) == known
+    assert schema["required"] == ["title", "abstract"] and schema["additionalProperties"] is True
+    assert set(schema["properties"]["sources"]["items"]["properties"]) == records._SOURCE_KEYS

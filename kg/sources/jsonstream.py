@@ -51,7 +51,15 @@ def lone_surrogate(value: Any) -> tuple[str, str] | None:
     return None
 
 
-def _checked(path: str | Path, line: int, value: Any) -> Item:
+def _checked(path: str | Path, line: int, value: Any, text: str | None = None, start: int = 0,
+             end: int | None = None) -> Item:
+    """(line, value), or the InputError of a lone surrogate in it. ``text[start:end]``, the
+    JSON the value was decoded from, settles it at once when it holds no surrogate and no
+    ``\\u`` escape (the only way JSON can write one): so it is for almost every record."""
+    if text is not None:
+        end = len(text) if end is None else end
+        if text.find("\\u", start, end) < 0 and not _SURROGATE.search(text, start, end):
+            return line, value
     found = lone_surrogate(value)
     if found is None:
         return line, value
@@ -157,7 +165,7 @@ def iter_array(chunks: Iterable[str], path: str | Path) -> Iterator[Item]:
             if end == len(buf) and more():
                 continue  # a number may go on in the next chunk
             break
-        yield _checked(path, line, value)
+        yield _checked(path, line, value, buf, pos, end)
         line += buf.count("\n", pos, end)
         pos = end
         expect_value = False
@@ -208,7 +216,7 @@ def iter_jsonl(lines: Iterable[tuple[int, str]], path: str | Path) -> Iterator[I
         if not text.strip():
             continue
         try:
-            yield _checked(path, n, json.loads(text))
+            yield _checked(path, n, json.loads(text), text)
         except json.JSONDecodeError as e:
             yield InputError(path, f"invalid JSON: {e.msg} (column {e.colno})", n)
         except (ValueError, RecursionError) as e:

@@ -64,6 +64,9 @@ _CUT = re.compile(r"(?:\.\.\.|\u2026|\[\.\.\.\])\s*$")  # an abstract a listing 
 
 def _best(values: Iterable[T], key: Callable[[T], Any]) -> T | None:
     """The value with the highest key; equal keys are settled by the value itself."""
+    if isinstance(values, list) and len(values) == 1:
+        only: T = values[0]  # most papers are seen once: no key to compute
+        return only
     ranked = [(key(v), v) for v in values]
     return max(ranked, key=lambda kv: (kv[0], _order(kv[1])))[1] if ranked else None
 
@@ -108,8 +111,8 @@ def merge_group(sightings: list[Paper]) -> Paper:
     dois = [p.doi for p in sightings if p.doi]
     counts = [p.n_authors for p in sightings if p.n_authors is not None]
     upvotes = [p.upvotes for p in sightings if p.upvotes is not None]
-    canonical = sorted(sightings, key=lambda p: _order(tuple((s.path, s.position, s.line or 0)
-                                                            for s in p.sources)))
+    canonical = sightings if len(sightings) == 1 else sorted(
+        sightings, key=lambda p: _order(tuple((s.path, s.position, s.line or 0) for s in p.sources)))
     unions = {k: tuple(dict.fromkeys(x for p in canonical for x in getattr(p, k))) for k in _UNIONS}
     return Paper(
         id=paper_id(title, arxiv_id), title=title,

@@ -9,6 +9,7 @@ JSONL that ``kg papers`` writes reads back as it was (its ``sources`` are kept).
 import csv
 import functools
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from importlib import resources
@@ -49,8 +50,73 @@ def _validator() -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(paper_schema())
 
 
+# the schema's properties by kind, for plainly_valid; a test holds them to the schema
+_NOT_BLANK = re.compile(r"\S")
+_HTTP = re.compile(r"https?://")
+_TEXT_OR_NULL = ("id", "arxiv_id", "doi", "date", "page_date")
+_URL_OR_NULL = ("url", "repo")
+_COUNT_OR_NULL = ("n_authors", "upvotes")
+_TEXTS = ("categories", "keywords")
+_TEXT = ("raw_title", "raw_abstract")
+_SOURCE_KEYS = frozenset(("path", "format", "position", "line"))
+
+
+def _count(value: object, least: int) -> bool:
+    return type(value) is int and value >= least
+
+
+def _plain_source(s: object) -> bool:
+    return (type(s) is dict and _SOURCE_KEYS.issuperset(s) and type(s.get("path")) is str
+            and type(s.get("format")) is str and _count(s.get("position"), 1)
+            and (s.get("line") is None or _count(s["line"], 1)))
+
+
+def plainly_valid(record: dict[str, Any]) -> bool:
+    """True for a record that is valid in the plain way records are (exact JSON types,
+    no integral floats); False means only that the schema validator has to decide.
+
+    The validator takes about 30 times as long, and almost every record is plain.
+
+    >>> plainly_valid({"title": "T", "abstract": "A.", "upvotes": 3}), plainly_valid({"title": " "})
+    (True, False)
+    """
+    get = record.get
+    title, abstract = get("title"), get("abstract")
+    if not (type(title) is str and type(abstract) is str and _NOT_BLANK.search(title)
+            and _NOT_BLANK.search(abstract)):
+        return False
+    for k in _TEXT_OR_NULL:
+        if get(k) is not None and type(get(k)) is not str:
+            return False
+    for k in _URL_OR_NULL:
+        v = get(k)
+        if v is not None and not (type(v) is str and _HTTP.match(v)):
+            return False
+    for k in _COUNT_OR_NULL:
+        if get(k) is not None and not _count(get(k), 0):
+            return False
+    for k in _TEXT:
+        if k in record and type(record[k]) is not str:
+            return False
+    for k in _TEXTS:
+        if k in record and not (type(record[k]) is list and all(type(x) is str for x in record[k])):
+            return False
+    if "authors" in record:
+        authors = record["authors"]
+        if not (type(authors) is str
+                or type(authors) is list and all(type(x) is str for x in authors)):
+            return False
+    if "repos" in record and not (type(record["repos"]) is list and all(
+            type(x) is str and _HTTP.match(x) for x in record["repos"])):
+        return False
+    return "sources" not in record or (type(record["sources"]) is list
+                                       and all(map(_plain_source, record["sources"])))
+
+
 def validation_problem(record: Any) -> str | None:
     """What is wrong with a record, naming the field, or None when it is valid."""
+    if type(record) is dict and plainly_valid(record):
+        return None
     errors = sorted(_validator().iter_errors(record), key=lambda e: (list(e.absolute_path), e.message))
     if not errors:
         return None
