@@ -82,6 +82,27 @@ def test_titles_without_letters_or_digits_do_not_collide():
     assert paper_id("???") != paper_id("!!!") != "title:da39a3ee5e6b4b0d"
 
 
+@settings(max_examples=500, derandomize=True)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=30))
+def test_ascii_titles_take_the_fast_path_to_the_key_of_the_general_one(title):
+    """An ASCII title's key (a shortcut) is the one the per-character rules give: appending
+    an "é" sends the title down the general path, which adds its "e" and nothing else."""
+    if any(c.isalnum() for c in title):
+        assert title_key(title + "\u00e9") == title_key(title) + "e"
+    else:
+        assert title_key(title + "\u00e9") == "e" and title_key(title) == re.sub(r"\s+", "", title.lower())
+
+
+@settings(max_examples=1000, derandomize=True)
+@given(st.text(alphabet=st.sampled_from("ab Z09 .,;`'\\{}%&~_$#\t\n\x01\x7f"), max_size=40)
+       | st.sampled_from(["\\textbf{Flow} ``cut''", "Fig.~3", "a\\% b", "x  y\t"]))
+def test_plain_ascii_text_takes_the_fast_path_to_what_cleaning_makes_of_it(text):
+    """ASCII text cleaned at once (a shortcut) is what the general rules make of it: framed in
+    "é", the text goes down the general path, which cleans it and keeps the frame."""
+    inner = clean_text(text)
+    assert clean_text("\u00e9 " + text + " \u00e9") == ("\u00e9 " + inner + " \u00e9" if inner else "\u00e9 \u00e9")
+
+
 def _key_before_issue_12(title):
     """title_key as it was: the key every existing build's title ids are hashes of."""
     t = unicodedata.normalize("NFKD", title)

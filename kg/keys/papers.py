@@ -51,6 +51,9 @@ def clean_text(text: str) -> str:
     """
     if not text:
         return ""
+    if text.isascii() and text.isprintable() and "\\" not in text and "~" not in text:
+        # what the rest does to such text (no control character, LaTeX or non-ASCII), at once
+        return " ".join(text.replace("``", '"').replace("''", '"').split())
     text = plain_chars(unicodedata.normalize("NFC", text))
     for _ in range(3):  # nested commands unwrap from the inside out
         new = _LATEX_CMD_ARG.sub(r"\1", text)
@@ -65,6 +68,8 @@ def clean_text(text: str) -> str:
 
 
 def unaccented(text: str) -> str:
+    if text.isascii():
+        return text  # no accent, and NFKD leaves ASCII as it is
     t = unicodedata.normalize("NFKD", text)
     return "".join(c for c in t if not unicodedata.combining(c))
 
@@ -74,6 +79,9 @@ def unaccented(text: str) -> str:
 # already makes "ß" "ss".
 _LATIN_FOLD = str.maketrans({"ø": "o", "ł": "l", "đ": "d", "ð": "d", "ħ": "h", "ı": "i", "ŧ": "t",
                              "æ": "ae", "œ": "oe", "þ": "th"})
+
+
+_ASCII_NOT_ALNUM = str.maketrans("", "", "".join(chr(c) for c in range(128) if not chr(c).isalnum()))
 
 
 def title_key(title: str) -> str:
@@ -93,6 +101,8 @@ def title_key(title: str) -> str:
     >>> title_key("Déjà Vu"), title_key("Straße"), title_key("🙂 🙂")
     ('dejavu', 'strasse', '🙂🙂')
     """
+    if title.isascii():  # the loop below, at once: NFKC leaves ASCII as it is
+        return title.lower().translate(_ASCII_NOT_ALNUM) or _SPACE.sub("", title.casefold())
     text = unicodedata.normalize("NFKC", title)
     out: list[str] = []
     marks = False  # whether a mark here belongs to a kept non-Latin letter
