@@ -167,3 +167,31 @@ def test_a_change_of_code_is_a_real_build(tmp_path: Path) -> None:
     reader.write_text(reader.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
     assert "extract" in kg_build()["timings"] and live(out) != gen
     assert set(kg_build()["timings"]) == {"read", "check"}
+
+
+def test_unchanged_records_are_copied_as_lines_and_the_state_files_are_a_fresh_builds(
+        tmp_path: Path, nlp: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    first, more = write(tmp_path / "a.jsonl", RECORDS[:3]), write(tmp_path / "b.jsonl", RECORDS[3:])
+    out, once = tmp_path / "out", tmp_path / "once"
+    build([first], out, SETTINGS, progress=False, nlp=nlp)
+    copied: list[int] = []
+    real = kg.build.run.write_records
+
+    def counted(*args: Any, **kw: Any) -> int:
+        copied.append(real(*args, **kw))
+        return copied[-1]
+
+    monkeypatch.setattr(kg.build.run, "write_records", counted)
+    s = build([first, more], out, SETTINGS, progress=False, nlp=nlp)
+    assert (s.papers_new, copied) == (1, [3, 3])  # papers.jsonl, extractions.jsonl
+    build([first, more], once, SETTINGS, progress=False, nlp=nlp)  # a first build: nothing to copy
+    assert copied[2:] == [0, 0]
+    for name in ("papers.jsonl", "extractions.jsonl"):
+        assert (out / name).read_bytes() == (once / name).read_bytes()
+
+    # written by other code, the old lines are not copied: a record's form may have changed
+    info = json.loads((live(out) / "build.json").read_text(encoding="utf-8"))
+    (live(out) / "build.json").write_text(json.dumps({**info, "code": "other"}), encoding="utf-8")
+    write(more, [{**RECORDS[3], "abstract": "We present FlowCut."}])
+    build([first, more], out, SETTINGS, progress=False, nlp=nlp)
+    assert copied[4:] == [0, 0]

@@ -56,12 +56,13 @@ from kg.build.state import (
     PAPERS,
     SUMMARY,
     build_fingerprint,
+    code_fingerprint,
     extractor_fingerprint,
     inputs_key,
     live_record,
     load_state,
     settings_dict,
-    write_jsonl,
+    write_records,
     write_summary,
 )
 from kg.build.swap import build_lock, clean_leftovers, new_generation_id, swap_into_place
@@ -325,9 +326,12 @@ def _build(inputs: Sequence[str | Path], output_dir: Path, staging: Path, settin
         corpus = resolve_corpus(list(papers.values()), [extractions[k] for k in papers], settings)
 
     staging.mkdir(parents=True)
-    with clock.stage("state"):
-        write_jsonl(staging / PAPERS, (p.to_dict() for p in papers.values()))
-        write_jsonl(staging / EXTRACTIONS, (extractions[k].to_dict() for k in papers))
+    code = code_fingerprint()
+    with clock.stage("state"):  # the lines of unchanged records copied from the live build's files
+        old = live.root if live is not None and prev.info.get("code") == code else None
+        write_records(staging / PAPERS, papers.values(), old and old / PAPERS, prev.papers)
+        write_records(staging / EXTRACTIONS, (extractions[k] for k in papers),
+                      old and old / EXTRACTIONS, prev.extractions)
     with clock.stage("rdf"):
         quads = write_quads(corpus, staging, settings)
     with clock.stage("store"):
@@ -348,7 +352,7 @@ def _build(inputs: Sequence[str | Path], output_dir: Path, staging: Path, settin
     with clock.stage("swap"):
         generation = new_generation_id()
         record = info.to_dict() | {"extractor": fingerprint, "fingerprint": build_id,
-                                   "inputs_key": files_key, "read": len(read),
+                                   "inputs_key": files_key, "code": code, "read": len(read),
                                    "inputs": [str(p) for p in inputs],
                                    "settings": settings_dict(settings), "generation": generation}
         write_summary(staging / SUMMARY, record)

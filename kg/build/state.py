@@ -25,6 +25,7 @@ EXTRACTIONS = "extractions.jsonl"
 SUMMARY = "build.json"
 # a build's record of its settings leaves these out: they say where and how it ran, not what
 UNRECORDED = ("output_dir", "progress", "n_process")
+_DECODER = json.JSONDecoder()
 
 
 # ---------------------------------------------------------------- the extraction cache key
@@ -298,6 +299,49 @@ def write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> None:
     with atomic_write(path) as f:
         for row in rows:
             f.write(json.dumps(row, ensure_ascii=False, sort_keys=False) + "\n")
+
+
+def _line_id(line: str) -> str | None:
+    """The id a state file's line starts with (``{"id": "..."``), decoded alone."""
+    if not line.startswith('{"id": "'):
+        return None
+    try:
+        value, _ = _DECODER.raw_decode(line, 7)
+    except ValueError:
+        return None
+    return value if isinstance(value, str) else None
+
+
+def write_records(path: Path, records: Iterable[Paper | PaperEntities], previous: Path | None = None,
+                  loaded: Mapping[str, Paper | PaperEntities] | None = None) -> int:
+    """A state file of ``records`` (in id order), written atomically; how many lines were copied.
+
+    ``previous`` is the same file of the live build, written by the same code, and ``loaded``
+    its records as :func:`load_state` read them: a record equal to the one loaded from a line
+    is written as that line, copied (to_dict and json.dumps give it back byte for byte,
+    so the file is the one :func:`write_jsonl` would write). Both files are in id order,
+    so the old one is read once, alongside.
+    """
+    copied = 0
+    loaded = loaded or {}
+    with contextlib.ExitStack() as stack:
+        f = stack.enter_context(atomic_write(path))
+        old = iter(stack.enter_context(open(previous, encoding="utf-8")) if previous is not None
+                   and previous.exists() else ())
+        line = next(old, None)
+        line_id = _line_id(line) if line is not None else None
+        for record in records:
+            while line is not None and (line_id is None or line_id < record.id):
+                line = next(old, None)
+                line_id = _line_id(line) if line is not None else None
+            prior = loaded.get(record.id)
+            if line is not None and line_id == record.id and line.endswith("\n") and prior is not None \
+                    and (prior is record or prior == record):
+                f.write(line)
+                copied += 1
+            else:
+                f.write(json.dumps(record.to_dict(), ensure_ascii=False) + "\n")
+    return copied
 
 
 def write_summary(path: Path, record: dict[str, Any]) -> None:

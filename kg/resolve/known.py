@@ -117,6 +117,7 @@ def descriptive_keys(entry: KnownLike) -> frozenset[str]:
 MAX_ACRONYM = 8  # letters of a word whose capitals can tell it apart ("CoCo", "LoRA")
 
 
+@lru_cache(maxsize=1 << 18)  # asked for every spelling of every mention
 def capitals(name: str) -> tuple[bool, ...] | None:
     """Which letters of an acronym-sized word (letters only, at most ``MAX_ACRONYM``) are
     capitals, when two or more are; else None (a longer name, a version "1k"/"1K", a phrase).
@@ -140,6 +141,7 @@ def case_distinct(a: str, b: str) -> bool:
     return pa is not None and pb is not None and pa != pb and entity_key(a) == entity_key(b)
 
 
+@lru_cache(maxsize=1 << 18)
 def camel(name: str) -> bool:
     """A capital right after a lowercase letter: casing chosen on purpose (CoCo, LoRA).
 
