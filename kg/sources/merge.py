@@ -139,5 +139,8 @@ def merge_papers(sightings: Iterable[Paper]) -> Iterator[Paper]:
     members: dict[int, list[Paper]] = {}
     for i, p in enumerate(seen):
         members.setdefault(groups.find(i), []).append(p)
-    for root in sorted(members):
-        yield merge_group(members[root])
+    del seen
+    for root in sorted(members):  # a group's sightings go once merged: one copy of the corpus held
+        group = members.pop(root)
+        merged = merge_group(group)
+        yield group[0] if len(group) == 1 and merged == group[0] else merged
