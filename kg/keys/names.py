@@ -19,7 +19,7 @@ def _plural(s: str) -> str:
     return s[:-1] if len(s) > 3 and s.endswith("s") and not s.endswith("ss") else s
 
 
-@functools.lru_cache(maxsize=1 << 18)  # resolution asks for the same few names a million times
+@functools.lru_cache(maxsize=1 << 20)  # resolution asks for the same names a million times
 def entity_key(name: str) -> str:
     """The one "same entity" key of a name: per paper and across the corpus.
 
