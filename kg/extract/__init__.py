@@ -68,10 +68,14 @@ def extract_entities(papers: Iterable[Paper], nlp: Language | None = None,
 
     ``disabled_rules`` names rules of :mod:`kg.extract.rules` to leave out (to measure them);
     ``decider`` (:class:`kg.extract.learn.Decider`) decides each mention in place of the rules'
-    vote and threshold. It runs in this process: ``kg.build.parallel.extract_parallel`` runs
+    vote and threshold; when None, ``settings.extractor`` chooses: the rules, or the shipped
+    learned decider. It runs in this process: ``kg.build.parallel.extract_parallel`` runs
     on several.
     """
+    from kg.extract.learn import settings_decider
+
     settings = settings or Settings()
+    decider = decider if decider is not None else settings_decider(settings)
     if settings.n_process != 1:  # spaCy's n_process cannot carry the Doc._.kg_* records back
         raise KGError(f"extract_entities runs in one process, not n_process={settings.n_process}: "
                       "kg.build.parallel.extract_parallel (kg build/extract --jobs N) runs on several")
@@ -86,10 +90,13 @@ def extract_entities(papers: Iterable[Paper], nlp: Language | None = None,
 def extract_text(text: str, nlp: Language | None = None, title: str = "",
                  settings: Settings | None = None, disabled_rules: Iterable[str] = (),
                  decider: DecideFn | None = None) -> PaperEntities:
-    """Convenience for one text (tests, notebooks): ``title`` is its first line."""
+    """Convenience for one text (tests, notebooks): ``title`` is its first line; ``decider``
+    as in :func:`extract_entities`."""
+    from kg.extract.learn import settings_decider
     from kg.records import paper_text
 
     settings = settings or Settings()
+    decider = decider if decider is not None else settings_decider(settings)
     nlp = nlp or build_nlp(settings)
     off = switched_off(disabled_rules)
     doc = nlp(paper_text(title, text)[:MAX_CHARS], component_cfg=_rules_off(off))
