@@ -38,17 +38,20 @@ class Decider:
 
     def __call__(self, doc: Doc, groups: list[list[Candidate]]) -> list[Decision]:
         view = DocView.of(doc)
-        out: list[Decision] = []
+        rows = []
         for group in groups:
             feats = group_features(group, view)
             if self.model.names:
                 feats += name_features(group_keys(group), self.model.names)
-            p, proposed = self.model.scores(feats)
+            rows.append(feats)
+        kinds, proposed = self.model.scores_many(rows)
+        out: list[Decision] = []
+        for p, r in zip(kinds.tolist(), proposed.tolist(), strict=True):
             if p[0] >= self.threshold:
                 out.append(None)
                 continue
             k = max(range(1, len(KINDS)), key=lambda i: p[i])
-            out.append((KINDS[k], "proposed" if proposed >= 0.5 else "used", round(1.0 - p[0], 3)))
+            out.append((KINDS[k], "proposed" if r >= 0.5 else "used", round(1.0 - p[0], 3)))
         return out
 
 
