@@ -67,7 +67,8 @@ def cv(learner: str, k: int, seed: int, corpus: bool) -> tuple[dict, list, dict]
 
     gold, papers, pages = annotated()
     fold = folds(pages, k, seed)
-    s = Settings()
+    # the rules, or each fold's own decider passed in: never the shipped model (fitted on all papers)
+    s = Settings(extractor="rules")
     nlp = build_nlp(s)
     by_paper: dict[str, list] = {}
     t0 = time.perf_counter()

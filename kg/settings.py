@@ -8,6 +8,9 @@ DEFAULT_BASE_IRI = "https://w3id.org/kg/"
 # the spaCy pipelines extraction runs on: spacy.blank("en"), or en_core_web_sm
 # (here, not in kg.extract, so that `kg build --help` lists them without importing spaCy)
 SPACY_MODES = ("blank", "sm")
+# who decides the mentions: the hand rules, or the learned decider shipped in
+# kg/extract/data/decider.json over the rules' candidates (more accurate, slower)
+EXTRACTORS = ("rules", "learned")
 # (file or directory name, format name of kg.export.registry) of what a build writes
 DEFAULT_EXPORTS: tuple[tuple[str, str], ...] = (
     ("graph.ttl", "turtle"), ("graph.nq", "nquads"), ("tables", "csv"),
@@ -29,6 +32,7 @@ class Settings:
     batch_size: int = 64
     n_process: int = 1
     min_confidence: float = 0.5
+    extractor: str = "rules"  # "rules" or "learned" (EXTRACTORS): who decides the mentions
     # linking
     link_max_df: float = 0.2  # an entity in more than this share of papers links nothing alone
     link_min_weight: float = 1.0

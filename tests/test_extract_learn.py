@@ -1,6 +1,8 @@
 """Pieces of the learned layer on texts written for the tests: never-entities, folds, recall
 candidates, features, corpus-level decisions, and the fingerprint covering the model."""
 
+import pytest
+
 from kg.extract import build_nlp, extract_text
 from kg.extract.learn.corpus import corpus_decisions
 from kg.extract.learn.features import DocView, group_features, shape
@@ -116,3 +118,34 @@ def test_the_papers_own_acronym_definition_beats_a_known_entity_of_another_kind(
 def test_units_venues_hardware_and_scales_from_the_issue_are_dropped():
     out = extract_text("Trained at 3 PetaFLOPs on 8xA800 nodes with 100K samples at 16 kHz (NeurIPS).", _nlp())
     assert out.entities == ()
+
+
+def test_a_doc_s_groups_scored_at_once_score_as_one_by_one():
+    from kg.extract.assemble import candidate_groups
+    from kg.extract.learn import shipped_model
+    from kg.extract.learn.examples import group_keys
+    from kg.extract.learn.names import name_features
+    from kg.extract.learn.recall import doc_recall
+
+    model = shipped_model()
+    assert model is not None
+    doc = build_nlp(Settings())("Zorblax: Fast Pruning\n\nWe propose Zorblax with continuous batching, "
+                                "which beats BERT on ImageNet and uses Instruction Tuning.")
+    view = DocView.of(doc)
+    rows = [group_features(g, view) + name_features(group_keys(g), model.names)
+            for g in candidate_groups(doc, keep_generic=True, extra=doc_recall(doc))]
+    rows.append(["no-such-feature"])  # a group with no known feature still gets a row
+    kinds, proposed = model.scores_many(rows)
+    assert kinds.shape == (len(rows), 4) and len(rows) >= 5
+    for i, row in enumerate(rows):
+        p, q = model.scores(row)
+        assert list(kinds[i]) == pytest.approx(p, abs=1e-12) and proposed[i] == pytest.approx(q, abs=1e-12)
+
+
+def test_technique_phrases_end_on_method_heads_plurals_and_endings():
+    text = ("Title\n\nWe use sparse gating layers, token merging and low-rank cross-attention "
+            "(no attention-map, no residual networks here).")
+    got = {c.text for c in recall_candidates(text, 7, {7})}
+    assert {"sparse gating layers", "token merging", "low-rank cross-attention"} <= got
+    # "attention" inside a word is no head; "network" is a model's head word, not a method's
+    assert not any("attention-map" in g or "networks" in g for g in got)

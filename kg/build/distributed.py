@@ -95,12 +95,12 @@ _lock = threading.Lock()  # a worker with several threads builds each pipeline o
 
 
 @lru_cache(maxsize=4)
-def _pipeline(spacy_mode: str, min_confidence: float) -> tuple[Any, str]:
+def _pipeline(spacy_mode: str, min_confidence: float, extractor: str) -> tuple[Any, str]:
     """This worker's pipeline for ``spacy_mode`` and the fingerprint of its extractor."""
     from kg.build.state import extractor_fingerprint
     from kg.extract import build_nlp
 
-    settings = Settings(spacy_mode=spacy_mode, min_confidence=min_confidence)
+    settings = Settings(spacy_mode=spacy_mode, min_confidence=min_confidence, extractor=extractor)
     return build_nlp(settings), extractor_fingerprint(settings)
 
 
@@ -112,7 +112,7 @@ def extract_partition(papers: list[Paper], settings: Settings,
     ``fingerprint`` the build computed: its results could differ from a local build's.
     """
     with _lock:
-        nlp, here = _pipeline(settings.spacy_mode, settings.min_confidence)
+        nlp, here = _pipeline(settings.spacy_mode, settings.min_confidence, settings.extractor)
         if here != fingerprint:
             import socket
 

@@ -39,7 +39,7 @@ def extractor_fingerprint(settings: Settings) -> str:
 
     h = hashlib.sha256()
     for part in (__version__, EXTRACTOR_VERSION, about.__version__, settings.spacy_mode,
-                 repr(settings.min_confidence)):
+                 repr(settings.min_confidence), settings.extractor):
         h.update(part.encode() + b"\0")
     extract = _extract_dir()
     for f in extractor_files():

@@ -35,6 +35,16 @@ def add_mode_arg(p: argparse.ArgumentParser) -> None:
                         f"(default: {Settings().spacy_mode})")
 
 
+def add_extractor_arg(p: argparse.ArgumentParser) -> None:
+    """``--extractor``: who decides the mentions (kg.settings.EXTRACTORS)."""
+    from kg.settings import EXTRACTORS, Settings
+
+    p.add_argument("--extractor", choices=EXTRACTORS, default=None,
+                   help="rules: the hand rules (fast); learned: the shipped learned decider over "
+                        "the rules' candidates (more accurate, about half the speed) "
+                        f"(default: {Settings().extractor})")
+
+
 def add_summary_format(p: argparse.ArgumentParser) -> None:
     """``--format`` of a command that ends with a summary."""
     p.add_argument("--format", choices=SUMMARY_FORMATS, default="table", help="summary format")

@@ -7,7 +7,14 @@ import argparse
 import sys
 from typing import Any
 
-from kg.cli.args import add_input_args, add_jobs_arg, add_mode_arg, add_summary_format, jobs
+from kg.cli.args import (
+    add_extractor_arg,
+    add_input_args,
+    add_jobs_arg,
+    add_mode_arg,
+    add_summary_format,
+    jobs,
+)
 from kg.errors import report_word
 
 HELP = "build or update the knowledge graph (state, store, exports)"
@@ -23,6 +30,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--prune", action="store_true",
                    help="drop the papers of earlier builds that these inputs no longer hold")
     add_mode_arg(p)
+    add_extractor_arg(p)
     add_jobs_arg(p)
     p.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT",
                    help="extract on the Dask cluster of this scheduler (pip install 'kg[dask]')")
@@ -61,6 +69,8 @@ def run(args: argparse.Namespace) -> int:
         changes["base_iri"] = check_base(args.base_iri)
     if args.mode:
         changes["spacy_mode"] = args.mode
+    if args.extractor:
+        changes["extractor"] = args.extractor
     settings = Settings().with_(**changes)
     output = args.output if args.output is not None else settings.output_dir
 

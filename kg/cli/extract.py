@@ -4,7 +4,7 @@ import argparse
 import json
 import sys
 
-from kg.cli.args import add_input_args, add_jobs_arg, add_mode_arg, jobs
+from kg.cli.args import add_extractor_arg, add_input_args, add_jobs_arg, add_mode_arg, jobs
 from kg.errors import report_word
 
 HELP = "extract methods, models, datasets and code links as JSONL"
@@ -14,6 +14,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     add_input_args(p)
     p.add_argument("-o", "--output", default="-", help="output file (default: standard output)")
     add_mode_arg(p)
+    add_extractor_arg(p)
     add_jobs_arg(p)
 
 
@@ -26,6 +27,8 @@ def run(args: argparse.Namespace) -> int:
     settings = Settings(skip_bad=args.skip_bad, progress=args.progress, n_process=jobs(args))
     if args.mode:
         settings = settings.with_(spacy_mode=args.mode)
+    if args.extractor:
+        settings = settings.with_(extractor=args.extractor)
 
     def report(err: Exception) -> None:
         print(f"kg extract: {report_word(err)}: {err}", file=sys.stderr)

@@ -68,29 +68,39 @@ def extract_entities(papers: Iterable[Paper], nlp: Language | None = None,
 
     ``disabled_rules`` names rules of :mod:`kg.extract.rules` to leave out (to measure them);
     ``decider`` (:class:`kg.extract.learn.Decider`) decides each mention in place of the rules'
-    vote and threshold. It runs in this process: ``kg.build.parallel.extract_parallel`` runs
+    vote and threshold; when None, ``settings.extractor`` chooses: the rules, or the shipped
+    learned decider. It runs in this process: ``kg.build.parallel.extract_parallel`` runs
     on several.
     """
+    from kg.extract.learn import settings_decider
+
     settings = settings or Settings()
+    decider = decider if decider is not None else settings_decider(settings)
     if settings.n_process != 1:  # spaCy's n_process cannot carry the Doc._.kg_* records back
         raise KGError(f"extract_entities runs in one process, not n_process={settings.n_process}: "
                       "kg.build.parallel.extract_parallel (kg build/extract --jobs N) runs on several")
     nlp = nlp or build_nlp(settings)
     off = switched_off(disabled_rules)
-    stream = ((p.text[:MAX_CHARS], p) for p in papers)
-    for doc, paper in nlp.pipe(stream, as_tuples=True, batch_size=settings.batch_size,
-                               component_cfg=_rules_off(off)):
+    stream = ((text, (p, text)) for p in papers for text in (p.text[:MAX_CHARS],))
+    for doc, (paper, text) in nlp.pipe(stream, as_tuples=True, batch_size=settings.batch_size,
+                                       component_cfg=_rules_off(off)):
+        doc.user_data["kg_text"] = text  # the doc's text, which spaCy rebuilds on each doc.text
         yield assemble(doc, paper.id, paper.title, settings.min_confidence, off, decider)
 
 
 def extract_text(text: str, nlp: Language | None = None, title: str = "",
                  settings: Settings | None = None, disabled_rules: Iterable[str] = (),
                  decider: DecideFn | None = None) -> PaperEntities:
-    """Convenience for one text (tests, notebooks): ``title`` is its first line."""
+    """Convenience for one text (tests, notebooks): ``title`` is its first line; ``decider``
+    as in :func:`extract_entities`."""
+    from kg.extract.learn import settings_decider
     from kg.records import paper_text
 
     settings = settings or Settings()
+    decider = decider if decider is not None else settings_decider(settings)
     nlp = nlp or build_nlp(settings)
     off = switched_off(disabled_rules)
-    doc = nlp(paper_text(title, text)[:MAX_CHARS], component_cfg=_rules_off(off))
+    text = paper_text(title, text)[:MAX_CHARS]
+    doc = nlp(text, component_cfg=_rules_off(off))
+    doc.user_data["kg_text"] = text
     return assemble(doc, "text", title, settings.min_confidence, off, decider)

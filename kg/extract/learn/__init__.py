@@ -12,6 +12,7 @@ from importlib import resources
 
 from spacy.tokens import Doc
 
+from kg.errors import FormatError, KGError
 from kg.extract.assemble import Decision
 from kg.extract.candidate import Candidate
 from kg.extract.learn.examples import group_keys
@@ -19,6 +20,7 @@ from kg.extract.learn.features import DocView, group_features
 from kg.extract.learn.model import KINDS, Model, from_json, load
 from kg.extract.learn.names import name_features
 from kg.extract.learn.recall import doc_recall
+from kg.settings import EXTRACTORS, Settings
 
 SHIPPED = "decider.json"
 THRESHOLD = 0.5  # a group is an entity when the model gives "none" less than this
@@ -36,17 +38,20 @@ class Decider:
 
     def __call__(self, doc: Doc, groups: list[list[Candidate]]) -> list[Decision]:
         view = DocView.of(doc)
-        out: list[Decision] = []
+        rows = []
         for group in groups:
             feats = group_features(group, view)
             if self.model.names:
                 feats += name_features(group_keys(group), self.model.names)
-            p, proposed = self.model.scores(feats)
+            rows.append(feats)
+        kinds, proposed = self.model.scores_many(rows)
+        out: list[Decision] = []
+        for p, r in zip(kinds.tolist(), proposed.tolist(), strict=True):
             if p[0] >= self.threshold:
                 out.append(None)
                 continue
             k = max(range(1, len(KINDS)), key=lambda i: p[i])
-            out.append((KINDS[k], "proposed" if proposed >= 0.5 else "used", round(1.0 - p[0], 3)))
+            out.append((KINDS[k], "proposed" if r >= 0.5 else "used", round(1.0 - p[0], 3)))
         return out
 
 
@@ -61,4 +66,17 @@ def shipped_model() -> Model | None:
     return from_json(json.loads(f.read_text(encoding="utf-8")), f"kg/extract/data/{SHIPPED}")
 
 
-__all__ = ["Decider", "Model", "load", "shipped_model", "SHIPPED", "THRESHOLD"]
+def settings_decider(settings: Settings) -> Decider | None:
+    """The decider ``settings.extractor`` names: None for the rules, the shipped model's for "learned"."""
+    if settings.extractor == "rules":
+        return None
+    if settings.extractor != "learned":
+        raise FormatError("extractor", settings.extractor, list(EXTRACTORS))
+    model = shipped_model()
+    if model is None:
+        raise KGError(f"the learned extractor needs its model kg/extract/data/{SHIPPED}, which this "
+                      "installation lacks: train one with kg train, or use the rules")
+    return Decider(model)
+
+
+__all__ = ["Decider", "Model", "load", "settings_decider", "shipped_model", "SHIPPED", "THRESHOLD"]

@@ -10,6 +10,7 @@ where it stands (title, the sentence after a contribution cue) and what the lexi
 (:class:`DocView`) and shared by its groups.
 """
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -55,6 +56,7 @@ class DocView:
     sents: list[tuple[int, int]]
     cue_windows: list[tuple[int, int]] = field(default_factory=list)
     lower: str = ""
+    _starts: list[int] = field(default_factory=list)
 
     @classmethod
     def of(cls, doc: Doc) -> "DocView":
@@ -64,7 +66,8 @@ class DocView:
         if doc._.kg_view is not None:
             view: DocView = doc._.kg_view
             return view
-        text = doc.text
+        # kg.extract.extract_entities keeps the text it gave spaCy (doc.text joins every token again)
+        text = doc.user_data.get("kg_text") or doc.text
         sents = sentence_spans(doc)
         cue = triggers.contribution(FIRST_NEW_NAME)
         windows = [(m.end(), min(e, m.end() + 140)) for s, e in sents for m in cue.finditer(text, s, e)]
@@ -73,7 +76,15 @@ class DocView:
         return doc._.kg_view  # type: ignore[no-any-return]
 
     def sentence_index(self, pos: int) -> int:
-        return next((i for i, (s, e) in enumerate(self.sents) if s <= pos < e), len(self.sents))
+        """The index of the sentence holding ``pos`` (len(sents) when none does)."""
+        i = bisect.bisect_right(self.starts, pos) - 1
+        return i if i >= 0 and pos < self.sents[i][1] else len(self.sents)
+
+    @property
+    def starts(self) -> list[int]:
+        if len(self._starts) != len(self.sents):
+            self._starts = [s for s, _ in self.sents]
+        return self._starts
 
 
 def _words_before(text: str, start: int, n: int) -> list[str]:

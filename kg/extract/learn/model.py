@@ -100,6 +100,8 @@ class Model:
         both = np.hstack([np.array(self.kind_w, dtype=np.float64).reshape(len(self.features), len(KINDS)),
                           np.array(self.role_w, dtype=np.float64).reshape(-1, 1)])
         object.__setattr__(self, "_w", both)
+        # the same with a row of zeros at the end, which every group's row list ends with (never empty)
+        object.__setattr__(self, "_wz", np.vstack([both, np.zeros((1, both.shape[1]))]))
 
     def scores(self, feats: Sequence[str]) -> tuple[list[float], float]:
         """(probabilities over KINDS, probability of "proposed") of one group's features."""
@@ -109,6 +111,27 @@ class Model:
         kind = np.exp(z[:-1] - z[:-1].max())
         kind /= kind.sum()
         return [float(v) for v in kind], float(1.0 / (1.0 + np.exp(-z[-1])))
+
+    def scores_many(self, rows: Sequence[Sequence[str]]) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`scores` of many groups at once: (n x KINDS probabilities, n "proposed" probabilities).
+
+        One gather and one segmented sum for all of a doc's groups, in place of numpy calls per group.
+        """
+        index: dict[str, int] = self.__dict__["_index"]
+        wz: np.ndarray = self.__dict__["_wz"]
+        zero = len(self.features)
+        ids: list[int] = []
+        starts: list[int] = []
+        for feats in rows:
+            starts.append(len(ids))
+            ids.extend(i for i in map(index.get, feats) if i is not None)
+            ids.append(zero)
+        if not rows:
+            return np.zeros((0, len(KINDS))), np.zeros(0)
+        z = np.add.reduceat(wz[np.array(ids, dtype=np.intp)], np.array(starts, dtype=np.intp), axis=0)
+        kind = np.exp(z[:, :-1] - z[:, :-1].max(axis=1, keepdims=True))
+        kind /= kind.sum(axis=1, keepdims=True)
+        return kind, 1.0 / (1.0 + np.exp(-z[:, -1]))
 
     def to_json(self) -> dict[str, Any]:
         return {"format": FORMAT, "fit": self.fit.__dict__, "trained_on": self.trained_on,

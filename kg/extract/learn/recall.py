@@ -9,11 +9,12 @@ adds them only where nothing else was found).
 """
 
 import re
+from functools import lru_cache
 
 from spacy.tokens import Doc
 
 from kg.extract.candidate import Candidate, found
-from kg.extract.lexicon import head_type, is_generic, word_list
+from kg.extract.lexicon import is_generic, type_heads, word_list
 from kg.extract.rules import RECALL_CAPS, RECALL_PHRASE
 
 _CAP_WORD = r"(?:[A-Z][\w\-\.\+']*[\w\+]|[A-Z])"
@@ -28,8 +29,52 @@ not no new novel proposed existing other several many all any some only further"
 _ENDINGS = ("ing", "tion", "sion", "ity", "ism", "ment")
 
 
+def _trie(words: list[str]) -> str:
+    """A regex matching exactly ``words``, their common prefixes factored out (re scans an
+    alternation one word at a time; a trie reads each letter once).
+
+    >>> re.fullmatch(_trie(["lora", "loss", "log"]), "loss") is not None, _trie(["ab", "a"])
+    (True, 'a(?:b)?')
+    """
+    tree: dict[str, dict] = {}  # type: ignore[type-arg]
+    for w in words:
+        node = tree
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:  # type: ignore[type-arg]
+        alts = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else f"(?:{'|'.join(alts)})"
+        if "" in node:
+            return f"(?:{body})?"
+        return body
+
+    return emit(tree)
+
+
+@lru_cache(maxsize=1)
+def _head_ends() -> re.Pattern[str]:
+    """Where a word ends whose last part is a method head word of the lexicon (or its plural,
+    as :func:`kg.extract.lexicon.head_type` reads it), or that ends like a technique (:data:`_ENDINGS`)."""
+    heads = [w for w, t in type_heads().items() if t == "method" and re.fullmatch(r"[a-z0-9]+", w)]
+    forms = set(heads) | {w + "s" for w in heads if len(w) >= 3}
+    return re.compile(rf"(?:{'|'.join(_ENDINGS)})(?![\w\-])|\b{_trie(sorted(forms))}(?![\w\-])")
+
+
+# the generic filter normalises each name (accents, plurals): the same names recur from paper to paper
+_generic = lru_cache(maxsize=50_000)(is_generic)
+
+
+@lru_cache(maxsize=1)
+def _stops() -> frozenset[str]:
+    return word_list("stop_caps") | word_list("function_words")
+
+
 def _strip_stops(words: list[str]) -> list[str]:
-    stops = word_list("stop_caps") | word_list("function_words")
+    stops = _stops()
     while words and (words[0] in stops or words[0].lower() in stops):
         words = words[1:]
     while words and words[-1].lower() in ("of", "for", "and", "with", "on", "in", "to", "-"):
@@ -52,27 +97,30 @@ def recall_candidates(text: str, title_end: int, sent_starts: set[int]) -> list[
             end = text.index(w, end) + len(w)
         name = text[start:end]
         at_start = start in sent_starts or start == 0 or text[max(0, start - 2): start].strip() in (".", "")
-        if (len(kept) == 1 and at_start) or len(name) < 2 or is_generic(name) or "\n" in name:
+        if (len(kept) == 1 and at_start) or len(name) < 2 or _generic(name) or "\n" in name:
             continue
         out.append(found(RECALL_CAPS, start, end, name))
     for m in _LOWER_CAP.finditer(text):
         out.append(found(RECALL_CAPS, m.start(), m.end(), m.group(0)))
-    lower = list(_LOWER_WORD.finditer(text, title_end))
-    for n, m in enumerate(lower):
-        last = m.group(0)
-        if not (head_type(last.split("-")[-1]) == "method" or last.endswith(_ENDINGS)):
+    # technique phrases: found from where their head words end (one regex over the text), each
+    # read backwards over the lower-case words before it; no Python step per word of the text
+    lower = [m.span() for m in _LOWER_WORD.finditer(text, title_end)]
+    ends = {e: i for i, (_, e) in enumerate(lower)}
+    for h in _head_ends().finditer(text, title_end):
+        n = ends.get(h.end())
+        if n is None:
             continue
         first = n
         # the lower-case words right before it, up to a function word: "with continuous batching"
-        while first > 0 and n - first < 2 and text[lower[first - 1].end(): lower[first].start()] == " " \
-                and lower[first - 1].group(0) not in _BREAKS:
+        while first > 0 and n - first < 2 and text[lower[first - 1][1]: lower[first][0]] == " " \
+                and text[lower[first - 1][0]: lower[first - 1][1]] not in _BREAKS:
             first -= 1
         if first == n:
             continue
-        start = lower[first].start()
-        name = text[start: m.end()]
-        if not is_generic(name):
-            out.append(found(RECALL_PHRASE, start, m.end(), name))
+        start, end = lower[first][0], lower[n][1]
+        name = text[start:end]
+        if not _generic(name):
+            out.append(found(RECALL_PHRASE, start, end, name))
     return out
 
 
