@@ -14,10 +14,12 @@ this process is the client). Then, in bounded memory on the client:
    links go to ``links.jsonl``. ``--check-local`` links here too, times it and checks that
    the links are the same.
 
-Per-worker throughput is papers over the seconds the worker spent computing its tasks
-(the scheduler's task stream), so it does not count waiting; from it and the client's
-serial seconds the run is projected to ``--project`` papers on ``--nodes`` nodes of
-``--cores`` workers each.
+Per-worker throughput is papers over the CPU seconds the workers' processes spent in the
+stage (``getrusage`` on each worker before and after), and over the seconds the tasks ran
+(the scheduler's task stream, which counts time lost to other processes on a loaded
+machine); from the CPU rate (a core per worker) and the client's CPU seconds (linear in
+papers) the run is projected to ``--project`` papers on ``--nodes`` nodes of ``--cores``
+workers each.
 
     nice -n 10 python bench/bench_million.py --papers 20000 --workdir /tmp/million-20k
     nice -n 10 python bench/bench_million.py --papers 100000 --check-local -o /tmp/million-100k.json
@@ -129,6 +131,18 @@ def _warm(spacy_mode: str, min_confidence: float) -> None:
     _pipeline(spacy_mode, min_confidence)
 
 
+def _cpu() -> float:
+    """On a worker: the CPU seconds its process has used."""
+    import resource
+
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def _spent(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
+    return {w: round(after[w] - before[w], 1) for w in sorted(after) if w in before}
+
+
 def _busy(stream: list[dict[str, Any]], prefix: str) -> dict[str, float]:
     """Seconds each worker spent computing tasks whose key starts with ``prefix``."""
     out: dict[str, float] = {}
@@ -174,40 +188,44 @@ def bench(n: int, seed: int, workdir: Path, scheduler: str, check_local: bool) -
         watch.run(_warm, settings.spacy_mode, settings.min_confidence)  # each worker's pipeline, once
         result["warm_up_s"] = round(time.time() - tw, 1)
         watch.get_task_stream(start=time.time())  # the scheduler records tasks from now on
+        cpu0 = watch.run(_cpu)
         t0 = time.time()
         extractions = workdir / "extractions.jsonl"
         with open(extractions, "w", encoding="utf-8") as f:
             for pe in extract_distributed(papers(n, seed), settings, scheduler):
                 f.write(json.dumps(pe.to_dict(), ensure_ascii=False) + "\n")
         t1 = time.time()
+        cpu1 = watch.run(_cpu)
         result["extract"] = {"wall_s": round(t1 - t0, 1), "papers_per_s": round(n / (t1 - t0), 1),
-                             "client_peak_rss_mib": sampler.take()}
+                             "worker_cpu_s": _spent(cpu0, cpu1), "client_peak_rss_mib": sampler.take()}
         base, c1 = _rss_mib(), time.process_time()
 
-        # resolution here, from the file
-        by_id = {p.id: p for p in papers(n, seed)}
+        # resolution here, from the file; of the papers only their titles and texts are kept
+        titles, texts = {}, {}
+        for paper in papers(n, seed):
+            titles[paper.id], texts[paper.id] = paper.title, f"{paper.title}\n{paper.abstract}"
         with open(extractions, encoding="utf-8") as f:
             found = list(unify_spellings(PaperEntities.from_dict(json.loads(line)) for line in f))
         entities, occurrences = resolve(found, settings)
-        titles = {p.id: p.title for p in by_id.values()}
-        texts = {p.id: f"{p.title}\n{p.abstract}" for p in by_id.values()}
+        del found
         t2 = time.time()
         result["resolve"] = {"wall_s": round(t2 - t1, 1), "cpu_s": round(time.process_time() - c1, 1),
                              "entities": len(entities), "occurrences": len(occurrences),
                              "client_rss_before_mib": base, "client_peak_rss_mib": sampler.take()}
         c2 = time.process_time()
         with link_runner(scheduler) as runner:
-            links = paper_links(occurrences, len(by_id), settings, entities, titles, texts, runner=runner)
+            links = paper_links(occurrences, len(texts), settings, entities, titles, texts, runner=runner)
         t3 = time.time()
         result["link"] = {"wall_s": round(t3 - t2, 1), "client_cpu_s": round(time.process_time() - c2, 1),
-                          "links": len(links), "client_peak_rss_mib": sampler.take()}
+                          "worker_cpu_s": _spent(cpu1, watch.run(_cpu)), "links": len(links),
+                          "client_peak_rss_mib": sampler.take()}
         with open(workdir / "links.jsonl", "w", encoding="utf-8") as f:
             for link in links:
                 f.write(json.dumps(link.to_dict(), ensure_ascii=False) + "\n")
         stream = watch.get_task_stream(start=t0)
         if check_local:
             c4, t4 = time.process_time(), time.time()
-            here = paper_links(occurrences, len(by_id), settings, entities, titles, texts)
+            here = paper_links(occurrences, len(texts), settings, entities, titles, texts)
             result["link_local"] = {"wall_s": round(time.time() - t4, 1),
                                     "cpu_s": round(time.process_time() - c4, 1),
                                     "same_links": here == links, "client_peak_rss_mib": sampler.take()}
@@ -218,6 +236,9 @@ def bench(n: int, seed: int, workdir: Path, scheduler: str, check_local: bool) -
         watch.close()
         sampler.stop()
     result["per_worker"] = _throughput(stream, n)
+    for stage in ("extract", "link"):
+        cpu = sum(result[stage]["worker_cpu_s"].values())
+        result["per_worker"][stage]["papers_per_cpu_s"] = round(n / cpu, 1) if cpu else None
     result["sizes_mib"] = {name: round((workdir / name).stat().st_size / 2**20, 1)
                            for name in ("extractions.jsonl", "links.jsonl")}
     result["load_average_end"] = os.getloadavg()
@@ -239,8 +260,8 @@ def projection(r: dict[str, Any], target: int, nodes: int, cores: int) -> dict[s
     """``target`` papers on ``nodes`` x ``cores`` workers, from the measured rates (linear)."""
     scale = target / r["papers"]
     workers = nodes * cores
-    extract_rate = r["per_worker"]["extract"]["papers_per_busy_s"]
-    link_rate = r["per_worker"]["link"]["papers_per_busy_s"]
+    extract_rate = r["per_worker"]["extract"]["papers_per_cpu_s"]
+    link_rate = r["per_worker"]["link"]["papers_per_cpu_s"]
     extract_s = target / (workers * extract_rate)
     link_s = target / (workers * link_rate) if link_rate else 0.0
     serial_s = (r["resolve"]["cpu_s"] + r["link"]["client_cpu_s"]) * scale  # CPU: a core of its own

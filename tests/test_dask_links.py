@@ -22,6 +22,7 @@ from kg.extract import extract_entities
 from kg.rdf.nquads import write_nquads
 from kg.records import Paper, PaperEntities
 from kg.resolve.links import link_part, paper_links
+from kg.resolve.similarity import TextIndex, cosine, text_vectors
 from kg.settings import Settings
 from kg.sources import read_papers
 
@@ -92,6 +93,20 @@ def test_a_part_holds_only_the_pairs_of_its_papers(corpus: Any) -> None:
     assert len(parts) == 4
     for i, part in enumerate(parts):
         assert part and all(40 * i <= p < 40 * (i + 1) and q > p for p, q in part)
+
+
+def test_the_text_index_gives_the_cosines_of_the_vectors_bit_for_bit(corpus: Any) -> None:
+    """Its arrays hold the vectors' weights, summed exactly: the same floats as cosine()."""
+    papers, _ = corpus
+    vectors = text_vectors({p.id: f"{p.title}\n{p.abstract}" for p in papers[:40]}, 30)
+    index = TextIndex(vectors)
+    ids = sorted(vectors)
+    assert all(index.cosine(a, b) == cosine(vectors[ids[a]], vectors[ids[b]])
+               for a in range(len(ids)) for b in range(len(ids)))
+    assert all(index.later_alike(ids[a], 0.2, 3) == {
+        ids[b]: cosine(vectors[ids[a]], vectors[ids[b]]) for b in range(a + 1, len(ids))
+        if cosine(vectors[ids[a]], vectors[ids[b]]) >= 0.2
+        and len(vectors[ids[a]].keys() & vectors[ids[b]].keys()) >= 3} for a in range(len(ids)))
 
 
 # ---------------------------------------------------------------- on the cluster
