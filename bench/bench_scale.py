@@ -101,8 +101,10 @@ def bench(papers: int, add: int, workdir: Path, extract_rate: float, seed: int) 
     return result
 
 
-def bench_sizes(counts: list[int], workdir: Path, seed: int, keep: bool) -> dict[str, Any]:
-    """One full build at each of ``counts`` papers (the same generator, seed and pools)."""
+def bench_sizes(counts: list[int], workdir: Path, seed: int, keep: bool,
+                partial: Path | None = None) -> dict[str, Any]:
+    """One full build at each of ``counts`` papers (the same generator, seed and pools);
+    the sizes done so far are written to ``partial`` (JSON) after each one."""
     sys.path.insert(0, str(HERE))
     import gen_corpus
 
@@ -116,6 +118,8 @@ def bench_sizes(counts: list[int], workdir: Path, seed: int, keep: bool) -> dict
         run.update(size=n, load_average=round(load, 1), load_average_after=round(os.getloadavg()[0], 1),
                    sizes_mib=sizes(out))
         runs.append(run)
+        if partial is not None:
+            partial.write_text(json.dumps({"sizes": runs}, indent=2) + "\n", encoding="utf-8")
         base.unlink()
         if not keep:
             shutil.rmtree(out)
@@ -203,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
         with contextlib.ExitStack() as stack:
             work = args.keep or Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="kg-bench-scale-")))
             work.mkdir(parents=True, exist_ok=True)
-            result = bench_sizes(counts, work, args.seed, args.keep is not None)
+            result = bench_sizes(counts, work, args.seed, args.keep is not None, args.output)
         if args.plot:
             plot(result, args.plot)
         if args.output:
