@@ -12,12 +12,20 @@ to the measured rest.
     nice -n 10 python bench/bench_scale.py --papers 100000 --format json -o /tmp/scale-100k.json
 
 ``--keep DIR`` builds in DIR and keeps it. Sizes of the main outputs are listed too.
+
+``--sizes`` measures how the cost grows instead: one full build (no rebuilds) at each
+size, in a table, and a plot of time and peak memory against papers (``--plot``, a PNG
+drawn with matplotlib), with the line a cost proportional to papers would follow:
+
+    nice -n 10 python bench/bench_scale.py --sizes 1000,10000,100000 --plot bench/scale.png
 """
 
 import argparse
+import contextlib
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -93,6 +101,70 @@ def bench(papers: int, add: int, workdir: Path, extract_rate: float, seed: int) 
     return result
 
 
+def bench_sizes(counts: list[int], workdir: Path, seed: int, keep: bool,
+                partial: Path | None = None) -> dict[str, Any]:
+    """One full build at each of ``counts`` papers (the same generator, seed and pools);
+    the sizes done so far are written to ``partial`` (JSON) after each one."""
+    sys.path.insert(0, str(HERE))
+    import gen_corpus
+
+    runs = []
+    for n in counts:
+        base, out = workdir / f"papers-{n}.jsonl", workdir / f"out-{n}"
+        with open(base, "w", encoding="utf-8") as f:
+            gen_corpus.write(gen_corpus.generate(n, seed=seed), f)
+        load = os.getloadavg()[0]
+        run = run_build([base], out)
+        run.update(size=n, load_average=round(load, 1), load_average_after=round(os.getloadavg()[0], 1),
+                   sizes_mib=sizes(out))
+        runs.append(run)
+        if partial is not None:
+            partial.write_text(json.dumps({"sizes": runs}, indent=2) + "\n", encoding="utf-8")
+        base.unlink()
+        if not keep:
+            shutil.rmtree(out)
+    return {"sizes": runs}
+
+
+def sizes_table(r: dict[str, Any]) -> str:
+    rows = [("papers", "wall s", "CPU s", "CPU ms/paper", "peak RSS MiB", "load", "CPU s per stage")]
+    for x in r["sizes"]:
+        rows.append((f"{x['papers']:,}", str(x["wall_s"]), str(x["cpu_s"]),
+                     f"{1000 * x['cpu_s'] / x['papers']:.1f}", f"{x['peak_rss_mib']:,}",
+                     f"{x['load_average']}-{x['load_average_after']}",
+                     " ".join(f"{k} {v}" for k, v in x["stages_cpu_s"].items())))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in rows) + "\n"
+
+
+def plot(r: dict[str, Any], path: Path) -> None:
+    """Time and peak memory against papers, log-log, each beside the line of a linear cost."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    runs = sorted(r["sizes"], key=lambda x: x["papers"])
+    n = [x["papers"] for x in runs]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4.2))
+    for key, label, marker in (("wall_s", "wall", "o"), ("cpu_s", "CPU", "s")):
+        left.plot(n, [x[key] for x in runs], marker=marker, label=f"kg build, {label} s")
+    left.plot(n, [runs[-1]["cpu_s"] * k / n[-1] for k in n], ls=":", color="grey",
+              label="linear (through the largest CPU)")
+    left.set(xscale="log", yscale="log", xlabel="papers", ylabel="seconds", title="time")
+    right.plot(n, [x["peak_rss_mib"] for x in runs], marker="o", color="tab:red", label="peak RSS")
+    right.plot(n, [runs[-1]["peak_rss_mib"] * k / n[-1] for k in n], ls=":", color="grey",
+               label="linear (through the largest)")
+    right.set(xscale="log", yscale="log", xlabel="papers", ylabel="MiB", title="peak memory")
+    for ax in (left, right):
+        ax.grid(True, which="both", alpha=0.3)
+        ax.legend(fontsize=8)
+    fig.suptitle("kg build, default exports, bench/gen_corpus.py papers", fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
 def table(r: dict[str, Any]) -> str:
     rows = [("step", "papers", "extracted", "wall s", "cpu s", "peak RSS MiB", "non-extract s",
              "non-extract cpu s", "stages cpu s")]
@@ -118,10 +190,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--extract-rate", type=float, default=2000.0,
                         help="papers/s of extraction assumed for projected_s (default 2000)")
     parser.add_argument("--keep", type=Path, default=None, help="work in this directory and keep it")
+    parser.add_argument("--sizes", default=None,
+                        help="comma-separated paper counts: one full build at each (no rebuilds)")
+    parser.add_argument("--plot", type=Path, default=None, help="with --sizes: draw this PNG")
     parser.add_argument("--format", choices=("table", "json"), default="table")
     parser.add_argument("-o", "--output", type=Path, default=None, help="also write the JSON here")
     args = parser.parse_args(argv)
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    if args.sizes:
+        try:
+            counts = [int(x) for x in args.sizes.split(",")]
+        except ValueError:
+            parser.error(f"--sizes: expected comma-separated numbers, not {args.sizes!r}")
+        if not counts or min(counts) < 1:
+            parser.error("--sizes: every size must be 1 or more")
+        with contextlib.ExitStack() as stack:
+            work = args.keep or Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="kg-bench-scale-")))
+            work.mkdir(parents=True, exist_ok=True)
+            result = bench_sizes(counts, work, args.seed, args.keep is not None, args.output)
+        if args.plot:
+            plot(result, args.plot)
+        if args.output:
+            args.output.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        sys.stdout.write(json.dumps(result, indent=2) + "\n" if args.format == "json" else sizes_table(result))
+        return 0
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)
         result = bench(args.papers, args.add, args.keep, args.extract_rate, args.seed)

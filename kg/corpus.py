@@ -27,7 +27,7 @@ from kg.export import tables as frames
 from kg.keys import unify_spellings
 from kg.records import Entity, Link, Occurrence, Paper, PaperEntities
 from kg.resolve.entities import resolve
-from kg.resolve.links import paper_links
+from kg.resolve.links import PartRunner, paper_links
 from kg.settings import Settings
 
 if TYPE_CHECKING:  # loaded on first use: rdflib and pyoxigraph are slow to import
@@ -59,11 +59,13 @@ class Corpus:
 
     @classmethod
     def from_extractions(cls, papers: Iterable[Paper], extractions: Iterable[PaperEntities],
-                         settings: Settings | None = None) -> "Corpus":
+                         settings: Settings | None = None,
+                         link_runner: PartRunner | None = None) -> "Corpus":
         """Resolve entities across the papers and link the papers that share them.
 
         Papers without an extraction simply have no entities; an extraction whose
-        paper is missing is an error.
+        paper is missing is an error. ``link_runner`` computes the pair counting of
+        linking elsewhere (:func:`kg.build.distributed.link_runner`): the same links.
         """
         settings = settings or Settings()
         by_id = {p.id: p for p in papers}
@@ -80,7 +82,8 @@ class Corpus:
         entities, occurrences = resolve(found.values(), settings)
         links = paper_links(occurrences, len(by_id), settings, entities,
                             {p.id: p.title for p in by_id.values()},
-                            {p.id: f"{p.title}\n{p.abstract}" for p in by_id.values()})
+                            {p.id: f"{p.title}\n{p.abstract}" for p in by_id.values()},
+                            runner=link_runner)
         return cls(by_id, found, entities, occurrences, links, settings)
 
     def __repr__(self) -> str:

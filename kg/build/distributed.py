@@ -1,4 +1,5 @@
-"""Extraction on a Dask distributed cluster: ``kg build --scheduler tcp://HOST:PORT``.
+"""Extraction and the pair counting of linking on a Dask distributed cluster:
+``kg build --scheduler tcp://HOST:PORT``.
 
 The papers go to the cluster's workers in ordered partitions; each worker runs the
 whole of extraction on a partition (:func:`kg.build.parallel.extract_chunk`) and sends
@@ -16,17 +17,27 @@ outputs are those of a local build (tests/test_dask.py compares the sorted N-Qua
   before writing anything, so the previous outputs stay as they were. An unreachable
   scheduler is one line naming the address (``kg build`` exits with code 2) after Dask's
   connect timeout (``distributed.comm.timeouts.connect``, 30 s unless configured).
-- **Bounded.** At most ``2 x`` the cluster's threads partitions are out at once.
+- **Linking.** :func:`link_runner` is a :data:`kg.resolve.links.PartRunner`: the index
+  of the whole corpus goes to every worker once (``scatter``), then each part of
+  :data:`LINK_PART` papers is counted on a worker (:func:`kg.resolve.links.link_part`),
+  and the candidates come back here in order, where the caps are applied: the links are
+  those of a local build (tests/test_dask_links.py). A worker whose linking code is not
+  this build's refuses the part.
+- **Bounded.** At most ``2 x`` the cluster's threads partitions are out at once, and the
+  papers are taken from their iterable as partitions are sent, never all held here.
 
 ``dask[distributed]`` is an optional dependency: ``pip install 'kg[dask]'``.
 """
 
+import contextlib
+import hashlib
 import threading
 import uuid
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
-from functools import lru_cache
+from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache, partial
 from itertools import islice
+from pathlib import Path
 from typing import Any
 
 from kg.build.parallel import CHUNK, chunks, extract_chunk
@@ -36,6 +47,7 @@ from kg.records import Paper, PaperEntities
 from kg.settings import Settings
 
 PAUSE_POINT = "dask:partition"  # KG_BUILD_PAUSE on a worker: the fault tests kill it there
+LINK_PART = 2000  # papers per part of the pair counting: seconds of work, a small result
 
 
 def _client_class() -> Any:
@@ -123,6 +135,36 @@ def extract_partition(papers: list[Paper], settings: Settings,
         return extract_chunk(papers, nlp, settings)
 
 
+@lru_cache(maxsize=1)
+def linker_fingerprint() -> str:
+    """Changes with the code of linking (and kg's and numpy's versions): a worker with
+    another one could give other links."""
+    import numpy
+
+    from kg import __version__
+
+    h = hashlib.sha256(f"{__version__}\0{numpy.__version__}\0".encode())
+    resolve = Path(__file__).parent.parent / "resolve"
+    for name in ("links.py", "similarity.py"):
+        h.update(name.encode() + b"\0" + (resolve / name).read_bytes())
+    return h.hexdigest()[:16]
+
+
+def link_partition(fn: Callable[[Any, int, int], Any], shared: Any, lo: int, hi: int,
+                   fingerprint: str) -> Any:
+    """What a worker runs for a part of linking: ``fn(shared, lo, hi)``, once it has checked
+    that its linking code is the build's (:func:`linker_fingerprint`)."""
+    here = linker_fingerprint()
+    if here != fingerprint:
+        import socket
+
+        raise KGError(f"the Dask worker on {socket.gethostname()} runs another kg linker "
+                      f"(fingerprint {here}, this build's is {fingerprint}): install the same "
+                      "kg on every worker")
+    pause(PAUSE_POINT)
+    return fn(shared, lo, hi)
+
+
 # ---------------------------------------------------------------- on the machine that builds
 
 def extract_distributed(papers: Iterable[Paper], settings: Settings | None, scheduler: str,
@@ -131,50 +173,84 @@ def extract_distributed(papers: Iterable[Paper], settings: Settings | None, sche
     from kg.build.state import extractor_fingerprint
 
     settings = (settings or Settings()).with_(n_process=1)
-    papers = papers if isinstance(papers, Sequence) else list(papers)
     client = connect(scheduler)
     try:
         fingerprint = extractor_fingerprint(settings)
-        yield from _collect(client, papers, settings, fingerprint, chunk_size, scheduler)
+        run = uuid.uuid4().hex[:12]  # task keys of this build only, whoever else uses the cluster
+        tasks = ((f"kg-extract-{run}-{i}", extract_partition, (chunk, settings, fingerprint))
+                 for i, chunk in enumerate(chunks(papers, chunk_size)))
+        for results in _in_order(client, tasks, scheduler, "extraction"):
+            yield from results
     finally:
         client.close()
 
 
-def _collect(client: Any, papers: Sequence[Paper], settings: Settings, fingerprint: str,
-             chunk_size: int, scheduler: str) -> Iterator[PaperEntities]:
+@contextlib.contextmanager
+def link_runner(scheduler: str, part_size: int = LINK_PART) -> Iterator[Any]:
+    """A :data:`kg.resolve.links.PartRunner` on the cluster at ``scheduler``, while in the block.
+
+    >>> with link_runner(address) as runner:                     # doctest: +SKIP
+    ...     links = paper_links(occurrences, n, settings, entities, titles, texts, runner=runner)
+    """
+    client = connect(scheduler)
+    try:
+        yield partial(run_parts, client, scheduler, part_size)
+    finally:
+        client.close()
+
+
+def run_parts(client: Any, scheduler: str, part_size: int, fn: Callable[[Any, int, int], Any],
+              shared: Any, n: int) -> Iterator[Any]:
+    """``fn(shared, lo, hi)`` for consecutive parts of ``0 .. n - 1``, on the cluster, in order.
+
+    ``shared`` is sent to every worker once; ``fn`` must be importable there (a kg function).
+    """
+    run = uuid.uuid4().hex[:12]
+    fingerprint = linker_fingerprint()
+    future = client.scatter(shared, broadcast=True, hash=False)
+    try:
+        tasks = ((f"kg-link-{run}-{lo // part_size}", link_partition,
+                  (fn, future, lo, min(lo + part_size, n), fingerprint))
+                 for lo in range(0, n, max(1, part_size)))
+        yield from _in_order(client, tasks, scheduler, "linking")
+    finally:
+        future.release()
+
+
+def _in_order(client: Any, tasks: Iterator[tuple[str, Callable[..., Any], tuple[Any, ...]]],
+              scheduler: str, stage: str) -> Iterator[Any]:
+    """The results of ``tasks`` (key, function, arguments) computed on the cluster, in their
+    order, at most ``2 x`` the cluster's threads out at once; faults as one :class:`KGError`."""
     from distributed import KilledWorker
 
-    run = uuid.uuid4().hex[:12]  # task keys of this build only, whoever else uses the cluster
-    todo = enumerate(chunks(papers, chunk_size))
     window = 2 * max(1, _threads(client))
     pending: deque[Any] = deque()
+    stopped = f"the {stage} stopped and nothing was written"
 
     def submit(n: int) -> None:
-        for i, chunk in islice(todo, n):
-            pending.append(client.submit(extract_partition, chunk, settings, fingerprint,
-                                         key=f"kg-extract-{run}-{i}", pure=False))
+        for key, fn, args in islice(tasks, n):
+            pending.append(client.submit(fn, *args, key=key, pure=False))
 
     submit(window)
     try:
         while pending:
             future = pending.popleft()
             try:
-                results = future.result()
+                result = future.result()
             except KilledWorker as e:
                 raise KGError(f"the Dask workers computing partition {_part(future.key)} died "
-                              f"({_killed(e)}); the extraction stopped and nothing was "
-                              "written") from None
+                              f"({_killed(e)}); {stopped}") from None
             except (OSError, TimeoutError) as e:
-                raise KGError(f"lost the Dask scheduler at {scheduler} ({_reason(e)}); the "
-                              "extraction stopped and nothing was written") from None
+                raise KGError(f"lost the Dask scheduler at {scheduler} ({_reason(e)}); "
+                              f"{stopped}") from None
             except Exception as e:
                 if type(e).__name__ in ("CancelledError", "FutureCancelledError"):
                     raise KGError(f"the Dask scheduler at {scheduler} cancelled partition "
-                                  f"{_part(future.key)} ({_reason(e)}); the extraction stopped "
-                                  "and nothing was written") from None
+                                  f"{_part(future.key)} ({_reason(e)}); {stopped}") from None
                 raise
+            del future  # its result is released on the cluster as soon as it is taken
             submit(1)
-            yield from results
+            yield result
     finally:
         for future in pending:
             future.cancel()

@@ -53,12 +53,14 @@ through an inverted index word -> papers). The work is bounded by ``papers x
 """
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from kg.records import Entity, Link, LinkRule, Occurrence, Share, ShareKind
-from kg.resolve.similarity import similar_pairs, text_vectors
+from kg.resolve.similarity import TextIndex, text_vectors
 from kg.settings import Settings
 
 _DECIMALS = 9  # weights are compared rounded, so float summation order cannot break ties
@@ -110,6 +112,7 @@ class _Index:
                     ev.start < len(titles.get(o.paper, "")) for ev in o.mention.evidence):
                 in_title.setdefault(o.paper, set()).add(o.entity)
         self.paper_ids = sorted(set(named) | set(texts))  # a paper with a text but no entity too
+        self.position = {pid: i for i, pid in enumerate(self.paper_ids)}
         chains = {e: ancestors(e, parents) for roles in named.values() for e in roles}
         ids = sorted(set(chains) | {a for chain in chains.values() for a in chain})
         chains.update((e, ancestors(e, parents)) for e in ids if e not in chains)
@@ -236,11 +239,23 @@ def _candidates(ix: _Index, p: int, postings: np.ndarray, start: np.ndarray,
     return ok
 
 
+# ``runner(fn, shared, n)`` gives ``fn(shared, lo, hi)`` for consecutive parts ``lo .. hi - 1``
+# covering ``0 .. n - 1``, in order: here by default, or on a Dask cluster
+# (kg.build.distributed.link_runner)
+PartRunner = Callable[[Callable[[Any, int, int], Any], Any, int], Iterable[Any]]
+
+
+def run_here(fn: Callable[[Any, int, int], Any], shared: Any, n: int) -> Iterator[Any]:
+    """The default :data:`PartRunner`: all ``n`` in one part, in this process."""
+    yield fn(shared, 0, n)
+
+
 def paper_links(occurrences: Iterable[Occurrence], n_papers: int,
                 settings: Settings | None = None,
                 entities: Mapping[str, Entity] | Iterable[Entity] = (),
                 titles: Mapping[str, str] | None = None,
-                texts: Mapping[str, str] | None = None) -> list[Link]:
+                texts: Mapping[str, str] | None = None,
+                runner: PartRunner | None = None) -> list[Link]:
     """Links between papers that share entities, sorted by (source, target).
 
     ``n_papers`` is the size of the corpus (papers without entities count); it is
@@ -251,6 +266,13 @@ def paper_links(occurrences: Iterable[Occurrence], n_papers: int,
     without evidence (nothing to tell), an entity counts as named in the title.
     ``texts`` (paper id -> title and abstract) gives the text similarity of the
     ``similar`` and ``text`` rules; without it those rules never apply.
+
+    The pair counting (candidates, shares, rules: the bulk of the work) is done by
+    :func:`link_part` over parts of the papers, each independent of the others,
+    through ``runner`` (:func:`run_here`, one part in this process, by default; a
+    runner may split the papers and compute the parts on other processes or
+    machines); the caps are then applied here to the candidates of all the parts in
+    order, so the links are the same whatever the runner.
     """
     settings = settings or Settings()
     ents = entities.values() if isinstance(entities, Mapping) else entities
@@ -258,22 +280,11 @@ def paper_links(occurrences: Iterable[Occurrence], n_papers: int,
     ix = _Index(occurrences, n_papers, parents, settings, titles, texts or {})
     if not ix.paper_ids:
         return []
-    sims = _similarities(ix, texts, settings)
     postings, start = ix.postings()
+    shared = _Shared(ix, postings, start, _text_index(ix, texts, settings), settings)
     found: dict[tuple[int, int], _Found] = {}
-    count = np.zeros(len(ix.paper_ids), dtype=np.int64)
-    sure = np.zeros(len(ix.paper_ids), dtype=bool)
-    for p in range(len(ix.paper_ids)):
-        others = set(_candidates(ix, p, postings, start, settings, count, sure).tolist())
-        others.update(sims.get(p, {}))
-        for q in sorted(others):
-            shares, proposer = _shares(ix, p, q, settings)
-            sim = sims.get(p, {}).get(q)
-            rule = _rule(shares, proposer, sim, settings)
-            weight = round(math.fsum([-s[0] for s in shares]
-                                     + [settings.link_similarity_weight * (sim or 0.0)]), _DECIMALS)
-            if rule is not None and weight >= settings.link_min_weight:
-                found[p, q] = (weight, shares, rule, proposer, sim)
+    for part in (runner or run_here)(link_part, shared, len(ix.paper_ids)):
+        found.update(part)
     kept = _neighbour_cap(found, _entity_cap(found, ix, settings), ix, settings)
     links = []
     for a, b in sorted(kept):
@@ -287,18 +298,52 @@ def paper_links(occurrences: Iterable[Occurrence], n_papers: int,
     return links
 
 
-def _similarities(ix: _Index, texts: Mapping[str, str] | None,
-                  settings: Settings) -> dict[int, dict[int, float]]:
-    """Paper index -> later paper index -> text cosine, for pairs at least as alike as a rule asks."""
-    if not texts:
-        return {}
-    vectors = text_vectors(texts, min(link_cutoff(ix.n, settings), settings.link_text_max_postings))
-    pos = {pid: i for i, pid in enumerate(ix.paper_ids)}
-    out: dict[int, dict[int, float]] = {}
+@dataclass
+class _Shared:
+    """What every part of the pair counting reads: the index, its postings, the texts'."""
+
+    ix: _Index
+    postings: np.ndarray
+    start: np.ndarray
+    texts: TextIndex | None
+    settings: Settings
+
+
+def link_part(shared: _Shared, lo: int, hi: int) -> dict[tuple[int, int], _Found]:
+    """The candidate links ``(p, q)``, ``p`` in ``lo .. hi - 1`` and ``q > p``, that pass a
+    rule and weigh enough, in the order of ``p`` then ``q`` (a part of :func:`paper_links`)."""
+    ix, settings, texts = shared.ix, shared.settings, shared.texts
     floor = min(settings.link_similar_min, settings.link_text_min)
-    for (a, b), sim in similar_pairs(vectors, floor, settings.link_text_min_words).items():
-        out.setdefault(pos[a], {})[pos[b]] = sim
-    return out
+    found: dict[tuple[int, int], _Found] = {}
+    count = np.zeros(len(ix.paper_ids), dtype=np.int64)
+    sure = np.zeros(len(ix.paper_ids), dtype=bool)
+    for p in range(lo, hi):
+        pid = ix.paper_ids[p]
+        sims: dict[int, float] = {}
+        if texts is not None and pid in texts.position:
+            sims = {ix.position[b]: sim for b, sim in
+                    texts.later_alike(pid, floor, settings.link_text_min_words).items()}
+        others = set(_candidates(ix, p, shared.postings, shared.start, settings, count,
+                                 sure).tolist())
+        others.update(sims)
+        for q in sorted(others):
+            shares, proposer = _shares(ix, p, q, settings)
+            sim = sims.get(q)
+            rule = _rule(shares, proposer, sim, settings)
+            weight = round(math.fsum([-s[0] for s in shares]
+                                     + [settings.link_similarity_weight * (sim or 0.0)]), _DECIMALS)
+            if rule is not None and weight >= settings.link_min_weight:
+                found[p, q] = (weight, shares, rule, proposer, sim)
+    return found
+
+
+def _text_index(ix: _Index, texts: Mapping[str, str] | None,
+                settings: Settings) -> TextIndex | None:
+    """The inverted word index of the texts, words in at most the cut-off's papers."""
+    if not texts:
+        return None
+    return TextIndex(text_vectors(texts, min(link_cutoff(ix.n, settings),
+                                             settings.link_text_max_postings)))
 
 
 def _entity_cap(found: dict[tuple[int, int], _Found],

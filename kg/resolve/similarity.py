@@ -63,41 +63,75 @@ def similar_pairs(vectors: Mapping[str, Vector], min_cosine: float,
     The two vectors must share at least ``min_words`` words: in a small corpus one
     word alone can make two short vectors alike, which is chance, not a topic.
 
-    Dot products are gathered through an inverted index word -> papers (numpy arrays),
-    one paper at a time against the later papers sharing a word with it, so the work
-    is bounded by ``papers x words per paper x the largest posting``; the pairs that
-    reach ``min_cosine`` are then computed exactly with :func:`cosine` (the same
-    summation as a direct comparison).
+    Dot products are gathered through an inverted index word -> papers (numpy arrays,
+    :class:`TextIndex`), one paper at a time against the later papers sharing a word
+    with it, so the work is bounded by ``papers x words per paper x the largest
+    posting``; the pairs that reach ``min_cosine`` are then computed exactly with
+    :func:`cosine` (the same summation as a direct comparison).
     """
-    ids = sorted(vectors)
-    vocab = sorted({w for v in vectors.values() for w in v})
-    widx = {w: i for i, w in enumerate(vocab)}
-    rows = [(widx[w], p, x) for p, pid in enumerate(ids) for w, x in vectors[pid].items()]
-    if not rows:
-        return {}
-    rows.sort()
-    word = np.array([r[0] for r in rows], dtype=np.int64)
-    paper = np.array([r[1] for r in rows], dtype=np.int64)
-    weight = np.array([r[2] for r in rows], dtype=np.float64)
-    start = np.searchsorted(word, np.arange(len(vocab) + 1))
+    index = TextIndex(vectors)
     found: dict[tuple[str, str], float] = {}
-    for a, pid in enumerate(ids):
-        va = vectors[pid]
+    for pid in index.ids:
+        for other, sim in index.later_alike(pid, min_cosine, min_words).items():
+            found[pid, other] = sim
+    return found
+
+
+class TextIndex:
+    """The inverted index word -> papers of unit vectors, and the vectors, as numpy arrays.
+
+    :meth:`later_alike` of one paper does not depend on any other paper's call, so the
+    papers can be split in parts computed anywhere (the pair counting of linking on a
+    Dask cluster), and their results are those of one pass. Arrays rather than dicts:
+    16 bytes a word of a paper, twice (by paper and by word), where a dict of floats
+    costs some hundred, so the index of a large corpus travels and fits on each worker.
+    """
+
+    def __init__(self, vectors: Mapping[str, Vector]) -> None:
+        self.ids = sorted(vectors)
+        self.position = {pid: i for i, pid in enumerate(self.ids)}
+        vocab = sorted({w for v in vectors.values() for w in v})
+        widx = {w: i for i, w in enumerate(vocab)}
+        # by paper: each vector's words (ids in word order, as the vectors hold them) and weights
+        sizes = np.array([len(vectors[pid]) for pid in self.ids], dtype=np.int64)
+        self.row = np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
+        self.words = np.fromiter((widx[w] for pid in self.ids for w in vectors[pid]),
+                                 dtype=np.int64, count=int(self.row[-1]))
+        self.values = np.fromiter((x for pid in self.ids for x in vectors[pid].values()),
+                                  dtype=np.float64, count=int(self.row[-1]))
+        # by word: the papers using it, in paper order, and their weights
+        papers = np.repeat(np.arange(len(self.ids), dtype=np.int64), sizes)
+        order = np.lexsort((papers, self.words))
+        self.paper, self.weight = papers[order], self.values[order]
+        self.start = np.searchsorted(self.words[order], np.arange(len(vocab) + 1))
+
+    def later_alike(self, pid: str, min_cosine: float, min_words: int = 1) -> dict[str, float]:
+        """Papers after ``pid`` (in id order) at least ``min_cosine`` alike, sharing
+        ``min_words`` words, with their cosine."""
+        a = self.position[pid]
+        lo_a, hi_a = int(self.row[a]), int(self.row[a + 1])
         parts, values = [], []
-        for w, x in va.items():
-            i = widx[w]
-            lo, hi = int(start[i]), int(start[i + 1])
-            lo += int(np.searchsorted(paper[lo:hi], a, side="right"))  # later papers only
+        for i, x in zip(self.words[lo_a:hi_a].tolist(), self.values[lo_a:hi_a].tolist(), strict=True):
+            lo, hi = int(self.start[i]), int(self.start[i + 1])
+            lo += int(np.searchsorted(self.paper[lo:hi], a, side="right"))  # later papers only
             if lo < hi:
-                parts.append(paper[lo:hi])
-                values.append(weight[lo:hi] * x)
+                parts.append(self.paper[lo:hi])
+                values.append(self.weight[lo:hi] * x)
+        found: dict[str, float] = {}
         if not parts:
-            continue
+            return found
         others, inverse = np.unique(np.concatenate(parts), return_inverse=True)
         dots = np.bincount(inverse, weights=np.concatenate(values))
         shared = np.bincount(inverse)
         for b in others[(dots >= min_cosine - 1e-9) & (shared >= min_words)].tolist():
-            exact = cosine(va, vectors[ids[b]])
+            exact = self.cosine(a, b)
             if exact >= min_cosine:
-                found[pid, ids[b]] = exact
-    return found
+                found[self.ids[b]] = exact
+        return found
+
+    def cosine(self, a: int, b: int) -> float:
+        """:func:`cosine` of papers ``a`` and ``b`` (positions): the same products, summed exactly."""
+        wa, wb = self.words[self.row[a]:self.row[a + 1]], self.words[self.row[b]:self.row[b + 1]]
+        _, ia, ib = np.intersect1d(wa, wb, assume_unique=True, return_indices=True)
+        products = self.values[self.row[a] + ia] * self.values[self.row[b] + ib]
+        return math.fsum(products.tolist())
