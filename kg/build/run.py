@@ -310,7 +310,7 @@ def _build(inputs: Sequence[str | Path], output_dir: Path, staging: Path, settin
         write_jsonl(staging / PAPERS, (p.to_dict() for p in papers.values()))
         write_jsonl(staging / EXTRACTIONS, (extractions[k].to_dict() for k in papers))
     with clock.stage("rdf"):
-        quads = write_quads(corpus, staging, settings)
+        quads = write_quads(corpus, staging, settings, live)
     with clock.stage("store"):
         triples = load_store(quads, staging / STORE_NAME, show)
     with clock.stage("export"):

@@ -62,39 +62,49 @@ def corpus_lines(corpus: CorpusRecords, settings: Settings | None = None,
 
 def write_nquads(corpus: CorpusRecords, out: IO[bytes], settings: Settings | None = None,
                  counts: "VoidCounts | None" = None, gzipped: bool = False,
-                 sink: Callable[[bytes, int], None] | None = None) -> int:
+                 sink: Callable[[bytes, int], None] | None = None,
+                 index: list[tuple[bytes | None, int]] | None = None) -> int:
     """Write the corpus as N-Quads to the binary stream ``out`` (gzip-compressed if
     ``gzipped``, with no time stamp, so the bytes stay reproducible); the lines written.
 
     ``sink`` is also given each block of whole lines written (uncompressed) and its
     number of lines: a build loads its store from them as they come
-    (:class:`kg.store.rdfio.BackgroundLoader`).
+    (:class:`kg.store.rdfio.BackgroundLoader`). ``index`` gets each partition's graph
+    (``b"<...>"``, None for the default graph) and length in bytes, uncompressed: what
+    :func:`kg.rdf.diff.diff_nquads` walks the file by.
     """
     stream: IO[bytes] = (gzip.GzipFile(fileobj=out, mode="wb", compresslevel=6, mtime=0)  # type: ignore[assignment]
                          if gzipped else out)
-    n = 0
-    chunk: list[str] = []
+    n = lines = 0
+    chunk: list[bytes] = []
     iris = Iris((settings or corpus.settings).base_iri)
     try:
         for pid, triples in partitions(corpus, settings):
-            lines = partition_lines(triples, iris.graph(pid) if pid else None, counts)
-            chunk.extend(lines)
-            if len(chunk) >= 8192:
-                n += _write(stream, chunk, sink)
+            graph = iris.graph(pid) if pid else None
+            part = partition_lines(triples, graph, counts)
+            data = "".join(part).encode("utf-8")
+            if index is not None:
+                index.append((graph.encode("utf-8") if graph else None, len(data)))
+            chunk.append(data)
+            lines += len(part)
+            if lines >= 8192:
+                n += _write(stream, chunk, lines, sink)
                 chunk.clear()
-        n += _write(stream, chunk, sink)
+                lines = 0
+        n += _write(stream, chunk, lines, sink)
     finally:
         if gzipped:
             stream.close()  # ends the gzip member; ``out`` stays open
     return n
 
 
-def _write(stream: IO[bytes], lines: list[str], sink: Callable[[bytes, int], None] | None) -> int:
-    data = "".join(lines).encode("utf-8")
+def _write(stream: IO[bytes], chunk: list[bytes], lines: int,
+           sink: Callable[[bytes, int], None] | None) -> int:
+    data = b"".join(chunk)
     stream.write(data)
     if sink is not None and lines:
-        sink(data, len(lines))
-    return len(lines)
+        sink(data, lines)
+    return lines
 
 
 def nquads_bytes(corpus: CorpusRecords, settings: Settings | None = None) -> bytes:
