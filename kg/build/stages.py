@@ -3,12 +3,17 @@ for real and check that the previous outputs survive): read, extract, resolve, R
 
 From resolution on the data flows as streams in bounded memory: the corpus is written
 as sorted N-Quads partition by partition (:mod:`kg.rdf.nquads`), VoID's figures counted on
-the way; pyoxigraph bulk-loads the store from that file; the RDF exports are written by
-pyoxigraph's serialisers from the store, and only the other formats (tables, graphs,
-HTML, JSON-LD) are made from the corpus.
+the way; pyoxigraph bulk-loads the store from those lines on a second thread as they are
+written, or, on top of a live build, a copy of the live store is updated with what changed
+(:mod:`kg.rdf.diff`); the RDF exports are written by pyoxigraph's serialisers from the
+N-Quads in a child process, while this one makes the other formats (tables, graphs, HTML,
+JSON-LD) from the corpus. Two cores are busy through the rdf, store and export stages.
 """
 
+import contextlib
 import gc
+import os
+import shutil
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +37,10 @@ class Quads:
     lines: int
     counts: Any  # kg.rdf.void.VoidCounts
     export: str | None  # the export name the file is (graph.nq), or None: a temporary file
+    loader: Any = None  # kg.store.rdfio.BackgroundLoader loading the store at ``store``
+    store: Path | None = None
+    # the live build's store and N-Quads, and the partitions of these: load_store updates a copy
+    update: tuple[Path, Path, list[tuple[bytes | None, int]]] | None = None
 
 
 def read_inputs(inputs: Sequence[str | Path], settings: Settings, show: bool,
@@ -88,32 +97,115 @@ def quads_export(settings: Settings) -> str | None:
     return next((name for name, fmt in settings.exports if get_format(fmt).name == "nquads"), None)
 
 
-def write_quads(corpus: Any, staging: Path, settings: Settings) -> Quads:
+def live_quads(live: Any, settings: Settings) -> tuple[Path, Path] | None:
+    """The live build's store and plain N-Quads export, when a build can update a copy of the
+    store from them: the live generation (``live``, a :class:`kg.store.generation.Generation`)
+    has both, the file under the name this build writes its own under, uncompressed."""
+    from kg.export.registry import GZ
+
+    name = quads_export(settings)
+    if live is None or live.id is None or name is None or name.endswith(GZ):
+        return None
+    path = live.root / name
+    if not path.is_file() or not live.store.is_dir():
+        return None
+    return live.store, path
+
+
+def write_quads(corpus: Any, staging: Path, settings: Settings, live: Any = None) -> Quads:
     """The corpus as sorted N-Quads in ``staging``: the N-Quads export itself when the
-    build has one (compressed if its name ends in ``.gz``), else a temporary file."""
+    build has one (compressed if its name ends in ``.gz``), else a temporary file.
+
+    With a live build to start from (``live``: :func:`live_quads`), :func:`load_store`
+    updates a copy of its store with what changed. Otherwise the store ``staging/store``
+    is bulk-loaded from the lines on a second thread as they are written
+    (:class:`kg.store.rdfio.BackgroundLoader`); :func:`load_store` waits for it.
+    """
     from kg.export.registry import GZ
     from kg.fileio import atomic_write
     from kg.rdf.nquads import write_nquads
     from kg.rdf.void import VoidCounts
+    from kg.store.embedded import open_store
+    from kg.store.generation import STORE_NAME
+    from kg.store.rdfio import BackgroundLoader
 
     name = quads_export(settings)
     path = staging / (name or QUADS_TMP)
     counts = VoidCounts()
-    with atomic_write(path, "wb") as f:
-        lines = write_nquads(corpus, f, settings, counts, gzipped=path.name.endswith(GZ))
-    return Quads(path, lines, counts, name)
+    store_dir = staging / STORE_NAME
+    previous = live_quads(live, settings)
+    if previous is not None:
+        index: list[tuple[bytes | None, int]] = []
+        with atomic_write(path, "wb") as f:
+            lines = write_nquads(corpus, f, settings, counts, index=index)
+        return Quads(path, lines, counts, name, store=store_dir, update=(*previous, index))
+    loader = BackgroundLoader(open_store(store_dir))
+    try:
+        with atomic_write(path, "wb") as f:
+            lines = write_nquads(corpus, f, settings, counts, gzipped=path.name.endswith(GZ),
+                                 sink=loader.feed)
+    except BaseException:
+        loader.abort()
+        gc.collect()  # the store's files closed before the staging directory goes
+        raise
+    return Quads(path, lines, counts, name, loader, store_dir)
 
 
 def load_store(quads: Quads, path: Path, show: bool) -> int:
-    """A new on-disk store at ``path`` bulk-loaded from ``quads``; its number of quads."""
+    """The store at ``path`` loaded with ``quads``; its number of quads.
+
+    A copy of the live store updated with what changed when :func:`write_quads` found one
+    (:mod:`kg.rdf.diff`), loaded in full after all if the result does not hold as many quads
+    as the file has lines (the live store was not what its N-Quads say); else what :func:`write_quads` is loading, waited for; else a
+    new on-disk store loaded from the file.
+    """
     from kg.store.embedded import open_store
     from kg.store.rdfio import load_nquads_file
 
+    loader, quads.loader = quads.loader, None
+    try:
+        if quads.update is not None and quads.store == path:
+            return _update_store(quads, path)
+        if loader is not None and quads.store == path:
+            pause("store")
+            return int(loader.finish())
+        if loader is not None:
+            loader.abort()
+        store = open_store(path)
+        pause("store")
+        n = load_nquads_file(store, quads.path)
+        del store
+        return n
+    except BaseException:
+        if loader is not None:
+            loader.abort()
+        raise
+    finally:
+        del loader
+        gc.collect()  # the store's files must be closed before the directory moves
+
+
+def _update_store(quads: Quads, path: Path) -> int:
+    from kg.rdf.diff import diff_nquads
+    from kg.store.embedded import open_store
+    from kg.store.rdfio import apply_nquads_diff, copy_store, load_nquads_file
+
+    assert quads.update is not None
+    live_store, live_nq, index = quads.update
+    diff = diff_nquads(live_nq, quads.path, index)
+    copy_store(live_store, path)
     store = open_store(path)
     pause("store")
+    n = apply_nquads_diff(store, diff.deleted, diff.added)
+    del store
+    if n == quads.lines:
+        return n
+    # the live store did not hold what its graph.nq says (changed by hand?): load in full
+    gc.collect()
+    shutil.rmtree(path)
+    store = open_store(path)
     n = load_nquads_file(store, quads.path)
     del store
-    gc.collect()  # the store's files must be closed before the directory moves
     return n
 
 
@@ -122,25 +214,103 @@ def export_all(corpus: Any, quads: Quads, staging: Path, settings: Settings, sho
 
     RDF formats are written by pyoxigraph from the N-Quads the store was loaded from
     (the same quads; parsing them is several times faster than reading the on-disk
-    store back); the N-Quads export is that file itself.
+    store back), in a second process while this one writes the other formats from the
+    corpus (:func:`rdf_exports_started`); the N-Quads export is that file itself.
     """
-    from kg.export.registry import export, get_format, write_output, write_store_export
+    from kg.export.registry import export, get_format, write_output
     from kg.rdf.void import void_description
 
-    written = []
-    for name, fmt_name in progress(list(settings.exports), "export", enabled=show, unit="file"):
-        fmt = get_format(fmt_name)
-        if name != quads.export:
-            if fmt.rdf:
-                write_store_export(quads.path, fmt, staging / name)
-            else:
+    exports = list(settings.exports)
+    rdf = [(name, fmt) for name, fmt in exports if name != quads.export and get_format(fmt).rdf]
+    paused = False
+    with rdf_exports_started(quads.path, [(get_format(fmt).name, staging / name) for name, fmt in rdf]):
+        for name, fmt_name in progress(exports, "export", enabled=show, unit="file"):
+            fmt = get_format(fmt_name)
+            if name != quads.export and not fmt.rdf:
                 write_output(export(corpus, fmt.name, settings), staging / name)
-        written.append(name + ("/" if (staging / name).is_dir() else ""))
-        if len(written) == 1:
+                if not paused:
+                    pause("export")
+                    paused = True
+        if not paused:
             pause("export")
+    written = [name + ("/" if (staging / name).is_dir() else "") for name, _ in exports]
     if quads.export is None:
         quads.path.unlink()
     void = void_description(quads.counts, settings, {"data_dump": None})
     write_output(void.serialize(format="turtle"), staging / VOID)
     written.append(VOID)
     return written
+
+
+@contextlib.contextmanager
+def rdf_exports_started(source: Path, jobs: list[tuple[str, Path]]) -> Iterator[None]:
+    """Write each ``(format name, path)`` of ``jobs`` from the N-Quads ``source`` in a child
+    process (``python -m kg.build.stages``) while the block runs; wait for it at the end.
+
+    pyoxigraph's serialisers hold the GIL for every quad they are handed, so a thread
+    would not help. The child exits when this process dies, and it is killed when the
+    block fails; its error, if any, is raised as a :class:`StoreError`.
+    """
+    import subprocess
+    import sys
+    import tempfile
+
+    from kg.errors import StoreError
+
+    if not jobs:
+        yield
+        return
+    argv = [sys.executable, "-m", "kg.build.stages", str(os.getpid()), str(source)]
+    for fmt, path in jobs:
+        argv += [fmt, str(path)]
+    with tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                stderr=err)
+        try:
+            yield
+            code = proc.wait()
+        except BaseException:
+            proc.kill()
+            proc.wait()
+            raise
+        if code != 0:
+            err.seek(0)
+            lines = err.read().decode("utf-8", "replace").strip().splitlines()
+            raise StoreError(lines[-1] if lines else f"the RDF exports failed (exit code {code})")
+
+
+def _watch_parent(parent: int) -> None:
+    """In the child: exit when the build process that started it is gone (killed)."""
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="kg-watch-parent", daemon=True).start()
+
+
+def _write_rdf_exports(argv: list[str]) -> int:
+    """The child of :func:`rdf_exports_started`: ``PARENT_PID SOURCE FORMAT PATH [FORMAT PATH ...]``."""
+    import sys
+
+    from kg.errors import KGError
+    from kg.export.registry import get_format, write_store_export
+
+    _watch_parent(int(argv[0]))
+    source, jobs = Path(argv[1]), argv[2:]
+    try:
+        for fmt, path in zip(jobs[::2], jobs[1::2], strict=True):
+            write_store_export(source, get_format(fmt), path)
+    except KGError as e:
+        print(str(e), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(_write_rdf_exports(sys.argv[1:]))

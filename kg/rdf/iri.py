@@ -127,7 +127,22 @@ def _segment(part: str, safe: str) -> str:
 
 
 def mint(kind: IriKind, key: str | Sequence[str], base: str | None = None) -> URIRef:
-    """The IRI of one ``kind`` of resource, ``{base}{kind}/{encoded key}``.
+    """The IRI of one ``kind`` of resource, ``{base}{kind}/{encoded key}``: :func:`mint_text`
+    as an rdflib term."""
+    return URIRef(mint_text(kind, key, base))
+
+
+def part_segment(part: str) -> str:
+    """One part of a tuple key as :func:`mint_text` encodes it (``/`` escaped).
+
+    >>> part_segment("model/a b"), part_segment("..")
+    ('model%2Fa%20b', '%2E%2E')
+    """
+    return _segment(part, _SAFE_PART)
+
+
+def mint_text(kind: IriKind, key: str | Sequence[str], base: str | None = None) -> str:
+    """The IRI of one ``kind`` of resource, ``{base}{kind}/{encoded key}``, as a string.
 
     ``key`` is a string for paper, entity, repo, graph and build (``/`` in it is
     kept); for ``link`` it is the pair of paper ids (order does not matter), for
@@ -153,7 +168,7 @@ def mint(kind: IriKind, key: str | Sequence[str], base: str | None = None) -> UR
         path = _segment(key, _SAFE_KEY)
     if not path:
         raise ValueError(f"empty key for a {kind} IRI")
-    return URIRef(f"{base}{kind}/{path}")
+    return f"{base}{kind}/{path}"
 
 
 def external(url: str) -> URIRef | None:

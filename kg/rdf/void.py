@@ -10,7 +10,7 @@ since 1970, UTC). Without either the description has no ``dcterms:created``
 
 import os
 from array import array
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
 import numpy as np
@@ -59,9 +59,24 @@ class VoidCounts:
             if o == _ARTICLE and (self.example is None or s[1:-1] < self.example):
                 self.example = s[1:-1]
 
+    def add_partition(self, spo: Sequence[tuple[str, str, str]]) -> None:
+        """:meth:`add` for each of the distinct triples ``spo`` of one partition, at once."""
+        self._triples.extend([hash(t) for t in spo])
+        preds = self._predicates
+        self._predicate_of.extend([preds.setdefault(p, len(preds)) for _, p, _ in spo])
+        # a partition names its subjects many times: each once is enough (counted distinct)
+        self._subjects.extend([hash(s) for s in {s for s, _, _ in spo} if s[0] == "<"])
+        for s, p, o in spo:
+            if p == _RDF_TYPE and o[0] == "<":
+                ci = self._classes.setdefault(o, len(self._classes))
+                self._members.append(hash((o, s)))
+                self._class_of.append(ci)
+                if o == _ARTICLE and (self.example is None or s[1:-1] < self.example):
+                    self.example = s[1:-1]
+
     def add_graph(self, graph: Graph) -> "VoidCounts":
         """Count every triple of an rdflib graph (a Dataset's quads merged)."""
-        from kg.rdf.nquads import term_nt
+        from kg.rdf.terms import term_nt
 
         triples = ((s, p, o) for s, p, o, _ in graph.quads((None, None, None, None))) \
             if isinstance(graph, Dataset) else iter(graph)

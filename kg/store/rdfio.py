@@ -37,6 +37,126 @@ def load_nquads_file(store: ox.Store, path: str | Path, chunk: int = LOAD_CHUNK)
     return len(store)
 
 
+class BackgroundLoader:
+    """Bulk-loads N-Quads into ``store`` on a thread while the caller writes the next lines.
+
+    pyoxigraph's loader releases the GIL, so a build makes its N-Quads (Python) on one core
+    while the store loads them on the other. :meth:`feed` takes whole lines; they go to
+    the store ``chunk`` lines at a time (as :func:`load_nquads_file` loads them), at most
+    two chunks waiting, so memory stays bounded. The lines are kg's own, made valid where
+    their terms were made (:mod:`kg.rdf.iri`), so they load leniently: IRIs and language
+    tags are not checked again, which is a fifth of the loader's time.
+    """
+
+    def __init__(self, store: ox.Store, chunk: int = LOAD_CHUNK) -> None:
+        import queue
+        import threading
+
+        self.store: ox.Store | None = store
+        self._chunk = chunk
+        self._pending: list[bytes] = []
+        self._lines = 0
+        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=2)
+        self._error: BaseException | None = None
+        self._stopped = False
+        self._thread = threading.Thread(target=self._run, args=(store,), name="kg-store-load",
+                                        daemon=True)
+        self._thread.start()
+
+    def _run(self, store: ox.Store) -> None:
+        while (block := self._queue.get()) is not None:
+            if self._error is None and not self._stopped:
+                try:
+                    store.bulk_load(input=block, format=ox.RdfFormat.N_QUADS, lenient=True)
+                except BaseException as e:  # told to the writer at its next feed or finish
+                    self._error = e
+
+    def _check(self) -> None:
+        if self._error is not None:
+            raise StoreError(f"cannot load the store: {_one_line(str(self._error))}") from None
+
+    def _put(self, block: bytes | None) -> None:
+        import queue
+
+        while True:
+            self._check()
+            try:
+                self._queue.put(block, timeout=0.5)
+                return
+            except queue.Full:
+                if not self._thread.is_alive():
+                    raise StoreError("cannot load the store: its loader stopped") from None
+
+    def feed(self, data: bytes, lines: int) -> None:
+        """Queue ``lines`` whole N-Quads lines (``data``) for the store."""
+        self._pending.append(data)
+        self._lines += lines
+        if self._lines >= self._chunk:
+            self._put(b"".join(self._pending))
+            self._pending.clear()
+            self._lines = 0
+
+    def finish(self) -> int:
+        """Load what is left, wait for the loader and flush the store; the store's size."""
+        if self._pending:
+            self._put(b"".join(self._pending))
+            self._pending.clear()
+        self._put(None)
+        self._thread.join()
+        self._check()
+        store, self.store = self.store, None
+        assert store is not None
+        try:
+            store.flush()
+        except OSError as e:
+            raise StoreError(f"cannot load the store: {_one_line(str(e))}") from None
+        return len(store)
+
+    def abort(self) -> None:
+        """Stop loading (the build failed): the chunks waiting are dropped, the current one ends."""
+        import queue
+
+        self._pending.clear()
+        self._stopped = True
+        while self._thread.is_alive():
+            try:
+                self._queue.put(None, timeout=0.1)
+                break
+            except queue.Full:
+                continue
+        self._thread.join()
+        self.store = None
+
+
+def copy_store(source: str | Path, target: str | Path) -> None:
+    """A copy of the store at ``source`` in the new directory ``target``, opened read-only
+    (a RocksDB checkpoint: hard links to its immutable files, so it takes a moment and
+    no space; writing the copy never changes ``source``)."""
+    import os
+
+    try:
+        ox.Store.read_only(os.path.realpath(source)).backup(str(target))
+    except OSError as e:
+        raise StoreError(f"cannot copy the store {source}: {_one_line(str(e))}") from None
+
+
+def apply_nquads_diff(store: ox.Store, deleted: Iterable[bytes], added: Iterable[bytes]) -> int:
+    """Remove the quads of ``deleted`` from ``store`` and add those of ``added`` (N-Quads
+    bytes); the store's size after."""
+    try:
+        for block in deleted:
+            if block:
+                for quad in ox.parse(block, format=ox.RdfFormat.N_QUADS, lenient=True):
+                    store.remove(quad)
+        for block in added:
+            if block:
+                store.bulk_load(input=block, format=ox.RdfFormat.N_QUADS, lenient=True)
+        store.flush()
+    except (OSError, SyntaxError) as e:
+        raise StoreError(f"cannot update the store: {_one_line(str(e))}") from None
+    return len(store)
+
+
 # pyoxigraph's serialisers, by the name of the format in kg.export.registry
 RDF_FORMATS: dict[str, ox.RdfFormat] = {
     "turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "nquads": ox.RdfFormat.N_QUADS,
