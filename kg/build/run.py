@@ -323,7 +323,8 @@ def _build(inputs: Sequence[str | Path], output_dir: Path, staging: Path, settin
         for pe in extract_papers(list(todo.to_extract), settings, show, nlp, scheduler):
             extractions[pe.id] = pe
     with clock.stage("resolve"):
-        corpus = resolve_corpus(list(papers.values()), [extractions[k] for k in papers], settings)
+        corpus = resolve_corpus(list(papers.values()), [extractions[k] for k in papers], settings,
+                                scheduler)
 
     staging.mkdir(parents=True)
     code = code_fingerprint()

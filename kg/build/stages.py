@@ -83,11 +83,18 @@ def extract_papers(papers: list[Paper], settings: Settings, show: bool,
     yield from progress(extracted, "extract", enabled=show, total=len(papers), unit="paper")
 
 
-def resolve_corpus(papers: list[Paper], extractions: list[PaperEntities], settings: Settings) -> Any:
-    """Resolution and linking over the whole corpus."""
+def resolve_corpus(papers: list[Paper], extractions: list[PaperEntities], settings: Settings,
+                   scheduler: str | None = None) -> Any:
+    """Resolution and linking over the whole corpus; with ``scheduler``, the pair counting
+    of linking runs on that Dask cluster (:func:`kg.build.distributed.link_runner`)."""
     from kg.corpus import Corpus
 
-    return Corpus.from_extractions(papers, extractions, settings)
+    if scheduler is None:
+        return Corpus.from_extractions(papers, extractions, settings)
+    from kg.build.distributed import link_runner
+
+    with link_runner(scheduler) as runner:
+        return Corpus.from_extractions(papers, extractions, settings, link_runner=runner)
 
 
 def quads_export(settings: Settings) -> str | None:
