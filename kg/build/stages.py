@@ -124,7 +124,7 @@ def export_all(corpus: Any, quads: Quads, staging: Path, settings: Settings, sho
     (the same quads; parsing them is several times faster than reading the on-disk
     store back); the N-Quads export is that file itself.
     """
-    from kg.export.registry import export, get_format, write_output, write_store_export
+    from kg.export.registry import get_format, write_export, write_output, write_store_export
     from kg.rdf.void import void_description
 
     written = []
@@ -134,7 +134,7 @@ def export_all(corpus: Any, quads: Quads, staging: Path, settings: Settings, sho
             if fmt.rdf:
                 write_store_export(quads.path, fmt, staging / name)
             else:
-                write_output(export(corpus, fmt.name, settings), staging / name)
+                write_export(corpus, fmt.name, staging / name, settings)
         written.append(name + ("/" if (staging / name).is_dir() else ""))
         if len(written) == 1:
             pause("export")

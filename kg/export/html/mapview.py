@@ -79,8 +79,8 @@ def map_graph(corpus: Any, keep: Keep, limit: int = 0) -> tuple[nx.Graph, tuple[
         1 for e in ents if corpus.entities[e].parent in ents and corpus.entities[e].parent != e)
     if limit and total_nodes > limit:
         share = round(limit * len(papers) / total_nodes)
-        top = sorted(papers, key=lambda p: (-degree[p], p))[:share]
-        papers = [p for p in papers if p in set(top)]
+        top = set(sorted(papers, key=lambda p: (-degree[p], p))[:share])
+        papers = [p for p in papers if p in top]
         kept = set(papers)
         best = sorted(ents, key=lambda e: (-corpus.entities[e].support, e))[:limit - share]
         ents = {e: [(p, r) for p, r in ents[e] if p in kept] for e in best}
