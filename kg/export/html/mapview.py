@@ -117,11 +117,11 @@ def communities(g: nx.Graph, seed: int = SEED) -> list[list[str]]:
     keys = sorted(g.nodes)
     if not keys:
         return []
+    from kg.export.louvain import louvain_communities  # networkx's Louvain, without its graphs
+
     index = {k: i for i, k in enumerate(keys)}
-    h = nx.Graph()
-    h.add_nodes_from(range(len(keys)))
-    h.add_weighted_edges_from((index[u], index[v], d["weight"]) for u, v, d in g.edges(data=True))
-    found = nx.community.louvain_communities(h, weight="weight", seed=seed)
+    found = louvain_communities(len(keys), ((index[u], index[v], d["weight"])
+                                            for u, v, d in g.edges(data=True)), seed)
     groups = []
     for c in found:
         members = [keys[i] for i in c]
