@@ -188,3 +188,26 @@ def test_csv_rows_give_pandas_to_csv_bytes(table: str) -> None:
     assert csv_bytes(table, rows) == to_csv(frame).encode("utf-8")
     empty = coerce(pd.DataFrame([], columns=list(COLUMNS[table])), table)
     assert csv_bytes(table, []) == to_csv(empty).encode("utf-8")
+
+
+def test_page_data_in_pieces_is_the_page_data_whole() -> None:
+    from kg.export.html.page import JSON_BATCH, json_chunks, script_json
+
+    items = [{"t": HOSTILE, "i": i, "l": [HOSTILE, "</script>", "\u2028\u2029"]}
+             for i in range(2 * JSON_BATCH + 3)]
+    value = {"config": {"title": HOSTILE}, "nodes": items, "edges": [], "none": None,
+             "details": iter(items)}
+    whole = script_json({**value, "details": items})
+    assert "".join(json_chunks(value)) == whole
+    assert "".join(json_chunks({"details": iter(())})) == script_json({"details": []})
+
+
+def test_html_and_report_written_by_write_export_are_the_pages(tmp_path: Path) -> None:
+    from kg.export.html import render_html
+    from kg.export.report import render_report
+
+    c = tiny.build()
+    write_export(c, "html", tmp_path / "graph.html")
+    write_export(c, "report", tmp_path / "report.html")
+    assert (tmp_path / "graph.html").read_bytes() == render_html(c).encode("utf-8")
+    assert (tmp_path / "report.html").read_bytes() == render_report(c).encode("utf-8")

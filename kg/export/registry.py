@@ -170,6 +170,13 @@ def _html(corpus: CorpusRecords, settings: Settings, **options: Any) -> str:
     return page
 
 
+def _stream_html(corpus: CorpusRecords, settings: Settings, path: Path) -> list[Path]:
+    write = _lazy("kg.export.html", "write_html", "HTML")
+    with open_output(path) as out:
+        write(corpus, out, settings)
+    return [] if str(path) == "-" else [Path(path)]
+
+
 def _report(corpus: CorpusRecords, settings: Settings) -> str:
     page: str = _lazy("kg.export.report", "render_report", "report")(corpus, settings)
     return page
@@ -201,7 +208,7 @@ FORMATS: tuple[Format, ...] = (
     Format("jsonl", (), (".jsonl",), "extraction results, one JSON object per paper",
            _jsonl, "application/jsonl"),
     Format("html", (), (".html", ".htm"), "interactive HTML view of the graph",
-           _html, "text/html"),
+           _html, "text/html", stream=_stream_html),
     Format("report", (), (), "corpus report: figures and charts, one offline HTML page",
            _report, "text/html"),
 )
