@@ -10,15 +10,32 @@ time, wall clock and CPU, best and median of ``--repeat`` runs.
 
     python bench/bench_report.py --store /tmp/seedsout            # seeds and 5,000 papers
     python bench/bench_report.py --papers 5000 20000 --format json
+
+``--exports`` times instead every default export a build writes that is not RDF
+(tables/, graph.graphml, graph.html, report.html: what kg.build.stages.export_all
+writes, one after the other, into a temporary directory): CPU and wall time, and
+the peak resident memory while it runs (Linux: the peak is reset before each
+export through /proc/self/clear_refs) beside the memory held before it. A
+synthetic corpus is kept as a pickle in ``--cache DIR`` (100,000 papers take
+minutes to make); ``--store DIR`` reads a build's corpus (kg.open):
+
+    nice -n 10 python bench/bench_report.py --exports --papers 5000 20000 100000 \
+        --cache /tmp/kg-bench --format json
+    nice -n 10 python bench/bench_report.py --exports --papers --store /work/scale/out-100k
 """
 
 import argparse
+import gc
 import json
+import os
+import pickle
 import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -100,6 +117,64 @@ def time_command(argv: list[str], repeat: int) -> dict[str, Any]:
             "cpu_best_s": round(min(cpus), 2)}
 
 
+def _status(field: str) -> float:
+    """A ``VmRSS``/``VmHWM`` figure of this process, in MiB (Linux)."""
+    with open("/proc/self/status", encoding="ascii") as f:
+        line = next(x for x in f if x.startswith(field + ":"))
+    return int(line.split()[1]) / 1024
+
+
+def cached_corpus(n: int, cache: str | None) -> Corpus:
+    """``synthetic_corpus(n)``, kept as a pickle in ``cache`` when given."""
+    path = Path(cache) / f"synthetic-{n}.pkl" if cache else None
+    if path is not None and path.is_file():
+        with path.open("rb") as f:
+            corpus: Corpus = pickle.load(f)
+        return corpus
+    corpus = synthetic_corpus(n)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("wb") as f:
+            pickle.dump(corpus, f, protocol=pickle.HIGHEST_PROTOCOL)
+    return corpus
+
+
+def time_exports(corpus: Any, label: str) -> list[dict[str, Any]]:
+    """Each non-RDF default export written as the build writes it: CPU, wall, memory."""
+    from kg.export import registry
+    from kg.settings import DEFAULT_EXPORTS
+
+    def write(name: str, fmt: str, path: Path) -> None:
+        if hasattr(registry, "write_export"):  # streamed where a format can be
+            registry.write_export(corpus, fmt, path, corpus.settings)
+        else:  # kg before write_export: every export held in memory, then written
+            registry.write_output(registry.export(corpus, fmt, corpus.settings), path)
+
+    for records in (corpus.papers, corpus.entities, corpus.occurrences, corpus.links,
+                    corpus.extractions):  # a built corpus reads its records on first use
+        len(records)
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="kg-bench-exports-") as tmp:
+        for name, fmt in DEFAULT_EXPORTS:
+            if registry.get_format(fmt).rdf:
+                continue
+            gc.collect()
+            with open("/proc/self/clear_refs", "w", encoding="ascii") as f:
+                f.write("5")  # resets VmHWM, the peak resident memory
+            held = _status("VmRSS")
+            c0, t0 = time.process_time(), time.perf_counter()
+            write(name, fmt, Path(tmp) / name)
+            cpu, wall = time.process_time() - c0, time.perf_counter() - t0
+            out = Path(tmp) / name
+            size = sum(p.stat().st_size for p in out.rglob("*")) if out.is_dir() else out.stat().st_size
+            rows.append({"corpus": label, "papers": len(corpus.papers), "export": name,
+                         "cpu_s": round(cpu, 2), "wall_s": round(wall, 2),
+                         "peak_mib": round(_status("VmHWM")), "held_before_mib": round(held),
+                         "output_mib": round(size / 2 ** 20, 1), "load": round(os.getloadavg()[0], 1)})
+            print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
+    return rows
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--papers", type=int, nargs="*", default=[5000], help="synthetic corpus sizes")
@@ -107,7 +182,20 @@ def main() -> int:
     ap.add_argument("--show", default="Mamba", help="the name `kg show` is timed with")
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--format", choices=("table", "json"), default="table")
+    ap.add_argument("--exports", action="store_true",
+                    help="time the non-RDF default exports instead of the report's stages")
+    ap.add_argument("--cache", metavar="DIR", help="keep synthetic corpora here (with --exports)")
     args = ap.parse_args()
+    if args.exports:
+        import kg
+
+        found: list[dict[str, Any]] = []
+        if args.store:
+            found += time_exports(kg.open(args.store), args.store)
+        for n in args.papers:
+            found += time_exports(cached_corpus(n, args.cache), f"synthetic {n:,}")
+        print(json.dumps({"exports": found}, indent=2) if args.format == "json" else render(found))
+        return 0
     rows: list[dict[str, Any]] = []
     commands: list[dict[str, Any]] = []
     if args.store:

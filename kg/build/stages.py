@@ -224,7 +224,7 @@ def export_all(corpus: Any, quads: Quads, staging: Path, settings: Settings, sho
     store back), in a second process while this one writes the other formats from the
     corpus (:func:`rdf_exports_started`); the N-Quads export is that file itself.
     """
-    from kg.export.registry import export, get_format, write_output
+    from kg.export.registry import get_format, write_export, write_output
     from kg.rdf.void import void_description
 
     exports = list(settings.exports)
@@ -234,7 +234,7 @@ def export_all(corpus: Any, quads: Quads, staging: Path, settings: Settings, sho
         for name, fmt_name in progress(exports, "export", enabled=show, unit="file"):
             fmt = get_format(fmt_name)
             if name != quads.export and not fmt.rdf:
-                write_output(export(corpus, fmt.name, settings), staging / name)
+                write_export(corpus, fmt.name, staging / name, settings)
                 if not paused:
                     pause("export")
                     paused = True

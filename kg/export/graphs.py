@@ -11,17 +11,18 @@ import io
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from itertools import combinations
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 import networkx as nx
 
 from kg.errors import KGError
+from kg.export.graphml import flat, write_graph
 from kg.records import Entity, Link, Occurrence, Paper, PaperEntities
 from kg.resolve.links import link_cutoff, paper_links
 
 __all__ = ["knowledge_graph", "paper_links", "link_cutoff", "paper_graph", "link_attrs",
            "cooccurrence_graph",
-           "neighbourhood", "to_graphml", "to_gexf", "LIST_SEPARATOR"]
+           "neighbourhood", "to_graphml", "to_gexf", "write_knowledge_graphml", "LIST_SEPARATOR"]
 
 LIST_SEPARATOR = "; "
 T = TypeVar("T")
@@ -181,31 +182,39 @@ def neighbourhood(graph: nx.Graph, node: str, depth: int = 1) -> nx.Graph:
 
 def _flat(graph: nx.Graph) -> nx.Graph:
     """A copy whose list attributes are joined strings and without ``None`` values."""
-    def fix(attrs: dict[str, Any]) -> dict[str, Any]:
-        out = {}
-        for k, v in attrs.items():
-            if v is None:
-                continue
-            if isinstance(v, (list, tuple, set, frozenset)):
-                v = LIST_SEPARATOR.join(str(x) for x in v)
-            out[k] = v
-        return out
-
     g = graph.__class__()
-    g.graph.update(fix(graph.graph))
-    g.add_nodes_from((n, fix(d)) for n, d in graph.nodes(data=True))
+    g.graph.update(flat(graph.graph))
+    g.add_nodes_from((n, flat(d)) for n, d in graph.nodes(data=True))
     if graph.is_multigraph():
-        g.add_edges_from((u, v, k, fix(d)) for u, v, k, d in graph.edges(keys=True, data=True))
+        g.add_edges_from((u, v, k, flat(d)) for u, v, k, d in graph.edges(keys=True, data=True))
     else:
-        g.add_edges_from((u, v, fix(d)) for u, v, d in graph.edges(data=True))
+        g.add_edges_from((u, v, flat(d)) for u, v, d in graph.edges(data=True))
     return g
 
 
 def to_graphml(graph: nx.Graph) -> str:
-    """GraphML text of ``graph``; list attributes become ``"; "``-joined strings."""
+    """GraphML text of ``graph``; list attributes become ``"; "``-joined strings.
+
+    The text of ``networkx.write_graphml`` (its ElementTree writer), written by
+    :mod:`kg.export.graphml` without networkx's copies of the graph.
+    """
     buf = io.BytesIO()
-    nx.write_graphml(_flat(graph), buf, encoding="utf-8")
+    write_graph(graph, buf)
     return buf.getvalue().decode("utf-8")
+
+
+def write_knowledge_graphml(out: IO[bytes], papers: Mapping[str, Paper] | Iterable[Paper],
+                            entities: Mapping[str, Entity] | Iterable[Entity],
+                            occurrences: Iterable[Occurrence],
+                            extractions: Mapping[str, PaperEntities] | Iterable[PaperEntities] = (),
+                            links: Iterable[Link] = ()) -> None:
+    """Write ``to_graphml(knowledge_graph(...))`` of these records to ``out``, the same bytes,
+    streaming, without building the graph (:mod:`kg.export.knowledge`)."""
+    from kg.export.graphml import write_parts
+    from kg.export.knowledge import KnowledgeStream
+
+    stream = KnowledgeStream(papers, entities, occurrences, extractions, links)
+    write_parts(out, stream.nodes(), stream.edges(), directed=True)
 
 
 def to_gexf(graph: nx.Graph) -> str:

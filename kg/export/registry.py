@@ -28,6 +28,8 @@ from kg.settings import Settings
 Output = str | bytes | dict[str, bytes]
 # called as (corpus records, settings); some exporters (html) also take keyword options
 Exporter = Callable[..., Output]
+# called as (corpus records, settings, path): writes the export there, streaming; the paths written
+Streamer = Callable[[CorpusRecords, Settings, Path], list[Path]]
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ class Format:
     media_type: str = "application/octet-stream"
     directory: bool = False  # the output is several files, written into a directory
     rdf: bool = False  # pyoxigraph writes it from a store (write_rdf); the exporter does so from a corpus
+    stream: Streamer | None = None  # writes the same output as the exporter, without holding it
 
 
 def _lazy(module: str, attr: str, what: str) -> Callable[..., Any]:
@@ -112,14 +115,47 @@ def _networkx(corpus: CorpusRecords, settings: Settings, writer: str) -> str:
     return text
 
 
+def _graphml(corpus: CorpusRecords, settings: Settings) -> str:
+    buf = io.BytesIO()
+    _write_graphml(corpus, buf)
+    return buf.getvalue().decode("utf-8")
+
+
+def _write_graphml(corpus: CorpusRecords, out: IO[bytes]) -> None:
+    """graph.graphml: the text of ``to_graphml(knowledge_graph(...))``, streamed (kg.export.knowledge)."""
+    write = _lazy("kg.export.graphs", "write_knowledge_graphml", "GraphML")
+    write(out, corpus.papers, corpus.entities, corpus.occurrences, corpus.extractions, corpus.links)
+
+
+def _stream_graphml(corpus: CorpusRecords, settings: Settings, path: Path) -> list[Path]:
+    with open_output(path) as out:
+        _write_graphml(corpus, out)
+    return [] if str(path) == "-" else [Path(path)]
+
+
 TABLES = ("papers", "entities", "mentions", "links", "repos")
 
 
 def _tables(corpus: CorpusRecords, settings: Settings, fmt: str) -> dict[str, bytes]:
-    from kg.export.tables import corpus_tables, table_bytes
+    from kg.export.tables import corpus_rows, corpus_tables, csv_bytes, table_bytes
 
+    if fmt == "csv":
+        return {f"{name}.csv": csv_bytes(name, rows) for name, rows in corpus_rows(corpus).items()}
     frames = corpus_tables(corpus)
     return {f"{name}.{fmt}": table_bytes(frames[name], fmt) for name in TABLES}
+
+
+def _stream_csv(corpus: CorpusRecords, settings: Settings, path: Path) -> list[Path]:
+    """The CSV tables written row by row, each file atomically, into the directory ``path``."""
+    from kg.export.tables import corpus_rows, write_csv
+
+    directory = _directory(path)
+    written = []
+    for name, rows in corpus_rows(corpus).items():
+        with atomic_write(directory / f"{name}.csv", "wb") as f:
+            write_csv(name, rows, f)
+        written.append(directory / f"{name}.csv")
+    return written
 
 
 def _jsonl(corpus: CorpusRecords, settings: Settings) -> str:
@@ -132,6 +168,13 @@ def _html(corpus: CorpusRecords, settings: Settings, **options: Any) -> str:
     """Options: view, focus, depth, types, min_support, max_nodes (see kg.export.html.render_html)."""
     page: str = _lazy("kg.export.html", "render_html", "HTML")(corpus, settings, **options)
     return page
+
+
+def _stream_html(corpus: CorpusRecords, settings: Settings, path: Path) -> list[Path]:
+    write = _lazy("kg.export.html", "write_html", "HTML")
+    with open_output(path) as out:
+        write(corpus, out, settings)
+    return [] if str(path) == "-" else [Path(path)]
 
 
 def _report(corpus: CorpusRecords, settings: Settings) -> str:
@@ -154,18 +197,18 @@ FORMATS: tuple[Format, ...] = (
     Format("xml", ("rdfxml", "rdf/xml", "rdf"), (".rdf", ".owl"), "RDF/XML, all graphs merged",
            lambda c, s: _rdf(c, s, "xml"), "application/rdf+xml", rdf=True),
     Format("graphml", (), (".graphml",), "GraphML of the paper/entity graph with the paper links (Gephi, yEd)",
-           lambda c, s: _networkx(c, s, "to_graphml"), "application/graphml+xml"),
+           _graphml, "application/graphml+xml", stream=_stream_graphml),
     Format("gexf", (), (".gexf",), "GEXF of the paper/entity graph with the paper links (Gephi)",
            lambda c, s: _networkx(c, s, "to_gexf"), "application/gexf+xml"),
     Format("csv", (), (), "a directory of CSV tables: " + ", ".join(TABLES),
-           lambda c, s: _tables(c, s, "csv"), "text/csv", directory=True),
+           lambda c, s: _tables(c, s, "csv"), "text/csv", directory=True, stream=_stream_csv),
     Format("parquet", (), (), "a directory of Parquet tables: " + ", ".join(TABLES),
            lambda c, s: _tables(c, s, "parquet"), "application/vnd.apache.parquet",
            directory=True),
     Format("jsonl", (), (".jsonl",), "extraction results, one JSON object per paper",
            _jsonl, "application/jsonl"),
     Format("html", (), (".html", ".htm"), "interactive HTML view of the graph",
-           _html, "text/html"),
+           _html, "text/html", stream=_stream_html),
     Format("report", (), (), "corpus report: figures and charts, one offline HTML page",
            _report, "text/html"),
 )
@@ -210,6 +253,32 @@ def export(corpus: CorpusRecords, name: str, settings: Settings | None = None) -
     return get_format(name).exporter(corpus, settings)
 
 
+def write_export(corpus: CorpusRecords, name: str, path: str | Path,
+                 settings: Settings | None = None) -> list[Path]:
+    """Write the corpus in format ``name`` to ``path`` (a directory for several files); the
+    paths written. The same files as ``write_output(export(corpus, name), path)``, streamed
+    to disk by the formats that can (``Format.stream``), so a large corpus is never held
+    twice in memory."""
+    settings = settings or corpus.settings
+    fmt = get_format(name)
+    if fmt.stream is not None:
+        return fmt.stream(corpus, settings, Path(path))
+    return write_output(fmt.exporter(corpus, settings), path)
+
+
+def _directory(path: str | Path) -> Path:
+    """``path`` as the directory of a format that writes several files (checked, not created)."""
+    if str(path) == "-":
+        raise KGError("this format writes several files: give a directory with -o DIR")
+    directory = Path(path)
+    if directory.exists() and not directory.is_dir():
+        raise KGError(f"{directory}: not a directory; this format writes several files")
+    if directory.name.endswith(GZ):
+        raise KGError(f"{directory}: this format writes a directory of files, which cannot "
+                      "be gzip-compressed; drop the .gz")
+    return directory
+
+
 @contextlib.contextmanager
 def open_output(path: str | Path) -> Iterator[IO[bytes]]:
     """A binary stream to ``path``, written atomically; gzip-compressed when the name ends
@@ -229,14 +298,7 @@ def write_output(value: Output, path: str | Path) -> list[Path]:
     ending in ``.gz`` is written gzip-compressed.
     """
     if isinstance(value, dict):
-        if str(path) == "-":
-            raise KGError("this format writes several files: give a directory with -o DIR")
-        directory = Path(path)
-        if directory.exists() and not directory.is_dir():
-            raise KGError(f"{directory}: not a directory; this format writes several files")
-        if directory.name.endswith(GZ):
-            raise KGError(f"{directory}: this format writes a directory of files, which cannot "
-                          "be gzip-compressed; drop the .gz")
+        directory = _directory(path)
         written = []
         for name, content in value.items():
             with atomic_write(directory / name, "wb") as f:

@@ -18,10 +18,11 @@ as Parquet lists; CSV joins them with ``"; "``. :func:`parse_csv` and
 :func:`parse_parquet` restore exactly the frame that was written.
 """
 
+import csv
 import io
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 import pandas as pd
 
@@ -88,42 +89,62 @@ def _as_list(v: Any) -> list[str]:
     return [str(x) for x in v]
 
 
-def _values(items: Mapping[str, T] | Iterable[T]) -> list[T]:
-    return list(items.values()) if isinstance(items, Mapping) else list(items)
+def _iter(items: Mapping[str, T] | Iterable[T]) -> Iterable[T]:
+    return items.values() if isinstance(items, Mapping) else items
+
+
+def papers_rows(papers: Mapping[str, Paper] | Iterable[Paper],
+                occurrences: Iterable[Occurrence] = ()) -> Iterator[dict[str, Any]]:
+    counts: dict[str, int] = {}
+    for o in occurrences:
+        counts[o.paper] = counts.get(o.paper, 0) + 1
+    fields = [k for k in COLUMNS["papers"] if k != "n_entities"]
+    for p in _iter(papers):
+        yield {**{k: getattr(p, k) for k in fields}, "n_entities": counts.get(p.id, 0)}
 
 
 def papers_df(papers: Mapping[str, Paper] | Iterable[Paper],
               occurrences: Iterable[Occurrence] = ()) -> pd.DataFrame:
     """One row per paper; ``n_entities`` counts its resolved entities."""
-    counts: dict[str, int] = {}
-    for o in occurrences:
-        counts[o.paper] = counts.get(o.paper, 0) + 1
-    rows = [{**{k: getattr(p, k) for k in COLUMNS["papers"] if k != "n_entities"},
-             "n_entities": counts.get(p.id, 0)} for p in _values(papers)]
-    return _frame("papers", rows)
+    return _frame("papers", list(papers_rows(papers, occurrences)))
+
+
+def entities_rows(entities: Mapping[str, Entity] | Iterable[Entity]) -> Iterator[dict[str, Any]]:
+    for e in _iter(entities):
+        yield {"id": e.id, "type": e.type, "name": e.name, "kb_id": e.kb_id, "parent": e.parent,
+               "support": e.support, "n_proposed": len(e.proposed_by), "aliases": e.aliases,
+               "papers": e.papers, "proposed_by": e.proposed_by}
 
 
 def entities_df(entities: Mapping[str, Entity] | Iterable[Entity]) -> pd.DataFrame:
     """One row per entity; ``support`` is its number of papers."""
-    rows = [{"id": e.id, "type": e.type, "name": e.name, "kb_id": e.kb_id, "parent": e.parent,
-             "support": e.support, "n_proposed": len(e.proposed_by), "aliases": e.aliases,
-             "papers": e.papers, "proposed_by": e.proposed_by} for e in _values(entities)]
-    return _frame("entities", rows)
+    return _frame("entities", list(entities_rows(entities)))
+
+
+def mentions_rows(occurrences: Iterable[Occurrence],
+                  entities: Mapping[str, Entity] | None = None) -> Iterator[dict[str, Any]]:
+    for o in occurrences:
+        ev = o.mention.evidence[0] if o.mention.evidence else None
+        ent = entities.get(o.entity) if entities else None
+        yield {"paper": o.paper, "entity": o.entity,
+               "type": ent.type if ent else o.mention.type, "role": o.role,
+               "surface": o.mention.name, "confidence": o.mention.confidence,
+               "n_evidence": len(o.mention.evidence), "evidence": ev.text if ev else None,
+               "start": ev.start if ev else None, "end": ev.end if ev else None}
 
 
 def mentions_df(occurrences: Iterable[Occurrence],
                 entities: Mapping[str, Entity] | None = None) -> pd.DataFrame:
     """One row per occurrence; ``type`` is the entity's resolved type when ``entities`` is given."""
-    rows = []
-    for o in occurrences:
-        ev = o.mention.evidence[0] if o.mention.evidence else None
-        ent = entities.get(o.entity) if entities else None
-        rows.append({"paper": o.paper, "entity": o.entity,
-                     "type": ent.type if ent else o.mention.type, "role": o.role,
-                     "surface": o.mention.name, "confidence": o.mention.confidence,
-                     "n_evidence": len(o.mention.evidence), "evidence": ev.text if ev else None,
-                     "start": ev.start if ev else None, "end": ev.end if ev else None})
-    return _frame("mentions", rows)
+    return _frame("mentions", list(mentions_rows(occurrences, entities)))
+
+
+def links_rows(links: Iterable[Link]) -> Iterator[dict[str, Any]]:
+    for k in links:
+        yield {"source": k.source, "target": k.target, "weight": k.weight, "rule": k.rule,
+               "proposer": k.proposer, "n_shared": len(k.shared), "shared": k.shared,
+               "share_weights": [f"{s.weight:.6f}" for s in k.shares],
+               "share_kinds": [s.kind for s in k.shares], "similarity": k.similarity}
 
 
 def links_df(links: Iterable[Link]) -> pd.DataFrame:
@@ -132,32 +153,38 @@ def links_df(links: Iterable[Link]) -> pd.DataFrame:
     ``share_weights`` and ``share_kinds`` give each shared entity's weight and kind
     in the same order (empty for a link read back without its shares).
     """
-    rows = [{"source": k.source, "target": k.target, "weight": k.weight, "rule": k.rule,
-             "proposer": k.proposer, "n_shared": len(k.shared), "shared": k.shared,
-             "share_weights": [f"{s.weight:.6f}" for s in k.shares],
-             "share_kinds": [s.kind for s in k.shares], "similarity": k.similarity} for k in links]
-    return _frame("links", rows)
+    return _frame("links", list(links_rows(links)))
 
 
-def repos_df(extractions: Mapping[str, PaperEntities] | Iterable[PaperEntities]) -> pd.DataFrame:
-    """One row per (paper, repository); ``official`` when any sighting says so."""
+def repos_rows(extractions: Mapping[str, PaperEntities] | Iterable[PaperEntities]
+               ) -> Iterator[dict[str, Any]]:
     rows: dict[tuple[str, str], dict[str, Any]] = {}
-    for pe in _values(extractions):
+    for pe in _iter(extractions):
         for r in pe.links:
             row = rows.setdefault((pe.id, r.repository), {
                 "paper": pe.id, "repository": r.repository, "url": r.url, "kind": r.kind,
                 "host": r.host, "official": False})
             row["official"] = row["official"] or r.official
-    return _frame("repos", [rows[k] for k in sorted(rows)])
+    return (rows[k] for k in sorted(rows))
+
+
+def repos_df(extractions: Mapping[str, PaperEntities] | Iterable[PaperEntities]) -> pd.DataFrame:
+    """One row per (paper, repository); ``official`` when any sighting says so."""
+    return _frame("repos", list(repos_rows(extractions)))
 
 
 def corpus_tables(corpus: CorpusRecords) -> dict[str, pd.DataFrame]:
     """The five tables of a corpus, keyed and ordered as :data:`COLUMNS`."""
-    return {"papers": papers_df(corpus.papers, corpus.occurrences),
-            "entities": entities_df(corpus.entities),
-            "mentions": mentions_df(corpus.occurrences, corpus.entities),
-            "links": links_df(corpus.links),
-            "repos": repos_df(corpus.extractions)}
+    return {name: _frame(name, list(rows)) for name, rows in corpus_rows(corpus).items()}
+
+
+def corpus_rows(corpus: CorpusRecords) -> dict[str, Iterator[dict[str, Any]]]:
+    """The rows of the five tables of a corpus (made as they are read), keyed as :data:`COLUMNS`."""
+    return {"papers": papers_rows(corpus.papers, corpus.occurrences),
+            "entities": entities_rows(corpus.entities),
+            "mentions": mentions_rows(corpus.occurrences, corpus.entities),
+            "links": links_rows(corpus.links),
+            "repos": repos_rows(corpus.extractions)}
 
 
 def to_csv(df: pd.DataFrame) -> str:
@@ -168,6 +195,44 @@ def to_csv(df: pd.DataFrame) -> str:
             flat[col] = [LIST_SEPARATOR.join(v) if isinstance(v, list) else v for v in flat[col]]
     text: str = flat.to_csv(index=False, lineterminator="\n")
     return text
+
+
+# a cell of each column kind as to_csv writes it from the frame coerce makes
+CSV_CELLS: dict[str, Callable[[Any], str]] = {
+    "str": lambda v: "" if _missing(v) or v == "" else str(v),
+    "int": lambda v: "" if _missing(v) else str(int(v)),
+    "float": lambda v: "" if _missing(v) else repr(float(v)),
+    "bool": lambda v: "True" if bool(v) and not _missing(v) else "False",
+    "list": lambda v: LIST_SEPARATOR.join(_as_list(v)),
+}
+CSV_BATCH = 4096  # rows written at once
+
+
+def write_csv(table: str, rows: Iterable[dict[str, Any]], out: IO[bytes]) -> None:
+    """Write the rows of ``table`` to ``out`` as CSV, row by row: the bytes of
+    ``to_csv(coerce(pd.DataFrame(rows), table))`` without the frame."""
+    if table not in COLUMNS:
+        raise FormatError("table", table, list(COLUMNS))
+    cells = [(col, CSV_CELLS[kind]) for col, kind in COLUMNS[table].items()]
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="")
+    writer = csv.writer(text, lineterminator="\n")  # what pandas writes with
+    writer.writerow(list(COLUMNS[table]))
+    batch = []
+    for row in rows:
+        batch.append([cell(row.get(col)) for col, cell in cells])
+        if len(batch) >= CSV_BATCH:
+            writer.writerows(batch)
+            batch = []
+    writer.writerows(batch)
+    text.flush()
+    text.detach()
+
+
+def csv_bytes(table: str, rows: Iterable[dict[str, Any]]) -> bytes:
+    """The CSV of ``table`` (see :func:`write_csv`) as bytes."""
+    buf = io.BytesIO()
+    write_csv(table, rows, buf)
+    return buf.getvalue()
 
 
 def to_parquet(df: pd.DataFrame) -> bytes:

@@ -10,13 +10,14 @@ Modules: :mod:`.views` picks the graph (view, filters, focus, max_nodes),
 page data and :mod:`.page` writes the document.
 """
 
+import io
 from collections.abc import Iterable
-from typing import Any
+from typing import IO, Any
 
 from kg.export.html.views import VIEWS, View, build_view
 from kg.settings import Settings
 
-__all__ = ["VIEWS", "View", "build_view", "render_html"]
+__all__ = ["VIEWS", "View", "build_view", "render_html", "write_html"]
 
 TITLES = {"map": "a map of related papers and their entities", "papers": "papers and their entities", "links": "papers linked by shared entities",
           "entities": "entities named together"}
@@ -53,8 +54,19 @@ def render_html(corpus: Any, settings: Settings | None = None, view: str = "map"
     kg.errors.KGError
         For an unknown view or type, a focus that names nothing, a bad number.
     """
+    buf = io.BytesIO()
+    write_html(corpus, buf, settings, view, focus, depth, types, min_support, max_nodes)
+    return buf.getvalue().decode("utf-8")
+
+
+def write_html(corpus: Any, out: IO[bytes], settings: Settings | None = None, view: str = "map",
+               focus: str | None = None, depth: int = 1,
+               types: Iterable[str] | str | None = None, min_support: int = 1,
+               max_nodes: int | None = None) -> None:
+    """Write the page of :func:`render_html` to ``out`` (UTF-8), its data as it is made:
+    the nodes' panels of a large corpus are never held all at once."""
     settings = settings or getattr(corpus, "settings", None) or Settings()
-    from kg.export.html.page import render_page
+    from kg.export.html.page import write_page
     from kg.export.html.payload import build_payload
 
     if isinstance(types, str):
@@ -64,4 +76,4 @@ def render_html(corpus: Any, settings: Settings | None = None, view: str = "map"
     title = f"kg: {TITLES.get(view, view)}" + (f" around {focus}" if focus else "")
     payload = build_payload(corpus, v, title)
     counts = f"{v.shown_nodes} nodes, {v.shown_edges} edges."
-    return render_page(payload, title, [counts, *v.notes])
+    write_page(payload, title, [counts, *v.notes], out)

@@ -11,6 +11,7 @@ to bring a node in with its neighbourhood.
 
 from collections import Counter, defaultdict
 from collections.abc import Callable
+from functools import cached_property
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -223,8 +224,15 @@ class Details:
                 seen.add(child)
                 todo.append(child)
                 found.update(self.c.entities[child].papers)
-        order = {p: n for n, p in enumerate(self.c.papers)}
+        if not found:
+            return []
+        order = self.paper_order
         return sorted(found - own, key=lambda p: order.get(p, len(order)))
+
+    @cached_property
+    def paper_order(self) -> dict[str, int]:
+        """Each paper's place in the corpus (made once: a page asks it for many entities)."""
+        return {p: n for n, p in enumerate(self.c.papers)}
 
     def descendants(self, eid: str, seen: set[str]) -> list[list[Any]]:
         """[name, index, depth] of the entity's family below it, depth first."""

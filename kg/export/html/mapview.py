@@ -79,8 +79,8 @@ def map_graph(corpus: Any, keep: Keep, limit: int = 0) -> tuple[nx.Graph, tuple[
         1 for e in ents if corpus.entities[e].parent in ents and corpus.entities[e].parent != e)
     if limit and total_nodes > limit:
         share = round(limit * len(papers) / total_nodes)
-        top = sorted(papers, key=lambda p: (-degree[p], p))[:share]
-        papers = [p for p in papers if p in set(top)]
+        top = set(sorted(papers, key=lambda p: (-degree[p], p))[:share])
+        papers = [p for p in papers if p in top]
         kept = set(papers)
         best = sorted(ents, key=lambda e: (-corpus.entities[e].support, e))[:limit - share]
         ents = {e: [(p, r) for p, r in ents[e] if p in kept] for e in best}
@@ -117,11 +117,11 @@ def communities(g: nx.Graph, seed: int = SEED) -> list[list[str]]:
     keys = sorted(g.nodes)
     if not keys:
         return []
+    from kg.export.louvain import louvain_communities  # networkx's Louvain, without its graphs
+
     index = {k: i for i, k in enumerate(keys)}
-    h = nx.Graph()
-    h.add_nodes_from(range(len(keys)))
-    h.add_weighted_edges_from((index[u], index[v], d["weight"]) for u, v, d in g.edges(data=True))
-    found = nx.community.louvain_communities(h, weight="weight", seed=seed)
+    found = louvain_communities(len(keys), ((index[u], index[v], d["weight"])
+                                            for u, v, d in g.edges(data=True)), seed)
     groups = []
     for c in found:
         members = [keys[i] for i in c]

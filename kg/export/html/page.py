@@ -12,12 +12,14 @@ import base64
 import hashlib
 import html
 import importlib.util
+import io
 import json
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 from string import Template
-from typing import Any
+from typing import IO, Any
 
 from kg.errors import KGError
 
@@ -64,6 +66,7 @@ TEMPLATE = Template("""<!DOCTYPE html>
 _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
                  "\u2028": "\\u2028", "\u2029": "\\u2029"}
 _JSON_ESCAPE_RE = re.compile("[<>&\u2028\u2029]")
+JSON_BATCH = 2000  # list items encoded before a piece is given
 
 
 def script_json(value: Any) -> str:
@@ -116,8 +119,35 @@ def _sha256(code: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(code.encode("utf-8")).digest()).decode() + "'"
 
 
+def json_chunks(value: dict[str, Any]) -> Iterator[str]:
+    """:func:`script_json` of ``value`` in pieces: a value that is a list or an iterator (the
+    nodes, the panels) is encoded item by item, never as one string. Joined, the pieces
+    are ``script_json(value)`` with every iterator taken as a list."""
+    yield "{"
+    for i, (key, v) in enumerate(value.items()):
+        head = ("," if i else "") + script_json(key) + ":"
+        if not isinstance(v, list | Iterator):
+            yield head + script_json(v)
+            continue
+        batch = [head + "["]
+        for j, item in enumerate(v):
+            batch.append(("," if j else "") + script_json(item))
+            if len(batch) >= JSON_BATCH:
+                yield "".join(batch)
+                batch = []
+        yield "".join(batch) + "]"
+    yield "}"
+
+
 def render_page(payload: dict[str, Any], title: str, notes: list[str]) -> str:
     """The whole HTML document for ``payload`` (see :mod:`kg.export.html.payload`)."""
+    buf = io.BytesIO()
+    write_page(payload, title, notes, buf)
+    return buf.getvalue().decode("utf-8")
+
+
+def write_page(payload: dict[str, Any], title: str, notes: list[str], out: IO[bytes]) -> None:
+    """Write the document of :func:`render_page` to ``out``, its data piece by piece."""
     vis_js, vis_css = vis_assets()
     vis_js = inline_script(vis_js)
     # one script element: the map's labels, then the page
@@ -127,7 +157,7 @@ def render_page(payload: dict[str, Any], title: str, notes: list[str]) -> str:
            f"script-src {_sha256(vis_js)} {_sha256(page_js)}; "
            "style-src 'unsafe-inline'; img-src data:; "
            "base-uri 'none'; form-action 'none'")
-    return TEMPLATE.substitute(
+    fields = dict(
         csp=csp,
         title=html.escape(title),
         note=" ".join(
@@ -135,7 +165,11 @@ def render_page(payload: dict[str, Any], title: str, notes: list[str]) -> str:
             f"{html.escape(n)}</span>" for n in notes),
         vis_css=inline_style(vis_css),
         page_css=inline_style((ASSETS / "page.css").read_text(encoding="utf-8")),
-        data=script_json(payload),
         vis_js=vis_js,
         page_js=page_js,
     )
+    head, tail = (Template(part) for part in TEMPLATE.template.split("$data"))
+    out.write(head.substitute(fields).encode("utf-8"))
+    for chunk in json_chunks(payload):
+        out.write(chunk.encode("utf-8"))
+    out.write(tail.substitute(fields).encode("utf-8"))

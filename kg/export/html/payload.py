@@ -7,6 +7,7 @@ then every other paper and entity of the corpus, not drawn at first but found by
 search; -1 is something the page does not know.
 """
 
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -122,25 +123,25 @@ class _Builder:
             tip = head + (f"\n{what}: " + "; ".join(names) + more if names else "")
         return [self.index[a], self.index[b], kind, round(float(weight), 4), tip]
 
-    def all_details(self) -> list[dict[str, Any]]:
-        """Every node's panel. Beyond the drawn nodes and :data:`FULL_DETAILS` others, and for
-        papers once :data:`TEXT_BUDGET` characters of text are spent, a lighter one
-        (:meth:`Details.lite`), so that a large corpus still gives a page a browser opens."""
-        budget, out = TEXT_BUDGET, []
+    def all_details(self) -> Iterator[dict[str, Any]]:
+        """Every node's panel, made as the page is written. Beyond the drawn nodes and
+        :data:`FULL_DETAILS` others, and for papers once :data:`TEXT_BUDGET` characters of
+        text are spent, a lighter one (:meth:`Details.lite`), so that a large corpus still
+        gives a page a browser opens."""
+        budget = TEXT_BUDGET
         for i, k in enumerate(self.keys):
             if i < len(self.drawn):
-                out.append(self.details.detail(k))
+                yield self.details.detail(k)
                 continue
             if i >= len(self.drawn) + FULL_DETAILS:
-                out.append(self.details.lite(k))
+                yield self.details.lite(k)
                 continue
             with_text = True
             if k.startswith("p:"):
                 size = len(self.c.papers[k[2:]].text)
                 with_text = size <= budget
                 budget -= size if with_text else 0
-            out.append(self.details.detail(k, with_text))
-        return out
+            yield self.details.detail(k, with_text)
 
 
 def _positions(b: _Builder, view: View, seed: int) -> tuple[list[tuple[float, float]],
@@ -171,7 +172,8 @@ def _map_config(corpus: Any, b: _Builder, view: View,
 
 
 def build_payload(corpus: Any, view: View, title: str, seed: int = 42) -> dict[str, Any]:
-    """Nodes, edges, details and page settings for ``view`` (positions laid out here)."""
+    """Nodes, edges, details and page settings for ``view`` (positions laid out here);
+    ``details`` is an iterator, made as the page is written."""
     b = _Builder(corpus, view)
     g = view.graph
     xy, discs = _positions(b, view, seed)

@@ -1,9 +1,12 @@
 """Communities of related papers: Louvain on the links graph, with a fixed seed.
 
+Louvain is networkx's, run by :mod:`kg.export.louvain` (the same communities, without
+networkx's graph classes).
+
 The graph is the one of related papers (an edge per :class:`~kg.records.Link`,
 weighted by it), whose weights already discount the entities every paper names;
 papers without a related paper are in no community and are counted apart. Nodes
-are numbered in id order before networkx sees them, so the same corpus gives the
+are numbered in id order before Louvain sees them, so the same corpus gives the
 same communities whatever the hash seed. Each community is described by the
 entities most of its papers name (ties: the rarer in the corpus first) and by its
 best connected papers.
@@ -22,14 +25,12 @@ MIN_SIZE = 2
 
 def communities(d: Digest) -> list[list[str]]:
     """Paper ids of each community of two papers or more, largest first (ties: first id)."""
-    import networkx as nx
+    from kg.export.louvain import louvain_communities
 
     linked = sorted({k.source for k in d.links} | {k.target for k in d.links})
     index = {pid: i for i, pid in enumerate(linked)}
-    g = nx.Graph()
-    g.add_nodes_from(range(len(linked)))
-    g.add_weighted_edges_from((index[k.source], index[k.target], k.weight) for k in d.links)
-    found = nx.community.louvain_communities(g, weight="weight", seed=SEED)
+    found = louvain_communities(len(linked), ((index[k.source], index[k.target], k.weight)
+                                              for k in d.links), SEED)
     groups = [sorted(linked[i] for i in c) for c in found if len(c) >= MIN_SIZE]
     return sorted(groups, key=lambda c: (-len(c), c[0]))
 

@@ -96,6 +96,11 @@ class Digest:
 
         return {pid: paper_month(p.date, p.page_date, p.arxiv_id) for pid, p in self.papers.items()}
 
+    @cached_property
+    def dated(self) -> dict[str, str]:
+        """Paper id -> month, for the papers that have one (read by most figures: made once)."""
+        return {pid: m for pid, (m, _) in self.months.items() if m is not None}
+
 
 def canonical_date(text: str | None, listed: str | None = None) -> str | None:
     """A full date as ``YYYY-MM-DD`` (as the store has it, an xsd:date), anything else as given;

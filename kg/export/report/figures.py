@@ -117,7 +117,7 @@ def top_table(d: Digest, entity_type: str, n: int) -> Table:
 
 def dated(d: Digest) -> dict[str, str]:
     """Paper id -> month, for the papers that have one."""
-    return {pid: m for pid, (m, _) in d.months.items() if m is not None}
+    return d.dated
 
 
 def corpus_months(d: Digest) -> list[str]:
