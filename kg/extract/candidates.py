@@ -21,6 +21,7 @@ from kg.extract.candidate import (
     AcronymPair,
     Candidate,
     candidates,
+    doc_text,
     found,
     register_extensions,
     sentence_spans,
@@ -156,7 +157,7 @@ def _drop_shorts(out: list[Candidate], generic_shorts: set[str]) -> None:
 
 class CandidateFinder:
     def __call__(self, doc: Doc, off: frozenset[Rule] = NONE_OFF) -> Doc:
-        text = doc.text
+        text = doc_text(doc)
         title_end = text.find("\n\n")
         title_end = len(text) if title_end < 0 else title_end
         doc._.kg_title_end = title_end

@@ -5,15 +5,15 @@ Every alias matches with its case; multi-word names also match in lower case
 ordinary word such as "Flux") is taken only mid-sentence, with its case.
 """
 
-import bisect
 import re
+from collections.abc import Iterable
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 from spacy.util import filter_spans
 
-from kg.extract.candidate import candidates, found, register_extensions
+from kg.extract.candidate import candidates, doc_text, found, register_extensions
 from kg.extract.lexicon import KnownEntity, gazetteer, morphemes, word_list
 from kg.extract.rules import (
     GAZETTEER,
@@ -25,7 +25,9 @@ from kg.extract.rules import (
     NONE_OFF,
     Rule,
 )
+from kg.extract.sentences import uncached
 from kg.keys import match_key
+from kg.keys.names import ascii_key_cores, singular
 
 
 def _inside_longer_word(text: str, start: int, end: int) -> bool:
@@ -49,7 +51,6 @@ def _extension(text: str, end: int) -> str:
     return m.group(0)
 
 
-_CHUNK = re.compile(r"[^\s\(\)\[\]\"“”,;:!?]+")
 _CODED = re.compile(r"[a-z][A-Z]|\d")
 _LAST_PART = re.compile(r"[A-Z][a-z]+$")
 MAX_PARTS = 4  # a variant spans at most this many space-separated chunks
@@ -80,27 +81,50 @@ def variant_keys(entries: dict[str, KnownEntity]) -> dict[str, tuple[str, bool]]
     return out
 
 
-def variant_spans(text: str, keys: dict[str, tuple[str, bool]], sorted_keys: list[str],
+def key_prefixes(keys: Iterable[str]) -> frozenset[str]:
+    """Every non-empty prefix of the ``keys``: whether some known name begins this way."""
+    return frozenset(k[:i] for k in keys for i in range(1, len(k) + 1))
+
+
+_CHUNK = re.compile(r"[^\s\(\)\[\]\"“”,;:!?]+")
+
+
+def variant_spans(text: str, keys: dict[str, tuple[str, bool]], prefixes: frozenset[str],
                   taken: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
-    """(start, end, id) of known names written another way, longest first, clear of ``taken``."""
+    """(start, end, id) of known names written another way, longest first, clear of ``taken``.
+
+    ``prefixes`` is :func:`key_prefixes` of the ``keys``. The key of a run of chunks is
+    ``match_key`` of its text; on an ASCII text it is made of the chunks' own
+    (:func:`~kg.keys.names.ascii_key_cores`), the characters between them counting for nothing.
+    """
     chunks = []
     for m in _CHUNK.finditer(text):
-        s, e = m.start(), m.end()
-        while e > s and text[e - 1] in ".'’":
-            e -= 1
+        s = m.start()
+        e = s + len(m.group().rstrip(".'’"))  # less the points and apostrophes it ends in
         if e > s:
             chunks.append((s, e))
+    cores = ascii_key_cores([text[s:e] for s, e in chunks]) if text.isascii() else None
+    firsts = [singular(c) for c in cores] if cores is not None else [match_key(text[s:e]) for s, e in chunks]
     out: list[tuple[int, int, str]] = []
     busy = list(taken)
-    for i, (s, _) in enumerate(chunks):
+    n = len(chunks)
+    for i in [i for i, k in enumerate(firsts) if k in prefixes]:  # a known name may begin here
+        s = chunks[i][0]
         best = None
-        for j in range(i, min(i + MAX_PARTS, len(chunks))):
+        core = ""
+        for j in range(i, min(i + MAX_PARTS, n)):
             e = chunks[j][1]
-            key = match_key(text[s:e])
-            k = bisect.bisect_left(sorted_keys, key)
-            if not key or k == len(sorted_keys) or not sorted_keys[k].startswith(key):
+            if j == i:
+                key = firsts[i]
+            elif cores is not None:
+                key = singular(core + cores[j])
+            else:
+                key = match_key(text[s:e])
+            if key not in prefixes:
                 break  # no known name begins this way
-            if sorted_keys[k] == key:
+            if cores is not None:
+                core += cores[j]
+            if key in keys:
                 kid, lower_ok = keys[key]
                 plain = text[s:e].isalpha() and text[s + 1:e].islower()  # "simple", "Multiple"
                 # a coined name split into words is a phrase: "Dense nets" is not DenseNet
@@ -120,18 +144,19 @@ class KnownNames:
         self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         by_id_exact: dict[str, list[Doc]] = {}
         by_id_lower: dict[str, list[Doc]] = {}
-        for e in entries.values():
-            for n in e.names:
-                d = nlp.make_doc(n)
-                by_id_exact.setdefault(e.id, []).append(d)
-                if not e.ambiguous and len(d) >= 2 and len(n) >= 8 and any(c.islower() for c in n):
-                    by_id_lower.setdefault(e.id, []).append(nlp.make_doc(n.lower()))
+        with uncached(nlp):  # 30,000 names would fill the tokenizer's cache of chunks
+            for e in entries.values():
+                for n in e.names:
+                    d = nlp.make_doc(n)
+                    by_id_exact.setdefault(e.id, []).append(d)
+                    if not e.ambiguous and len(d) >= 2 and len(n) >= 8 and any(c.islower() for c in n):
+                        by_id_lower.setdefault(e.id, []).append(nlp.make_doc(n.lower()))
         for kid, docs in by_id_exact.items():
             self.exact.add(kid, docs)
         for kid, docs in by_id_lower.items():
             self.lower.add(kid, docs)
         self.variants = variant_keys(entries)
-        self.sorted_variants = sorted(self.variants)
+        self.variant_prefixes = key_prefixes(self.variants)
 
     def __call__(self, doc: Doc, off: frozenset[Rule] = NONE_OFF) -> Doc:
         strings = doc.vocab.strings
@@ -144,7 +169,7 @@ class KnownNames:
                 span.label_ = strings[match_id]
                 spans.append(span)
         out = candidates(doc)
-        text = doc.text
+        text = doc_text(doc)
         for span in filter_spans(spans):
             e = self.entries[span.label_]
             if KNOWN_GLUED not in off and _inside_longer_word(text, span.start_char, span.end_char):
@@ -164,7 +189,7 @@ class KnownNames:
                              span.end_char, span.text, type=e.type, kb_id=e.id, parent=e.parent))
         if KNOWN_VARIANT not in off:
             taken = [(s.start_char, s.end_char) for s in spans]
-            for start, end, kid in variant_spans(text, self.variants, self.sorted_variants, taken):
+            for start, end, kid in variant_spans(text, self.variants, self.variant_prefixes, taken):
                 e = self.entries[kid]
                 out.append(found(KNOWN_VARIANT, start, end, text[start:end], type=e.type, kb_id=e.id,
                                  parent=e.parent))

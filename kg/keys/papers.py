@@ -65,6 +65,8 @@ def clean_text(text: str) -> str:
 
 
 def unaccented(text: str) -> str:
+    if text.isascii():
+        return text  # nothing to decompose
     t = unicodedata.normalize("NFKD", text)
     return "".join(c for c in t if not unicodedata.combining(c))
 
