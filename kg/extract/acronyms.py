@@ -116,13 +116,25 @@ def find_pairs(text: str, off: frozenset[Rule] = NONE_OFF) -> list[AcronymPair]:
         # "SHORT (long form)": the short form right before the bracket
         if ACRONYM_SHORT_FIRST in off:
             continue
-        before = re.search(r"([A-Za-z][\w\-\.&+]{1,11})\s*$", text[: m.start()])
+        before = _short_before(text, m.start())
         if before and is_short_form(before.group(1)) and " " in inner:
             words = _WORD.findall(inner)
             if _match_long(before.group(1), words) == 0:
                 pairs.append(AcronymPair(m.start(1), m.end(1), before.start(1), before.end(1),
                                          inner, before.group(1)))
     return pairs
+
+
+_SHORT_BEFORE = re.compile(r"([A-Za-z][\w\-\.&+]{1,11})\s*$")
+
+
+def _short_before(text: str, end: int) -> re.Match[str] | None:
+    """The short form that ends ``text[:end]``, spaces after it allowed: searched for in the
+    12 characters before those spaces, not in all the text before (quadratic in the text)."""
+    stop = end
+    while stop > 0 and text[stop - 1].isspace():  # what \s matches: the same characters
+        stop -= 1
+    return _SHORT_BEFORE.search(text, max(0, stop - 12), end)
 
 
 def _span_text(text: str, end: int, words: list[str]) -> str | None:
