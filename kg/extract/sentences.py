@@ -18,7 +18,7 @@ from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 from spacy.util import compile_suffix_regex
 
-from kg.extract.candidate import doc_text, register_extensions, spans_of_sentences
+from kg.extract.candidate import Batched, doc_text, register_extensions, spans_of_sentences
 
 
 def add_name_suffix_rule(nlp: Language) -> None:
@@ -91,7 +91,7 @@ def uncached(nlp: Language) -> Iterator[None]:
         tokenizer.max_cache_size = size
 
 
-class SentenceBreaks:
+class SentenceBreaks(Batched):
     """Paragraph breaks, and with ``punctuation`` spaCy's sentencizer rule before them."""
 
     def __init__(self, nlp: Language, punctuation: bool) -> None:
