@@ -66,9 +66,9 @@ class Variants:
 
 _SEP = r"\s\(\)\[\]\"“”,;:!?"  # what ends a chunk
 _END = ".'’"  # what a chunk may end in that is not part of it
-# a chunk, its own part first: every character but the points and apostrophes it ends in
-# (possessive: each character is read once, the search stays linear on any text)
-_CHUNK = re.compile(rf"(?=[^{_SEP}])((?:[^{_SEP}{_END}]|[{_END}]++(?=[^{_SEP}{_END}]))*+)[{_END}]*+")
+# a chunk less the points and apostrophes it ends in: from a chunk's start only, runs of
+# those characters then of others (possessive: each character is read once, linear on any text)
+_CHUNK = re.compile(rf"(?<![^{_SEP}])(?:[{_END}]*+[^{_SEP}{_END}]++)++")
 
 
 def chunks(text: str) -> list[tuple[int, int]]:
@@ -78,7 +78,7 @@ def chunks(text: str) -> list[tuple[int, int]]:
     >>> chunks("ViT-B/16 (ours), e.g. GPT-4o... ... 'x'")
     [(0, 8), (10, 14), (17, 20), (22, 28), (37, 38)]
     """
-    return [span for m in _CHUNK.finditer(text) if (span := m.span(1))[1] > span[0]]
+    return [m.span() for m in _CHUNK.finditer(text)]
 
 
 def variant_spans(text: str, variants: Variants,
