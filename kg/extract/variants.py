@@ -76,7 +76,7 @@ def chunks(text: str) -> list[tuple[int, int]]:
     less the points and apostrophes it ends in.
 
     >>> chunks("ViT-B/16 (ours), e.g. GPT-4o... ... 'x'")
-    [(0, 8), (10, 14), (17, 20), (22, 28), (37, 38)]
+    [(0, 8), (10, 14), (17, 20), (22, 28), (36, 38)]
     """
     return [m.span() for m in _CHUNK.finditer(text)]
 
