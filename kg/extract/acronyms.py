@@ -10,7 +10,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.extract.candidate import AcronymPair, register_extensions
+from kg.extract.candidate import AcronymPair, Batched, doc_text, register_extensions
 from kg.extract.lexicon import word_list
 from kg.extract.rules import ACRONYM_INITIALS, ACRONYM_SHORT_FIRST, ACRONYM_TRIM, NONE_OFF, Rule
 
@@ -116,13 +116,25 @@ def find_pairs(text: str, off: frozenset[Rule] = NONE_OFF) -> list[AcronymPair]:
         # "SHORT (long form)": the short form right before the bracket
         if ACRONYM_SHORT_FIRST in off:
             continue
-        before = re.search(r"([A-Za-z][\w\-\.&+]{1,11})\s*$", text[: m.start()])
+        before = _short_before(text, m.start())
         if before and is_short_form(before.group(1)) and " " in inner:
             words = _WORD.findall(inner)
             if _match_long(before.group(1), words) == 0:
                 pairs.append(AcronymPair(m.start(1), m.end(1), before.start(1), before.end(1),
                                          inner, before.group(1)))
     return pairs
+
+
+_SHORT_BEFORE = re.compile(r"([A-Za-z][\w\-\.&+]{1,11})\s*$")
+
+
+def _short_before(text: str, end: int) -> re.Match[str] | None:
+    """The short form that ends ``text[:end]``, spaces after it allowed: searched for in the
+    12 characters before those spaces, not in all the text before (quadratic in the text)."""
+    stop = end
+    while stop > 0 and text[stop - 1].isspace():  # what \s matches: the same characters
+        stop -= 1
+    return _SHORT_BEFORE.search(text, max(0, stop - 12), end)
 
 
 def _span_text(text: str, end: int, words: list[str]) -> str | None:
@@ -134,9 +146,9 @@ def _span_text(text: str, end: int, words: list[str]) -> str | None:
     return found.strip() if found else None
 
 
-class AcronymFinder:
+class AcronymFinder(Batched):
     def __call__(self, doc: Doc, off: frozenset[Rule] = NONE_OFF) -> Doc:
-        doc._.kg_acronyms = find_pairs(doc.text, off)
+        doc._.kg_acronyms = find_pairs(doc_text(doc), off)
         return doc
 
 

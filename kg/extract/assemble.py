@@ -5,7 +5,7 @@ from typing import Protocol
 
 from spacy.tokens import Doc
 
-from kg.extract.candidate import Candidate, sentence_at, sentence_spans
+from kg.extract.candidate import Candidate, doc_text, sentence_at, sentence_spans
 from kg.extract.lexicon import gazetteer, generic_acronyms, is_generic
 from kg.extract.never import never_entity
 from kg.extract.rules import (
@@ -193,7 +193,7 @@ def assemble(doc: Doc, paper_id: str, title: str, min_confidence: float = 0.5,
     groups = candidate_groups(doc, off, keep_generic=decider is not None,
                               extra=decider.extra(doc) if decider is not None else None)
     sents = sentence_spans(doc)
-    text = doc.text  # spaCy rebuilds doc.text on every access
+    text = doc_text(doc)
     mentions = []
     if decider is not None:
         for group, decision in zip(groups, decider(doc, groups), strict=True):

@@ -19,8 +19,10 @@ from spacy.tokens import Doc
 from kg.extract import triggers
 from kg.extract.candidate import (
     AcronymPair,
+    Batched,
     Candidate,
     candidates,
+    doc_text,
     found,
     register_extensions,
     sentence_spans,
@@ -154,9 +156,9 @@ def _drop_shorts(out: list[Candidate], generic_shorts: set[str]) -> None:
     out[:] = [c for c in out if c.text not in generic_shorts and c.text.rstrip("s") not in generic_shorts]
 
 
-class CandidateFinder:
+class CandidateFinder(Batched):
     def __call__(self, doc: Doc, off: frozenset[Rule] = NONE_OFF) -> Doc:
-        text = doc.text
+        text = doc_text(doc)
         title_end = text.find("\n\n")
         title_end = len(text) if title_end < 0 else title_end
         doc._.kg_title_end = title_end

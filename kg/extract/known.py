@@ -5,7 +5,6 @@ Every alias matches with its case; multi-word names also match in lower case
 ordinary word such as "Flux") is taken only mid-sentence, with its case.
 """
 
-import bisect
 import re
 
 from spacy.language import Language
@@ -13,8 +12,8 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 from spacy.util import filter_spans
 
-from kg.extract.candidate import candidates, found, register_extensions
-from kg.extract.lexicon import KnownEntity, gazetteer, morphemes, word_list
+from kg.extract.candidate import Batched, candidates, doc_text, found, register_extensions
+from kg.extract.lexicon import KnownEntity, gazetteer, word_list
 from kg.extract.rules import (
     GAZETTEER,
     GAZETTEER_AMBIGUOUS,
@@ -25,7 +24,8 @@ from kg.extract.rules import (
     NONE_OFF,
     Rule,
 )
-from kg.keys import match_key
+from kg.extract.sentences import uncached
+from kg.extract.variants import Variants, variant_keys, variant_spans
 
 
 def _inside_longer_word(text: str, start: int, end: int) -> bool:
@@ -49,89 +49,25 @@ def _extension(text: str, end: int) -> str:
     return m.group(0)
 
 
-_CHUNK = re.compile(r"[^\s\(\)\[\]\"“”,;:!?]+")
-_CODED = re.compile(r"[a-z][A-Z]|\d")
-_LAST_PART = re.compile(r"[A-Z][a-z]+$")
-MAX_PARTS = 4  # a variant spans at most this many space-separated chunks
-
-
-def _lower_ok(name: str) -> bool:
-    """May ``name`` be written all in lower case as one word? Only a coined name whose last part
-    says what it is ("ImageNet", "AffectNet"): "SimplE" written "simple" is the word."""
-    m = _LAST_PART.search(name)
-    if m is None or m.group(0) == name:
-        return False
-    return any(m.group(0) in parts for parts in morphemes().values())
-
-
-def variant_keys(entries: dict[str, KnownEntity]) -> dict[str, tuple[str, bool]]:
-    """Match key -> (entity id, may be written as one lower-case word) of the names a variant
-    spelling may stand for: coined (an inner capital: "ImageNet") or versioned ("Claude 3.5
-    Sonnet") names of 5+ characters that are no ordinary word. Plain words ("Places", "Visual
-    Genome") are left to the exact and lower-case matchers."""
-    out: dict[str, tuple[str, bool]] = {}
-    for e in entries.values():
-        if e.ambiguous:
-            continue
-        for n in e.names:
-            key = match_key(n)
-            if len(key) >= 5 and _CODED.search(n):
-                out.setdefault(key, (e.id, _lower_ok(n)))
-    return out
-
-
-def variant_spans(text: str, keys: dict[str, tuple[str, bool]], sorted_keys: list[str],
-                  taken: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
-    """(start, end, id) of known names written another way, longest first, clear of ``taken``."""
-    chunks = []
-    for m in _CHUNK.finditer(text):
-        s, e = m.start(), m.end()
-        while e > s and text[e - 1] in ".'’":
-            e -= 1
-        if e > s:
-            chunks.append((s, e))
-    out: list[tuple[int, int, str]] = []
-    busy = list(taken)
-    for i, (s, _) in enumerate(chunks):
-        best = None
-        for j in range(i, min(i + MAX_PARTS, len(chunks))):
-            e = chunks[j][1]
-            key = match_key(text[s:e])
-            k = bisect.bisect_left(sorted_keys, key)
-            if not key or k == len(sorted_keys) or not sorted_keys[k].startswith(key):
-                break  # no known name begins this way
-            if sorted_keys[k] == key:
-                kid, lower_ok = keys[key]
-                plain = text[s:e].isalpha() and text[s + 1:e].islower()  # "simple", "Multiple"
-                # a coined name split into words is a phrase: "Dense nets" is not DenseNet
-                split = j > i and not any(ch.isdigit() for ch in key)
-                if (lower_ok or not plain) and not split:
-                    best = (s, e, kid)
-        if best and not any(best[0] < b and a < best[1] for a, b in busy):
-            out.append(best)
-            busy.append((best[0], best[1]))
-    return out
-
-
-class KnownNames:
+class KnownNames(Batched):
     def __init__(self, nlp: Language, entries: dict[str, KnownEntity]) -> None:
         self.entries = entries
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         by_id_exact: dict[str, list[Doc]] = {}
         by_id_lower: dict[str, list[Doc]] = {}
-        for e in entries.values():
-            for n in e.names:
-                d = nlp.make_doc(n)
-                by_id_exact.setdefault(e.id, []).append(d)
-                if not e.ambiguous and len(d) >= 2 and len(n) >= 8 and any(c.islower() for c in n):
-                    by_id_lower.setdefault(e.id, []).append(nlp.make_doc(n.lower()))
+        with uncached(nlp):  # 30,000 names would fill the tokenizer's cache of chunks
+            for e in entries.values():
+                for n in e.names:
+                    d = nlp.make_doc(n)
+                    by_id_exact.setdefault(e.id, []).append(d)
+                    if not e.ambiguous and len(d) >= 2 and len(n) >= 8 and any(c.islower() for c in n):
+                        by_id_lower.setdefault(e.id, []).append(nlp.make_doc(n.lower()))
         for kid, docs in by_id_exact.items():
             self.exact.add(kid, docs)
         for kid, docs in by_id_lower.items():
             self.lower.add(kid, docs)
-        self.variants = variant_keys(entries)
-        self.sorted_variants = sorted(self.variants)
+        self.variants = Variants(variant_keys(entries))
 
     def __call__(self, doc: Doc, off: frozenset[Rule] = NONE_OFF) -> Doc:
         strings = doc.vocab.strings
@@ -144,7 +80,7 @@ class KnownNames:
                 span.label_ = strings[match_id]
                 spans.append(span)
         out = candidates(doc)
-        text = doc.text
+        text = doc_text(doc)
         for span in filter_spans(spans):
             e = self.entries[span.label_]
             if KNOWN_GLUED not in off and _inside_longer_word(text, span.start_char, span.end_char):
@@ -164,7 +100,7 @@ class KnownNames:
                              span.end_char, span.text, type=e.type, kb_id=e.id, parent=e.parent))
         if KNOWN_VARIANT not in off:
             taken = [(s.start_char, s.end_char) for s in spans]
-            for start, end, kid in variant_spans(text, self.variants, self.sorted_variants, taken):
+            for start, end, kid in variant_spans(text, self.variants, taken):
                 e = self.entries[kid]
                 out.append(found(KNOWN_VARIANT, start, end, text[start:end], type=e.type, kb_id=e.id,
                                  parent=e.parent))

@@ -5,6 +5,7 @@ acronym rules.
 """
 
 import re
+from functools import lru_cache
 
 from kg.extract.candidate import Candidate, found
 from kg.extract.lexicon import generic_acronyms, is_generic, task_heads
@@ -29,6 +30,7 @@ _NOT_NAME = re.compile(
 _ACRONYM_PLAY = re.compile(r"^[a-z]{2,}[A-Z]{2,}[a-z]{2,}$|^[a-z]{3,}[A-Z]$")
 
 
+@lru_cache(maxsize=1 << 16)  # pure, and asked of the same words again and again
 def looks_like_name(w: str, off: frozenset[Rule] = NONE_OFF) -> bool:
     """A single word shaped like a coined or versioned name (not a number or unit).
 
@@ -66,7 +68,10 @@ _NUMBER_PAIR = re.compile(r"^(.*\D)(\d+)/(\d+)$")  # "CIFAR-10/100" names CIFAR-
 def shape_candidates(text: str, start: int, end: int, off: frozenset[Rule]) -> list[Candidate]:
     out = []
     for m in WORD.finditer(text, start, end):
-        w = m.group(0).rstrip(".")
+        w = m.group(0)
+        if w.islower():
+            continue  # no capital: neither rule below takes it (looks_like_name says no)
+        w = w.rstrip(".")
         pair = _NUMBER_PAIR.match(w) if NUMBER_PAIR not in off else None
         if pair and pair.group(1)[-1:] in "-_ " and looks_like_name(pair.group(1) + pair.group(2), off):
             first = pair.group(1) + pair.group(2)

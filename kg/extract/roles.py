@@ -11,8 +11,10 @@ from spacy.tokens import Doc
 
 from kg.extract import triggers
 from kg.extract.candidate import (
+    Batched,
     Candidate,
     candidates,
+    doc_text,
     register_extensions,
     sentence_at,
     sentence_spans,
@@ -91,10 +93,10 @@ def _named_after(cands: list[Candidate]) -> None:
             cands[i] = _proposed(c, NAMED_AFTER)
 
 
-class RoleFinder:
+class RoleFinder(Batched):
     def __call__(self, doc: Doc, off: frozenset[Rule] = NONE_OFF) -> Doc:
         cands = candidates(doc)
-        text = doc.text
+        text = doc_text(doc)
         sents = sentence_spans(doc)
         _named_directly(cands, text, doc._.kg_title_end or 0, off)
         if FIRST_NEW_NAME not in off:

@@ -1,16 +1,24 @@
 """Component ``kg_sentences``: the title is its own sentence, and so is each paragraph.
 
 The paper text is ``title + "\\n\\n" + abstract``; spaCy's sentencizer knows
-nothing of blank lines. Placed before the parser (small pipeline) or after the
-sentencizer (blank pipeline).
+nothing of blank lines. Placed before the parser (small pipeline); in the blank
+pipeline it also sets the sentencizer's boundaries (``punctuation``), from token
+attribute arrays rather than one Python ``Token`` per token.
 """
 
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import cast
 
+import numpy
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, ORTH, SENT_START
 from spacy.language import Language
+from spacy.pipeline import Sentencizer
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 from spacy.util import compile_suffix_regex
 
-from kg.extract.candidate import register_extensions
+from kg.extract.candidate import Batched, doc_text, register_extensions, spans_of_sentences
 
 
 def add_name_suffix_rule(nlp: Language) -> None:
@@ -19,20 +27,121 @@ def add_name_suffix_rule(nlp: Language) -> None:
     spaCy keeps "7B." whole (as in "U.S."), which hides the sentence end.
     """
     suffixes = [*(nlp.Defaults.suffixes or ()), r"(?<=[A-Z0-9])\.(?=$)"]
-    nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search  # type: ignore[union-attr]
+    spacy_tokenizer(nlp).suffix_search = compile_suffix_regex(suffixes).search
 
 
-class SentenceBreaks:
+class TextKeeper:
+    """The pipeline's tokenizer, keeping the text of each Doc it makes in ``Doc._.kg_text``.
+
+    spaCy's tokenizer keeps every character, so the text given is ``doc.text``; the
+    components read it from there (:func:`kg.extract.candidate.doc_text`) instead of having
+    spaCy join it again from one new Token object per token. Anything else (the
+    tokenizer's rules, its serialisation) is the wrapped tokenizer's.
+    """
+
+    def __init__(self, tokenizer: Tokenizer) -> None:
+        register_extensions()
+        self.tokenizer = tokenizer
+
+    def __call__(self, text: str) -> Doc:
+        doc: Doc = self.tokenizer(text)
+        doc._.kg_text = text
+        return doc
+
+    def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterator[Doc]:
+        for text in texts:
+            yield self(text)
+
+    def __getattr__(self, name: str) -> object:
+        if name == "tokenizer":  # not set yet (unpickling): no recursion
+            raise AttributeError(name)
+        return getattr(self.tokenizer, name)
+
+
+#: Chunks (runs between spaces) whose tokens spaCy's tokenizer keeps. Its own default, 10,000,
+#: is filled by the gazetteer's names alone, and a chunk not kept is split by the affix rules
+#: again each time it is seen: most of a Doc's tokenisation time.
+CACHED_CHUNKS = 200_000
+
+
+def spacy_tokenizer(nlp: Language) -> Tokenizer:
+    """spaCy's own tokenizer of ``nlp``, inside its :class:`TextKeeper` if it has one."""
+    tokenizer = nlp.tokenizer.tokenizer if isinstance(nlp.tokenizer, TextKeeper) else nlp.tokenizer
+    return cast(Tokenizer, tokenizer)
+
+
+def keep_text(nlp: Language) -> None:
+    """Make ``nlp``'s tokenizer a :class:`TextKeeper` (once) keeping :data:`CACHED_CHUNKS`."""
+    tokenizer = spacy_tokenizer(nlp)
+    if not isinstance(nlp.tokenizer, TextKeeper):
+        nlp.tokenizer = TextKeeper(tokenizer)
+    tokenizer.max_cache_size = max(tokenizer.max_cache_size, CACHED_CHUNKS)
+
+
+@contextmanager
+def uncached(nlp: Language) -> Iterator[None]:
+    """Tokenise without filling the tokenizer's cache (patterns, made once): the cache is for
+    the texts. The tokens are the same either way."""
+    tokenizer = spacy_tokenizer(nlp)
+    size = tokenizer.max_cache_size
+    tokenizer.max_cache_size = 0
+    try:
+        yield
+    finally:
+        tokenizer.max_cache_size = size
+
+
+class SentenceBreaks(Batched):
+    """Paragraph breaks, and with ``punctuation`` spaCy's sentencizer rule before them."""
+
+    def __init__(self, nlp: Language, punctuation: bool) -> None:
+        self.punctuation = punctuation
+        # ORTH ids of the sentencizer's sentence-final characters ("." "!" "?" ...)
+        self.final = numpy.array(sorted(nlp.vocab.strings.add(c) for c in Sentencizer.default_punct_chars),
+                                 dtype=numpy.uint64)
+
+    def _punctuation_starts(self, orth: numpy.ndarray, punct: numpy.ndarray) -> numpy.ndarray:
+        """Which tokens the sentencizer starts a sentence at: the first token, and the first
+        token neither punctuation nor sentence-final after a run holding a sentence-final one."""
+        at = numpy.minimum(numpy.searchsorted(self.final, orth), len(self.final) - 1)
+        final = self.final[at] == orth  # numpy.isin, without its sorting of both arrays
+        word = (punct == 0) & ~final
+        seen = numpy.cumsum(final)  # sentence-final tokens up to each token
+        words = numpy.flatnonzero(word)
+        at_words = seen[words]
+        before = numpy.concatenate(([0], at_words[:-1]))  # at the word before, or none
+        starts = numpy.zeros(len(orth), dtype=bool)
+        starts[words[at_words > before]] = True
+        starts[0] = True
+        return starts
+
     def __call__(self, doc: Doc) -> Doc:
-        for tok in doc[:-1]:
-            if tok.is_space and "\n" in tok.text:
-                doc[tok.i + 1].is_sent_start = True
+        n = len(doc)
+        if n == 0:
+            return doc
+        arr = doc.to_array([ORTH, IS_PUNCT, IS_SPACE, IDX, LENGTH, SENT_START])
+        breaks = []
+        text = doc_text(doc)
+        for i in numpy.flatnonzero(arr[:-1, 2]).tolist():
+            if "\n" in text[arr[i, 3]: arr[i, 3] + arr[i, 4]]:
+                breaks.append(i + 1)
+        if self.punctuation:
+            sent_start = arr[:, 5].astype(numpy.int64)  # -1 is stored as 2**64 - 1
+            sent_start[sent_start > 1] = -1
+            unset = sent_start == 0  # the sentencizer only fills in what is not set
+            starts = self._punctuation_starts(arr[:, 0], arr[:, 1])
+            sent_start[unset] = numpy.where(starts[unset], 1, -1)
+            sent_start[breaks] = 1
+            doc.from_array([SENT_START], sent_start.astype(numpy.uint64))  # type: ignore[arg-type]
+            # the last to set sentence starts in this pipeline: their spans are known now
+            doc._.kg_sents = spans_of_sentences(arr[:, 3], arr[:, 4], sent_start)
+        else:
+            for i in breaks:
+                doc[i].is_sent_start = True
         return doc
 
 
-@Language.factory("kg_sentences")
-def make_sentence_breaks(nlp: Language, name: str) -> SentenceBreaks:
+@Language.factory("kg_sentences", default_config={"punctuation": False})
+def make_sentence_breaks(nlp: Language, name: str, punctuation: bool) -> SentenceBreaks:
     register_extensions()
-    return SentenceBreaks()
-
-
+    return SentenceBreaks(nlp, punctuation)

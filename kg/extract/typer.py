@@ -13,7 +13,7 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.extract.candidate import Candidate, candidates, register_extensions
+from kg.extract.candidate import Batched, Candidate, candidates, doc_text, register_extensions
 from kg.extract.lexicon import KnownEntity, context_type, gazetteer, head_type, morphemes
 from kg.extract.rules import (
     ACRONYM_OVER_KNOWN,
@@ -324,13 +324,13 @@ def spread_along_lists(cands: list[Candidate], text: str) -> list[Candidate]:
     return cands
 
 
-class Typer:
+class Typer(Batched):
     def __init__(self, index: Index) -> None:
         self.index = index
 
     def __call__(self, doc: Doc, off: frozenset[Rule] = NONE_OFF) -> Doc:
         cands = candidates(doc)
-        text = doc.text  # spaCy rebuilds doc.text on every access
+        text = doc_text(doc)
         for i, c in enumerate(cands):
             cands[i] = guess_type(c, text, self.index, off)
         if LIST_SPREAD not in off:

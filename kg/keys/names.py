@@ -1,8 +1,8 @@
 """Name keys: of an entity, of the scorer, for ids, for lookups; and variant suffixes."""
 
-import functools
 import re
 import unicodedata
+from functools import lru_cache
 
 from kg.keys.papers import unaccented
 
@@ -14,12 +14,17 @@ _NOT_KEPT = re.compile(r"[^\w+.]|_")
 _SLUG_DROP = re.compile(r"[^a-z0-9.+]+")
 
 
-def _plural(s: str) -> str:
-    """``s`` less a plural ``s``: on keys longer than three characters, not on ``ss``."""
+def singular(s: str) -> str:
+    """``s`` less a plural ``s``: on keys longer than three characters, not on ``ss``.
+
+    The last step of :func:`entity_key`.
+    """
     return s[:-1] if len(s) > 3 and s.endswith("s") and not s.endswith("ss") else s
 
 
-@functools.lru_cache(maxsize=1 << 20)  # resolution asks for the same names a million times
+_plural = singular
+
+
 def entity_key(name: str) -> str:
     """The one "same entity" key of a name: per paper and across the corpus.
 
@@ -37,9 +42,36 @@ def entity_key(name: str) -> str:
     >>> entity_key("OPT-1.3B") == entity_key("OPT-13B"), entity_key("UNet++") == entity_key("UNet")
     (False, False)
     """
+    # extraction asks for the keys of the same words again and again: short names are kept
+    return _kept_key(name) if len(name) <= _KEPT_LENGTH else _key(name)
+
+
+def _key(name: str) -> str:
     s = unaccented(unicodedata.normalize("NFKC", name)).casefold()
     s = _NOT_KEPT.sub("", _LONE_DOT.sub("", s))
     return _plural(s)
+
+
+_KEPT_LENGTH = 80
+_kept_key = lru_cache(maxsize=1 << 20)(_key)  # 100k papers ask for ~206,000 distinct names
+_PART = "\u00b5"  # a character the key keeps (a word character) that no ASCII text holds
+
+
+def ascii_key_cores(parts: list[str]) -> list[str]:
+    """:func:`entity_key` of each ASCII part but for its last step (:func:`singular`), in one
+    pass over them all: ``entity_key(p) == singular(core)``.
+
+    On ASCII, the key is the lower case less every character that does not count, each
+    judged by itself and its neighbours; the cores of the parts are split at a kept
+    character none of them holds.
+
+    >>> ascii_key_cores(["ImageNet-1k", "LLMs", "v1.5", "e.g."])
+    ['imagenet1k', 'llms', 'v1.5', 'eg']
+    """
+    if not parts:
+        return []
+    joined = _PART.join(parts).lower()
+    return _NOT_KEPT.sub("", _LONE_DOT.sub("", joined)).split(_PART)
 
 
 #: The name the extraction modules import: the same function as :func:`entity_key`.

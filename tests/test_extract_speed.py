@@ -1,0 +1,151 @@
+"""The fast paths of the extraction give what the plain definitions give.
+
+Each fast path (token arrays instead of Token objects, one regex pass instead of one per
+chunk, a bounded search instead of one over all the text before) is checked against the
+straightforward code it replaced, written out here, on the seed-like texts and on random
+strings of the characters that matter. Speed itself is in bench/ (BENCHMARKS.md).
+"""
+
+import random
+import re
+
+import pytest
+import spacy
+
+from kg.extract import build_nlp, extract_entities, extract_text
+from kg.extract.acronyms import _short_before
+from kg.extract.candidate import doc_text, sentence_spans
+from kg.extract.names import looks_like_name
+from kg.extract.sentences import CACHED_CHUNKS, TextKeeper, spacy_tokenizer, uncached
+from kg.extract.variants import chunks
+from kg.keys import entity_key
+from kg.keys.names import ascii_key_cores, singular
+from kg.records import Paper
+from kg.settings import Settings
+
+TEXTS = [
+    "FlowCut: Rethinking Redundancy\n\nWe propose FlowCut. It beats LLaVA-1.5-7B. On GQA!",
+    "Title\n\nFirst paragraph ends here.\nSecond paragraph (MIM) starts... and ends?",
+    "no capitals at all here", "A.", "?", "", "  ", "\n\n", "One.Two. Three!! (four) \"five\".",
+    "We use ViT-B/16 (ours), e.g. GPT-4o... ... 'x' and ImageNet-1k.\n\n\nNew section: X.",
+    "Café résumé — naïve “quotes” ’s ... ﬁne ＧＰＴ-4 ends",
+]
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return build_nlp(Settings())
+
+
+def _random_texts(seed: int, n: int, alphabet: str, longest: int) -> list[str]:
+    rng = random.Random(seed)
+    return ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, longest))) for _ in range(n)]
+
+
+def test_the_tokenizer_keeps_the_text_spacy_would_rebuild(nlp):
+    assert isinstance(nlp.tokenizer, TextKeeper)
+    for text in TEXTS + _random_texts(1, 300, "aB1 .\n\t()é’-", 30):
+        doc = nlp.make_doc(text)
+        assert doc._.kg_text == text == doc.text
+
+
+def test_doc_text_of_a_doc_made_elsewhere_is_its_text():
+    doc = spacy.blank("en")("made by another pipeline")
+    assert doc_text(doc) == "made by another pipeline"
+
+
+def test_the_gazetteer_leaves_the_tokenizer_cache_to_the_texts(nlp):
+    # spaCy's default of 10,000 chunks was all taken by the gazetteer's names
+    assert spacy_tokenizer(nlp).max_cache_size >= CACHED_CHUNKS
+    with uncached(nlp):
+        assert spacy_tokenizer(nlp).max_cache_size == 0
+    assert spacy_tokenizer(nlp).max_cache_size >= CACHED_CHUNKS
+
+
+def _reference_sentences(texts: list[str]) -> list[list[tuple[int, int]]]:
+    """spaCy's sentencizer, then a new sentence after each whitespace token holding a newline."""
+    ref = spacy.blank("en")
+    ref.add_pipe("sentencizer")
+    out = []
+    for doc in ref.pipe(texts):
+        for tok in doc[:-1]:
+            if tok.is_space and "\n" in tok.text:
+                doc[tok.i + 1].is_sent_start = True
+        out.append([(s.start_char, s.end_char) for s in doc.sents])
+    return out
+
+
+def test_sentences_from_token_arrays_are_the_sentencizers_and_the_paragraphs():
+    plain = spacy.blank("en")  # the reference has no name-suffix rule: compare with the same tokens
+    plain.add_pipe("kg_sentences", config={"punctuation": True})
+    texts = TEXTS + _random_texts(2, 400, "ab A.!?;\n ”)…。", 25)
+    got = [sentence_spans(doc) for doc in plain.pipe(texts)]
+    assert got == _reference_sentences(texts)
+
+
+def test_sentence_spans_from_arrays_are_doc_sents(nlp):
+    for doc in nlp.pipe(TEXTS):
+        doc._.kg_sents = None  # computed again, from the arrays, not from kg_sentences
+        assert sentence_spans(doc) == [(s.start_char, s.end_char) for s in doc.sents]
+
+
+def _reference_chunks(text: str) -> list[tuple[int, int]]:
+    out = []
+    for m in re.finditer(r"[^\s\(\)\[\]\"“”,;:!?]+", text):
+        s, e = m.start(), m.end()
+        while e > s and text[e - 1] in ".'’":
+            e -= 1
+        if e > s:
+            out.append((s, e))
+    return out
+
+
+def test_variant_chunks_are_runs_less_their_final_points():
+    for text in TEXTS + _random_texts(3, 20_000, "ab1.'’ ,()[]\"“”;:!?\n-_/+é", 16):
+        assert chunks(text) == _reference_chunks(text), text
+
+
+def test_variant_chunks_stay_linear_on_runs_of_points():
+    text = "." * 50_000 + " a" + "a." * 25_000 + "'" * 50_000 + " " + "." * 50_000 + "b"
+    assert chunks(text) == _reference_chunks(text) == [(50_001, 100_001), (150_003, 200_004)]
+
+
+def test_ascii_key_cores_are_entity_keys_of_parts_and_of_runs():
+    rng = random.Random(4)
+    for text in _random_texts(5, 5000, "aZ9s._+-'!(,  ", 14):
+        spans = _reference_chunks(text)
+        cores = ascii_key_cores([text[s:e] for s, e in spans])
+        for (s, e), core in zip(spans, cores, strict=True):
+            assert singular(core) == entity_key(text[s:e])
+        if len(spans) >= 2:  # a run of chunks: the characters between them count for nothing
+            i = rng.randrange(len(spans) - 1)
+            j = rng.randrange(i + 1, len(spans))
+            assert singular("".join(cores[i: j + 1])) == entity_key(text[spans[i][0]: spans[j][1]])
+
+
+def test_short_form_before_a_bracket_is_found_as_in_all_the_text_before():
+    for text in TEXTS + _random_texts(6, 20_000, "aB1-.&+_ \n\t\u00a0(é", 30):
+        for end in {0, len(text) // 2, len(text)}:
+            want = re.search(r"([A-Za-z][\w\-\.&+]{1,11})\s*$", text[:end])
+            got = _short_before(text, end)
+            assert (want and want.span(1)) == (got and got.span(1)), (text, end)
+
+
+def test_long_names_have_their_key_without_the_cache():
+    name = "Very-Long Name " * 20 + "Models"
+    assert entity_key(name) == entity_key(name.lower()) == entity_key(name.replace("-", " "))
+    assert entity_key(name).endswith("model")
+
+
+def test_memoised_name_shape_is_the_same_on_every_call():
+    words = ["FlowCut", "GPT-4o", "7B", "networks", "A100", "Video-LLMs"]
+    first = [looks_like_name(w) for w in words]
+    assert first == [looks_like_name(w) for w in words] == [True, True, False, False, False, False]
+
+
+def test_batches_give_what_one_doc_at_a_time_gives(nlp):
+    papers = [Paper(id=str(i), title="", abstract=t) for i, t in enumerate(TEXTS * 3)]
+    batched = list(extract_entities(papers, nlp, Settings(batch_size=4)))
+    one_by_one = [extract_text(p.abstract, nlp) for p in papers]
+    assert [b.entities for b in batched] == [o.entities for o in one_by_one]
+    assert [b.links for b in batched] == [o.links for o in one_by_one]
