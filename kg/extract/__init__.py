@@ -82,10 +82,9 @@ def extract_entities(papers: Iterable[Paper], nlp: Language | None = None,
                       "kg.build.parallel.extract_parallel (kg build/extract --jobs N) runs on several")
     nlp = nlp or build_nlp(settings)
     off = switched_off(disabled_rules)
-    stream = ((text, (p, text)) for p in papers for text in (p.text[:MAX_CHARS],))
-    for doc, (paper, text) in nlp.pipe(stream, as_tuples=True, batch_size=settings.batch_size,
-                                       component_cfg=_rules_off(off)):
-        doc.user_data["kg_text"] = text  # the doc's text, which spaCy rebuilds on each doc.text
+    stream = ((p.text[:MAX_CHARS], p) for p in papers)
+    for doc, paper in nlp.pipe(stream, as_tuples=True, batch_size=settings.batch_size,
+                               component_cfg=_rules_off(off)):
         yield assemble(doc, paper.id, paper.title, settings.min_confidence, off, decider)
 
 
@@ -103,5 +102,4 @@ def extract_text(text: str, nlp: Language | None = None, title: str = "",
     off = switched_off(disabled_rules)
     text = paper_text(title, text)[:MAX_CHARS]
     doc = nlp(text, component_cfg=_rules_off(off))
-    doc.user_data["kg_text"] = text
     return assemble(doc, "text", title, settings.min_confidence, off, decider)

@@ -48,7 +48,6 @@ def examples(papers: Iterable[Paper], gold: Iterable[dict[str, Any]], nlp: Langu
     by_title = {title_key(g["title"]): g for g in gold}
     wanted = [p for p in papers if title_key(p.title) in by_title]
     for doc, paper in nlp.pipe(((p.text, p) for p in wanted), as_tuples=True, batch_size=batch_size):
-        doc.user_data["kg_text"] = paper.text  # as kg.extract.extract_entities keeps it
         tkey = title_key(paper.title)
         ents = by_title[tkey].get("entities", [])
         view = DocView.of(doc)

@@ -19,7 +19,7 @@ from spacy.tokens import Doc
 
 from kg.extract import triggers
 from kg.extract.assemble import rule_confidence, voted_type
-from kg.extract.candidate import Candidate, sentence_spans
+from kg.extract.candidate import Candidate, doc_text, sentence_spans
 from kg.extract.lexicon import (
     ends_in_category,
     gazetteer,
@@ -66,8 +66,7 @@ class DocView:
         if doc._.kg_view is not None:
             view: DocView = doc._.kg_view
             return view
-        # kg.extract.extract_entities keeps the text it gave spaCy (doc.text joins every token again)
-        text = doc.user_data.get("kg_text") or doc.text
+        text = doc_text(doc)  # kept by the pipeline's tokenizer (doc.text joins every token again)
         sents = sentence_spans(doc)
         cue = triggers.contribution(FIRST_NEW_NAME)
         windows = [(m.end(), min(e, m.end() + 140)) for s, e in sents for m in cue.finditer(text, s, e)]
