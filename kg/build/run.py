@@ -6,8 +6,10 @@ The output directory holds the state of the corpus (``papers.jsonl``,
 - **Incremental.** Papers already built are kept; a paper is extracted again only
   when it is new, its title or abstract changed, or the extractor changed
   (:func:`kg.build.plan.plan` decides, from :mod:`kg.build.state`).
-  Resolution, linking, the store and the exports are redone over the whole corpus,
-  so corpus-level figures (support, links) always reflect every paper. A build that
+  Resolution, linking, the N-Quads and the exports are redone over the whole corpus,
+  so corpus-level figures (support, links) always reflect every paper; the store is the
+  live one copied and updated with the difference of the N-Quads (:mod:`kg.rdf.diff`),
+  and the state files copy the lines of unchanged records. A build that
   reads the same papers with the same settings and code as the live build
   (:func:`kg.build.state.build_fingerprint`) stops after that check: the live build stands.
   One whose input files hold the very bytes the live build read, under the same names
