@@ -24,6 +24,7 @@ from kg.settings import EXTRACTORS, Settings
 
 SHIPPED = "decider.json"
 THRESHOLD = 0.5  # a group is an entity when the model gives "none" less than this
+UNSUPPORTED = "acro&nosupport"  # a short acronym with no support in its paper is no entity (measured)
 
 
 class Decider:
@@ -46,8 +47,8 @@ class Decider:
             rows.append(feats)
         kinds, proposed = self.model.scores_many(rows)
         out: list[Decision] = []
-        for p, r in zip(kinds.tolist(), proposed.tolist(), strict=True):
-            if p[0] >= self.threshold:
+        for feats, p, r in zip(rows, kinds.tolist(), proposed.tolist(), strict=True):
+            if p[0] >= self.threshold or UNSUPPORTED in feats:
                 out.append(None)
                 continue
             k = max(range(1, len(KINDS)), key=lambda i: p[i])

@@ -6,8 +6,9 @@ index bookkeeping: the rules' verdicts (which rules found and typed it, the type
 the role and confidence they gave, whether the generic filter drops it), what the gazetteer
 knows, the name's shape and words, its long form, the words around each of its occurrences,
 where it stands (title, the sentence after a contribution cue) and what the lexicons say
-(a task, a category, a unit or venue). Everything the doc gives is computed once per doc
-(:class:`DocView`) and shared by its groups.
+(a task, a category, a unit or venue), and for a short acronym its support in the paper
+(:mod:`.acronym`). Everything the doc gives is computed once per doc (:class:`DocView`) and
+shared by its groups.
 """
 
 import bisect
@@ -20,6 +21,7 @@ from spacy.tokens import Doc
 from kg.extract import triggers
 from kg.extract.assemble import rule_confidence, voted_type
 from kg.extract.candidate import Candidate, doc_text, sentence_spans
+from kg.extract.learn.acronym import acronym_features
 from kg.extract.lexicon import (
     ends_in_category,
     gazetteer,
@@ -195,6 +197,7 @@ def group_features(group: list[Candidate], view: DocView) -> list[str]:
                                             "head=", "n1=", "count=", "intitle", "near="))]
     for finder in sorted(finders):
         out.update(f"{finder}&{f}" for f in base)
+    out |= acronym_features(group, text, view.title_end)
     if "generic" in out:
         rule_kept = False
     out.add(f"rulekeep={int(rule_kept)}")
