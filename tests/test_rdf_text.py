@@ -88,3 +88,15 @@ def test_confidences_keep_the_lexical_form_of_the_rounded_decimal() -> None:
         lexical = str(Literal(Decimal(str(round(value, 3))), datatype=XSD.decimal))
         assert f'vocab#confidence> "{lexical}"^^<{XSD.decimal}>' in text
     assert f'"1"^^<{XSD.decimal}>' in text and f'"1.0"^^<{XSD.decimal}>' in text
+
+
+def test_the_default_graphs_tails_compare_a_block_at_a_time() -> None:
+    from kg.rdf import diff
+
+    block = diff._BLOCK
+    old = b"x" * (2 * block + 5)
+    assert diff._same_tail(old, 3, b"ab" + old, 5)
+    assert not diff._same_tail(old, 0, old[:-1] + b"z", 0)  # a difference in the last block
+    assert not diff._same_tail(old, 0, old[:block] + b"z" + old[block + 1:], 0)  # in a middle one
+    assert not diff._same_tail(old, 0, old + b"x", 0)  # another length
+    assert diff._same_tail(b"", 0, b"", 0)

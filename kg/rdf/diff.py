@@ -106,8 +106,18 @@ def _keys(data: mmap.mmap | bytes, start: int) -> Iterator[tuple[int, bytes]]:
         pos = end
 
 
+def _same_tail(old: mmap.mmap | bytes, old_start: int, new: mmap.mmap | bytes, new_start: int) -> bool:
+    """Whether the bytes of ``old`` from ``old_start`` equal those of ``new`` from ``new_start``,
+    compared a block at a time (a slice of the whole tail would copy it: gigabytes at 100k papers)."""
+    size = len(old) - old_start
+    if size != len(new) - new_start:
+        return False
+    return all(old[old_start + i:old_start + i + _BLOCK] == new[new_start + i:new_start + i + _BLOCK]
+               for i in range(0, size, _BLOCK))
+
+
 def _default_diff(old: mmap.mmap, old_start: int, new: mmap.mmap, new_start: int, out: Diff) -> None:
-    if old[old_start:] == new[new_start:]:
+    if _same_tail(old, old_start, new, new_start):
         return
     old_keys = {k for k, _ in _keys(old, old_start)}
     new_keys = {k for k, _ in _keys(new, new_start)}
