@@ -149,3 +149,70 @@ def test_batches_give_what_one_doc_at_a_time_gives(nlp):
     one_by_one = [extract_text(p.abstract, nlp) for p in papers]
     assert [b.entities for b in batched] == [o.entities for o in one_by_one]
     assert [b.links for b in batched] == [o.links for o in one_by_one]
+
+
+# random texts for the literal pre-checks: the characters the guarded patterns read
+_GUARD_ALPHABET = "aAbZ9_-.+'/ \n\t()[],:;é" + "wWs"
+
+
+def _seed_texts() -> list[str]:
+    from pathlib import Path
+
+    from kg.sources import read_papers
+
+    seeds = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+    if not seeds.is_dir():
+        return []
+    return [p.title + "\n\n" + p.abstract for p in read_papers([seeds])][:200]
+
+
+SEED_TEXTS = _seed_texts()
+
+
+def _guard_texts(seed: int) -> list[str]:
+    rng = random.Random(seed)
+    words = ["GitHub", "github.com/a/b", "https://x.org/y", "www.A.io", "(MIM)", "we", "propose", "Net",
+             "FlowCut", "GPT-4o", "CIFAR-10/100", "a", "of", "named", "our", "(", ")", "Ab-C.d", "'s"]
+    phrases = [" ".join(rng.choice(words) for _ in range(rng.randint(0, 12))) for _ in range(2000)]
+    return TEXTS + SEED_TEXTS + phrases + _random_texts(seed, 20_000, _GUARD_ALPHABET, 30)
+
+
+def test_name_shapes_from_the_runs_with_a_capital_are_those_of_all_words():
+    from kg.extract.names import WORD, shape_candidates, words
+    from kg.extract.rules import NONE_OFF
+
+    for text in _guard_texts(7):
+        every = [m.span() for m in WORD.finditer(text)]
+        capital = [m.span() for m in WORD.finditer(text) if any(c.isupper() for c in m.group(0))]
+        got = [m.span() for m in words(text, 0, len(text))]
+        assert set(capital) <= set(got) <= set(every), text
+        mid = len(text) // 3
+        every = [m.span() for m in WORD.finditer(text, mid, len(text))]
+        capital = [m.span() for m in WORD.finditer(text, mid, len(text)) if any(c.isupper() for c in m.group(0))]
+        assert set(capital) <= {m.span() for m in words(text, mid, len(text))} <= set(every), text
+        assert shape_candidates(text, 0, len(text), NONE_OFF) == _reference_shapes(text)
+
+
+def _reference_shapes(text: str) -> list:
+    """shape_candidates as it was: every WORD match of the whole text."""
+    from kg.extract.candidate import found
+    from kg.extract.names import _NUMBER_PAIR, WORD, looks_like_name
+    from kg.extract.rules import NONE_OFF, NUMBER_PAIR, SHAPE
+
+    out = []
+    for m in WORD.finditer(text):
+        w = m.group(0)
+        if w.islower():
+            continue
+        w = w.rstrip(".")
+        pair = _NUMBER_PAIR.match(w)
+        if pair and pair.group(1)[-1:] in "-_ " and looks_like_name(pair.group(1) + pair.group(2), NONE_OFF):
+            first = pair.group(1) + pair.group(2)
+            slash = m.start() + len(first)
+            out.append(found(NUMBER_PAIR, m.start(), slash, first))
+            out.append(found(NUMBER_PAIR, slash + 1, m.start() + len(w), pair.group(1) + pair.group(3),
+                             written=(m.start(), m.start() + len(w))))
+            continue
+        if looks_like_name(w, NONE_OFF):
+            out.append(found(SHAPE, m.start(), m.start() + len(w), w))
+    return out
