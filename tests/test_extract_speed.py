@@ -216,3 +216,42 @@ def _reference_shapes(text: str) -> list:
         if looks_like_name(w, NONE_OFF):
             out.append(found(SHAPE, m.start(), m.start() + len(w), w))
     return out
+
+
+def _random_sentences(rng: random.Random, text: str) -> list[tuple[int, int]]:
+    cuts = sorted({0, len(text), *(rng.randint(0, len(text)) for _ in range(rng.randint(0, 4)))})
+    return list(zip(cuts, cuts[1:], strict=False))
+
+
+def test_cue_windows_of_the_sentences_holding_a_new_name_are_all_that_hold_one():
+    from kg.extract.roles import _windows
+
+    rng = random.Random(8)
+    cue_words = ["We propose", "we present", "This paper introduces", "our", "Our", "X", "is",
+                 "proposed", "in this paper", "FlowCut", ".", "\n", "here we", "further", "design"]
+    texts = TEXTS + SEED_TEXTS + [" ".join(rng.choice(cue_words) for _ in range(rng.randint(0, 40)))
+                                  for _ in range(3000)]
+    for text in texts:
+        sents = _random_sentences(rng, text)
+        starts = sorted(rng.randint(0, len(text)) for _ in range(rng.randint(0, 6)))
+        every = _windows(text, sents)
+        holding = [(s, e) for s, e in every if any(s <= x < e for x in starts)]
+        got = _windows(text, sents, starts)
+        assert [(s, e) for s, e in got if any(s <= x < e for x in starts)] == holding, text
+        assert all(w in every for w in got)  # no window the plain scan does not find
+
+
+def test_the_literal_pre_checks_pass_every_text_the_scans_match_in():
+    from kg.extract.acronyms import _PAREN, find_pairs
+    from kg.extract.candidates import _BARE_PAREN
+    from kg.extract.links import _URL, find_links, may_hold_links
+
+    texts = _guard_texts(9) + ["see WWW.x.org", "wWw.Ab.cd and", "ＷＷＷ.x.org", "github.com/a", "a (B) c"]
+    for text in texts:
+        if not may_hold_links(text):
+            assert _URL.search(text) is None and find_links(text) == [], text
+        if "(" not in text:
+            assert _PAREN.search(text) is None and _BARE_PAREN.search(text) is None and find_pairs(text) == []
+    assert sum(not may_hold_links(t) for t in texts) > 1000  # the checks do skip texts
+    # a link with no "/" at all passes the check: "www." in any case
+    assert [r.url for _, _, r in find_links("code at WWW.other.io")] == ["https://other.io"]

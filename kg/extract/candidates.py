@@ -140,7 +140,9 @@ _BARE_PAREN = re.compile(r"\b([A-Za-z][\w\-]{1,30})\s+\(([A-Z][A-Za-z0-9\-]{2,15
 def _bracketed_candidates(text: str, start: int, pairs: list[AcronymPair]) -> list[Candidate]:
     """"the squeezed model (SVDCNN)": a coined name in brackets right after a head noun."""
     defined = {p.short_start for p in pairs}
-    out = []
+    out: list[Candidate] = []
+    if "(" not in text:
+        return out  # each match holds a bracket
     for m in _BARE_PAREN.finditer(text, start):
         name = m.group(2)
         if m.start(2) in defined or is_generic(name) or name in generic_acronyms():
