@@ -255,3 +255,17 @@ def test_the_literal_pre_checks_pass_every_text_the_scans_match_in():
     assert sum(not may_hold_links(t) for t in texts) > 1000  # the checks do skip texts
     # a link with no "/" at all passes the check: "www." in any case
     assert [r.url for _, _, r in find_links("code at WWW.other.io")] == ["https://other.io"]
+
+
+def test_a_text_without_a_naming_word_holds_no_naming_match():
+    from kg.extract import triggers
+
+    extra = ["a model NAMED X", "Called X", "DeNoTeD As y", "namelY", "a net termed", "coİned X",
+             "dubbed\u212a", "nothing here", "co-ined"]
+    texts = _guard_texts(10) + extra + [t.replace("a", " named ") for t in _random_texts(11, 3000, "aAn ", 20)]
+    skipped = 0
+    for text in texts:
+        if not triggers.may_name(text):
+            skipped += 1
+            assert triggers.naming().search(text) is None, text
+    assert skipped > 1000 and not triggers.may_name("nothing here") and triggers.may_name("DeNoTeD As y")

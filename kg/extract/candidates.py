@@ -94,7 +94,9 @@ def _acronym_candidates(pairs: list[AcronymPair], generic_shorts: set[str],
 
 def _naming_candidates(text: str, start: int, end: int, off: frozenset[Rule]) -> list[Candidate]:
     """The name right after "named"/"called"/"dubbed": "a framework named Dentist"."""
-    out = []
+    out: list[Candidate] = []
+    if not triggers.may_name(text):
+        return out  # most texts name nothing: a literal test, not a scan trying every position
     for m in triggers.naming().finditer(text, start, end):
         w = WORD.match(text, m.end())
         if not w:

@@ -82,3 +82,22 @@ def naming() -> re.Pattern[str]:
 def prior_work() -> re.Pattern[str]:
     """A word that makes a sentence about earlier work ("existing", "such as", "outperforms")."""
     return re.compile(rf"\b{alternation(triggers()['prior_work']['words'])}\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _naming_literals() -> tuple[str, ...] | None:
+    """What each naming() match begins with, in lower case; None if a word is not ASCII (in
+    a pattern ignoring case, "\u212a" matches "k")."""
+    lists = triggers()["naming"]
+    words = [w[:-1] if w.endswith("*") else w for w in lists["apposition"] + lists["naming"]]
+    return tuple(w.lower() for w in words) if all(w.isascii() for w in words) else None
+
+
+def may_name(text: str) -> bool:
+    """False when ``text`` holds no naming() match: on an ASCII text, ignoring case is
+    lower case, and no word of the pattern is in the text's lower case."""
+    literals = _naming_literals()
+    if literals is None or not text.isascii():
+        return True
+    lowered = text.lower()
+    return any(w in lowered for w in literals)
