@@ -269,3 +269,60 @@ def test_a_text_without_a_naming_word_holds_no_naming_match():
             skipped += 1
             assert triggers.naming().search(text) is None, text
     assert skipped > 1000 and not triggers.may_name("nothing here") and triggers.may_name("DeNoTeD As y")
+
+
+def _reference_variant_spans(text: str, variants, taken: list) -> list:
+    """variant_spans as it was: every chunk whose core begins a known name is searched from."""
+    from kg.extract.variants import MAX_PARTS
+    from kg.keys import match_key
+
+    spans = chunks(text)
+    keys, prefixes = variants.keys, variants.prefixes
+    cores = ascii_key_cores([text[s:e] for s, e in spans]) if text.isascii() else None
+    out: list = []
+    busy = list(taken)
+    for i in range(len(spans)):
+        s = spans[i][0]
+        best = None
+        core = ""
+        for j in range(i, min(i + MAX_PARTS, len(spans))):
+            e = spans[j][1]
+            if cores is not None:
+                core += cores[j]
+                key = singular(core)
+            else:
+                key = match_key(text[s:e])
+            if key not in prefixes:
+                break
+            if key in keys:
+                kid, lower_ok = keys[key]
+                plain = text[s:e].isalpha() and text[s + 1:e].islower()
+                split = j > i and not any(ch.isdigit() for ch in key)
+                if (lower_ok or not plain) and not split:
+                    best = (s, e, kid)
+        if best and not any(best[0] < b and a < best[1] for a, b in busy):
+            out.append(best)
+            busy.append((best[0], best[1]))
+    return out
+
+
+def test_variant_search_from_the_promising_chunks_finds_what_a_search_from_all_finds():
+    from kg.extract.lexicon import gazetteer
+    from kg.extract.variants import Variants, variant_keys, variant_spans
+
+    entries = gazetteer()
+    variants = Variants(variant_keys(entries))
+    rng = random.Random(12)
+    names = sorted(n for e in entries.values() for n in e.names)
+    spellings = [f(n) for n in rng.sample(names, 3000)
+                 for f in (str, str.lower, lambda n: n.replace("-", " "), lambda n: n.replace(" ", "-"))]
+    fill = ["the", "of", "a", "models", "large", "(", ")", ",", ".", "-", "v1.5", "1", "7B", "s", "é"]
+    texts = TEXTS + SEED_TEXTS + [" ".join(rng.choice(spellings + fill * 40) for _ in range(rng.randint(0, 30)))
+                                  for _ in range(3000)]
+    found = 0
+    for text in texts:
+        taken = [(0, 3)] if len(text) > 10 and rng.random() < 0.3 else []
+        want = _reference_variant_spans(text, variants, taken)
+        assert variant_spans(text, variants, taken) == want, text
+        found += len(want)
+    assert found > 1000
