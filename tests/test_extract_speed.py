@@ -326,3 +326,20 @@ def test_variant_search_from_the_promising_chunks_finds_what_a_search_from_all_f
         assert variant_spans(text, variants, taken) == want, text
         found += len(want)
     assert found > 1000
+
+
+def test_bracketed_names_searched_for_before_each_bracket_are_those_of_a_scan():
+    from kg.extract.candidates import _BARE_PAREN, bare_parens
+
+    rng = random.Random(13)
+    parts = ["(MIM)", "(SVD-CNN)", "(Ab)", "(ABCDEFGHIJKLMNOPQ)", "model", "the squeezed", "a-b", "-", "x" * 30,
+             "y" * 31, "z" * 33, " ", "  \n\t", "(", ")", "é", "_", "Net", "9"]
+    texts = TEXTS + SEED_TEXTS + ["".join(rng.choice(parts) for _ in range(rng.randint(0, 14))) for _ in range(20_000)] \
+        + _random_texts(14, 20_000, "aA(B)C- \n_", 30)
+    found = 0
+    for text in texts:
+        for start in {0, len(text) // 3}:
+            want = [m.span() for m in _BARE_PAREN.finditer(text, start)]
+            assert [m.span() for m in bare_parens(text, start)] == want, (text, start)
+            found += len(want)
+    assert found > 500

@@ -137,15 +137,31 @@ def _appositive_candidates(text: str, start: int, end: int) -> list[Candidate]:
 
 
 _BARE_PAREN = re.compile(r"\b([A-Za-z][\w\-]{1,30})\s+\(([A-Z][A-Za-z0-9\-]{2,15})\)")
+_BRACKET = re.compile(r"\([A-Z][A-Za-z0-9\-]{2,15}\)")  # what each _BARE_PAREN match ends in
+
+
+def bare_parens(text: str, start: int) -> list[re.Match[str]]:
+    """``_BARE_PAREN.finditer(text, start)``, searched for only right before each bracket it
+    may end in (found by its literal "("): the word before the spaces before the bracket is at
+    most 31 characters long, and no match reaches back over an earlier bracket."""
+    out = []
+    lo = start
+    for b in _BRACKET.finditer(text, start):
+        k = b.start()
+        while k > lo and text[k - 1].isspace():  # what \s matches: the same characters
+            k -= 1
+        m = _BARE_PAREN.search(text, max(lo, k - 31), b.end())
+        if m:
+            out.append(m)
+        lo = b.end()
+    return out
 
 
 def _bracketed_candidates(text: str, start: int, pairs: list[AcronymPair]) -> list[Candidate]:
     """"the squeezed model (SVDCNN)": a coined name in brackets right after a head noun."""
     defined = {p.short_start for p in pairs}
     out: list[Candidate] = []
-    if "(" not in text:
-        return out  # each match holds a bracket
-    for m in _BARE_PAREN.finditer(text, start):
+    for m in bare_parens(text, start):
         name = m.group(2)
         if m.start(2) in defined or is_generic(name) or name in generic_acronyms():
             continue
