@@ -343,3 +343,38 @@ def test_bracketed_names_searched_for_before_each_bracket_are_those_of_a_scan():
             assert [m.span() for m in bare_parens(text, start)] == want, (text, start)
             found += len(want)
     assert found > 500
+
+
+def test_contribution_cues_on_the_lower_case_are_those_ignoring_case():
+    from kg.extract import triggers
+    from kg.extract.rules import APPOSITIVE, DIRECT_OBJECT, FIRST_NEW_NAME
+
+    rng = random.Random(15)
+    cue_words = ["We", "we", "WE", "This Paper", "this study", "THIS WORK", "propose", "Proposes", "PRESENTED",
+                 "further", "Also", "introduce", "design", "s", "d", "X", "ours", "é", "ſ", "\u212a", "\n", "-"]
+    texts = TEXTS + SEED_TEXTS + [" ".join(rng.choice(cue_words) for _ in range(rng.randint(0, 20)))
+                                  for _ in range(5000)]
+    assert triggers.contribution_in_lower_case(APPOSITIVE) is not None
+    found = 0
+    for rule in (DIRECT_OBJECT, APPOSITIVE, FIRST_NEW_NAME):
+        for text in texts:
+            for start, end in {(0, len(text)), (len(text) // 4, len(text) // 2)}:
+                want = [m.span() for m in triggers.contribution(rule).finditer(text, start, end)]
+                assert [m.span() for m in triggers.contribution_cues(rule, text, start, end)] == want, text
+                found += len(want)
+    assert found > 3000
+
+
+def test_a_text_without_a_hyphen_before_a_capital_holds_no_eponym():
+    from kg.extract.phrases import _EPONYM, _EPONYM_HYPHEN, eponym_candidates
+
+    rng = random.Random(17)
+    parts = ["Gauss", "-", "Newton", "Ab", "-Cd", "x", " method", " a", "\n", "é", "_", "9", "Hastings", "-eQ"]
+    texts = _guard_texts(16) + ["".join(rng.choice(parts) for _ in range(rng.randint(0, 10))) for _ in range(5000)]
+    matched = 0
+    for text in texts:
+        for start in {0, len(text) // 2}:
+            if _EPONYM.search(text, start):  # the pre-check passes every text a match is in
+                matched += 1
+                assert _EPONYM_HYPHEN.search(text, start), (text, start)
+    assert matched > 30 and eponym_candidates("the Gauss-Newton method", 0)

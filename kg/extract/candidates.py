@@ -120,7 +120,7 @@ def _naming_candidates(text: str, start: int, end: int, off: frozenset[Rule]) ->
 def _appositive_candidates(text: str, start: int, end: int) -> list[Candidate]:
     """The name a contribution sentence gives its subject: "we introduce SPHERE, a pipeline"."""
     out = []
-    for m in triggers.contribution(APPOSITIVE).finditer(text, start, end):
+    for m in triggers.contribution_cues(APPOSITIVE, text, start, end):  # only m.end() is read
         stop = text.find(".", m.end(), m.end() + 160)
         window_end = stop if stop > 0 else min(len(text), m.end() + 160)
         for a in _APPOSITIVE.finditer(text, m.end(), window_end):

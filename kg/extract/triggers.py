@@ -8,7 +8,7 @@ first use and kept.
 """
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import cache, lru_cache
 
 from kg.extract.lexicon import triggers
@@ -101,3 +101,23 @@ def may_name(text: str) -> bool:
         return True
     lowered = text.lower()
     return any(w in lowered for w in literals)
+
+
+@cache
+def contribution_in_lower_case(rule: Rule) -> re.Pattern[str] | None:
+    """:func:`contribution` minus IGNORECASE, to match the lower case of an ASCII text with the
+    same spans (faster); None when its pattern has a capital or a character not ASCII (then
+    ignoring case is not lower case: "[A-Z]", "\u017f" matching "s")."""
+    pattern = contribution(rule).pattern
+    if not pattern.isascii() or any(c.isupper() for c in pattern):
+        return None
+    return re.compile(pattern)
+
+
+def contribution_cues(rule: Rule, text: str, start: int, end: int) -> Iterator[re.Match[str]]:
+    """``contribution(rule).finditer(text, start, end)``, on the lower case of an ASCII text
+    when the pattern allows (:func:`contribution_in_lower_case`): the same spans."""
+    plain = contribution_in_lower_case(rule)
+    if plain is not None and text.isascii():
+        return plain.finditer(text.lower(), start, end)
+    return contribution(rule).finditer(text, start, end)
