@@ -84,7 +84,9 @@ def _match_initials(short: str, words: list[str]) -> int | None:
 
 def find_pairs(text: str, off: frozenset[Rule] = NONE_OFF) -> list[AcronymPair]:
     """Every "long form (SHORT)" and "SHORT (long form)" definition in ``text``."""
-    pairs = []
+    pairs: list[AcronymPair] = []
+    if "(" not in text:
+        return pairs  # every definition is in brackets
     for m in _PAREN.finditer(text):
         inner = m.group(1).strip()
         inner_short = inner.split(";")[0].split(",")[0].strip()

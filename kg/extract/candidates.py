@@ -94,7 +94,9 @@ def _acronym_candidates(pairs: list[AcronymPair], generic_shorts: set[str],
 
 def _naming_candidates(text: str, start: int, end: int, off: frozenset[Rule]) -> list[Candidate]:
     """The name right after "named"/"called"/"dubbed": "a framework named Dentist"."""
-    out = []
+    out: list[Candidate] = []
+    if not triggers.may_name(text):
+        return out  # most texts name nothing: a literal test, not a scan trying every position
     for m in triggers.naming().finditer(text, start, end):
         w = WORD.match(text, m.end())
         if not w:
@@ -118,7 +120,7 @@ def _naming_candidates(text: str, start: int, end: int, off: frozenset[Rule]) ->
 def _appositive_candidates(text: str, start: int, end: int) -> list[Candidate]:
     """The name a contribution sentence gives its subject: "we introduce SPHERE, a pipeline"."""
     out = []
-    for m in triggers.contribution(APPOSITIVE).finditer(text, start, end):
+    for m in triggers.contribution_cues(APPOSITIVE, text, start, end):  # only m.end() is read
         stop = text.find(".", m.end(), m.end() + 160)
         window_end = stop if stop > 0 else min(len(text), m.end() + 160)
         for a in _APPOSITIVE.finditer(text, m.end(), window_end):
@@ -135,13 +137,31 @@ def _appositive_candidates(text: str, start: int, end: int) -> list[Candidate]:
 
 
 _BARE_PAREN = re.compile(r"\b([A-Za-z][\w\-]{1,30})\s+\(([A-Z][A-Za-z0-9\-]{2,15})\)")
+_BRACKET = re.compile(r"\([A-Z][A-Za-z0-9\-]{2,15}\)")  # what each _BARE_PAREN match ends in
+
+
+def bare_parens(text: str, start: int) -> list[re.Match[str]]:
+    """``_BARE_PAREN.finditer(text, start)``, searched for only right before each bracket it
+    may end in (found by its literal "("): the word before the spaces before the bracket is at
+    most 31 characters long, and no match reaches back over an earlier bracket."""
+    out = []
+    lo = start
+    for b in _BRACKET.finditer(text, start):
+        k = b.start()
+        while k > lo and text[k - 1].isspace():  # what \s matches: the same characters
+            k -= 1
+        m = _BARE_PAREN.search(text, max(lo, k - 31), b.end())
+        if m:
+            out.append(m)
+        lo = b.end()
+    return out
 
 
 def _bracketed_candidates(text: str, start: int, pairs: list[AcronymPair]) -> list[Candidate]:
     """"the squeezed model (SVDCNN)": a coined name in brackets right after a head noun."""
     defined = {p.short_start for p in pairs}
-    out = []
-    for m in _BARE_PAREN.finditer(text, start):
+    out: list[Candidate] = []
+    for m in bare_parens(text, start):
         name = m.group(2)
         if m.start(2) in defined or is_generic(name) or name in generic_acronyms():
             continue

@@ -40,6 +40,12 @@ _OWN = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+_WWW = re.compile(r"www\.", re.IGNORECASE)  # the one start of a _URL match without a "/"
+
+
+def may_hold_links(text: str) -> bool:
+    """False when ``text`` can hold no _URL match: each has a "/" or begins with "www."."""
+    return "/" in text or _WWW.search(text) is not None
 
 
 def is_official(before: str) -> bool:
@@ -69,7 +75,9 @@ def find_links(text: str) -> list[tuple[int, int, Repo]]:
     A repository spelled twice in one text, in another case (GitHub owner and name
     ignore case), keeps the first spelling.
     """
-    out = []
+    out: list[tuple[int, int, Repo]] = []
+    if not may_hold_links(text):
+        return out  # the scan below tries the pattern at every position: most texts have no link
     previous = 0  # where the scope of the next link's cues starts: the end of the last link
     spelled: dict[str, str] = {}
     for m in _URL.finditer(text):

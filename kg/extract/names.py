@@ -65,9 +65,43 @@ def ends_in_task(phrase: str) -> bool:
 _NUMBER_PAIR = re.compile(r"^(.*\D)(\d+)/(\d+)$")  # "CIFAR-10/100" names CIFAR-10 and CIFAR-100
 
 
+# what a WORD match is made of: a match never crosses a character outside these, and the scan
+# starts afresh after one, so the runs of them (segments) can be scanned one by one
+_IN_WORD = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.+'/")
+_NOT_IN_WORD = re.compile(r"[^\w\-\.\+'/]")
+_UPPER = re.compile(r"[A-Z]")
+
+
+def capital_segments(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The runs of word characters of ``text[start:end]`` that hold a capital, as (start, end),
+    for an ASCII text: only words with a capital can be name shapes; scanning these runs with
+    WORD finds the words of a scan of the whole (tests/test_extract_speed.py)."""
+    out = []
+    stop = start  # the end of the last run taken
+    for u in _UPPER.finditer(text, start, end):
+        i = u.start()
+        if i < stop:
+            continue
+        s = i
+        while s > start and text[s - 1] in _IN_WORD:
+            s -= 1
+        after = _NOT_IN_WORD.search(text, i, end)
+        stop = after.start() if after else end
+        out.append((s, stop))
+    return out
+
+
+def words(text: str, start: int, end: int) -> list[re.Match[str]]:
+    """The WORD matches of ``text[start:end]`` that may be name shapes (hold a capital): on an
+    ASCII text those of its runs with a capital only, the same matches as of all the text."""
+    if not text.isascii():
+        return list(WORD.finditer(text, start, end))
+    return [m for s, e in capital_segments(text, start, end) for m in WORD.finditer(text, s, e)]
+
+
 def shape_candidates(text: str, start: int, end: int, off: frozenset[Rule]) -> list[Candidate]:
     out = []
-    for m in WORD.finditer(text, start, end):
+    for m in words(text, start, end):
         w = m.group(0)
         if w.islower():
             continue  # no capital: neither rule below takes it (looks_like_name says no)

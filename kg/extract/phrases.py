@@ -87,8 +87,15 @@ def list_candidates(text: str, start: int, found_so_far: list[Candidate],
 _EPONYM = re.compile(r"\b([A-Z][a-z]{1,20}(?:-[A-Z][a-z]{1,20})+)((?:\s[a-z][\w\-]{0,20}){1,3})")
 
 
+# in every _EPONYM match: a hyphen between a lower-case letter and a capitalised word; found
+# by its literal "-", not by trying _EPONYM at every position
+_EPONYM_HYPHEN = re.compile(r"-(?<=[a-z]-)[A-Z][a-z]")
+
+
 def eponym_candidates(text: str, start: int) -> list[Candidate]:
-    out = []
+    out: list[Candidate] = []
+    if not _EPONYM_HYPHEN.search(text, start):
+        return out
     for m in _EPONYM.finditer(text, start):
         words = m.group(2).split()
         # the longest run of at most three words that ends in a method head word

@@ -5,6 +5,7 @@ name (one the gazetteer does not know) soon after "we propose/introduce/present 
 or "our". Everything else is used.
 """
 
+from bisect import bisect_left
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -39,10 +40,20 @@ def _proposed(c: Candidate, rule: Rule, **kw: object) -> Candidate:
     return c.with_(role="proposed", **kw)
 
 
-def _windows(text: str, sents: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The stretches of text right after a contribution cue."""
+def _windows(text: str, sents: list[tuple[int, int]],
+             starts: list[int] | None = None) -> list[tuple[int, int]]:
+    """The stretches of text right after a contribution cue; with ``starts`` (sorted), only
+    in the sentences that hold one of them: a window never leaves its sentence, so the
+    others hold none of those offsets."""
+    cue = triggers.contribution(FIRST_NEW_NAME)
     return [(m.end(), min(end, m.end() + WINDOW)) for start, end in sents
-            for m in triggers.contribution(FIRST_NEW_NAME).finditer(text, start, end)]
+            if starts is None or _holds(starts, start, end)
+            for m in cue.finditer(text, start, end)]
+
+
+def _holds(starts: list[int], start: int, end: int) -> bool:
+    i = bisect_left(starts, start)
+    return i < len(starts) and starts[i] < end
 
 
 def _named_directly(cands: list[Candidate], text: str, title_end: int, off: frozenset[Rule]) -> None:
@@ -58,11 +69,12 @@ def _named_directly(cands: list[Candidate], text: str, title_end: int, off: froz
             cands[i] = _proposed(c, TITLE_IS_NAME)
 
 
-def _first_new_names(cands: list[Candidate], windows: list[tuple[int, int]]) -> None:
+def _first_new_names(cands: list[Candidate], text: str, sents: list[tuple[int, int]]) -> None:
     """The first new name after a cue is the contribution ("we propose X, which uses Y")."""
     new = sorted((c.start, i) for i, c in enumerate(cands)
                  if c.kb_id is None and c.type_source not in (Typed.GAZETTEER, Typed.FAMILY))
-    for s, e in windows:
+    # only a window holding a new name does anything: those of the sentences holding one
+    for s, e in _windows(text, sents, [start for start, _ in new]):
         first = next((i for start, i in new if s <= start < e), None)
         if first is None:
             continue
@@ -100,7 +112,7 @@ class RoleFinder(Batched):
         sents = sentence_spans(doc)
         _named_directly(cands, text, doc._.kg_title_end or 0, off)
         if FIRST_NEW_NAME not in off:
-            _first_new_names(cands, _windows(text, sents))
+            _first_new_names(cands, text, sents)
         if OWN_ACRONYM not in off:
             _own_acronyms(cands, text, sents, off)
         if NAMED_AFTER not in off:

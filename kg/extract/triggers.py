@@ -8,7 +8,7 @@ first use and kept.
 """
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import cache, lru_cache
 
 from kg.extract.lexicon import triggers
@@ -82,3 +82,42 @@ def naming() -> re.Pattern[str]:
 def prior_work() -> re.Pattern[str]:
     """A word that makes a sentence about earlier work ("existing", "such as", "outperforms")."""
     return re.compile(rf"\b{alternation(triggers()['prior_work']['words'])}\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _naming_literals() -> tuple[str, ...] | None:
+    """What each naming() match begins with, in lower case; None if a word is not ASCII (in
+    a pattern ignoring case, "\u212a" matches "k")."""
+    lists = triggers()["naming"]
+    words = [w[:-1] if w.endswith("*") else w for w in lists["apposition"] + lists["naming"]]
+    return tuple(w.lower() for w in words) if all(w.isascii() for w in words) else None
+
+
+def may_name(text: str) -> bool:
+    """False when ``text`` holds no naming() match: on an ASCII text, ignoring case is
+    lower case, and no word of the pattern is in the text's lower case."""
+    literals = _naming_literals()
+    if literals is None or not text.isascii():
+        return True
+    lowered = text.lower()
+    return any(w in lowered for w in literals)
+
+
+@cache
+def contribution_in_lower_case(rule: Rule) -> re.Pattern[str] | None:
+    """:func:`contribution` minus IGNORECASE, to match the lower case of an ASCII text with the
+    same spans (faster); None when its pattern has a capital or a character not ASCII (then
+    ignoring case is not lower case: "[A-Z]", "\u017f" matching "s")."""
+    pattern = contribution(rule).pattern
+    if not pattern.isascii() or any(c.isupper() for c in pattern):
+        return None
+    return re.compile(pattern)
+
+
+def contribution_cues(rule: Rule, text: str, start: int, end: int) -> Iterator[re.Match[str]]:
+    """``contribution(rule).finditer(text, start, end)``, on the lower case of an ASCII text
+    when the pattern allows (:func:`contribution_in_lower_case`): the same spans."""
+    plain = contribution_in_lower_case(rule)
+    if plain is not None and text.isascii():
+        return plain.finditer(text.lower(), start, end)
+    return contribution(rule).finditer(text, start, end)

@@ -89,17 +89,22 @@ def variant_spans(text: str, variants: Variants,
     the chunks' own (:func:`~kg.keys.names.ascii_key_cores`), as the characters between
     chunks count for nothing in a key.
     """
-    spans = chunks(text)
+    matches = list(_CHUNK.finditer(text))  # chunks(text), kept as matches
+    spans = list(map(re.Match.span, matches))
     keys, prefixes = variants.keys, variants.prefixes
     cores: list[str] | None = None
+    n = len(spans)
     if text.isascii():
-        cores = ascii_key_cores([text[s:e] for s, e in spans])
-        begin = [i for i, c in enumerate(cores) if c in variants.begins]
+        cores = ascii_key_cores(list(map(re.Match.group, matches)))
+        # a known name may begin at chunk i, and the search below finds one there only if the
+        # chunk is one or the run of it and the next begins one: most chunks fail both
+        begins = variants.begins
+        begin = [i for i, c in enumerate(cores) if c in begins
+                 and (singular(c) in keys or (i + 1 < n and singular(c + cores[i + 1]) in prefixes))]
     else:
         begin = [i for i, (s, e) in enumerate(spans) if match_key(text[s:e]) in prefixes]
     out: list[tuple[int, int, str]] = []
     busy = list(taken)
-    n = len(spans)
     for i in begin:  # a known name may begin here
         s = spans[i][0]
         best = None
