@@ -15,7 +15,7 @@ equals the line the store dumps for the same quad.
 
 from typing import TYPE_CHECKING
 
-from kg.rdf.iri import mint_text, part_segment
+from kg.rdf.iri import IriKind, mint_text, part_segment
 
 if TYPE_CHECKING:
     from rdflib.term import Node
@@ -109,23 +109,20 @@ class Iris:
             found = self._parts[text] = part_segment(text)
         return found
 
-    def paper(self, pid: str) -> str:
-        found = self._papers.get(pid)
+    def _minted(self, cache: dict[str, str], kind: IriKind, key: str) -> str:
+        found = cache.get(key)
         if found is None:
-            found = self._papers[pid] = f"<{mint_text('paper', pid, self.base)}>"
+            found = cache[key] = f"<{mint_text(kind, key, self.base)}>"
         return found
+
+    def paper(self, pid: str) -> str:
+        return self._minted(self._papers, "paper", pid)
 
     def entity(self, eid: str) -> str:
-        found = self._entities.get(eid)
-        if found is None:
-            found = self._entities[eid] = f"<{mint_text('entity', eid, self.base)}>"
-        return found
+        return self._minted(self._entities, "entity", eid)
 
     def repo(self, key: str) -> str:
-        found = self._repos.get(key)
-        if found is None:
-            found = self._repos[key] = f"<{mint_text('repo', key, self.base)}>"
-        return found
+        return self._minted(self._repos, "repo", key)
 
     def graph(self, pid: str) -> str:
         return f"<{mint_text('graph', pid, self.base)}>"

@@ -47,17 +47,8 @@ class VoidCounts:
         self.example: str | None = None  # the first paper (schema:ScholarlyArticle) by IRI
 
     def add(self, s: str, p: str, o: str) -> None:
-        self._triples.append(hash((s, p, o)))
-        pi = self._predicates.setdefault(p, len(self._predicates))
-        self._predicate_of.append(pi)
-        if s[0] == "<":
-            self._subjects.append(hash(s))
-        if p == _RDF_TYPE and o[0] == "<":
-            ci = self._classes.setdefault(o, len(self._classes))
-            self._members.append(hash((o, s)))
-            self._class_of.append(ci)
-            if o == _ARTICLE and (self.example is None or s[1:-1] < self.example):
-                self.example = s[1:-1]
+        """One distinct triple, its terms in N-Triples form."""
+        self.add_partition(((s, p, o),))
 
     def add_partition(self, spo: Sequence[tuple[str, str, str]]) -> None:
         """:meth:`add` for each of the distinct triples ``spo`` of one partition, at once."""
