@@ -125,14 +125,19 @@ def extract_partition(papers: list[Paper], settings: Settings,
     """
     with _lock:
         nlp, here = _pipeline(settings.spacy_mode, settings.min_confidence, settings.extractor)
-        if here != fingerprint:
-            import socket
-
-            raise KGError(f"the Dask worker on {socket.gethostname()} runs another kg extractor "
-                          f"(fingerprint {here}, this build's is {fingerprint}): install the same "
-                          "kg on every worker")
+        _refuse_other(here, fingerprint, "extractor")
         pause(PAUSE_POINT)
         return extract_chunk(papers, nlp, settings)
+
+
+def _refuse_other(here: str, fingerprint: str, what: str) -> None:
+    """:class:`KGError` when this worker's ``what`` (extractor, linker) is not the build's."""
+    if here != fingerprint:
+        import socket
+
+        raise KGError(f"the Dask worker on {socket.gethostname()} runs another kg {what} "
+                      f"(fingerprint {here}, this build's is {fingerprint}): install the same "
+                      "kg on every worker")
 
 
 @lru_cache(maxsize=1)
@@ -154,13 +159,7 @@ def link_partition(fn: Callable[[Any, int, int], Any], shared: Any, lo: int, hi:
                    fingerprint: str) -> Any:
     """What a worker runs for a part of linking: ``fn(shared, lo, hi)``, once it has checked
     that its linking code is the build's (:func:`linker_fingerprint`)."""
-    here = linker_fingerprint()
-    if here != fingerprint:
-        import socket
-
-        raise KGError(f"the Dask worker on {socket.gethostname()} runs another kg linker "
-                      f"(fingerprint {here}, this build's is {fingerprint}): install the same "
-                      "kg on every worker")
+    _refuse_other(linker_fingerprint(), fingerprint, "linker")
     pause(PAUSE_POINT)
     return fn(shared, lo, hi)
 
