@@ -364,3 +364,16 @@ def test_xml_forbidden_characters_in_titles_keep_every_export_parseable(
     assert nx.read_gexf(out / "graph.gexf").number_of_nodes() >= 2
     parsed = exports_parse_back(load_corpus(out))
     assert {str(o) for o in parsed["turtle"].objects(None, SDO.keywords)} == {"pruning"}
+
+
+def test_cli_streams_graphml_and_tables_as_the_build_wrote_them(built: Path, tmp_path: Path) -> None:
+    """kg export of a non-RDF format writes the bytes the build itself wrote (streamed, as the build does)."""
+    import gzip
+
+    assert main(["export", "--store", str(built), "-o", str(tmp_path / "g.graphml")]) == 0
+    assert (tmp_path / "g.graphml").read_bytes() == (built / "graph.graphml").read_bytes()
+    assert main(["export", "--store", str(built), "-o", str(tmp_path / "g.graphml.gz")]) == 0
+    assert gzip.decompress((tmp_path / "g.graphml.gz").read_bytes()) == (built / "graph.graphml").read_bytes()
+    assert main(["export", "--store", str(built), "--format", "csv", "-o", str(tmp_path / "t")]) == 0
+    for table in (built / "tables").iterdir():
+        assert (tmp_path / "t" / table.name).read_bytes() == table.read_bytes(), table.name

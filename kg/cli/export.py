@@ -47,7 +47,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from kg.errors import FormatError, KGError
-    from kg.export.registry import format_names, get_format, guess_format, write_output
+    from kg.export.registry import (
+        format_names,
+        get_format,
+        guess_format,
+        write_export,
+        write_output,
+    )
     from kg.rdf.iri import check_base
     from kg.settings import Settings
 
@@ -79,9 +85,9 @@ def run(args: argparse.Namespace) -> int:
         value = fmt.exporter(corpus, settings, view=args.view, focus=args.focus, depth=args.depth,
                              types=args.types, min_support=args.min_support,
                              max_nodes=args.max_nodes)
-    else:
-        value = fmt.exporter(corpus, settings)
-    written = write_output(value, args.output)
+        written = write_output(value, args.output)
+    else:  # streamed to disk by the formats that can (GraphML, CSV): the corpus is not held twice
+        written = write_export(corpus, fmt.name, args.output, settings)
     for path in written:
         print(f"wrote {fmt.name} to {path}", file=sys.stderr)
     return 0
