@@ -36,7 +36,7 @@ _LIST_BEFORE = re.compile(r"(?:,|\band|\bor|:|\(|\bvs\.?)\s*$")
 _LIST_AFTER = re.compile(r"\s*(?:,|\band\b|\bor\b|\)|/|\bvs\b)")
 _SIBLING_BEFORE = re.compile(r"([A-Z][\w\-\.\+]*(?:\s[A-Z0-9][\w\-\.\+]*){0,2})\s*(?:,|\band|\bor|/)\s*$")
 _SIBLING_AFTER = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|/)([A-Z][\w\-\.\+]*(?:\s[A-Z0-9][\w\-\.\+]*){0,2})")
-_INNER_CAP = re.compile(r"[a-z][A-Z]|[A-Z]{2}[a-z]|[A-Za-z]\d|\d[A-Za-z]")
+_INNER_CAP = re.compile(r"[a-z][A-Z]|[A-Z]{2}[a-z]|[A-Za-z]-?\d|\d-?[A-Za-z]")
 
 
 def _function_words() -> frozenset[str]:
