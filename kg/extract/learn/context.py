@@ -26,14 +26,14 @@ from kg.extract.learn.titled import phrase_features
 from kg.extract.lexicon import head_type, word_list
 
 _WORD = re.compile(r"[A-Za-z][\w\-]*")
-_ISA = re.compile(r"\s*(?:\([^()]{1,30}\)\s*)?(?:,\s*|\s+(?:is|are|was|as|being)\s+)(?:a|an|the|our|one)\s+"
-                  r"((?:[\w\-]+\s+){0,4}?[\w\-]+)")
+_ISA = re.compile(r"(?:\s*\([^()]{1,30}\))?(?:\s*,\s*|\s+(?:is|are|was|as|being)\s+)(?:a|an|the|our|one)\s+"
+                  r"((?:[\w\-]+\s+){0,4}[\w\-]+)")
 _NAMING = re.compile(r"(?:called|named|dubbed|termed|coined|denoted(?: as| by)?|referred to as|known as)"
                      r"\s+(?:as\s+)?(?:the\s+)?[\"'“]?$", re.IGNORECASE)
 _ACRO_AFTER = re.compile(r"\s*\(\s*[A-Z][A-Za-z0-9\-]*[A-Z][A-Za-z0-9\-]*\s*[\),;]")
 _PLACE_BEFORE = re.compile(r"(?:\b(?:on|across|over|using|with|from|in)\s+(?:the\s+)?)$", re.IGNORECASE)
-_LIST_BEFORE = re.compile(r"(?:,|\band|\bor|:|\(|\bvs\.?)\s*$")
-_LIST_AFTER = re.compile(r"\s*(?:,|\band\b|\bor\b|\)|/|\bvs\b)")
+_LIST_BEFORE = re.compile(r"(?:,|\band|\bor|/|\bvs\.?)\s*$")
+_LIST_AFTER = re.compile(r"\s*(?:,|\band\b|\bor\b|/|\bvs\b)")
 _SIBLING_BEFORE = re.compile(r"([A-Z][\w\-\.\+]*(?:\s[A-Z0-9][\w\-\.\+]*){0,2})\s*(?:,|\band|\bor|/)\s*$")
 _SIBLING_AFTER = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|/)([A-Z][\w\-\.\+]*(?:\s[A-Z0-9][\w\-\.\+]*){0,2})")
 _INNER_CAP = re.compile(r"[a-z][A-Z]|[A-Z]{2}[a-z]|[A-Za-z]-?\d|\d-?[A-Za-z]")
@@ -62,8 +62,15 @@ def capitalisation(name: str) -> str | None:
 
 
 def _type_of_phrase(phrase: str) -> str | None:
-    """The type of the first head word in a short phrase ("simple yet effective module" -> method)."""
+    """The type of the first head word of a short phrase, up to a function word.
+
+    >>> _type_of_phrase("simple yet effective module"), _type_of_phrase("lot of data sets")
+    ('method', None)
+    """
+    stops = _function_words() | {"that", "which", "who", "where", "when", "we"}
     for w in phrase.split():
+        if w.lower() in stops:
+            return None
         t = head_type(w)
         if t:
             return t
@@ -116,7 +123,8 @@ def context_features(group: list[Candidate], text: str, title_end: int,
             nxt = _WORD.match(text, e + 1, min(len(text), e + 30)) if text[e: e + 1] == " " else None
             t = head_type(nxt.group(0)) if nxt else None
             out.add(f"cx&place={t}" if t else "cx&place")
-        if _LIST_BEFORE.search(text, max(0, s - 6), s) and _LIST_AFTER.match(text, e, min(len(text), e + 6)):
+        # one of a list: a separator on either side ("A, B and X", "X, A and B")
+        if _LIST_BEFORE.search(text, max(0, s - 6), s) or _LIST_AFTER.match(text, e, min(len(text), e + 6)):
             out.add("cx&list")
             out.update(f"cx&sib={t}" for t in _siblings_types(text, s, e))
     if cap in ("title", "coined"):
