@@ -100,6 +100,7 @@ def context_features(group: list[Candidate], text: str, title_end: int,
     cap = capitalisation(main)
     if cap:
         out.add(f"cx&cap={cap}")
+        out.add(f"cx&cap={cap}&n={min(len(group), 3)}")
     mid = start_only = 0
     for c in group[:6]:
         s, e = c.start, c.end
