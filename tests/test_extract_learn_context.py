@@ -119,3 +119,14 @@ def test_a_known_entity_s_group_is_labelled_by_its_own_name_as_well(nlp):
     doc = nlp("Plain Title\n\nWe test on the GLUE benchmark.")
     group = next(g for g in candidate_groups(doc, keep_generic=True) if any(c.kb_id == "glue" for c in g))
     assert "glue" in label_keys(group)  # the mention is named GLUE: the gold "GLUE" matches it
+
+
+def test_generic_training_procedures_and_video_model_categories_are_no_entities(nlp):
+    # lexicon (generic.txt): kinds of thing, as fine-tuning and diffusion models are (ANNOTATION.md)
+    from kg.extract import extract_text
+
+    text = ("Our study applies Instruction Tuning and Structured Pruning to Video Large Language Models "
+            "(Video-LLMs) and Video Diffusion Models (VDMs) with a Transformer model.")
+    assert extract_text(text, nlp).entities == ()
+    out = extract_text("Zorbly: Fast Serving\n\nWe propose Zorbly, which beats Video-LLMs after instruction tuning.", nlp)
+    assert [m.name for m in out.entities] == ["Zorbly"]
