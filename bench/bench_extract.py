@@ -3,7 +3,7 @@
     python bench/bench_extract.py quality [--mode blank|sm] [--format table|json] [--errors]
     python bench/bench_extract.py speed [--repeat N] [--format table|json]
     python bench/bench_extract.py cv [--learner rules|lr] [--folds 5] [--seed 0] [--corpus]
-                                     [--inner] [--format table|json] [--errors]
+                                     [--inner] [--threshold T] [--format table|json] [--errors]
 
 Quality reads the saved Daily Papers pages in ../shared/seeds with kg's own readers,
 extracts the papers that ../shared/gold/dev.jsonl annotates and scores them with
@@ -16,7 +16,9 @@ extractor scored on the fold left out; the figures are the out-of-fold ones over
 ``--corpus`` adds the corpus-level decisions (kg.extract.learn.corpus) over the out-of-fold
 predictions of all papers, which use no gold. ``--inner`` is for error analysis: fold 0 is
 left out unread and the other folds are cross-validated among themselves, so that reading
-their errors tunes nothing on the fold that the figure of every fold includes.
+their errors tunes nothing on the fold that the figure of every fold includes. ``--threshold``
+sets the decider's threshold on P(none) for a measurement (the shipped one is
+kg.extract.learn.THRESHOLD).
 """
 
 import argparse
