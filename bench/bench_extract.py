@@ -3,7 +3,7 @@
     python bench/bench_extract.py quality [--mode blank|sm] [--format table|json] [--errors]
     python bench/bench_extract.py speed [--repeat N] [--format table|json]
     python bench/bench_extract.py cv [--learner rules|lr] [--folds 5] [--seed 0] [--corpus]
-                                     [--format table|json] [--errors]
+                                     [--inner] [--threshold T] [--format table|json] [--errors]
 
 Quality reads the saved Daily Papers pages in ../shared/seeds with kg's own readers,
 extracts the papers that ../shared/gold/dev.jsonl annotates and scores them with
@@ -14,7 +14,11 @@ papers (dev + train gold): folds fixed by ``--seed``, each seed page spread over
 learner (``lr``: kg.extract.learn, or ``rules``: no learning) is fitted on k-1 folds and the
 extractor scored on the fold left out; the figures are the out-of-fold ones over all papers.
 ``--corpus`` adds the corpus-level decisions (kg.extract.learn.corpus) over the out-of-fold
-predictions of all papers, which use no gold.
+predictions of all papers, which use no gold. ``--inner`` is for error analysis: fold 0 is
+left out unread and the other folds are cross-validated among themselves, so that reading
+their errors tunes nothing on the fold that the figure of every fold includes. ``--threshold``
+sets the decider's threshold on P(none) for a measurement (the shipped one is
+kg.extract.learn.THRESHOLD).
 """
 
 import argparse
@@ -60,13 +64,19 @@ def annotated() -> tuple[list[dict], list, list[str]]:
     return gold, papers, pages
 
 
-def cv(learner: str, k: int, seed: int, corpus: bool) -> tuple[dict, list, dict]:
+def cv(learner: str, k: int, seed: int, corpus: bool, inner: bool = False,
+       threshold: float | None = None) -> tuple[dict, list, dict]:
     from kg.extract.learn import Decider
     from kg.extract.learn.examples import examples, fit_examples
     from kg.extract.learn.folds import folds
 
     gold, papers, pages = annotated()
     fold = folds(pages, k, seed)
+    if inner:
+        # error analysis on the training side only: fold 0 is left out unread, and the other
+        # folds are cross-validated among themselves (each fitted on the others but fold 0)
+        keep = [i for i in range(len(papers)) if fold[i] != 0]
+        gold, papers, fold = [gold[i] for i in keep], [papers[i] for i in keep], [fold[i] for i in keep]
     # the rules, or each fold's own decider passed in: never the shipped model (fitted on all papers)
     s = Settings(extractor="rules")
     nlp = build_nlp(s)
@@ -78,14 +88,14 @@ def cv(learner: str, k: int, seed: int, corpus: bool) -> tuple[dict, list, dict]
     featurise = time.perf_counter() - t0
     preds: list = [None] * len(papers)
     fit_s = 0.0
-    for f in range(k):
+    for f in sorted(set(fold)):
         test = [i for i in range(len(papers)) if fold[i] == f]
         decider = None
         if learner == "lr":
             exs = [e for i in range(len(papers)) if fold[i] != f
                    for e in by_paper.get(title_key(papers[i].title), [])]
             t1 = time.perf_counter()
-            decider = Decider(fit_examples(exs))
+            decider = Decider(fit_examples(exs)) if threshold is None else Decider(fit_examples(exs), threshold)
             fit_s += time.perf_counter() - t1
         for i, pe in zip(test, extract_entities([papers[i] for i in test], nlp, s, decider=decider),
                          strict=True):
@@ -94,8 +104,8 @@ def cv(learner: str, k: int, seed: int, corpus: bool) -> tuple[dict, list, dict]
         from kg.extract.learn.corpus import corpus_decisions
         preds = corpus_decisions(preds)
     rep = evaluate(gold, [pe.to_dict() for pe in preds])
-    timing = {"featurise_s": round(featurise, 2), "fit_s_per_fold": round(fit_s / k, 2)}
-    return ({"learner": learner, "folds": k, "seed": seed, "corpus": corpus, "papers": len(papers),
+    timing = {"featurise_s": round(featurise, 2), "fit_s_per_fold": round(fit_s / len(set(fold)), 2)}
+    return ({"learner": learner, "folds": k, "seed": seed, "corpus": corpus, "inner": inner, "papers": len(papers),
              "rows": rep.rows()}, rep.errors, timing)
 
 
@@ -164,18 +174,23 @@ def main() -> None:
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--corpus", action="store_true")
+    ap.add_argument("--threshold", type=float, default=None,
+                    help="the decider's threshold on P(none) (default: kg.extract.learn.THRESHOLD)")
+    ap.add_argument("--inner", action="store_true",
+                    help="cv for error analysis: leave fold 0 out unread, cross-validate the other folds")
     ap.add_argument("--mode", choices=("blank", "sm"), default="blank")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--errors", action="store_true")
     ap.add_argument("--format", choices=("table", "json"), default="table")
     a = ap.parse_args()
     if a.what == "cv":
-        res, errors, timing = cv(a.learner, a.folds, a.seed, a.corpus)
+        res, errors, timing = cv(a.learner, a.folds, a.seed, a.corpus, a.inner, a.threshold)
         if a.format == "json":
             print(json.dumps({**{k: v for k, v in res.items() if k != "rows"}, **scorer_json(res["rows"]),
                               **timing, "errors": errors if a.errors else []}, indent=2))
         else:
-            print(f"{a.folds}-fold CV (seed {a.seed}), learner {a.learner}, corpus {a.corpus}, "
+            print(f"{a.folds}-fold CV (seed {a.seed}{', inner: fold 0 left out' if a.inner else ''}), "
+                  f"learner {a.learner}, corpus {a.corpus}, "
                   f"{res['papers']} papers; out-of-fold figures; {timing}")
             print(render(res["rows"]), end="")
             if a.errors:

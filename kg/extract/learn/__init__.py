@@ -19,7 +19,7 @@ from kg.extract.learn.examples import group_keys
 from kg.extract.learn.features import DocView, group_features
 from kg.extract.learn.model import KINDS, Model, from_json, load
 from kg.extract.learn.names import name_features
-from kg.extract.learn.recall import doc_recall
+from kg.extract.learn.titled import decider_extra
 from kg.settings import EXTRACTORS, Settings
 
 SHIPPED = "decider.json"
@@ -35,7 +35,7 @@ class Decider:
         self.threshold = threshold
 
     def extra(self, doc: Doc) -> list[Candidate]:
-        return doc_recall(doc)
+        return decider_extra(doc)
 
     def __call__(self, doc: Doc, groups: list[list[Candidate]]) -> list[Decision]:
         view = DocView.of(doc)

@@ -18,8 +18,9 @@ from kg.extract.evaluate import alias_keys
 from kg.extract.learn.features import DocView, group_features
 from kg.extract.learn.model import KINDS, Fit, Model, train
 from kg.extract.learn.names import learn_names, name_features
-from kg.extract.learn.recall import doc_recall
-from kg.keys import match_key, title_key
+from kg.extract.learn.titled import decider_extra
+from kg.extract.lexicon import gazetteer
+from kg.keys import match_key, scorer_key, title_key
 from kg.records import Paper
 
 
@@ -51,9 +52,9 @@ def examples(papers: Iterable[Paper], gold: Iterable[dict[str, Any]], nlp: Langu
         tkey = title_key(paper.title)
         ents = by_title[tkey].get("entities", [])
         view = DocView.of(doc)
-        for group in candidate_groups(doc, keep_generic=True, extra=doc_recall(doc)):
+        for group in candidate_groups(doc, keep_generic=True, extra=decider_extra(doc)):
             keys = group_keys(group)
-            lab = label(set(keys), ents)
+            lab = label(label_keys(group), ents)
             if lab is not None:
                 yield Example(tkey, tuple(group_features(group, view)), lab[0], lab[1], keys)
 
@@ -62,6 +63,19 @@ def group_keys(group: Sequence[Candidate]) -> tuple[str, ...]:
     """The normalised names of a group: its texts and long forms."""
     names = {c.text for c in group} | {c.long_form for c in group if c.long_form}
     return tuple(sorted({k for k in map(match_key, names) if k}))
+
+
+def label_keys(group: Sequence[Candidate]) -> set[str]:
+    """The names a group's mention is scored by, as the scorer compares them: its texts, long
+    forms and the known entity's own name (the mention's name when the types agree).
+
+    The scorer's key, not :func:`group_keys`' (``match_key`` keeps "+" and a point between
+    digits: "Qwen2.5-VL" would be no gold entity).
+    """
+    known = gazetteer()
+    names = {c.text for c in group} | {c.long_form for c in group if c.long_form}
+    names |= {known[c.kb_id].name for c in group if c.kb_id and c.kb_id in known}
+    return {k for k in map(scorer_key, names) if k}
 
 
 def fit_examples(exs: Sequence[Example], fit: Fit | None = None) -> Model:

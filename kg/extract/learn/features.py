@@ -22,6 +22,7 @@ from kg.extract import triggers
 from kg.extract.assemble import rule_confidence, voted_type
 from kg.extract.candidate import Candidate, doc_text, sentence_spans
 from kg.extract.learn.acronym import acronym_features
+from kg.extract.learn.context import context_features
 from kg.extract.lexicon import (
     ends_in_category,
     gazetteer,
@@ -198,6 +199,7 @@ def group_features(group: list[Candidate], view: DocView) -> list[str]:
     for finder in sorted(finders):
         out.update(f"{finder}&{f}" for f in base)
     out |= acronym_features(group, text, view.title_end)
+    out |= context_features(group, text, view.title_end, frozenset(view.starts))
     if "generic" in out:
         rule_kept = False
     out.add(f"rulekeep={int(rule_kept)}")

@@ -30,7 +30,7 @@ class Fit:
     """How a model is fitted: the figures training takes, recorded in the model file."""
 
     min_count: int = 2  # a feature seen in fewer training groups is left out
-    l2: float = 3e-3
+    l2: float = 1e-3
     steps: int = 300
     lr: float = 0.1
 

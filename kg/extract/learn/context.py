@@ -1,0 +1,140 @@
+"""What the abstract says of a name around its occurrences: evidence features for the decider.
+
+The rule finders and :mod:`.features` see each occurrence through a narrow window (the
+word before, the word after). Some kinds of evidence need a little more of the sentence,
+and some need the whole abstract:
+
+- a definition: "X is a <type word>", "X, a <type word> ...", "X (ABC)" after a lower-case
+  phrase (a technique named by its own acronym);
+- a naming: "called / named / dubbed / termed X";
+- a place that holds names: "on the X benchmark", a list of names ("A, B and X") and the
+  types the gazetteer gives the other members of that list;
+- capitalisation: a multi-word name written in Title Case in the middle of a sentence
+  ("three components: Feature Slicer, Operator Grouping and Step Rehash") is named, one
+  capitalised only where a sentence starts is not; a single coined word (inner capitals,
+  letters with digits) is named wherever it stands.
+
+Everything is a plain feature string; the finder of the group is conjoined with each, so
+the model can weigh the evidence per finder (the wide recall finders need it most).
+"""
+
+import re
+
+from kg.extract.candidate import Candidate
+from kg.extract.learn.acronym import surface_types
+from kg.extract.learn.titled import phrase_features
+from kg.extract.lexicon import head_type, word_list
+
+_WORD = re.compile(r"[A-Za-z][\w\-]*")
+_ISA = re.compile(r"(?:\s*\([^()]{1,30}\))?(?:\s*,\s*|\s+(?:is|are|was|as|being)\s+)(?:a|an|the|our|one)\s+"
+                  r"((?:[\w\-]+\s+){0,4}[\w\-]+)")
+_NAMING = re.compile(r"(?:called|named|dubbed|termed|coined|denoted(?: as| by)?|referred to as|known as)"
+                     r"\s+(?:as\s+)?(?:the\s+)?[\"'“]?$", re.IGNORECASE)
+_ACRO_AFTER = re.compile(r"\s*\(\s*[A-Z][A-Za-z0-9\-]*[A-Z][A-Za-z0-9\-]*\s*[\),;]")
+_PLACE_BEFORE = re.compile(r"(?:\b(?:on|across|over|using|with|from|in)\s+(?:the\s+)?)$", re.IGNORECASE)
+_LIST_BEFORE = re.compile(r"(?:,|\band|\bor|/|\bvs\.?)\s*$")
+_LIST_AFTER = re.compile(r"\s*(?:,|\band\b|\bor\b|/|\bvs\b)")
+_SIBLING_BEFORE = re.compile(r"([A-Z][\w\-\.\+]*(?:\s[A-Z0-9][\w\-\.\+]*){0,2})\s*(?:,|\band|\bor|/)\s*$")
+_SIBLING_AFTER = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|/)([A-Z][\w\-\.\+]*(?:\s[A-Z0-9][\w\-\.\+]*){0,2})")
+_INNER_CAP = re.compile(r"[a-z][A-Z]|[A-Z]{2}[a-z]|[A-Za-z]-?\d|\d-?[A-Za-z]")
+
+
+def _function_words() -> frozenset[str]:
+    return word_list("function_words")
+
+
+def capitalisation(name: str) -> str | None:
+    """How the name is written: "coined" (one word with inner capitals or digits), "title"
+    (several words, each content word capitalised), "lower", or None (anything else).
+
+    >>> [capitalisation(n) for n in ("FeatureSlicer", "Step Rehash", "slot attention", "Adam", "GPT-4")]
+    ['coined', 'title', 'lower', None, 'coined']
+    """
+    words = name.split()
+    if len(words) == 1:
+        return "coined" if _INNER_CAP.search(name) else ("lower" if name.islower() else None)
+    content = [w for w in words if w.lower() not in _function_words()]
+    if content and all(w[:1].isupper() for w in content):
+        return "title"
+    if name.islower():
+        return "lower"
+    return None
+
+
+def _type_of_phrase(phrase: str) -> str | None:
+    """The type of the first head word of a short phrase, up to a function word.
+
+    >>> _type_of_phrase("simple yet effective module"), _type_of_phrase("lot of data sets")
+    ('method', None)
+    """
+    stops = _function_words() | {"that", "which", "who", "where", "when", "we"}
+    for w in phrase.split():
+        if w.lower() in stops:
+            return None
+        t = head_type(w)
+        if t:
+            return t
+    return None
+
+
+def _siblings_types(text: str, start: int, end: int) -> set[str]:
+    """The gazetteer types of the names listed right beside an occurrence ("A, B and X")."""
+    known = surface_types()
+    out = set()
+    m = _SIBLING_BEFORE.search(text, max(0, start - 40), start)
+    after = _SIBLING_AFTER.match(text, end, min(len(text), end + 40))
+    for s in (m.group(1) if m else None, after.group(1) if after else None):
+        if s:
+            t = known.get(s) or known.get(s.split()[0])
+            if t:
+                out.add(t)
+    return out
+
+
+def context_features(group: list[Candidate], text: str, title_end: int,
+                     sent_starts: frozenset[int] = frozenset()) -> set[str]:
+    """The context evidence of one group of candidates (see the module's docstring)."""
+    out: set[str] = set()
+    names = sorted({c.text for c in group})
+    main = max(names, key=len)
+    cap = capitalisation(main)
+    if cap:
+        out.add(f"cx&cap={cap}")
+        out.add(f"cx&cap={cap}&n={min(len(group), 3)}")
+    mid = start_only = 0
+    for c in group[:6]:
+        s, e = c.start, c.end
+        in_body = s >= title_end
+        if in_body and cap in ("title", "coined"):
+            before = text[max(title_end, s - 4): s].rstrip(" ")
+            if s in sent_starts or not before.strip() or before[-1] in ".!?\n":
+                start_only += 1
+            else:
+                mid += 1
+        isa = _ISA.match(text, e, min(len(text), e + 80))
+        if isa:
+            t = _type_of_phrase(isa.group(1))
+            if t:
+                out.add(f"cx&isa={t}")
+        if _NAMING.search(text, max(0, s - 30), s):
+            out.add("cx&named")
+        if cap == "lower" and _ACRO_AFTER.match(text, e, min(len(text), e + 20)):
+            out.add("cx&acroafter")
+        if _PLACE_BEFORE.search(text, max(0, s - 12), s):
+            nxt = _WORD.match(text, e + 1, min(len(text), e + 30)) if text[e: e + 1] == " " else None
+            t = head_type(nxt.group(0)) if nxt else None
+            out.add(f"cx&place={t}" if t else "cx&place")
+        # one of a list: a separator on either side ("A, B and X", "X, A and B")
+        if _LIST_BEFORE.search(text, max(0, s - 6), s) or _LIST_AFTER.match(text, e, min(len(text), e + 6)):
+            out.add("cx&list")
+            out.update(f"cx&sib={t}" for t in _siblings_types(text, s, e))
+    if cap in ("title", "coined"):
+        if mid:
+            out.add(f"cx&mid={min(mid, 2)}")
+        elif start_only:
+            out.add("cx&startonly")
+    out |= phrase_features(group, text, title_end)
+    finders = sorted({c.found_by.name for c in group})
+    for f in list(out):
+        out.update(f"{finder}&{f}" for finder in finders)
+    return out
