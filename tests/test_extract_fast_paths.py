@@ -1,0 +1,78 @@
+"""More fast paths of the extraction, each equal to the plain code it replaced.
+
+As in tests/test_extract_speed.py: the plain definition is written out here and compared
+with the fast path on seed-like texts and on random strings of the characters that matter.
+"""
+
+import dataclasses
+import random
+import re
+
+import pytest
+
+from kg.extract.candidate import Candidate
+from kg.extract.rules import GAZETTEER, SHAPE, TYPE_HEAD
+from kg.extract.variants import AsciiChunks, Variants, chunks
+from kg.keys import entity_key
+from kg.keys.names import _LONE_DOT, ascii_key_cores, singular, spaced_key_cores
+
+
+def _random_texts(seed: int, n: int, alphabet: str, longest: int) -> list[str]:
+    rng = random.Random(seed)
+    return ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, longest))) for _ in range(n)]
+
+
+def test_a_lone_point_is_one_not_between_two_digits():
+    plain = re.compile(r"(?<!\d)\.|\.(?!\d)")  # the pattern as it was: a look-behind first
+    texts = ["1.5", ".5", "5.", ".", "a.b", "1..2", "v1.5.", "e.g. 3.14 ...", "..1.2.3..", "\u0661.\u0662"]
+    for text in texts + _random_texts(20, 20_000, "1.a. 9\u0663", 12):
+        assert _LONE_DOT.sub("", text) == plain.sub("", text), text
+        assert [m.span() for m in _LONE_DOT.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+def test_spaced_key_cores_are_the_ascii_key_cores_of_the_space_separated_parts():
+    alphabet = "az09s._+-'/&!  " + "".join(map(chr, range(0, 32)))
+    for text in ["", " ", "  ", "imagenet-1k  v1.5 e.g.", "1. 5", "a .5"] + _random_texts(21, 20_000, alphabet, 16):
+        lowered = text.lower()
+        assert spaced_key_cores(lowered) == ascii_key_cores(lowered.split(" ")), text
+
+
+_SEP_ALPHABET = "aB9s.'’-_/+ \t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85()[]\"“”,;:!?"
+
+
+@pytest.mark.parametrize("seed", [22, 23])
+def test_ascii_chunks_are_the_chunks_and_their_key_cores(seed):
+    fixed = ["", " ", "...", "ViT-B/16 (ours), e.g. GPT-4o... ... 'x'", "a\x1cb\x1fc", "'s .' x.'"]
+    texts = [t for t in fixed + _random_texts(seed, 20_000, _SEP_ALPHABET, 20) if t.isascii()]
+    assert len(texts) > 3000
+    for text in texts:
+        got = AsciiChunks(text)
+        want = chunks(text)
+        assert got.spans == want, text
+        assert got.cores == ascii_key_cores([text[s:e] for s, e in want]), text
+        for (s, e), core in zip(want, got.cores, strict=True):
+            assert singular(core) == entity_key(text[s:e])
+
+
+def test_single_cores_are_those_whose_singular_is_a_key():
+    keys = {k: ("id", False) for k in ("imagenet", "llm", "glass", "boss", "gpt4", "clip", "abcs")}
+    variants = Variants(keys)
+    words = [*keys, "imagenets", "llms", "glasss", "bosss", "gpt4s", "clips", "abcss", "abc", "llmss",
+             "image", "s", "ss", "", "imagenetss"]
+    for w in words + _random_texts(24, 5000, "abcilmps", 6):
+        assert (w in variants.single) == (singular(w) in keys), w
+
+
+def test_a_candidate_changed_is_what_dataclasses_replace_makes():
+    c = Candidate(3, 9, "FlowCut", SHAPE, confidence=0.6, long_form="Flow Cut")
+    for kw in ({}, {"type": "model"}, {"type": "dataset", "typed_by": TYPE_HEAD, "confidence": 0.9},
+               {"start": 0, "end": 2, "text": "Fl", "found_by": GAZETTEER, "written": (0, 9), "role": "proposed"}):
+        got, want = c.with_(**kw), dataclasses.replace(c, **kw)
+        assert got == want and hash(got) == hash(want) and type(got) is Candidate
+        assert dataclasses.asdict(got) == dataclasses.asdict(want)
+    assert c.typed(TYPE_HEAD, "dataset") == dataclasses.replace(c, type="dataset", typed_by=TYPE_HEAD)
+    assert c.with_(type="model").type == "model" and c.type is None  # the original is unchanged
+    with pytest.raises(TypeError, match="colour"):
+        c.with_(colour="red")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        c.with_(type="model").type = "dataset"  # type: ignore[misc]
