@@ -9,6 +9,7 @@ import random
 import re
 
 import pytest
+import spacy
 
 from kg.extract.candidate import Candidate
 from kg.extract.rules import GAZETTEER, SHAPE, TYPE_HEAD
@@ -49,6 +50,7 @@ def test_ascii_chunks_are_the_chunks_and_their_key_cores(seed):
         got = AsciiChunks(text)
         want = chunks(text)
         assert got.spans == want, text
+        assert [got.span(k) for k in range(len(want))] == want, text
         assert got.cores == ascii_key_cores([text[s:e] for s, e in want]), text
         for (s, e), core in zip(want, got.cores, strict=True):
             assert singular(core) == entity_key(text[s:e])
@@ -76,3 +78,38 @@ def test_a_candidate_changed_is_what_dataclasses_replace_makes():
         c.with_(colour="red")
     with pytest.raises(dataclasses.FrozenInstanceError):
         c.with_(type="model").type = "dataset"  # type: ignore[misc]
+
+
+def test_kg_extensions_read_and_written_past_the_underscore_object_are_doc_underscore():
+    from spacy.tokens import Doc
+
+    from kg.extract import build_nlp
+    from kg.extract.candidate import _EXTENSIONS, get_ext, set_ext
+    from kg.settings import Settings
+
+    nlp = build_nlp(Settings())
+    other = spacy.blank("en").make_doc("made elsewhere")  # no kg component has set anything
+    doc = nlp("FlowCut: Rethinking\n\nWe propose FlowCut (FC), see github.com/a/b. It beats LLaVA-1.5.")
+    for name, default in _EXTENSIONS:
+        assert get_ext(doc, name) is getattr(doc._, name)
+        assert get_ext(other, name) == getattr(other._, name) == default
+        set_ext(doc, name, ["set", name])
+        assert getattr(doc._, name) == ["set", name]
+        setattr(doc._, name, ("again", name))
+        assert get_ext(doc, name) == ("again", name)
+    assert get_ext(doc, "kg_candidates") is not None and Doc.has_extension("kg_text")
+
+
+def test_a_kg_extension_with_a_getter_is_refused():
+    from spacy.tokens import Doc
+
+    from kg.extract.candidate import register_extensions
+
+    register_extensions()
+    try:
+        Doc.set_extension("kg_links", getter=lambda doc: [], force=True)
+        with pytest.raises(ValueError, match="kg_links"):
+            register_extensions()
+    finally:
+        Doc.set_extension("kg_links", default=None, force=True)
+    register_extensions()

@@ -100,18 +100,41 @@ class Batched:
             yield from [call(doc, **kwargs) for doc in batch]
 
 
+_EXTENSIONS = (("kg_candidates", None), ("kg_acronyms", None), ("kg_links", None), ("kg_link_spans", None),
+               ("kg_title_end", 0), ("kg_sents", None), ("kg_text", None))
+_DEFAULT = dict(_EXTENSIONS)
+# where spaCy keeps the value of a Doc extension without getter, setter or method: the
+# Doc's user_data under this key (spacy.tokens.underscore.Underscore._get_key)
+_KEY = {name: ("._.", name, None, None) for name, _ in _EXTENSIONS}
+
+
 def register_extensions() -> None:
     """Doc extensions the kg components share; safe to call many times."""
-    for name, default in (("kg_candidates", None), ("kg_acronyms", None), ("kg_links", None), ("kg_link_spans", None),
-                          ("kg_title_end", 0), ("kg_sents", None), ("kg_text", None)):
+    for name, default in _EXTENSIONS:
         if not Doc.has_extension(name):
             Doc.set_extension(name, default=default)
+        elif Doc.get_extension(name)[1:] != (None, None, None):  # a method, getter or setter
+            raise ValueError(f"Doc extension {name!r} is not a plain value: kg reads it from Doc.user_data")
+
+
+def get_ext(doc: Doc, name: str) -> Any:
+    """``doc._.<name>`` of a kg extension, read where spaCy keeps it: ``doc._`` makes a new
+    Underscore object on each access, and the pipeline read them 34 times an abstract."""
+    data: dict[Any, Any] = doc.user_data  # spaCy types it dict[str, Any]; its own keys are tuples
+    return data.get(_KEY[name], _DEFAULT[name])
+
+
+def set_ext(doc: Doc, name: str, value: object) -> None:
+    """``doc._.<name> = value`` of a kg extension, stored where spaCy stores it."""
+    data: dict[Any, Any] = doc.user_data
+    data[_KEY[name]] = value
 
 
 def candidates(doc: Doc) -> list[Candidate]:
-    if doc._.kg_candidates is None:
-        doc._.kg_candidates = []
-    found: list[Candidate] = doc._.kg_candidates  # Doc extensions are untyped in spaCy
+    found: list[Candidate] | None = get_ext(doc, "kg_candidates")
+    if found is None:
+        found = []
+        set_ext(doc, "kg_candidates", found)
     return found
 
 
@@ -119,22 +142,23 @@ def doc_text(doc: Doc) -> str:
     """The Doc's text, kept once per Doc: spaCy's ``Doc.text`` joins a new Token object per
     token on every access. The pipeline's tokenizer (:class:`kg.extract.sentences.TextKeeper`)
     keeps the text it was given; a Doc made otherwise has its text rebuilt once, here."""
-    text = doc._.kg_text
+    text: str | None = get_ext(doc, "kg_text")
     if text is None:
-        text = doc._.kg_text = doc.text
-    kept: str = text
-    return kept
+        text = doc.text
+        set_ext(doc, "kg_text", text)
+    return text
 
 
 def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
     """(start, end) character offsets of the sentences, as ``doc.sents`` gives them, computed
     once per Doc from its token arrays (no Span or Token objects) and shared."""
-    if doc._.kg_sents is None:
+    spans: list[tuple[int, int]] | None = get_ext(doc, "kg_sents")
+    if spans is None:
         if not doc.has_annotation("SENT_START") or "sents" in doc.user_hooks:
-            doc._.kg_sents = [(s.start_char, s.end_char) for s in doc.sents]  # what spaCy says
+            spans = [(s.start_char, s.end_char) for s in doc.sents]  # what spaCy says
         else:
-            doc._.kg_sents = _sentence_spans(doc)
-    spans: list[tuple[int, int]] = doc._.kg_sents
+            spans = _sentence_spans(doc)
+        set_ext(doc, "kg_sents", spans)
     return spans
 
 

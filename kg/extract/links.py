@@ -6,7 +6,7 @@ from dataclasses import replace
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.extract.candidate import Batched, doc_text, register_extensions
+from kg.extract.candidate import Batched, doc_text, register_extensions, set_ext
 from kg.keys import CODE_HOSTS, canonical_repo, repo_key, trim_url
 from kg.records import Repo
 
@@ -97,8 +97,8 @@ def find_links(text: str) -> list[tuple[int, int, Repo]]:
 class LinkFinder(Batched):
     def __call__(self, doc: Doc) -> Doc:
         found = find_links(doc_text(doc))
-        doc._.kg_links = [repo for _, _, repo in found]
-        doc._.kg_link_spans = [(s, e) for s, e, _ in found]
+        set_ext(doc, "kg_links", [repo for _, _, repo in found])
+        set_ext(doc, "kg_link_spans", [(s, e) for s, e, _ in found])
         return doc
 
 

@@ -16,6 +16,7 @@ from kg.extract.candidate import (
     Candidate,
     candidates,
     doc_text,
+    get_ext,
     register_extensions,
     sentence_at,
     sentence_spans,
@@ -110,7 +111,7 @@ class RoleFinder(Batched):
         cands = candidates(doc)
         text = doc_text(doc)
         sents = sentence_spans(doc)
-        _named_directly(cands, text, doc._.kg_title_end or 0, off)
+        _named_directly(cands, text, get_ext(doc, "kg_title_end") or 0, off)
         if FIRST_NEW_NAME not in off:
             _first_new_names(cands, text, sents)
         if OWN_ACRONYM not in off:

@@ -100,8 +100,8 @@ _ASCII_END = ".'"
 
 class AsciiChunks:
     """The chunks of an ASCII text and their key cores (``ascii_key_cores`` of
-    :func:`chunks`), with their (start, end) made only when asked for: the variant search
-    needs them only where a known key is met, in a few texts."""
+    :func:`chunks`), with the offsets of a chunk made only when asked for: the variant
+    search needs a few, where a known key is met."""
 
     def __init__(self, text: str) -> None:
         lowered = text.encode("ascii").translate(_LOWER_SPACED).decode("ascii")
@@ -109,16 +109,21 @@ class AsciiChunks:
         self.kept = list(map(str.rstrip, self.runs, repeat(_ASCII_END, len(self.runs))))
         # a run is a chunk when something is left of it: compress() keeps those
         self.cores = list(compress(spaced_key_cores(lowered), self.kept))
-        self._spans: list[tuple[int, int]] | None = None
+        self._run: list[int] | None = None
+
+    def span(self, k: int) -> tuple[int, int]:
+        """(start, end) of chunk ``k``: ``chunks(text)[k]``."""
+        if self._run is None:
+            self._run = list(compress(range(len(self.runs)), self.kept))
+        r = self._run[k]
+        start = sum(map(len, self.runs[:r])) + r  # each run before it, and its space
+        return start, start + len(self.kept[r])
 
     @property
     def spans(self) -> list[tuple[int, int]]:
         """``chunks(text)``."""
-        if self._spans is None:
-            starts = list(compress(accumulate(map((1).__add__, map(len, self.runs)), initial=0), self.kept))
-            ends = map(add, starts, map(len, filter(None, self.kept)))
-            self._spans = list(zip(starts, ends, strict=True))
-        return self._spans
+        starts = list(compress(accumulate(map((1).__add__, map(len, self.runs)), initial=0), self.kept))
+        return list(zip(starts, map(add, starts, map(len, filter(None, self.kept))), strict=True))
 
 
 def variant_spans(text: str, variants: Variants,
@@ -161,9 +166,8 @@ def variant_spans(text: str, variants: Variants,
             if key not in prefixes:
                 break  # no known name begins this way
             if key in keys:
-                if ascii_chunks is not None:
-                    spans = ascii_chunks.spans
-                s, e = spans[i][0], spans[j][1]
+                s, e = ((ascii_chunks.span(i)[0], ascii_chunks.span(j)[1]) if ascii_chunks is not None
+                        else (spans[i][0], spans[j][1]))
                 kid, lower_ok = keys[key]
                 plain = text[s:e].isalpha() and text[s + 1:e].islower()  # "simple", "Multiple"
                 # a coined name split into words is a phrase: "Dense nets" is not DenseNet
