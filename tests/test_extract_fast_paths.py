@@ -113,3 +113,63 @@ def test_a_kg_extension_with_a_getter_is_refused():
     finally:
         Doc.set_extension("kg_links", default=None, force=True)
     register_extensions()
+
+
+# the patterns as they were, their look-behind first
+_PLAIN_CAP_PHRASE = re.compile(
+    r"(?<![\w\-])((?:[A-Z][\w\-']{0,40})(?:\s+(?:(?:and|of|for|in|with|to|&)\s+)?(?:[A-Z][\w\-']{0,40}|\d[\w\.]{0,10})){1,8})(?![\w\-'])")
+_PLAIN_ITEM = r"(?<![\w\-\.])(?:[A-Z][\w\-\.\+]{0,40}[\w\+]|[A-Z])(?:\s[A-Z0-9][\w\-\.\+]{0,40}[\w\+]){0,2}(?![\w\-])"
+_PLAIN_LIST = re.compile(rf"{_PLAIN_ITEM}(?:(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:the\s+)?{_PLAIN_ITEM})+")
+
+
+def _capital_texts(seed: int) -> list[str]:
+    rng = random.Random(seed)
+    words = ["Harmonix", "Set", "and", "of", "the", "or", ",", "A", "GSM8K", "x-Y", "Ab.c", "-", ".", "'", "+", "é",
+             "É", "9", "_", "Net", "\n", "  ", "ImageNet", "(", "a"]
+    phrases = ["".join(rng.choice(words) + rng.choice(["", " ", ", "]) for _ in range(rng.randint(0, 14)))
+               for _ in range(6000)]
+    return phrases + _random_texts(seed, 6000, "AbZ9-_.'+ ,\né", 24)
+
+
+def test_capital_first_scans_find_what_the_look_behind_first_patterns_find():
+    from kg.extract.phrases import _CAP_PHRASE, _ITEM, _LIST
+
+    found = 0
+    for text in _capital_texts(25):
+        for start, end in {(0, len(text)), (len(text) // 3, len(text)), (1, max(1, len(text) - 2))}:
+            for new, plain in ((_CAP_PHRASE, _PLAIN_CAP_PHRASE), (_LIST, _PLAIN_LIST), (re.compile(_ITEM), re.compile(_PLAIN_ITEM))):
+                want = [(m.span(), m.groups()) for m in plain.finditer(text, start, end)]
+                assert [(m.span(), m.groups()) for m in new.finditer(text, start, end)] == want, (text, new.pattern)
+                found += len(want)
+    assert found > 5000
+
+
+def _plain_capital_segments(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """capital_segments as it was: from every capital, the run around it, once a run."""
+    in_word = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.+'/")
+    out: list[tuple[int, int]] = []
+    stop = start
+    for i in range(start, end):
+        if not ("A" <= text[i] <= "Z") or i < stop:
+            continue
+        s = i
+        while s > start and text[s - 1] in in_word:
+            s -= 1
+        stop = i
+        while stop < end and text[stop] in in_word:
+            stop += 1
+        out.append((s, stop))
+    return out
+
+
+def test_capital_segments_are_the_runs_around_each_capital():
+    from kg.extract.names import capital_segments
+
+    texts = [t for t in _capital_texts(26) + _random_texts(27, 6000, "aZ9_-.+'/ (,\t", 20) if t.isascii()]
+    segments = 0
+    for text in texts:
+        for start, end in {(0, len(text)), (len(text) // 3, len(text)), (2, max(2, len(text) - 3))}:
+            want = _plain_capital_segments(text, start, end)
+            assert capital_segments(text, start, end) == want, (text, start, end)
+            segments += len(want)
+    assert segments > 5000

@@ -68,8 +68,8 @@ _NUMBER_PAIR = re.compile(r"^(.*\D)(\d+)/(\d+)$")  # "CIFAR-10/100" names CIFAR-
 # what a WORD match is made of: a match never crosses a character outside these, and the scan
 # starts afresh after one, so the runs of them (segments) can be scanned one by one
 _IN_WORD = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.+'/")
-_NOT_IN_WORD = re.compile(r"[^\w\-\.\+'/]")
-_UPPER = re.compile(r"[A-Z]")
+# a capital and the rest of its run: one match a run (the capitals after it are inside)
+_CAPITAL_ON = re.compile(r"[A-Z][\w\-\.\+'/]*")
 
 
 def capital_segments(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -77,17 +77,11 @@ def capital_segments(text: str, start: int, end: int) -> list[tuple[int, int]]:
     for an ASCII text: only words with a capital can be name shapes; scanning these runs with
     WORD finds the words of a scan of the whole (tests/test_extract_speed.py)."""
     out = []
-    stop = start  # the end of the last run taken
-    for u in _UPPER.finditer(text, start, end):
-        i = u.start()
-        if i < stop:
-            continue
-        s = i
-        while s > start and text[s - 1] in _IN_WORD:
+    for m in _CAPITAL_ON.finditer(text, start, end):
+        s = m.start()
+        while s > start and text[s - 1] in _IN_WORD:  # back to the start of the run
             s -= 1
-        after = _NOT_IN_WORD.search(text, i, end)
-        stop = after.start() if after else end
-        out.append((s, stop))
+        out.append((s, m.end()))
     return out
 
 

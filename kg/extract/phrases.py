@@ -19,8 +19,12 @@ from kg.extract.rules import (
     Rule,
 )
 
+# Patterns scanned over all the text begin with the character class of their first capital,
+# and the look-behind on the character before it comes right after it ("(?<![\w\-].)" spans
+# the capital): re then skips from capital to capital in C instead of trying the look-behind
+# at every position (the same matches: tests/test_extract_fast_paths.py)
 _CAP_PHRASE = re.compile(
-    r"(?<![\w\-])((?:[A-Z][\w\-']{0,40})(?:\s+(?:(?:and|of|for|in|with|to|&)\s+)?(?:[A-Z][\w\-']{0,40}|\d[\w\.]{0,10})){1,8})(?![\w\-'])")
+    r"((?:[A-Z](?<![\w\-].)[\w\-']{0,40})(?:\s+(?:(?:and|of|for|in|with|to|&)\s+)?(?:[A-Z][\w\-']{0,40}|\d[\w\.]{0,10})){1,8})(?![\w\-'])")
 
 
 def phrase_candidates(text: str, start: int, end: int, sent_starts: set[int],
@@ -51,7 +55,8 @@ def phrase_candidates(text: str, start: int, end: int, sent_starts: set[int],
     return out
 
 
-_ITEM = r"(?<![\w\-\.])(?:[A-Z][\w\-\.\+]{0,40}[\w\+]|[A-Z])(?:\s[A-Z0-9][\w\-\.\+]{0,40}[\w\+]){0,2}(?![\w\-])"
+# a capital not after [\w\-\.], then the rest of a word or nothing: "(?:X...|X)" as "X(?:...)?"
+_ITEM = r"[A-Z](?<![\w\-\.].)(?:[\w\-\.\+]{0,40}[\w\+])?(?:\s[A-Z0-9][\w\-\.\+]{0,40}[\w\+]){0,2}(?![\w\-])"
 _LIST = re.compile(rf"{_ITEM}(?:(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:the\s+)?{_ITEM})+")
 _HEAD_BEFORE = re.compile(r"([A-Za-z][\w\-]*)\s*(?:\(|,?\s+(?:such as|including|like|e\.g\.,?|namely)\s+)$")
 
