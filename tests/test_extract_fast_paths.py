@@ -173,3 +173,20 @@ def test_capital_segments_are_the_runs_around_each_capital():
             assert capital_segments(text, start, end) == want, (text, start, end)
             segments += len(want)
     assert segments > 5000
+
+
+def test_word_starts_are_the_word_matches_of_the_capital_runs():
+    from kg.extract.names import word_starts, words
+
+    rng = random.Random(28)
+    long_runs = ["A" + "b" * rng.randint(55, 70) + rng.choice(["", "-", ".", "'", "-.'", "+", "_"]) for _ in range(300)]
+    texts = _capital_texts(29) + _random_texts(30, 8000, "aZ9_-.+'/ \t(é", 24) + long_runs \
+        + [" ".join(rng.choice(long_runs + ["x/1", "GPT-4/5", "a/B", "'s", "CIFAR-10/100"]) for _ in range(4))
+           for _ in range(500)]
+    found = 0
+    for text in texts:
+        for start, end in {(0, len(text)), (len(text) // 3, len(text)), (1, max(1, len(text) - 2))}:
+            want = [(m.start(), m.group(0)) for m in words(text, start, end)]
+            assert word_starts(text, start, end) == want, (text, start, end)
+            found += len(want)
+    assert found > 5000
