@@ -190,3 +190,19 @@ def test_word_starts_are_the_word_matches_of_the_capital_runs():
             assert word_starts(text, start, end) == want, (text, start, end)
             found += len(want)
     assert found > 5000
+
+
+def test_a_word_alternation_finds_what_a_boundary_then_the_alternation_finds():
+    from kg.extract.triggers import alternation, word_alternation
+
+    lists = [["we", "this paper", "this study", "a", "propos*", "é", "_x"], ["we", "(ours)"], ["x|y", "w"]]
+    texts = _random_texts(31, 6000, "wethispaperos a_xé-.(|y)\n", 20) + ["we propose", "awe we", "(ours) we"]
+    found = 0
+    for words in lists:
+        plain, new = re.compile(r"\b" + alternation(words)), re.compile(word_alternation(words))
+        for text in texts:
+            want = [m.span() for m in plain.finditer(text)]
+            assert [m.span() for m in new.finditer(text)] == want, (words, text)
+            found += len(want)
+    assert found > 3000
+    assert word_alternation(["(ours)"]).startswith("\\b")  # a word not beginning with a word character
