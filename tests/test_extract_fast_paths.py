@@ -206,3 +206,20 @@ def test_a_word_alternation_finds_what_a_boundary_then_the_alternation_finds():
             found += len(want)
     assert found > 3000
     assert word_alternation(["(ours)"]).startswith("\\b")  # a word not beginning with a word character
+
+
+def test_eponyms_with_the_boundary_after_the_capital_are_those_with_it_before():
+    from kg.extract.phrases import _EPONYM
+
+    plain = re.compile(r"\b([A-Z][a-z]{1,20}(?:-[A-Z][a-z]{1,20})+)((?:\s[a-z][\w\-]{0,20}){1,3})")
+    rng = random.Random(32)
+    parts = ["Gauss", "-", "Newton", "Ab", "-Cd", "x", " method", " a", "\n", "é", "_", "9", "Hastings", "-eQ", "É",
+             "Gauss-Newton", "Strang-Marchuk", " splitting", " scheme", "aGauss-Newton", " ", "-Xy"]
+    texts = ["".join(rng.choice(parts) for _ in range(rng.randint(0, 12))) for _ in range(8000)]
+    found = 0
+    for text in texts:
+        for start in {0, len(text) // 2}:
+            want = [(m.span(), m.groups()) for m in plain.finditer(text, start)]
+            assert [(m.span(), m.groups()) for m in _EPONYM.finditer(text, start)] == want, text
+            found += len(want)
+    assert found > 300

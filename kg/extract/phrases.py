@@ -89,7 +89,8 @@ def list_candidates(text: str, start: int, found_so_far: list[Candidate],
 
 
 # "Strang-Marchuk splitting scheme", "Gauss-Newton method", "Metropolis-Hastings algorithm"
-_EPONYM = re.compile(r"\b([A-Z][a-z]{1,20}(?:-[A-Z][a-z]{1,20})+)((?:\s[a-z][\w\-]{0,20}){1,3})")
+# (its word boundary after the first capital, as the phrases above: no word character before it)
+_EPONYM = re.compile(r"([A-Z](?<!\w.)[a-z]{1,20}(?:-[A-Z][a-z]{1,20})+)((?:\s[a-z][\w\-]{0,20}){1,3})")
 
 
 # in every _EPONYM match: a hyphen between a lower-case letter and a capitalised word; found
