@@ -223,3 +223,19 @@ def test_eponyms_with_the_boundary_after_the_capital_are_those_with_it_before():
             assert [(m.span(), m.groups()) for m in _EPONYM.finditer(text, start)] == want, text
             found += len(want)
     assert found > 300
+
+
+def test_url_matches_are_those_of_the_pattern_ignoring_case():
+    from kg.extract.links import _URL, url_matches
+
+    rng = random.Random(33)
+    words = ["GitHub.com/A/b", "github.COM/x", "HTTPS://X.org/y", "http://a", "WWW.A.io", "www.", "://", "/", "a/b",
+             "HuggingFace.co/m", "gitlab.com", "bitbucket.org/q", "x", " ", "(", ")", "é", "K", "\u212a", "ｗｗｗ.", "\n"]
+    texts = [" ".join(rng.choice(words) for _ in range(rng.randint(0, 10))) for _ in range(8000)] \
+        + _random_texts(34, 4000, "wW.:/hHtps gGiu(b)com", 20)
+    found = 0
+    for text in texts:
+        want = [m.span() for m in _URL.finditer(text)]
+        assert url_matches(text) == want, text
+        found += len(want)
+    assert found > 3000
