@@ -239,3 +239,24 @@ def test_url_matches_are_those_of_the_pattern_ignoring_case():
         assert url_matches(text) == want, text
         found += len(want)
     assert found > 3000
+
+
+def test_the_most_common_id_is_counters():
+    from collections import Counter
+
+    from kg.extract.assemble import most_common
+
+    rng = random.Random(35)
+    for _ in range(5000):
+        values = [rng.choice("abcd") for _ in range(rng.randint(1, 6))]
+        assert most_common(values) == Counter(values).most_common(1)[0][0], values
+
+
+def test_the_memoised_never_entity_is_the_plain_one():
+    from kg.extract.never import never_entity
+
+    rng = random.Random(36)
+    names = ["PetaFLOPs", "kHz", "8xA800", "NeurIPS 2024", "100K", "FlowCut", "RTX 3090", " A100 ", "x" * 40]
+    names += ["".join(rng.choice("AHV1089xkHzKMB .") for _ in range(rng.randint(0, 8))) for _ in range(5000)]
+    for name in names + names:
+        assert never_entity(name) == never_entity.__wrapped__(name), name

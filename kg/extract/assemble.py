@@ -162,11 +162,19 @@ def rule_confidence(group: list[Candidate], off: frozenset[Rule] = NONE_OFF) -> 
     return min(MAX_CONFIDENCE, max(c.confidence for c in group) + boost * (len(group) - 1))
 
 
+def most_common(values: list[str]) -> str:
+    """``Counter(values).most_common(1)[0][0]``: the most frequent, the first of equals; most
+    often one value, or one repeated, told without a Counter."""
+    if values.count(values[0]) == len(values):
+        return values[0]
+    return Counter(values).most_common(1)[0][0]
+
+
 def _mention(group: list[Candidate], etype: str, role: Role, conf: float, text: str,
              sents: list[tuple[int, int]], off: frozenset[Rule]) -> Mention:
     known = gazetteer()
     kb_ids = [c.kb_id for c in group if c.kb_id]
-    kb_id = Counter(kb_ids).most_common(1)[0][0] if kb_ids else None
+    kb_id = most_common(kb_ids) if kb_ids else None
     parent = next((c.parent for c in group if c.parent), None)
     surfaces = list(dict.fromkeys([c.text for c in group] + [c.long_form for c in group if c.long_form]))
     long_forms = [c.long_form for c in group if c.long_form]
