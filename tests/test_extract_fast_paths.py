@@ -192,22 +192,6 @@ def test_word_starts_are_the_word_matches_of_the_capital_runs():
     assert found > 5000
 
 
-def test_a_word_alternation_finds_what_a_boundary_then_the_alternation_finds():
-    from kg.extract.triggers import alternation, word_alternation
-
-    lists = [["we", "this paper", "this study", "a", "propos*", "é", "_x"], ["we", "(ours)"], ["x|y", "w"]]
-    texts = _random_texts(31, 6000, "wethispaperos a_xé-.(|y)\n", 20) + ["we propose", "awe we", "(ours) we"]
-    found = 0
-    for words in lists:
-        plain, new = re.compile(r"\b" + alternation(words)), re.compile(word_alternation(words))
-        for text in texts:
-            want = [m.span() for m in plain.finditer(text)]
-            assert [m.span() for m in new.finditer(text)] == want, (words, text)
-            found += len(want)
-    assert found > 3000
-    assert word_alternation(["(ours)"]).startswith("\\b")  # a word not beginning with a word character
-
-
 def test_eponyms_with_the_boundary_after_the_capital_are_those_with_it_before():
     from kg.extract.phrases import _EPONYM
 
@@ -260,3 +244,24 @@ def test_the_memoised_never_entity_is_the_plain_one():
     names += ["".join(rng.choice("AHV1089xkHzKMB .") for _ in range(rng.randint(0, 8))) for _ in range(5000)]
     for name in names + names:
         assert never_entity(name) == never_entity.__wrapped__(name), name
+
+
+def test_first_new_name_cues_on_the_lower_case_are_those_ignoring_case():
+    from kg.extract import triggers
+    from kg.extract.rules import FIRST_NEW_NAME
+
+    rng = random.Random(37)
+    words = ["We", "we", "This article", "the present work", "Here", "here", "thus", "Therefore", "propose", "coin",
+             "Is", "are", "WAS", "proposed", "Introduced", "presented", "in this", "In This", "here", "Our", "our",
+             "the proposed", "The Resulting", "a novel", "x", "X", "9", "-", "é", "\u212a", "ſ", "\n", "ours", "awe"]
+    texts = [" ".join(rng.choice(words) for _ in range(rng.randint(0, 16))) for _ in range(6000)]
+    assert triggers.contribution_in_lower_case(FIRST_NEW_NAME) is not None
+    plain = triggers.contribution(FIRST_NEW_NAME)
+    found = 0
+    for text in texts:
+        for start, end in {(0, len(text)), (len(text) // 4, len(text) // 2)}:
+            want = [m.span() for m in plain.finditer(text, start, end)]
+            got = triggers.contribution_cues(FIRST_NEW_NAME, text, start, end, text.lower())
+            assert [m.span() for m in got] == want, text
+            found += len(want)
+    assert found > 5000
