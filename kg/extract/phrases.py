@@ -65,10 +65,13 @@ def list_candidates(text: str, start: int, found_so_far: list[Candidate],
                     off: frozenset[Rule]) -> list[Candidate]:
     """Capitalised members of a list that holds a known name, or that follows a head noun:
     "on GSM8K, AIME and Olympiad", "two algorithms (Edge-Popup and Biprop)"."""
-    out = []
+    out: list[Candidate] = []
+    lists = list(_LIST.finditer(text, start))
+    if not lists:
+        return out  # most texts have none: the candidates' spans are not needed
     stop_caps, function_words = word_list("stop_caps"), word_list("function_words")
     spans = [(c.start, c.end) for c in found_so_far if c.source != Found.PHRASE]
-    for m in _LIST.finditer(text, start):
+    for m in lists:
         items = [(i.start(), i.end()) for i in re.finditer(_ITEM, m.group(0))]
         items = [(m.start() + a, m.start() + b) for a, b in items]
         anchored = any(any(s <= a < e for s, e in spans) for a, _ in items)
