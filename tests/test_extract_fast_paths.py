@@ -265,3 +265,19 @@ def test_first_new_name_cues_on_the_lower_case_are_those_ignoring_case():
             assert [m.span() for m in got] == want, text
             found += len(want)
     assert found > 5000
+
+
+def test_a_window_without_a_list_cue_holds_no_list_head():
+    from kg.extract.typer import _LIST_HEAD, may_head_list
+
+    rng = random.Random(38)
+    words = ["models", "(", ":", "such as", "such  as", "including", "like", "e.g.,", "e.g", "namely", "i.e.", "and",
+             "or", ",", ".", ";", ")", "X", "datasets", "\n", "-", "é", "Such As", "LIKE"]
+    texts = [" ".join(rng.choice(words) for _ in range(rng.randint(0, 10))) for _ in range(20_000)]
+    skipped = matched = 0
+    for text in texts:
+        if _LIST_HEAD.search(text):
+            matched += 1
+            assert may_head_list(text), text
+        skipped += not may_head_list(text)
+    assert matched > 1000 and skipped > 1000
