@@ -10,7 +10,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.extract.candidate import AcronymPair, Batched, doc_text, register_extensions
+from kg.extract.candidate import AcronymPair, Batched, doc_text, register_extensions, set_ext
 from kg.extract.lexicon import word_list
 from kg.extract.rules import ACRONYM_INITIALS, ACRONYM_SHORT_FIRST, ACRONYM_TRIM, NONE_OFF, Rule
 
@@ -150,7 +150,7 @@ def _span_text(text: str, end: int, words: list[str]) -> str | None:
 
 class AcronymFinder(Batched):
     def __call__(self, doc: Doc, off: frozenset[Rule] = NONE_OFF) -> Doc:
-        doc._.kg_acronyms = find_pairs(doc_text(doc), off)
+        set_ext(doc, "kg_acronyms", find_pairs(doc_text(doc), off))
         return doc
 
 

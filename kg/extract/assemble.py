@@ -5,7 +5,7 @@ from typing import Protocol
 
 from spacy.tokens import Doc
 
-from kg.extract.candidate import Candidate, doc_text, sentence_at, sentence_spans
+from kg.extract.candidate import Candidate, doc_text, get_ext, sentence_at, sentence_spans
 from kg.extract.lexicon import gazetteer, generic_acronyms, is_generic
 from kg.extract.never import never_entity
 from kg.extract.rules import (
@@ -115,11 +115,11 @@ def candidate_groups(doc: Doc, off: frozenset[Rule] = NONE_OFF,
     The rules' own filter (untyped and generic candidates out) applies unless ``keep_generic``:
     a learned decider sees those too and weighs the rules' verdict as one feature.
     """
-    cands = _resolve_overlaps(list(doc._.kg_candidates or []), list(doc._.kg_link_spans or []), off)
+    cands = _resolve_overlaps(list(get_ext(doc, "kg_candidates") or []), list(get_ext(doc, "kg_link_spans") or []), off)
     extra = [c for c in extra or () if c.found_by not in off]
     if keep_generic and extra:
         # the decider's extra candidates only fill the gaps the rules' candidates leave
-        taken = [(c.start, c.end) for c in cands] + list(doc._.kg_link_spans or [])
+        taken = [(c.start, c.end) for c in cands] + list(get_ext(doc, "kg_link_spans") or [])
         cands += _resolve_overlaps([c for c in extra if not any(c.start < e and s < c.end for s, e in taken)], [], off)
         cands.sort(key=lambda c: c.start)
     if NEVER_ENTITY not in off:
@@ -162,11 +162,19 @@ def rule_confidence(group: list[Candidate], off: frozenset[Rule] = NONE_OFF) -> 
     return min(MAX_CONFIDENCE, max(c.confidence for c in group) + boost * (len(group) - 1))
 
 
+def most_common(values: list[str]) -> str:
+    """``Counter(values).most_common(1)[0][0]``: the most frequent, the first of equals; most
+    often one value, or one repeated, told without a Counter."""
+    if values.count(values[0]) == len(values):
+        return values[0]
+    return Counter(values).most_common(1)[0][0]
+
+
 def _mention(group: list[Candidate], etype: str, role: Role, conf: float, text: str,
              sents: list[tuple[int, int]], off: frozenset[Rule]) -> Mention:
     known = gazetteer()
     kb_ids = [c.kb_id for c in group if c.kb_id]
-    kb_id = Counter(kb_ids).most_common(1)[0][0] if kb_ids else None
+    kb_id = most_common(kb_ids) if kb_ids else None
     parent = next((c.parent for c in group if c.parent), None)
     surfaces = list(dict.fromkeys([c.text for c in group] + [c.long_form for c in group if c.long_form]))
     long_forms = [c.long_form for c in group if c.long_form]
@@ -209,5 +217,5 @@ def assemble(doc: Doc, paper_id: str, title: str, min_confidence: float = 0.5,
             role: Role = "proposed" if any(c.role == "proposed" for c in group) else "used"
             mentions.append(_mention(group, voted_type(group), role, conf, text, sents, off))
     mentions.sort(key=lambda m: (min(e.start for e in m.evidence), m.name))
-    links: list[Repo] = list(dict.fromkeys(doc._.kg_links or []))
+    links: list[Repo] = list(dict.fromkeys(get_ext(doc, "kg_links") or []))
     return PaperEntities(id=paper_id, title=title, entities=tuple(mentions), links=tuple(links))

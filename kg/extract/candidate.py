@@ -2,7 +2,7 @@
 
 import bisect
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields
 from itertools import islice
 from typing import Any, cast
 
@@ -43,13 +43,25 @@ class Candidate:
         return self.typed_by.evidence if self.typed_by else ""
 
     def with_(self, **kw: object) -> "Candidate":
-        return replace(self, **kw)  # type: ignore[arg-type]
+        """``dataclasses.replace(self, **kw)``: the same record, made without ``__init__``."""
+        if not _FIELDS.issuperset(kw):
+            raise TypeError(f"Candidate has no field {sorted(set(kw) - _FIELDS)[0]!r}")
+        # replace() calls the frozen __init__, one object.__setattr__ a field: 4x the time, and
+        # typing and assembling make 7 to 8 new candidates an abstract
+        new = object.__new__(Candidate)
+        state = new.__dict__
+        state.update(self.__dict__)
+        state.update(kw)
+        return new
 
     def typed(self, rule: Rule, type: str | None, **kw: object) -> "Candidate":
         """This candidate typed by ``rule``, its confidence raised to the rule's."""
         if rule.confidence is not None:
             kw["confidence"] = max(self.confidence, rule.confidence)
-        return replace(self, type=type, typed_by=rule, **kw)  # type: ignore[arg-type]
+        return self.with_(type=type, typed_by=rule, **kw)
+
+
+_FIELDS = frozenset(f.name for f in fields(Candidate))
 
 
 def found(rule: Rule, start: int, end: int, text: str, **kw: object) -> Candidate:
@@ -88,18 +100,41 @@ class Batched:
             yield from [call(doc, **kwargs) for doc in batch]
 
 
+_EXTENSIONS = (("kg_candidates", None), ("kg_acronyms", None), ("kg_links", None), ("kg_link_spans", None),
+               ("kg_title_end", 0), ("kg_sents", None), ("kg_text", None))
+_DEFAULT = dict(_EXTENSIONS)
+# where spaCy keeps the value of a Doc extension without getter, setter or method: the
+# Doc's user_data under this key (spacy.tokens.underscore.Underscore._get_key)
+_KEY = {name: ("._.", name, None, None) for name, _ in _EXTENSIONS}
+
+
 def register_extensions() -> None:
     """Doc extensions the kg components share; safe to call many times."""
-    for name, default in (("kg_candidates", None), ("kg_acronyms", None), ("kg_links", None), ("kg_link_spans", None),
-                          ("kg_title_end", 0), ("kg_sents", None), ("kg_text", None)):
+    for name, default in _EXTENSIONS:
         if not Doc.has_extension(name):
             Doc.set_extension(name, default=default)
+        elif Doc.get_extension(name)[1:] != (None, None, None):  # a method, getter or setter
+            raise ValueError(f"Doc extension {name!r} is not a plain value: kg reads it from Doc.user_data")
+
+
+def get_ext(doc: Doc, name: str) -> Any:
+    """``doc._.<name>`` of a kg extension, read where spaCy keeps it: ``doc._`` makes a new
+    Underscore object on each access, and the pipeline read them 34 times an abstract."""
+    data: dict[Any, Any] = doc.user_data  # spaCy types it dict[str, Any]; its own keys are tuples
+    return data.get(_KEY[name], _DEFAULT[name])
+
+
+def set_ext(doc: Doc, name: str, value: object) -> None:
+    """``doc._.<name> = value`` of a kg extension, stored where spaCy stores it."""
+    data: dict[Any, Any] = doc.user_data
+    data[_KEY[name]] = value
 
 
 def candidates(doc: Doc) -> list[Candidate]:
-    if doc._.kg_candidates is None:
-        doc._.kg_candidates = []
-    found: list[Candidate] = doc._.kg_candidates  # Doc extensions are untyped in spaCy
+    found: list[Candidate] | None = get_ext(doc, "kg_candidates")
+    if found is None:
+        found = []
+        set_ext(doc, "kg_candidates", found)
     return found
 
 
@@ -107,22 +142,23 @@ def doc_text(doc: Doc) -> str:
     """The Doc's text, kept once per Doc: spaCy's ``Doc.text`` joins a new Token object per
     token on every access. The pipeline's tokenizer (:class:`kg.extract.sentences.TextKeeper`)
     keeps the text it was given; a Doc made otherwise has its text rebuilt once, here."""
-    text = doc._.kg_text
+    text: str | None = get_ext(doc, "kg_text")
     if text is None:
-        text = doc._.kg_text = doc.text
-    kept: str = text
-    return kept
+        text = doc.text
+        set_ext(doc, "kg_text", text)
+    return text
 
 
 def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
     """(start, end) character offsets of the sentences, as ``doc.sents`` gives them, computed
     once per Doc from its token arrays (no Span or Token objects) and shared."""
-    if doc._.kg_sents is None:
+    spans: list[tuple[int, int]] | None = get_ext(doc, "kg_sents")
+    if spans is None:
         if not doc.has_annotation("SENT_START") or "sents" in doc.user_hooks:
-            doc._.kg_sents = [(s.start_char, s.end_char) for s in doc.sents]  # what spaCy says
+            spans = [(s.start_char, s.end_char) for s in doc.sents]  # what spaCy says
         else:
-            doc._.kg_sents = _sentence_spans(doc)
-    spans: list[tuple[int, int]] = doc._.kg_sents
+            spans = _sentence_spans(doc)
+        set_ext(doc, "kg_sents", spans)
     return spans
 
 

@@ -24,8 +24,10 @@ from kg.extract.candidate import (
     candidates,
     doc_text,
     found,
+    get_ext,
     register_extensions,
     sentence_spans,
+    set_ext,
 )
 from kg.extract.lexicon import ends_in_category, generic_acronyms, head_type, is_generic, word_list
 from kg.extract.names import (
@@ -181,8 +183,8 @@ class CandidateFinder(Batched):
         text = doc_text(doc)
         title_end = text.find("\n\n")
         title_end = len(text) if title_end < 0 else title_end
-        doc._.kg_title_end = title_end
-        pairs = doc._.kg_acronyms or []
+        set_ext(doc, "kg_title_end", title_end)
+        pairs = get_ext(doc, "kg_acronyms") or []
         out = candidates(doc)
         out.extend(title_heads(text, title_end, off))
         generic_shorts: set[str] = set()

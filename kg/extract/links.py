@@ -6,7 +6,7 @@ from dataclasses import replace
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.extract.candidate import Batched, doc_text, register_extensions
+from kg.extract.candidate import Batched, doc_text, register_extensions, set_ext
 from kg.keys import CODE_HOSTS, canonical_repo, repo_key, trim_url
 from kg.records import Repo
 
@@ -68,6 +68,25 @@ def is_official(before: str) -> bool:
     return not others or (bool(own) and max(own) > max(others))
 
 
+# _URL has no capital and is all ASCII: on the lower case of an ASCII text it matches without
+# ignoring case (faster) at the same offsets. Each match holds "://", "www." or a host and "/".
+_URL_LOWER = re.compile(_URL.pattern) if _URL.pattern.isascii() and _URL.pattern.lower() == _URL.pattern else None
+_URL_LITERALS = ("://", "www.", *(host + "/" for host in CODE_HOSTS))
+
+
+def url_matches(text: str) -> list[tuple[int, int]]:
+    """The (start, end) of ``_URL.finditer(text)``: on an ASCII text, none when its lower case
+    holds none of the literals every match holds, else those of the lower-case pattern."""
+    if not may_hold_links(text):
+        return []  # the scan tries the pattern at every position: most texts have no link
+    if _URL_LOWER is None or not text.isascii():
+        return [m.span() for m in _URL.finditer(text)]
+    lowered = text.lower()
+    if not any(w in lowered for w in _URL_LITERALS):
+        return []
+    return [m.span() for m in _URL_LOWER.finditer(lowered)]
+
+
 def find_links(text: str) -> list[tuple[int, int, Repo]]:
     """Every link in ``text`` with its offsets, in order; official unless its sentence says
     it is someone else's (:func:`is_official`).
@@ -76,29 +95,27 @@ def find_links(text: str) -> list[tuple[int, int, Repo]]:
     ignore case), keeps the first spelling.
     """
     out: list[tuple[int, int, Repo]] = []
-    if not may_hold_links(text):
-        return out  # the scan below tries the pattern at every position: most texts have no link
     previous = 0  # where the scope of the next link's cues starts: the end of the last link
     spelled: dict[str, str] = {}
-    for m in _URL.finditer(text):
-        raw = trim_url(m.group(0))
+    for start, end in url_matches(text):
+        raw = trim_url(text[start:end])
         if len(raw) < 8 or "." not in raw:
             continue
         repo = canonical_repo(raw)
         repository = spelled.setdefault(repo_key(repo.repository), repo.repository)
-        left = text[max(previous, m.start() - 300): m.start()]
+        left = text[max(previous, start - 300): start]
         left = _SENTENCE_END.split(left)[-1]
         official = is_official(left)
-        out.append((m.start(), m.start() + len(raw), replace(repo, repository=repository, official=official)))
-        previous = m.start() + len(raw)
+        out.append((start, start + len(raw), replace(repo, repository=repository, official=official)))
+        previous = start + len(raw)
     return out
 
 
 class LinkFinder(Batched):
     def __call__(self, doc: Doc) -> Doc:
         found = find_links(doc_text(doc))
-        doc._.kg_links = [repo for _, _, repo in found]
-        doc._.kg_link_spans = [(s, e) for s, e, _ in found]
+        set_ext(doc, "kg_links", [repo for _, _, repo in found])
+        set_ext(doc, "kg_link_spans", [(s, e) for s, e, _ in found])
         return doc
 
 

@@ -68,8 +68,8 @@ _NUMBER_PAIR = re.compile(r"^(.*\D)(\d+)/(\d+)$")  # "CIFAR-10/100" names CIFAR-
 # what a WORD match is made of: a match never crosses a character outside these, and the scan
 # starts afresh after one, so the runs of them (segments) can be scanned one by one
 _IN_WORD = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.+'/")
-_NOT_IN_WORD = re.compile(r"[^\w\-\.\+'/]")
-_UPPER = re.compile(r"[A-Z]")
+# a capital and the rest of its run: one match a run (the capitals after it are inside)
+_CAPITAL_ON = re.compile(r"[A-Z][\w\-\.\+'/]*")
 
 
 def capital_segments(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -77,17 +77,11 @@ def capital_segments(text: str, start: int, end: int) -> list[tuple[int, int]]:
     for an ASCII text: only words with a capital can be name shapes; scanning these runs with
     WORD finds the words of a scan of the whole (tests/test_extract_speed.py)."""
     out = []
-    stop = start  # the end of the last run taken
-    for u in _UPPER.finditer(text, start, end):
-        i = u.start()
-        if i < stop:
-            continue
-        s = i
-        while s > start and text[s - 1] in _IN_WORD:
+    for m in _CAPITAL_ON.finditer(text, start, end):
+        s = m.start()
+        while s > start and text[s - 1] in _IN_WORD:  # back to the start of the run
             s -= 1
-        after = _NOT_IN_WORD.search(text, i, end)
-        stop = after.start() if after else end
-        out.append((s, stop))
+        out.append((s, m.end()))
     return out
 
 
@@ -99,23 +93,45 @@ def words(text: str, start: int, end: int) -> list[re.Match[str]]:
     return [m for s, e in capital_segments(text, start, end) for m in WORD.finditer(text, s, e)]
 
 
+# a WORD match starts at an ASCII letter or digit not after one of these; it ends in [\w+]
+_BEFORE_NO_WORD = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.+'")
+_ALNUM = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+_WORD_LONGEST = 62  # MAX_NAME + 2: the first character, {0,60}, the last
+
+
+def word_starts(text: str, start: int, end: int) -> list[tuple[int, str]]:
+    """(start, text) of the matches of :func:`words`, most made without the regex: in a run
+    of an ASCII text with no "/" (after which a word may start again) WORD can match only at
+    the run's start, a letter or digit, and takes at most 62 characters less the final ones
+    that are not [\\w+] ("-", ".", "'"): one str slice and rstrip a run."""
+    if not text.isascii():
+        return [(m.start(), m.group(0)) for m in WORD.finditer(text, start, end)]
+    out: list[tuple[int, str]] = []
+    for s, e in capital_segments(text, start, end):
+        run = text[s:e]
+        if "/" in run or (s > 0 and text[s - 1] in _BEFORE_NO_WORD):  # the second: only at s == start
+            out.extend((m.start(), m.group(0)) for m in WORD.finditer(text, s, e))
+        elif run[0] in _ALNUM:
+            out.append((s, run[:_WORD_LONGEST].rstrip("-.'")))
+    return out
+
+
 def shape_candidates(text: str, start: int, end: int, off: frozenset[Rule]) -> list[Candidate]:
     out = []
-    for m in words(text, start, end):
-        w = m.group(0)
+    for at, w in word_starts(text, start, end):
         if w.islower():
             continue  # no capital: neither rule below takes it (looks_like_name says no)
         w = w.rstrip(".")
         pair = _NUMBER_PAIR.match(w) if NUMBER_PAIR not in off else None
         if pair and pair.group(1)[-1:] in "-_ " and looks_like_name(pair.group(1) + pair.group(2), off):
             first = pair.group(1) + pair.group(2)
-            slash = m.start() + len(first)
-            out.append(found(NUMBER_PAIR, m.start(), slash, first))
+            slash = at + len(first)
+            out.append(found(NUMBER_PAIR, at, slash, first))
             # the second name spans "100" (it must not clash with the first) but is written as the
             # whole pair: its evidence covers "CIFAR-10/100"
-            out.append(found(NUMBER_PAIR, slash + 1, m.start() + len(w), pair.group(1) + pair.group(3),
-                             written=(m.start(), m.start() + len(w))))
+            out.append(found(NUMBER_PAIR, slash + 1, at + len(w), pair.group(1) + pair.group(3),
+                             written=(at, at + len(w))))
             continue
         if SHAPE not in off and looks_like_name(w, off):
-            out.append(found(SHAPE, m.start(), m.start() + len(w), w))
+            out.append(found(SHAPE, at, at + len(w), w))
     return out

@@ -7,6 +7,7 @@ verdict as a feature.
 """
 
 import re
+from functools import lru_cache
 
 # units of measure, with SI prefixes spelt or abbreviated: kHz, GFLOPs, PetaFLOPs, TB/s, dB
 _PREFIX = r"(?:[kKMGTPE]|[Kk]ilo|[Mm]ega|[Gg]iga|[Tt]era|[Pp]eta|[Ee]xa)?"
@@ -27,6 +28,7 @@ _VENUE = re.compile(
 KINDS = (("unit", _UNIT), ("scale", _SCALE), ("hardware", _HARDWARE), ("venue", _VENUE))
 
 
+@lru_cache(maxsize=1 << 16)  # pure, and asked of the same names again and again
 def never_entity(name: str) -> str | None:
     """The kind of non-entity ``name`` is ("unit", "scale", "hardware", "venue"), or None.
 

@@ -19,8 +19,12 @@ from kg.extract.rules import (
     Rule,
 )
 
+# Patterns scanned over all the text begin with the character class of their first capital,
+# and the look-behind on the character before it comes right after it ("(?<![\w\-].)" spans
+# the capital): re then skips from capital to capital in C instead of trying the look-behind
+# at every position (the same matches: tests/test_extract_fast_paths.py)
 _CAP_PHRASE = re.compile(
-    r"(?<![\w\-])((?:[A-Z][\w\-']{0,40})(?:\s+(?:(?:and|of|for|in|with|to|&)\s+)?(?:[A-Z][\w\-']{0,40}|\d[\w\.]{0,10})){1,8})(?![\w\-'])")
+    r"((?:[A-Z](?<![\w\-].)[\w\-']{0,40})(?:\s+(?:(?:and|of|for|in|with|to|&)\s+)?(?:[A-Z][\w\-']{0,40}|\d[\w\.]{0,10})){1,8})(?![\w\-'])")
 
 
 def phrase_candidates(text: str, start: int, end: int, sent_starts: set[int],
@@ -51,7 +55,8 @@ def phrase_candidates(text: str, start: int, end: int, sent_starts: set[int],
     return out
 
 
-_ITEM = r"(?<![\w\-\.])(?:[A-Z][\w\-\.\+]{0,40}[\w\+]|[A-Z])(?:\s[A-Z0-9][\w\-\.\+]{0,40}[\w\+]){0,2}(?![\w\-])"
+# a capital not after [\w\-\.], then the rest of a word or nothing: "(?:X...|X)" as "X(?:...)?"
+_ITEM = r"[A-Z](?<![\w\-\.].)(?:[\w\-\.\+]{0,40}[\w\+])?(?:\s[A-Z0-9][\w\-\.\+]{0,40}[\w\+]){0,2}(?![\w\-])"
 _LIST = re.compile(rf"{_ITEM}(?:(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:the\s+)?{_ITEM})+")
 _HEAD_BEFORE = re.compile(r"([A-Za-z][\w\-]*)\s*(?:\(|,?\s+(?:such as|including|like|e\.g\.,?|namely)\s+)$")
 
@@ -60,10 +65,13 @@ def list_candidates(text: str, start: int, found_so_far: list[Candidate],
                     off: frozenset[Rule]) -> list[Candidate]:
     """Capitalised members of a list that holds a known name, or that follows a head noun:
     "on GSM8K, AIME and Olympiad", "two algorithms (Edge-Popup and Biprop)"."""
-    out = []
+    out: list[Candidate] = []
+    lists = list(_LIST.finditer(text, start))
+    if not lists:
+        return out  # most texts have none: the candidates' spans are not needed
     stop_caps, function_words = word_list("stop_caps"), word_list("function_words")
     spans = [(c.start, c.end) for c in found_so_far if c.source != Found.PHRASE]
-    for m in _LIST.finditer(text, start):
+    for m in lists:
         items = [(i.start(), i.end()) for i in re.finditer(_ITEM, m.group(0))]
         items = [(m.start() + a, m.start() + b) for a, b in items]
         anchored = any(any(s <= a < e for s, e in spans) for a, _ in items)
@@ -84,7 +92,8 @@ def list_candidates(text: str, start: int, found_so_far: list[Candidate],
 
 
 # "Strang-Marchuk splitting scheme", "Gauss-Newton method", "Metropolis-Hastings algorithm"
-_EPONYM = re.compile(r"\b([A-Z][a-z]{1,20}(?:-[A-Z][a-z]{1,20})+)((?:\s[a-z][\w\-]{0,20}){1,3})")
+# (its word boundary after the first capital, as the phrases above: no word character before it)
+_EPONYM = re.compile(r"([A-Z](?<!\w.)[a-z]{1,20}(?:-[A-Z][a-z]{1,20})+)((?:\s[a-z][\w\-]{0,20}){1,3})")
 
 
 # in every _EPONYM match: a hyphen between a lower-case letter and a capitalised word; found

@@ -16,6 +16,7 @@ from kg.extract.candidate import (
     Candidate,
     candidates,
     doc_text,
+    get_ext,
     register_extensions,
     sentence_at,
     sentence_spans,
@@ -45,10 +46,10 @@ def _windows(text: str, sents: list[tuple[int, int]],
     """The stretches of text right after a contribution cue; with ``starts`` (sorted), only
     in the sentences that hold one of them: a window never leaves its sentence, so the
     others hold none of those offsets."""
-    cue = triggers.contribution(FIRST_NEW_NAME)
+    lowered = text.lower()
     return [(m.end(), min(end, m.end() + WINDOW)) for start, end in sents
             if starts is None or _holds(starts, start, end)
-            for m in cue.finditer(text, start, end)]
+            for m in triggers.contribution_cues(FIRST_NEW_NAME, text, start, end, lowered)]
 
 
 def _holds(starts: list[int], start: int, end: int) -> bool:
@@ -110,7 +111,7 @@ class RoleFinder(Batched):
         cands = candidates(doc)
         text = doc_text(doc)
         sents = sentence_spans(doc)
-        _named_directly(cands, text, doc._.kg_title_end or 0, off)
+        _named_directly(cands, text, get_ext(doc, "kg_title_end") or 0, off)
         if FIRST_NEW_NAME not in off:
             _first_new_names(cands, text, sents)
         if OWN_ACRONYM not in off:

@@ -18,7 +18,7 @@ from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 from spacy.util import compile_suffix_regex
 
-from kg.extract.candidate import Batched, doc_text, register_extensions, spans_of_sentences
+from kg.extract.candidate import Batched, doc_text, register_extensions, set_ext, spans_of_sentences
 
 
 def add_name_suffix_rule(nlp: Language) -> None:
@@ -45,7 +45,7 @@ class TextKeeper:
 
     def __call__(self, text: str) -> Doc:
         doc: Doc = self.tokenizer(text)
-        doc._.kg_text = text
+        set_ext(doc, "kg_text", text)
         return doc
 
     def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterator[Doc]:
@@ -134,7 +134,7 @@ class SentenceBreaks(Batched):
             sent_start[breaks] = 1
             doc.from_array([SENT_START], sent_start.astype(numpy.uint64))  # type: ignore[arg-type]
             # the last to set sentence starts in this pipeline: their spans are known now
-            doc._.kg_sents = spans_of_sentences(arr[:, 3], arr[:, 4], sent_start)
+            set_ext(doc, "kg_sents", spans_of_sentences(arr[:, 3], arr[:, 4], sent_start))
         else:
             for i in breaks:
                 doc[i].is_sent_start = True

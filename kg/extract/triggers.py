@@ -23,10 +23,14 @@ def alternation(words: Iterable[str]) -> str:
     >>> alternation(["denoted", "denoted as", "outperform*"])
     '(?:outperform\\\\w*|denoted\\\\ as|denoted)'
     """
+    return "(?:" + "|".join(_alternatives(words)) + ")"
+
+
+def _alternatives(words: Iterable[str]) -> list[str]:
     def one(w: str) -> str:
         return re.escape(w[:-1]) + r"\w*" if w.endswith("*") else re.escape(w)
 
-    return "(?:" + "|".join(one(w) for w in sorted(words, key=len, reverse=True)) + ")"
+    return [one(w) for w in sorted(words, key=len, reverse=True)]
 
 
 def _reach(kind: str, rule: Rule) -> list[str]:
@@ -40,6 +44,27 @@ def _cue(rule: Rule) -> str:
     return rf"\b{alternation(_reach('subjects', rule))}\s+{adverb}{alternation(_reach('verbs', rule))}[sd]?"
 
 
+def _contribution_pattern(rule: Rule, lower: bool = False) -> str:
+    """The pattern of :func:`contribution`; with ``lower``, the same for the lower case of an
+    ASCII text, not ignoring case, written so that it begins with literal characters (re then
+    jumps to those in C): each word boundary before a word after the word's first character
+    (:func:`word_alternation`), every alternative of the subjects and words before a cue as
+    one alternative of the whole with the rest of its cue after it (tried in the same order),
+    and "a letter follows" as "[a-z]"."""
+    adverbs = _reach("adverbs", rule)
+    adverb = rf"(?:{alternation(adverbs)}\s+)?" if adverbs else ""
+    cues = [(_reach("subjects", rule), rf"\s+{adverb}{alternation(_reach('verbs', rule))}[sd]?\b")]
+    if rule is FIRST_NEW_NAME:
+        # "X is proposed in this paper", "our X", "the proposed X"
+        passive, ours = triggers()["passive"], triggers()["ours"]["words"]
+        cues.append((passive["be"], rf"\s+{alternation(passive['verbs'])}\s+{alternation(passive['where'])}"))
+        cues.append((ours, r"\s+(?=[a-z])" if lower else r"\s+(?=[A-Z])"))  # ignoring case: any letter
+    if not lower or not all(re.match(r"\w", w[:1]) for words, _ in cues for w in words):
+        return "|".join(rf"\b{alternation(words)}{rest}" for words, rest in cues)
+    # re.escape leaves a word character as it is: each alternative's first character is its own
+    return "|".join(a[0] + r"(?<!\w.)" + a[1:] + rest for words, rest in cues for a in _alternatives(words))
+
+
 @cache
 def contribution(rule: Rule) -> re.Pattern[str]:
     """A contribution cue of the reach of ``rule`` (:data:`REACH`).
@@ -49,13 +74,7 @@ def contribution(rule: Rule) -> re.Pattern[str]:
     >>> bool(contribution(APPOSITIVE).search("Here we coin X")), bool(contribution(FIRST_NEW_NAME).search("we coin X"))
     (False, True)
     """
-    pattern = _cue(rule) + r"\b"
-    if rule is FIRST_NEW_NAME:
-        # "X is proposed in this paper", "our X", "the proposed X"
-        passive, ours = triggers()["passive"], triggers()["ours"]["words"]
-        pattern += (rf"|\b{alternation(passive['be'])}\s+{alternation(passive['verbs'])}\s+"
-                    rf"{alternation(passive['where'])}|\b{alternation(ours)}\s+(?=[A-Z])")
-    return re.compile(pattern, re.IGNORECASE)
+    return re.compile(_contribution_pattern(rule), re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -108,16 +127,18 @@ def contribution_in_lower_case(rule: Rule) -> re.Pattern[str] | None:
     """:func:`contribution` minus IGNORECASE, to match the lower case of an ASCII text with the
     same spans (faster); None when its pattern has a capital or a character not ASCII (then
     ignoring case is not lower case: "[A-Z]", "\u017f" matching "s")."""
-    pattern = contribution(rule).pattern
+    pattern = _contribution_pattern(rule, lower=True)
     if not pattern.isascii() or any(c.isupper() for c in pattern):
         return None
     return re.compile(pattern)
 
 
-def contribution_cues(rule: Rule, text: str, start: int, end: int) -> Iterator[re.Match[str]]:
+def contribution_cues(rule: Rule, text: str, start: int, end: int,
+                      lowered: str | None = None) -> Iterator[re.Match[str]]:
     """``contribution(rule).finditer(text, start, end)``, on the lower case of an ASCII text
-    when the pattern allows (:func:`contribution_in_lower_case`): the same spans."""
+    when the pattern allows (:func:`contribution_in_lower_case`): the same spans. ``lowered``
+    is ``text.lower()`` when the caller has it."""
     plain = contribution_in_lower_case(rule)
     if plain is not None and text.isascii():
-        return plain.finditer(text.lower(), start, end)
+        return plain.finditer(text.lower() if lowered is None else lowered, start, end)
     return contribution(rule).finditer(text, start, end)

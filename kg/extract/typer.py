@@ -77,6 +77,16 @@ _DATASET_BEFORE = re.compile(
 _LIST_HEAD = re.compile(
     r"\b([A-Za-z][\w\-]*)\s*(?:\(|:|,?\s+(?:such as|including|like|e\.g\.,?|namely|i\.e\.,?)\s+)"
     r"(?:[^.;()]*?(?:,|\band\b|\bor\b)\s*)?$")
+# what every _LIST_HEAD match holds: most windows hold none, and the search, tried from every
+# word and lazily to the end, is the typer's slowest
+_LIST_HEAD_LITERALS = ("(", ":", "such as", "including", "like", "e.g.", "namely", "i.e.")
+
+
+def may_head_list(before: str) -> bool:
+    """False when ``before`` holds no _LIST_HEAD match."""
+    return any(w in before for w in _LIST_HEAD_LITERALS)
+
+
 _COORD = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|vs\.?|versus)\s+|\s*/\s*)$")
 
 
@@ -233,7 +243,7 @@ def _by_its_neighbours(c: Candidate, text: str, off: frozenset[Rule]) -> Candida
     if MODEL_SHAPE not in off and _MODEL_SHAPE.search(c.text):
         return c.typed(MODEL_SHAPE, "model")
     before = text[max(0, c.start - 120): c.start]
-    lh = _LIST_HEAD.search(before) if LIST_HEAD not in off else None
+    lh = _LIST_HEAD.search(before) if LIST_HEAD not in off and may_head_list(before) else None
     if lh and context_type(lh.group(1)):
         return c.typed(LIST_HEAD, context_type(lh.group(1)))
     if DATASET_BEFORE not in off and _DATASET_BEFORE.search(before[-80:]):

@@ -6,11 +6,14 @@ is the key of a coined or versioned known name is that name.
 """
 
 import re
+import string
 from dataclasses import dataclass, field
+from itertools import accumulate, compress, repeat
+from operator import add
 
 from kg.extract.lexicon import KnownEntity, morphemes
 from kg.keys import match_key
-from kg.keys.names import ascii_key_cores, singular
+from kg.keys.names import singular, spaced_key_cores
 
 _CODED = re.compile(r"[a-z][A-Z]|\d")
 _LAST_PART = re.compile(r"[A-Z][a-z]+$")
@@ -56,12 +59,17 @@ class Variants:
     # the ASCII chunk cores (keys less their last step, singular) a known name may begin with:
     # ``core in begins`` is ``singular(core) in prefixes``
     begins: frozenset[str] = field(init=False)
+    # the cores that are a known key: ``core in single`` is ``singular(core) in keys``
+    single: frozenset[str] = field(init=False)
 
     def __post_init__(self) -> None:
         prefixes = key_prefixes(self.keys)
         plurals = {p + "s" for p in prefixes if singular(p + "s") == p}
         object.__setattr__(self, "prefixes", prefixes)
         object.__setattr__(self, "begins", prefixes | plurals)
+        single = {k for k in self.keys if singular(k) == k} | {k + "s" for k in self.keys
+                                                                if singular(k + "s") == k}
+        object.__setattr__(self, "single", frozenset(single))
 
 
 _SEP = r"\s\(\)\[\]\"“”,;:!?"  # what ends a chunk
@@ -81,6 +89,43 @@ def chunks(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in _CHUNK.finditer(text)]
 
 
+# An ASCII text's chunks without a regex: each character that ends a chunk made a space and
+# the rest lower case in one bytes.translate; the runs between spaces, less their final
+# points and apostrophes, are the chunks that are not empty (as _CHUNK finds them)
+_ASCII_SEP = "".join(c for c in map(chr, range(128)) if re.match(rf"[{_SEP}]", c))
+_LOWER_SPACED = bytes.maketrans((string.ascii_uppercase + _ASCII_SEP).encode("ascii"),
+                                (string.ascii_lowercase + " " * len(_ASCII_SEP)).encode("ascii"))
+_ASCII_END = ".'"
+
+
+class AsciiChunks:
+    """The chunks of an ASCII text and their key cores (``ascii_key_cores`` of
+    :func:`chunks`), with the offsets of a chunk made only when asked for: the variant
+    search needs a few, where a known key is met."""
+
+    def __init__(self, text: str) -> None:
+        lowered = text.encode("ascii").translate(_LOWER_SPACED).decode("ascii")
+        self.runs = lowered.split(" ")
+        self.kept = list(map(str.rstrip, self.runs, repeat(_ASCII_END, len(self.runs))))
+        # a run is a chunk when something is left of it: compress() keeps those
+        self.cores = list(compress(spaced_key_cores(lowered), self.kept))
+        self._run: list[int] | None = None
+
+    def span(self, k: int) -> tuple[int, int]:
+        """(start, end) of chunk ``k``: ``chunks(text)[k]``."""
+        if self._run is None:
+            self._run = list(compress(range(len(self.runs)), self.kept))
+        r = self._run[k]
+        start = sum(map(len, self.runs[:r])) + r  # each run before it, and its space
+        return start, start + len(self.kept[r])
+
+    @property
+    def spans(self) -> list[tuple[int, int]]:
+        """``chunks(text)``."""
+        starts = list(compress(accumulate(map((1).__add__, map(len, self.runs)), initial=0), self.kept))
+        return list(zip(starts, map(add, starts, map(len, filter(None, self.kept))), strict=True))
+
+
 def variant_spans(text: str, variants: Variants,
                   taken: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
     """(start, end, id) of known names written another way, longest first, clear of ``taken``.
@@ -89,36 +134,40 @@ def variant_spans(text: str, variants: Variants,
     the chunks' own (:func:`~kg.keys.names.ascii_key_cores`), as the characters between
     chunks count for nothing in a key.
     """
-    matches = list(_CHUNK.finditer(text))  # chunks(text), kept as matches
-    spans = list(map(re.Match.span, matches))
     keys, prefixes = variants.keys, variants.prefixes
+    ascii_chunks: AsciiChunks | None = None
     cores: list[str] | None = None
-    n = len(spans)
     if text.isascii():
-        cores = ascii_key_cores(list(map(re.Match.group, matches)))
+        ascii_chunks = AsciiChunks(text)
+        cores = ascii_chunks.cores
+        n = len(cores)
         # a known name may begin at chunk i, and the search below finds one there only if the
-        # chunk is one or the run of it and the next begins one: most chunks fail both
-        begins = variants.begins
-        begin = [i for i, c in enumerate(cores) if c in begins
-                 and (singular(c) in keys or (i + 1 < n and singular(c + cores[i + 1]) in prefixes))]
+        # chunk is one or the run of it and the next begins one: most chunks fail both (" " is
+        # in no key: the last chunk has no next)
+        begins, single = variants.begins, variants.single
+        begin = [i for i, (c, d) in enumerate(zip(cores, [*cores[1:], " "], strict=True))
+                 if c in single or (c in begins and c + d in begins)] if n else []
+        spans: list[tuple[int, int]] = []
     else:
+        spans = chunks(text)
+        n = len(spans)
         begin = [i for i, (s, e) in enumerate(spans) if match_key(text[s:e]) in prefixes]
     out: list[tuple[int, int, str]] = []
     busy = list(taken)
     for i in begin:  # a known name may begin here
-        s = spans[i][0]
         best = None
         core = ""
         for j in range(i, min(i + MAX_PARTS, n)):
-            e = spans[j][1]
             if cores is not None:
                 core += cores[j]
                 key = singular(core)
             else:
-                key = match_key(text[s:e])
+                key = match_key(text[spans[i][0]:spans[j][1]])
             if key not in prefixes:
                 break  # no known name begins this way
             if key in keys:
+                s, e = ((ascii_chunks.span(i)[0], ascii_chunks.span(j)[1]) if ascii_chunks is not None
+                        else (spans[i][0], spans[j][1]))
                 kid, lower_ok = keys[key]
                 plain = text[s:e].isalpha() and text[s + 1:e].islower()  # "simple", "Multiple"
                 # a coined name split into words is a phrase: "Dense nets" is not DenseNet

@@ -9,7 +9,10 @@ from kg.keys.papers import unaccented
 # Names. One key says when two spellings name one entity, in a paper (extraction groups a
 # paper's mentions by it) and across the corpus (resolution): entity_key. The reference
 # scorer compares names a little differently (scorer_key); only the evaluation uses that.
-_LONE_DOT = re.compile(r"(?<!\d)\.|\.(?!\d)")  # a point not between two digits
+# a point not between two digits: not followed by one, or not preceded by one (the look-behind
+# spans the point itself). Written to begin with the literal point, so that a scan jumps from
+# point to point instead of trying a look-behind at every position (30 us an abstract less)
+_LONE_DOT = re.compile(r"\.(?:(?!\d)|(?<!\d\.))")
 _NOT_KEPT = re.compile(r"[^\w+.]|_")
 _SLUG_DROP = re.compile(r"[^a-z0-9.+]+")
 
@@ -72,6 +75,22 @@ def ascii_key_cores(parts: list[str]) -> list[str]:
         return []
     joined = _PART.join(parts).lower()
     return _NOT_KEPT.sub("", _LONE_DOT.sub("", joined)).split(_PART)
+
+
+# the ASCII characters _NOT_KEPT drops, but the space: deleted by bytes.translate, one C pass
+_ASCII_DROPPED = bytes(c for c in range(128) if chr(c) != " " and _NOT_KEPT.match(chr(c)))
+
+
+def spaced_key_cores(lowered: str) -> list[str]:
+    """``ascii_key_cores(lowered.split(" "))`` of a lower-case ASCII text: the space stands
+    where the parts meet (like the joining character there, it counts for nothing and is no
+    digit), and the characters that do not count are dropped by one ``bytes.translate``.
+
+    >>> spaced_key_cores("imagenet-1k  v1.5 e.g.")
+    ['imagenet1k', '', 'v1.5', 'eg']
+    """
+    kept = _LONE_DOT.sub("", lowered).encode("ascii").translate(None, _ASCII_DROPPED)
+    return kept.decode("ascii").split(" ")
 
 
 #: The name the extraction modules import: the same function as :func:`entity_key`.
