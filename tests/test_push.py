@@ -489,9 +489,11 @@ def test_deadline_bounds_the_whole_push_retries_included(trickle: Trickle, built
                                                          capsys: pytest.CaptureFixture[str]) -> None:
     out, _, _ = built
     code = main(["push", "--endpoint", f"{trickle.url}/store", "--graph", GRAPH, "--store", str(out),
-                 "--timeout", "0.4", "--deadline", "1", "--retries", "50"])
+                 "--timeout", "0.4", "--deadline", "3", "--retries", "50"])
     err = capsys.readouterr().err
     assert code == 2 and len(err.splitlines()) == 1 and "--deadline" in err and f"{trickle.url}/store" in err
+    # tries at 0, 0.9 and 2.3 s (0.4 s each, backoff 0.5 s doubling), then the 2 s pause would pass
+    # the deadline; a loaded machine may fit one try fewer; without the deadline there would be 51
     assert not trickle.finished and 1 < trickle.connections < 5
 
 

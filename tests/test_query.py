@@ -487,3 +487,46 @@ def test_seed_papers_using_llava_include_a_paper_naming_only_a_sized_variant(
     assert only_sized  # the seeds have one: it names LLaVA-1.5-7B and LLaVA-NeXT-7B, never LLaVA
     using = {r["id"] for r in rows(capsys, seed_out, "papers-using", "entity=LLaVA")}
     assert only_sized <= using and papers_naming("LLaVA") <= using
+
+
+def _fork_then_interrupt(monkeypatch: pytest.MonkeyPatch, side: str) -> list[int]:
+    """os.fork as it is, then a Ctrl-C (SIGINT) at once on ``side`` ('child' or 'parent'):
+    the moment a terminal's Ctrl-C can land before either side has set itself up for it."""
+    real_fork, pids = os.fork, []
+
+    def fork() -> int:
+        pid = real_fork()
+        if (pid == 0) == (side == "child"):
+            try:
+                # to this thread: the test process has other threads (the store's), which do not
+                # block SIGINT; kg query's process has none
+                signal.pthread_kill(threading.get_ident(), signal.SIGINT)
+                time.sleep(0.05)  # let an unblocked handler run now
+            except BaseException:  # noqa: BLE001 - the child must not run pytest on
+                if pid == 0:
+                    os._exit(99)
+                raise
+        pids.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", fork)
+    return pids
+
+
+def test_a_ctrl_c_at_the_fork_is_ignored_by_the_query_child(out: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kg.store.bounded import run_bounded
+
+    _fork_then_interrupt(monkeypatch, "child")
+    q = PREFIX + "ASK { ?p kg:proposes ?e }"
+    assert run_bounded(store_path(out), q, timeout=60).boolean is True  # the child went on
+
+
+def test_a_ctrl_c_at_the_fork_kills_the_query_child(out: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kg.store.bounded import run_bounded
+
+    pids = _fork_then_interrupt(monkeypatch, "parent")
+    with pytest.raises(KeyboardInterrupt):
+        run_bounded(store_path(out), f"{CARTESIAN_COUNT}", timeout=600)
+    assert len(pids) == 1 and pids[0] > 0
+    with pytest.raises(ChildProcessError):  # killed and reaped, not left running
+        os.waitpid(pids[0], os.WNOHANG)

@@ -47,15 +47,23 @@ def run_bounded(store_dir: Path, sparql: str, substitutions: Mapping[str, Term |
     """
     read_fd, write_fd = os.pipe()
     parent = os.getpid()
+    # A Ctrl-C waits (blocked) until each side is ready for it: the child ignores it before
+    # it can see one, and the parent has the try below that kills the child. Unblocked at
+    # once, a Ctrl-C right after the fork left the child running, or ran the parent's code on
+    # in the child.
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     pid = os.fork()
     if pid == 0:  # the child: never returns
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C pending since the fork is dropped
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         os.close(read_fd)
         _child(write_fd, parent, store_dir, sparql, substitutions, union_default_graph,
                allow_service, timeout)
-    os.close(write_fd)
-    deadline = None if timeout is None else time.monotonic() + timeout
     reaped = False
     try:
+        os.close(write_fd)
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # a pending Ctrl-C is raised here
+        deadline = None if timeout is None else time.monotonic() + timeout
         messages = _receive(read_fd, deadline, timeout)
         _, status = os.waitpid(pid, 0)
         reaped = True
