@@ -1,0 +1,112 @@
+"""The fast paths of the second speed pass give what the plain code gives.
+
+As in tests/test_extract_speed.py: the plain definition is written out here (or imported
+from there) and compared with the fast path on texts written for the test, on random
+strings of the characters that matter and on the seeds. Speed itself is in bench/.
+"""
+
+import random
+
+import pytest
+from test_extract_speed import SEED_TEXTS, TEXTS, _random_texts, _reference_variant_spans
+
+from kg.extract.lexicon import gazetteer
+from kg.extract.variants import MAX_PARTS, AsciiRuns, Variants, chunks, variant_keys, variant_spans
+from kg.keys.names import ascii_key_cores, singular
+
+# every character that ends a chunk or is dropped from a key, digits, and points
+_RUN_ALPHABET = "aB9s.'-_/+ \t\n()[]\",;:!?"
+
+
+@pytest.fixture(scope="module")
+def variants() -> Variants:
+    return Variants(variant_keys(gazetteer()))
+
+
+def _ascii(texts: list[str]) -> list[str]:
+    return [t for t in texts if t.isascii()]
+
+
+def test_the_runs_that_are_chunks_are_the_chunks_with_their_cores():
+    fixed = ["", " ", "...", ", , ,", "ViT-B/16 (ours), e.g. GPT-4o... ... 'x'", "- x -", "'s .' x.'", "1.5. 2"]
+    texts = _ascii(fixed + TEXTS + SEED_TEXTS + _random_texts(30, 20_000, _RUN_ALPHABET, 20))
+    assert len(texts) > 10_000
+    for text in texts:
+        runs = AsciiRuns(text)
+        kept = [r for r in range(len(runs.runs)) if runs.chunk(r)]
+        want = chunks(text)
+        assert [runs.span(r) for r in kept] == want, text
+        assert [runs.cores[r] for r in kept] == ascii_key_cores([text[s:e] for s, e in want]), text
+        # a run that is no chunk has no core, so it can begin nothing
+        assert all(runs.cores[r] == "" for r in range(len(runs.runs)) if r not in kept), text
+
+
+def test_the_digit_runs_are_the_runs_holding_a_digit():
+    texts = _ascii(["", "1", " 1", "1 ", "a1b2 c 33 d", "GPT-4o, LLaVA-1.5 (7B) 2 3"] + TEXTS + SEED_TEXTS
+                   + _random_texts(31, 20_000, "a1 9,(.", 16))
+    for text in texts:
+        runs = AsciiRuns(text)
+        assert runs.digit_runs() == [r for r, run in enumerate(runs.runs) if any(c.isdigit() for c in run)], text
+
+
+def _finds_from(text: str, i: int, variants: Variants) -> bool:
+    """Whether the plain search, started at chunk ``i`` alone, finds a known name there."""
+    spans = chunks(text)
+    cores = ascii_key_cores([text[s:e] for s, e in spans])
+    core = ""
+    for j in range(i, min(i + MAX_PARTS, len(spans))):
+        core += cores[j]
+        key = singular(core)
+        if key not in variants.prefixes:
+            return False
+        if key in variants.keys:
+            s, e = spans[i][0], spans[j][1]
+            lower_ok = variants.keys[key][1]
+            plain = text[s:e].isalpha() and text[s + 1:e].islower()
+            split = j > i and not any(ch.isdigit() for ch in key)
+            if (lower_ok or not plain) and not split:
+                return True
+    return False
+
+
+def _spellings(seed: int, n: int) -> list[str]:
+    rng = random.Random(seed)
+    names = sorted(x for e in gazetteer().values() for x in e.names)
+    return [f(x) for x in rng.sample(names, n)
+            for f in (str, str.lower, lambda x: x.replace("-", " "), lambda x: x.replace(" ", " , "),
+                      lambda x: x.replace("-", " ... "))]
+
+
+def test_every_chunk_a_name_is_found_from_is_a_run_the_search_begins_at(variants):
+    rng = random.Random(32)
+    spellings = _spellings(33, 1500)
+    fill = ["the", "of", ",", ".", "(", ")", "'", "...", "-", "1", "v1.5", "7B", "3.5", "models", "s"]
+    texts = _ascii(TEXTS + SEED_TEXTS + [" ".join(rng.choice(spellings + fill * 30) for _ in range(rng.randint(0, 25)))
+                                         for _ in range(1500)])
+    found = 0
+    for text in texts:
+        runs = AsciiRuns(text)
+        kept = [r for r in range(len(runs.runs)) if runs.chunk(r)]
+        begins = set(runs.begins(variants))
+        assert begins <= set(kept), text
+        for i, r in enumerate(kept):
+            if _finds_from(text, i, variants):
+                found += 1
+                assert r in begins, (text, i)
+    assert found > 1000
+
+
+def test_the_search_over_runs_finds_what_the_search_from_every_chunk_finds(variants):
+    # names with digits split over many separators: the runs that are no chunk must not count
+    rng = random.Random(34)
+    spellings = _spellings(35, 1500)
+    fill = ["the", ",", ", ,", "(", ")", "...", "'", "-", "1", "2.0", "B", "Sonnet", "3.5", "Pro", "7B", "é"]
+    texts = TEXTS + SEED_TEXTS + [" ".join(rng.choice(spellings + fill * 30) for _ in range(rng.randint(0, 25)))
+                                  for _ in range(3000)]
+    found = 0
+    for text in texts:
+        taken = [(0, 4)] if len(text) > 10 and rng.random() < 0.3 else []
+        want = _reference_variant_spans(text, variants, taken)
+        assert variant_spans(text, variants, taken) == want, text
+        found += len(want)
+    assert found > 1000
