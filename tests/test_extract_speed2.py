@@ -110,3 +110,17 @@ def test_the_search_over_runs_finds_what_the_search_from_every_chunk_finds(varia
         assert variant_spans(text, variants, taken) == want, text
         found += len(want)
     assert found > 1000
+
+
+def test_a_family_asked_again_is_the_family_found_the_first_time():
+    from kg.extract.rules import NAMED_VARIANT
+    from kg.extract.typer import Index
+
+    index, fresh = Index(gazetteer()), Index(gazetteer())
+    rng = random.Random(38)
+    names = [x for e in gazetteer().values() for x in e.names]
+    asked = [f(n) for n in rng.sample(names, 2000) for f in (lambda n: n + "-7B", lambda n: n + "-Order", str)]
+    for off in (frozenset(), frozenset({NAMED_VARIANT})):
+        for name in asked + asked:  # the second time from the memo
+            assert index.family(name, off) is fresh._family(name, off), name
+    assert sum(fresh._family(n) is not None for n in asked) > 1000
