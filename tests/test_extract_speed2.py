@@ -124,3 +124,64 @@ def test_a_family_asked_again_is_the_family_found_the_first_time():
         for name in asked + asked:  # the second time from the memo
             assert index.family(name, off) is fresh._family(name, off), name
     assert sum(fresh._family(n) is not None for n in asked) > 1000
+
+
+def test_paragraph_breaks_found_by_their_line_breaks_are_those_of_the_whitespace_tokens():
+    from spacy.attrs import IDX
+
+    from kg.extract import build_nlp
+    from kg.extract.sentences import paragraph_breaks
+    from kg.settings import Settings
+
+    nlp = build_nlp(Settings())
+    fixed = ["", "\n", "a\n", "\na", "a\n\nb", "a \n b", "a\n \n\tb\n", "x\r\ny\u2028z\x85w\x0b\n", " \n\n ", "a\\nb"]
+    texts = fixed + TEXTS + SEED_TEXTS + _random_texts(39, 5000, "ab. \n\t\r\x0b\x0c\x1c\x85\u2028\u00a0(", 24)
+    broken = 0
+    for text in texts:
+        doc = nlp.make_doc(text)
+        # the plain way: every whitespace token but the last that holds a line break
+        want = [t.i + 1 for t in doc[:-1] if t.is_space and "\n" in t.text]
+        got = paragraph_breaks(text, doc.to_array([IDX])) if len(doc) else []
+        assert got == want, repr(text)
+        broken += bool(want)
+    assert broken > 1000
+
+
+_SENT_ALPHABET = "ab A.!?;,\n\t”)(…。¿‼-'\"0"
+
+
+def test_sentence_starts_read_from_the_punctuation_tokens_are_the_array_passes():
+    from spacy.attrs import IS_PUNCT, ORTH
+
+    from kg.extract import build_nlp
+    from kg.settings import Settings
+
+    nlp = build_nlp(Settings())
+    sentences = nlp.get_pipe("kg_sentences")
+    assert sentences.finals_are_punct  # spaCy's own vocabulary: the fast path is the one taken
+    texts = TEXTS + SEED_TEXTS + _random_texts(40, 20_000, _SENT_ALPHABET, 30) + ["...", "a", ".a", "a.", "!?a b"]
+    started = 0
+    for text in texts:
+        doc = nlp.make_doc(text)
+        if not len(doc):
+            continue
+        arr = doc.to_array([ORTH, IS_PUNCT])
+        want = sentences._punctuation_starts(arr[:, 0], arr[:, 1])
+        got = sentences._starts_after_finals(arr[:, 0], arr[:, 1])
+        assert got == [int(i) for i in want.nonzero()[0]], text
+        started += len(got) > 1
+    assert started > 5000
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_sentences_either_way_are_the_sentencizers_and_the_paragraphs(fast):
+    import spacy
+    from test_extract_speed import _reference_sentences
+
+    from kg.extract.candidate import sentence_spans
+
+    plain = spacy.blank("en")  # the reference has no name-suffix rule: compare with the same tokens
+    plain.add_pipe("kg_sentences", config={"punctuation": True})
+    plain.get_pipe("kg_sentences").finals_are_punct = fast
+    texts = TEXTS + SEED_TEXTS + _random_texts(41, 3000, _SENT_ALPHABET, 30)
+    assert [sentence_spans(doc) for doc in plain.pipe(texts)] == _reference_sentences(texts)
