@@ -185,3 +185,46 @@ def test_sentences_either_way_are_the_sentencizers_and_the_paragraphs(fast):
     plain.get_pipe("kg_sentences").finals_are_punct = fast
     texts = TEXTS + SEED_TEXTS + _random_texts(41, 3000, _SENT_ALPHABET, 30)
     assert [sentence_spans(doc) for doc in plain.pipe(texts)] == _reference_sentences(texts)
+
+
+def _reference_shape_candidates(text: str, off: frozenset) -> list:
+    """shape_candidates as it was: each word judged where it stands."""
+    from kg.extract.candidate import found
+    from kg.extract.names import _NUMBER_PAIR, WORD, looks_like_name
+    from kg.extract.rules import NUMBER_PAIR, SHAPE
+
+    out = []
+    for m in WORD.finditer(text):
+        at, w = m.start(), m.group(0)
+        if w.islower():
+            continue
+        w = w.rstrip(".")
+        pair = _NUMBER_PAIR.match(w) if NUMBER_PAIR not in off else None
+        if pair and pair.group(1)[-1:] in "-_ " and looks_like_name(pair.group(1) + pair.group(2), off):
+            first = pair.group(1) + pair.group(2)
+            slash = at + len(first)
+            out.append(found(NUMBER_PAIR, at, slash, first))
+            out.append(found(NUMBER_PAIR, slash + 1, at + len(w), pair.group(1) + pair.group(3),
+                             written=(at, at + len(w))))
+            continue
+        if SHAPE not in off and looks_like_name(w, off):
+            out.append(found(SHAPE, at, at + len(w), w))
+    return out
+
+
+def test_name_shapes_from_the_memo_of_each_word_are_those_judged_in_place():
+    from kg.extract.names import shape_candidates
+    from kg.extract.rules import NUMBER_PAIR, SHAPE
+
+    rng = random.Random(42)
+    words = ["CIFAR-10/100", "GPT-4o", "FlowCut", "We", "the", "ViT-B/16", "A100", "x-1/2", "Mamba-3B.", "(", ".",
+             "7B", "LLMs", "Top-5", "a/b", "Net-10/20.", "BERT", "é", "-", "'s", "ImageNet-1k,"]
+    texts = TEXTS + SEED_TEXTS + [" ".join(rng.choice(words) for _ in range(rng.randint(0, 15))) for _ in range(3000)]
+    texts += _random_texts(43, 5000, "aA9-/. _+'", 16)
+    found = 0
+    for off in (frozenset(), frozenset({NUMBER_PAIR}), frozenset({SHAPE})):
+        for text in texts + texts:  # the second time from the memo
+            want = _reference_shape_candidates(text, off)
+            assert shape_candidates(text, 0, len(text), off) == want, text
+            found += len(want)
+    assert found > 10_000
