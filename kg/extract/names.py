@@ -116,22 +116,34 @@ def word_starts(text: str, start: int, end: int) -> list[tuple[int, str]]:
     return out
 
 
+Shape = tuple[Rule, int, int, str, tuple[int, int] | None]  # rule, start, end, name, written: from the word
+
+
+@lru_cache(maxsize=1 << 16)  # pure, and most words of a text are words of other texts
+def word_shapes(w: str, off: frozenset[Rule] = NONE_OFF) -> tuple[Shape, ...]:
+    """The name-shape candidates of one word (offsets from its start): none, a shape, or the two
+    names of a number pair. Most words are none: a capitalised word of the language."""
+    if w.islower():
+        return ()  # no capital: neither rule below takes it (looks_like_name says no)
+    w = w.rstrip(".")
+    pair = _NUMBER_PAIR.match(w) if NUMBER_PAIR not in off else None
+    if pair and pair.group(1)[-1:] in "-_ " and looks_like_name(pair.group(1) + pair.group(2), off):
+        first = pair.group(1) + pair.group(2)
+        # the second name spans "100" (it must not clash with the first) but is written as the
+        # whole pair: its evidence covers "CIFAR-10/100"
+        return ((NUMBER_PAIR, 0, len(first), first, None),
+                (NUMBER_PAIR, len(first) + 1, len(w), pair.group(1) + pair.group(3), (0, len(w))))
+    if SHAPE not in off and looks_like_name(w, off):
+        return ((SHAPE, 0, len(w), w, None),)
+    return ()
+
+
 def shape_candidates(text: str, start: int, end: int, off: frozenset[Rule]) -> list[Candidate]:
     out = []
     for at, w in word_starts(text, start, end):
-        if w.islower():
-            continue  # no capital: neither rule below takes it (looks_like_name says no)
-        w = w.rstrip(".")
-        pair = _NUMBER_PAIR.match(w) if NUMBER_PAIR not in off else None
-        if pair and pair.group(1)[-1:] in "-_ " and looks_like_name(pair.group(1) + pair.group(2), off):
-            first = pair.group(1) + pair.group(2)
-            slash = at + len(first)
-            out.append(found(NUMBER_PAIR, at, slash, first))
-            # the second name spans "100" (it must not clash with the first) but is written as the
-            # whole pair: its evidence covers "CIFAR-10/100"
-            out.append(found(NUMBER_PAIR, slash + 1, at + len(w), pair.group(1) + pair.group(3),
-                             written=(at, at + len(w))))
-            continue
-        if SHAPE not in off and looks_like_name(w, off):
-            out.append(found(SHAPE, at, at + len(w), w))
+        for rule, s, e, name, written in word_shapes(w, off):
+            if written is None:
+                out.append(found(rule, at + s, at + e, name))
+            else:
+                out.append(found(rule, at + s, at + e, name, written=(at + written[0], at + written[1])))
     return out

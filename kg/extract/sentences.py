@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from typing import cast
 
 import numpy
-from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, ORTH, SENT_START
+from spacy.attrs import IDX, IS_PUNCT, LENGTH, ORTH, SENT_START
 from spacy.language import Language
 from spacy.pipeline import Sentencizer
 from spacy.tokenizer import Tokenizer
@@ -91,6 +91,21 @@ def uncached(nlp: Language) -> Iterator[None]:
         tokenizer.max_cache_size = size
 
 
+def paragraph_breaks(text: str, idx: numpy.ndarray) -> list[int]:
+    """The tokens after a token holding a line break, but after the last token: each line
+    break of ``text`` found by ``str.find`` and its token by its offset (``idx``, the tokens'
+    IDX), not one test a whitespace token. spaCy's tokenizer makes every run of whitespace
+    but a single space a token of its own, so a line break is in a whitespace token."""
+    at = [text.find("\n")]
+    while at[-1] >= 0:
+        at.append(text.find("\n", at[-1] + 1))
+    if len(at) == 1:
+        return []
+    last = len(idx) - 1
+    tokens = (numpy.searchsorted(idx, at[:-1], side="right") - 1).tolist()  # the tokens holding them
+    return sorted({i + 1 for i in tokens if i < last})
+
+
 class SentenceBreaks(Batched):
     """Paragraph breaks, and with ``punctuation`` spaCy's sentencizer rule before them."""
 
@@ -99,6 +114,10 @@ class SentenceBreaks(Batched):
         # ORTH ids of the sentencizer's sentence-final characters ("." "!" "?" ...)
         self.final = numpy.array(sorted(nlp.vocab.strings.add(c) for c in Sentencizer.default_punct_chars),
                                  dtype=numpy.uint64)
+        self.final_ids = frozenset(self.final.tolist())
+        # every sentence-final character is punctuation (IS_PUNCT) in spaCy's vocabularies: then
+        # the sentencizer's rule reads the punctuation tokens only (_starts_after_finals)
+        self.finals_are_punct = all(nlp.vocab[c].is_punct for c in Sentencizer.default_punct_chars)
 
     def _punctuation_starts(self, orth: numpy.ndarray, punct: numpy.ndarray) -> numpy.ndarray:
         """Which tokens the sentencizer starts a sentence at: the first token, and the first
@@ -115,26 +134,46 @@ class SentenceBreaks(Batched):
         starts[0] = True
         return starts
 
+    def _starts_after_finals(self, orth: numpy.ndarray, punct: numpy.ndarray) -> list[int]:
+        """The tokens of :meth:`_punctuation_starts`, in order, when every sentence-final
+        token is punctuation: then the tokens that are not are the words, each run of them
+        lies between two punctuation tokens, and a Python step a punctuation token (some 30
+        an abstract) replaces a dozen array passes over all tokens (numpy's cost a call)."""
+        marks = numpy.flatnonzero(punct).tolist()
+        final = self.final_ids
+        out = [0]
+        seen = False  # a sentence-final token since the last word
+        prev = -1  # the last punctuation token
+        for i, o in zip(marks, orth[marks].tolist(), strict=True):
+            if seen and i > prev + 1:  # a word follows the run: it starts a sentence
+                out.append(prev + 1)
+                seen = False
+            seen = seen or o in final
+            prev = i
+        if seen and prev + 1 < len(orth):
+            out.append(prev + 1)
+        return out
+
     def __call__(self, doc: Doc) -> Doc:
         n = len(doc)
         if n == 0:
             return doc
-        arr = doc.to_array([ORTH, IS_PUNCT, IS_SPACE, IDX, LENGTH, SENT_START])
-        breaks = []
-        text = doc_text(doc)
-        for i in numpy.flatnonzero(arr[:-1, 2]).tolist():
-            if "\n" in text[arr[i, 3]: arr[i, 3] + arr[i, 4]]:
-                breaks.append(i + 1)
+        arr = doc.to_array([ORTH, IS_PUNCT, IDX, LENGTH, SENT_START])
+        breaks = paragraph_breaks(doc_text(doc), arr[:, 2])
         if self.punctuation:
-            sent_start = arr[:, 5].astype(numpy.int64)  # -1 is stored as 2**64 - 1
+            sent_start = arr[:, 4].astype(numpy.int64)  # -1 is stored as 2**64 - 1
             sent_start[sent_start > 1] = -1
             unset = sent_start == 0  # the sentencizer only fills in what is not set
-            starts = self._punctuation_starts(arr[:, 0], arr[:, 1])
+            if self.finals_are_punct:
+                starts = numpy.zeros(n, dtype=bool)
+                starts[self._starts_after_finals(arr[:, 0], arr[:, 1])] = True
+            else:
+                starts = self._punctuation_starts(arr[:, 0], arr[:, 1])
             sent_start[unset] = numpy.where(starts[unset], 1, -1)
             sent_start[breaks] = 1
             doc.from_array([SENT_START], sent_start.astype(numpy.uint64))  # type: ignore[arg-type]
             # the last to set sentence starts in this pipeline: their spans are known now
-            set_ext(doc, "kg_sents", spans_of_sentences(arr[:, 3], arr[:, 4], sent_start))
+            set_ext(doc, "kg_sents", spans_of_sentences(arr[:, 2], arr[:, 3], sent_start))
         else:
             for i in breaks:
                 doc[i].is_sent_start = True

@@ -135,12 +135,16 @@ class Index:
         for e in entries.values():
             for n in e.names:
                 self.by_key.setdefault(norm(n), e)
+        # pure (the index does not change): a paper names its candidates again and again, and
+        # the suffix patterns, tried at every position of the name, were most of the typer's
+        # gazetteer step
+        self.family = lru_cache(maxsize=1 << 16)(self._family)
 
     def lookup(self, name: str) -> KnownEntity | None:
         return self.by_key.get(norm(name))
 
-    def family(self, name: str, off: frozenset[Rule] = NONE_OFF) -> KnownEntity | None:
-        """The known entity a variant name derives from: "Mamba-3B" -> Mamba."""
+    def _family(self, name: str, off: frozenset[Rule] = NONE_OFF) -> KnownEntity | None:
+        """The known entity a variant name derives from: "Mamba-3B" -> Mamba (``family``)."""
         base = name
         for _ in range(3):
             stripped = _VARIANT_SUFFIX.sub("", base).rstrip("-_ ")

@@ -56,17 +56,11 @@ class Variants:
 
     keys: dict[str, tuple[str, bool]]
     prefixes: frozenset[str] = field(init=False)  # key_prefixes(keys)
-    # the ASCII chunk cores (keys less their last step, singular) a known name may begin with:
-    # ``core in begins`` is ``singular(core) in prefixes``
-    begins: frozenset[str] = field(init=False)
     # the cores that are a known key: ``core in single`` is ``singular(core) in keys``
     single: frozenset[str] = field(init=False)
 
     def __post_init__(self) -> None:
-        prefixes = key_prefixes(self.keys)
-        plurals = {p + "s" for p in prefixes if singular(p + "s") == p}
-        object.__setattr__(self, "prefixes", prefixes)
-        object.__setattr__(self, "begins", prefixes | plurals)
+        object.__setattr__(self, "prefixes", key_prefixes(self.keys))
         single = {k for k in self.keys if singular(k) == k} | {k + "s" for k in self.keys
                                                                 if singular(k + "s") == k}
         object.__setattr__(self, "single", frozenset(single))
@@ -96,12 +90,13 @@ _ASCII_SEP = "".join(c for c in map(chr, range(128)) if re.match(rf"[{_SEP}]", c
 _LOWER_SPACED = bytes.maketrans((string.ascii_uppercase + _ASCII_SEP).encode("ascii"),
                                 (string.ascii_lowercase + " " * len(_ASCII_SEP)).encode("ascii"))
 _ASCII_END = ".'"
+_DIGIT = re.compile("[0-9]")
 
 
 class AsciiChunks:
     """The chunks of an ASCII text and their key cores (``ascii_key_cores`` of
-    :func:`chunks`), with the offsets of a chunk made only when asked for: the variant
-    search needs a few, where a known key is met."""
+    :func:`chunks`), with the offsets of a chunk made only when asked for. The variant
+    search reads the runs instead (:class:`AsciiRuns`: no list of the chunks made)."""
 
     def __init__(self, text: str) -> None:
         lowered = text.encode("ascii").translate(_LOWER_SPACED).decode("ascii")
@@ -126,54 +121,126 @@ class AsciiChunks:
         return list(zip(starts, map(add, starts, map(len, filter(None, self.kept))), strict=True))
 
 
+class AsciiRuns:
+    """The runs of an ASCII text between the characters that end a chunk, and their key cores
+    (``spaced_key_cores``): a run is a chunk when something is left of it less its final
+    points and apostrophes, and then its core is the chunk's (:class:`AsciiChunks` keeps
+    those only). A run that is no chunk has the core ""; so may a chunk ("-")."""
+
+    def __init__(self, text: str) -> None:
+        lowered = text.encode("ascii").translate(_LOWER_SPACED).decode("ascii")
+        self.lowered = lowered
+        self.runs = lowered.split(" ")
+        self.cores = spaced_key_cores(lowered)
+
+    def digit_runs(self) -> list[int]:
+        """The runs that hold a digit (their cores hold it too), in order."""
+        out: list[int] = []
+        lowered, r, at = self.lowered, 0, 0
+        while m := _DIGIT.search(lowered, at):
+            r += lowered.count(" ", at, m.start())
+            out.append(r)
+            at = lowered.find(" ", m.end())  # the run's end: its other digits are in the same run
+            if at < 0:
+                break
+        return out
+
+    def chunk(self, r: int) -> bool:
+        """Whether run ``r`` is a chunk."""
+        return bool(self.cores[r]) or bool(self.runs[r].rstrip(_ASCII_END))
+
+    def span(self, r: int) -> tuple[int, int]:
+        """(start, end) in the text of the chunk run ``r`` is."""
+        start = sum(map(len, self.runs[:r])) + r  # each run before it, and its space
+        return start, start + len(self.runs[r].rstrip(_ASCII_END))
+
+    def begins(self, variants: Variants) -> list[int]:
+        """The runs a known name may begin at, in order (some more): a name of one chunk is a
+        known key (``single``); a longer one holds a digit ("split" in :func:`variant_spans`),
+        so it begins at most ``MAX_PARTS - 1`` chunks before a chunk holding one, and its first
+        chunk begins a known key. Found by C loops (``map``, a regex), not a Python step per
+        chunk: an abstract has some 200 chunks and two or three with a digit."""
+        cores = self.cores
+        n = len(cores)
+        out = set(compress(range(n), map(variants.single.__contains__, cores)))
+        prefixes = variants.prefixes
+        for d in self.digit_runs():
+            r, seen = d, 0
+            while r >= 0 and seen < MAX_PARTS:
+                if self.chunk(r):
+                    seen += 1
+                    if singular(cores[r]) in prefixes:
+                        out.add(r)
+                r -= 1
+        return sorted(out)
+
+
+def _ascii_variant_spans(text: str, variants: Variants,
+                         taken: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """:func:`variant_spans` of an ASCII text, over its runs (:class:`AsciiRuns`)."""
+    keys, prefixes = variants.keys, variants.prefixes
+    runs = AsciiRuns(text)
+    cores = runs.cores
+    n = len(cores)
+    out: list[tuple[int, int, str]] = []
+    busy = list(taken)
+    for i in runs.begins(variants):
+        best = None
+        core = ""
+        parts = 0
+        j = i
+        while parts < MAX_PARTS and j < n:
+            if not runs.chunk(j):
+                j += 1
+                continue  # a run that is no chunk is no part
+            core += cores[j]
+            key = singular(core)
+            if key not in prefixes:
+                break  # no known name begins this way
+            parts += 1
+            if key in keys:
+                s, e = runs.span(i)[0], runs.span(j)[1]
+                if _taken(text, s, e, key, keys[key][1], parts):
+                    best = (s, e, keys[key][0])
+            j += 1
+        if best and not any(best[0] < b and a < best[1] for a, b in busy):
+            out.append(best)
+            busy.append((best[0], best[1]))
+    return out
+
+
+def _taken(text: str, s: int, e: int, key: str, lower_ok: bool, parts: int) -> bool:
+    """Whether ``text[s:e]``, of ``parts`` chunks and the known ``key``, names it."""
+    plain = text[s:e].isalpha() and text[s + 1:e].islower()  # "simple", "Multiple"
+    # a coined name split into words is a phrase: "Dense nets" is not DenseNet
+    split = parts > 1 and not any(ch.isdigit() for ch in key)
+    return (lower_ok or not plain) and not split
+
+
 def variant_spans(text: str, variants: Variants,
                   taken: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
     """(start, end, id) of known names written another way, longest first, clear of ``taken``.
 
     The key of a run of chunks is ``match_key`` of its text; on an ASCII text it is made of
     the chunks' own (:func:`~kg.keys.names.ascii_key_cores`), as the characters between
-    chunks count for nothing in a key.
+    chunks count for nothing in a key (:func:`_ascii_variant_spans`).
     """
-    keys, prefixes = variants.keys, variants.prefixes
-    ascii_chunks: AsciiChunks | None = None
-    cores: list[str] | None = None
     if text.isascii():
-        ascii_chunks = AsciiChunks(text)
-        cores = ascii_chunks.cores
-        n = len(cores)
-        # a known name may begin at chunk i, and the search below finds one there only if the
-        # chunk is one or the run of it and the next begins one: most chunks fail both (" " is
-        # in no key: the last chunk has no next)
-        begins, single = variants.begins, variants.single
-        begin = [i for i, (c, d) in enumerate(zip(cores, [*cores[1:], " "], strict=True))
-                 if c in single or (c in begins and c + d in begins)] if n else []
-        spans: list[tuple[int, int]] = []
-    else:
-        spans = chunks(text)
-        n = len(spans)
-        begin = [i for i, (s, e) in enumerate(spans) if match_key(text[s:e]) in prefixes]
+        return _ascii_variant_spans(text, variants, taken)
+    keys, prefixes = variants.keys, variants.prefixes
+    spans = chunks(text)
+    n = len(spans)
     out: list[tuple[int, int, str]] = []
     busy = list(taken)
-    for i in begin:  # a known name may begin here
+    for i in [i for i, (s, e) in enumerate(spans) if match_key(text[s:e]) in prefixes]:
         best = None
-        core = ""
         for j in range(i, min(i + MAX_PARTS, n)):
-            if cores is not None:
-                core += cores[j]
-                key = singular(core)
-            else:
-                key = match_key(text[spans[i][0]:spans[j][1]])
+            s, e = spans[i][0], spans[j][1]
+            key = match_key(text[s:e])
             if key not in prefixes:
                 break  # no known name begins this way
-            if key in keys:
-                s, e = ((ascii_chunks.span(i)[0], ascii_chunks.span(j)[1]) if ascii_chunks is not None
-                        else (spans[i][0], spans[j][1]))
-                kid, lower_ok = keys[key]
-                plain = text[s:e].isalpha() and text[s + 1:e].islower()  # "simple", "Multiple"
-                # a coined name split into words is a phrase: "Dense nets" is not DenseNet
-                split = j > i and not any(ch.isdigit() for ch in key)
-                if (lower_ok or not plain) and not split:
-                    best = (s, e, kid)
+            if key in keys and _taken(text, s, e, key, keys[key][1], j - i + 1):
+                best = (s, e, keys[key][0])
         if best and not any(best[0] < b and a < best[1] for a, b in busy):
             out.append(best)
             busy.append((best[0], best[1]))
