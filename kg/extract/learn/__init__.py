@@ -35,19 +35,20 @@ class Decider:
         self.model = model
         self.threshold = threshold
         # the learnt names' features of a group's keys: the same names recur from paper to paper
-        self._names: dict[tuple[str, ...], list[str]] = {}
+        self._names: dict[frozenset[str], list[str]] = {}
 
     def extra(self, doc: Doc) -> list[Candidate]:
         return decider_extra(doc)
 
     def name_features(self, group: list[Candidate]) -> list[str]:
         """:func:`.names.name_features` of the group's keys, kept per keys."""
-        keys = group_keys(group)
-        feats = self._names.get(keys)
+        # kept per the group's names as written, which give its keys (no key made to look them up)
+        names = frozenset([c.text for c in group] + [c.long_form for c in group if c.long_form])
+        feats = self._names.get(names)
         if feats is None:
             if len(self._names) >= NAMES_KEPT:
                 self._names.clear()
-            feats = self._names[keys] = name_features(keys, self.model.names)
+            feats = self._names[names] = name_features(group_keys(group), self.model.names)
         return feats
 
     def __call__(self, doc: Doc, groups: list[list[Candidate]]) -> list[Decision]:

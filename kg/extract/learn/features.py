@@ -153,10 +153,8 @@ def group_features(group: list[Candidate], view: DocView) -> list[str]:
         out.add("alsolower")
     for c in group[:3]:
         s, e = c.start, c.end
-        for w in words(text, max(0, s - 60), s)[-5:] + words(text, e, e + 60)[:5]:
-            f = _near(w)
-            if f:
-                conj.add(f)
+        conj.update(filter(None, map(_near, words(text, max(0, s - 60), s)[-5:])))
+        conj.update(filter(None, map(_near, words(text, e, e + 60)[:5])))
     out |= conj
     # what a finder's candidate looks like and where it stands, together
     for finder in sorted(finders):
