@@ -24,6 +24,7 @@ from kg.settings import EXTRACTORS, Settings
 
 SHIPPED = "decider.json"
 THRESHOLD = 0.5  # a group is an entity when the model gives "none" less than this
+NAMES_KEPT = 50_000  # keys whose name features a Decider keeps
 UNSUPPORTED = "acro&nosupport"  # a short acronym with no support in its paper is no entity (measured)
 
 
@@ -33,18 +34,29 @@ class Decider:
     def __init__(self, model: Model, threshold: float = THRESHOLD) -> None:
         self.model = model
         self.threshold = threshold
+        # the learnt names' features of a group's keys: the same names recur from paper to paper
+        self._names: dict[frozenset[str], list[str]] = {}
 
     def extra(self, doc: Doc) -> list[Candidate]:
         return decider_extra(doc)
 
+    def name_features(self, group: list[Candidate]) -> list[str]:
+        """:func:`.names.name_features` of the group's keys, kept per keys."""
+        # kept per the group's names as written, which give its keys (no key made to look them up)
+        names = frozenset([c.text for c in group] + [c.long_form for c in group if c.long_form])
+        feats = self._names.get(names)
+        if feats is None:
+            if len(self._names) >= NAMES_KEPT:
+                self._names.clear()
+            feats = self._names[names] = name_features(group_keys(group), self.model.names)
+        return feats
+
     def __call__(self, doc: Doc, groups: list[list[Candidate]]) -> list[Decision]:
         view = DocView.of(doc)
-        rows = []
-        for group in groups:
-            feats = group_features(group, view)
-            if self.model.names:
-                feats += name_features(group_keys(group), self.model.names)
-            rows.append(feats)
+        rows = [group_features(g, view) for g in groups]
+        if self.model.names:
+            for feats, g in zip(rows, groups, strict=True):
+                feats += self.name_features(g)
         kinds, proposed = self.model.scores_many(rows)
         out: list[Decision] = []
         for feats, p, r in zip(rows, kinds.tolist(), proposed.tolist(), strict=True):

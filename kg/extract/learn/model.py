@@ -100,8 +100,11 @@ class Model:
         both = np.hstack([np.array(self.kind_w, dtype=np.float64).reshape(len(self.features), len(KINDS)),
                           np.array(self.role_w, dtype=np.float64).reshape(-1, 1)])
         object.__setattr__(self, "_w", both)
-        # the same with a row of zeros at the end, which every group's row list ends with (never empty)
-        object.__setattr__(self, "_wz", np.vstack([both, np.zeros((1, both.shape[1]))]))
+        # the same after a row of zeros, row 0, which every group's row list ends with (never empty):
+        # feature i is row i + 1, so that a feature the model lacks (index.get: None) is filtered
+        # out in C (filter(None, ...)); a sum of the same rows in the same order, bit for bit
+        object.__setattr__(self, "_index1", {f: i + 1 for i, f in enumerate(self.features)})
+        object.__setattr__(self, "_w0", np.vstack([np.zeros((1, both.shape[1])), both]))
 
     def scores(self, feats: Sequence[str]) -> tuple[list[float], float]:
         """(probabilities over KINDS, probability of "proposed") of one group's features."""
@@ -117,18 +120,26 @@ class Model:
 
         One gather and one segmented sum for all of a doc's groups, in place of numpy calls per group.
         """
-        index: dict[str, int] = self.__dict__["_index"]
-        wz: np.ndarray = self.__dict__["_wz"]
-        zero = len(self.features)
-        ids: list[int] = []
-        starts: list[int] = []
-        for feats in rows:
-            starts.append(len(ids))
-            ids.extend(i for i in map(index.get, feats) if i is not None)
-            ids.append(zero)
+        return self.scores_of_ids(self.ids(rows))
+
+    def ids(self, rows: Sequence[Sequence[str]]) -> list[list[int]]:
+        """Each row's features as rows of the weights (:meth:`scores_of_ids`), the features the
+        model lacks left out. (Not 0.0 for them: numpy's sums group their terms by their number.)"""
+        get = self.__dict__["_index1"].get
+        return [list(filter(None, map(get, feats))) for feats in rows]
+
+    def scores_of_ids(self, rows: Sequence[Sequence[int]]) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`scores_many` of rows already given as :meth:`ids`, each summed in its order."""
         if not rows:
             return np.zeros((0, len(KINDS))), np.zeros(0)
-        z = np.add.reduceat(wz[np.array(ids, dtype=np.intp)], np.array(starts, dtype=np.intp), axis=0)
+        w0: np.ndarray = self.__dict__["_w0"]
+        ids: list[int] = []
+        starts: list[int] = []
+        for row in rows:
+            starts.append(len(ids))
+            ids += row
+            ids.append(0)  # the row of zeros: no group's rows are none
+        z = np.add.reduceat(w0[np.array(ids, dtype=np.intp)], np.array(starts, dtype=np.intp), axis=0)
         kind = np.exp(z[:, :-1] - z[:, :-1].max(axis=1, keepdims=True))
         kind /= kind.sum(axis=1, keepdims=True)
         return kind, 1.0 / (1.0 + np.exp(-z[:, -1]))
