@@ -36,3 +36,22 @@ def test_an_ing_preposition_ends_no_phrase() -> None:
 def test_each_span_once() -> None:
     spans = [(c.start, c.end) for c in recall_candidates("a cyclic blending approach here", 0, {0})]
     assert len(spans) == len(set(spans))
+
+
+def test_a_sentence_opening_word_starts_the_phrase() -> None:
+    text = "Context windows grow. Sequence sharding splits long inputs. Continuous batching helps."
+    starts = {0, text.index("Sequence"), text.index("Continuous")}
+    assert _phrases_at(text, starts) == ["Sequence sharding", "Continuous batching"]
+
+
+def test_a_stop_word_opening_the_sentence_is_no_part() -> None:
+    text = "It works. This pruning helps. We use mixing."
+    assert _phrases_at(text, {0, text.index("This"), text.index("We")}) == []
+
+
+def test_a_capitalised_word_inside_a_sentence_is_no_opener() -> None:
+    assert _phrases_at("the Sequence sharding of it", {0}) == []
+
+
+def _phrases_at(text: str, starts: set[int]) -> list[str]:
+    return [c.text for c in recall_candidates(text, 0, starts) if c.found_by.name == "recall-phrase"]

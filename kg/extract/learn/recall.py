@@ -97,6 +97,29 @@ def _breaks_phrase(word: str, breaks: frozenset[str]) -> bool:
     return word in breaks or (word.endswith("ly") and len(word) > 5)
 
 
+_OPENER = re.compile(r"([A-Z][a-z]+(?:-[a-z]+)*) $")
+
+
+def _sentence_opener(text: str, start: int, sent_starts: set[int]) -> int | None:
+    """Where a capitalised word that opens the sentence right before ``start`` begins ("Sequence"
+    of "Sequence parallelism ..."), unless it is a stop word ("We", "This") or a break word.
+
+    >>> t = "It works. Sequence parallelism helps. We use mixing."
+    >>> _sentence_opener(t, t.index("parallelism"), {0, 10, 38}), _sentence_opener(t, t.index("use"), {0, 10, 38})
+    (10, None)
+    """
+    m = _OPENER.search(text, max(0, start - 30), start)
+    if m is None:
+        return None
+    s = m.start(1)
+    if s not in sent_starts and s != 0 and text[max(0, s - 2): s] not in (". ", "? ", "! ", ": "):
+        return None
+    w = m.group(1)
+    if w in _stops() or _breaks_phrase(w.lower(), _phrase_words()[0]) or w.lower() in _BREAKS:
+        return None
+    return s
+
+
 def recall_candidates(text: str, title_end: int, sent_starts: set[int]) -> list[Candidate]:
     """Capitalised runs, lower-case words with capitals or digits, technique phrases."""
     out: list[Candidate] = []
@@ -140,9 +163,14 @@ def recall_candidates(text: str, title_end: int, sent_starts: set[int]) -> list[
         while first > 0 and n - first < 2 and text[lower[first - 1][1]: lower[first][0]] == " " \
                 and not _breaks_phrase(text[lower[first - 1][0]: lower[first - 1][1]], breaks):
             first -= 1
-        if first == n or _breaks_phrase(text[lower[n][0]: lower[n][1]], breaks):
+        if _breaks_phrase(text[lower[n][0]: lower[n][1]], breaks):
             continue
         start, end = lower[first][0], lower[n][1]
+        opener = _sentence_opener(text, start, sent_starts) if n - first < 2 else None
+        if opener is not None:
+            start = opener  # "Sequence parallelism splits ...": the sentence's first word is the phrase's
+        elif first == n:
+            continue
         name = text[start:end]
         if (start, end) not in seen and not _generic(name):
             seen.add((start, end))
