@@ -82,6 +82,44 @@ def _strip_stops(words: list[str]) -> list[str]:
     return words
 
 
+@lru_cache(maxsize=1)
+def _phrase_words() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """The words that break a technique phrase, the kind words after one, the -ing words that end none."""
+    return _BREAKS | word_list("phrase_breaks"), word_list("kind_heads"), word_list("not_heads")
+
+
+def _breaks_phrase(word: str, breaks: frozenset[str]) -> bool:
+    """Whether ``word`` cannot be part of a technique phrase: a break word or an adverb in -ly.
+
+    >>> [_breaks_phrase(w, frozenset({"called"})) for w in ("called", "namely", "early", "sparse")]
+    [True, True, False, False]
+    """
+    return word in breaks or (word.endswith("ly") and len(word) > 5)
+
+
+_OPENER = re.compile(r"([A-Z][a-z]+(?:-[a-z]+)*) $")
+
+
+def _sentence_opener(text: str, start: int, sent_starts: set[int]) -> int | None:
+    """Where a capitalised word that opens the sentence right before ``start`` begins ("Sequence"
+    of "Sequence parallelism ..."), unless it is a stop word ("We", "This") or a break word.
+
+    >>> t = "It works. Sequence parallelism helps. We use mixing."
+    >>> _sentence_opener(t, t.index("parallelism"), {0, 10, 38}), _sentence_opener(t, t.index("use"), {0, 10, 38})
+    (10, None)
+    """
+    m = _OPENER.search(text, max(0, start - 30), start)
+    if m is None:
+        return None
+    s = m.start(1)
+    if s not in sent_starts and s != 0 and text[max(0, s - 2): s] not in (". ", "? ", "! ", ": "):
+        return None
+    w = m.group(1)
+    if w in _stops() or _breaks_phrase(w.lower(), _phrase_words()[0]) or w.lower() in _BREAKS:
+        return None
+    return s
+
+
 def recall_candidates(text: str, title_end: int, sent_starts: set[int]) -> list[Candidate]:
     """Capitalised runs, lower-case words with capitals or digits, technique phrases."""
     out: list[Candidate] = []
@@ -106,20 +144,36 @@ def recall_candidates(text: str, title_end: int, sent_starts: set[int]) -> list[
     # read backwards over the lower-case words before it; no Python step per word of the text
     lower = [m.span() for m in _LOWER_WORD.finditer(text, title_end)]
     ends = {e: i for i, (_, e) in enumerate(lower)}
+    breaks, kinds, not_heads = _phrase_words()
+    seen: set[tuple[int, int]] = set()
     for h in _head_ends().finditer(text, title_end):
         n = ends.get(h.end())
         if n is None:
             continue
+        head = text[lower[n][0]: lower[n][1]]
+        if head in not_heads:
+            continue
+        if head in kinds:
+            # "a randomized blending approach": the technique is the phrase before its kind word
+            if n == 0 or text[lower[n - 1][1]: lower[n][0]] != " ":
+                continue
+            n -= 1
         first = n
         # the lower-case words right before it, up to a function word: "with continuous batching"
         while first > 0 and n - first < 2 and text[lower[first - 1][1]: lower[first][0]] == " " \
-                and text[lower[first - 1][0]: lower[first - 1][1]] not in _BREAKS:
+                and not _breaks_phrase(text[lower[first - 1][0]: lower[first - 1][1]], breaks):
             first -= 1
-        if first == n:
+        if _breaks_phrase(text[lower[n][0]: lower[n][1]], breaks):
             continue
         start, end = lower[first][0], lower[n][1]
+        opener = _sentence_opener(text, start, sent_starts) if n - first < 2 else None
+        if opener is not None:
+            start = opener  # "Sequence parallelism splits ...": the sentence's first word is the phrase's
+        elif first == n:
+            continue
         name = text[start:end]
-        if not _generic(name):
+        if (start, end) not in seen and not _generic(name):
+            seen.add((start, end))
             out.append(found(RECALL_PHRASE, start, end, name))
     return out
 

@@ -64,12 +64,24 @@ def title_phrases(title: str) -> tuple[tuple[int, int], ...]:
         low = w.lower()
         if not w or low in breaks or (low.endswith("ly") and len(low) > 4) or not (w[0].isupper() or w[0].isdigit()):
             close()
+        elif run and _verb_like(low):
+            close()  # "Sparse Attention Decomposition Applied to ...": a participle after a name ends it
         else:
             run.append((s, cut))
         if cut < e:
             close()
     close()
     return tuple((s, e) for s, e in out if not is_generic(title[s:e]))
+
+
+def _verb_like(low: str) -> bool:
+    """A title word that follows a name as its verb: a participle in -ed ("Applied", "Revisited";
+    the verbs in -s are break words of ``title_phrase_breaks``), not a hyphenated word or a short one.
+
+    >>> [_verb_like(w) for w in ("applied", "revisited", "embed", "based", "retrieval-augmented", "attention")]
+    [True, True, False, False, False, False]
+    """
+    return "-" not in low and low.endswith("ed") and len(low) > 5
 
 
 def _occurrences(text: str, phrase: str, start: int) -> list[tuple[int, int]]:
