@@ -289,7 +289,9 @@ def _build(inputs: Sequence[str | Path], output_dir: Path, staging: Path, settin
 
     with clock.stage("read"):  # the bytes only, hashed: enough to tell that nothing changed
         fingerprint = extractor_fingerprint(settings)
-        files_key = inputs_key(inputs, input_format, settings, fingerprint)
+        # made once: it reads every file of the package, and every key of this build names one code
+        code = code_fingerprint()
+        files_key = inputs_key(inputs, input_format, settings, fingerprint, code)
     with clock.stage("check"):
         unchanged = live_record(live, "inputs_key", files_key)
     if unchanged is not None and drop == ((), False):  # the same bytes, settings and code
@@ -305,11 +307,11 @@ def _build(inputs: Sequence[str | Path], output_dir: Path, staging: Path, settin
 
     with clock.stage("read"):
         read, skipped = read_inputs(inputs, settings, show, input_format, counted)
-        if reports or inputs_key(inputs, input_format, settings, fingerprint) != files_key:
+        if reports or inputs_key(inputs, input_format, settings, fingerprint, code) != files_key:
             files_key = None  # an input changed while read, or a record was reported: read it again
     pause("read")
     with clock.stage("check"):
-        build_id = build_fingerprint(read, settings, fingerprint)
+        build_id = build_fingerprint(read, settings, fingerprint, code)
         unchanged = live_record(live, "fingerprint", build_id)
     if unchanged is not None and drop == ((), False):  # the same inputs, settings and code
         return _noop(output_dir, unchanged, len(read), clock, skipped)
@@ -329,7 +331,6 @@ def _build(inputs: Sequence[str | Path], output_dir: Path, staging: Path, settin
                                 scheduler)
 
     staging.mkdir(parents=True)
-    code = code_fingerprint()
     with clock.stage("state"):  # the lines of unchanged records copied from the live build's files
         old = live.root if live is not None and prev.info.get("code") == code else None
         write_records(staging / PAPERS, papers.values(), old and old / PAPERS, prev.papers)
