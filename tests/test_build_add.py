@@ -64,3 +64,30 @@ def test_the_keys_with_the_code_given_are_the_keys_made_without(tmp_path: Path) 
     assert build_fingerprint(read, LINKING, "x", "other") != build_fingerprint(read, LINKING, "x")
     assert inputs_key([path], None, LINKING, "x", code) == inputs_key([path], None, LINKING, "x")
     assert inputs_key([path], None, LINKING, "x", "other") != inputs_key([path], None, LINKING, "x")
+
+
+def test_resolution_runs_with_the_build_s_objects_frozen_and_they_are_thawed_after(
+        tmp_path: Path, nlp: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    first = write_corpus(tmp_path / "first.jsonl", 6)
+    seen: list[int] = []
+    real = kg.build.run.resolve_corpus
+
+    def resolve(*args: Any, **kw: Any) -> Any:
+        seen.append(gc.get_freeze_count())
+        return real(*args, **kw)
+
+    monkeypatch.setattr(kg.build.run, "resolve_corpus", resolve)
+    assert gc.get_freeze_count() == 0
+    build([first], tmp_path / "out", LINKING, progress=False, nlp=nlp)
+    assert seen and seen[0] > 1000  # the papers and extractions, at least
+    assert gc.get_freeze_count() == 0
+    gc.freeze()  # a caller's own frozen objects stay frozen, and only those
+    try:
+        mine = gc.get_freeze_count()
+        build([first], tmp_path / "out2", LINKING, progress=False, nlp=nlp)
+        # nothing more frozen (objects freed meanwhile leave the permanent generation)
+        assert mine - 100 < seen[-1] <= mine and mine - 100 < gc.get_freeze_count() <= mine
+    finally:
+        gc.unfreeze()
