@@ -140,3 +140,19 @@ def test_a_difference_too_large_loads_the_store_in_full_as_a_full_build_does(
         assert len(store) == f.triples
     finally:
         del store
+
+
+def test_quads_added_in_many_blocks_are_all_loaded(tmp_path: Path) -> None:
+    old, new, old_text, new_text = _files(tmp_path, 4)
+    diff = diff_nquads(old, new, _index(new_text.encode()))
+    assert diff is not None
+    lines = b"".join(diff.added).splitlines(keepends=True)
+    blocks = [b"".join(lines[i:i + 7]) for i in range(0, len(lines), 7)] + [b""]  # and an empty one
+    store = open_store(tmp_path / "store")  # on disk, as a build's
+    try:
+        load_nquads_file(store, old)
+        assert apply_nquads_diff(store, diff.deleted, blocks) == len(new_text.splitlines())
+        assert sorted(dump_nquads(store).splitlines(keepends=True)) == sorted(
+            set(new_text.encode().splitlines(keepends=True)))
+    finally:
+        del store
