@@ -2,8 +2,11 @@
 
 Each step is a real ``kg build`` process (``python -m kg build ... --format json``) on
 records from ``bench/gen_corpus.py``, with the default exports. For each step: wall time,
-CPU time (user + system) and peak RSS of the process (``os.wait4``), and the stage times
-``build.json`` records. ``non_extract_s`` is the wall time of every stage but extraction
+CPU time (user + system) and peak RSS of the largest process (``os.wait4``), the peak
+memory of the whole process tree (the build, its pool workers, its export child) sampled
+every 0.5 s as the sum of their PSS (``peak_tree_pss_mib``: pages shared between them
+counted once; mapped file pages count) and of their RSS (``peak_tree_rss_mib``), and the
+stage times ``build.json`` records. ``non_extract_s`` is the wall time of every stage but extraction
 (another part of issue 10 makes extraction faster); ``projected_s`` adds extraction at
 ``--extract-rate`` papers/s (default 2,000: 1,000 per core on two cores, the issue's target)
 to the measured rest.
@@ -12,6 +15,9 @@ to the measured rest.
     nice -n 10 python bench/bench_scale.py --papers 100000 --format json -o /tmp/scale-100k.json
 
 ``--keep DIR`` builds in DIR and keeps it. Sizes of the main outputs are listed too.
+``--step OUT INPUT...`` measures one ``kg build INPUT... -o OUT`` the same way (JSON):
+
+    nice -n 10 python bench/bench_scale.py --step b100k corpus-100k.jsonl more-1000.jsonl
 
 ``--sizes`` measures how the cost grows instead: one full build (no rebuilds) at each
 size, in a table, and a plot of time and peak memory against papers (``--plot``, a PNG
@@ -37,15 +43,67 @@ HERE = Path(__file__).resolve().parent
 STAGES = ("read", "check", "extract", "resolve", "state", "rdf", "store", "export", "swap")
 
 
+def _tree(root: int) -> list[int]:
+    """``root`` and every process under it (from /proc/PID/task/TID/children)."""
+    out, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        out.append(pid)
+        with contextlib.suppress(OSError):
+            for task in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{task}/children") as f:
+                    todo.extend(int(x) for x in f.read().split())
+    return out
+
+
+def tree_memory(root: int) -> tuple[int, int]:
+    """(PSS, RSS) in KiB summed over the process tree of ``root`` (/proc/PID/smaps_rollup)."""
+    pss = rss = 0
+    for pid in _tree(root):
+        with contextlib.suppress(OSError):
+            with open(f"/proc/{pid}/smaps_rollup") as f:
+                for line in f:
+                    if line.startswith("Pss:"):
+                        pss += int(line.split()[1])
+                    elif line.startswith("Rss:"):
+                        rss += int(line.split()[1])
+    return pss, rss
+
+
+class TreeSampler:
+    """The peak (PSS, RSS) of a process tree, sampled every ``every`` seconds on a thread."""
+
+    def __init__(self, root: int, every: float = 0.5) -> None:
+        import threading
+
+        self.root, self.every, self.peak_pss, self.peak_rss = root, every, 0, 0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            pss, rss = tree_memory(self.root)
+            self.peak_pss, self.peak_rss = max(self.peak_pss, pss), max(self.peak_rss, rss)
+            if self._done.wait(self.every):
+                return
+
+    def stop(self) -> None:
+        self._done.set()
+        self._thread.join()
+
+
 def run_build(inputs: list[Path], out: Path) -> dict[str, Any]:
-    """One ``kg build`` process: its summary, wall and CPU time and peak RSS."""
+    """One ``kg build`` process: its summary, wall and CPU time, peak RSS and the tree's peak."""
     cmd = [sys.executable, "-m", "kg", "--no-progress", "build", *map(str, inputs), "-o", str(out),
            "--format", "json"]
     t0 = time.perf_counter()
     with tempfile.TemporaryFile() as stdout:
         proc = subprocess.Popen(cmd, stdout=stdout, stderr=subprocess.PIPE)
+        sampler = TreeSampler(proc.pid)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - t0
+        sampler.stop()
         proc.returncode = os.waitstatus_to_exitcode(status)
         err = proc.stderr.read().decode() if proc.stderr else ""
         if proc.returncode != 0:
@@ -59,6 +117,8 @@ def run_build(inputs: list[Path], out: Path) -> dict[str, Any]:
         "triples": summary["triples"], "links": summary["links"],
         "wall_s": round(wall, 1), "cpu_s": round(usage.ru_utime + usage.ru_stime, 1),
         "peak_rss_mib": round(usage.ru_maxrss / 1024),
+        "peak_tree_pss_mib": round(sampler.peak_pss / 1024),
+        "peak_tree_rss_mib": round(sampler.peak_rss / 1024),
         "stages_s": {k: round(timings[k], 1) for k in STAGES if k in timings},
         "stages_cpu_s": {k: round(v, 1) for k, v in summary.get("cpu_timings", {}).items()},
         "non_extract_s": round(wall - extract, 1),
@@ -166,13 +226,14 @@ def plot(r: dict[str, Any], path: Path) -> None:
 
 
 def table(r: dict[str, Any]) -> str:
-    rows = [("step", "papers", "extracted", "wall s", "cpu s", "peak RSS MiB", "non-extract s",
+    rows = [("step", "papers", "extracted", "wall s", "cpu s", "peak RSS MiB", "tree PSS MiB", "non-extract s",
              "non-extract cpu s", "stages cpu s")]
     for step in ("build", "noop", "add"):
         if step in r:
             x = r[step]
             rows.append((step, f"{x['papers']:,}", f"{x['extracted']:,}", str(x["wall_s"]), str(x["cpu_s"]),
-                         f"{x['peak_rss_mib']:,}", str(x["non_extract_s"]), str(x["non_extract_cpu_s"]),
+                         f"{x['peak_rss_mib']:,}", f"{x['peak_tree_pss_mib']:,}", str(x["non_extract_s"]),
+                         str(x["non_extract_cpu_s"]),
                          " ".join(f"{k} {v}" for k, v in x["stages_cpu_s"].items())))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in rows]
@@ -193,10 +254,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default=None,
                         help="comma-separated paper counts: one full build at each (no rebuilds)")
     parser.add_argument("--plot", type=Path, default=None, help="with --sizes: draw this PNG")
+    parser.add_argument("--step", nargs="+", type=Path, default=None, metavar="OUT INPUT",
+                        help="measure one kg build of INPUT... into OUT (JSON)")
     parser.add_argument("--format", choices=("table", "json"), default="table")
     parser.add_argument("-o", "--output", type=Path, default=None, help="also write the JSON here")
     args = parser.parse_args(argv)
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    if args.step:
+        if len(args.step) < 2:
+            parser.error("--step: expected OUT and one input or more")
+        step = run_build(args.step[1:], args.step[0]) | {"load_average": os.getloadavg()[0]}
+        if args.output:
+            args.output.write_text(json.dumps(step, indent=2) + "\n", encoding="utf-8")
+        sys.stdout.write(json.dumps(step, indent=2) + "\n")
+        return 0
     if args.sizes:
         try:
             counts = [int(x) for x in args.sizes.split(",")]

@@ -80,6 +80,7 @@ def test_the_diff_applied_to_the_old_store_gives_the_new_one(tmp_path: Path) -> 
     old.write_text(OLD)
     new.write_text(NEW)
     diff = diff_nquads(old, new, _index(NEW.encode()))
+    assert diff is not None
     assert diff.same_partitions == 2  # b and d
     assert diff.lines == (3, 4)  # a's old line, c, f; a's new line, bb, z, h
     store = ox.Store()
@@ -94,6 +95,7 @@ def test_the_same_file_gives_no_change(tmp_path: Path) -> None:
     path = tmp_path / "same.nq"
     path.write_text(NEW)
     diff = diff_nquads(path, path, _index(NEW.encode()))
+    assert diff is not None
     assert diff.lines == (0, 0) and diff.changed_partitions == 0
 
 
@@ -102,6 +104,7 @@ def test_papers_in_another_order_still_give_the_new_set(tmp_path: Path) -> None:
     old.write_text("".join([_q("b", '"b"', "b"), _q("a", '"a"', "a"), _q("e", '"d"')]))
     new.write_text(text := "".join([_q("a", '"a2"', "a"), _q("b", '"b"', "b"), _q("e", '"d"')]))
     diff = diff_nquads(old, new, _index(text.encode()))
+    assert diff is not None
     store = ox.Store()
     load_nquads_file(store, old)
     apply_nquads_diff(store, diff.deleted, diff.added)

@@ -200,16 +200,19 @@ def _update_store(quads: Quads, path: Path) -> int:
     assert quads.update is not None
     live_store, live_nq, index = quads.update
     diff = diff_nquads(live_nq, quads.path, index)
-    copy_store(live_store, path)
-    store = open_store(path)
-    pause("store")
-    n = apply_nquads_diff(store, diff.deleted, diff.added)
-    del store
-    if n == quads.lines:
-        return n
-    # the live store did not hold what its graph.nq says (changed by hand?): load in full
-    gc.collect()
-    shutil.rmtree(path)
+    if diff is not None:
+        copy_store(live_store, path)
+        store = open_store(path)
+        pause("store")
+        n = apply_nquads_diff(store, diff.deleted, diff.added)
+        del store, diff
+        if n == quads.lines:
+            return n
+        # the live store did not hold what its graph.nq says (changed by hand?): load in full
+        gc.collect()
+        shutil.rmtree(path)
+    else:  # too large to hold (kg.rdf.diff.DIFF_BOUND): loading in full costs about as much
+        pause("store")
     store = open_store(path)
     n = load_nquads_file(store, quads.path)
     del store

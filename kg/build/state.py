@@ -69,32 +69,35 @@ def code_fingerprint() -> str:
     return h.hexdigest()[:16]
 
 
-def _setup_hash(settings: Settings, extractor: str) -> "hashlib._Hash":
+def _setup_hash(settings: Settings, extractor: str, code: str | None) -> "hashlib._Hash":
     """A hash started with what a build's outputs depend on besides its input:
-    code, extractor, settings and ``SOURCE_DATE_EPOCH`` (void.ttl's date)."""
+    code (``code``: :func:`code_fingerprint`, made here if None), extractor, settings and
+    ``SOURCE_DATE_EPOCH`` (void.ttl's date)."""
     h = hashlib.sha256()
-    for part in (code_fingerprint(), extractor, json.dumps(settings_dict(settings), sort_keys=True,
-                                                           default=str),
+    settings_json = json.dumps(settings_dict(settings), sort_keys=True, default=str)
+    for part in (code if code is not None else code_fingerprint(), extractor, settings_json,
                  os.environ.get("SOURCE_DATE_EPOCH", "")):
         h.update(part.encode() + b"\0")
     return h
 
 
-def build_fingerprint(read: Mapping[str, Paper], settings: Settings, extractor: str) -> str:
+def build_fingerprint(read: Mapping[str, Paper], settings: Settings, extractor: str,
+                      code: str | None = None) -> str:
     """The same for two builds that must give the same outputs: the same papers read (every
     field), settings, code and ``SOURCE_DATE_EPOCH`` (void.ttl's date).
 
     The same inputs over the state of a build made from them change nothing (builds are
     idempotent), so a build whose fingerprint is the live build's has nothing to do.
+    ``code`` is :func:`code_fingerprint`'s (made here if None): a build makes it once.
     """
-    h = _setup_hash(settings, extractor)
+    h = _setup_hash(settings, extractor, code)
     for pid in sorted(read):
         h.update(json.dumps(read[pid].to_dict(), sort_keys=True, ensure_ascii=False).encode() + b"\n")
     return h.hexdigest()[:32]
 
 
 def inputs_key(inputs: Sequence[str | Path], input_format: str | None, settings: Settings,
-               extractor: str) -> str | None:
+               extractor: str, code: str | None = None) -> str | None:
     """The same for two builds that read the same bytes from the same paths, in the same
     format, with the same settings and code: the papers they read are then the same
     (the readers depend on nothing else), and so is :func:`build_fingerprint`.
@@ -103,10 +106,11 @@ def inputs_key(inputs: Sequence[str | Path], input_format: str | None, settings:
     not read and merge its inputs to find out. The key reads every byte (a fast hash,
     no parsing): a file touched but not changed keeps its key, a file changed, renamed,
     added or left out changes it. None when an input cannot be read (reading it says why).
+    ``code`` as for :func:`build_fingerprint`.
     """
     from kg.sources import expand_paths
 
-    h = _setup_hash(settings, extractor)
+    h = _setup_hash(settings, extractor, code)
     h.update(f"format={input_format}\0".encode())
     try:
         for path in expand_paths(inputs):  # the files in the order, and under the names, read
