@@ -95,8 +95,12 @@ def test_the_default_graphs_tails_compare_a_block_at_a_time() -> None:
 
     block = diff._BLOCK
     old = b"x" * (2 * block + 5)
-    assert diff._same_tail(old, 3, b"ab" + old, 5)
-    assert not diff._same_tail(old, 0, old[:-1] + b"z", 0)  # a difference in the last block
-    assert not diff._same_tail(old, 0, old[:block] + b"z" + old[block + 1:], 0)  # in a middle one
-    assert not diff._same_tail(old, 0, old + b"x", 0)  # another length
-    assert diff._same_tail(b"", 0, b"", 0)
+
+    def same(a: bytes, a_start: int, b: bytes, b_start: int) -> bool:
+        return diff._same_tail(diff._Walk(a), a_start, diff._Walk(b), b_start)
+
+    assert same(old, 3, b"ab" + old, 5)
+    assert not same(old, 0, old[:-1] + b"z", 0)  # a difference in the last block
+    assert not same(old, 0, old[:block] + b"z" + old[block + 1:], 0)  # in a middle one
+    assert not same(old, 0, old + b"x", 0)  # another length
+    assert same(b"", 0, b"", 0)
