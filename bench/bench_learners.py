@@ -29,28 +29,11 @@ from kg.cli.render import render
 from kg.extract import build_nlp, extract_entities
 from kg.extract.evaluate import evaluate
 from kg.extract.learn import Decider
-from kg.extract.learn.examples import Example, examples, fit_examples
+from kg.extract.learn.examples import Example, examples, fit_examples, training_rows
 from kg.extract.learn.folds import folds
 from kg.extract.learn.model import KINDS, Model
-from kg.extract.learn.names import learn_names, name_features
 from kg.keys import title_key
 from kg.settings import Settings
-
-
-def training_rows(exs: Sequence[Example]) -> list[list[str]]:
-    """Each example's features as ``fit_examples`` gives them to the linear model: its own
-    paper left out of its learnt-name counts."""
-    names = learn_names((e.paper, e.keys, e.kind) for e in exs)
-    by_paper: dict[str, list[Example]] = {}
-    for e in exs:
-        by_paper.setdefault(e.paper, []).append(e)
-    own_of = {p: learn_names((x.paper, x.keys, x.kind) for x in group) for p, group in by_paper.items()}
-    rows = []
-    for e in exs:
-        own = own_of[e.paper]
-        mine = [sum(own.get(k, (0,) * len(KINDS))[i] for k in e.keys) for i in range(len(KINDS))]
-        rows.append([*e.features, *name_features(e.keys, names, tuple(mine))])
-    return rows
 
 
 def sparse(rows: Sequence[Sequence[str]], columns: dict[str, int]) -> Any:
@@ -95,7 +78,7 @@ def run(seed: int, rounds: int, leaves: int, rate: float, min_count: int,
                for e in by_paper.get(title_key(papers[i].title), [])]
         c0 = time.process_time()
         linear = fit_examples(exs)
-        rows = training_rows(exs)
+        rows = training_rows(exs, linear.names)
         seen: dict[str, int] = {}
         for r in rows:
             for x in set(r):

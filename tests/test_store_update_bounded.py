@@ -9,28 +9,17 @@ from typing import Any
 
 import pyoxigraph as ox
 import pytest
-from test_store_update import sorted_store, sst_inodes, write_corpus
+from test_store_update import _index, sorted_store, sst_inodes, write_corpus
 
 import kg.rdf.diff
 from kg.build import build
-from kg.rdf.diff import _Walk, diff_nquads, graph_of
+from kg.rdf.diff import _Walk, diff_nquads
 from kg.settings import Settings
 from kg.store.embedded import dump_nquads, open_store, store_path
 from kg.store.generation import reading
 from kg.store.rdfio import apply_nquads_diff, load_nquads_file
 
 LINKING = Settings(progress=False, link_max_df=1.0, link_min_weight=0.1)
-
-
-def _index(text: bytes) -> list[tuple[bytes | None, int]]:
-    out: list[tuple[bytes | None, int]] = []
-    for line in text.splitlines(keepends=True):
-        g = graph_of(line)
-        if out and out[-1][0] == g:
-            out[-1] = (g, out[-1][1] + len(line))
-        else:
-            out.append((g, len(line)))
-    return out
 
 
 def _line(s: int, o: str, g: str | None = None) -> str:

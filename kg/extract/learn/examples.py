@@ -84,6 +84,12 @@ def fit_examples(exs: Sequence[Example], fit: Fit | None = None) -> Model:
     Each example's name features leave its own paper out (:mod:`kg.extract.learn.names`).
     """
     names = learn_names((e.paper, e.keys, e.kind) for e in exs)
+    model = train(training_rows(exs, names), [e.kind for e in exs], [e.role for e in exs], fit)
+    return replace(model, names=names)
+
+
+def training_rows(exs: Sequence[Example], names: dict[str, tuple[int, ...]]) -> list[list[str]]:
+    """Each example's features with its learnt-name features, its own paper left out of them."""
     by_paper: dict[str, list[Example]] = {}
     for e in exs:
         by_paper.setdefault(e.paper, []).append(e)
@@ -93,5 +99,4 @@ def fit_examples(exs: Sequence[Example], fit: Fit | None = None) -> Model:
         own = own_of[e.paper]
         mine = [sum(own.get(k, (0,) * len(KINDS))[i] for k in e.keys) for i in range(len(KINDS))]
         rows.append([*e.features, *name_features(e.keys, names, tuple(mine))])
-    model = train(rows, [e.kind for e in exs], [e.role for e in exs], fit)
-    return replace(model, names=names)
+    return rows
