@@ -60,7 +60,7 @@ from typing import Any
 import numpy as np
 
 from kg.records import Entity, Link, LinkRule, Occurrence, Share, ShareKind
-from kg.resolve.similarity import TextIndex, text_vectors
+from kg.resolve.similarity import TextIndex
 from kg.settings import Settings
 
 _DECIMALS = 9  # weights are compared rounded, so float summation order cannot break ties
@@ -342,8 +342,7 @@ def _text_index(ix: _Index, texts: Mapping[str, str] | None,
     """The inverted word index of the texts, words in at most the cut-off's papers."""
     if not texts:
         return None
-    return TextIndex(text_vectors(texts, min(link_cutoff(ix.n, settings),
-                                             settings.link_text_max_postings)))
+    return TextIndex.of_texts(texts, min(link_cutoff(ix.n, settings), settings.link_text_max_postings))
 
 
 def _entity_cap(found: dict[tuple[int, int], _Found],

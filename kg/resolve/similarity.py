@@ -12,6 +12,7 @@ as the entity index is.
 
 import math
 import re
+from array import array
 from collections import Counter
 from collections.abc import Mapping
 
@@ -88,22 +89,74 @@ class TextIndex:
     """
 
     def __init__(self, vectors: Mapping[str, Vector]) -> None:
-        self.ids = sorted(vectors)
-        self.position = {pid: i for i, pid in enumerate(self.ids)}
+        ids = sorted(vectors)
         vocab = sorted({w for v in vectors.values() for w in v})
         widx = {w: i for i, w in enumerate(vocab)}
+        sizes = np.array([len(vectors[pid]) for pid in ids], dtype=np.int64)
+        total = int(sizes.sum())
+        self._arrays(ids, sizes, len(vocab),
+                     np.fromiter((widx[w] for pid in ids for w in vectors[pid]), dtype=np.int64,
+                                 count=total),
+                     np.fromiter((x for pid in ids for x in vectors[pid].values()),
+                                 dtype=np.float64, count=total))
+
+    @classmethod
+    def of_texts(cls, texts: Mapping[str, str], max_df: int) -> "TextIndex":
+        """``TextIndex(text_vectors(texts, max_df))``, made without the vectors.
+
+        The same weights, computed as :func:`text_vectors` computes them, go straight into
+        arrays: a paper's words are held as small integers (4 bytes each, and 4 for the
+        count) between the two passes, never as a dict of floats per paper.
+        """
+        ids = sorted(texts)
+        known: dict[str, int] = {}  # word -> its number in the order first met
+        df: list[int] = []
+        counted: list[tuple[array[int], array[int]]] = []
+        for pid in ids:
+            c = Counter(words(texts[pid]))
+            ws = array("i", [known.setdefault(w, len(known)) for w in c])
+            df.extend([0] * (len(known) - len(df)))
+            for w in ws:
+                df[w] += 1
+            counted.append((ws, array("i", c.values())))
+        n = max(len(texts), 1)
+        kept = sorted(w for w, i in known.items() if 2 <= df[i] <= max_df)
+        rank = [-1] * len(known)  # word number -> its place among the kept words, by spelling
+        idf = []
+        for r, w in enumerate(kept):
+            rank[known[w]] = r
+            idf.append(math.log(n / df[known[w]]))
+        del known
+        sizes = np.zeros(len(ids), dtype=np.int64)
+        all_words, all_values = array("q"), array("d")
+        for p, (ws, ks) in enumerate(counted):
+            pairs = sorted((rank[w], k) for w, k in zip(ws, ks, strict=True) if rank[w] >= 0)
+            v = [(1 + math.log(k)) * idf[r] for r, k in pairs]
+            norm = math.sqrt(math.fsum(x * x for x in v))
+            if norm:
+                all_words.extend(r for r, _ in pairs)
+                all_values.extend(x / norm for x in v)
+                sizes[p] = len(pairs)
+        del counted
+        index = cls.__new__(cls)
+        index._arrays(ids, sizes, len(kept), np.frombuffer(all_words, dtype=np.int64).copy(),
+                      np.frombuffer(all_values, dtype=np.float64).copy())
+        return index
+
+    def _arrays(self, ids: list[str], sizes: np.ndarray, n_words: int, words: np.ndarray,
+                values: np.ndarray) -> None:
+        """The index of papers ``ids`` holding ``sizes`` words each: ``words`` (numbers in
+        spelling order, ``n_words`` of them, each paper's in that order) and their weights."""
+        self.ids = ids
+        self.position = {pid: i for i, pid in enumerate(ids)}
         # by paper: each vector's words (ids in word order, as the vectors hold them) and weights
-        sizes = np.array([len(vectors[pid]) for pid in self.ids], dtype=np.int64)
         self.row = np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
-        self.words = np.fromiter((widx[w] for pid in self.ids for w in vectors[pid]),
-                                 dtype=np.int64, count=int(self.row[-1]))
-        self.values = np.fromiter((x for pid in self.ids for x in vectors[pid].values()),
-                                  dtype=np.float64, count=int(self.row[-1]))
+        self.words, self.values = words, values
         # by word: the papers using it, in paper order, and their weights
-        papers = np.repeat(np.arange(len(self.ids), dtype=np.int64), sizes)
+        papers = np.repeat(np.arange(len(ids), dtype=np.int64), sizes)
         order = np.lexsort((papers, self.words))
         self.paper, self.weight = papers[order], self.values[order]
-        self.start = np.searchsorted(self.words[order], np.arange(len(vocab) + 1))
+        self.start = np.searchsorted(self.words[order], np.arange(n_words + 1))
 
     def later_alike(self, pid: str, min_cosine: float, min_words: int = 1) -> dict[str, float]:
         """Papers after ``pid`` (in id order) at least ``min_cosine`` alike, sharing
