@@ -283,6 +283,12 @@ def _item_order(item: tuple[str, Mention]) -> tuple[str, str, str, str, tuple[st
 
 
 def _describe(mentions: list[Mention]) -> _Cluster:
+    if len(mentions) == 1:  # what the counts below come to for one mention
+        m = mentions[0]
+        forms = {s for s in (m.name, *m.aliases) if s.strip()}
+        return {"name": m.name, "type": m.type, "forms": forms, "kbs": [m.kb_id] if m.kb_id else [],
+                "kb": m.kb_id or None, "parent": m.parent or None,
+                "order": tuple(sorted(entity_key(f) for f in forms))}
     kb_mentions = [m for m in mentions if m.kb_id]
     kbs = Counter(m.kb_id for m in mentions if m.kb_id)
     names = Counter(m.name for m in (kb_mentions or mentions))

@@ -60,7 +60,7 @@ from typing import Any
 import numpy as np
 
 from kg.records import Entity, Link, LinkRule, Occurrence, Share, ShareKind
-from kg.resolve.similarity import TextIndex
+from kg.resolve.similarity import TextIndex, spans
 from kg.settings import Settings
 
 _DECIMALS = 9  # weights are compared rounded, so float summation order cannot break ties
@@ -145,11 +145,30 @@ class _Index:
             for e, proposed in d.items():
                 if proposed:
                     self.proposers.setdefault(e, []).append(p)
+        # per entity: its one proposer (-1: none or several); evidence for candidates; rare
+        self.single = np.full(len(ids), -1, dtype=np.int64)
+        for e, by in self.proposers.items():
+            if len(by) == 1:
+                self.single[e] = by[0]
+        self.single_list: list[int] = self.single.tolist()
+        self.evidence = ~self.common & (self.df >= 2)
+        self.rare = self.df <= settings.link_rare_df
+        # per entity: (rounded) weight of a shared, family and builds-on share
+        self.weights: list[tuple[float, float, float]] = [
+            (round(idf, _DECIMALS), round(idf * settings.link_family_discount, _DECIMALS),
+             round(idf * settings.link_builds_on_boost, _DECIMALS)) for idf in self.idf_list]
+        # each paper's reached entities, as one run of ``ent`` (pairs sorted by paper)
+        self.row = np.searchsorted(self.pap, np.arange(len(self.paper_ids) + 1))
 
     def postings(self) -> tuple[np.ndarray, np.ndarray]:
         """Papers reaching each entity, sorted, and where each entity's run starts."""
         order = np.lexsort((self.pap, self.ent))
         return self.pap[order], np.concatenate(([0], np.cumsum(self.df)))
+
+    def keyed(self, postings: np.ndarray) -> np.ndarray:
+        """(entity, paper) of each posting as one sorted number."""
+        return np.repeat(np.arange(len(self.entity_ids), dtype=np.int64) * self.n,
+                         self.df) + postings
 
 
 # one share while candidates are examined: (-weight, df, entity id, kind, common, titled),
@@ -169,19 +188,19 @@ def _shares(ix: _Index, a: int, b: int, settings: Settings) -> tuple[list[_Raw],
     builds: list[tuple[float, int]] = []
     kind: ShareKind
     da, db, ta, tb = ix.direct[a], ix.direct[b], ix.titled[a], ix.titled[b]
+    weights, single = ix.weights, ix.single_list
     for e in both - implied if implied else both:
-        idf = ix.idf_list[e]
         pa, pb = da.get(e, False), db.get(e, False)
         by = a if pa else b
-        if pa != pb and ix.proposers[e] == [by] and e in ix.titled[by]:
-            w, kind = idf * settings.link_builds_on_boost, "builds-on"
+        if pa != pb and single[e] == by and e in ix.titled[by]:
+            w, kind = weights[e][2], "builds-on"
             if not ix.common_list[e]:
-                builds.append((round(w, _DECIMALS), by))
+                builds.append((w, by))
         elif e in da and e in db:
-            w, kind = idf, "shared"
+            w, kind = weights[e][0], "shared"
         else:
-            w, kind = idf * settings.link_family_discount, "family"
-        shares.append((-round(w, _DECIMALS), ix.df_list[e], ix.entity_ids[e], kind,
+            w, kind = weights[e][1], "family"
+        shares.append((-w, ix.df_list[e], ix.entity_ids[e], kind,
                        ix.common_list[e], e in ta or e in tb))
     shares.sort()
     proposer = max(builds, key=lambda t: (t[0], -t[1]))[1] if builds else None
@@ -207,35 +226,33 @@ def _rule(shares: list[_Raw], proposer: int | None, similarity: float | None,
     return None
 
 
-def _candidates(ix: _Index, p: int, postings: np.ndarray, start: np.ndarray,
-                settings: Settings, count: np.ndarray, sure: np.ndarray) -> np.ndarray:
-    """Papers after ``p`` that could pass a rule with it (a superset, checked exactly later).
+def _candidates(ix: _Index, p: int, postings: np.ndarray, keyed: np.ndarray,
+                start: np.ndarray, scratch: np.ndarray) -> np.ndarray:
+    """Papers after ``p`` that could pass a rule with it (a superset, checked exactly later):
+    those sharing two evidence entities with it, or one that may do alone (a rare entity,
+    one that ``p`` alone proposes), or the one proposer of an entity they share.
 
-    ``count`` and ``sure`` are zeroed scratch arrays (one slot per paper), left zeroed.
+    ``keyed`` is :meth:`_Index.keyed` of ``postings``; ``scratch`` is an all-False array of
+    one slot per paper, left so; the result is sorted.
     """
-    runs, marked = [], []
-    for e in ix.reach[p]:
-        if ix.common_list[e] or ix.df_list[e] < 2:
-            continue
-        run = postings[start[e]:start[e + 1]]
-        run = run[np.searchsorted(run, p, side="right"):]  # postings are sorted
-        if not len(run):
-            continue
-        runs.append(run)
-        count[run] += 1  # a run holds each paper once
-        proposers = ix.proposers.get(e, [])
-        if ix.df_list[e] <= settings.link_rare_df or proposers == [p]:
-            sure[run] = True  # one share may do: a rare entity, or one p alone proposes
-        elif len(proposers) == 1 and proposers[0] > p:
-            sure[proposers[0]] = True
-            marked.append(proposers[0])
-    if not runs:
+    ents = ix.ent[ix.row[p]:ix.row[p + 1]]
+    ents = ents[ix.evidence[ents]]
+    lo = np.searchsorted(keyed, ents * ix.n + p, side="right")  # papers after p only
+    hi = start[ents + 1]
+    idx = spans(lo, hi)
+    if not len(idx):
         return np.zeros(0, dtype=np.int64)
-    others = np.unique(np.concatenate(runs)) if len(runs) > 1 else runs[0]
-    ok: np.ndarray = others[(count[others] >= 2) | sure[others]]
-    count[others] = 0
-    sure[others] = False
-    sure[marked] = False
+    papers = postings[idx]
+    others, counts = np.unique(papers, return_counts=True)  # a run holds each paper once
+    single = ix.single[ents]
+    alone = ix.rare[ents] | (single == p)  # one share may do
+    sure = papers[np.repeat(alone, np.maximum(hi - lo, 0))]
+    marked = single[~alone & (single > p) & (hi > lo)]
+    scratch[sure] = True
+    scratch[marked] = True
+    ok: np.ndarray = others[(counts >= 2) | scratch[others]]
+    scratch[sure] = False
+    scratch[marked] = False
     return ok
 
 
@@ -315,16 +332,16 @@ def link_part(shared: _Shared, lo: int, hi: int) -> dict[tuple[int, int], _Found
     ix, settings, texts = shared.ix, shared.settings, shared.texts
     floor = min(settings.link_similar_min, settings.link_text_min)
     found: dict[tuple[int, int], _Found] = {}
-    count = np.zeros(len(ix.paper_ids), dtype=np.int64)
-    sure = np.zeros(len(ix.paper_ids), dtype=bool)
+    keyed = ix.keyed(shared.postings)
+    scratch = np.zeros(len(ix.paper_ids), dtype=bool)
     for p in range(lo, hi):
         pid = ix.paper_ids[p]
         sims: dict[int, float] = {}
         if texts is not None and pid in texts.position:
             sims = {ix.position[b]: sim for b, sim in
                     texts.later_alike(pid, floor, settings.link_text_min_words).items()}
-        others = set(_candidates(ix, p, shared.postings, shared.start, settings, count,
-                                 sure).tolist())
+        others = set(_candidates(ix, p, shared.postings, keyed, shared.start,
+                                 scratch).tolist())
         others.update(sims)
         for q in sorted(others):
             shares, proposer = _shares(ix, p, q, settings)

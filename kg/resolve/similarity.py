@@ -46,6 +46,21 @@ def text_vectors(texts: Mapping[str, str], max_df: int) -> dict[str, Vector]:
     return vectors
 
 
+def spans(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """The positions ``lo[0] .. hi[0] - 1``, then ``lo[1] .. hi[1] - 1`` ... in one array
+    (an empty span where ``hi <= lo``).
+
+    >>> spans(np.array([3, 0, 7]), np.array([5, 0, 9])).tolist()
+    [3, 4, 7, 8]
+    """
+    lengths = np.maximum(hi - lo, 0)
+    total = int(lengths.sum())
+    if not total:
+        return np.zeros(0, dtype=np.int64)
+    ends = np.cumsum(lengths)
+    return np.arange(total, dtype=np.int64) + np.repeat(lo - (ends - lengths), lengths)
+
+
 def cosine(u: Vector, v: Vector) -> float:
     """The dot product of two unit vectors.
 
