@@ -98,8 +98,15 @@ def resolve(extractions: Iterable[PaperEntities], settings: Settings | None = No
     keyed and sorted by id, derived families included; occurrences sorted by (paper, entity).
     """
     index = KnownIndex(default_known() if known is None else known)
-    items = sorted(((pe.id, _checked(m, index)) for pe in extractions for m in pe.entities
-                    if m.name.strip()), key=_item_order)  # union order matters when kb_ids clash
+    # union order matters when kb_ids clash; the order's first key is the paper: each paper's
+    # mentions are sorted on their own (stable, as one sort of them all), the papers in order
+    by_paper: dict[str, list[tuple[str, Mention]]] = defaultdict(list)
+    for pe in extractions:
+        by_paper[pe.id].extend((pe.id, _checked(m, index)) for m in pe.entities if m.name.strip())
+    items = []
+    for paper in sorted(by_paper):
+        items.extend(sorted(by_paper[paper], key=_item_order))
+    del by_paper
     uf = _Clusters()
     apart = _apart(items, index)
     # the forms depend on a mention's name and aliases only: made once for each pair of them

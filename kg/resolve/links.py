@@ -130,9 +130,11 @@ class _Index:
             t = [eidx[e] for e in in_title.get(pid, ())]
             self.titled.append(frozenset(t).union(*(self.up[e] for e in t)))
         self.n = max(n_papers, len(self.paper_ids))
-        pairs = np.array(sorted((p, e) for p, r in enumerate(self.reach) for e in r),
-                         dtype=np.int64).reshape(-1, 2)
-        self.pap, self.ent = pairs[:, 0], pairs[:, 1]
+        # (paper, entity) of every paper's reached entities, sorted, as two arrays
+        sizes = np.fromiter((len(r) for r in self.reach), dtype=np.int64, count=len(self.reach))
+        self.pap = np.repeat(np.arange(len(self.reach), dtype=np.int64), sizes)
+        self.ent = np.fromiter((e for r in self.reach for e in sorted(r)), dtype=np.int64,
+                               count=int(sizes.sum()))
         self.df = np.bincount(self.ent, minlength=len(ids))
         self.idf = np.log(self.n / np.maximum(self.df, 1))
         self.common = self.df > link_cutoff(self.n, settings)
