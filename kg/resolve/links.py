@@ -152,13 +152,20 @@ class _Index:
         for e, by in self.proposers.items():
             if len(by) == 1:
                 self.single[e] = by[0]
-        self.single_list: list[int] = self.single.tolist()
         self.evidence = ~self.common & (self.df >= 2)
         self.rare = self.df <= settings.link_rare_df
-        # per entity: (rounded) weight of a shared, family and builds-on share
-        self.weights: list[tuple[float, float, float]] = [
+        # per entity, what a share of it is made of: the (rounded) weight of a shared, family
+        # and builds-on share, df, id, common, its one proposer
+        self.about: list[tuple[float, float, float, int, str, bool, int]] = [
             (round(idf, _DECIMALS), round(idf * settings.link_family_discount, _DECIMALS),
-             round(idf * settings.link_builds_on_boost, _DECIMALS)) for idf in self.idf_list]
+             round(idf * settings.link_builds_on_boost, _DECIMALS), df, eid, common, single)
+            for idf, df, eid, common, single in zip(self.idf_list, self.df_list, ids,
+                                                    self.common_list, self.single.tolist(),
+                                                    strict=True)]
+        # per entity: the ancestors a share of it implies (in a family cycle each is the
+        # other's ancestor: neither is implied)
+        self.above: list[tuple[int, ...]] = [tuple(x for x in self.up[e] if e not in self.up[x])
+                                             for e in range(len(ids))]
         # each paper's reached entities, as one run of ``ent`` (pairs sorted by paper)
         self.row = np.searchsorted(self.pap, np.arange(len(self.paper_ids) + 1))
 
@@ -182,28 +189,26 @@ def _shares(ix: _Index, a: int, b: int, settings: Settings) -> tuple[list[_Raw],
     """The most specific entities papers ``a`` and ``b`` share, and who proposes, if anyone."""
     both = ix.reach[a] & ix.reach[b]
     implied: set[int] = set()
-    up = ix.up
-    for e in both:  # (in a family cycle each is the other's ancestor: neither is implied)
-        if up[e]:
-            implied.update(x for x in up[e] if e not in up[x])
+    above = ix.above
+    for e in both:
+        if above[e]:
+            implied.update(above[e])
     shares: list[_Raw] = []
     builds: list[tuple[float, int]] = []
-    kind: ShareKind
     da, db, ta, tb = ix.direct[a], ix.direct[b], ix.titled[a], ix.titled[b]
-    weights, single = ix.weights, ix.single_list
+    about = ix.about
     for e in both - implied if implied else both:
+        shared, family, boosted, df, eid, common, single = about[e]
         pa, pb = da.get(e, False), db.get(e, False)
         by = a if pa else b
-        if pa != pb and single[e] == by and e in ix.titled[by]:
-            w, kind = weights[e][2], "builds-on"
-            if not ix.common_list[e]:
-                builds.append((w, by))
+        if pa != pb and single == by and e in ix.titled[by]:
+            shares.append((-boosted, df, eid, "builds-on", common, e in ta or e in tb))
+            if not common:
+                builds.append((boosted, by))
         elif e in da and e in db:
-            w, kind = weights[e][0], "shared"
+            shares.append((-shared, df, eid, "shared", common, e in ta or e in tb))
         else:
-            w, kind = weights[e][1], "family"
-        shares.append((-w, ix.df_list[e], ix.entity_ids[e], kind,
-                       ix.common_list[e], e in ta or e in tb))
+            shares.append((-family, df, eid, "family", common, e in ta or e in tb))
     shares.sort()
     proposer = max(builds, key=lambda t: (t[0], -t[1]))[1] if builds else None
     return shares, proposer
