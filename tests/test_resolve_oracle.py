@@ -139,3 +139,28 @@ def test_camel_on_ascii_is_the_letter_by_letter_rule():
     for _ in range(3000):
         name = "".join(rng.choices(alphabet, k=rng.randrange(0, 9)))
         assert camel.__wrapped__(name) == by_letters(name), name
+
+
+def test_resolution_and_linking_run_with_the_collector_paused_and_leave_it_as_found():
+    import gc
+
+    from kg.resolve.paused import gc_paused
+
+    seen = []
+
+    class Spy(dict):  # the gazetteer resolve reads: it records whether the collector runs
+        def values(self):
+            seen.append(gc.isenabled())
+            return super().values()
+
+    corpus = _corpus(3)
+    for enabled in (True, False):
+        (gc.enable if enabled else gc.disable)()
+        try:
+            new_entities.resolve(corpus, None, Spy())
+            assert seen.pop() is False and gc.isenabled() is enabled
+        finally:
+            gc.enable()
+    with pytest.raises(ZeroDivisionError), gc_paused():
+        1 / 0
+    assert gc.isenabled()

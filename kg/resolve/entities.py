@@ -48,6 +48,7 @@ from kg.records import Entity, EntityType, Mention, Occurrence, PaperEntities, R
 from kg.resolve.acronyms import is_acronym_of, one_long_form
 from kg.resolve.families import entity_id, families
 from kg.resolve.known import KnownIndex, KnownLike, camel, capitals, case_distinct, default_known
+from kg.resolve.paused import without_gc
 from kg.settings import Settings
 
 __all__ = ["TYPE_PRECEDENCE", "is_acronym_of", "resolve"]
@@ -89,6 +90,7 @@ def _forms(m: Mention) -> _Forms:
     return anchor, keys, tuple((entity_key(s), entity_key(lf)) for s, lf in defs)
 
 
+@without_gc
 def resolve(extractions: Iterable[PaperEntities], settings: Settings | None = None,
             known: Mapping[str, KnownLike] | None = None) -> tuple[dict[str, Entity], list[Occurrence]]:
     """Canonical entities of a corpus and one occurrence per (paper, entity).

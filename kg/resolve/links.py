@@ -60,6 +60,7 @@ from typing import Any
 import numpy as np
 
 from kg.records import Entity, Link, LinkRule, Occurrence, Share, ShareKind
+from kg.resolve.paused import without_gc
 from kg.resolve.similarity import TextIndex, spans
 from kg.settings import Settings
 
@@ -176,8 +177,9 @@ class _Index:
 
     def keyed(self, postings: np.ndarray) -> np.ndarray:
         """(entity, paper) of each posting as one sorted number."""
-        return np.repeat(np.arange(len(self.entity_ids), dtype=np.int64) * self.n,
-                         self.df) + postings
+        out: np.ndarray = np.repeat(np.arange(len(self.entity_ids), dtype=np.int64) * self.n,
+                                    self.df) + postings
+        return out
 
 
 # one share while candidates are examined: (-weight, df, entity id, kind, common, titled),
@@ -274,6 +276,7 @@ def run_here(fn: Callable[[Any, int, int], Any], shared: Any, n: int) -> Iterato
     yield fn(shared, 0, n)
 
 
+@without_gc
 def paper_links(occurrences: Iterable[Occurrence], n_papers: int,
                 settings: Settings | None = None,
                 entities: Mapping[str, Entity] | Iterable[Entity] = (),

@@ -58,7 +58,8 @@ def spans(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     if not total:
         return np.zeros(0, dtype=np.int64)
     ends = np.cumsum(lengths)
-    return np.arange(total, dtype=np.int64) + np.repeat(lo - (ends - lengths), lengths)
+    out: np.ndarray = np.arange(total, dtype=np.int64) + np.repeat(lo - (ends - lengths), lengths)
+    return out
 
 
 def cosine(u: Vector, v: Vector) -> float:
@@ -131,21 +132,21 @@ class TextIndex:
             c = Counter(words(texts[pid]))
             ws = array("i", [known.setdefault(w, len(known)) for w in c])
             df.extend([0] * (len(known) - len(df)))
-            for w in ws:
-                df[w] += 1
+            for i in ws:
+                df[i] += 1
             counted.append((ws, array("i", c.values())))
         n = max(len(texts), 1)
         kept = sorted(w for w, i in known.items() if 2 <= df[i] <= max_df)
         rank = [-1] * len(known)  # word number -> its place among the kept words, by spelling
         idf = []
-        for r, w in enumerate(kept):
-            rank[known[w]] = r
-            idf.append(math.log(n / df[known[w]]))
+        for r, word in enumerate(kept):
+            rank[known[word]] = r
+            idf.append(math.log(n / df[known[word]]))
         del known
         sizes = np.zeros(len(ids), dtype=np.int64)
         all_words, all_values = array("q"), array("d")
         for p, (ws, ks) in enumerate(counted):
-            pairs = sorted((rank[w], k) for w, k in zip(ws, ks, strict=True) if rank[w] >= 0)
+            pairs = sorted((rank[i], k) for i, k in zip(ws, ks, strict=True) if rank[i] >= 0)
             v = [(1 + math.log(k)) * idf[r] for r, k in pairs]
             norm = math.sqrt(math.fsum(x * x for x in v))
             if norm:
