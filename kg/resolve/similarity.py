@@ -14,13 +14,39 @@ import math
 import re
 from array import array
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 import numpy as np
+
+from kg.records import Paper
 
 _WORD = re.compile(r"[a-z0-9]*[a-z][a-z0-9]*")
 
 Vector = dict[str, float]
+
+
+class PaperTexts(Mapping[str, str]):
+    r"""The text of each paper, title and abstract (``"{title}\n{abstract}"``), made when asked
+    for rather than held: the text index reads each once.
+
+    >>> from kg.records import Paper
+    >>> texts = PaperTexts({"p": Paper("p", "A title", "An abstract.")})
+    >>> dict(texts)
+    {'p': 'A title\nAn abstract.'}
+    """
+
+    def __init__(self, papers: Mapping[str, Paper]) -> None:
+        self._papers = papers
+
+    def __getitem__(self, pid: str) -> str:
+        p = self._papers[pid]
+        return f"{p.title}\n{p.abstract}"
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._papers)
+
+    def __len__(self) -> int:
+        return len(self._papers)
 
 
 def words(text: str) -> list[str]:
