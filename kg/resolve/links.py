@@ -114,7 +114,8 @@ class _Index:
                 in_title.setdefault(o.paper, set()).add(o.entity)
         self.paper_ids = sorted(set(named) | set(texts))  # a paper with a text but no entity too
         self.position = {pid: i for i, pid in enumerate(self.paper_ids)}
-        chains = {e: ancestors(e, parents) for roles in named.values() for e in roles}
+        chains = {e: ancestors(e, parents)  # each entity once, in the order first named
+                  for e in dict.fromkeys(e for roles in named.values() for e in roles)}
         ids = sorted(set(chains) | {a for chain in chains.values() for a in chain})
         chains.update((e, ancestors(e, parents)) for e in ids if e not in chains)
         self.entity_ids = ids

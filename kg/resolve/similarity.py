@@ -146,43 +146,50 @@ class TextIndex:
     def of_texts(cls, texts: Mapping[str, str], max_df: int) -> "TextIndex":
         """``TextIndex(text_vectors(texts, max_df))``, made without the vectors.
 
-        The same weights, computed as :func:`text_vectors` computes them, go straight into
-        arrays: a paper's words are held as small integers (4 bytes each, and 4 for the
-        count) between the two passes, never as a dict of floats per paper.
+        The same weights, computed with the same float operations as :func:`text_vectors`,
+        go straight into arrays: a paper's words are held as small integers (4 bytes each,
+        and 4 for the count) between the two passes, never as a dict of floats per paper.
         """
         ids = sorted(texts)
-        known: dict[str, int] = {}  # word -> its number in the order first met
-        df: list[int] = []
+        known: dict[str, int] = {}  # word -> its number, in the order first met
+        df: Counter[str] = Counter()
         counted: list[tuple[array[int], array[int]]] = []
         for pid in ids:
             c = Counter(words(texts[pid]))
-            ws = array("i", [known.setdefault(w, len(known)) for w in c])
-            df.extend([0] * (len(known) - len(df)))
-            for i in ws:
-                df[i] += 1
-            counted.append((ws, array("i", c.values())))
+            df.update(c.keys())
+            for w in [w for w in c if w not in known]:
+                known[w] = len(known)
+            counted.append((array("i", map(known.__getitem__, c)), array("i", c.values())))
         n = max(len(texts), 1)
-        kept = sorted(w for w, i in known.items() if 2 <= df[i] <= max_df)
-        rank = [-1] * len(known)  # word number -> its place among the kept words, by spelling
-        idf = []
-        for r, word in enumerate(kept):
-            rank[known[word]] = r
-            idf.append(math.log(n / df[known[word]]))
-        del known
-        sizes = np.zeros(len(ids), dtype=np.int64)
-        all_words, all_values = array("q"), array("d")
-        for p, (ws, ks) in enumerate(counted):
-            pairs = sorted((rank[i], k) for i, k in zip(ws, ks, strict=True) if rank[i] >= 0)
-            v = [(1 + math.log(k)) * idf[r] for r, k in pairs]
-            norm = math.sqrt(math.fsum(x * x for x in v))
-            if norm:
-                all_words.extend(r for r, _ in pairs)
-                all_values.extend(x / norm for x in v)
-                sizes[p] = len(pairs)
+        kept = sorted(w for w, d in df.items() if 2 <= d <= max_df)
+        rank = np.full(len(known), -1, dtype=np.int64)  # word number -> place by spelling
+        rank[[known[w] for w in kept]] = np.arange(len(kept))
+        # the same floats as text_vectors: 1 + log tf and log(N / df) by math, each product,
+        # square and quotient one IEEE operation (numpy's are the same), fsum per paper
+        idf = np.array([math.log(n / df[w]) for w in kept], dtype=np.float64)
+        del known, df
+        sizes = np.array([len(ws) for ws, _ in counted], dtype=np.int64)
+        paper = np.repeat(np.arange(len(ids), dtype=np.int64), sizes)
+        word = rank[np.frombuffer(b"".join(ws.tobytes() for ws, _ in counted), dtype=np.int32)]
+        tf = np.frombuffer(b"".join(ks.tobytes() for _, ks in counted), dtype=np.int32)
         del counted
+        keep = word >= 0
+        paper, word, tf = paper[keep], word[keep], tf[keep]
+        order = np.lexsort((word, paper))  # each paper's words in spelling order
+        paper, word, tf = paper[order], word[order], tf[order]
+        top = int(tf.max()) if len(tf) else 0
+        log_tf = np.array([0.0] + [1 + math.log(k) for k in range(1, top + 1)], dtype=np.float64)
+        x = log_tf[tf] * idf[word]
+        squares = x * x
+        row = np.searchsorted(paper, np.arange(len(ids) + 1))
+        norms = np.array([math.sqrt(math.fsum(squares[row[p]:row[p + 1]].tolist()))
+                          for p in range(len(ids))], dtype=np.float64)
+        sizes = np.where(norms > 0, np.diff(row), 0)  # a vector of norm 0 is empty
+        live = norms[paper] > 0
+        all_words = word[live]
+        all_values = x[live] / norms[paper][live]
         index = cls.__new__(cls)
-        index._arrays(ids, sizes, len(kept), np.frombuffer(all_words, dtype=np.int64).copy(),
-                      np.frombuffer(all_values, dtype=np.float64).copy())
+        index._arrays(ids, sizes, len(kept), all_words, all_values)
         return index
 
     def _arrays(self, ids: list[str], sizes: np.ndarray, n_words: int, words: np.ndarray,
