@@ -14,6 +14,7 @@ import pytest
 from kg.records import Evidence, Mention, PaperEntities
 from kg.resolve import entities as new_entities
 from kg.resolve import links as new_links
+from kg.resolve.candidates import later_candidates
 from kg.resolve.similarity import TextIndex, spans, text_vectors
 from kg.settings import Settings
 
@@ -97,7 +98,7 @@ def test_candidates_equal_mains(seed):
     count = np.zeros(len(ix.paper_ids), dtype=np.int64)
     sure = np.zeros(len(ix.paper_ids), dtype=bool)
     for p in range(len(ix.paper_ids)):
-        got = new_links._candidates(ix, p, postings, keyed, start, scratch)
+        got = later_candidates(ix, p, postings, keyed, start, scratch)
         want = links_main._candidates(old, p, postings, start, settings, count, sure)
         assert sorted(got.tolist()) == sorted(want.tolist())
         assert not scratch.any()

@@ -46,7 +46,7 @@ all-pairs computation):
 
 Candidates never come from all pairs of papers: an inverted index entity ->
 papers, walked one paper at a time through non-common entities only, counts the
-evidence each other paper could give (numpy), and only pairs that could pass a
+evidence each other paper could give (:mod:`kg.resolve.candidates`), and only pairs that could pass a
 rule are examined exactly, with the pairs whose texts are alike enough (found
 through an inverted index word -> papers). The work is bounded by ``papers x
 (entities + words) per paper x link_max_postings``.
@@ -60,8 +60,9 @@ from typing import Any
 import numpy as np
 
 from kg.records import Entity, Link, LinkRule, Occurrence, Share, ShareKind
+from kg.resolve.candidates import later_candidates
 from kg.resolve.paused import without_gc
-from kg.resolve.similarity import TextIndex, spans
+from kg.resolve.similarity import TextIndex
 from kg.settings import Settings
 
 _DECIMALS = 9  # weights are compared rounded, so float summation order cannot break ties
@@ -236,36 +237,6 @@ def _rule(shares: list[_Raw], proposer: int | None, similarity: float | None,
     return None
 
 
-def _candidates(ix: _Index, p: int, postings: np.ndarray, keyed: np.ndarray,
-                start: np.ndarray, scratch: np.ndarray) -> np.ndarray:
-    """Papers after ``p`` that could pass a rule with it (a superset, checked exactly later):
-    those sharing two evidence entities with it, or one that may do alone (a rare entity,
-    one that ``p`` alone proposes), or the one proposer of an entity they share.
-
-    ``keyed`` is :meth:`_Index.keyed` of ``postings``; ``scratch`` is an all-False array of
-    one slot per paper, left so; the result is sorted.
-    """
-    ents = ix.ent[ix.row[p]:ix.row[p + 1]]
-    ents = ents[ix.evidence[ents]]
-    lo = np.searchsorted(keyed, ents * ix.n + p, side="right")  # papers after p only
-    hi = start[ents + 1]
-    idx = spans(lo, hi)
-    if not len(idx):
-        return np.zeros(0, dtype=np.int64)
-    papers = postings[idx]
-    others, counts = np.unique(papers, return_counts=True)  # a run holds each paper once
-    single = ix.single[ents]
-    alone = ix.rare[ents] | (single == p)  # one share may do
-    sure = papers[np.repeat(alone, np.maximum(hi - lo, 0))]
-    marked = single[~alone & (single > p) & (hi > lo)]
-    scratch[sure] = True
-    scratch[marked] = True
-    ok: np.ndarray = others[(counts >= 2) | scratch[others]]
-    scratch[sure] = False
-    scratch[marked] = False
-    return ok
-
-
 # ``runner(fn, shared, n)`` gives ``fn(shared, lo, hi)`` for consecutive parts ``lo .. hi - 1``
 # covering ``0 .. n - 1``, in order: here by default, or on a Dask cluster
 # (kg.build.distributed.link_runner)
@@ -351,7 +322,7 @@ def link_part(shared: _Shared, lo: int, hi: int) -> dict[tuple[int, int], _Found
         if texts is not None and pid in texts.position:
             sims = {ix.position[b]: sim for b, sim in
                     texts.later_alike(pid, floor, settings.link_text_min_words).items()}
-        others = set(_candidates(ix, p, shared.postings, keyed, shared.start,
+        others = set(later_candidates(ix, p, shared.postings, keyed, shared.start,
                                  scratch).tolist())
         others.update(sims)
         for q in sorted(others):
