@@ -28,6 +28,7 @@ from kg.keys import unify_spellings
 from kg.records import Entity, Link, Occurrence, Paper, PaperEntities
 from kg.resolve.entities import resolve
 from kg.resolve.links import PartRunner, paper_links
+from kg.resolve.similarity import PaperTexts
 from kg.settings import Settings
 
 if TYPE_CHECKING:  # loaded on first use: rdflib and pyoxigraph are slow to import
@@ -82,7 +83,7 @@ class Corpus:
         entities, occurrences = resolve(found.values(), settings)
         links = paper_links(occurrences, len(by_id), settings, entities,
                             {p.id: p.title for p in by_id.values()},
-                            {p.id: f"{p.title}\n{p.abstract}" for p in by_id.values()},
+                            PaperTexts(by_id),  # each paper's title and abstract, made when read
                             runner=link_runner)
         return cls(by_id, found, entities, occurrences, links, settings)
 

@@ -48,6 +48,7 @@ from kg.records import Entity, EntityType, Mention, Occurrence, PaperEntities, R
 from kg.resolve.acronyms import is_acronym_of, one_long_form
 from kg.resolve.families import entity_id, families
 from kg.resolve.known import KnownIndex, KnownLike, camel, capitals, case_distinct, default_known
+from kg.resolve.paused import without_gc
 from kg.settings import Settings
 
 __all__ = ["TYPE_PRECEDENCE", "is_acronym_of", "resolve"]
@@ -73,19 +74,23 @@ class _Clusters(UnionFind[str]):
         return root
 
 
-def _forms(m: Mention) -> tuple[str, list[str], list[tuple[str, str]]]:
+_Forms = tuple[str, tuple[str, ...], tuple[tuple[str, str], ...]]  # anchor key, keys, acronym definitions
+
+
+def _forms(m: Mention) -> _Forms:
     """A mention's anchor key, the keys that always join it, and its acronym definitions."""
     surfaces = [m.name, *m.aliases]
     defs = [(s, lf) for s in surfaces for lf in surfaces
             if entity_key(s) != entity_key(lf) and is_acronym_of(s, lf)]
     acronyms = {entity_key(s) for s, _ in defs}
-    keys = [k for k in dict.fromkeys(entity_key(s) for s in surfaces) if k and k not in acronyms]
+    keys = tuple(k for k in dict.fromkeys(entity_key(s) for s in surfaces) if k and k not in acronyms)
     anchor = entity_key(m.name)
     if anchor in acronyms:
         anchor = entity_key(defs[0][1]) if not keys else keys[0]
-    return anchor, keys, [(entity_key(s), entity_key(lf)) for s, lf in defs]
+    return anchor, keys, tuple((entity_key(s), entity_key(lf)) for s, lf in defs)
 
 
+@without_gc
 def resolve(extractions: Iterable[PaperEntities], settings: Settings | None = None,
             known: Mapping[str, KnownLike] | None = None) -> tuple[dict[str, Entity], list[Occurrence]]:
     """Canonical entities of a corpus and one occurrence per (paper, entity).
@@ -95,20 +100,35 @@ def resolve(extractions: Iterable[PaperEntities], settings: Settings | None = No
     keyed and sorted by id, derived families included; occurrences sorted by (paper, entity).
     """
     index = KnownIndex(default_known() if known is None else known)
-    items = sorted(((pe.id, _checked(m, index)) for pe in extractions for m in pe.entities
-                    if m.name.strip()), key=_item_order)  # union order matters when kb_ids clash
+    # union order matters when kb_ids clash; the order's first key is the paper: each paper's
+    # mentions are sorted on their own (stable, as one sort of them all), the papers in order
+    by_paper: dict[str, list[tuple[str, Mention]]] = defaultdict(list)
+    for pe in extractions:
+        by_paper[pe.id].extend((pe.id, _checked(m, index)) for m in pe.entities if m.name.strip())
+    items = []
+    for paper in sorted(by_paper):
+        items.extend(sorted(by_paper[paper], key=_item_order))
+    del by_paper
     uf = _Clusters()
     apart = _apart(items, index)
-    forms = [_case_apart(m, _forms(m), apart) for _, m in items]
+    # the forms depend on a mention's name and aliases only: made once for each pair of them
+    spelt: dict[tuple[str, tuple[str, ...]], _Forms] = {}
+    forms = []
+    for _, m in items:
+        f = spelt.get((m.name, m.aliases))
+        if f is None:
+            f = spelt[m.name, m.aliases] = _case_apart(m, _forms(m), apart)
+        forms.append(f)
     nodes = [("kb:" + m.kb_id) if m.kb_id else ("n:" + anchor)
              for (_, m), (anchor, _, _) in zip(items, forms, strict=True)]
     for (_, m), node in zip(items, nodes, strict=True):
         if m.kb_id:
             uf.kb[uf.find(node)] = m.kb_id
-    for node, (anchor, keys, _) in zip(nodes, forms, strict=True):
+    # a union made again changes nothing (two clusters kept apart by their kb_ids stay apart)
+    for node, (anchor, keys, _) in dict.fromkeys(zip(nodes, forms, strict=True)):
         for k in (anchor, *keys):
             uf.union(node, "n:" + k)
-    _join_acronyms(uf, items, forms)
+    _join_acronyms(uf, spelt)
 
     members: dict[str, list[int]] = defaultdict(list)
     for i, node in enumerate(nodes):
@@ -179,27 +199,28 @@ def _apart(items: list[tuple[str, Mention]], index: KnownIndex) -> set[str]:
     type spells the key with other capitals, or when the gazetteer's names of that key
     all have other capitals (:meth:`~kg.resolve.known.KnownIndex.case_contradicts`).
     """
+    # what is read of a mention: its type, whether it is linked, its spellings (each once)
+    said = dict.fromkeys((m.type, bool(m.kb_id), m.name, m.aliases) for _, m in items)
     typed: dict[str, set[tuple[str, str]]] = defaultdict(set)  # key -> (spelling, type)
-    for _, m in items:
-        for f in (m.name, *m.aliases):
+    for kind, _, name, aliases in said:
+        for f in (name, *aliases):
             if capitals(f) is not None:
-                typed[entity_key(f)].add((f, m.type))
+                typed[entity_key(f)].add((f, kind))
     out = set()
-    for _, m in items:
-        if m.kb_id:
+    for kind, linked, name, aliases in said:
+        if linked:
             continue
-        for f in (m.name, *m.aliases):
-            if not camel(f):
+        for f in (name, *aliases):
+            if f in out or not camel(f):
                 continue
             entry = index.named(f)
             if entry is not None and index.case_contradicts(entry.id, [f]) or any(
-                    t != m.type and case_distinct(f, g) for g, t in typed[entity_key(f)]):
+                    t != kind and case_distinct(f, g) for g, t in typed[entity_key(f)]):
                 out.add(f)
     return out
 
 
-def _case_apart(m: Mention, forms: tuple[str, list[str], list[tuple[str, str]]],
-                apart: set[str]) -> tuple[str, list[str], list[tuple[str, str]]]:
+def _case_apart(m: Mention, forms: _Forms, apart: set[str]) -> _Forms:
     """``forms`` with the keys that ``m`` spells only in spellings kept apart made distinct."""
     if not apart:
         return forms
@@ -212,20 +233,25 @@ def _case_apart(m: Mention, forms: tuple[str, list[str], list[tuple[str, str]]],
         return f"{k}|{min(ss)}" if ss and all(x in apart for x in ss) else k
 
     anchor, keys, defs = forms
-    return key(anchor), [key(k) for k in keys], [(key(a), key(b)) for a, b in defs]
+    return key(anchor), tuple(key(k) for k in keys), tuple((key(a), key(b)) for a, b in defs)
 
 
-def _join_acronyms(uf: "_Clusters", items: list[tuple[str, Mention]],
-                   forms: list[tuple[str, list[str], list[tuple[str, str]]]]) -> None:
+def _join_acronyms(uf: "_Clusters", spelt: dict[tuple[str, tuple[str, ...]], _Forms]) -> None:
     """Long forms of one acronym with the same head are one; then each unambiguous
-    acronym joins its long form."""
-    spelled: dict[str, str] = {}  # a key -> its spelling with the most capitals
+    acronym joins its long form.
+
+    ``spelt`` holds the forms of each (name, aliases) of the mentions, in the order the
+    mentions first give them: a spelling seen again cannot have more capitals than itself.
+    """
+    spelled: dict[str, str] = {}  # a key -> its first spelling with the most capitals
+    most: dict[str, int] = {}  # a key -> the capitals of that spelling
     longs: dict[str, set[str]] = defaultdict(set)  # acronym key -> long-form keys
-    for (_, m), (_, _, defs) in zip(items, forms, strict=True):
-        for s in (m.name, *m.aliases):
+    for (name, aliases), (_, _, defs) in spelt.items():
+        for s in (name, *aliases):
             k = entity_key(s)
-            if k not in spelled or _capitals(s) > _capitals(spelled[k]):
-                spelled[k] = s
+            n = _capitals(s)
+            if k not in spelled or n > most[k]:
+                spelled[k], most[k] = s, n
         for short, long in defs:
             longs[short].add(long)
     for short in sorted(longs):
@@ -266,6 +292,12 @@ def _item_order(item: tuple[str, Mention]) -> tuple[str, str, str, str, tuple[st
 
 
 def _describe(mentions: list[Mention]) -> _Cluster:
+    if len(mentions) == 1:  # what the counts below come to for one mention
+        m = mentions[0]
+        forms = {s for s in (m.name, *m.aliases) if s.strip()}
+        return {"name": m.name, "type": m.type, "forms": forms, "kbs": [m.kb_id] if m.kb_id else [],
+                "kb": m.kb_id or None, "parent": m.parent or None,
+                "order": tuple(sorted(entity_key(f) for f in forms))}
     kb_mentions = [m for m in mentions if m.kb_id]
     kbs = Counter(m.kb_id for m in mentions if m.kb_id)
     names = Counter(m.name for m in (kb_mentions or mentions))

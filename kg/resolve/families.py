@@ -145,7 +145,8 @@ class _Tree:
             self._settle(self.todo.pop(0))
         _break_cycles(self.parents)
         self._drop_childless_levels()
-        return {eid: replace(e, parent=self.parents.get(eid)) for eid, e in self.entities.items()}
+        return {eid: e if e.parent == self.parents.get(eid) else replace(e, parent=self.parents.get(eid))
+                for eid, e in self.entities.items()}  # (an entity equal to its copy is kept)
 
     def _drop_childless_levels(self) -> None:
         """A derived level left with no variant (its child's cycle was cut) is no family."""

@@ -148,8 +148,14 @@ def camel(name: str) -> bool:
     >>> camel("CoCo"), camel("COCO"), camel("GPT-4o")
     (True, False, False)
     """
+    if name.isascii():  # the same on ASCII, where letters are A-Z and a-z: one C pass each
+        return _LOWER_UPPER.search(_NOT_LETTER.sub("", name)) is not None
     letters = [c for c in name if c.isalpha()]
     return any(x.islower() and y.isupper() for x, y in zip(letters, letters[1:], strict=False))
+
+
+_NOT_LETTER = re.compile(r"[^A-Za-z]+")
+_LOWER_UPPER = re.compile(r"[a-z][A-Z]")
 
 
 def contradicts_case(written: str, known: str) -> bool:

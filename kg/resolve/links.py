@@ -46,7 +46,7 @@ all-pairs computation):
 
 Candidates never come from all pairs of papers: an inverted index entity ->
 papers, walked one paper at a time through non-common entities only, counts the
-evidence each other paper could give (numpy), and only pairs that could pass a
+evidence each other paper could give (:mod:`kg.resolve.candidates`), and only pairs that could pass a
 rule are examined exactly, with the pairs whose texts are alike enough (found
 through an inverted index word -> papers). The work is bounded by ``papers x
 (entities + words) per paper x link_max_postings``.
@@ -60,7 +60,9 @@ from typing import Any
 import numpy as np
 
 from kg.records import Entity, Link, LinkRule, Occurrence, Share, ShareKind
-from kg.resolve.similarity import TextIndex, text_vectors
+from kg.resolve.candidates import later_candidates
+from kg.resolve.paused import without_gc
+from kg.resolve.similarity import TextIndex
 from kg.settings import Settings
 
 _DECIMALS = 9  # weights are compared rounded, so float summation order cannot break ties
@@ -113,7 +115,8 @@ class _Index:
                 in_title.setdefault(o.paper, set()).add(o.entity)
         self.paper_ids = sorted(set(named) | set(texts))  # a paper with a text but no entity too
         self.position = {pid: i for i, pid in enumerate(self.paper_ids)}
-        chains = {e: ancestors(e, parents) for roles in named.values() for e in roles}
+        chains = {e: ancestors(e, parents)  # each entity once, in the order first named
+                  for e in dict.fromkeys(e for roles in named.values() for e in roles)}
         ids = sorted(set(chains) | {a for chain in chains.values() for a in chain})
         chains.update((e, ancestors(e, parents)) for e in ids if e not in chains)
         self.entity_ids = ids
@@ -130,9 +133,11 @@ class _Index:
             t = [eidx[e] for e in in_title.get(pid, ())]
             self.titled.append(frozenset(t).union(*(self.up[e] for e in t)))
         self.n = max(n_papers, len(self.paper_ids))
-        pairs = np.array(sorted((p, e) for p, r in enumerate(self.reach) for e in r),
-                         dtype=np.int64).reshape(-1, 2)
-        self.pap, self.ent = pairs[:, 0], pairs[:, 1]
+        # (paper, entity) of every paper's reached entities, sorted, as two arrays
+        sizes = np.fromiter((len(r) for r in self.reach), dtype=np.int64, count=len(self.reach))
+        self.pap = np.repeat(np.arange(len(self.reach), dtype=np.int64), sizes)
+        self.ent = np.fromiter((e for r in self.reach for e in sorted(r)), dtype=np.int64,
+                               count=int(sizes.sum()))
         self.df = np.bincount(self.ent, minlength=len(ids))
         self.idf = np.log(self.n / np.maximum(self.df, 1))
         self.common = self.df > link_cutoff(self.n, settings)
@@ -145,11 +150,38 @@ class _Index:
             for e, proposed in d.items():
                 if proposed:
                     self.proposers.setdefault(e, []).append(p)
+        # per entity: its one proposer (-1: none or several); evidence for candidates; rare
+        self.single = np.full(len(ids), -1, dtype=np.int64)
+        for e, by in self.proposers.items():
+            if len(by) == 1:
+                self.single[e] = by[0]
+        self.evidence = ~self.common & (self.df >= 2)
+        self.rare = self.df <= settings.link_rare_df
+        # per entity, what a share of it is made of: the (rounded) weight of a shared, family
+        # and builds-on share, df, id, common, its one proposer
+        self.about: list[tuple[float, float, float, int, str, bool, int]] = [
+            (round(idf, _DECIMALS), round(idf * settings.link_family_discount, _DECIMALS),
+             round(idf * settings.link_builds_on_boost, _DECIMALS), df, eid, common, single)
+            for idf, df, eid, common, single in zip(self.idf_list, self.df_list, ids,
+                                                    self.common_list, self.single.tolist(),
+                                                    strict=True)]
+        # per entity: the ancestors a share of it implies (in a family cycle each is the
+        # other's ancestor: neither is implied)
+        self.above: list[tuple[int, ...]] = [tuple(x for x in self.up[e] if e not in self.up[x])
+                                             for e in range(len(ids))]
+        # each paper's reached entities, as one run of ``ent`` (pairs sorted by paper)
+        self.row = np.searchsorted(self.pap, np.arange(len(self.paper_ids) + 1))
 
     def postings(self) -> tuple[np.ndarray, np.ndarray]:
         """Papers reaching each entity, sorted, and where each entity's run starts."""
         order = np.lexsort((self.pap, self.ent))
         return self.pap[order], np.concatenate(([0], np.cumsum(self.df)))
+
+    def keyed(self, postings: np.ndarray) -> np.ndarray:
+        """(entity, paper) of each posting as one sorted number."""
+        out: np.ndarray = np.repeat(np.arange(len(self.entity_ids), dtype=np.int64) * self.n,
+                                    self.df) + postings
+        return out
 
 
 # one share while candidates are examined: (-weight, df, entity id, kind, common, titled),
@@ -161,28 +193,26 @@ def _shares(ix: _Index, a: int, b: int, settings: Settings) -> tuple[list[_Raw],
     """The most specific entities papers ``a`` and ``b`` share, and who proposes, if anyone."""
     both = ix.reach[a] & ix.reach[b]
     implied: set[int] = set()
-    up = ix.up
-    for e in both:  # (in a family cycle each is the other's ancestor: neither is implied)
-        if up[e]:
-            implied.update(x for x in up[e] if e not in up[x])
+    above = ix.above
+    for e in both:
+        if above[e]:
+            implied.update(above[e])
     shares: list[_Raw] = []
     builds: list[tuple[float, int]] = []
-    kind: ShareKind
     da, db, ta, tb = ix.direct[a], ix.direct[b], ix.titled[a], ix.titled[b]
+    about = ix.about
     for e in both - implied if implied else both:
-        idf = ix.idf_list[e]
+        shared, family, boosted, df, eid, common, single = about[e]
         pa, pb = da.get(e, False), db.get(e, False)
         by = a if pa else b
-        if pa != pb and ix.proposers[e] == [by] and e in ix.titled[by]:
-            w, kind = idf * settings.link_builds_on_boost, "builds-on"
-            if not ix.common_list[e]:
-                builds.append((round(w, _DECIMALS), by))
+        if pa != pb and single == by and e in ix.titled[by]:
+            shares.append((-boosted, df, eid, "builds-on", common, e in ta or e in tb))
+            if not common:
+                builds.append((boosted, by))
         elif e in da and e in db:
-            w, kind = idf, "shared"
+            shares.append((-shared, df, eid, "shared", common, e in ta or e in tb))
         else:
-            w, kind = idf * settings.link_family_discount, "family"
-        shares.append((-round(w, _DECIMALS), ix.df_list[e], ix.entity_ids[e], kind,
-                       ix.common_list[e], e in ta or e in tb))
+            shares.append((-family, df, eid, "family", common, e in ta or e in tb))
     shares.sort()
     proposer = max(builds, key=lambda t: (t[0], -t[1]))[1] if builds else None
     return shares, proposer
@@ -207,38 +237,6 @@ def _rule(shares: list[_Raw], proposer: int | None, similarity: float | None,
     return None
 
 
-def _candidates(ix: _Index, p: int, postings: np.ndarray, start: np.ndarray,
-                settings: Settings, count: np.ndarray, sure: np.ndarray) -> np.ndarray:
-    """Papers after ``p`` that could pass a rule with it (a superset, checked exactly later).
-
-    ``count`` and ``sure`` are zeroed scratch arrays (one slot per paper), left zeroed.
-    """
-    runs, marked = [], []
-    for e in ix.reach[p]:
-        if ix.common_list[e] or ix.df_list[e] < 2:
-            continue
-        run = postings[start[e]:start[e + 1]]
-        run = run[np.searchsorted(run, p, side="right"):]  # postings are sorted
-        if not len(run):
-            continue
-        runs.append(run)
-        count[run] += 1  # a run holds each paper once
-        proposers = ix.proposers.get(e, [])
-        if ix.df_list[e] <= settings.link_rare_df or proposers == [p]:
-            sure[run] = True  # one share may do: a rare entity, or one p alone proposes
-        elif len(proposers) == 1 and proposers[0] > p:
-            sure[proposers[0]] = True
-            marked.append(proposers[0])
-    if not runs:
-        return np.zeros(0, dtype=np.int64)
-    others = np.unique(np.concatenate(runs)) if len(runs) > 1 else runs[0]
-    ok: np.ndarray = others[(count[others] >= 2) | sure[others]]
-    count[others] = 0
-    sure[others] = False
-    sure[marked] = False
-    return ok
-
-
 # ``runner(fn, shared, n)`` gives ``fn(shared, lo, hi)`` for consecutive parts ``lo .. hi - 1``
 # covering ``0 .. n - 1``, in order: here by default, or on a Dask cluster
 # (kg.build.distributed.link_runner)
@@ -250,6 +248,7 @@ def run_here(fn: Callable[[Any, int, int], Any], shared: Any, n: int) -> Iterato
     yield fn(shared, 0, n)
 
 
+@without_gc
 def paper_links(occurrences: Iterable[Occurrence], n_papers: int,
                 settings: Settings | None = None,
                 entities: Mapping[str, Entity] | Iterable[Entity] = (),
@@ -315,16 +314,16 @@ def link_part(shared: _Shared, lo: int, hi: int) -> dict[tuple[int, int], _Found
     ix, settings, texts = shared.ix, shared.settings, shared.texts
     floor = min(settings.link_similar_min, settings.link_text_min)
     found: dict[tuple[int, int], _Found] = {}
-    count = np.zeros(len(ix.paper_ids), dtype=np.int64)
-    sure = np.zeros(len(ix.paper_ids), dtype=bool)
+    keyed = ix.keyed(shared.postings)
+    scratch = np.zeros(len(ix.paper_ids), dtype=bool)
     for p in range(lo, hi):
         pid = ix.paper_ids[p]
         sims: dict[int, float] = {}
         if texts is not None and pid in texts.position:
             sims = {ix.position[b]: sim for b, sim in
                     texts.later_alike(pid, floor, settings.link_text_min_words).items()}
-        others = set(_candidates(ix, p, shared.postings, shared.start, settings, count,
-                                 sure).tolist())
+        others = set(later_candidates(ix, p, shared.postings, keyed, shared.start,
+                                 scratch).tolist())
         others.update(sims)
         for q in sorted(others):
             shares, proposer = _shares(ix, p, q, settings)
@@ -342,8 +341,7 @@ def _text_index(ix: _Index, texts: Mapping[str, str] | None,
     """The inverted word index of the texts, words in at most the cut-off's papers."""
     if not texts:
         return None
-    return TextIndex(text_vectors(texts, min(link_cutoff(ix.n, settings),
-                                             settings.link_text_max_postings)))
+    return TextIndex.of_texts(texts, min(link_cutoff(ix.n, settings), settings.link_text_max_postings))
 
 
 def _entity_cap(found: dict[tuple[int, int], _Found],

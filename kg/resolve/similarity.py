@@ -12,14 +12,41 @@ as the entity index is.
 
 import math
 import re
+from array import array
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 import numpy as np
+
+from kg.records import Paper
 
 _WORD = re.compile(r"[a-z0-9]*[a-z][a-z0-9]*")
 
 Vector = dict[str, float]
+
+
+class PaperTexts(Mapping[str, str]):
+    r"""The text of each paper, title and abstract (``"{title}\n{abstract}"``), made when asked
+    for rather than held: the text index reads each once.
+
+    >>> from kg.records import Paper
+    >>> texts = PaperTexts({"p": Paper("p", "A title", "An abstract.")})
+    >>> dict(texts)
+    {'p': 'A title\nAn abstract.'}
+    """
+
+    def __init__(self, papers: Mapping[str, Paper]) -> None:
+        self._papers = papers
+
+    def __getitem__(self, pid: str) -> str:
+        p = self._papers[pid]
+        return f"{p.title}\n{p.abstract}"
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._papers)
+
+    def __len__(self) -> int:
+        return len(self._papers)
 
 
 def words(text: str) -> list[str]:
@@ -43,6 +70,22 @@ def text_vectors(texts: Mapping[str, str], max_df: int) -> dict[str, Vector]:
         norm = math.sqrt(math.fsum(x * x for x in v.values()))
         vectors[pid] = {w: x / norm for w, x in v.items()} if norm else {}
     return vectors
+
+
+def spans(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """The positions ``lo[0] .. hi[0] - 1``, then ``lo[1] .. hi[1] - 1`` ... in one array
+    (an empty span where ``hi <= lo``).
+
+    >>> spans(np.array([3, 0, 7]), np.array([5, 0, 9])).tolist()
+    [3, 4, 7, 8]
+    """
+    lengths = np.maximum(hi - lo, 0)
+    total = int(lengths.sum())
+    if not total:
+        return np.zeros(0, dtype=np.int64)
+    ends = np.cumsum(lengths)
+    out: np.ndarray = np.arange(total, dtype=np.int64) + np.repeat(lo - (ends - lengths), lengths)
+    return out
 
 
 def cosine(u: Vector, v: Vector) -> float:
@@ -88,22 +131,81 @@ class TextIndex:
     """
 
     def __init__(self, vectors: Mapping[str, Vector]) -> None:
-        self.ids = sorted(vectors)
-        self.position = {pid: i for i, pid in enumerate(self.ids)}
+        ids = sorted(vectors)
         vocab = sorted({w for v in vectors.values() for w in v})
         widx = {w: i for i, w in enumerate(vocab)}
+        sizes = np.array([len(vectors[pid]) for pid in ids], dtype=np.int64)
+        total = int(sizes.sum())
+        self._arrays(ids, sizes, len(vocab),
+                     np.fromiter((widx[w] for pid in ids for w in vectors[pid]), dtype=np.int64,
+                                 count=total),
+                     np.fromiter((x for pid in ids for x in vectors[pid].values()),
+                                 dtype=np.float64, count=total))
+
+    @classmethod
+    def of_texts(cls, texts: Mapping[str, str], max_df: int) -> "TextIndex":
+        """``TextIndex(text_vectors(texts, max_df))``, made without the vectors.
+
+        The same weights, computed with the same float operations as :func:`text_vectors`,
+        go straight into arrays: a paper's words are held as small integers (4 bytes each,
+        and 4 for the count) between the two passes, never as a dict of floats per paper.
+        """
+        ids = sorted(texts)
+        known: dict[str, int] = {}  # word -> its number, in the order first met
+        df: Counter[str] = Counter()
+        counted: list[tuple[array[int], array[int]]] = []
+        for pid in ids:
+            c = Counter(words(texts[pid]))
+            df.update(c.keys())
+            for w in [w for w in c if w not in known]:
+                known[w] = len(known)
+            counted.append((array("i", map(known.__getitem__, c)), array("i", c.values())))
+        n = max(len(texts), 1)
+        kept = sorted(w for w, d in df.items() if 2 <= d <= max_df)
+        rank = np.full(len(known), -1, dtype=np.int64)  # word number -> place by spelling
+        rank[[known[w] for w in kept]] = np.arange(len(kept))
+        # the same floats as text_vectors: 1 + log tf and log(N / df) by math, each product,
+        # square and quotient one IEEE operation (numpy's are the same), fsum per paper
+        idf = np.array([math.log(n / df[w]) for w in kept], dtype=np.float64)
+        del known, df
+        sizes = np.array([len(ws) for ws, _ in counted], dtype=np.int64)
+        paper = np.repeat(np.arange(len(ids), dtype=np.int64), sizes)
+        word = rank[np.frombuffer(b"".join(ws.tobytes() for ws, _ in counted), dtype=np.int32)]
+        tf = np.frombuffer(b"".join(ks.tobytes() for _, ks in counted), dtype=np.int32)
+        del counted
+        keep = word >= 0
+        paper, word, tf = paper[keep], word[keep], tf[keep]
+        order = np.lexsort((word, paper))  # each paper's words in spelling order
+        paper, word, tf = paper[order], word[order], tf[order]
+        top = int(tf.max()) if len(tf) else 0
+        log_tf = np.array([0.0] + [1 + math.log(k) for k in range(1, top + 1)], dtype=np.float64)
+        x = log_tf[tf] * idf[word]
+        squares = x * x
+        row = np.searchsorted(paper, np.arange(len(ids) + 1))
+        norms = np.array([math.sqrt(math.fsum(squares[row[p]:row[p + 1]].tolist()))
+                          for p in range(len(ids))], dtype=np.float64)
+        sizes = np.where(norms > 0, np.diff(row), 0)  # a vector of norm 0 is empty
+        live = norms[paper] > 0
+        all_words = word[live]
+        all_values = x[live] / norms[paper][live]
+        index = cls.__new__(cls)
+        index._arrays(ids, sizes, len(kept), all_words, all_values)
+        return index
+
+    def _arrays(self, ids: list[str], sizes: np.ndarray, n_words: int, words: np.ndarray,
+                values: np.ndarray) -> None:
+        """The index of papers ``ids`` holding ``sizes`` words each: ``words`` (numbers in
+        spelling order, ``n_words`` of them, each paper's in that order) and their weights."""
+        self.ids = ids
+        self.position = {pid: i for i, pid in enumerate(ids)}
         # by paper: each vector's words (ids in word order, as the vectors hold them) and weights
-        sizes = np.array([len(vectors[pid]) for pid in self.ids], dtype=np.int64)
         self.row = np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
-        self.words = np.fromiter((widx[w] for pid in self.ids for w in vectors[pid]),
-                                 dtype=np.int64, count=int(self.row[-1]))
-        self.values = np.fromiter((x for pid in self.ids for x in vectors[pid].values()),
-                                  dtype=np.float64, count=int(self.row[-1]))
+        self.words, self.values = words, values
         # by word: the papers using it, in paper order, and their weights
-        papers = np.repeat(np.arange(len(self.ids), dtype=np.int64), sizes)
+        papers = np.repeat(np.arange(len(ids), dtype=np.int64), sizes)
         order = np.lexsort((papers, self.words))
         self.paper, self.weight = papers[order], self.values[order]
-        self.start = np.searchsorted(self.words[order], np.arange(len(vocab) + 1))
+        self.start = np.searchsorted(self.words[order], np.arange(n_words + 1))
 
     def later_alike(self, pid: str, min_cosine: float, min_words: int = 1) -> dict[str, float]:
         """Papers after ``pid`` (in id order) at least ``min_cosine`` alike, sharing
