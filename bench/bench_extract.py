@@ -138,7 +138,10 @@ def speed(repeat: int) -> list[dict]:
         s = Settings(spacy_mode=mode)
         t0 = time.perf_counter()
         nlp = build_nlp(s)
-        decider = Decider(shipped_model()) if learned else None
+        shipped = shipped_model() if learned else None
+        if learned and shipped is None:
+            sys.exit("bench_extract: no shipped decider (kg/extract/data/decider.json)")
+        decider = Decider(shipped) if shipped is not None else None
         load = time.perf_counter() - t0
         papers = [Paper(id=str(i), title="", abstract=t) for i, t in enumerate(texts)]
         best = _best(lambda p=papers, n=nlp, s=s, d=decider: list(extract_entities(p, n, s, decider=d)), repeat)
