@@ -40,7 +40,11 @@ def digest(path: Path, sort_lines: bool) -> dict[str, object]:
 def take(inputs: list[str], out: Path, keep: Path | None) -> dict[str, object]:
     with tempfile.TemporaryDirectory(prefix="kg-snapshot-") as tmp:
         build_dir = keep or Path(tmp) / "build"
-        cmd = [sys.executable, "-m", "kg", "--no-progress", "build", *inputs, "-o", str(build_dir)]
+        # -P: the kg measured is the one PYTHONPATH or the install names, never a kg/ that
+        # happens to sit in the working directory; inputs made absolute, since papers.jsonl
+        # records each source's path as given (the same inputs named two ways would differ)
+        paths = [str(Path(i).resolve()) for i in inputs]
+        cmd = [sys.executable, "-P", "-m", "kg", "--no-progress", "build", *paths, "-o", str(build_dir)]
         subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
         snap = {name: digest(build_dir / name, name in SORTED) for name in COMPARED
                 if (build_dir / name).exists()}
