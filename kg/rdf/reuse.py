@@ -97,33 +97,34 @@ class Part:
 
 
 class Recorder:
-    """The paper partitions of the N-Quads a build writes, written to :data:`PARTS_NAME`."""
+    """The paper partitions of the N-Quads a build writes, written to :data:`PARTS_NAME`.
+
+    Each is held as its line of the file (about 100 bytes), not as objects: a full build
+    of 100,000 papers holds them all until the end of its N-Quads."""
 
     def __init__(self, code: str, base_iri: str) -> None:
         self.header = {"format": _FORMAT, "code": code, "base_iri": base_iri}
-        self.rows: list[tuple[str, Part]] = []
+        self.rows: list[str] = []
+        self._predicates: dict[str, int] = {}
+        self._classes: dict[str, int] = {}
 
     def add(self, pid: str, part: Part) -> None:
-        if "\t" not in pid and "\n" not in pid:
-            self.rows.append((pid, part))
+        if "\t" in pid or "\n" in pid:
+            return  # cannot be a field of the record: that paper is converted every time
+        s, preds, classes = part.summary, self._predicates, self._classes
+        pc = ",".join(f"{preds.setdefault(t, len(preds))}:{n}" for t, n in s.predicates)
+        cc = ",".join(f"{classes.setdefault(t, len(classes))}:{n}" for t, n in s.classes)
+        self.rows.append(f"{pid}\t{part.digest}\t{part.offset}\t{part.length}\t{s.subjects}\t{pc}\t{cc}\n")
 
     def write(self, path: Path, size: int) -> None:
         """Write the record of an N-Quads file of ``size`` bytes to ``path``."""
         from kg.fileio import atomic_write
 
-        predicates: dict[str, int] = {}
-        classes: dict[str, int] = {}
-        lines = []
-        for pid, p in self.rows:
-            s = p.summary
-            pc = ",".join(f"{predicates.setdefault(t, len(predicates))}:{n}" for t, n in s.predicates)
-            cc = ",".join(f"{classes.setdefault(t, len(classes))}:{n}" for t, n in s.classes)
-            lines.append(f"{pid}\t{p.digest}\t{p.offset}\t{p.length}\t{s.subjects}\t{pc}\t{cc}\n")
-        header = self.header | {"size": size, "predicates": list(predicates),
-                                "classes": list(classes)}
+        header = self.header | {"size": size, "predicates": list(self._predicates),
+                                "classes": list(self._classes)}
         with atomic_write(path, "w") as f:
             f.write(json.dumps(header, ensure_ascii=False) + "\n")
-            f.writelines(lines)
+            f.writelines(self.rows)
 
 
 def _counts(field: str, names: list[str]) -> tuple[tuple[str, int], ...]:
