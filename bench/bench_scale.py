@@ -95,7 +95,9 @@ class TreeSampler:
 
 def run_build(inputs: list[Path], out: Path) -> dict[str, Any]:
     """One ``kg build`` process: its summary, wall and CPU time, peak RSS and the tree's peak."""
-    cmd = [sys.executable, "-m", "kg", "--no-progress", "build", *map(str, inputs), "-o", str(out),
+    # -P: not the working directory first on sys.path, so that PYTHONPATH=/tmp/old-code is
+    # the kg measured even when run from a checkout (whose kg/ would shadow it)
+    cmd = [sys.executable, "-P", "-m", "kg", "--no-progress", "build", *map(str, inputs), "-o", str(out),
            "--format", "json"]
     t0 = time.perf_counter()
     with tempfile.TemporaryFile() as stdout:

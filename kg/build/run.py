@@ -358,7 +358,7 @@ def _build(inputs: Sequence[str | Path], output_dir: Path, staging: Path, settin
         write_records(staging / EXTRACTIONS, (extractions[k] for k in papers),
                       old and old / EXTRACTIONS, prev.extractions)
     with clock.stage("rdf"):
-        quads = write_quads(corpus, staging, settings, live)
+        quads = write_quads(corpus, staging, settings, live, prev, code)
     with clock.stage("store"):
         triples = load_store(quads, staging / STORE_NAME, show)
     with clock.stage("export"):

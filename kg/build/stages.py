@@ -119,18 +119,24 @@ def live_quads(live: Any, settings: Settings) -> tuple[Path, Path] | None:
     return live.store, path
 
 
-def write_quads(corpus: Any, staging: Path, settings: Settings, live: Any = None) -> Quads:
+def write_quads(corpus: Any, staging: Path, settings: Settings, live: Any = None,
+                prev: Any = None, code: str | None = None) -> Quads:
     """The corpus as sorted N-Quads in ``staging``: the N-Quads export itself when the
     build has one (compressed if its name ends in ``.gz``), else a temporary file.
 
     With a live build to start from (``live``: :func:`live_quads`), :func:`load_store`
-    updates a copy of its store with what changed. Otherwise the store ``staging/store``
-    is bulk-loaded from the lines on a second thread as they are written
-    (:class:`kg.store.rdfio.BackgroundLoader`); :func:`load_store` waits for it.
+    updates a copy of its store with what changed, and the paper partitions whose
+    record and extraction are the live build's (``prev``, its :class:`kg.build.state.State`)
+    and whose resolution did not change are copied from its N-Quads, not converted
+    (:mod:`kg.rdf.reuse`; ``code`` is the code fingerprint, which they must share).
+    Otherwise the store ``staging/store`` is bulk-loaded from the lines on a second
+    thread as they are written (:class:`kg.store.rdfio.BackgroundLoader`);
+    :func:`load_store` waits for it.
     """
     from kg.export.registry import GZ
     from kg.fileio import atomic_write
     from kg.rdf.nquads import write_nquads
+    from kg.rdf.reuse import PARTS_NAME, Recorder
     from kg.rdf.void import VoidCounts
     from kg.store.embedded import open_store
     from kg.store.generation import STORE_NAME
@@ -141,21 +147,52 @@ def write_quads(corpus: Any, staging: Path, settings: Settings, live: Any = None
     counts = VoidCounts()
     store_dir = staging / STORE_NAME
     previous = live_quads(live, settings)
+    # a plain N-Quads export can be the next build's live file: its paper partitions recorded
+    record = Recorder(code, settings.base_iri) if code is not None and name and not name.endswith(GZ) \
+        else None
     if previous is not None:
         index: list[tuple[bytes | None, int]] = []
-        with atomic_write(path, "wb") as f:
-            lines = write_nquads(corpus, f, settings, counts, index=index)
+        with _reuse(previous[1], prev, corpus, settings, code) as reuse, atomic_write(path, "wb") as f:
+            lines = write_nquads(corpus, f, settings, counts, index=index, reuse=reuse, record=record)
+        if record is not None:
+            record.write(staging / PARTS_NAME, path.stat().st_size)
         return Quads(path, lines, counts, name, store=store_dir, update=(*previous, index))
     loader = BackgroundLoader(open_store(store_dir))
     try:
         with atomic_write(path, "wb") as f:
             lines = write_nquads(corpus, f, settings, counts, gzipped=path.name.endswith(GZ),
-                                 sink=loader.feed)
+                                 sink=loader.feed, record=record)
+        if record is not None:
+            record.write(staging / PARTS_NAME, path.stat().st_size)
     except BaseException:
         loader.abort()
         gc.collect()  # the store's files closed before the staging directory goes
         raise
     return Quads(path, lines, counts, name, loader, store_dir)
+
+
+@contextlib.contextmanager
+def _reuse(live_nq: Path, prev: Any, corpus: Any, settings: Settings,
+           code: str | None) -> Iterator[Any]:
+    """The live build's paper partitions to copy (a :class:`kg.rdf.reuse.Reuse`), or None
+    when it recorded none for this code, or no state of it was given."""
+    from kg.rdf.reuse import PARTS_NAME, Reuse, read_parts
+
+    parts = None
+    if prev is not None and code is not None:
+        parts = read_parts(live_nq.parent / PARTS_NAME, live_nq, code, settings.base_iri)
+    if parts is None:
+        yield None
+        return
+    papers, extractions = corpus.papers, corpus.extractions
+    old_papers, old_extractions = prev.papers, prev.extractions
+
+    def same(pid: str) -> bool:  # the live build's own record and extraction
+        pe = extractions.get(pid)
+        return pe is not None and pe is old_extractions.get(pid) and papers[pid] == old_papers.get(pid)
+
+    with Reuse(live_nq, parts, same) as reuse:
+        yield reuse
 
 
 def load_store(quads: Quads, path: Path, show: bool) -> int:

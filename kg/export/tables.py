@@ -208,12 +208,42 @@ CSV_CELLS: dict[str, Callable[[Any], str]] = {
 CSV_BATCH = 4096  # rows written at once
 
 
+def _fast(kind: str) -> Callable[[Any], str]:
+    """:data:`CSV_CELLS` ``[kind]`` with the common values (a str, an int...) written
+    without its general checks: the same text, in a fraction of the time (a table of
+    100,000 papers has millions of cells)."""
+    slow = CSV_CELLS[kind]
+    if kind in ("str", "list"):  # a str is its own cell; a list of str is joined as is
+        def cell(v: Any) -> str:
+            t = type(v)
+            if t is str:
+                return v  # type: ignore[no-any-return]
+            if kind == "list" and (t is tuple or t is list):
+                try:
+                    return LIST_SEPARATOR.join(v)
+                except TypeError:
+                    pass
+            return slow(v)
+    elif kind == "int":
+        def cell(v: Any) -> str:
+            return str(v) if type(v) is int else slow(v)
+    elif kind == "float":
+        def cell(v: Any) -> str:
+            return repr(v) if type(v) is float and v == v else slow(v)
+    elif kind == "bool":
+        def cell(v: Any) -> str:
+            return ("True" if v else "False") if type(v) is bool else slow(v)
+    else:
+        return slow
+    return cell
+
+
 def write_csv(table: str, rows: Iterable[dict[str, Any]], out: IO[bytes]) -> None:
     """Write the rows of ``table`` to ``out`` as CSV, row by row: the bytes of
     ``to_csv(coerce(pd.DataFrame(rows), table))`` without the frame."""
     if table not in COLUMNS:
         raise FormatError("table", table, list(COLUMNS))
-    cells = [(col, CSV_CELLS[kind]) for col, kind in COLUMNS[table].items()]
+    cells = [(col, _fast(kind)) for col, kind in COLUMNS[table].items()]
     text = io.TextIOWrapper(out, encoding="utf-8", newline="")
     writer = csv.writer(text, lineterminator="\n")  # what pandas writes with
     writer.writerow(list(COLUMNS[table]))

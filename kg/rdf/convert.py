@@ -18,7 +18,7 @@ The corpus is read through :class:`~kg.records.CorpusRecords` only (``papers``,
 """
 
 from collections import defaultdict
-from collections.abc import Container, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from decimal import Decimal
 
 from rdflib import Dataset, Graph, Literal
@@ -251,6 +251,20 @@ def partitions(corpus: CorpusRecords, settings: Settings | None = None
     partition at a time (:mod:`kg.rdf.nquads` streams them) and the order is the same
     for the same corpus.
     """
+    for pid, triples in partitions_skipping(corpus, settings):
+        assert triples is not None
+        yield pid, triples
+
+
+Skip = Callable[[str, Sequence[Occurrence]], bool]
+
+
+def partitions_skipping(corpus: CorpusRecords, settings: Settings | None = None,
+                        skip: Skip | None = None
+                        ) -> Iterator[tuple[str | None, list[Triple] | None]]:
+    """:func:`partitions`, but a paper's partition for which ``skip(paper id, its
+    occurrences)`` is true comes as ``(paper id, None)``, not converted
+    (:mod:`kg.rdf.reuse` copies it)."""
     iris = Iris((settings or corpus.settings).base_iri)
     by_paper: dict[str, list[Occurrence]] = defaultdict(list)
     for occ in corpus.occurrences:
@@ -258,8 +272,11 @@ def partitions(corpus: CorpusRecords, settings: Settings | None = None
     repos = _paper_repos(corpus)
     entities = corpus.entities
     for pid in sorted(corpus.papers):
-        yield pid, list(paper_triples(corpus.papers[pid], by_paper.get(pid, ()), repos[pid],
-                                      entities, iris))
+        occurrences = by_paper.get(pid, [])
+        if skip is not None and skip(pid, occurrences):
+            yield pid, None
+            continue
+        yield pid, list(paper_triples(corpus.papers[pid], occurrences, repos[pid], entities, iris))
     for eid in sorted(entities):
         yield None, list(entity_triples(entities[eid], iris))
     for link in corpus.links:

@@ -22,12 +22,14 @@ import io
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO, TYPE_CHECKING, Protocol
 
-from kg.rdf.convert import Triple, partitions
+from kg.rdf.convert import Triple, partitions, partitions_skipping
+from kg.rdf.reuse import Part, summary
 from kg.rdf.terms import Iris, literal_nt, term_nt
-from kg.records import CorpusRecords
+from kg.records import CorpusRecords, Occurrence
 from kg.settings import Settings
 
 if TYPE_CHECKING:
+    from kg.rdf.reuse import Recorder, Reuse
     from kg.rdf.void import VoidCounts
 
 __all__ = ["corpus_lines", "literal_nt", "nquads_bytes", "partition_lines", "term_nt", "write_nquads"]
@@ -44,11 +46,19 @@ def partition_lines(triples: Iterable[Triple], graph: str | None,
 
     ``counts`` (a :class:`kg.rdf.void.VoidCounts`) is told each distinct triple.
     """
-    # tuples sort as their lines do: "\0" never appears in a term (N-Triples escapes it)
-    spo = sorted(set(triples))
-    end = f" {graph} .\n" if graph else " .\n"
+    spo = _distinct(triples)
     if counts is not None:
         counts.add_partition(spo)
+    return _lines(spo, graph)
+
+
+def _distinct(triples: Iterable[Triple]) -> list[Triple]:
+    # tuples sort as their lines do: "\0" never appears in a term (N-Triples escapes it)
+    return sorted(set(triples))
+
+
+def _lines(spo: Sequence[Triple], graph: str | None) -> list[str]:
+    end = f" {graph} .\n" if graph else " .\n"
     return [f"{s} {p} {o}{end}" for s, p, o in spo]
 
 
@@ -63,7 +73,8 @@ def corpus_lines(corpus: CorpusRecords, settings: Settings | None = None,
 def write_nquads(corpus: CorpusRecords, out: IO[bytes], settings: Settings | None = None,
                  counts: "VoidCounts | None" = None, gzipped: bool = False,
                  sink: Callable[[bytes, int], None] | None = None,
-                 index: list[tuple[bytes | None, int]] | None = None) -> int:
+                 index: list[tuple[bytes | None, int]] | None = None,
+                 reuse: "Reuse | None" = None, record: "Recorder | None" = None) -> int:
     """Write the corpus as N-Quads to the binary stream ``out`` (gzip-compressed if
     ``gzipped``, with no time stamp, so the bytes stay reproducible); the lines written.
 
@@ -71,22 +82,51 @@ def write_nquads(corpus: CorpusRecords, out: IO[bytes], settings: Settings | Non
     number of lines: a build loads its store from them as they come
     (:class:`kg.store.rdfio.BackgroundLoader`). ``index`` gets each partition's graph
     (``b"<...>"``, None for the default graph) and length in bytes, uncompressed: what
-    :func:`kg.rdf.diff.diff_nquads` walks the file by.
+    :func:`kg.rdf.diff.diff_nquads` walks the file by. ``reuse`` gives the paper
+    partitions to copy from the live build instead of converting them, and ``record``
+    is told each paper partition written (:mod:`kg.rdf.reuse`).
     """
     stream: IO[bytes] = (gzip.GzipFile(fileobj=out, mode="wb", compresslevel=6, mtime=0)  # type: ignore[assignment]
                          if gzipped else out)
-    n = lines = 0
+    n = lines = offset = 0
     chunk: list[bytes] = []
     iris = Iris((settings or corpus.settings).base_iri)
+    digests: list[str | None] = [None]  # of the paper at hand, from skip
+    copies: list[tuple[bytes, Part] | None] = [None]
+    skip = None
+    if reuse is not None or record is not None:
+        from kg.rdf.reuse import digest
+
+        entities, extractions = corpus.entities, corpus.extractions
+
+        def skip(pid: str, occurrences: Sequence[Occurrence]) -> bool:
+            digests[0] = dig = digest(occurrences, extractions.get(pid), entities)
+            copies[0] = reuse.take(pid, dig, iris.graph(pid)) if reuse is not None else None
+            return copies[0] is not None
     try:
-        for pid, triples in partitions(corpus, settings):
+        for pid, triples in partitions_skipping(corpus, settings, skip):
             graph = iris.graph(pid) if pid else None
-            part = partition_lines(triples, graph, counts)
-            data = "".join(part).encode("utf-8")
+            if triples is None:  # copied from the live build
+                assert pid is not None and copies[0] is not None
+                data, part = copies[0]
+                count = part.summary.triples
+                if counts is not None:
+                    counts.add_copied(iris.paper(pid), part.summary)
+                if record is not None and digests[0] is not None:
+                    record.add(pid, Part(digests[0], offset, len(data), part.summary))
+            else:
+                spo = _distinct(triples)
+                if counts is not None:
+                    counts.add_partition(spo)
+                data = "".join(_lines(spo, graph)).encode("utf-8")
+                count = len(spo)
+                if pid and record is not None and digests[0] is not None:
+                    record.add(pid, Part(digests[0], offset, len(data), summary(spo, iris.paper(pid))))
             if index is not None:
                 index.append((graph.encode("utf-8") if graph else None, len(data)))
+            offset += len(data)
             chunk.append(data)
-            lines += len(part)
+            lines += count
             if lines >= 8192:
                 n += _write(stream, chunk, lines, sink)
                 chunk.clear()

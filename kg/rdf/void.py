@@ -10,8 +10,10 @@ since 1970, UTC). Without either the description has no ``dcterms:created``
 
 import os
 from array import array
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import numpy as np
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
@@ -21,6 +23,9 @@ from kg.rdf.iri import mint
 from kg.rdf.vocab import USED_VOCABULARIES, bind_prefixes
 from kg.records import CorpusRecords
 from kg.settings import Settings
+
+if TYPE_CHECKING:
+    from kg.rdf.reuse import Summary
 
 _RDF_TYPE = f"<{RDF.type}>"
 _ARTICLE = f"<{SDO.ScholarlyArticle}>"
@@ -45,6 +50,10 @@ class VoidCounts:
         self._predicates: dict[str, int] = {}
         self._classes: dict[str, int] = {}
         self.example: str | None = None  # the first paper (schema:ScholarlyArticle) by IRI
+        # partitions copied from a live build (kg.rdf.reuse): counted, not hashed
+        self._copied_triples = self._copied_subjects = 0
+        self._copied_predicates: Counter[str] = Counter()
+        self._copied_classes: Counter[str] = Counter()
 
     def add(self, s: str, p: str, o: str) -> None:
         """One distinct triple, its terms in N-Triples form."""
@@ -65,6 +74,19 @@ class VoidCounts:
                 if o == _ARTICLE and (self.example is None or s[1:-1] < self.example):
                     self.example = s[1:-1]
 
+    def add_copied(self, paper: str, summary: "Summary") -> None:
+        """Count a paper's partition from its record (:class:`kg.rdf.reuse.Summary`) instead
+        of its triples: no triple of it is in any other partition, nor any subject but the
+        paper (``paper``, in N-Triples form), which is counted as :meth:`add_partition` does."""
+        self._subjects.append(hash(paper))
+        self._copied_subjects += summary.subjects
+        self._copied_triples += summary.triples
+        self._copied_predicates.update(dict(summary.predicates))
+        self._copied_classes.update(dict(summary.classes))
+        if summary.classes and any(c == _ARTICLE for c, _ in summary.classes) \
+                and (self.example is None or paper[1:-1] < self.example):
+            self.example = paper[1:-1]
+
     def add_graph(self, graph: Graph) -> "VoidCounts":
         """Count every triple of an rdflib graph (a Dataset's quads merged)."""
         from kg.rdf.terms import term_nt
@@ -84,9 +106,13 @@ class VoidCounts:
         members, mfirst = np.unique(np.frombuffer(self._members, dtype=np.int64), return_index=True)
         by_class = np.bincount(np.frombuffer(self._class_of, dtype=np.uint16)[mfirst],
                                minlength=len(self._classes))
-        return (int(triples.size), int(subjects),
-                {c[1:-1]: int(by_class[i]) for c, i in self._classes.items() if by_class[i]},
-                {p[1:-1]: int(by_pred[i]) for p, i in self._predicates.items() if by_pred[i]})
+        classes = Counter({c: int(by_class[i]) for c, i in self._classes.items()})
+        classes.update(self._copied_classes)
+        predicates = Counter({p: int(by_pred[i]) for p, i in self._predicates.items()})
+        predicates.update(self._copied_predicates)
+        return (int(triples.size) + self._copied_triples, int(subjects) + self._copied_subjects,
+                {c[1:-1]: n for c, n in classes.items() if n},
+                {p[1:-1]: n for p, n in predicates.items() if n})
 
 
 def _counts(data: "VoidCounts | CorpusRecords | Graph", settings: Settings) -> VoidCounts:

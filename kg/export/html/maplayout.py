@@ -62,11 +62,18 @@ def pack(radii: Sequence[float]) -> list[tuple[float, float]]:
         else:
             step = max(6.0, r * 0.5)  # arc length and pitch of the spiral
             angle, dist = 0.0, 0.0
+            blocker = placed[0]  # the disc that last stood in the way: most likely to again
             while True:
                 x, y = dist * math.cos(angle), dist * math.sin(angle) * 0.75  # a wide map
-                if all(math.hypot(x - px, y - py) >= r + pr + MARGIN for px, py, pr in placed):
-                    spot = (x, y)
-                    break
+                bx, by, br = blocker
+                if math.hypot(x - bx, y - by) >= r + br + MARGIN:
+                    # the same test as before over every disc (in any order: the same answer)
+                    hit = next((d for d in placed
+                                if math.hypot(x - d[0], y - d[1]) < r + d[2] + MARGIN), None)
+                    if hit is None:
+                        spot = (x, y)
+                        break
+                    blocker = hit
                 turn = step / max(dist, step)
                 angle += turn
                 dist += step * turn / (2 * math.pi)

@@ -14,7 +14,7 @@ paper linking it says it is its own code), as ``kg:official`` has them.
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from kg.records import CorpusRecords, Entity, Link, Repo
 
@@ -102,6 +102,7 @@ class Digest:
         return {pid: m for pid, (m, _) in self.months.items() if m is not None}
 
 
+@lru_cache(maxsize=1 << 16)  # a corpus shows a few thousand dates, each on many papers
 def canonical_date(text: str | None, listed: str | None = None) -> str | None:
     """A full date as ``YYYY-MM-DD`` (as the store has it, an xsd:date), anything else as given;
     a year-less date takes the year of the listing date ``listed``, as kg.rdf writes it.
