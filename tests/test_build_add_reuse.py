@@ -126,3 +126,35 @@ def test_the_add_copies_the_live_bytes_it_does_not_convert(
     assert new is not None and new.root != gen.root
     assert (out / "graph.nq").read_bytes()[part.offset:part.offset + part.length] \
         == bytes(data[part.offset:part.offset + part.length])
+
+
+def _repo_papers(path: Path, spellings: list[tuple[int, str]]) -> Path:
+    import json
+
+    with open(path, "w", encoding="utf-8") as f:
+        for i, repo in spellings:
+            f.write(json.dumps({
+                "title": f"Sparse Widget Networks number {i} for graph tasks",
+                "abstract": f"We propose WidgetNet{i}, a sparse network trained on ImageNet. "
+                            f"Code is available at https://github.com/{repo}.",
+                "arxiv_id": f"2401.{1000 + i:05d}", "date": "2024-01-02"}) + "\n")
+    return path
+
+
+@pytest.mark.slow  # three builds
+def test_papers_added_elsewhere_that_respell_a_repository_reach_an_unchanged_paper(
+        tmp_path: Path, nlp: Any) -> None:
+    """One spelling a repository across the corpus: new papers that make another spelling
+    the most common change an unchanged paper's repository IRI, so its partition is not the
+    live one (a copy of it kept the old spelling: the add differed from a full build)."""
+    first = _repo_papers(tmp_path / "a.jsonl", [(1, "Foo/Bar"), (2, "foo/bar"), (3, "foo/bar")])
+    more = _repo_papers(tmp_path / "b.jsonl", [(4, "Foo/Bar"), (5, "Foo/Bar")])
+    out, full = tmp_path / "out", tmp_path / "full"
+    build([first], out, LINKING, progress=False, nlp=nlp)
+    assert b"/repo/github.com/foo/bar>" in (out / "graph.nq").read_bytes()
+    build([first, more], out, LINKING, progress=False, nlp=nlp)
+    build([first, more], full, LINKING, progress=False, nlp=nlp)
+    assert b"/repo/github.com/foo/bar>" not in (full / "graph.nq").read_bytes()
+    for name in ("graph.nq", "void.ttl", "graph.ttl"):
+        assert (out / name).read_bytes() == (full / name).read_bytes(), name
+    assert sorted_store(out) == sorted_store(full)

@@ -256,14 +256,14 @@ def partitions(corpus: CorpusRecords, settings: Settings | None = None
         yield pid, triples
 
 
-Skip = Callable[[str, Sequence[Occurrence]], bool]
+Skip = Callable[[str, Sequence[Occurrence], Sequence[str]], bool]
 
 
 def partitions_skipping(corpus: CorpusRecords, settings: Settings | None = None,
                         skip: Skip | None = None
                         ) -> Iterator[tuple[str | None, list[Triple] | None]]:
     """:func:`partitions`, but a paper's partition for which ``skip(paper id, its
-    occurrences)`` is true comes as ``(paper id, None)``, not converted
+    occurrences, its repositories)`` is true comes as ``(paper id, None)``, not converted
     (:mod:`kg.rdf.reuse` copies it)."""
     iris = Iris((settings or corpus.settings).base_iri)
     by_paper: dict[str, list[Occurrence]] = defaultdict(list)
@@ -273,7 +273,7 @@ def partitions_skipping(corpus: CorpusRecords, settings: Settings | None = None,
     entities = corpus.entities
     for pid in sorted(corpus.papers):
         occurrences = by_paper.get(pid, [])
-        if skip is not None and skip(pid, occurrences):
+        if skip is not None and skip(pid, occurrences, tuple(repos[pid])):
             yield pid, None
             continue
         yield pid, list(paper_triples(corpus.papers[pid], occurrences, repos[pid], entities, iris))

@@ -99,8 +99,8 @@ def write_nquads(corpus: CorpusRecords, out: IO[bytes], settings: Settings | Non
 
         entities, extractions = corpus.entities, corpus.extractions
 
-        def skip(pid: str, occurrences: Sequence[Occurrence]) -> bool:
-            digests[0] = dig = digest(occurrences, extractions.get(pid), entities)
+        def skip(pid: str, occurrences: Sequence[Occurrence], repositories: Sequence[str]) -> bool:
+            digests[0] = dig = digest(occurrences, extractions.get(pid), entities, repositories)
             copies[0] = reuse.take(pid, dig, iris.graph(pid)) if reuse is not None else None
             return copies[0] is not None
     try:

@@ -2,7 +2,9 @@
 
 A paper's named graph (:func:`kg.rdf.convert.paper_triples`) is made from the paper's
 record, its extraction, and what resolution made of the extraction: each occurrence's
-entity id, role, confidence and evidence, and whether the entity is in the corpus. An add
+entity id, role, confidence and evidence, and whether the entity is in the corpus; and
+its repositories as the corpus spells them (one spelling across the corpus, so papers
+added elsewhere can respell an unchanged paper's link). An add
 of a few papers to a large build leaves nearly every paper's record and extraction as they
 were, and their occurrences too; their partitions then hold the very bytes the live
 ``graph.nq`` holds. Every build with a plain N-Quads export records, per paper partition,
@@ -36,7 +38,7 @@ from typing import IO
 from kg.records import Occurrence, PaperEntities
 
 PARTS_NAME = ".partitions.tsv"  # in the generation directory, next to its graph.nq
-_FORMAT = 1
+_FORMAT = 2  # 2: the digest holds the paper's repositories
 _A = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 
 Triple = tuple[str, str, str]
@@ -67,7 +69,7 @@ def summary(spo: Sequence[Triple], paper: str) -> Summary:
 
 
 def digest(occurrences: Iterable[Occurrence], extraction: PaperEntities | None,
-           entities: object) -> str | None:
+           entities: object, repositories: Sequence[str] = ()) -> str | None:
     """The digest of what resolution made of one paper (see the module's docstring); None
     when an evidence is not one of the extraction's (nothing is recorded then)."""
     position: dict[int, int] = {}
@@ -83,6 +85,9 @@ def digest(occurrences: Iterable[Occurrence], extraction: PaperEntities | None,
         rows.append(f"{occ.entity}\x1f{occ.role}\x1f{occ.mention.confidence!r}\x1f"
                     f"{occ.entity in entities}\x1f{','.join(map(str, where))}")  # type: ignore[operator]
     rows.sort()
+    # the repositories as the corpus spells them: one spelling per repository across the
+    # corpus, so new papers can respell an unchanged paper's link (and its IRI)
+    rows.extend(f"repo\x1f{r}" for r in repositories)
     return hashlib.blake2b("\x1e".join(rows).encode("utf-8"), digest_size=12).hexdigest()
 
 
