@@ -87,3 +87,150 @@ def test_sentence_spans_from_the_last_tokens_are_those_of_the_length_array(nlp):
         arr = doc.to_array([IDX, LENGTH])
         want = spans_of_sentences(arr[:, 0], arr[:, 1], flags)
         assert sentence_spans_at(doc, arr[:, 0].tolist(), starts) == want, repr(text)
+
+
+def _reference_found(rule, start, end, text, **kw):
+    """found() as it was: the dataclass's own __init__."""
+    from kg.extract.candidate import Candidate
+
+    kw.setdefault("confidence", rule.confidence)
+    if rule.proposes:
+        kw.setdefault("role", "proposed")
+    if rule.evidence:
+        kw.setdefault("typed_by", rule)
+    return Candidate(start, end, text, rule, **kw)
+
+
+def test_found_makes_the_record_the_dataclass_makes_for_every_rule():
+    from kg.extract.candidate import found
+    from kg.extract.rules import RULES
+
+    rng = random.Random(56)
+    values = {"type": ["model", "dataset", None], "kb_id": ["k1", None], "parent": ["p", None],
+              "role": ["used", "proposed"], "confidence": [0.1, 0.9, None], "long_form": ["Long Form", None],
+              "typed_by": [None, *RULES[:3]], "written": [(0, 3), None]}
+    for _ in range(4):
+        for rule in RULES:
+            kw = {k: rng.choice(v) for k, v in values.items() if rng.random() < 0.4}
+            got, want = found(rule, 3, 9, "FlowCut", **kw), _reference_found(rule, 3, 9, "FlowCut", **dict(kw))
+            assert got == want and list(vars(got)) == list(vars(want)), (rule.name, kw)
+            assert hash(got) == hash(want)
+            with pytest.raises(AttributeError):
+                got.text = "x"  # frozen, as made by the dataclass
+    for bad in ({"start": 1}, {"nope": 1}, {"found_by": RULES[0]}):
+        with pytest.raises(TypeError):
+            found(RULES[0], 0, 1, "x", **bad)
+
+
+def test_filter_matches_keeps_what_filter_spans_keeps_of_their_spans(nlp):
+    from spacy.util import filter_spans
+
+    from kg.extract.known import filter_matches
+
+    rng = random.Random(57)
+    doc = nlp.make_doc(" ".join(["w"] * 40))
+    for _ in range(3000):
+        matches = []
+        for _ in range(rng.randint(0, 12)):
+            s = rng.randrange(40)
+            matches.append((rng.choice((11, 22, 33)), s, min(40, s + rng.randint(1, 5))))
+        matches += rng.sample(matches, min(len(matches), rng.randint(0, 3)))  # the same span twice
+        labelled = [(doc[s:e], m) for m, s, e in matches]
+        for sp, m in labelled:
+            sp.label = m
+        want = [(sp.label, sp.start, sp.end) for sp in filter_spans([sp for sp, _ in labelled])]
+        assert filter_matches(matches) == want, matches
+
+
+def _reference_known(component, doc, off):
+    """kg_known as it was (main at 0f7ad7e): a Span a match, spaCy's filter_spans."""
+    from spacy.util import filter_spans
+
+    from kg.extract.candidate import candidates, doc_text, found
+    from kg.extract.known import _extension, _inside_longer_word
+    from kg.extract.rules import (
+        GAZETTEER,
+        GAZETTEER_AMBIGUOUS,
+        GAZETTEER_LOWERCASE,
+        KNOWN_GLUED,
+        KNOWN_PART,
+        KNOWN_VARIANT,
+    )
+    from kg.extract.variants import variant_spans
+
+    strings = doc.vocab.strings
+    spans = []
+    matchers = [m for m, rule in ((component.exact, GAZETTEER), (component.lower, GAZETTEER_LOWERCASE))
+                if rule not in off]
+    for matcher in matchers:
+        for match_id, start, end in matcher(doc):
+            span = doc[start:end]
+            span.label_ = strings[match_id]
+            spans.append(span)
+    out = candidates(doc)
+    text = doc_text(doc)
+    for span in filter_spans(spans):
+        e = component.entries[span.label_]
+        if KNOWN_GLUED not in off and _inside_longer_word(text, span.start_char, span.end_char):
+            continue
+        ambiguous = e.ambiguous and GAZETTEER_AMBIGUOUS not in off
+        if ambiguous and (span.start == 0 or span[0].is_sent_start):
+            continue
+        ext = (_extension(text, span.end_char)
+               if e.type == "dataset" and not e.ambiguous and KNOWN_PART not in off else "")
+        if ext:
+            end = span.end_char + len(ext)
+            out.append(found(KNOWN_PART, span.start_char, end, text[span.start_char:end],
+                             type="dataset", parent=e.id))
+            continue
+        out.append(found(GAZETTEER_AMBIGUOUS if ambiguous else GAZETTEER, span.start_char,
+                         span.end_char, span.text, type=e.type, kb_id=e.id, parent=e.parent))
+    if KNOWN_VARIANT not in off:
+        taken = [(s.start_char, s.end_char) for s in spans]
+        for start, end, kid in variant_spans(text, component.variants, taken):
+            e = component.entries[kid]
+            out.append(found(KNOWN_VARIANT, start, end, text[start:end], type=e.type, kb_id=e.id,
+                             parent=e.parent))
+    return doc
+
+
+def _known_texts(seed: int, n: int) -> list[str]:
+    """Texts dense in known names and their neighbours: names of the gazetteer (ambiguous ones
+    too) in any case, glued to words, digits and hyphens, at sentence starts, before dataset parts."""
+    from kg.extract.lexicon import gazetteer
+
+    rng = random.Random(seed)
+    names = sorted({x for e in gazetteer().values() for x in e.names})
+    glue = [" ", " ", " ", "-", "-7B ", ". ", ". The ", ", ", " (", ") ", "/", " Relation ", "\n\n", "1 "]
+    out = []
+    for _ in range(n):
+        parts = []
+        for _ in range(rng.randint(1, 8)):
+            name = rng.choice(names)
+            parts.append(rng.choice((name, name, name.lower(), name.upper())))
+            parts.append(rng.choice(glue))
+        out.append("".join(parts))
+    return out
+
+
+_KNOWN_RULES = ["gazetteer", "gazetteer-lowercase", "gazetteer-ambiguous", "known-glued", "known-part",
+                "known-variant"]
+
+
+@pytest.mark.parametrize("off", [None, *_KNOWN_RULES])
+def test_known_names_without_spans_are_those_found_with_spans(nlp, off):
+    from kg.extract.candidate import set_ext
+    from kg.extract.rules import rule
+
+    off_rules = frozenset({rule(off)}) if off else frozenset()
+    component = nlp.get_pipe("kg_known")
+    texts = TEXTS + SEED_TEXTS + _known_texts(58, 3000)
+    several = 0
+    for doc in nlp.pipe(texts, disable=["kg_known", "kg_candidates", "kg_typing", "kg_roles"]):
+        set_ext(doc, "kg_candidates", None)
+        want = list(get_ext(_reference_known(component, doc, off_rules), "kg_candidates"))
+        set_ext(doc, "kg_candidates", None)
+        got = get_ext(component(doc, off_rules), "kg_candidates")
+        assert got == want, doc.text
+        several += len(got) > 2
+    assert several > 1000

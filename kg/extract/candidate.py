@@ -62,16 +62,40 @@ class Candidate:
 
 
 _FIELDS = frozenset(f.name for f in fields(Candidate))
+# the fields after found_by, in order, with their defaults (none is a mutable default)
+_DEFAULTS = {f.name: f.default for f in fields(Candidate)[4:]}
+_LATER = frozenset(_DEFAULTS)
 
 
 def found(rule: Rule, start: int, end: int, text: str, **kw: object) -> Candidate:
-    """A candidate of finder ``rule``, with the rule's confidence and role."""
-    kw.setdefault("confidence", rule.confidence)
+    """A candidate of finder ``rule``, with the rule's confidence and role: the record
+    ``Candidate(start, end, text, rule, **kw)`` makes, made as :meth:`Candidate.with_` makes
+    one (the frozen ``__init__`` sets each of its 13 fields with ``object.__setattr__``), from
+    the fields the rule gives (kept per rule) and then ``kw``."""
+    if not _LATER.issuperset(kw):  # no such field, or one given twice: the record's own TypeError
+        return Candidate(start, end, text, rule, **{**_given(rule), **kw})  # type: ignore[arg-type]
+    given = _GIVEN.get(rule)
+    if given is None:
+        given = _GIVEN[rule] = {**_DEFAULTS, **_given(rule)}
+    new = object.__new__(Candidate)
+    state = new.__dict__
+    state.update(start=start, end=end, text=text, found_by=rule)  # in the fields' order
+    state.update(given)
+    state.update(kw)
+    return new
+
+
+def _given(rule: Rule) -> dict[str, object]:
+    """What a finder rule gives its candidates unless told otherwise."""
+    out: dict[str, object] = {"confidence": rule.confidence}
     if rule.proposes:
-        kw.setdefault("role", "proposed")
+        out["role"] = "proposed"
     if rule.evidence:
-        kw.setdefault("typed_by", rule)
-    return Candidate(start, end, text, rule, **kw)  # type: ignore[arg-type]
+        out["typed_by"] = rule
+    return out
+
+
+_GIVEN: dict[Rule, dict[str, object]] = {}  # rules are frozen, compared by identity
 
 
 @dataclass(frozen=True)

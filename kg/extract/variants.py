@@ -160,18 +160,20 @@ class AsciiRuns:
         so it begins at most ``MAX_PARTS - 1`` chunks before a chunk holding one, and its first
         chunk begins a known key. Found by C loops (``map``, a regex), not a Python step per
         chunk: an abstract has some 200 chunks and two or three with a digit."""
-        cores = self.cores
-        n = len(cores)
-        out = set(compress(range(n), map(variants.single.__contains__, cores)))
+        cores, runs = self.cores, self.runs
+        out = set(compress(range(len(cores)), map(variants.single.__contains__, cores)))
         prefixes = variants.prefixes
+        walked = -1  # the runs up to this one are judged: the walk from a digit run before
         for d in self.digit_runs():
             r, seen = d, 0
-            while r >= 0 and seen < MAX_PARTS:
-                if self.chunk(r):
+            while r > walked and seen < MAX_PARTS:  # a later walk ends where an earlier began
+                core = cores[r]
+                if core or runs[r].rstrip(_ASCII_END):  # a chunk (:meth:`chunk`)
                     seen += 1
-                    if singular(cores[r]) in prefixes:
+                    if singular(core) in prefixes:
                         out.add(r)
                 r -= 1
+            walked = d
         return sorted(out)
 
 
