@@ -234,3 +234,80 @@ def test_known_names_without_spans_are_those_found_with_spans(nlp, off):
         assert got == want, doc.text
         several += len(got) > 2
     assert several > 1000
+
+
+def _window_texts(seed: int, n: int, words: list[str]) -> list[str]:
+    """Random runs of cue words, head words, names, commas, brackets and spaces of any kind."""
+    rng = random.Random(seed)
+    pieces = words + ["X", "GSM8K", "data-set", "two", "methods", "state-of-the-art", ",", ", ", " , ", "(", ")",
+                      ":", ".", "-", "_x", "é", "\u00a0", "\t", "\n", "  ", " ", " ", " ", " ", "ON", "The"]
+    return ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 30))) for _ in range(n)]
+
+
+def _seed_windows(size: int) -> list[str]:
+    """The text before each word of the seeds, as the typer cuts it before a candidate."""
+    out = []
+    for text in SEED_TEXTS[:150]:
+        starts = [i for i in range(1, len(text)) if text[i - 1] == " "]
+        out += [text[max(0, i - size): i] for i in starts]
+    return out
+
+
+def test_list_heads_searched_from_the_first_cue_are_the_plain_search():
+    from kg.extract.typer import _LIST_HEAD, list_head
+
+    cues = ["such as", "including", "like", "e.g.", "e.g.,", "namely", "i.e.", "(", ":", "and", "or", "likely"]
+    texts = _seed_windows(120) + _window_texts(59, 30_000, cues)
+    found = 0
+    for before in texts:
+        want, got = _LIST_HEAD.search(before), list_head(before)
+        assert (got and (got.span(), got.group(1))) == (want and (want.span(), want.group(1))), repr(before)
+        found += want is not None
+    assert found > 3000
+
+
+def test_dataset_cues_searched_in_the_last_runs_are_the_plain_search():
+    from kg.extract.typer import _DATASET_BEFORE, dataset_before
+
+    cues = ["on", "across", "over", "the", "challenging", "widely used", "widely-used", "large-scale",
+            "datasets", "Benchmark", "corpus", "CORPORA", "such as", "like", "including", "and", "ſ"]
+    rng = random.Random(62)
+    spaces = [" ", " ", "  ", "\t", "\n", "\u00a0"]
+
+    def ws():
+        return rng.choice(spaces)
+
+    def case(w):
+        return rng.choice((w, w, w.upper(), w.title()))
+
+    built = []
+    for prefix in _window_texts(63, 6000, cues):
+        if rng.random() < 0.5:  # the first branch: "on the widely used "
+            tail = case(rng.choice(["on", "across", "over"])) + ws()
+            tail += (case("the") + ws()) if rng.random() < 0.6 else ""
+            tail += (case(rng.choice(["challenging", "widely used", "widely-used", "public"])) + ws()) \
+                if rng.random() < 0.6 else ""
+        else:  # the second: "benchmarks such as A, B, and "
+            tail = case(rng.choice(["dataset", "datasets", "benchmark", "corpora", "corpus", "corpuſ", "datasetſ"]))
+            tail += ws() + rng.choice([",", "such as", "like", "including", ":", "("]) + ws()
+            tail += "".join(rng.choice(["A", "GSM8K", "x.y", "a-b"]) + rng.choice([",", " ,", ", "]) + ws()
+                            for _ in range(rng.randint(0, 4)))
+            tail += (case("and") + ws()) if rng.random() < 0.5 else ""
+        built.append(prefix + " " + tail + rng.choice(["", "", "x", ","]))
+    texts = _seed_windows(80) + _window_texts(60, 30_000, cues) + built
+    found = 0
+    for before in texts:
+        want = _DATASET_BEFORE.search(before) is not None
+        assert dataset_before(before) == want, repr(before)
+        found += want
+    assert found > 4000
+
+
+def test_the_last_runs_begin_where_the_plain_split_says():
+    from kg.extract.typer import last_runs
+
+    for text in _window_texts(61, 5000, ["a", "bc"]):
+        for n in range(1, 6):
+            at = last_runs(text, n)
+            assert len(text[at:].split()) <= n and (at == 0 or len(text[at - 1:].split()) > n), (text, n)
+            assert at == 0 or not text[at - 1].isspace() and text[at:at + 1].isspace()

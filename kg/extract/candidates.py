@@ -94,6 +94,10 @@ def _acronym_candidates(pairs: list[AcronymPair], generic_shorts: set[str],
     return out
 
 
+_NAME_GOES_ON = re.compile(r"\s+([A-Z][\w\-]*|and|of)\b")
+_JOINED_LAST = re.compile(r"(?:\s+(?:and|of))+$")
+
+
 def _naming_candidates(text: str, start: int, end: int, off: frozenset[Rule]) -> list[Candidate]:
     """The name right after "named"/"called"/"dubbed": "a framework named Dentist"."""
     out: list[Candidate] = []
@@ -107,13 +111,13 @@ def _naming_candidates(text: str, start: int, end: int, off: frozenset[Rule]) ->
         # a capitalised multi-word name: "called Look, Remember and Reason"
         pos = w.end()
         while len(words) < 5 and not looks_like_name(w.group(0), off):
-            nxt = re.match(r"\s+([A-Z][\w\-]*|and|of)\b", text[pos:end])
+            nxt = _NAME_GOES_ON.match(text[pos:end])
             if not nxt:
                 break
             words.append(nxt)
             pos += nxt.end()
         # a trailing "and"/"of" is not part of it, whatever space stands before it (a tab too)
-        name = re.sub(r"(?:\s+(?:and|of))+$", "", text[w.start(): pos].strip())
+        name = _JOINED_LAST.sub("", text[w.start(): pos].strip())
         if (name[:1].isupper() or looks_like_name(name, off)) and not name.endswith("'s"):
             out.append(found(NAMING, w.start(), w.start() + len(name), name))
     return out

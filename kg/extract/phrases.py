@@ -27,13 +27,16 @@ _CAP_PHRASE = re.compile(
     r"((?:[A-Z](?<![\w\-].)[\w\-']{0,40})(?:\s+(?:(?:and|of|for|in|with|to|&)\s+)?(?:[A-Z][\w\-']{0,40}|\d[\w\.]{0,10})){1,8})(?![\w\-'])")
 
 
+_RUN = re.compile(r"\S+")  # the module's patterns compiled once: re.match(str) looks each up
+
+
 def phrase_candidates(text: str, start: int, end: int, sent_starts: set[int],
                       off: frozenset[Rule]) -> list[Candidate]:
     """Capitalised phrases with a type head word: "Harmonix Set", "Sharpness Aware Minimization"."""
     out = []
     stop_caps = word_list("stop_caps")
     for m in _CAP_PHRASE.finditer(text, start, end):
-        words = list(re.finditer(r"\S+", m.group(1)))
+        words = list(_RUN.finditer(m.group(1)))
         while words and words[0].group(0) in stop_caps:
             words = words[1:]
         if len(words) < 2:
@@ -58,6 +61,8 @@ def phrase_candidates(text: str, start: int, end: int, sent_starts: set[int],
 # a capital not after [\w\-\.], then the rest of a word or nothing: "(?:X...|X)" as "X(?:...)?"
 _ITEM = r"[A-Z](?<![\w\-\.].)(?:[\w\-\.\+]{0,40}[\w\+])?(?:\s[A-Z0-9][\w\-\.\+]{0,40}[\w\+]){0,2}(?![\w\-])"
 _LIST = re.compile(rf"{_ITEM}(?:(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:the\s+)?{_ITEM})+")
+_ITEM_RE = re.compile(_ITEM)
+_WORD_AFTER = re.compile(r"\s+([a-z][\w\-]*)")
 _HEAD_BEFORE = re.compile(r"([A-Za-z][\w\-]*)\s*(?:\(|,?\s+(?:such as|including|like|e\.g\.,?|namely)\s+)$")
 
 
@@ -72,7 +77,7 @@ def list_candidates(text: str, start: int, found_so_far: list[Candidate],
     stop_caps, function_words = word_list("stop_caps"), word_list("function_words")
     spans = [(c.start, c.end) for c in found_so_far if c.source != Found.PHRASE]
     for m in lists:
-        items = [(i.start(), i.end()) for i in re.finditer(_ITEM, m.group(0))]
+        items = [(i.start(), i.end()) for i in _ITEM_RE.finditer(m.group(0))]
         items = [(m.start() + a, m.start() + b) for a, b in items]
         anchored = any(any(s <= a < e for s, e in spans) for a, _ in items)
         hb = _HEAD_BEFORE.search(text[max(0, m.start() - 60): m.start()])
@@ -80,7 +85,7 @@ def list_candidates(text: str, start: int, found_so_far: list[Candidate],
             continue
         for a, b in items:
             name = text[a:b]
-            after = re.match(r"\s+([a-z][\w\-]*)", text[b: b + 30])
+            after = _WORD_AFTER.match(text[b: b + 30])
             if LIST_MODIFIER not in off and after and head_type(after.group(1)) in ("model", "method"):
                 continue  # "Residual nets": a modifier of a kind, not a name
             if any(s < b and a < e for s, e in spans) or name.split()[0] in stop_caps:
