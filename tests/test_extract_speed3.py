@@ -311,3 +311,80 @@ def test_the_last_runs_begin_where_the_plain_split_says():
             at = last_runs(text, n)
             assert len(text[at:].split()) <= n and (at == 0 or len(text[at - 1:].split()) > n), (text, n)
             assert at == 0 or not text[at - 1].isspace() and text[at:at + 1].isspace()
+
+
+def _list_texts(seed: int, n: int) -> list[str]:
+    """Texts of capitalised words of every length up to past the item's bound, digits, points,
+    joined by commas, "and", "or", "the" and spaces of any kind."""
+    rng = random.Random(seed)
+
+    def word():
+        first = rng.choice("ABCXZ0aé")
+        return first + "".join(rng.choice("abcXY09-.+_") for _ in range(rng.randint(0, 45)))
+
+    seps = [",", ", ", " , ", " and ", " or ", ", and ", ",\tor ", " the ", " ", " ", "\n", "  and\u00a0", "-",
+            ".", "sand ", "or", "and the ", ",the "]
+    return ["".join(word() + rng.choice(seps) for _ in range(rng.randint(0, 12))) for _ in range(n)]
+
+
+def _long_item_lists(seed: int, n: int) -> list[str]:
+    """Lists whose first item is as long as an item can be, or nearly, before each kind of
+    separator with spaces of any kind before it: the bound of the scan's start is exact."""
+    rng = random.Random(seed)
+
+    def part(first):
+        return first + "".join(rng.choice("abXY09_-.+") for _ in range(rng.randint(38, 40))) + rng.choice("aZ9+")
+
+    out = []
+    for _ in range(n):
+        item = " ".join(part(rng.choice("ABZ" if i == 0 else "AZ09")) for i in range(rng.randint(1, 3)))
+        space = rng.choice(["", " ", "  ", "\t", "\n ", "\u00a0"])
+        sep = rng.choice([",", ", ", ",\t", " and ", " or ", "\tand  ", "\nor ", ", and ", ",or "])
+        the = rng.choice(["", "the ", "the\t"])
+        out.append(rng.choice(["", "x ", "We use ", "(", "a, b "]) + item + space + sep + the + "Foo Bar" + rng.choice(["", ".", " x"]))
+    return out
+
+
+def test_lists_scanned_from_the_first_separator_are_the_plain_scan():
+    from kg.extract.phrases import _LIST, list_matches
+
+    found = 0
+    for text in TEXTS + SEED_TEXTS + _list_texts(64, 20_000) + _long_item_lists(65, 5000):
+        for start in (0, len(text) // 3):
+            want = [m.span() for m in _LIST.finditer(text, start)]
+            assert [m.span() for m in list_matches(text, start)] == want, (text, start)
+            found += bool(want)
+    assert found > 5000
+
+
+def _reference_shapes(text, start, end, off):
+    """shape_candidates as it was: the shapes of word_starts' words, one list after another."""
+    from kg.extract.candidate import found
+    from kg.extract.names import word_shapes, word_starts
+
+    out = []
+    for at, w in word_starts(text, start, end):
+        for rule, s, e, name, written in word_shapes(w, off):
+            kw = {} if written is None else {"written": (at + written[0], at + written[1])}
+            out.append(found(rule, at + s, at + e, name, **kw))
+    return out
+
+
+def test_name_shapes_in_one_pass_over_the_capitals_are_those_of_the_word_starts():
+    from kg.extract.names import shape_candidates
+    from kg.extract.rules import NUMBER_PAIR
+
+    rng = random.Random(66)
+    words = ["CIFAR-10/100", "GPT-4o", "FlowCut", "We", "the", "ViT-B/16", "A100", "x-1/2", "Mamba-3B.", "(", ".",
+             "7B", "LLMs", "a/b", "Net-10/20.", "non-Transformer", "mT5", "é", "-", "'s", "ImageNet-1k,", "x.Y"]
+    texts = TEXTS + SEED_TEXTS + [rng.choice(["", " "]).join(rng.choice(words) for _ in range(rng.randint(0, 15)))
+                                  for _ in range(4000)] + _random_texts(67, 4000, "aA9-/. _+'é", 16)
+    found = 0
+    for off in (frozenset(), frozenset({NUMBER_PAIR})):
+        for text in texts:
+            start = rng.randint(0, len(text))
+            for s, e in ((0, len(text)), (start, len(text)), (start, rng.randint(start, len(text)))):
+                want = _reference_shapes(text, s, e, off)
+                assert shape_candidates(text, s, e, off) == want, (text, s, e)
+                found += len(want)
+    assert found > 10_000

@@ -66,12 +66,35 @@ _WORD_AFTER = re.compile(r"\s+([a-z][\w\-]*)")
 _HEAD_BEFORE = re.compile(r"([A-Za-z][\w\-]*)\s*(?:\(|,?\s+(?:such as|including|like|e\.g\.,?|namely)\s+)$")
 
 
+# A _LIST match has a separator before its second item: a comma, or "and"/"or" after a space,
+# then the item's capital (after "the"). Found by their literal first characters; the match
+# begins at most _ITEM_LONGEST characters (and the spaces) before it
+_LIST_SEPARATORS = (
+    re.compile(r",\s*(?:(?:and|or)\s+)?(?:the\s+)?[A-Z]"),
+    re.compile(r"and(?<=\sand)\s+(?:the\s+)?[A-Z]"),
+    re.compile(r"or(?<=\sor)\s+(?:the\s+)?[A-Z]"),
+)
+_ITEM_LONGEST = 1 + 41 + 2 * (2 + 41)  # a capital and {0,40}+1, then twice a space, a capital, {0,40}+1
+
+
+def list_matches(text: str, start: int) -> list[re.Match[str]]:
+    """``list(_LIST.finditer(text, start))``, scanned from the first item that can stand before
+    a separator: half the texts have none, and the scan tries the pattern at every capital."""
+    at = [m.start() for m in (p.search(text, start) for p in _LIST_SEPARATORS) if m]
+    if not at:
+        return []
+    k = min(at)
+    while k > start and text[k - 1].isspace():  # the separator's spaces: \s, as the pattern's
+        k -= 1
+    return list(_LIST.finditer(text, max(start, k - _ITEM_LONGEST)))
+
+
 def list_candidates(text: str, start: int, found_so_far: list[Candidate],
                     off: frozenset[Rule]) -> list[Candidate]:
     """Capitalised members of a list that holds a known name, or that follows a head noun:
     "on GSM8K, AIME and Olympiad", "two algorithms (Edge-Popup and Biprop)"."""
     out: list[Candidate] = []
-    lists = list(_LIST.finditer(text, start))
+    lists = list_matches(text, start)
     if not lists:
         return out  # most texts have none: the candidates' spans are not needed
     stop_caps, function_words = word_list("stop_caps"), word_list("function_words")
