@@ -156,8 +156,8 @@ def shape_candidates(text: str, start: int, end: int, off: frozenset[Rule]) -> l
         else:
             run = m.group(0)
         if "/" in run or (s > 0 and text[s - 1] in _BEFORE_NO_WORD):  # as word_starts
-            for w in WORD.finditer(text, s, m.end()):
-                _add_shapes(out, w.start(), w.group(0), off)
+            for wm in WORD.finditer(text, s, m.end()):
+                _add_shapes(out, wm.start(), wm.group(0), off)
         elif run[0] in _ALNUM:
             _add_shapes(out, s, run[:_WORD_LONGEST].rstrip("-.'"), off)
     return out
