@@ -388,3 +388,65 @@ def test_name_shapes_in_one_pass_over_the_capitals_are_those_of_the_word_starts(
                 assert shape_candidates(text, s, e, off) == want, (text, s, e)
                 found += len(want)
     assert found > 10_000
+
+
+def test_prior_work_on_the_lower_case_is_the_search_ignoring_case():
+    from kg.extract import triggers
+
+    assert triggers.prior_work_in_lower_case() is not None  # the shipped words: the fast path is taken
+    rng = random.Random(68)
+    words = ["Existing", "previous", "PRIOR", "Such As", "e.g.", "E.G.", "including", "Compared To", "outperforms",
+             "Outperformed", "state-of-the-art", "State-Of-The-Art", "has been", "WERE", "than", "thank", "preexisting",
+             "x", "X", "9", "-", "_", "é", "\u212a", "ſ", "\n", "based on", "based", "on", "e.g", "was", "ſuch as",
+             "baſed on", "\u212aNOWN AS"]
+    texts = SEED_TEXTS + [rng.choice([" ", "", "  "]).join(rng.choice(words) for _ in range(rng.randint(0, 12)))
+                          for _ in range(20_000)]
+    found = 0
+    for text in texts:
+        want = triggers.prior_work().search(text) is not None
+        assert triggers.about_prior_work(text) == want, text
+        assert triggers.about_prior_work(text, text.lower()) == want, text
+        found += want
+    assert found > 10_000
+
+
+def _reference_own_acronyms(cands, text, sents, off):
+    """_own_acronyms as it was: prior_work() ignoring case on each sentence."""
+    from kg.extract import triggers
+    from kg.extract.candidate import sentence_at
+    from kg.extract.roles import _proposed
+    from kg.extract.rules import OWN_ACRONYM, PRIOR_WORK, Found, Typed
+
+    for i, c in enumerate(cands):
+        if c.role == "proposed" or c.source != Found.ACRONYM or c.kb_id \
+                or c.type_source in (Typed.GAZETTEER, Typed.FAMILY):
+            continue
+        start, end = sentence_at(sents, c.start)
+        if PRIOR_WORK in off or not triggers.prior_work().search(text[start:end]):
+            cands[i] = _proposed(c, OWN_ACRONYM)
+
+
+def test_own_acronyms_read_from_the_docs_lower_case_are_those_ignoring_case(nlp):
+    """Also when a character before changes length in lower case ("İ"): then the text's
+    own sentences are read, not the lower case's offsets."""
+    from kg.extract.candidate import doc_lower, doc_text, sentence_spans
+    from kg.extract.roles import _own_acronyms
+
+    rng = random.Random(69)
+    sentences = ["We propose Zorblax Quantum Fusion (ZQF).", "Existing work uses Flimmer Token Routing (FTR).",
+                 "Unlike previous methods, Quibble Residual Learning (QRL) is new.", "It beats Vexor Models (VMs).",
+                 "Compared with Sparse Glorp Attention (SGA), ours wins.", "Our Token Zapping (ToZa) is fast."]
+    texts = [rng.choice(["", "İİİİ ", "İ" * 60 + " ", "Título: ", "\u212aelvin. "])
+             + " ".join(rng.sample(sentences, rng.randint(1, 6)))
+             for _ in range(400)] + SEED_TEXTS
+    proposed = 0
+    for doc in nlp.pipe(texts, disable=["kg_roles"]):
+        text, sents = doc_text(doc), sentence_spans(doc)
+        assert doc_lower(doc) == text.lower()
+        cands = list(get_ext(doc, "kg_candidates"))
+        want = list(cands)
+        _reference_own_acronyms(want, text, sents, frozenset())
+        _own_acronyms(cands, text, sents, frozenset(), doc_lower(doc))
+        assert cands == want, text
+        proposed += sum(c.role == "proposed" for c in cands)
+    assert proposed > 300

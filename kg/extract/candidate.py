@@ -125,7 +125,7 @@ class Batched:
 
 
 _EXTENSIONS = (("kg_candidates", None), ("kg_acronyms", None), ("kg_links", None), ("kg_link_spans", None),
-               ("kg_title_end", 0), ("kg_sents", None), ("kg_text", None))
+               ("kg_title_end", 0), ("kg_sents", None), ("kg_text", None), ("kg_lower", None))
 _DEFAULT = dict(_EXTENSIONS)
 # where spaCy keeps the value of a Doc extension without getter, setter or method: the
 # Doc's user_data under this key (spacy.tokens.underscore.Underscore._get_key)
@@ -171,6 +171,15 @@ def doc_text(doc: Doc) -> str:
         text = doc.text
         set_ext(doc, "kg_text", text)
     return text
+
+
+def doc_lower(doc: Doc) -> str:
+    """``doc_text(doc).lower()``, made once per Doc: four components read it."""
+    lowered: str | None = get_ext(doc, "kg_lower")
+    if lowered is None:
+        lowered = doc_text(doc).lower()
+        set_ext(doc, "kg_lower", lowered)
+    return lowered
 
 
 def sentence_spans(doc: Doc) -> list[tuple[int, int]]:

@@ -15,6 +15,7 @@ from kg.extract.candidate import (
     Batched,
     Candidate,
     candidates,
+    doc_lower,
     doc_text,
     get_ext,
     register_extensions,
@@ -42,11 +43,11 @@ def _proposed(c: Candidate, rule: Rule, **kw: object) -> Candidate:
 
 
 def _windows(text: str, sents: list[tuple[int, int]],
-             starts: list[int] | None = None) -> list[tuple[int, int]]:
+             starts: list[int] | None = None, lowered: str | None = None) -> list[tuple[int, int]]:
     """The stretches of text right after a contribution cue; with ``starts`` (sorted), only
     in the sentences that hold one of them: a window never leaves its sentence, so the
     others hold none of those offsets."""
-    lowered = text.lower()
+    lowered = text.lower() if lowered is None else lowered
     return [(m.end(), min(end, m.end() + WINDOW)) for start, end in sents
             if starts is None or _holds(starts, start, end)
             for m in triggers.contribution_cues(FIRST_NEW_NAME, text, start, end, lowered)]
@@ -70,12 +71,13 @@ def _named_directly(cands: list[Candidate], text: str, title_end: int, off: froz
             cands[i] = _proposed(c, TITLE_IS_NAME)
 
 
-def _first_new_names(cands: list[Candidate], text: str, sents: list[tuple[int, int]]) -> None:
+def _first_new_names(cands: list[Candidate], text: str, sents: list[tuple[int, int]],
+                     lowered: str | None = None) -> None:
     """The first new name after a cue is the contribution ("we propose X, which uses Y")."""
     new = sorted((c.start, i) for i, c in enumerate(cands)
                  if c.kb_id is None and c.type_source not in (Typed.GAZETTEER, Typed.FAMILY))
     # only a window holding a new name does anything: those of the sentences holding one
-    for s, e in _windows(text, sents, [start for start, _ in new]):
+    for s, e in _windows(text, sents, [start for start, _ in new], lowered):
         first = next((i for start, i in new if s <= start < e), None)
         if first is None:
             continue
@@ -86,14 +88,16 @@ def _first_new_names(cands: list[Candidate], text: str, sents: list[tuple[int, i
 
 
 def _own_acronyms(cands: list[Candidate], text: str, sents: list[tuple[int, int]],
-                  off: frozenset[Rule]) -> None:
+                  off: frozenset[Rule], lowered: str | None = None) -> None:
     """A new acronym defined in a sentence that is not about earlier work is the paper's own."""
     for i, c in enumerate(cands):
         if c.role == "proposed" or c.source != Found.ACRONYM or c.kb_id \
                 or c.type_source in (Typed.GAZETTEER, Typed.FAMILY):
             continue
         start, end = sentence_at(sents, c.start)
-        if PRIOR_WORK in off or not triggers.prior_work().search(text[start:end]):
+        # the lower case of an ASCII text has its offsets (another's may be longer: "İ")
+        part = lowered[start:end] if lowered is not None and text.isascii() else None
+        if PRIOR_WORK in off or not triggers.about_prior_work(text[start:end], part):
             cands[i] = _proposed(c, OWN_ACRONYM)
 
 
@@ -113,9 +117,9 @@ class RoleFinder(Batched):
         sents = sentence_spans(doc)
         _named_directly(cands, text, get_ext(doc, "kg_title_end") or 0, off)
         if FIRST_NEW_NAME not in off:
-            _first_new_names(cands, text, sents)
+            _first_new_names(cands, text, sents, doc_lower(doc))
         if OWN_ACRONYM not in off:
-            _own_acronyms(cands, text, sents, off)
+            _own_acronyms(cands, text, sents, off, doc_lower(doc))
         if NAMED_AFTER not in off:
             _named_after(cands)
         return doc
