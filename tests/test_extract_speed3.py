@@ -450,3 +450,21 @@ def test_own_acronyms_read_from_the_docs_lower_case_are_those_ignoring_case(nlp)
         assert cands == want, text
         proposed += sum(c.role == "proposed" for c in cands)
     assert proposed > 300
+
+
+def test_url_matches_from_the_first_literal_are_the_scan_ignoring_case():
+    from kg.extract.links import _URL, may_hold_links, url_matches
+
+    rng = random.Random(70)
+    pieces = ["https://", "http://", "HTTPS://", "ftp://", "://", "www.", "WWW.", "github.com/", "GitHub.com/",
+              "huggingface.co/", "x", "a/b", "é", " ", " ", "(", ")", ".", "io", "s", "h", "ſ", "\u212a"]
+    texts = TEXTS + SEED_TEXTS + ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
+                                  for _ in range(20_000)]
+    found = 0
+    for text in texts:
+        want = [m.span() for m in _URL.finditer(text)]
+        assert url_matches(text) == want, text
+        assert url_matches(text, text.lower()) == want, text
+        assert may_hold_links(text, text.lower()) or not want, text
+        found += len(want)
+    assert found > 10_000
