@@ -468,3 +468,83 @@ def test_url_matches_from_the_first_literal_are_the_scan_ignoring_case():
         assert may_hold_links(text, text.lower()) or not want, text
         found += len(want)
     assert found > 10_000
+
+
+def test_naming_cues_on_the_lower_case_are_those_ignoring_case():
+    from kg.extract import triggers
+
+    assert triggers._naming_in_lower_case() is not None  # the shipped words: the fast path is taken
+    rng = random.Random(71)
+    words = ["named", "Named", "CALLED", "denoted as", "Denoted", "dubbed", "termed", "coined", "namely", "renamed",
+             "the", "The", "\u201cX", "'x", "\"Y", "x", "ſ", "\u212a", "é", "\n", "-", "called\t", "namedX"]
+    texts = SEED_TEXTS + [rng.choice([" ", "", "  "]).join(rng.choice(words) for _ in range(rng.randint(0, 12)))
+                          for _ in range(20_000)]
+    found = 0
+    for text in texts:
+        for start, end in {(0, len(text)), (len(text) // 4, len(text) // 2)}:
+            want = [m.span() for m in triggers.naming().finditer(text, start, end)]
+            assert [m.span() for m in triggers.naming_cues(text, start, end)] == want, text
+            assert [m.span() for m in triggers.naming_cues(text, start, end, text.lower())] == want, text
+            found += len(want)
+    assert found > 10_000
+
+
+def test_direct_object_cues_on_the_lower_case_are_those_ignoring_case():
+    from kg.extract import triggers
+
+    assert triggers.before_direct_object_in_lower_case() is not None
+    rng = random.Random(72)
+    words = ["We", "we", "WE", "This Paper", "this work", "propose", "Proposes", "PRESENTED", "introduced", "a",
+             "An", "the", "our", "new", "Novel", "simple", "first", "x", "awe", "ſ", "\u212a", "é", "\n"]
+    texts = [rng.choice([" ", "", "  "]).join(rng.choice(words) for _ in range(rng.randint(0, 8)))
+             + rng.choice(["", " ", "\t"]) for _ in range(30_000)]
+    found = 0
+    for text in texts:
+        want = triggers.before_direct_object().search(text) is not None
+        assert triggers.ends_in_direct_object_cue(text) == want, text
+        assert triggers.ends_in_direct_object_cue(text, text.lower()) == want, text
+        found += want
+    assert found > 300
+
+
+def test_names_right_after_the_verb_from_the_docs_lower_case_are_those_ignoring_case(nlp):
+    from kg.extract import triggers
+    from kg.extract.candidate import doc_lower, doc_text
+    from kg.extract.roles import _named_directly, _proposed
+    from kg.extract.rules import DIRECT_OBJECT, TITLE_IS_NAME
+
+    def reference(cands, text):  # the direct-object part of _named_directly as it was
+        for i, c in enumerate(cands):
+            if c.role != "proposed" and triggers.before_direct_object().search(text[max(0, c.start - 60): c.start]):
+                cands[i] = _proposed(c, DIRECT_OBJECT)
+
+    rng = random.Random(73)
+    sentences = ["We present a new Zorblax.", "This work introduces FlimmerNet for x.", "They use Quibble-7B.",
+                 "We propose the simple GlorpFormer.", "Results on VexBench are good."]
+    texts = [rng.choice(["", "İ" * 60 + " ", "Título: "]) + " ".join(rng.sample(sentences, rng.randint(1, 5)))
+             for _ in range(300)] + SEED_TEXTS
+    proposed = 0
+    for doc in nlp.pipe(texts, disable=["kg_roles"]):
+        text = doc_text(doc)
+        cands = list(get_ext(doc, "kg_candidates"))
+        want = list(cands)
+        reference(want, text)
+        _named_directly(cands, text, 0, frozenset({TITLE_IS_NAME}), doc_lower(doc))
+        assert cands == want, text
+        proposed += sum(c.role == "proposed" for c in cands)
+    assert proposed > 300
+
+
+def test_a_pattern_whose_characters_have_a_case_beyond_ascii_is_not_matched_on_the_lower_case():
+    import re
+
+    from kg.extract.triggers import _grouped_in_lower_case
+
+    for rest in ("\u212a", "ſ", "[\u212a]", "X", "é"):  # "\u212a" and "ſ" match "k" and "s" ignoring case
+        assert _grouped_in_lower_case(["name"], rest) is None, rest
+    assert _grouped_in_lower_case(["Name"], "") is None and _grouped_in_lower_case(["-x"], "") is None
+    quoted = _grouped_in_lower_case(["named", "nam"], r"\s+[\"“]?")
+    assert quoted is not None
+    plain = re.compile(r"\b(?:named|nam)\s+[\"“]?", re.IGNORECASE)
+    for text in ("Named “X", "renamed x", "NAM \"y", "nam", "a named  “", "Naming x"):
+        assert [m.span() for m in quoted.finditer(text.lower())] == [m.span() for m in plain.finditer(text)]

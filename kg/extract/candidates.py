@@ -105,7 +105,7 @@ def _naming_candidates(text: str, start: int, end: int, off: frozenset[Rule],
     out: list[Candidate] = []
     if not triggers.may_name(text, lowered):
         return out  # most texts name nothing: a literal test, not a scan trying every position
-    for m in triggers.naming().finditer(text, start, end):
+    for m in triggers.naming_cues(text, start, end, lowered):  # only m.end() is read
         w = WORD.match(text, m.end())
         if not w:
             continue

@@ -58,13 +58,17 @@ def _holds(starts: list[int], start: int, end: int) -> bool:
     return i < len(starts) and starts[i] < end
 
 
-def _named_directly(cands: list[Candidate], text: str, title_end: int, off: frozenset[Rule]) -> None:
+def _named_directly(cands: list[Candidate], text: str, title_end: int, off: frozenset[Rule],
+                    lowered: str | None = None) -> None:
     """A known name directly after the verb, or a title that is the name itself ("Mask R-CNN")."""
     title = text[:title_end].strip()
+    lowered = lowered if text.isascii() else None  # another's lower case may move its offsets
     for i, c in enumerate(cands):
         if c.role == "proposed":
             continue
-        if DIRECT_OBJECT not in off and triggers.before_direct_object().search(text[max(0, c.start - 60): c.start]):
+        at = max(0, c.start - 60)
+        if DIRECT_OBJECT not in off and triggers.ends_in_direct_object_cue(
+                text[at: c.start], lowered[at: c.start] if lowered is not None else None):
             cands[i] = _proposed(c, DIRECT_OBJECT)
         elif TITLE_IS_NAME not in off and c.start < title_end and c.text.strip() == title \
                 and len(title.split()) <= 4:
@@ -115,7 +119,7 @@ class RoleFinder(Batched):
         cands = candidates(doc)
         text = doc_text(doc)
         sents = sentence_spans(doc)
-        _named_directly(cands, text, get_ext(doc, "kg_title_end") or 0, off)
+        _named_directly(cands, text, get_ext(doc, "kg_title_end") or 0, off, doc_lower(doc))
         if FIRST_NEW_NAME not in off:
             _first_new_names(cands, text, sents, doc_lower(doc))
         if OWN_ACRONYM not in off:
