@@ -548,3 +548,28 @@ def test_a_pattern_whose_characters_have_a_case_beyond_ascii_is_not_matched_on_t
     plain = re.compile(r"\b(?:named|nam)\s+[\"“]?", re.IGNORECASE)
     for text in ("Named “X", "renamed x", "NAM \"y", "nam", "a named  “", "Naming x"):
         assert [m.span() for m in quoted.finditer(text.lower())] == [m.span() for m in plain.finditer(text)]
+
+
+def test_capitalised_phrases_with_possessive_words_are_those_of_the_pattern_before():
+    import re
+
+    from kg.extract.phrases import _CAP_PHRASE
+
+    before = re.compile(  # main at 0f7ad7e
+        r"((?:[A-Z](?<![\w\-].)[\w\-']{0,40})(?:\s+(?:(?:and|of|for|in|with|to|&)\s+)?(?:[A-Z][\w\-']{0,40}"
+        r"|\d[\w\.]{0,10})){1,8})(?![\w\-'])")
+    rng = random.Random(74)
+
+    def word():
+        first = rng.choice("ABZ19ax-")
+        return first + "".join(rng.choice("ab'-_.9Z") for _ in range(rng.choice((0, 1, 3, 8, 39, 40, 41, 45))))
+
+    joins = [" ", " ", "  ", "\t", " and ", " of ", " & ", "-", ".", "'", ", ", "\n"]
+    texts = TEXTS + SEED_TEXTS + ["".join(word() + rng.choice(joins) for _ in range(rng.randint(0, 10)))
+                                  for _ in range(30_000)]
+    found = 0
+    for text in texts:
+        want = [m.span(1) for m in before.finditer(text)]
+        assert [m.span(1) for m in _CAP_PHRASE.finditer(text)] == want, text
+        found += len(want)
+    assert found > 10_000

@@ -23,8 +23,11 @@ from kg.extract.rules import (
 # and the look-behind on the character before it comes right after it ("(?<![\w\-].)" spans
 # the capital): re then skips from capital to capital in C instead of trying the look-behind
 # at every position (the same matches: tests/test_extract_fast_paths.py)
+# Its capitalised words are possessive ("{0,40}+"): what follows one, a space or the end
+# (?![\w\-']), never follows a shorter part of it, so giving back characters (each tried again,
+# at every capital of the text) finds nothing; the digit part may end before a "." and keeps them
 _CAP_PHRASE = re.compile(
-    r"((?:[A-Z](?<![\w\-].)[\w\-']{0,40})(?:\s+(?:(?:and|of|for|in|with|to|&)\s+)?(?:[A-Z][\w\-']{0,40}|\d[\w\.]{0,10})){1,8})(?![\w\-'])")
+    r"((?:[A-Z](?<![\w\-].)[\w\-']{0,40}+)(?:\s+(?:(?:and|of|for|in|with|to|&)\s+)?(?:[A-Z][\w\-']{0,40}+|\d[\w\.]{0,10})){1,8})(?![\w\-'])")
 
 
 _RUN = re.compile(r"\S+")  # the module's patterns compiled once: re.match(str) looks each up
