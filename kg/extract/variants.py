@@ -90,7 +90,7 @@ _ASCII_SEP = "".join(c for c in map(chr, range(128)) if re.match(rf"[{_SEP}]", c
 _LOWER_SPACED = bytes.maketrans((string.ascii_uppercase + _ASCII_SEP).encode("ascii"),
                                 (string.ascii_lowercase + " " * len(_ASCII_SEP)).encode("ascii"))
 _ASCII_END = ".'"
-_DIGIT = re.compile("[0-9]")
+_DIGITS = "0123456789"
 
 
 class AsciiChunks:
@@ -137,10 +137,12 @@ class AsciiRuns:
         """The runs that hold a digit (their cores hold it too), in order."""
         out: list[int] = []
         lowered, r, at = self.lowered, 0, 0
-        while m := _DIGIT.search(lowered, at):
-            r += lowered.count(" ", at, m.start())
+        # the next digit: the first of each digit's str.find (a C search for one character,
+        # where a regex class is tried at each character; texts hold a digit or two)
+        while (d := min((i for i in map(lowered.find, _DIGITS, repeat(at, 10)) if i >= 0), default=-1)) >= 0:
+            r += lowered.count(" ", at, d)
             out.append(r)
-            at = lowered.find(" ", m.end())  # the run's end: its other digits are in the same run
+            at = lowered.find(" ", d + 1)  # the run's end: its other digits are in the same run
             if at < 0:
                 break
         return out
