@@ -573,3 +573,56 @@ def test_capitalised_phrases_with_possessive_words_are_those_of_the_pattern_befo
         assert [m.span(1) for m in _CAP_PHRASE.finditer(text)] == want, text
         found += len(want)
     assert found > 10_000
+
+
+def _reference_resolve_overlaps(cands, blocked, off):
+    """assemble._resolve_overlaps as it was (main at 0f7ad7e)."""
+    from kg.extract.rules import SAME_SPAN, STRONG_FIRST, STRONG_PRIORITY
+
+    strong_first = STRONG_FIRST not in off
+
+    def rank(c):
+        strong = strong_first and c.found_by.priority >= STRONG_PRIORITY
+        return (-int(strong), -(c.end - c.start), -c.found_by.priority)
+
+    order = sorted(cands, key=lambda c: (*rank(c), c.start))
+    taken = list(blocked)
+    kept = []
+    for c in order:
+        if c.end <= c.start:
+            continue
+        clash = next(((s, e) for s, e in taken if c.start < e and s < c.end), None)
+        if clash is None:
+            kept.append(c)
+            taken.append((c.start, c.end))
+        elif (clash[0], clash[1]) == (c.start, c.end) and kept and SAME_SPAN not in off:
+            for i, k in enumerate(kept):
+                if (k.start, k.end) == (c.start, c.end):
+                    kept[i] = k.with_(long_form=k.long_form or c.long_form,
+                                      role="proposed" if "proposed" in (k.role, c.role) else k.role)
+    return sorted(kept, key=lambda c: c.start)
+
+
+def test_overlaps_resolved_are_those_of_the_code_before():
+    import importlib
+
+    from kg.extract.candidate import found
+    from kg.extract.rules import RULES, SAME_SPAN, STRONG_FIRST
+
+    assemble = importlib.import_module("kg.extract.assemble")
+    finders = [r for r in RULES if r.source]
+    rng = random.Random(75)
+    several = 0
+    for _ in range(6000):
+        cands = []
+        for _ in range(rng.randint(0, 10)):
+            s = rng.randint(0, 30)
+            cands.append(found(rng.choice(finders), s, s + rng.randint(-1, 8), "x",
+                               long_form=rng.choice([None, "Long Form"]), role=rng.choice(["used", "proposed"])))
+        cands += rng.sample(cands, min(len(cands), rng.randint(0, 2)))  # the same candidate twice
+        blocked = [(s, s + rng.randint(1, 6)) for s in rng.sample(range(30), rng.randint(0, 2))]
+        off = frozenset(rng.sample([STRONG_FIRST, SAME_SPAN], rng.randint(0, 2)))
+        want = _reference_resolve_overlaps(list(cands), list(blocked), off)
+        assert assemble._resolve_overlaps(list(cands), list(blocked), off) == want
+        several += len(want) > 2
+    assert several > 1000
