@@ -254,7 +254,7 @@ def _seed_windows(size: int) -> list[str]:
 
 
 def test_list_heads_searched_from_the_first_cue_are_the_plain_search():
-    from kg.extract.typer import _LIST_HEAD, list_head
+    from kg.extract.windows import _LIST_HEAD, list_head
 
     cues = ["such as", "including", "like", "e.g.", "e.g.,", "namely", "i.e.", "(", ":", "and", "or", "likely"]
     texts = _seed_windows(120) + _window_texts(59, 30_000, cues)
@@ -267,7 +267,7 @@ def test_list_heads_searched_from_the_first_cue_are_the_plain_search():
 
 
 def test_dataset_cues_searched_in_the_last_runs_are_the_plain_search():
-    from kg.extract.typer import _DATASET_BEFORE, dataset_before
+    from kg.extract.windows import _DATASET_BEFORE, dataset_before
 
     cues = ["on", "across", "over", "the", "challenging", "widely used", "widely-used", "large-scale",
             "datasets", "Benchmark", "corpus", "CORPORA", "such as", "like", "including", "and", "ſ"]
@@ -304,7 +304,7 @@ def test_dataset_cues_searched_in_the_last_runs_are_the_plain_search():
 
 
 def test_the_last_runs_begin_where_the_plain_split_says():
-    from kg.extract.typer import last_runs
+    from kg.extract.windows import last_runs
 
     for text in _window_texts(61, 5000, ["a", "bc"]):
         for n in range(1, 6):
