@@ -268,7 +268,7 @@ def test_first_new_name_cues_on_the_lower_case_are_those_ignoring_case():
 
 
 def test_a_window_without_a_list_cue_holds_no_list_head():
-    from kg.extract.typer import _LIST_HEAD, may_head_list
+    from kg.extract.windows import _LIST_HEAD, may_head_list
 
     rng = random.Random(38)
     words = ["models", "(", ":", "such as", "such  as", "including", "like", "e.g.,", "e.g", "namely", "i.e.", "and",

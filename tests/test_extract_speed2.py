@@ -150,8 +150,8 @@ def test_paragraph_breaks_found_by_their_line_breaks_are_those_of_the_whitespace
 _SENT_ALPHABET = "ab A.!?;,\n\t”)(…。¿‼-'\"0"
 
 
-def test_sentence_starts_read_from_the_punctuation_tokens_are_the_array_passes():
-    from spacy.attrs import IS_PUNCT, ORTH
+def test_sentence_starts_read_at_the_sentence_final_characters_are_the_array_passes():
+    from spacy.attrs import IDX, IS_PUNCT, ORTH
 
     from kg.extract import build_nlp
     from kg.settings import Settings
@@ -165,9 +165,9 @@ def test_sentence_starts_read_from_the_punctuation_tokens_are_the_array_passes()
         doc = nlp.make_doc(text)
         if not len(doc):
             continue
-        arr = doc.to_array([ORTH, IS_PUNCT])
+        arr = doc.to_array([ORTH, IS_PUNCT, IDX])
         want = sentences._punctuation_starts(arr[:, 0], arr[:, 1])
-        got = sentences._starts_after_finals(arr[:, 0], arr[:, 1])
+        got = sentences._starts_at_finals(doc, text, arr[:, 2].tolist())
         assert got == [int(i) for i in want.nonzero()[0]], text
         started += len(got) > 1
     assert started > 5000

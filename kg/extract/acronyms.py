@@ -18,6 +18,7 @@ from kg.extract.rules import ACRONYM_INITIALS, ACRONYM_SHORT_FIRST, ACRONYM_TRIM
 _PAREN = re.compile(r"\(([^()\n]{1,80})\)")
 _SHORT_OK = re.compile(r"^[A-Za-z][\w\-\.&+/]*$")
 _WORD = re.compile(r"[\w][\w\-'’]*|[^\w\s]")
+_CLAUSE_END = re.compile(r"[.;:!?()\[\]]\s|[\n]")
 
 
 def is_short_form(s: str) -> bool:
@@ -93,7 +94,7 @@ def find_pairs(text: str, off: frozenset[Rule] = NONE_OFF) -> list[AcronymPair]:
         if is_short_form(inner_short):
             # long form before the bracket, within the same clause
             left = text[max(0, m.start() - 200): m.start()]
-            left = re.split(r"[.;:!?()\[\]]\s|[\n]", left)[-1]
+            left = _CLAUSE_END.split(left)[-1]
             words = _WORD.findall(left)
             words = [w for w in words if w not in {",", "\u201c", "\u201d", '"'}]
             n_max = min(len(inner_short) + 5, 2 * len(inner_short) + 2)

@@ -33,17 +33,22 @@ def _resolve_overlaps(cands: list[Candidate], blocked: list[tuple[int, int]],
     # except that a bare shape or phrase never hides a known name
     strong_first = STRONG_FIRST not in off
 
-    def rank(c: Candidate) -> tuple[int, int, int]:
-        strong = strong_first and c.found_by.priority >= STRONG_PRIORITY
-        return (-int(strong), -(c.end - c.start), -c.found_by.priority)
+    def rank(c: Candidate) -> tuple[int, int, int, int]:
+        priority = c.found_by.priority
+        return (-1 if strong_first and priority >= STRONG_PRIORITY else 0, c.start - c.end, -priority, c.start)
 
-    order = sorted(cands, key=lambda c: (*rank(c), c.start))
+    order = sorted(cands, key=rank)
     taken: list[tuple[int, int]] = list(blocked)
     kept: list[Candidate] = []
     for c in order:
-        if c.end <= c.start:
+        start, end = c.start, c.end
+        if end <= start:
             continue
-        clash = next(((s, e) for s, e in taken if c.start < e and s < c.end), None)
+        clash = None
+        for span in taken:
+            if start < span[1] and span[0] < end:
+                clash = span
+                break
         if clash is None:
             kept.append(c)
             taken.append((c.start, c.end))

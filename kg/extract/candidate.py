@@ -62,16 +62,40 @@ class Candidate:
 
 
 _FIELDS = frozenset(f.name for f in fields(Candidate))
+# the fields after found_by, in order, with their defaults (none is a mutable default)
+_DEFAULTS = {f.name: f.default for f in fields(Candidate)[4:]}
+_LATER = frozenset(_DEFAULTS)
 
 
 def found(rule: Rule, start: int, end: int, text: str, **kw: object) -> Candidate:
-    """A candidate of finder ``rule``, with the rule's confidence and role."""
-    kw.setdefault("confidence", rule.confidence)
+    """A candidate of finder ``rule``, with the rule's confidence and role: the record
+    ``Candidate(start, end, text, rule, **kw)`` makes, made as :meth:`Candidate.with_` makes
+    one (the frozen ``__init__`` sets each of its 13 fields with ``object.__setattr__``), from
+    the fields the rule gives (kept per rule) and then ``kw``."""
+    if not _LATER.issuperset(kw):  # no such field, or one given twice: the record's own TypeError
+        return Candidate(start, end, text, rule, **{**_given(rule), **kw})  # type: ignore[arg-type]
+    given = _GIVEN.get(rule)
+    if given is None:
+        given = _GIVEN[rule] = {**_DEFAULTS, **_given(rule)}
+    new = object.__new__(Candidate)
+    state = new.__dict__
+    state.update(start=start, end=end, text=text, found_by=rule)  # in the fields' order
+    state.update(given)
+    state.update(kw)
+    return new
+
+
+def _given(rule: Rule) -> dict[str, object]:
+    """What a finder rule gives its candidates unless told otherwise."""
+    out: dict[str, object] = {"confidence": rule.confidence}
     if rule.proposes:
-        kw.setdefault("role", "proposed")
+        out["role"] = "proposed"
     if rule.evidence:
-        kw.setdefault("typed_by", rule)
-    return Candidate(start, end, text, rule, **kw)  # type: ignore[arg-type]
+        out["typed_by"] = rule
+    return out
+
+
+_GIVEN: dict[Rule, dict[str, object]] = {}  # rules are frozen, compared by identity
 
 
 @dataclass(frozen=True)
@@ -101,7 +125,7 @@ class Batched:
 
 
 _EXTENSIONS = (("kg_candidates", None), ("kg_acronyms", None), ("kg_links", None), ("kg_link_spans", None),
-               ("kg_title_end", 0), ("kg_sents", None), ("kg_text", None))
+               ("kg_title_end", 0), ("kg_sents", None), ("kg_text", None), ("kg_lower", None))
 _DEFAULT = dict(_EXTENSIONS)
 # where spaCy keeps the value of a Doc extension without getter, setter or method: the
 # Doc's user_data under this key (spacy.tokens.underscore.Underscore._get_key)
@@ -147,6 +171,15 @@ def doc_text(doc: Doc) -> str:
         text = doc.text
         set_ext(doc, "kg_text", text)
     return text
+
+
+def doc_lower(doc: Doc) -> str:
+    """``doc_text(doc).lower()``, made once per Doc: four components read it."""
+    lowered: str | None = get_ext(doc, "kg_lower")
+    if lowered is None:
+        lowered = doc_text(doc).lower()
+        set_ext(doc, "kg_lower", lowered)
+    return lowered
 
 
 def sentence_spans(doc: Doc) -> list[tuple[int, int]]:

@@ -22,6 +22,7 @@ from kg.extract.candidate import (
     Batched,
     Candidate,
     candidates,
+    doc_lower,
     doc_text,
     found,
     get_ext,
@@ -94,12 +95,17 @@ def _acronym_candidates(pairs: list[AcronymPair], generic_shorts: set[str],
     return out
 
 
-def _naming_candidates(text: str, start: int, end: int, off: frozenset[Rule]) -> list[Candidate]:
+_NAME_GOES_ON = re.compile(r"\s+([A-Z][\w\-]*|and|of)\b")
+_JOINED_LAST = re.compile(r"(?:\s+(?:and|of))+$")
+
+
+def _naming_candidates(text: str, start: int, end: int, off: frozenset[Rule],
+                       lowered: str | None = None) -> list[Candidate]:
     """The name right after "named"/"called"/"dubbed": "a framework named Dentist"."""
     out: list[Candidate] = []
-    if not triggers.may_name(text):
+    if not triggers.may_name(text, lowered):
         return out  # most texts name nothing: a literal test, not a scan trying every position
-    for m in triggers.naming().finditer(text, start, end):
+    for m in triggers.naming_cues(text, start, end, lowered):  # only m.end() is read
         w = WORD.match(text, m.end())
         if not w:
             continue
@@ -107,22 +113,22 @@ def _naming_candidates(text: str, start: int, end: int, off: frozenset[Rule]) ->
         # a capitalised multi-word name: "called Look, Remember and Reason"
         pos = w.end()
         while len(words) < 5 and not looks_like_name(w.group(0), off):
-            nxt = re.match(r"\s+([A-Z][\w\-]*|and|of)\b", text[pos:end])
+            nxt = _NAME_GOES_ON.match(text[pos:end])
             if not nxt:
                 break
             words.append(nxt)
             pos += nxt.end()
         # a trailing "and"/"of" is not part of it, whatever space stands before it (a tab too)
-        name = re.sub(r"(?:\s+(?:and|of))+$", "", text[w.start(): pos].strip())
+        name = _JOINED_LAST.sub("", text[w.start(): pos].strip())
         if (name[:1].isupper() or looks_like_name(name, off)) and not name.endswith("'s"):
             out.append(found(NAMING, w.start(), w.start() + len(name), name))
     return out
 
 
-def _appositive_candidates(text: str, start: int, end: int) -> list[Candidate]:
+def _appositive_candidates(text: str, start: int, end: int, lowered: str | None = None) -> list[Candidate]:
     """The name a contribution sentence gives its subject: "we introduce SPHERE, a pipeline"."""
     out = []
-    for m in triggers.contribution_cues(APPOSITIVE, text, start, end):  # only m.end() is read
+    for m in triggers.contribution_cues(APPOSITIVE, text, start, end, lowered):  # only m.end() is read
         stop = text.find(".", m.end(), m.end() + 160)
         window_end = stop if stop > 0 else min(len(text), m.end() + 160)
         for a in _APPOSITIVE.finditer(text, m.end(), window_end):
@@ -191,9 +197,9 @@ class CandidateFinder(Batched):
         out.extend(_acronym_candidates(pairs, generic_shorts, off))
         sent_starts = {s for s, _ in sentence_spans(doc)}
         if NAMING not in off:
-            out.extend(_naming_candidates(text, 0, len(text), off))
+            out.extend(_naming_candidates(text, 0, len(text), off, doc_lower(doc)))
         if APPOSITIVE not in off:
-            out.extend(_appositive_candidates(text, title_end, len(text)))
+            out.extend(_appositive_candidates(text, title_end, len(text), doc_lower(doc)))
         out.extend(shape_candidates(text, 0, len(text), off))
         if PHRASE not in off:
             out.extend(phrase_candidates(text, title_end, len(text), sent_starts, off))

@@ -10,7 +10,6 @@ import re
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
-from spacy.util import filter_spans
 
 from kg.extract.candidate import Batched, candidates, doc_text, found, register_extensions
 from kg.extract.lexicon import KnownEntity, gazetteer, word_list
@@ -70,41 +69,59 @@ class KnownNames(Batched):
         self.variants = Variants(variant_keys(entries))
 
     def __call__(self, doc: Doc, off: frozenset[Rule] = NONE_OFF) -> Doc:
-        strings = doc.vocab.strings
-        spans = []
-        matchers = [m for m, rule in ((self.exact, GAZETTEER), (self.lower, GAZETTEER_LOWERCASE))
-                    if rule not in off]
-        for matcher in matchers:
-            for match_id, start, end in matcher(doc):
-                span = doc[start:end]
-                span.label_ = strings[match_id]
-                spans.append(span)
+        matches: list[tuple[int, int, int]] = []
+        if GAZETTEER not in off:
+            matches += self.exact(doc)
+        if GAZETTEER_LOWERCASE not in off:
+            matches += self.lower(doc)
         out = candidates(doc)
         text = doc_text(doc)
-        for span in filter_spans(spans):
-            e = self.entries[span.label_]
-            if KNOWN_GLUED not in off and _inside_longer_word(text, span.start_char, span.end_char):
+        # the matches as (start, end) characters, without a Span each (some three a doc): a
+        # match's first and last tokens
+        chars: dict[tuple[int, int], tuple[int, int]] = {}
+        for _, start, end in matches:
+            if (start, end) not in chars:
+                last = doc[end - 1]
+                chars[start, end] = (doc[start].idx, last.idx + len(last))
+        strings = doc.vocab.strings
+        for match_id, start, end in filter_matches(matches):
+            e = self.entries[strings[match_id]]
+            start_char, end_char = chars[start, end]
+            if KNOWN_GLUED not in off and _inside_longer_word(text, start_char, end_char):
                 continue  # "LLaVA-1.5" inside "LLaVA-1.5-7B": the shape rule takes the whole name
             ambiguous = e.ambiguous and GAZETTEER_AMBIGUOUS not in off
-            if ambiguous and (span.start == 0 or span[0].is_sent_start):
+            if ambiguous and (start == 0 or doc[start].is_sent_start):
                 continue
-            ext = (_extension(text, span.end_char)
+            ext = (_extension(text, end_char)
                    if e.type == "dataset" and not e.ambiguous and KNOWN_PART not in off else "")
             if ext:
                 # "Visual Genome Relation": a named part of a known dataset is its own dataset
-                end = span.end_char + len(ext)
-                out.append(found(KNOWN_PART, span.start_char, end, text[span.start_char:end],
+                stop = end_char + len(ext)
+                out.append(found(KNOWN_PART, start_char, stop, text[start_char:stop],
                                  type="dataset", parent=e.id))
                 continue
-            out.append(found(GAZETTEER_AMBIGUOUS if ambiguous else GAZETTEER, span.start_char,
-                             span.end_char, span.text, type=e.type, kb_id=e.id, parent=e.parent))
+            out.append(found(GAZETTEER_AMBIGUOUS if ambiguous else GAZETTEER, start_char,
+                             end_char, text[start_char:end_char], type=e.type, kb_id=e.id, parent=e.parent))
         if KNOWN_VARIANT not in off:
-            taken = [(s.start_char, s.end_char) for s in spans]
-            for start, end, kid in variant_spans(text, self.variants, taken):
+            taken = [chars[start, end] for _, start, end in matches]
+            for start_char, end_char, kid in variant_spans(text, self.variants, taken):
                 e = self.entries[kid]
-                out.append(found(KNOWN_VARIANT, start, end, text[start:end], type=e.type, kb_id=e.id,
-                                 parent=e.parent))
+                out.append(found(KNOWN_VARIANT, start_char, end_char, text[start_char:end_char], type=e.type,
+                                 kb_id=e.id, parent=e.parent))
         return doc
+
+
+def filter_matches(matches: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """The (match_id, start, end) matches that spaCy's ``filter_spans`` keeps of their spans,
+    in its order: the (first) longest of overlapping ones, sorted by start."""
+    ranked = sorted(matches, key=lambda m: (m[2] - m[1], -m[1]), reverse=True)
+    kept = []
+    seen: set[int] = set()
+    for m in ranked:
+        if m[1] not in seen and m[2] - 1 not in seen:
+            kept.append(m)
+            seen.update(range(m[1], m[2]))
+    return sorted(kept, key=lambda m: m[1])
 
 
 @Language.factory("kg_known")

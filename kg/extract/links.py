@@ -6,7 +6,7 @@ from dataclasses import replace
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.extract.candidate import Batched, doc_text, register_extensions, set_ext
+from kg.extract.candidate import Batched, doc_lower, doc_text, register_extensions, set_ext
 from kg.keys import CODE_HOSTS, canonical_repo, repo_key, trim_url
 from kg.records import Repo
 
@@ -43,9 +43,14 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 _WWW = re.compile(r"www\.", re.IGNORECASE)  # the one start of a _URL match without a "/"
 
 
-def may_hold_links(text: str) -> bool:
-    """False when ``text`` can hold no _URL match: each has a "/" or begins with "www."."""
-    return "/" in text or _WWW.search(text) is not None
+def may_hold_links(text: str, lowered: str | None = None) -> bool:
+    """False when ``text`` can hold no _URL match: each has a "/" or begins with "www." (on an
+    ASCII text: in its lower case, ``lowered`` when the caller has it; not a scan ignoring case)."""
+    if "/" in text:
+        return True
+    if text.isascii():
+        return "www." in (text.lower() if lowered is None else lowered)
+    return _WWW.search(text) is not None
 
 
 def is_official(before: str) -> bool:
@@ -72,22 +77,27 @@ def is_official(before: str) -> bool:
 # ignoring case (faster) at the same offsets. Each match holds "://", "www." or a host and "/".
 _URL_LOWER = re.compile(_URL.pattern) if _URL.pattern.isascii() and _URL.pattern.lower() == _URL.pattern else None
 _URL_LITERALS = ("://", "www.", *(host + "/" for host in CODE_HOSTS))
+_BEFORE_LITERAL = {"://": len("https")}  # a match begins with the others (a host after \b)
 
 
-def url_matches(text: str) -> list[tuple[int, int]]:
+def url_matches(text: str, lowered: str | None = None) -> list[tuple[int, int]]:
     """The (start, end) of ``_URL.finditer(text)``: on an ASCII text, none when its lower case
-    holds none of the literals every match holds, else those of the lower-case pattern."""
-    if not may_hold_links(text):
+    (``lowered``, when the caller has it) holds none of the literals every match holds, else
+    those of the lower-case pattern from the first place a match can begin: a literal's first
+    occurrence less the most characters a match has before it ("https" before "://")."""
+    if not may_hold_links(text, lowered):
         return []  # the scan tries the pattern at every position: most texts have no link
     if _URL_LOWER is None or not text.isascii():
         return [m.span() for m in _URL.finditer(text)]
-    lowered = text.lower()
-    if not any(w in lowered for w in _URL_LITERALS):
+    lowered = text.lower() if lowered is None else lowered
+    at = [i - _BEFORE_LITERAL.get(w, 0) for w, i in zip(_URL_LITERALS, map(lowered.find, _URL_LITERALS), strict=True)
+          if i >= 0]
+    if not at:
         return []
-    return [m.span() for m in _URL_LOWER.finditer(lowered)]
+    return [m.span() for m in _URL_LOWER.finditer(lowered, max(0, min(at)))]
 
 
-def find_links(text: str) -> list[tuple[int, int, Repo]]:
+def find_links(text: str, lowered: str | None = None) -> list[tuple[int, int, Repo]]:
     """Every link in ``text`` with its offsets, in order; official unless its sentence says
     it is someone else's (:func:`is_official`).
 
@@ -97,7 +107,7 @@ def find_links(text: str) -> list[tuple[int, int, Repo]]:
     out: list[tuple[int, int, Repo]] = []
     previous = 0  # where the scope of the next link's cues starts: the end of the last link
     spelled: dict[str, str] = {}
-    for start, end in url_matches(text):
+    for start, end in url_matches(text, lowered):
         raw = trim_url(text[start:end])
         if len(raw) < 8 or "." not in raw:
             continue
@@ -113,7 +123,7 @@ def find_links(text: str) -> list[tuple[int, int, Repo]]:
 
 class LinkFinder(Batched):
     def __call__(self, doc: Doc) -> Doc:
-        found = find_links(doc_text(doc))
+        found = find_links(doc_text(doc), doc_lower(doc))
         set_ext(doc, "kg_links", [repo for _, _, repo in found])
         set_ext(doc, "kg_link_spans", [(s, e) for s, e, _ in found])
         return doc

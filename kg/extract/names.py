@@ -139,11 +139,33 @@ def word_shapes(w: str, off: frozenset[Rule] = NONE_OFF) -> tuple[Shape, ...]:
 
 
 def shape_candidates(text: str, start: int, end: int, off: frozenset[Rule]) -> list[Candidate]:
-    out = []
-    for at, w in word_starts(text, start, end):
-        for rule, s, e, name, written in word_shapes(w, off):
-            if written is None:
-                out.append(found(rule, at + s, at + e, name))
-            else:
-                out.append(found(rule, at + s, at + e, name, written=(at + written[0], at + written[1])))
+    """The name shapes of the words of :func:`word_starts`: on an ASCII text made in the same
+    pass over the capitals (no list of runs, then of words, made first)."""
+    out: list[Candidate] = []
+    if not text.isascii():
+        for at, w in word_starts(text, start, end):
+            _add_shapes(out, at, w, off)
+        return out
+    for m in _CAPITAL_ON.finditer(text, start, end):
+        s = m.start()
+        if s > start and text[s - 1] in _IN_WORD:  # back to the start of the run
+            s -= 1
+            while s > start and text[s - 1] in _IN_WORD:
+                s -= 1
+            run = text[s:m.end()]
+        else:
+            run = m.group(0)
+        if "/" in run or (s > 0 and text[s - 1] in _BEFORE_NO_WORD):  # as word_starts
+            for wm in WORD.finditer(text, s, m.end()):
+                _add_shapes(out, wm.start(), wm.group(0), off)
+        elif run[0] in _ALNUM:
+            _add_shapes(out, s, run[:_WORD_LONGEST].rstrip("-.'"), off)
     return out
+
+
+def _add_shapes(out: list[Candidate], at: int, w: str, off: frozenset[Rule]) -> None:
+    for rule, s, e, name, written in word_shapes(w, off):
+        if written is None:
+            out.append(found(rule, at + s, at + e, name))
+        else:
+            out.append(found(rule, at + s, at + e, name, written=(at + written[0], at + written[1])))

@@ -23,8 +23,14 @@ from kg.extract.rules import (
 # and the look-behind on the character before it comes right after it ("(?<![\w\-].)" spans
 # the capital): re then skips from capital to capital in C instead of trying the look-behind
 # at every position (the same matches: tests/test_extract_fast_paths.py)
+# Its capitalised words are possessive ("{0,40}+"): what follows one, a space or the end
+# (?![\w\-']), never follows a shorter part of it, so giving back characters (each tried again,
+# at every capital of the text) finds nothing; the digit part may end before a "." and keeps them
 _CAP_PHRASE = re.compile(
-    r"((?:[A-Z](?<![\w\-].)[\w\-']{0,40})(?:\s+(?:(?:and|of|for|in|with|to|&)\s+)?(?:[A-Z][\w\-']{0,40}|\d[\w\.]{0,10})){1,8})(?![\w\-'])")
+    r"((?:[A-Z](?<![\w\-].)[\w\-']{0,40}+)(?:\s+(?:(?:and|of|for|in|with|to|&)\s+)?(?:[A-Z][\w\-']{0,40}+|\d[\w\.]{0,10})){1,8})(?![\w\-'])")
+
+
+_RUN = re.compile(r"\S+")  # the module's patterns compiled once: re.match(str) looks each up
 
 
 def phrase_candidates(text: str, start: int, end: int, sent_starts: set[int],
@@ -33,7 +39,7 @@ def phrase_candidates(text: str, start: int, end: int, sent_starts: set[int],
     out = []
     stop_caps = word_list("stop_caps")
     for m in _CAP_PHRASE.finditer(text, start, end):
-        words = list(re.finditer(r"\S+", m.group(1)))
+        words = list(_RUN.finditer(m.group(1)))
         while words and words[0].group(0) in stop_caps:
             words = words[1:]
         if len(words) < 2:
@@ -58,7 +64,32 @@ def phrase_candidates(text: str, start: int, end: int, sent_starts: set[int],
 # a capital not after [\w\-\.], then the rest of a word or nothing: "(?:X...|X)" as "X(?:...)?"
 _ITEM = r"[A-Z](?<![\w\-\.].)(?:[\w\-\.\+]{0,40}[\w\+])?(?:\s[A-Z0-9][\w\-\.\+]{0,40}[\w\+]){0,2}(?![\w\-])"
 _LIST = re.compile(rf"{_ITEM}(?:(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:the\s+)?{_ITEM})+")
+_ITEM_RE = re.compile(_ITEM)
+_WORD_AFTER = re.compile(r"\s+([a-z][\w\-]*)")
 _HEAD_BEFORE = re.compile(r"([A-Za-z][\w\-]*)\s*(?:\(|,?\s+(?:such as|including|like|e\.g\.,?|namely)\s+)$")
+
+
+# A _LIST match has a separator before its second item: a comma, or "and"/"or" after a space,
+# then the item's capital (after "the"). Found by their literal first characters; the match
+# begins at most _ITEM_LONGEST characters (and the spaces) before it
+_LIST_SEPARATORS = (
+    re.compile(r",\s*(?:(?:and|or)\s+)?(?:the\s+)?[A-Z]"),
+    re.compile(r"and(?<=\sand)\s+(?:the\s+)?[A-Z]"),
+    re.compile(r"or(?<=\sor)\s+(?:the\s+)?[A-Z]"),
+)
+_ITEM_LONGEST = 1 + 41 + 2 * (2 + 41)  # a capital and {0,40}+1, then twice a space, a capital, {0,40}+1
+
+
+def list_matches(text: str, start: int) -> list[re.Match[str]]:
+    """``list(_LIST.finditer(text, start))``, scanned from the first item that can stand before
+    a separator: half the texts have none, and the scan tries the pattern at every capital."""
+    at = [m.start() for m in (p.search(text, start) for p in _LIST_SEPARATORS) if m]
+    if not at:
+        return []
+    k = min(at)
+    while k > start and text[k - 1].isspace():  # the separator's spaces: \s, as the pattern's
+        k -= 1
+    return list(_LIST.finditer(text, max(start, k - _ITEM_LONGEST)))
 
 
 def list_candidates(text: str, start: int, found_so_far: list[Candidate],
@@ -66,13 +97,13 @@ def list_candidates(text: str, start: int, found_so_far: list[Candidate],
     """Capitalised members of a list that holds a known name, or that follows a head noun:
     "on GSM8K, AIME and Olympiad", "two algorithms (Edge-Popup and Biprop)"."""
     out: list[Candidate] = []
-    lists = list(_LIST.finditer(text, start))
+    lists = list_matches(text, start)
     if not lists:
         return out  # most texts have none: the candidates' spans are not needed
     stop_caps, function_words = word_list("stop_caps"), word_list("function_words")
     spans = [(c.start, c.end) for c in found_so_far if c.source != Found.PHRASE]
     for m in lists:
-        items = [(i.start(), i.end()) for i in re.finditer(_ITEM, m.group(0))]
+        items = [(i.start(), i.end()) for i in _ITEM_RE.finditer(m.group(0))]
         items = [(m.start() + a, m.start() + b) for a, b in items]
         anchored = any(any(s <= a < e for s, e in spans) for a, _ in items)
         hb = _HEAD_BEFORE.search(text[max(0, m.start() - 60): m.start()])
@@ -80,7 +111,7 @@ def list_candidates(text: str, start: int, found_so_far: list[Candidate],
             continue
         for a, b in items:
             name = text[a:b]
-            after = re.match(r"\s+([a-z][\w\-]*)", text[b: b + 30])
+            after = _WORD_AFTER.match(text[b: b + 30])
             if LIST_MODIFIER not in off and after and head_type(after.group(1)) in ("model", "method"):
                 continue  # "Residual nets": a modifier of a kind, not a name
             if any(s < b and a < e for s, e in spans) or name.split()[0] in stop_caps:

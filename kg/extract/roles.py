@@ -15,6 +15,7 @@ from kg.extract.candidate import (
     Batched,
     Candidate,
     candidates,
+    doc_lower,
     doc_text,
     get_ext,
     register_extensions,
@@ -42,11 +43,11 @@ def _proposed(c: Candidate, rule: Rule, **kw: object) -> Candidate:
 
 
 def _windows(text: str, sents: list[tuple[int, int]],
-             starts: list[int] | None = None) -> list[tuple[int, int]]:
+             starts: list[int] | None = None, lowered: str | None = None) -> list[tuple[int, int]]:
     """The stretches of text right after a contribution cue; with ``starts`` (sorted), only
     in the sentences that hold one of them: a window never leaves its sentence, so the
     others hold none of those offsets."""
-    lowered = text.lower()
+    lowered = text.lower() if lowered is None else lowered
     return [(m.end(), min(end, m.end() + WINDOW)) for start, end in sents
             if starts is None or _holds(starts, start, end)
             for m in triggers.contribution_cues(FIRST_NEW_NAME, text, start, end, lowered)]
@@ -57,25 +58,30 @@ def _holds(starts: list[int], start: int, end: int) -> bool:
     return i < len(starts) and starts[i] < end
 
 
-def _named_directly(cands: list[Candidate], text: str, title_end: int, off: frozenset[Rule]) -> None:
+def _named_directly(cands: list[Candidate], text: str, title_end: int, off: frozenset[Rule],
+                    lowered: str | None = None) -> None:
     """A known name directly after the verb, or a title that is the name itself ("Mask R-CNN")."""
     title = text[:title_end].strip()
+    lowered = lowered if text.isascii() else None  # another's lower case may move its offsets
     for i, c in enumerate(cands):
         if c.role == "proposed":
             continue
-        if DIRECT_OBJECT not in off and triggers.before_direct_object().search(text[max(0, c.start - 60): c.start]):
+        at = max(0, c.start - 60)
+        if DIRECT_OBJECT not in off and triggers.ends_in_direct_object_cue(
+                text[at: c.start], lowered[at: c.start] if lowered is not None else None):
             cands[i] = _proposed(c, DIRECT_OBJECT)
         elif TITLE_IS_NAME not in off and c.start < title_end and c.text.strip() == title \
                 and len(title.split()) <= 4:
             cands[i] = _proposed(c, TITLE_IS_NAME)
 
 
-def _first_new_names(cands: list[Candidate], text: str, sents: list[tuple[int, int]]) -> None:
+def _first_new_names(cands: list[Candidate], text: str, sents: list[tuple[int, int]],
+                     lowered: str | None = None) -> None:
     """The first new name after a cue is the contribution ("we propose X, which uses Y")."""
     new = sorted((c.start, i) for i, c in enumerate(cands)
                  if c.kb_id is None and c.type_source not in (Typed.GAZETTEER, Typed.FAMILY))
     # only a window holding a new name does anything: those of the sentences holding one
-    for s, e in _windows(text, sents, [start for start, _ in new]):
+    for s, e in _windows(text, sents, [start for start, _ in new], lowered):
         first = next((i for start, i in new if s <= start < e), None)
         if first is None:
             continue
@@ -86,14 +92,16 @@ def _first_new_names(cands: list[Candidate], text: str, sents: list[tuple[int, i
 
 
 def _own_acronyms(cands: list[Candidate], text: str, sents: list[tuple[int, int]],
-                  off: frozenset[Rule]) -> None:
+                  off: frozenset[Rule], lowered: str | None = None) -> None:
     """A new acronym defined in a sentence that is not about earlier work is the paper's own."""
     for i, c in enumerate(cands):
         if c.role == "proposed" or c.source != Found.ACRONYM or c.kb_id \
                 or c.type_source in (Typed.GAZETTEER, Typed.FAMILY):
             continue
         start, end = sentence_at(sents, c.start)
-        if PRIOR_WORK in off or not triggers.prior_work().search(text[start:end]):
+        # the lower case of an ASCII text has its offsets (another's may be longer: "İ")
+        part = lowered[start:end] if lowered is not None and text.isascii() else None
+        if PRIOR_WORK in off or not triggers.about_prior_work(text[start:end], part):
             cands[i] = _proposed(c, OWN_ACRONYM)
 
 
@@ -111,11 +119,11 @@ class RoleFinder(Batched):
         cands = candidates(doc)
         text = doc_text(doc)
         sents = sentence_spans(doc)
-        _named_directly(cands, text, get_ext(doc, "kg_title_end") or 0, off)
+        _named_directly(cands, text, get_ext(doc, "kg_title_end") or 0, off, doc_lower(doc))
         if FIRST_NEW_NAME not in off:
-            _first_new_names(cands, text, sents)
+            _first_new_names(cands, text, sents, doc_lower(doc))
         if OWN_ACRONYM not in off:
-            _own_acronyms(cands, text, sents, off)
+            _own_acronyms(cands, text, sents, off, doc_lower(doc))
         if NAMED_AFTER not in off:
             _named_after(cands)
         return doc

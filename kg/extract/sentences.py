@@ -6,19 +6,21 @@ pipeline it also sets the sentencizer's boundaries (``punctuation``), from token
 attribute arrays rather than one Python ``Token`` per token.
 """
 
-from collections.abc import Iterable, Iterator
+import re
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import cast
 
 import numpy
-from spacy.attrs import IDX, IS_PUNCT, LENGTH, ORTH, SENT_START
+from spacy.attrs import IDX, IS_PUNCT, ORTH, SENT_START
 from spacy.language import Language
 from spacy.pipeline import Sentencizer
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 from spacy.util import compile_suffix_regex
 
-from kg.extract.candidate import Batched, doc_text, register_extensions, set_ext, spans_of_sentences
+from kg.extract.candidate import Batched, doc_text, register_extensions, set_ext
 
 
 def add_name_suffix_rule(nlp: Language) -> None:
@@ -91,7 +93,7 @@ def uncached(nlp: Language) -> Iterator[None]:
         tokenizer.max_cache_size = size
 
 
-def paragraph_breaks(text: str, idx: numpy.ndarray) -> list[int]:
+def paragraph_breaks(text: str, idx: Sequence[int]) -> list[int]:
     """The tokens after a token holding a line break, but after the last token: each line
     break of ``text`` found by ``str.find`` and its token by its offset (``idx``, the tokens'
     IDX), not one test a whitespace token. spaCy's tokenizer makes every run of whitespace
@@ -102,7 +104,7 @@ def paragraph_breaks(text: str, idx: numpy.ndarray) -> list[int]:
     if len(at) == 1:
         return []
     last = len(idx) - 1
-    tokens = (numpy.searchsorted(idx, at[:-1], side="right") - 1).tolist()  # the tokens holding them
+    tokens = [bisect_right(idx, a) - 1 for a in at[:-1]]  # the tokens holding them (a line or two)
     return sorted({i + 1 for i in tokens if i < last})
 
 
@@ -116,8 +118,13 @@ class SentenceBreaks(Batched):
                                  dtype=numpy.uint64)
         self.final_ids = frozenset(self.final.tolist())
         # every sentence-final character is punctuation (IS_PUNCT) in spaCy's vocabularies: then
-        # the sentencizer's rule reads the punctuation tokens only (_starts_after_finals)
+        # the sentencizer's rule reads the tokens at those characters only (_starts_at_finals)
         self.finals_are_punct = all(nlp.vocab[c].is_punct for c in Sentencizer.default_punct_chars)
+        # each of them is one character: where a sentence-final token may stand in a text (a
+        # class of all 128 is tried one by one at each character: on an ASCII text, its ASCII ones)
+        chars = sorted(Sentencizer.default_punct_chars)
+        self.final_char = re.compile("[" + "".join(map(re.escape, chars)) + "]")
+        self.final_ascii = re.compile("[" + "".join(re.escape(c) for c in chars if c.isascii()) + "]")
 
     def _punctuation_starts(self, orth: numpy.ndarray, punct: numpy.ndarray) -> numpy.ndarray:
         """Which tokens the sentencizer starts a sentence at: the first token, and the first
@@ -134,50 +141,84 @@ class SentenceBreaks(Batched):
         starts[0] = True
         return starts
 
-    def _starts_after_finals(self, orth: numpy.ndarray, punct: numpy.ndarray) -> list[int]:
+    def _starts_at_finals(self, doc: Doc, text: str, idx: list[int]) -> list[int]:
         """The tokens of :meth:`_punctuation_starts`, in order, when every sentence-final
-        token is punctuation: then the tokens that are not are the words, each run of them
-        lies between two punctuation tokens, and a Python step a punctuation token (some 30
-        an abstract) replaces a dozen array passes over all tokens (numpy's cost a call)."""
-        marks = numpy.flatnonzero(punct).tolist()
-        final = self.final_ids
+        token is punctuation: each sentence-final character of ``text`` found by a regex
+        (some ten an abstract), its token by its offset (``idx``, the tokens' IDX), and after
+        a token that is that character alone, the first token that is no punctuation starts
+        a sentence. A few Token objects a sentence, where reading ORTH and IS_PUNCT of every
+        token took twice as long as all the rest of the component."""
         out = [0]
-        seen = False  # a sentence-final token since the last word
-        prev = -1  # the last punctuation token
-        for i, o in zip(marks, orth[marks].tolist(), strict=True):
-            if seen and i > prev + 1:  # a word follows the run: it starts a sentence
-                out.append(prev + 1)
-                seen = False
-            seen = seen or o in final
-            prev = i
-        if seen and prev + 1 < len(orth):
-            out.append(prev + 1)
+        n = len(idx)
+        final = self.final_ids
+        done = 0  # the tokens before this one are walked
+        for m in (self.final_ascii if text.isascii() else self.final_char).finditer(text):
+            p = m.start()
+            t = bisect_right(idx, p) - 1
+            if t < done or idx[t] != p or doc[t].orth not in final:
+                continue  # walked, inside a token, or a token longer than the character
+            j = t + 1
+            while j < n and doc[j].is_punct:  # the rest of the run: each sentence-final is punctuation
+                j += 1
+            if j >= n:
+                break
+            out.append(j)
+            done = j
         return out
 
     def __call__(self, doc: Doc) -> Doc:
         n = len(doc)
         if n == 0:
             return doc
-        arr = doc.to_array([ORTH, IS_PUNCT, IDX, LENGTH, SENT_START])
-        breaks = paragraph_breaks(doc_text(doc), arr[:, 2])
-        if self.punctuation:
-            sent_start = arr[:, 4].astype(numpy.int64)  # -1 is stored as 2**64 - 1
-            sent_start[sent_start > 1] = -1
-            unset = sent_start == 0  # the sentencizer only fills in what is not set
-            if self.finals_are_punct:
-                starts = numpy.zeros(n, dtype=bool)
-                starts[self._starts_after_finals(arr[:, 0], arr[:, 1])] = True
-            else:
-                starts = self._punctuation_starts(arr[:, 0], arr[:, 1])
-            sent_start[unset] = numpy.where(starts[unset], 1, -1)
-            sent_start[breaks] = 1
-            doc.from_array([SENT_START], sent_start.astype(numpy.uint64))  # type: ignore[arg-type]
-            # the last to set sentence starts in this pipeline: their spans are known now
-            set_ext(doc, "kg_sents", spans_of_sentences(arr[:, 2], arr[:, 3], sent_start))
-        else:
-            for i in breaks:
+        text = doc_text(doc)
+        if not self.punctuation:
+            for i in paragraph_breaks(text, doc.to_array(IDX).tolist()):
                 doc[i].is_sent_start = True
+            return doc
+        arr = doc.to_array([IDX, SENT_START])
+        idx = arr[:, 0]
+        at = idx.tolist()
+        breaks = paragraph_breaks(text, at)
+        if self.finals_are_punct:
+            starts = self._starts_at_finals(doc, text, at)
+        else:
+            arr2 = doc.to_array([ORTH, IS_PUNCT])
+            starts = numpy.flatnonzero(self._punctuation_starts(arr2[:, 0], arr2[:, 1])).tolist()
+        preset = arr[:, 1]
+        if preset[0] == 1 and not preset[1:].any():
+            # as the tokenizer leaves them, only the first token set: every start is one
+            on = sorted({*starts, *breaks})
+            sent_start = numpy.full(n, _NO, dtype=numpy.uint64)
+            sent_start[on] = 1
+        else:
+            signed = preset.astype(numpy.int64)  # -1 is stored as 2**64 - 1
+            signed[signed > 1] = -1
+            unset = signed == 0  # the sentencizer only fills in what is not set
+            guess = numpy.zeros(n, dtype=bool)
+            guess[starts] = True
+            signed[unset] = numpy.where(guess[unset], 1, -1)
+            signed[breaks] = 1
+            sent_start = signed.astype(numpy.uint64)
+            on = numpy.flatnonzero(signed == 1).tolist()
+        doc.from_array([SENT_START], sent_start)  # type: ignore[arg-type]
+        # the last to set sentence starts in this pipeline: their spans are known now
+        set_ext(doc, "kg_sents", sentence_spans_at(doc, at, on))
         return doc
+
+
+_NO = numpy.uint64(2**64 - 1)  # SENT_START -1 (not a sentence start), as Doc.to_array gives it
+
+
+def sentence_spans_at(doc: Doc, idx: list[int], starts: list[int]) -> list[tuple[int, int]]:
+    """(start, end) characters of the sentences of a Doc of one or more tokens, as
+    :func:`~kg.extract.candidate.spans_of_sentences` gives them, from the tokens' offsets
+    (``idx``) and the tokens that start a sentence (``starts``, in order; token 0 always
+    starts one): the length of a sentence's last token read from that token alone."""
+    if not starts or starts[0] != 0:
+        starts = [0, *starts]
+    lasts = [s - 1 for s in starts[1:]]
+    lasts.append(len(idx) - 1)
+    return [(idx[s], idx[e] + len(doc[e])) for s, e in zip(starts, lasts, strict=True)]
 
 
 @Language.factory("kg_sentences", default_config={"punctuation": False})

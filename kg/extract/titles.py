@@ -25,11 +25,16 @@ def _opens_title(head: str, words: list[str]) -> bool:
     return words[0].lower() in openers or head.lower() in openers
 
 
+_HEAD_COLON = re.compile(r"^\s*([^:]{1,60}?)\s*[:\u2013\u2014]\s+(.+)$")
+_HEAD_DASH = re.compile(r"^\s*([^:]{1,60}?)\s+-\s+(.+)$")
+_LAST_AFTER_COLON = re.compile(r"^(.{20,}?)\s*:\s*(\S+)\s*$")
+_CAPITAL_PARTS = re.compile(r"^[A-Z][A-Z0-9]+(?:-[A-Z0-9]+)+$")
+
+
 def title_heads(text: str, title_end: int, off: frozenset[Rule]) -> list[Candidate]:
     """The coined name of a title "Name: what it does" (or "what it does: Name")."""
     title = text[:title_end]
-    m = re.match(r"^\s*([^:]{1,60}?)\s*[:\u2013\u2014]\s+(.+)$", title) or re.match(
-        r"^\s*([^:]{1,60}?)\s+-\s+(.+)$", title)
+    m = _HEAD_COLON.match(title) or _HEAD_DASH.match(title)
     out: list[Candidate] = []
     if m:
         head, rest = m.group(1).strip(), m.group(2)
@@ -46,9 +51,9 @@ def title_heads(text: str, title_end: int, off: frozenset[Rule]) -> list[Candida
             start = title.find(head)
             long = _title_long_form(head, rest) if len(words) == 1 and TITLE_LONG_FORM not in off else None
             out.append(found(TITLE_HEAD, start, start + len(head), head, long_form=long))
-    rev = re.match(r"^(.{20,}?)\s*:\s*(\S+)\s*$", title) if TITLE_LAST not in off else None
+    rev = _LAST_AFTER_COLON.match(title) if TITLE_LAST not in off else None
     if not out and rev and (looks_like_name(rev.group(2), off)
-                            or re.match(r"^[A-Z][A-Z0-9]+(?:-[A-Z0-9]+)+$", rev.group(2))):
+                            or _CAPITAL_PARTS.match(rev.group(2))):
         name = rev.group(2)
         start = title.rfind(name)
         # "Jointly-Learned Exit and Inference ... : JEI-DNN": the title spells the acronym

@@ -61,8 +61,15 @@ def _contribution_pattern(rule: Rule, lower: bool = False) -> str:
         cues.append((ours, r"\s+(?=[a-z])" if lower else r"\s+(?=[A-Z])"))  # ignoring case: any letter
     if not lower or not all(re.match(r"\w", w[:1]) for words, _ in cues for w in words):
         return "|".join(rf"\b{alternation(words)}{rest}" for words, rest in cues)
-    # re.escape leaves a word character as it is: each alternative's first character is its own
-    return "|".join(a[0] + r"(?<!\w.)" + a[1:] + rest for words, rest in cues for a in _alternatives(words))
+    # re.escape leaves a word character as it is: each alternative's first character is its own.
+    # The alternatives are grouped by it, each group in their order (two beginning with other
+    # characters never match at one place): re tries a group's only where its character stands,
+    # where it tried every alternative at each letter that begins one (twice as long)
+    groups: dict[str, list[str]] = {}
+    for words, rest in cues:
+        for a in _alternatives(words):
+            groups.setdefault(a[0], []).append(a[1:] + rest)
+    return "|".join(first + r"(?<!\w.)(?:" + "|".join(alts) + ")" for first, alts in groups.items())
 
 
 @cache
@@ -85,22 +92,104 @@ def before_direct_object() -> re.Pattern[str]:
                       rf"(?:{alternation(words['adjectives'])}\s+)?$", re.IGNORECASE)
 
 
+def _direct_object_rest() -> str:
+    words = triggers()["direct_object"]
+    adverbs = _reach("adverbs", DIRECT_OBJECT)
+    adverb = rf"(?:{alternation(adverbs)}\s+)?" if adverbs else ""
+    return (rf"\s+{adverb}{alternation(_reach('verbs', DIRECT_OBJECT))}[sd]?"
+            rf"\s+(?:{alternation(words['determiners'])}\s+)?(?:{alternation(words['adjectives'])}\s+)?$")
+
+
+@lru_cache(maxsize=1)
+def before_direct_object_in_lower_case() -> re.Pattern[str] | None:
+    """:func:`before_direct_object` for the lower case of an ASCII text (None when its words
+    do not allow it), as :func:`contribution_in_lower_case`."""
+    return _grouped_in_lower_case(_reach("subjects", DIRECT_OBJECT), _direct_object_rest())
+
+
+def ends_in_direct_object_cue(before: str, lowered: str | None = None) -> bool:
+    """Whether :func:`before_direct_object` matches in ``before``; ``lowered`` is its lower
+    case when the caller has it (on an ASCII text the same matches, faster)."""
+    plain = before_direct_object_in_lower_case()
+    if plain is not None and before.isascii():
+        return plain.search(before.lower() if lowered is None else lowered) is not None
+    return before_direct_object().search(before) is not None
+
+
+def _grouped_in_lower_case(words: list[str], rest: str) -> re.Pattern[str] | None:
+    """``\\b(?:words)rest`` ignoring case, for the lower case of an ASCII text: the words'
+    alternatives grouped by their first character (see :func:`_contribution_pattern`); None
+    when a word does not begin with an ASCII word character or the pattern has a capital or
+    a character not ASCII that has a case ("\u212a" ignoring case matches "k"): then ignoring
+    case is not lower case. A character without one ("“") matches only itself either way."""
+    groups: dict[str, list[str]] = {}
+    for a in _alternatives(words):
+        if not re.match(r"\w", a[0]):
+            return None
+        groups.setdefault(a[0], []).append(a[1:])
+    pattern = "|".join(first + r"(?<!\w.)(?:" + "|".join(alts) + ")" for first, alts in groups.items())
+    pattern = f"(?:{pattern}){rest}"
+    if any(c.isupper() or not c.isascii() and (c.lower() != c or c.upper() != c) for c in pattern):
+        return None
+    return re.compile(pattern)
+
+
 def naming_words(which: str = "naming") -> str:
     """The words before a name, as a regex group: "apposition" (called, named, ...) or all."""
     lists = triggers()["naming"]
     return alternation(lists["apposition"] + (lists["naming"] if which == "naming" else []))
 
 
+_AFTER_NAMING = r"\s+(?:the\s+)?[\"“']?"
+
+
 @lru_cache(maxsize=1)
 def naming() -> re.Pattern[str]:
     """ "named", "called", "denoted as" ... and what may stand before the name."""
-    return re.compile(rf"\b{naming_words()}\s+(?:the\s+)?[\"“']?", re.IGNORECASE)
+    return re.compile(rf"\b{naming_words()}{_AFTER_NAMING}", re.IGNORECASE)
+
+
+def naming_cues(text: str, start: int, end: int, lowered: str | None = None) -> Iterator[re.Match[str]]:
+    """``naming().finditer(text, start, end)``, on the lower case of an ASCII text (``lowered``
+    when the caller has it) when the words allow: the same spans."""
+    plain = _naming_in_lower_case()
+    if plain is not None and text.isascii():
+        return plain.finditer(text.lower() if lowered is None else lowered, start, end)
+    return naming().finditer(text, start, end)
+
+
+@lru_cache(maxsize=1)
+def _naming_in_lower_case() -> re.Pattern[str] | None:
+    lists = triggers()["naming"]
+    return _grouped_in_lower_case(lists["apposition"] + lists["naming"], _AFTER_NAMING)
 
 
 @lru_cache(maxsize=1)
 def prior_work() -> re.Pattern[str]:
     """A word that makes a sentence about earlier work ("existing", "such as", "outperforms")."""
     return re.compile(rf"\b{alternation(triggers()['prior_work']['words'])}\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def prior_work_in_lower_case() -> re.Pattern[str] | None:
+    """:func:`prior_work` for the lower case of an ASCII text, not ignoring case, its words
+    grouped by their first character (as :func:`contribution_in_lower_case`); None when a
+    word does not begin with an ASCII word character or has a capital."""
+    groups: dict[str, list[str]] = {}
+    for a in _alternatives(triggers()["prior_work"]["words"]):
+        if not (a.isascii() and re.match(r"\w", a[0])) or any(c.isupper() for c in a):
+            return None
+        groups.setdefault(a[0], []).append(a[1:])
+    return re.compile("|".join(first + r"(?<!\w.)(?:" + "|".join(alts) + r")\b" for first, alts in groups.items()))
+
+
+def about_prior_work(sentence: str, lowered: str | None = None) -> bool:
+    """Whether :func:`prior_work` matches in ``sentence``; ``lowered`` is its lower case when
+    the caller has it (on an ASCII text the same matches, faster)."""
+    plain = prior_work_in_lower_case()
+    if plain is not None and sentence.isascii():
+        return plain.search(sentence.lower() if lowered is None else lowered) is not None
+    return prior_work().search(sentence) is not None
 
 
 @lru_cache(maxsize=1)
@@ -112,13 +201,14 @@ def _naming_literals() -> tuple[str, ...] | None:
     return tuple(w.lower() for w in words) if all(w.isascii() for w in words) else None
 
 
-def may_name(text: str) -> bool:
+def may_name(text: str, lowered: str | None = None) -> bool:
     """False when ``text`` holds no naming() match: on an ASCII text, ignoring case is
-    lower case, and no word of the pattern is in the text's lower case."""
+    lower case, and no word of the pattern is in the text's lower case (``lowered``, when
+    the caller has it)."""
     literals = _naming_literals()
     if literals is None or not text.isascii():
         return True
-    lowered = text.lower()
+    lowered = text.lower() if lowered is None else lowered
     return any(w in lowered for w in literals)
 
 
@@ -128,7 +218,7 @@ def contribution_in_lower_case(rule: Rule) -> re.Pattern[str] | None:
     same spans (faster); None when its pattern has a capital or a character not ASCII (then
     ignoring case is not lower case: "[A-Z]", "\u017f" matching "s")."""
     pattern = _contribution_pattern(rule, lower=True)
-    if not pattern.isascii() or any(c.isupper() for c in pattern):
+    if any(c.isupper() or not c.isascii() and (c.lower() != c or c.upper() != c) for c in pattern):
         return None
     return re.compile(pattern)
 

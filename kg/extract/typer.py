@@ -49,6 +49,7 @@ from kg.extract.rules import (
     Typed,
 )
 from kg.extract.triggers import naming_words
+from kg.extract.windows import dataset_before, list_head
 from kg.keys import SIZE_VARIANT as _SIZE_VARIANT
 from kg.keys import VARIANT_SUFFIX as _VARIANT_SUFFIX
 from kg.keys import match_key as norm
@@ -67,26 +68,6 @@ def _before_apposition() -> re.Pattern[str]:
 _MODEL_SHAPE = re.compile(r"(?:Net|NET|net|GPT|LLM|BERT|LLaMA|Llama|LLaVA|Qwen|VLM|LM|GAN|Diffusion|Coder|[-_ ]\d+(?:\.\d+)?[BM])$|GPT|LLaMA|LLaVA|BERT")
 _DATASET_SUFFIX = re.compile(r"(?:Bench|bench|BENCH|Eval|EVAL|-\d+[kK]|Arena|Corpus)$")
 _DATASET_SHAPE = re.compile(r"(?:Bench|bench|BENCH|QA|Eval|EVAL|Set|Corpus|-\d+[kK]|Arena|Suite|Data)$")
-_DATASET_BEFORE = re.compile(
-    r"(?:\b(?:on|across|over)\s+(?:the\s+)?(?:(?:challenging|popular|standard|public|large-scale|widely[- ]used)\s+)?$"
-    r"|\b(?:datasets?|benchmarks?|corpora|corpus)\s*(?:,|such as|like|including|:|\()\s*(?:[\w\-\.]+\s*,\s*)*(?:and\s+)?$)",
-    re.IGNORECASE)
-
-
-# "two algorithms (Edge-Popup and Biprop)", "datasets such as X, Y and", "benchmarks: X"
-_LIST_HEAD = re.compile(
-    r"\b([A-Za-z][\w\-]*)\s*(?:\(|:|,?\s+(?:such as|including|like|e\.g\.,?|namely|i\.e\.,?)\s+)"
-    r"(?:[^.;()]*?(?:,|\band\b|\bor\b)\s*)?$")
-# what every _LIST_HEAD match holds: most windows hold none, and the search, tried from every
-# word and lazily to the end, is the typer's slowest
-_LIST_HEAD_LITERALS = ("(", ":", "such as", "including", "like", "e.g.", "namely", "i.e.")
-
-
-def may_head_list(before: str) -> bool:
-    """False when ``before`` holds no _LIST_HEAD match."""
-    return any(w in before for w in _LIST_HEAD_LITERALS)
-
-
 _COORD = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|vs\.?|versus)\s+|\s*/\s*)$")
 
 
@@ -247,10 +228,10 @@ def _by_its_neighbours(c: Candidate, text: str, off: frozenset[Rule]) -> Candida
     if MODEL_SHAPE not in off and _MODEL_SHAPE.search(c.text):
         return c.typed(MODEL_SHAPE, "model")
     before = text[max(0, c.start - 120): c.start]
-    lh = _LIST_HEAD.search(before) if LIST_HEAD not in off and may_head_list(before) else None
+    lh = list_head(before) if LIST_HEAD not in off else None
     if lh and context_type(lh.group(1)):
         return c.typed(LIST_HEAD, context_type(lh.group(1)))
-    if DATASET_BEFORE not in off and _DATASET_BEFORE.search(before[-80:]):
+    if DATASET_BEFORE not in off and dataset_before(before[-80:]):
         return c.typed(DATASET_BEFORE, "dataset")
     return None
 

@@ -90,7 +90,7 @@ _ASCII_SEP = "".join(c for c in map(chr, range(128)) if re.match(rf"[{_SEP}]", c
 _LOWER_SPACED = bytes.maketrans((string.ascii_uppercase + _ASCII_SEP).encode("ascii"),
                                 (string.ascii_lowercase + " " * len(_ASCII_SEP)).encode("ascii"))
 _ASCII_END = ".'"
-_DIGIT = re.compile("[0-9]")
+_DIGITS = "0123456789"
 
 
 class AsciiChunks:
@@ -137,10 +137,12 @@ class AsciiRuns:
         """The runs that hold a digit (their cores hold it too), in order."""
         out: list[int] = []
         lowered, r, at = self.lowered, 0, 0
-        while m := _DIGIT.search(lowered, at):
-            r += lowered.count(" ", at, m.start())
+        # the next digit: the first of each digit's str.find (a C search for one character,
+        # where a regex class is tried at each character; texts hold a digit or two)
+        while (d := min((i for i in map(lowered.find, _DIGITS, repeat(at, 10)) if i >= 0), default=-1)) >= 0:
+            r += lowered.count(" ", at, d)
             out.append(r)
-            at = lowered.find(" ", m.end())  # the run's end: its other digits are in the same run
+            at = lowered.find(" ", d + 1)  # the run's end: its other digits are in the same run
             if at < 0:
                 break
         return out
@@ -160,18 +162,20 @@ class AsciiRuns:
         so it begins at most ``MAX_PARTS - 1`` chunks before a chunk holding one, and its first
         chunk begins a known key. Found by C loops (``map``, a regex), not a Python step per
         chunk: an abstract has some 200 chunks and two or three with a digit."""
-        cores = self.cores
-        n = len(cores)
-        out = set(compress(range(n), map(variants.single.__contains__, cores)))
+        cores, runs = self.cores, self.runs
+        out = set(compress(range(len(cores)), map(variants.single.__contains__, cores)))
         prefixes = variants.prefixes
+        walked = -1  # the runs up to this one are judged: the walk from a digit run before
         for d in self.digit_runs():
             r, seen = d, 0
-            while r >= 0 and seen < MAX_PARTS:
-                if self.chunk(r):
+            while r > walked and seen < MAX_PARTS:  # a later walk ends where an earlier began
+                core = cores[r]
+                if core or runs[r].rstrip(_ASCII_END):  # a chunk (:meth:`chunk`)
                     seen += 1
-                    if singular(cores[r]) in prefixes:
+                    if singular(core) in prefixes:
                         out.add(r)
                 r -= 1
+            walked = d
         return sorted(out)
 
 
