@@ -14,13 +14,14 @@ import pytest
 from kg.records import Evidence, Mention, PaperEntities
 from kg.resolve import entities as new_entities
 from kg.resolve import links as new_links
-from kg.resolve.candidates import later_candidates
+from kg.resolve.candidates import block_candidates, later_candidates
 from kg.resolve.similarity import TextIndex, spans, text_vectors
 from kg.settings import Settings
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "oracle"))
 import entities_main  # noqa: E402
 import links_main  # noqa: E402
+import similarity_main  # noqa: E402
 
 NAMES = ["CoCo", "COCO", "coco", "MS-COCO", "ImageNet", "ImageNet-1k", "imagenet 1K", "LoRA", "LORA",
          "lora", "Low-Rank Adaptation", "Low Rank Adaptations", "Masked Image Modeling", "MIM",
@@ -117,6 +118,62 @@ def test_text_index_of_texts_equals_the_index_of_the_vectors(seed):
         for pid in a.ids:  # the word numbers may differ where no vector keeps a word: not the results
             for floor, n_words in ((0.0, 1), (0.1, 2), (0.5, 1)):
                 assert a.later_alike(pid, floor, n_words) == b.later_alike(pid, floor, n_words)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_block_candidates_are_mains_candidates_paper_by_paper(seed):
+    entities, occurrences = new_entities.resolve(_corpus(seed), None, None)
+    settings = Settings(link_rare_df=seed % 4)
+    parents = {e.id: e.parent for e in entities.values() if e.parent and e.parent != e.id}
+    args = (occurrences, len(entities) // 3 + 2, parents, settings, None)
+    ix, old = new_links._Index(*args, {}), links_main._Index(*args, {})
+    postings, start = ix.postings()
+    keyed = ix.keyed(postings)
+    count = np.zeros(len(ix.paper_ids), dtype=np.int64)
+    sure = np.zeros(len(ix.paper_ids), dtype=bool)
+    want = [p * ix.n + q for p in range(len(ix.paper_ids))
+            for q in sorted(links_main._candidates(old, p, postings, start, settings, count,
+                                                   sure).tolist())]
+    for size in (1, 2, 7, len(ix.paper_ids)):
+        got = [k for lo in range(0, len(ix.paper_ids), size)
+               for k in block_candidates(ix, lo, min(lo + size, len(ix.paper_ids)), postings,
+                                         keyed, start).tolist()]
+        assert got == want, size
+
+
+@pytest.mark.parametrize("seed", range(15))
+def test_alike_block_is_mains_later_alike_paper_by_paper(seed):
+    rng = random.Random(seed)
+    texts = _texts(seed, [f"t{i}" for i in range(rng.randrange(1, 40))])
+    texts["empty"] = ""
+    for max_df in (3, len(texts), len(texts) + 5):
+        new = TextIndex.of_texts(texts, max_df)
+        old = similarity_main.TextIndex(similarity_main.text_vectors(texts, max_df))
+        for floor, n_words in ((0.0, 1), (0.1, 2), (0.5, 1)):
+            assert new.ids == old.ids
+            want = [(a, old.position[b], sim) for a, pid in enumerate(old.ids)
+                    for b, sim in old.later_alike(pid, floor, n_words).items()]
+            assert all(new.later_alike(pid, floor, n_words) == old.later_alike(pid, floor, n_words)
+                       for pid in old.ids)
+            for size in (1, 3, len(texts)):
+                got = []
+                for lo in range(0, len(texts), size):
+                    pa, pb, sims = new.alike_block(lo, min(lo + size, len(texts)), floor, n_words)
+                    got += zip(pa.tolist(), pb.tolist(), sims, strict=True)
+                assert got == want, (max_df, floor, n_words, size)
+
+
+@pytest.mark.parametrize("block", [1, 3])
+@pytest.mark.parametrize("seed", range(10))
+def test_links_equal_mains_whatever_the_block(seed, block, monkeypatch):
+    monkeypatch.setattr(new_links, "_BLOCK", block)
+    entities, occurrences = new_entities.resolve(_corpus(seed), None, None)
+    ids = sorted({o.paper for o in occurrences} | {f"q{i}" for i in range(seed % 4)})
+    titles = {pid: "Paper " + pid for pid in ids}
+    texts = _texts(seed, ids)
+    settings = Settings(link_max_df=0.9, link_rare_df=3, link_min_weight=0.0)
+    assert new_links.paper_links(occurrences, len(ids), settings, entities, titles, texts) == \
+        links_main.paper_links(occurrences, len(ids), settings, entities, titles, texts)
 
 
 def test_spans_are_the_ranges_one_after_the_other():

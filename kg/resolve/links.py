@@ -53,6 +53,7 @@ through an inverted index word -> papers). The work is bounded by ``papers x
 """
 
 import math
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -60,7 +61,7 @@ from typing import Any
 import numpy as np
 
 from kg.records import Entity, Link, LinkRule, Occurrence, Share, ShareKind
-from kg.resolve.candidates import later_candidates
+from kg.resolve.candidates import block_candidates
 from kg.resolve.paused import without_gc
 from kg.resolve.similarity import TextIndex
 from kg.settings import Settings
@@ -69,6 +70,7 @@ _DECIMALS = 9  # weights are compared rounded, so float summation order cannot b
 # a candidate link: its weight, shares (heaviest first), rule and proposer (paper index)
 _Found = tuple[float, list["_Raw"], LinkRule, int | None, float | None]
 _BY_TEXT = ("similar", "text")  # rules resting on text similarity: capped apart
+_BLOCK = 256  # papers whose candidates are found together
 
 
 def link_cutoff(n_papers: int, settings: Settings) -> int:
@@ -315,24 +317,40 @@ def link_part(shared: _Shared, lo: int, hi: int) -> dict[tuple[int, int], _Found
     floor = min(settings.link_similar_min, settings.link_text_min)
     found: dict[tuple[int, int], _Found] = {}
     keyed = ix.keyed(shared.postings)
-    scratch = np.zeros(len(ix.paper_ids), dtype=bool)
-    for p in range(lo, hi):
-        pid = ix.paper_ids[p]
-        sims: dict[int, float] = {}
-        if texts is not None and pid in texts.position:
-            sims = {ix.position[b]: sim for b, sim in
-                    texts.later_alike(pid, floor, settings.link_text_min_words).items()}
-        others = set(later_candidates(ix, p, shared.postings, keyed, shared.start,
-                                 scratch).tolist())
-        others.update(sims)
-        for q in sorted(others):
-            shares, proposer = _shares(ix, p, q, settings)
-            sim = sims.get(q)
-            rule = _rule(shares, proposer, sim, settings)
-            weight = round(math.fsum([-s[0] for s in shares]
-                                     + [settings.link_similarity_weight * (sim or 0.0)]), _DECIMALS)
-            if rule is not None and weight >= settings.link_min_weight:
-                found[p, q] = (weight, shares, rule, proposer, sim)
+    n, ids = ix.n, ix.paper_ids
+    # the text index's papers as positions of ix (both sorted by id; each text's paper is in ix)
+    moved = np.array([ix.position[t] for t in texts.ids], dtype=np.int64) if texts else None
+    for b0 in range(lo, hi, _BLOCK):
+        b1 = min(b0 + _BLOCK, hi)
+        pairs = block_candidates(ix, b0, b1, shared.postings, keyed, shared.start)
+        cp, cq = (pairs // n).tolist(), (pairs % n).tolist()
+        tp: list[int] = []
+        tq: list[int] = []
+        tsim: list[float] = []
+        if texts is not None and moved is not None:
+            t0 = bisect_left(texts.ids, ids[b0])
+            t1 = bisect_left(texts.ids, ids[b1]) if b1 < len(ids) else len(texts.ids)
+            ta, tb, tsim = texts.alike_block(t0, t1, floor, settings.link_text_min_words)
+            tp, tq = moved[ta].tolist(), moved[tb].tolist()
+        i = j = 0
+        for p in range(b0, b1):
+            i0, j0 = i, j
+            while i < len(cp) and cp[i] == p:
+                i += 1
+            while j < len(tp) and tp[j] == p:
+                j += 1
+            sims = dict(zip(tq[j0:j], tsim[j0:j], strict=True))
+            others = set(cq[i0:i])
+            others.update(sims)
+            for q in sorted(others):
+                shares, proposer = _shares(ix, p, q, settings)
+                sim = sims.get(q)
+                rule = _rule(shares, proposer, sim, settings)
+                weight = round(math.fsum([-s[0] for s in shares]
+                                         + [settings.link_similarity_weight * (sim or 0.0)]),
+                               _DECIMALS)
+                if rule is not None and weight >= settings.link_min_weight:
+                    found[p, q] = (weight, shares, rule, proposer, sim)
     return found
 
 
