@@ -222,3 +222,51 @@ def test_resolution_and_linking_run_with_the_collector_paused_and_leave_it_as_fo
     with pytest.raises(KeyError), gc_paused():
         {}["nothing"]
     assert gc.isenabled()
+
+
+def _unify_spellings_main(extractions):
+    """main's unify_spellings (kg/keys/repos.py), every link respelled and deduplicated."""
+    from dataclasses import replace
+
+    from kg.keys import display_spellings
+    found = list(extractions)
+    shown = display_spellings(r.repository for pe in found for r in dict.fromkeys(pe.links))
+    out = []
+    for pe in found:
+        links = tuple(dict.fromkeys(replace(r, repository=shown.get(r.repository, r.repository))
+                                    for r in pe.links))
+        out.append(pe if links == pe.links else replace(pe, links=links))
+    return out
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_unify_spellings_equals_mains(seed):
+    from kg.keys import canonical_repo, unify_spellings
+
+    rng = random.Random(seed)
+    urls = ["github.com/Owner/Repo", "https://github.com/owner/repo", "https://github.com/OWNER/Repo.git",
+            "https://gitlab.com/G/p", "https://gitlab.com/g/p", "https://proj.io/", "https://proj.io",
+            "huggingface.co/datasets/Org/Data", "https://huggingface.co/datasets/org/data"]
+    found = [PaperEntities(f"p{i}", "T", (), tuple(canonical_repo(u) for u in rng.choices(
+        urls, k=rng.randrange(0, 4)))) for i in range(rng.randrange(0, 12))]
+    got, want = unify_spellings(found), _unify_spellings_main(found)
+    assert got == want
+    assert [g is pe for g, pe in zip(got, found, strict=True)] == \
+        [w is pe for w, pe in zip(want, found, strict=True)]
+
+
+def test_words_are_mains_words():
+    import re
+
+    from kg.resolve.similarity import words
+
+    def main_words(text):
+        return [w for w in re.findall(r"[a-z0-9]*[a-z][a-z0-9]*", text.lower()) if len(w) >= 2]
+
+    rng = random.Random(2)
+    alphabet = "aZ09 -_.éßİ\u0130x1"
+    for _ in range(5000):
+        text = "".join(rng.choices(alphabet, k=rng.randrange(0, 14)))
+        assert words(text) == main_words(text), text
+    for text in _texts(0, [f"t{i}" for i in range(50)]).values():
+        assert words(text) == main_words(text)

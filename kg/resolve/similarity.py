@@ -20,7 +20,9 @@ import numpy as np
 
 from kg.records import Paper
 
-_WORD = re.compile(r"[a-z0-9]*[a-z][a-z0-9]*")
+# a word: a whole run of lowercase letters and digits holding a letter, two characters or more
+# (the lookahead turns a one-character run down before it is matched)
+_WORD = re.compile(r"(?=[a-z0-9]{2})[a-z0-9]*[a-z][a-z0-9]*")
 
 Vector = dict[str, float]
 
@@ -55,7 +57,8 @@ def words(text: str) -> list[str]:
     >>> words("Chain-of-Thought, GPT-4 and 3D")
     ['chain', 'of', 'thought', 'gpt', 'and', '3d']
     """
-    return [w for w in _WORD.findall(text.lower()) if len(w) >= 2]
+    found: list[str] = _WORD.findall(text.lower())
+    return found
 
 
 def text_vectors(texts: Mapping[str, str], max_df: int) -> dict[str, Vector]:
