@@ -185,8 +185,9 @@ class TextIndex:
         x = log_tf[tf] * idf[word]
         squares = x * x
         row = np.searchsorted(paper, np.arange(len(ids) + 1))
-        norms = np.array([math.sqrt(math.fsum(squares[row[p]:row[p + 1]].tolist()))
-                          for p in range(len(ids))], dtype=np.float64)
+        sq, bounds = squares.tolist(), row.tolist()
+        norms = np.array([math.sqrt(math.fsum(sq[i:j])) for i, j in zip(bounds[:-1], bounds[1:], strict=True)],
+                         dtype=np.float64)
         sizes = np.where(norms > 0, np.diff(row), 0)  # a vector of norm 0 is empty
         live = norms[paper] > 0
         all_words = word[live]
