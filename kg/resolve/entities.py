@@ -130,9 +130,12 @@ def resolve(extractions: Iterable[PaperEntities], settings: Settings | None = No
             uf.union(node, "n:" + k)
     _join_acronyms(uf, spelt)
 
+    root_of = {node: uf.find(node) for node in dict.fromkeys(nodes)}  # the clusters are final
+    roots = [root_of[node] for node in nodes]
+    del root_of
     members: dict[str, list[int]] = defaultdict(list)
-    for i, node in enumerate(nodes):
-        members[uf.find(node)].append(i)
+    for i, root in enumerate(roots):
+        members[root].append(i)
     clusters = {root: _describe([items[i][1] for i in idx]) for root, idx in members.items()}
     ids = _assign_ids(clusters)
 
@@ -147,8 +150,8 @@ def resolve(extractions: Iterable[PaperEntities], settings: Settings | None = No
         by_key[entity_key(c["name"])] = ids[root]  # canonical names win over aliases
 
     grouped: dict[tuple[str, str], list[Mention]] = defaultdict(list)
-    for i, (paper, m) in enumerate(items):
-        grouped[(paper, ids[uf.find(nodes[i])])].append(m)
+    for (paper, m), root in zip(items, roots, strict=True):
+        grouped[(paper, ids[root])].append(m)
     occurrences = [Occurrence(paper, eid, _role(ms), _merge(ms))
                    for (paper, eid), ms in sorted(grouped.items())]
     papers: dict[str, set[str]] = defaultdict(set)
@@ -269,7 +272,7 @@ def _join_acronyms(uf: "_Clusters", spelt: dict[tuple[str, tuple[str, ...]], _Fo
 
 
 def _capitals(s: str) -> int:
-    return sum(c.isupper() for c in s)
+    return sum(map(str.isupper, s))
 
 
 class _Cluster(TypedDict):

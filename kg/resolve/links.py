@@ -112,8 +112,9 @@ class _Index:
         for o in occurrences:
             roles = named.setdefault(o.paper, {})
             roles[o.entity] = roles.get(o.entity, False) or o.role == "proposed"
-            if titles is None or not o.mention.evidence or any(
-                    ev.start < len(titles.get(o.paper, "")) for ev in o.mention.evidence):
+            evidence = o.mention.evidence
+            if titles is None or not evidence or \
+                    min(ev.start for ev in evidence) < len(titles.get(o.paper, "")):
                 in_title.setdefault(o.paper, set()).add(o.entity)
         self.paper_ids = sorted(set(named) | set(texts))  # a paper with a text but no entity too
         self.position = {pid: i for i, pid in enumerate(self.paper_ids)}
@@ -346,10 +347,12 @@ def link_part(shared: _Shared, lo: int, hi: int) -> dict[tuple[int, int], _Found
                 shares, proposer = _shares(ix, p, q, settings)
                 sim = sims.get(q)
                 rule = _rule(shares, proposer, sim, settings)
+                if rule is None:
+                    continue
                 weight = round(math.fsum([-s[0] for s in shares]
                                          + [settings.link_similarity_weight * (sim or 0.0)]),
                                _DECIMALS)
-                if rule is not None and weight >= settings.link_min_weight:
+                if weight >= settings.link_min_weight:
                     found[p, q] = (weight, shares, rule, proposer, sim)
     return found
 
