@@ -127,6 +127,7 @@ def test_block_candidates_are_mains_candidates_paper_by_paper(seed):
     parents = {e.id: e.parent for e in entities.values() if e.parent and e.parent != e.id}
     args = (occurrences, len(entities) // 3 + 2, parents, settings, None)
     ix, old = new_links._Index(*args, {}), links_main._Index(*args, {})
+    assert ix.pap.tolist() == old.pap.tolist() and ix.ent.tolist() == old.ent.tolist()
     postings, start = ix.postings()
     keyed = ix.keyed(postings)
     count = np.zeros(len(ix.paper_ids), dtype=np.int64)

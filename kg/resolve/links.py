@@ -56,6 +56,7 @@ import math
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -139,8 +140,8 @@ class _Index:
         # (paper, entity) of every paper's reached entities, sorted, as two arrays
         sizes = np.fromiter((len(r) for r in self.reach), dtype=np.int64, count=len(self.reach))
         self.pap = np.repeat(np.arange(len(self.reach), dtype=np.int64), sizes)
-        self.ent = np.fromiter((e for r in self.reach for e in sorted(r)), dtype=np.int64,
-                               count=int(sizes.sum()))
+        ent = np.fromiter(chain.from_iterable(self.reach), dtype=np.int64, count=int(sizes.sum()))
+        self.ent = ent[np.lexsort((ent, self.pap))]  # each paper's entities in order
         self.df = np.bincount(self.ent, minlength=len(ids))
         self.idf = np.log(self.n / np.maximum(self.df, 1))
         self.common = self.df > link_cutoff(self.n, settings)
