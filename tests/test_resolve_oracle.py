@@ -271,3 +271,20 @@ def test_words_are_mains_words():
         assert words(text) == main_words(text), text
     for text in _texts(0, [f"t{i}" for i in range(50)]).values():
         assert words(text) == main_words(text)
+
+
+def _main_forms(m):  # main's _forms gives lists where the new one gives tuples
+    anchor, keys, defs = entities_main._forms(m)
+    return anchor, tuple(keys), tuple(tuple(d) for d in defs)
+
+
+def test_forms_equal_mains():
+    rng = random.Random(5)
+    for _ in range(3000):
+        m = _mention(rng)
+        assert new_entities._forms(m) == _main_forms(m), m
+    letters = ["S", "P", "s", "p", "Sp", "SP", "S P", "Pa", "Sa Pa", "Sb Pb"]
+    for _ in range(3000):  # short spellings: acronyms of one another, empty keys
+        names = rng.choices(letters + ["-", ""], k=rng.randrange(1, 4))
+        m = Mention("method", names[0], tuple(names[1:]), "used", (), 1.0, None, None, ("rules",))
+        assert new_entities._forms(m) == _main_forms(m), m
