@@ -21,6 +21,7 @@ _GITLAB_PAGES = frozenset({"-", "tree", "blob", "raw", "commits", "commit", "iss
                            "wikis", "releases", "tags", "branches", "pipelines", "activity", "archive"})
 # hosts whose owner and name ignore case: github.com/x/y is github.com/X/Y
 _CASELESS_HOSTS = frozenset({"github.com"})
+_ADDRESS = re.compile(r"https?://([^/]+)(/.*)?$", re.IGNORECASE)
 
 
 def _depth(host: str, parts: list[str]) -> int:
@@ -97,7 +98,7 @@ def repo_key(repository: str) -> str:
     >>> repo_key("https://gitlab.com/Group/Sub/Project")
     'https://gitlab.com/Group/Sub/Project'
     """
-    m = re.match(r"https?://([^/]+)(/.*)?$", repository.strip(), re.IGNORECASE)
+    m = _ADDRESS.match(repository.strip())
     if m and m.group(1).lower() in _CASELESS_HOSTS:
         return f"https://{m.group(1).lower()}{(m.group(2) or '').lower()}"
     return repository.strip()
@@ -132,6 +133,10 @@ def unify_spellings(extractions: Iterable[PaperEntities]) -> list[PaperEntities]
     shown = display_spellings(r.repository for pe in found for r in dict.fromkeys(pe.links))
     out = []
     for pe in found:
+        if all(shown[r.repository] == r.repository for r in pe.links) \
+                and len(set(pe.links)) == len(pe.links):  # nothing to respell or drop
+            out.append(pe)
+            continue
         links = tuple(dict.fromkeys(replace(r, repository=shown.get(r.repository, r.repository)) for r in pe.links))
         out.append(pe if links == pe.links else replace(pe, links=links))
     return out

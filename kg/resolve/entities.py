@@ -80,14 +80,15 @@ _Forms = tuple[str, tuple[str, ...], tuple[tuple[str, str], ...]]  # anchor key,
 def _forms(m: Mention) -> _Forms:
     """A mention's anchor key, the keys that always join it, and its acronym definitions."""
     surfaces = [m.name, *m.aliases]
-    defs = [(s, lf) for s in surfaces for lf in surfaces
-            if entity_key(s) != entity_key(lf) and is_acronym_of(s, lf)]
-    acronyms = {entity_key(s) for s, _ in defs}
-    keys = tuple(k for k in dict.fromkeys(entity_key(s) for s in surfaces) if k and k not in acronyms)
-    anchor = entity_key(m.name)
+    spelt = list(zip(surfaces, [entity_key(s) for s in surfaces], strict=True))
+    defs = [(ks, kl) for s, ks in spelt for lf, kl in spelt  # (acronym key, long form key)
+            if ks != kl and is_acronym_of(s, lf)]
+    acronyms = {ks for ks, _ in defs}
+    keys = tuple(k for k in dict.fromkeys(k for _, k in spelt) if k and k not in acronyms)
+    anchor = spelt[0][1]
     if anchor in acronyms:
-        anchor = entity_key(defs[0][1]) if not keys else keys[0]
-    return anchor, keys, tuple((entity_key(s), entity_key(lf)) for s, lf in defs)
+        anchor = defs[0][1] if not keys else keys[0]
+    return anchor, keys, tuple(defs)
 
 
 @without_gc
@@ -130,9 +131,12 @@ def resolve(extractions: Iterable[PaperEntities], settings: Settings | None = No
             uf.union(node, "n:" + k)
     _join_acronyms(uf, spelt)
 
+    root_of = {node: uf.find(node) for node in dict.fromkeys(nodes)}  # the clusters are final
+    roots = [root_of[node] for node in nodes]
+    del root_of
     members: dict[str, list[int]] = defaultdict(list)
-    for i, node in enumerate(nodes):
-        members[uf.find(node)].append(i)
+    for i, root in enumerate(roots):
+        members[root].append(i)
     clusters = {root: _describe([items[i][1] for i in idx]) for root, idx in members.items()}
     ids = _assign_ids(clusters)
 
@@ -147,8 +151,8 @@ def resolve(extractions: Iterable[PaperEntities], settings: Settings | None = No
         by_key[entity_key(c["name"])] = ids[root]  # canonical names win over aliases
 
     grouped: dict[tuple[str, str], list[Mention]] = defaultdict(list)
-    for i, (paper, m) in enumerate(items):
-        grouped[(paper, ids[uf.find(nodes[i])])].append(m)
+    for (paper, m), root in zip(items, roots, strict=True):
+        grouped[(paper, ids[root])].append(m)
     occurrences = [Occurrence(paper, eid, _role(ms), _merge(ms))
                    for (paper, eid), ms in sorted(grouped.items())]
     papers: dict[str, set[str]] = defaultdict(set)
@@ -202,21 +206,20 @@ def _apart(items: list[tuple[str, Mention]], index: KnownIndex) -> set[str]:
     # what is read of a mention: its type, whether it is linked, its spellings (each once)
     said = dict.fromkeys((m.type, bool(m.kb_id), m.name, m.aliases) for _, m in items)
     typed: dict[str, set[tuple[str, str]]] = defaultdict(set)  # key -> (spelling, type)
-    for kind, _, name, aliases in said:
-        for f in (name, *aliases):
-            if capitals(f) is not None:
-                typed[entity_key(f)].add((f, kind))
+    for f, kind in dict.fromkeys((f, kind) for kind, _, name, aliases in said
+                                 for f in (name, *aliases)):
+        if capitals(f) is not None:
+            typed[entity_key(f)].add((f, kind))
     out = set()
-    for kind, linked, name, aliases in said:
-        if linked:
+    # whether a spelling stays apart depends on it and its mention's type only: each pair once
+    for f, kind in dict.fromkeys((f, kind) for kind, linked, name, aliases in said if not linked
+                                 for f in (name, *aliases)):
+        if f in out or not camel(f):
             continue
-        for f in (name, *aliases):
-            if f in out or not camel(f):
-                continue
-            entry = index.named(f)
-            if entry is not None and index.case_contradicts(entry.id, [f]) or any(
-                    t != kind and case_distinct(f, g) for g, t in typed[entity_key(f)]):
-                out.add(f)
+        entry = index.named(f)
+        if entry is not None and index.case_contradicts(entry.id, [f]) or any(
+                t != kind and case_distinct(f, g) for g, t in typed[entity_key(f)]):
+            out.add(f)
     return out
 
 
@@ -269,7 +272,7 @@ def _join_acronyms(uf: "_Clusters", spelt: dict[tuple[str, tuple[str, ...]], _Fo
 
 
 def _capitals(s: str) -> int:
-    return sum(c.isupper() for c in s)
+    return sum(map(str.isupper, s))
 
 
 class _Cluster(TypedDict):

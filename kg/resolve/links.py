@@ -53,14 +53,16 @@ through an inverted index word -> papers). The work is bounded by ``papers x
 """
 
 import math
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any
 
 import numpy as np
 
 from kg.records import Entity, Link, LinkRule, Occurrence, Share, ShareKind
-from kg.resolve.candidates import later_candidates
+from kg.resolve.candidates import block_candidates
 from kg.resolve.paused import without_gc
 from kg.resolve.similarity import TextIndex
 from kg.settings import Settings
@@ -69,6 +71,7 @@ _DECIMALS = 9  # weights are compared rounded, so float summation order cannot b
 # a candidate link: its weight, shares (heaviest first), rule and proposer (paper index)
 _Found = tuple[float, list["_Raw"], LinkRule, int | None, float | None]
 _BY_TEXT = ("similar", "text")  # rules resting on text similarity: capped apart
+_BLOCK = 256  # papers whose candidates are found together
 
 
 def link_cutoff(n_papers: int, settings: Settings) -> int:
@@ -110,8 +113,9 @@ class _Index:
         for o in occurrences:
             roles = named.setdefault(o.paper, {})
             roles[o.entity] = roles.get(o.entity, False) or o.role == "proposed"
-            if titles is None or not o.mention.evidence or any(
-                    ev.start < len(titles.get(o.paper, "")) for ev in o.mention.evidence):
+            evidence = o.mention.evidence
+            if titles is None or not evidence or \
+                    min(ev.start for ev in evidence) < len(titles.get(o.paper, "")):
                 in_title.setdefault(o.paper, set()).add(o.entity)
         self.paper_ids = sorted(set(named) | set(texts))  # a paper with a text but no entity too
         self.position = {pid: i for i, pid in enumerate(self.paper_ids)}
@@ -136,8 +140,8 @@ class _Index:
         # (paper, entity) of every paper's reached entities, sorted, as two arrays
         sizes = np.fromiter((len(r) for r in self.reach), dtype=np.int64, count=len(self.reach))
         self.pap = np.repeat(np.arange(len(self.reach), dtype=np.int64), sizes)
-        self.ent = np.fromiter((e for r in self.reach for e in sorted(r)), dtype=np.int64,
-                               count=int(sizes.sum()))
+        ent = np.fromiter(chain.from_iterable(self.reach), dtype=np.int64, count=int(sizes.sum()))
+        self.ent = ent[np.lexsort((ent, self.pap))]  # each paper's entities in order
         self.df = np.bincount(self.ent, minlength=len(ids))
         self.idf = np.log(self.n / np.maximum(self.df, 1))
         self.common = self.df > link_cutoff(self.n, settings)
@@ -315,24 +319,42 @@ def link_part(shared: _Shared, lo: int, hi: int) -> dict[tuple[int, int], _Found
     floor = min(settings.link_similar_min, settings.link_text_min)
     found: dict[tuple[int, int], _Found] = {}
     keyed = ix.keyed(shared.postings)
-    scratch = np.zeros(len(ix.paper_ids), dtype=bool)
-    for p in range(lo, hi):
-        pid = ix.paper_ids[p]
-        sims: dict[int, float] = {}
-        if texts is not None and pid in texts.position:
-            sims = {ix.position[b]: sim for b, sim in
-                    texts.later_alike(pid, floor, settings.link_text_min_words).items()}
-        others = set(later_candidates(ix, p, shared.postings, keyed, shared.start,
-                                 scratch).tolist())
-        others.update(sims)
-        for q in sorted(others):
-            shares, proposer = _shares(ix, p, q, settings)
-            sim = sims.get(q)
-            rule = _rule(shares, proposer, sim, settings)
-            weight = round(math.fsum([-s[0] for s in shares]
-                                     + [settings.link_similarity_weight * (sim or 0.0)]), _DECIMALS)
-            if rule is not None and weight >= settings.link_min_weight:
-                found[p, q] = (weight, shares, rule, proposer, sim)
+    n, ids = ix.n, ix.paper_ids
+    # the text index's papers as positions of ix (both sorted by id; each text's paper is in ix)
+    moved = np.array([ix.position[t] for t in texts.ids], dtype=np.int64) if texts else None
+    for b0 in range(lo, hi, _BLOCK):
+        b1 = min(b0 + _BLOCK, hi)
+        pairs = block_candidates(ix, b0, b1, shared.postings, keyed, shared.start)
+        cp, cq = (pairs // n).tolist(), (pairs % n).tolist()
+        tp: list[int] = []
+        tq: list[int] = []
+        tsim: list[float] = []
+        if texts is not None and moved is not None:
+            t0 = bisect_left(texts.ids, ids[b0])
+            t1 = bisect_left(texts.ids, ids[b1]) if b1 < len(ids) else len(texts.ids)
+            ta, tb, tsim = texts.alike_block(t0, t1, floor, settings.link_text_min_words)
+            tp, tq = moved[ta].tolist(), moved[tb].tolist()
+        i = j = 0
+        for p in range(b0, b1):
+            i0, j0 = i, j
+            while i < len(cp) and cp[i] == p:
+                i += 1
+            while j < len(tp) and tp[j] == p:
+                j += 1
+            sims = dict(zip(tq[j0:j], tsim[j0:j], strict=True))
+            others = set(cq[i0:i])
+            others.update(sims)
+            for q in sorted(others):
+                shares, proposer = _shares(ix, p, q, settings)
+                sim = sims.get(q)
+                rule = _rule(shares, proposer, sim, settings)
+                if rule is None:
+                    continue
+                weight = round(math.fsum([-s[0] for s in shares]
+                                         + [settings.link_similarity_weight * (sim or 0.0)]),
+                               _DECIMALS)
+                if weight >= settings.link_min_weight:
+                    found[p, q] = (weight, shares, rule, proposer, sim)
     return found
 
 

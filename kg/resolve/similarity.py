@@ -20,7 +20,9 @@ import numpy as np
 
 from kg.records import Paper
 
-_WORD = re.compile(r"[a-z0-9]*[a-z][a-z0-9]*")
+# a word: a whole run of lowercase letters and digits holding a letter, two characters or more
+# (the lookahead turns a one-character run down before it is matched)
+_WORD = re.compile(r"(?=[a-z0-9]{2})[a-z0-9]*[a-z][a-z0-9]*")
 
 Vector = dict[str, float]
 
@@ -55,7 +57,8 @@ def words(text: str) -> list[str]:
     >>> words("Chain-of-Thought, GPT-4 and 3D")
     ['chain', 'of', 'thought', 'gpt', 'and', '3d']
     """
-    return [w for w in _WORD.findall(text.lower()) if len(w) >= 2]
+    found: list[str] = _WORD.findall(text.lower())
+    return found
 
 
 def text_vectors(texts: Mapping[str, str], max_df: int) -> dict[str, Vector]:
@@ -182,8 +185,9 @@ class TextIndex:
         x = log_tf[tf] * idf[word]
         squares = x * x
         row = np.searchsorted(paper, np.arange(len(ids) + 1))
-        norms = np.array([math.sqrt(math.fsum(squares[row[p]:row[p + 1]].tolist()))
-                          for p in range(len(ids))], dtype=np.float64)
+        sq, bounds = squares.tolist(), row.tolist()
+        norms = np.array([math.sqrt(math.fsum(sq[i:j])) for i, j in zip(bounds[:-1], bounds[1:], strict=True)],
+                         dtype=np.float64)
         sizes = np.where(norms > 0, np.diff(row), 0)  # a vector of norm 0 is empty
         live = norms[paper] > 0
         all_words = word[live]
@@ -206,30 +210,56 @@ class TextIndex:
         order = np.lexsort((papers, self.words))
         self.paper, self.weight = papers[order], self.values[order]
         self.start = np.searchsorted(self.words[order], np.arange(n_words + 1))
+        # (word, paper) of each posting as one sorted number
+        self._keyed = np.repeat(np.arange(n_words, dtype=np.int64), np.diff(self.start)) \
+            * len(ids) + self.paper
 
     def later_alike(self, pid: str, min_cosine: float, min_words: int = 1) -> dict[str, float]:
         """Papers after ``pid`` (in id order) at least ``min_cosine`` alike, sharing
         ``min_words`` words, with their cosine."""
         a = self.position[pid]
-        lo_a, hi_a = int(self.row[a]), int(self.row[a + 1])
-        parts, values = [], []
-        for i, x in zip(self.words[lo_a:hi_a].tolist(), self.values[lo_a:hi_a].tolist(), strict=True):
-            lo, hi = int(self.start[i]), int(self.start[i + 1])
-            lo += int(np.searchsorted(self.paper[lo:hi], a, side="right"))  # later papers only
-            if lo < hi:
-                parts.append(self.paper[lo:hi])
-                values.append(self.weight[lo:hi] * x)
-        found: dict[str, float] = {}
-        if not parts:
-            return found
-        others, inverse = np.unique(np.concatenate(parts), return_inverse=True)
-        dots = np.bincount(inverse, weights=np.concatenate(values))
-        shared = np.bincount(inverse)
-        for b in others[(dots >= min_cosine - 1e-9) & (shared >= min_words)].tolist():
-            exact = self.cosine(a, b)
-            if exact >= min_cosine:
-                found[self.ids[b]] = exact
-        return found
+        _, others, sims = self.alike_block(a, a + 1, min_cosine, min_words)
+        return {self.ids[b]: sim for b, sim in zip(others.tolist(), sims, strict=True)}
+
+    def alike_block(self, lo: int, hi: int, min_cosine: float,
+                    min_words: int = 1) -> tuple[np.ndarray, np.ndarray, list[float]]:
+        """:meth:`later_alike` of the papers at positions ``lo .. hi - 1`` at once: the pairs
+        ``(a, b)``, ``b > a``, as two arrays of positions sorted by ``a`` then ``b``, and
+        their cosines.
+
+        The dot products of every pair of the block come from one sort of the pairs' keys
+        (``a * N + b``); each pair's products are summed in the order one paper's call would
+        sum them (``np.bincount`` adds in input order), and the cosine kept is their
+        :func:`math.fsum`, exactly rounded, so the same float as :meth:`cosine`.
+        """
+        n = len(self.ids)
+        empty = np.zeros(0, dtype=np.int64)
+        first, last = int(self.row[lo]), int(self.row[hi])
+        mine, xs = self.words[first:last], self.values[first:last]
+        owner = np.repeat(np.arange(lo, hi, dtype=np.int64), np.diff(self.row[lo:hi + 1]))
+        start = np.searchsorted(self._keyed, mine * n + owner, side="right")  # later papers only
+        end = self.start[mine + 1]
+        lengths = np.maximum(end - start, 0)
+        at = spans(start, end)
+        if not len(at):
+            return empty, empty, []
+        keys = np.repeat(owner, lengths) * n + self.paper[at]
+        products = self.weight[at] * np.repeat(xs, lengths)
+        pairs, inverse, shared = np.unique(keys, return_inverse=True, return_counts=True)
+        dots = np.bincount(inverse, weights=products)
+        chosen = (dots >= min_cosine - 1e-9) & (shared >= min_words)
+        if not chosen.any():
+            return empty, empty, []
+        # each chosen pair's products, together (a stable sort keeps their order)
+        keep = chosen[inverse]
+        order = np.argsort(inverse[keep], kind="stable")
+        grouped: list[float] = products[keep][order].tolist()
+        ends = np.cumsum(shared[chosen]).tolist()
+        exact = np.array([math.fsum(grouped[i:j]) for i, j in zip([0, *ends[:-1]], ends,
+                                                                   strict=True)])
+        ok = exact >= min_cosine
+        picked = pairs[chosen][ok]
+        return picked // n, picked % n, exact[ok].tolist()
 
     def cosine(self, a: int, b: int) -> float:
         """:func:`cosine` of papers ``a`` and ``b`` (positions): the same products, summed exactly."""
