@@ -124,11 +124,11 @@ class Sampler:
         self._stop.set()
 
 
-def _warm(spacy_mode: str, min_confidence: float) -> None:
+def _warm(spacy_mode: str, min_confidence: float, extractor: str) -> None:
     """On a worker: build its pipeline now (the extraction tasks reuse it)."""
     from kg.build.distributed import _pipeline
 
-    _pipeline(spacy_mode, min_confidence)
+    _pipeline(spacy_mode, min_confidence, extractor)
 
 
 def _cpu() -> float:
@@ -167,7 +167,22 @@ def _processes(client: Any) -> dict[str, float]:
     return got
 
 
-def bench(n: int, seed: int, workdir: Path, scheduler: str, check_local: bool) -> dict[str, Any]:
+def _worker_rss(client: Any) -> dict[str, dict[str, float]]:
+    """Each worker's RSS now and its peak so far (MiB), by address."""
+    def rss() -> dict[str, float]:
+        import os
+        import resource
+
+        with open("/proc/self/statm") as f:
+            now = int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+        return {"rss": round(now, 1),
+                "peak": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
+
+    return dict(sorted(client.run(rss).items()))
+
+
+def bench(n: int, seed: int, workdir: Path, scheduler: str, check_local: bool,
+          workers: int = 1) -> dict[str, Any]:
     from distributed import Client
 
     from kg.build.distributed import extract_distributed, link_runner
@@ -182,11 +197,13 @@ def bench(n: int, seed: int, workdir: Path, scheduler: str, check_local: bool) -
     result: dict[str, Any] = {"papers": n, "load_average_start": os.getloadavg()}
     watch = Client(scheduler, set_as_default=False)
     try:
-        watch.wait_for_workers(1, timeout=300)
+        watch.wait_for_workers(workers, timeout=300)  # all of them: each warms up
         result["workers"] = len(watch.scheduler_info()["workers"])
         tw = time.time()
-        watch.run(_warm, settings.spacy_mode, settings.min_confidence)  # each worker's pipeline, once
+        # each worker's pipeline, once
+        watch.run(_warm, settings.spacy_mode, settings.min_confidence, settings.extractor)
         result["warm_up_s"] = round(time.time() - tw, 1)
+        result["warm_worker_rss_mib"] = _worker_rss(watch)
         watch.get_task_stream(start=time.time())  # the scheduler records tasks from now on
         cpu0 = watch.run(_cpu)
         t0 = time.time()
@@ -197,7 +214,8 @@ def bench(n: int, seed: int, workdir: Path, scheduler: str, check_local: bool) -
         t1 = time.time()
         cpu1 = watch.run(_cpu)
         result["extract"] = {"wall_s": round(t1 - t0, 1), "papers_per_s": round(n / (t1 - t0), 1),
-                             "worker_cpu_s": _spent(cpu0, cpu1), "client_peak_rss_mib": sampler.take()}
+                             "worker_cpu_s": _spent(cpu0, cpu1), "client_peak_rss_mib": sampler.take(),
+                             "worker_rss_mib": _worker_rss(watch)}
         base, c1 = _rss_mib(), time.process_time()
 
         # resolution here, from the file; of the papers only their titles and texts are kept
@@ -218,7 +236,7 @@ def bench(n: int, seed: int, workdir: Path, scheduler: str, check_local: bool) -
         t3 = time.time()
         result["link"] = {"wall_s": round(t3 - t2, 1), "client_cpu_s": round(time.process_time() - c2, 1),
                           "worker_cpu_s": _spent(cpu1, watch.run(_cpu)), "links": len(links),
-                          "client_peak_rss_mib": sampler.take()}
+                          "client_peak_rss_mib": sampler.take(), "worker_rss_mib": _worker_rss(watch)}
         with open(workdir / "links.jsonl", "w", encoding="utf-8") as f:
             for link in links:
                 f.write(json.dumps(link.to_dict(), ensure_ascii=False) + "\n")
@@ -267,10 +285,22 @@ def projection(r: dict[str, Any], target: int, nodes: int, cores: int) -> dict[s
     serial_s = (r["resolve"]["cpu_s"] + r["link"]["client_cpu_s"]) * scale  # CPU: a core of its own
     base = r["resolve"]["client_rss_before_mib"]
     grown = max(r["resolve"]["client_peak_rss_mib"], r["link"]["client_peak_rss_mib"]) - base
-    return {"papers": target, "nodes": nodes, "workers": workers,
-            "extract_s": round(extract_s), "link_parts_s": round(link_s),
-            "client_serial_s": round(serial_s), "total_s": round(extract_s + link_s + serial_s),
-            "client_rss_mib": round(base + grown * scale)}
+    out = {"papers": target, "nodes": nodes, "workers": workers,
+           "extract_s": round(extract_s), "link_parts_s": round(link_s),
+           "client_serial_s": round(serial_s), "total_s": round(extract_s + link_s + serial_s),
+           "client_rss_mib": round(base + grown * scale)}
+    warm, after = r.get("warm_worker_rss_mib"), r["extract"].get("worker_rss_mib")
+    if warm and after:
+        # a worker: its pipeline; what extraction leaves grows with the papers it extracted
+        # (n / measured workers here, target / workers there); the link index is the whole
+        # corpus's on every worker, so what linking adds grows with all the papers
+        peaks = {w: r["peak_rss_mib"].get(f"worker {w}", after[w]["peak"]) for w in after}
+        pipeline = max(v["rss"] for v in warm.values())
+        extracted = max(after[w]["rss"] - warm[w]["rss"] for w in after if w in warm)
+        linked = max(peaks[w] - after[w]["rss"] for w in after)
+        per_worker = (target / workers) / (r["papers"] / len(after))
+        out["worker_rss_mib"] = round(pipeline + extracted * per_worker + linked * scale)
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -292,7 +322,8 @@ def main(argv: list[str] | None = None) -> int:
         workdir = args.workdir or Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="kg-million-")))
         workdir.mkdir(parents=True, exist_ok=True)
         address = args.scheduler or stack.enter_context(local_cluster(args.workers, workdir))
-        result = bench(args.papers, args.seed, workdir, address, args.check_local)
+        result = bench(args.papers, args.seed, workdir, address, args.check_local,
+                       1 if args.scheduler else args.workers)
     result["projection"] = projection(result, args.project, args.nodes, args.cores)
     text = json.dumps(result, indent=2) + "\n"
     if args.output:

@@ -6,6 +6,7 @@ two worker processes, stopped when the module's tests end.
 """
 
 import io
+import pickle
 import socket
 import time
 from collections.abc import Callable, Iterator
@@ -77,6 +78,26 @@ def test_links_counted_in_parts_here_are_the_links_of_one_pass(corpus: Any, sett
     assert {k.rule for k in whole.links} >= {"builds-on", "several", "similar"}
     assert parted.links == whole.links
     assert seen[0] == (0, 7) and seen[-1][1] == 130 and len(seen) == 19
+
+
+@pytest.mark.parametrize("settings", [Settings(), LOOSE], ids=["default", "loose"])
+def test_parts_given_a_pickled_index_as_a_worker_gets_it_are_the_links_of_one_pass(
+        corpus: Any, settings: Settings) -> None:
+    """The index crosses to a worker pickled, without what only the client reads (the
+    positions by id, ancestors, idf lists, proposers); the parts need none of it."""
+    sent: list[int] = []
+
+    def pickled(fn: Callable[[Any, int, int], Any], shared: Any, n: int) -> Iterator[Any]:
+        data = pickle.dumps(shared, protocol=5)
+        sent.append(len(data))
+        there = pickle.loads(data)
+        assert not {"position", "up", "idf_list", "proposers"} & vars(there.ix).keys()
+        assert there.keyed.tolist() == shared.keyed.tolist()
+        for lo in range(0, n, 11):
+            yield fn(there, lo, min(lo + 11, n))
+
+    assert links_of(corpus, settings, pickled).links == links_of(corpus, settings).links
+    assert sent
 
 
 def test_a_part_holds_only_the_pairs_of_its_papers(corpus: Any) -> None:

@@ -150,7 +150,7 @@ def linker_fingerprint() -> str:
 
     h = hashlib.sha256(f"{__version__}\0{numpy.__version__}\0".encode())
     resolve = Path(__file__).parent.parent / "resolve"
-    for name in ("links.py", "similarity.py"):
+    for name in ("links.py", "candidates.py", "similarity.py"):
         h.update(name.encode() + b"\0" + (resolve / name).read_bytes())
     return h.hexdigest()[:16]
 

@@ -63,6 +63,7 @@ import numpy as np
 
 from kg.records import Entity, Link, LinkRule, Occurrence, Share, ShareKind
 from kg.resolve.candidates import block_candidates
+from kg.resolve.caps import entity_cap, neighbour_cap
 from kg.resolve.paused import without_gc
 from kg.resolve.similarity import TextIndex
 from kg.settings import Settings
@@ -70,7 +71,6 @@ from kg.settings import Settings
 _DECIMALS = 9  # weights are compared rounded, so float summation order cannot break ties
 # a candidate link: its weight, shares (heaviest first), rule and proposer (paper index)
 _Found = tuple[float, list["_Raw"], LinkRule, int | None, float | None]
-_BY_TEXT = ("similar", "text")  # rules resting on text similarity: capped apart
 _BLOCK = 256  # papers whose candidates are found together
 
 
@@ -100,6 +100,11 @@ def ancestors(entity: str, parents: Mapping[str, str | None]) -> list[str]:
         seen.add(parent)
         parent = parents.get(parent)
     return chain
+
+
+# what only :class:`_Index`'s own making and the caps read: not sent to the workers
+_CLIENT_ONLY = frozenset(("position", "up", "idf", "idf_list", "df_list", "common", "common_list",
+                          "proposers"))
 
 
 class _Index:
@@ -175,6 +180,10 @@ class _Index:
                                              for e in range(len(ids))]
         # each paper's reached entities, as one run of ``ent`` (pairs sorted by paper)
         self.row = np.searchsorted(self.pap, np.arange(len(self.paper_ids) + 1))
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled (for a Dask worker's :func:`link_part`): without what only the client reads."""
+        return {k: v for k, v in vars(self).items() if k not in _CLIENT_ONLY}
 
     def postings(self) -> tuple[np.ndarray, np.ndarray]:
         """Papers reaching each entity, sorted, and where each entity's run starts."""
@@ -284,11 +293,16 @@ def paper_links(occurrences: Iterable[Occurrence], n_papers: int,
     if not ix.paper_ids:
         return []
     postings, start = ix.postings()
-    shared = _Shared(ix, postings, start, _text_index(ix, texts, settings), settings)
+    text_index = _text_index(ix, texts, settings)
+    # the text index's papers as positions of ix (both sorted by id; each text's paper is in
+    # ix), and the keyed postings: made once here, not again in every part
+    moved = np.array([ix.position[t] for t in text_index.ids], dtype=np.int64) \
+        if text_index else None
+    shared = _Shared(ix, postings, start, text_index, settings, ix.keyed(postings), moved)
     found: dict[tuple[int, int], _Found] = {}
     for part in (runner or run_here)(link_part, shared, len(ix.paper_ids)):
         found.update(part)
-    kept = _neighbour_cap(found, _entity_cap(found, ix, settings), ix, settings)
+    kept = neighbour_cap(found, entity_cap(found, ix, settings), ix, settings)
     links = []
     for a, b in sorted(kept):
         weight, shares, rule, proposer, sim = found[a, b]
@@ -310,6 +324,8 @@ class _Shared:
     start: np.ndarray
     texts: TextIndex | None
     settings: Settings
+    keyed: np.ndarray  # ix.keyed(postings)
+    moved: np.ndarray | None  # each text's paper as its position in ix
 
 
 def link_part(shared: _Shared, lo: int, hi: int) -> dict[tuple[int, int], _Found]:
@@ -318,10 +334,8 @@ def link_part(shared: _Shared, lo: int, hi: int) -> dict[tuple[int, int], _Found
     ix, settings, texts = shared.ix, shared.settings, shared.texts
     floor = min(settings.link_similar_min, settings.link_text_min)
     found: dict[tuple[int, int], _Found] = {}
-    keyed = ix.keyed(shared.postings)
+    keyed, moved = shared.keyed, shared.moved
     n, ids = ix.n, ix.paper_ids
-    # the text index's papers as positions of ix (both sorted by id; each text's paper is in ix)
-    moved = np.array([ix.position[t] for t in texts.ids], dtype=np.int64) if texts else None
     for b0 in range(lo, hi, _BLOCK):
         b1 = min(b0 + _BLOCK, hi)
         pairs = block_candidates(ix, b0, b1, shared.postings, keyed, shared.start)
@@ -364,34 +378,3 @@ def _text_index(ix: _Index, texts: Mapping[str, str] | None,
     if not texts:
         return None
     return TextIndex.of_texts(texts, min(link_cutoff(ix.n, settings), settings.link_text_max_postings))
-
-
-def _entity_cap(found: dict[tuple[int, int], _Found],
-                ix: _Index, settings: Settings) -> list[tuple[int, int]]:
-    by_lead: dict[tuple[str, bool], list[tuple[float, str, str, tuple[int, int]]]] = {}
-    kept: list[tuple[int, int]] = []
-    for pair, (weight, shares, rule, _, _) in found.items():
-        key = (-weight, ix.paper_ids[pair[0]], ix.paper_ids[pair[1]], pair)
-        lead = next((s[2] for s in shares if not s[4]), None)  # the heaviest evidence share
-        if lead is None:  # a text link resting on no entity: no entity to cap
-            kept.append(pair)
-            continue
-        by_lead.setdefault((lead, rule in _BY_TEXT), []).append(key)
-    for group in by_lead.values():
-        group.sort()
-        kept.extend(pair for _, _, _, pair in group[:settings.link_max_per_entity])
-    return kept
-
-
-def _neighbour_cap(found: dict[tuple[int, int], _Found],
-                   pairs: list[tuple[int, int]], ix: _Index, settings: Settings) -> set[tuple[int, int]]:
-    mine: dict[int, list[tuple[float, str, tuple[int, int]]]] = {}
-    for a, b in pairs:
-        weight = found[a, b][0]
-        mine.setdefault(a, []).append((-weight, ix.paper_ids[b], (a, b)))
-        mine.setdefault(b, []).append((-weight, ix.paper_ids[a], (a, b)))
-    kept: set[tuple[int, int]] = set()
-    for ranked in mine.values():
-        ranked.sort()
-        kept.update(pair for _, _, pair in ranked[:settings.link_max_neighbours])
-    return kept
