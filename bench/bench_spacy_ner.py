@@ -19,6 +19,10 @@ kg.extract.evaluate (the reference scorer's semantics):
   both    lr's entities kept only if the NER also found one with a shared key (a vote of two).
 
 CPU seconds of training are per fold (getrusage of this process).
+
+Measured (15 epochs, seeds 0 / 1; /work/notes/spacyner.md): typed F1 alone 0.507 / 0.549, lr
+0.846 / 0.843, union 0.677 / 0.739, union of methods 0.697 / 0.759, vote 0.746 / 0.727: the NER is
+not used by kg.
 """
 
 import argparse
