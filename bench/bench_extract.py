@@ -66,6 +66,15 @@ def annotated() -> tuple[list[dict], list, list[str]]:
 
 def cv(learner: str, k: int, seed: int, corpus: bool, inner: bool = False,
        threshold: float | None = None) -> tuple[dict, list, dict]:
+    gold, preds, timing = cv_predictions(learner, k, seed, corpus, inner, threshold)
+    rep = evaluate(gold, [pe.to_dict() for pe in preds])
+    return ({"learner": learner, "folds": k, "seed": seed, "corpus": corpus, "inner": inner, "papers": len(gold),
+             "rows": rep.rows()}, rep.errors, timing)
+
+
+def cv_predictions(learner: str, k: int, seed: int, corpus: bool = False, inner: bool = False,
+                   threshold: float | None = None) -> tuple[list[dict], list, dict]:
+    """The gold and the out-of-fold predictions (PaperEntities) of every annotated paper."""
     from kg.extract.learn import Decider
     from kg.extract.learn.examples import examples, fit_examples
     from kg.extract.learn.folds import folds
@@ -103,10 +112,8 @@ def cv(learner: str, k: int, seed: int, corpus: bool, inner: bool = False,
     if corpus:
         from kg.extract.learn.corpus import corpus_decisions
         preds = corpus_decisions(preds)
-    rep = evaluate(gold, [pe.to_dict() for pe in preds])
     timing = {"featurise_s": round(featurise, 2), "fit_s_per_fold": round(fit_s / len(set(fold)), 2)}
-    return ({"learner": learner, "folds": k, "seed": seed, "corpus": corpus, "inner": inner, "papers": len(papers),
-             "rows": rep.rows()}, rep.errors, timing)
+    return gold, preds, timing
 
 
 def scorer_json(rows: list[dict]) -> dict:
