@@ -200,6 +200,9 @@ def test_page_data_in_pieces_is_the_page_data_whole() -> None:
     whole = script_json({**value, "details": items})
     assert "".join(json_chunks(value)) == whole
     assert "".join(json_chunks({"details": iter(())})) == script_json({"details": []})
+    for n in (1, JSON_BATCH - 1, JSON_BATCH, 2 * JSON_BATCH):  # a batch's edges
+        assert "".join(json_chunks({"a": 1, "d": items[:n], "e": iter(items[:n])})) == \
+            script_json({"a": 1, "d": items[:n], "e": items[:n]}), n
 
 
 def test_html_and_report_written_by_write_export_are_the_pages(tmp_path: Path) -> None:
