@@ -1,7 +1,7 @@
 """Extraction benchmarks: quality against the dev gold, speed per spaCy mode.
 
     python bench/bench_extract.py quality [--mode blank|sm] [--format table|json] [--errors]
-    python bench/bench_extract.py speed [--repeat N] [--format table|json]
+    python bench/bench_extract.py speed [--repeat N] [--generated N] [--format table|json]
     python bench/bench_extract.py cv [--learner rules|lr] [--folds 5] [--seed 0] [--corpus]
                                      [--inner] [--threshold T] [--format table|json] [--errors]
 
@@ -130,10 +130,12 @@ def scorer_json(rows: list[dict]) -> dict:
     return out
 
 
-def speed(repeat: int) -> list[dict]:
+def speed(repeat: int, generated: int = 0) -> list[dict]:
     """Best of ``repeat`` runs, wall and CPU (process) time apart: on a shared machine the CPU
-    time, and the ratio to the tokenizer timed in the same run, are the steadier figures."""
-    texts = [p.text for p in seeds_papers()]
+    time, and the ratio to the tokenizer timed in the same run, are the steadier figures.
+    ``generated``: the texts of that many of ``bench/gen_corpus.py``'s papers (those
+    ``bench_scale.py`` builds) instead of the seed papers'."""
+    texts = [p.text for p in (generated_papers(generated) if generated else seeds_papers())]
     rows = []
     tok = spacy.blank("en")
     rows.append(_row("blank tokenizer only (ceiling)", len(texts),
@@ -158,6 +160,19 @@ def speed(repeat: int) -> list[dict]:
     for row in rows:
         row["of_tokenizer_cpu"] = f"{100 * row['abstracts_per_cpu_s'] / ceiling:.1f}%"
     return rows
+
+
+def generated_papers(n: int) -> list:
+    """The papers of ``gen_corpus.generate(n)``'s records, read as a build reads them."""
+    import tempfile
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from gen_corpus import generate
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "generated.jsonl"
+        path.write_text("".join(json.dumps(r) + "\n" for r in generate(n)), encoding="utf-8")
+        return list(read_papers([path]))
 
 
 def _row(name: str, n: int, best: tuple[float, float]) -> dict:
@@ -190,6 +205,8 @@ def main() -> None:
                     help="cv for error analysis: leave fold 0 out unread, cross-validate the other folds")
     ap.add_argument("--mode", choices=("blank", "sm"), default="blank")
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--generated", type=int, default=0, metavar="N",
+                    help="speed: the texts of N generated papers (bench/gen_corpus.py), not the seeds'")
     ap.add_argument("--errors", action="store_true")
     ap.add_argument("--format", choices=("table", "json"), default="table")
     a = ap.parse_args()
@@ -217,7 +234,7 @@ def main() -> None:
                 print(render([{k: e[k] for k in ("kind", "type", "names", "title")} for e in errors],
                              max_width=50), end="")
     else:
-        rows = speed(a.repeat)
+        rows = speed(a.repeat, a.generated)
         print(json.dumps(rows, indent=2) if a.format == "json" else render(rows), end="\n" if a.format == "json" else "")
 
 
