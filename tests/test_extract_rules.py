@@ -34,8 +34,9 @@ PINS: dict[str, Pin] = {
     "gazetteer-lowercase": Pin("We reuse bidirectional encoder representations from transformers here.",
                                "bidirectional encoder representations from transformers", {"kb_id": "bert"}),
     "gazetteer-ambiguous": Pin("Vicuna answers well. We then ask it twice.", "Vicuna", None),
-    "known-variant": Pin("We ask Claude-3.5 Sonnet twice.", "Claude-3.5 Sonnet",
-                         {"name": "Claude 3.5 Sonnet", "kb_id": "claude-3.5-sonnet"}),
+    # (the gazetteer lists "Claude-3.5 Sonnet" among its aliases; this spelling it does not list)
+    "known-variant": Pin("We ask Gemini-1.5 Pro twice.", "Gemini-1.5 Pro",
+                         {"name": "Gemini 1.5 Pro", "kb_id": "gemini-1.5-pro"}),
     "known-glued": Pin("We distill BERT-Zorb9 here.", "BERT-Zorb9", {"type": "model", "parent": "bert"}),
     "known-part": Pin("Scores on Visual Genome Spatial improve.", "Visual Genome Spatial",
                       {"type": "dataset", "parent": "visual-genome"}),

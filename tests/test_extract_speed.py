@@ -300,7 +300,9 @@ def _reference_variant_spans(text: str, variants, taken: list) -> list:
                 split = j > i and not any(ch.isdigit() for ch in key)
                 if (lower_ok or not plain) and not split:
                     best = (s, e, kid)
-        if best and not any(best[0] < b and a < best[1] for a, b in busy):
+        # clear of the busy spans, but for one it holds and is longer than
+        if best and not any(best[0] < b and a < best[1] and not (best[0] <= a and b <= best[1] and b - a < best[1] - best[0])
+                            for a, b in busy):
             out.append(best)
             busy.append((best[0], best[1]))
     return out

@@ -207,10 +207,18 @@ def _ascii_variant_spans(text: str, variants: Variants,
                 if _taken(text, s, e, key, keys[key][1], parts):
                     best = (s, e, keys[key][0])
             j += 1
-        if best and not any(best[0] < b and a < best[1] for a, b in busy):
+        if best and not _blocked(best, busy):
             out.append(best)
             busy.append((best[0], best[1]))
     return out
+
+
+def _blocked(best: tuple[int, int, str], busy: list[tuple[int, int]]) -> bool:
+    """Whether a span of ``busy`` overlaps ``best`` without lying inside it: a known name
+    written another way that holds a shorter one written exactly ("Gemini-1.5 Pro" holding
+    "Gemini-1.5") is the longer name."""
+    s, e = best[0], best[1]
+    return any(s < b and a < e and not (s <= a and b <= e and b - a < e - s) for a, b in busy)
 
 
 def _taken(text: str, s: int, e: int, key: str, lower_ok: bool, parts: int) -> bool:
@@ -223,7 +231,8 @@ def _taken(text: str, s: int, e: int, key: str, lower_ok: bool, parts: int) -> b
 
 def variant_spans(text: str, variants: Variants,
                   taken: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
-    """(start, end, id) of known names written another way, longest first, clear of ``taken``.
+    """(start, end, id) of known names written another way, longest first, clear of ``taken``
+    (a taken span inside a longer one found here does not count).
 
     The key of a run of chunks is ``match_key`` of its text; on an ASCII text it is made of
     the chunks' own (:func:`~kg.keys.names.ascii_key_cores`), as the characters between
@@ -245,7 +254,7 @@ def variant_spans(text: str, variants: Variants,
                 break  # no known name begins this way
             if key in keys and _taken(text, s, e, key, keys[key][1], j - i + 1):
                 best = (s, e, keys[key][0])
-        if best and not any(best[0] < b and a < best[1] for a, b in busy):
+        if best and not _blocked(best, busy):
             out.append(best)
             busy.append((best[0], best[1]))
     return out

@@ -1,0 +1,45 @@
+"""Known names written another way win over a shorter known name written exactly inside them."""
+
+import pytest
+
+from kg.extract import extract_entities
+from kg.extract.lexicon import gazetteer
+from kg.extract.variants import Variants, variant_keys, variant_spans
+from kg.records import Paper
+from kg.settings import Settings
+
+
+def _known(nlp, text: str) -> list[tuple[str, str | None]]:
+    pe = next(iter(extract_entities([Paper(id="x", title="", abstract=text)], nlp, Settings())))
+    return [(m.name, m.kb_id) for m in pe.entities]
+
+
+@pytest.mark.parametrize(("text", "kb_id"), [
+    ("We ask Gemini-1.5 Pro twice.", "gemini-1.5-pro"),      # "Gemini-1.5" is a known name too
+    ("We ask Claude-3-5 Sonnet twice.", "claude-3.5-sonnet"),  # "Claude-3-5" is none
+    ("We ask Gemini 1.5-Pro twice.", "gemini-1.5-pro"),
+])
+def test_the_longer_known_name_is_found(nlp, text: str, kb_id: str) -> None:
+    assert [k for _, k in _known(nlp, text)] == [kb_id]
+
+
+@pytest.fixture(scope="module")
+def variants() -> Variants:
+    return Variants(variant_keys(gazetteer()))
+
+
+def test_a_taken_span_inside_a_longer_variant_does_not_block_it(variants: Variants) -> None:
+    text = "We ask Gemini-1.5 Pro twice."
+    inner = (text.index("Gemini"), text.index(" Pro"))
+    assert variant_spans(text, variants, [inner]) == [(inner[0], text.index(" twice"), "gemini-1.5-pro")]
+
+
+def test_a_taken_span_the_variant_only_overlaps_or_equals_still_blocks_it(variants: Variants) -> None:
+    text = "We ask Gemini-1.5 Pro twice."
+    start, end = text.index("Gemini"), text.index(" twice")
+    assert variant_spans(text, variants, [(start + 7, end + 3)]) == []   # "5 Pro tw"
+    assert variant_spans(text, variants, [(start, end)]) == []           # the same span
+    non_ascii = "Wir fragen Gemini-1.5 Pro zweimal, höflich."
+    s = non_ascii.index("Gemini")
+    found = variant_spans(non_ascii, variants, [(s, non_ascii.index(" Pro"))])
+    assert [k for _, _, k in found] == ["gemini-1.5-pro"]
