@@ -69,8 +69,9 @@ class _Clusters(UnionFind[str]):
         if ka and kb and ka != kb:
             return ra
         root = super().union(ra, rb)
-        if kb and not ka:
-            self.kb[root] = kb
+        known = ka or kb
+        if known:
+            self.kb[root] = known  # the root may be either side's
         return root
 
 
