@@ -28,6 +28,7 @@ An entity no paper names (``papers == ()``) is such a derived family. A gazettee
 says A < B < A is cut at the smallest id.
 """
 
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import replace
 
@@ -54,7 +55,7 @@ class _Tree:
         self.by_key = dict(by_key)
         self.by_kb = dict(by_kb)
         self.parents: dict[str, str] = {}
-        self.todo: list[str] = []
+        self.todo: deque[str] = deque()  # levels made, settled in the order made
 
     # ------------------------------------------------------------------ making entities
 
@@ -142,7 +143,7 @@ class _Tree:
         for eid in sorted(self.entities):
             self._settle(eid)
         while self.todo:
-            self._settle(self.todo.pop(0))
+            self._settle(self.todo.popleft())
         _break_cycles(self.parents)
         self._drop_childless_levels()
         return {eid: e if e.parent == self.parents.get(eid) else replace(e, parent=self.parents.get(eid))
