@@ -80,6 +80,7 @@ PINS: dict[str, Pin] = {
                   {"type": "method"}),
     "list": Pin("We evaluate on GSM8K, Zorblax and Quimby.", "Quimby", {"type": "dataset"}),
     "list-modifier": Pin("We test ZapNet9, QuimNet and Dense nets.", "Dense", None),
+    "list-citation": Pin("Methods such as Zorb Attention (Quimby and Zorblax, 2023) help.", "Quimby", None),
     # kg_typing: one candidate
     "type-known": Pin("We compare with Gpt-4 here.", "Gpt-4", {"kb_id": "gpt-4"}),
     "known-contradicted": Pin("We add iterative channel normalization (ICON) to it.", "ICON",

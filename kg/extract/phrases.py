@@ -11,6 +11,7 @@ from kg.extract.names import ends_in_task
 from kg.extract.rules import (
     EPONYM,
     LIST,
+    LIST_CITATION,
     LIST_MODIFIER,
     PHRASE,
     PHRASE_SENTENCE_START,
@@ -66,6 +67,8 @@ _ITEM = r"[A-Z](?<![\w\-\.].)(?:[\w\-\.\+]{0,40}[\w\+])?(?:\s[A-Z0-9][\w\-\.\+]{
 _LIST = re.compile(rf"{_ITEM}(?:(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:the\s+)?{_ITEM})+")
 _ITEM_RE = re.compile(_ITEM)
 _WORD_AFTER = re.compile(r"\s+([a-z][\w\-]*)")
+# what follows the authors of a citation: ", 2023)", " et al., 2021", " (2020)", " 1974;"
+_CITATION_AFTER = re.compile(r"(?:\s+et\s+al\.?)?,?\s*\(?(?:19|20)\d\d[a-z]?\b")
 _HEAD_BEFORE = re.compile(r"([A-Za-z][\w\-]*)\s*(?:\(|,?\s+(?:such as|including|like|e\.g\.,?|namely)\s+)$")
 
 
@@ -109,6 +112,8 @@ def list_candidates(text: str, start: int, found_so_far: list[Candidate],
         hb = _HEAD_BEFORE.search(text[max(0, m.start() - 60): m.start()])
         if not anchored and not (hb and head_type(hb.group(1))):
             continue
+        if LIST_CITATION not in off and _CITATION_AFTER.match(text, m.end()):
+            continue  # the authors of a citation
         for a, b in items:
             name = text[a:b]
             after = _WORD_AFTER.match(text[b: b + 30])

@@ -205,6 +205,9 @@ LIST = _rule(
 LIST_MODIFIER = _rule(
     "list-modifier", "a list member followed by a model or method word (\"Residual nets\") is a "
     "modifier", "kg_candidates")
+LIST_CITATION = _rule(
+    "list-citation", "a list followed by a year (\"(Weston and Sukhbaatar, 2023)\", \"Smith and Jones "
+    "(2020)\") names the authors of a citation", "kg_candidates")
 
 # kg_typing: one candidate at a time, in order of trust ------------------------------------
 TYPE_KNOWN = _rule(
