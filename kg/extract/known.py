@@ -18,6 +18,7 @@ from kg.extract.rules import (
     GAZETTEER_AMBIGUOUS,
     GAZETTEER_LOWERCASE,
     KNOWN_GLUED,
+    KNOWN_LANGUAGE_PAIR,
     KNOWN_PART,
     KNOWN_VARIANT,
     NONE_OFF,
@@ -40,8 +41,15 @@ def _inside_longer_word(text: str, start: int, end: int) -> bool:
 _EXTENSION = re.compile(r"^ (?:[A-Z][a-z]+|[A-Z]{2,})(?= |,|\.|;|\)|$)")
 
 
-def _extension(text: str, end: int) -> str:
-    """A capitalised word glued after a known dataset name (" Relation"), or ""."""
+_LANGUAGE_PAIR = re.compile(r"^(?: (?:19|20)\d\d)? ([A-Z][a-z]+)-([A-Z][a-z]+)(?=[ ,.;:)]|$)")
+
+
+def _extension(text: str, end: int, off: frozenset[Rule] = NONE_OFF) -> str:
+    """A capitalised word glued after a known dataset name (" Relation"), a language pair
+    (" German-English", " 2015 English-Vietnamese"), or ""."""
+    pair = _LANGUAGE_PAIR.match(text[end: end + 40]) if KNOWN_LANGUAGE_PAIR not in off else None
+    if pair and pair.group(1) in word_list("languages") and pair.group(2) in word_list("languages"):
+        return pair.group(0)
     m = _EXTENSION.match(text[end: end + 30])
     if not m or m.group(0).strip() in word_list("not_part"):
         return ""
@@ -92,7 +100,7 @@ class KnownNames(Batched):
             ambiguous = e.ambiguous and GAZETTEER_AMBIGUOUS not in off
             if ambiguous and (start == 0 or doc[start].is_sent_start):
                 continue
-            ext = (_extension(text, end_char)
+            ext = (_extension(text, end_char, off)
                    if e.type == "dataset" and not e.ambiguous and KNOWN_PART not in off else "")
             if ext:
                 # "Visual Genome Relation": a named part of a known dataset is its own dataset

@@ -111,6 +111,9 @@ KNOWN_PART = _rule(
     "known-part", "a capitalised word after a known dataset names a part of it, a dataset of its "
     "family (\"Visual Genome Relation\")", "kg_known", source=Found.GAZETTEER, priority=6,
     confidence=0.8, **_FAMILY)
+KNOWN_LANGUAGE_PAIR = _rule(
+    "known-language-pair", "a language pair after a known dataset, a year before it or not, names a "
+    "part of it (\"WMT18 German-English\", \"IWSLT 2015 English-Vietnamese\")", "kg_known")
 
 # kg_acronyms ------------------------------------------------------------------------
 ACRONYM_INITIALS = _rule(
