@@ -43,7 +43,7 @@ def entity_type(value: str) -> EntityType:
     raise ValueError(f"unknown entity type {value!r}; expected one of: {', '.join(ENTITY_TYPES)}")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     """Where one sighting of a paper came from."""
 
@@ -53,7 +53,7 @@ class Source:
     line: int | None = None  # 1-based line where the entry starts, when the format has lines
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Paper:
     """One paper, merged over all the places it was seen.
 
@@ -106,7 +106,7 @@ def paper_text(title: str, abstract: str) -> str:
     return f"{title}\n\n{abstract}" if abstract else title
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Evidence:
     """A mention in context: the sentence, and the mention's offsets in ``Paper.text``."""
 
@@ -119,7 +119,7 @@ class Evidence:
         return asdict(self)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mention:
     """One entity as one paper names it (document level: all its aliases together)."""
 
@@ -161,7 +161,7 @@ class Mention:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Repo:
     """A code or project link found in a paper."""
 
@@ -175,7 +175,7 @@ class Repo:
         return asdict(self)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PaperEntities:
     """What extraction found in one paper."""
 
@@ -207,7 +207,7 @@ class PaperEntities:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entity:
     """A canonical entity across the corpus."""
 
@@ -280,7 +280,7 @@ class Link:
                 "similarity": None if self.similarity is None else round(self.similarity, 6)}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Occurrence:
     """A canonical entity in one paper, after resolution."""
 
