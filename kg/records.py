@@ -147,13 +147,17 @@ class Mention:
         }
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "Mention":
+    def from_dict(cls, d: dict[str, Any], texts: dict[str, str] | None = None) -> "Mention":
+        """The mention ``to_dict`` gave. ``texts``: the evidence sentences already made (of the
+        same paper), so that the mentions of one sentence share one string."""
+        texts = {} if texts is None else texts
         return cls(
             type=entity_type(d["type"]),
             name=d["name"],
             aliases=tuple(d.get("aliases") or ()),
             role=d.get("role", "used"),
-            evidence=tuple(Evidence(**e) for e in d.get("evidence") or ()),
+            evidence=tuple(Evidence(**{**e, "text": texts.setdefault(e["text"], e["text"])})
+                           for e in d.get("evidence") or ()),
             confidence=float(d.get("confidence", 1.0)),
             kb_id=d.get("kb_id"),
             parent=d.get("parent"),
@@ -199,10 +203,11 @@ class PaperEntities:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "PaperEntities":
+        texts: dict[str, str] = {}  # a sentence naming several entities is one string
         return cls(
             id=d["id"],
             title=d["title"],
-            entities=tuple(Mention.from_dict(m) for m in d.get("entities") or ()),
+            entities=tuple(Mention.from_dict(m, texts) for m in d.get("entities") or ()),
             links=tuple(Repo(**r) for r in d.get("links") or ()),
         )
 

@@ -91,3 +91,18 @@ def test_mypy_sees_corpus_as_corpus_records(tmp_path: Path) -> None:
     expected = {i for i, line in enumerate(lines, 1) if line.endswith("# error")}
     assert len(expected) == 3 and any(line.endswith("# ok") for line in lines)
     assert errors == expected, proc.stdout + proc.stderr
+
+
+def test_mentions_read_back_share_the_sentence_they_were_found_in() -> None:
+    from kg.records import Evidence, Mention, PaperEntities
+
+    sentence = "We compare FooNet with BarNet on Baz."
+    pe = PaperEntities(id="p", title="T", entities=(
+        Mention(type="model", name="FooNet", evidence=(Evidence(sentence, 11, 17, "FooNet"),)),
+        Mention(type="model", name="BarNet", evidence=(Evidence(sentence, 23, 29, "BarNet"),
+                                                        Evidence("BarNet again.", 40, 46, "BarNet"))),
+    ))
+    back = PaperEntities.from_dict(pe.to_dict())
+    assert back == pe
+    a, b = back.entities[0].evidence[0], back.entities[1].evidence[0]
+    assert a.text is b.text and back.entities[1].evidence[1].text == "BarNet again."
