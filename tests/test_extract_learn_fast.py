@@ -157,3 +157,62 @@ def test_head_words_are_where_the_head_regex_ends_a_lower_word() -> None:
         plain = [h.end() for h in _HEAD_ENDS.finditer(text) if h.end() in lower_ends]
         fast = [m.end() for m in recall._head_words().finditer(text) if recall._is_head_word(m.group(0))]
         assert fast == plain, w
+
+
+# --- acronym support: a definition, the places it is written ---------------------------------
+
+def plain_defined(text: str, name: str) -> bool:
+    n = re.escape(name)
+    return re.search(rf"[A-Za-z][\w\-]*\s*\(\s*{n}\s*[\),;]|(?<![\w\-]){n}\s*\(\s*[A-Za-z][\w\-]*\s+[A-Za-z]",
+                     text) is not None
+
+
+def plain_spots(text: str, name: str) -> list[tuple[int, int]]:
+    return [m.span() for m in re.finditer(rf"(?<![\w\-]){re.escape(name)}(?![\w\-])", text)]
+
+
+_ACRO_NAMES = ["AB", "ABs", "RAG", "B1", "ABA"]
+_SPACES = ["", "", " ", "  ", "\t", "\n", "\xa0", "\x1c", "\u2028"]
+_BESIDE = ["", "a", "ab", "1", "_", "-", "a-", "é", "\u0301", "x1", "1a", "(", ")", ",", ";", ".", "]", "/", "AB"]
+
+
+@st.composite
+def _acronym_texts(draw: st.DrawFn) -> tuple[str, str]:
+    """Texts near the two definition patterns: "<word> ( NAME )" and "NAME ( <word> <word>",
+    each part drawn from what the patterns tell apart."""
+    name = draw(st.sampled_from(_ACRO_NAMES))
+    part = st.sampled_from(_BESIDE)
+    space = st.sampled_from(_SPACES)
+    pieces = []
+    for _ in range(draw(st.integers(1, 3))):
+        if draw(st.booleans()):
+            pieces += [draw(part), draw(part), draw(space), "(", draw(space), draw(st.sampled_from([name, name[:-1]])),
+                       draw(space), draw(part)]
+        else:
+            pieces += [draw(part), name, draw(space), draw(st.sampled_from(["(", "[", ""])), draw(space), draw(part),
+                       draw(part), draw(space), draw(part)]
+        pieces.append(draw(st.text(alphabet="aB1 (),;-_é\xa0", max_size=3)))
+    return "".join(pieces), name
+
+
+@settings(max_examples=4000, deadline=None)
+@given(_acronym_texts())
+def test_defined_and_spots_equal_the_patterns(case: tuple[str, str]) -> None:
+    from kg.extract.learn.acronym import _defined, _spots
+
+    text, name = case
+    assert _defined(text, name) == plain_defined(text, name), (text, name)
+    assert _spots(text, name) == plain_spots(text, name), (text, name)
+
+
+def test_defined_on_written_texts() -> None:
+    from kg.extract.learn.acronym import _defined
+
+    for text, name, want in [("Retrieval-Augmented Generation (RAG) helps", "RAG", True),
+                             ("RAG (retrieval augmented generation)", "RAG", True),
+                             ("RAG (retrieval) only", "RAG", False), ("x-RAG (a b)", "RAG", False),
+                             ("1 (RAG)", "RAG", False), ("é (RAG)", "RAG", False), ("ab1 ( RAG ;", "RAG", True)]:
+        assert _defined(text, name) == plain_defined(text, name) == want, text
+    for text in TEXTS + SEED_TEXTS:
+        for name in set(re.findall(r"\b[A-Z]{2,4}(?:s|\d)?\b", text)):
+            assert _defined(text, name) == plain_defined(text, name), name
