@@ -216,3 +216,141 @@ def test_defined_on_written_texts() -> None:
     for text in TEXTS + SEED_TEXTS:
         for name in set(re.findall(r"\b[A-Z]{2,4}(?:s|\d)?\b", text)):
             assert _defined(text, name) == plain_defined(text, name), name
+
+
+# --- candidate groups: overlaps resolved, the decider's candidates in the gaps ---------------
+
+def plain_resolve_overlaps(cands, blocked, off=frozenset()):
+    from kg.extract.rules import SAME_SPAN, STRONG_FIRST, STRONG_PRIORITY
+
+    strong_first = STRONG_FIRST not in off
+
+    def rank(c):
+        priority = c.found_by.priority
+        return (-1 if strong_first and priority >= STRONG_PRIORITY else 0, c.start - c.end, -priority, c.start)
+
+    order = sorted(cands, key=rank)
+    taken = list(blocked)
+    kept = []
+    for c in order:
+        start, end = c.start, c.end
+        if end <= start:
+            continue
+        clash = None
+        for span in taken:
+            if start < span[1] and span[0] < end:
+                clash = span
+                break
+        if clash is None:
+            kept.append(c)
+            taken.append((c.start, c.end))
+        elif (clash[0], clash[1]) == (c.start, c.end) and kept and SAME_SPAN not in off:
+            for i, k in enumerate(kept):
+                if (k.start, k.end) == (c.start, c.end):
+                    kept[i] = k.with_(long_form=k.long_form or c.long_form,
+                                      role="proposed" if "proposed" in (k.role, c.role) else k.role)
+    return sorted(kept, key=lambda c: c.start)
+
+
+def _rules():
+    from kg.extract.rules import RULES
+
+    return sorted({r.priority: r for r in RULES}.values(), key=lambda r: r.priority) + [RECALL_CAPS, RECALL_PHRASE]
+
+
+@st.composite
+def _candidates(draw: st.DrawFn) -> list[Candidate]:
+    out = []
+    for _ in range(draw(st.integers(0, 14))):
+        start = draw(st.integers(0, 24))
+        end = start + draw(st.integers(-1, 8))
+        out.append(found(draw(st.sampled_from(_rules())), start, end, "x" * max(0, end - start),
+                         long_form=draw(st.sampled_from([None, None, "Long Form", "Other"])),
+                         role=draw(st.sampled_from(["used", "proposed"]))))
+    return out
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_candidates(), st.lists(st.tuples(st.integers(0, 24), st.integers(0, 30)), max_size=2),
+       st.sets(st.sampled_from(["strong-first", "same-span"])))
+def test_resolve_overlaps_equals_the_plain_loop(cands: list[Candidate], blocked: list[tuple[int, int]],
+                                                 off_names: set[str]) -> None:
+    from kg.extract.assemble import _resolve_overlaps
+    from kg.extract.rules import RULES
+
+    off = frozenset(r for r in RULES if r.name in off_names)
+    assert _resolve_overlaps(cands, blocked, off) == plain_resolve_overlaps(cands, blocked, off)
+    assert _resolve_overlaps(cands, [], off) == plain_resolve_overlaps(cands, [], off)
+
+
+def test_the_rules_named_in_the_overlap_test_exist() -> None:
+    from kg.extract.rules import RULES
+
+    assert {"strong-first", "same-span"} <= {r.name for r in RULES}
+
+
+@settings(max_examples=500, deadline=None)
+@given(_candidates(), st.lists(st.tuples(st.integers(0, 24), st.integers(0, 30)), max_size=3))
+def test_overlaps_equals_any(cands: list[Candidate], spans: list[tuple[int, int]]) -> None:
+    from kg.extract.assemble import _overlaps
+
+    for c in cands:
+        assert _overlaps(c.start, c.end, spans) == any(c.start < e and s < c.end for s, e in spans)
+
+
+def plain_candidate_groups(doc, off=frozenset(), keep_generic=False, extra=None):
+    from collections import defaultdict
+
+    from kg.extract.assemble import _generic
+    from kg.extract.candidate import get_ext
+    from kg.extract.never import never_entity
+    from kg.extract.rules import GENERIC, NEVER_ENTITY
+    from kg.keys import UnionFind, match_key
+
+    cands = plain_resolve_overlaps(list(get_ext(doc, "kg_candidates") or []),
+                                   list(get_ext(doc, "kg_link_spans") or []), off)
+    extra = [c for c in extra or () if c.found_by not in off]
+    if keep_generic and extra:
+        taken = [(c.start, c.end) for c in cands] + list(get_ext(doc, "kg_link_spans") or [])
+        cands += plain_resolve_overlaps([c for c in extra if not any(c.start < e and s < c.end for s, e in taken)],
+                                        [], off)
+        cands.sort(key=lambda c: c.start)
+    if NEVER_ENTITY not in off:
+        cands = [c for c in cands if never_entity(c.text) is None]
+    if keep_generic:
+        cands = [c if c.type else c.with_(type="method") for c in cands]
+    else:
+        cands = [c for c in cands if c.type and (GENERIC in off or not _generic(c))]
+    groups = UnionFind()
+    key_of, kb_of = {}, {}
+    for i, c in enumerate(cands):
+        for key in filter(None, (match_key(c.text), match_key(c.long_form) if c.long_form else "")):
+            if key in key_of:
+                groups.union(i, key_of[key])
+            else:
+                key_of[key] = i
+        if c.kb_id:
+            if c.kb_id in kb_of:
+                groups.union(i, kb_of[c.kb_id])
+            else:
+                kb_of[c.kb_id] = i
+    members = defaultdict(list)
+    for i, c in enumerate(cands):
+        members[groups.find(i)].append(c)
+    return list(members.values())
+
+
+def test_candidate_groups_equal_the_plain_way_on_the_seeds() -> None:
+    from kg.extract import build_nlp
+    from kg.extract.assemble import candidate_groups
+    from kg.extract.learn.titled import decider_extra
+    from kg.extract.rules import RULES
+    from kg.settings import Settings
+
+    nlp = build_nlp(Settings())
+    offs = [frozenset(), frozenset(r for r in RULES if r.name in ("strong-first", "same-span", "never-entity"))]
+    for doc in nlp.pipe(TEXTS + SEED_TEXTS[::3]):
+        extra = decider_extra(doc)
+        for off in offs:
+            for keep in (False, True):
+                assert candidate_groups(doc, off, keep, extra) == plain_candidate_groups(doc, off, keep, extra)
