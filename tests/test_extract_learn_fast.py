@@ -19,7 +19,7 @@ from kg.extract.learn.recall import (
     _breaks_phrase,
     _generic,
     _phrase_words,
-    _sentence_opener,
+    _stops,
     _strip_stops,
     _trie,
     recall_candidates,
@@ -42,6 +42,22 @@ def _head_ends() -> re.Pattern[str]:
 
 
 _HEAD_ENDS = _head_ends()
+
+
+_OPENER = re.compile(r"([A-Z][a-z]+(?:-[a-z]+)*) $")
+
+
+def _sentence_opener(text: str, start: int, sent_starts: set[int]) -> int | None:
+    m = _OPENER.search(text, max(0, start - 30), start)
+    if m is None:
+        return None
+    s = m.start(1)
+    if s not in sent_starts and s != 0 and text[max(0, s - 2): s] not in (". ", "? ", "! ", ": "):
+        return None
+    w = m.group(1)
+    if w in _stops() or _breaks_phrase(w.lower(), _phrase_words()[0]) or w.lower() in _BREAKS:
+        return None
+    return s
 
 
 def plain_recall(text: str, title_end: int, sent_starts: set[int]) -> list[Candidate]:
@@ -106,7 +122,8 @@ _WORDS = (["continuous", "batching", "sequence", "parallelism", "graph", "graphs
            "Sequence", "We", "This", "Large", "Language", "Models", "FlowCut", "LLaMA", "GPT-4o", "ViT-B/16",
            "kHz", "mAP", "sparseGPT", "image-to-3D", "x-MoE", "ab-CD", "abC-", "zepingyu0512", "github.com/a",
            "Deep-Learning", "N:M", "O'Neil", "C++", "foo_bar", "café", "naïve", "İstanbul", "ß", "ing", "tion",
-           "mentions", "ism", "city", "ment"]
+           "mentions", "ism", "city", "ment", "Sequence-mixing", "Low-rank-", "Namely", "Abcdefghijklmnopqrstuvwxyzabcd",
+           "Abcdefghijklmnopqrstuvwxyzabc", "xSparse"]
           + _HEADS + sorted(_kinds)[:6] + sorted(_not_heads)[:6] + sorted(_breaks)[:10] + sorted(_BREAKS)[:10])
 _SEPS = [" ", " ", " ", " ", "  ", "\n", "\n\n", ". ", ", ", "(", ")", "-", "/", ": ", "? ", "\t", "_", "'"]
 

@@ -9,6 +9,7 @@ adds them only where nothing else was found).
 """
 
 import re
+from collections.abc import Set as AbstractSet
 from functools import lru_cache
 
 from spacy.tokens import Doc
@@ -125,24 +126,28 @@ def _breaks_phrase(word: str, breaks: frozenset[str]) -> bool:
     return word in breaks or (word.endswith("ly") and len(word) > 5)
 
 
-_OPENER = re.compile(r"([A-Z][a-z]+(?:-[a-z]+)*) $")
+# a capitalised word right before a space, read on the reversed text (the word reversed)
+_OPENER = re.compile(r" ((?:[a-z]+-)*[a-z]+[A-Z])")
 
 
-def _sentence_opener(text: str, start: int, sent_starts: set[int]) -> int | None:
+def _sentence_opener(text: str, rev: str, start: int, sent_starts: AbstractSet[int]) -> int | None:
     """Where a capitalised word that opens the sentence right before ``start`` begins ("Sequence"
-    of "Sequence parallelism ..."), unless it is a stop word ("We", "This") or a break word.
+    of "Sequence parallelism ..."), unless it is a stop word ("We", "This") or a break word;
+    ``rev`` is the text reversed (the word is read back from ``start``, 30 characters at most).
 
     >>> t = "It works. Sequence parallelism helps. We use mixing."
-    >>> _sentence_opener(t, t.index("parallelism"), {0, 10, 38}), _sentence_opener(t, t.index("use"), {0, 10, 38})
-    (10, None)
+    >>> [_sentence_opener(t, t[::-1], t.index(w), {0, 10, 38}) for w in ("parallelism", "use")]
+    [10, None]
     """
-    m = _OPENER.search(text, max(0, start - 30), start)
+    m = _OPENER.match(rev, len(text) - start)
     if m is None:
         return None
-    s = m.start(1)
+    s = len(text) - m.end()
+    if s < start - 30:
+        return None
     if s not in sent_starts and s != 0 and text[max(0, s - 2): s] not in (". ", "? ", "! ", ": "):
         return None
-    w = m.group(1)
+    w = text[s: start - 1]
     if w in _stops() or _breaks_phrase(w.lower(), _phrase_words()[0]) or w.lower() in _BREAKS:
         return None
     return s
@@ -184,7 +189,7 @@ def _lower_caps(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def recall_candidates(text: str, title_end: int, sent_starts: set[int]) -> list[Candidate]:
+def recall_candidates(text: str, title_end: int, sent_starts: AbstractSet[int]) -> list[Candidate]:
     """Capitalised runs, lower-case words with capitals or digits, technique phrases."""
     out: list[Candidate] = []
     for m in _CAPS_RUN.finditer(text):
@@ -238,7 +243,7 @@ def recall_candidates(text: str, title_end: int, sent_starts: set[int]) -> list[
             first = prev
             words += 1
         start, end = first[0], last[1]
-        opener = _sentence_opener(text, start, sent_starts) if words < 3 else None
+        opener = _sentence_opener(text, rev, start, sent_starts) if words < 3 else None
         if opener is not None:
             start = opener  # "Sequence parallelism splits ...": the sentence's first word is the phrase's
         elif words == 1:
@@ -255,4 +260,4 @@ def doc_recall(doc: Doc) -> list[Candidate]:
     from kg.extract.learn.features import DocView
 
     view = DocView.of(doc)
-    return recall_candidates(view.text, view.title_end, {s for s, _ in view.sents})
+    return recall_candidates(view.text, view.title_end, view.start_set)
