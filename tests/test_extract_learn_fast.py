@@ -371,3 +371,57 @@ def test_candidate_groups_equal_the_plain_way_on_the_seeds() -> None:
         for off in offs:
             for keep in (False, True):
                 assert candidate_groups(doc, off, keep, extra) == plain_candidate_groups(doc, off, keep, extra)
+
+
+# --- the title's phrases as features of a group ----------------------------------------------
+
+def plain_phrase_features(group, text, title_end):
+    from kg.extract.learn.titled import _occurrences, title_phrases
+    from kg.extract.lexicon import head_type
+    from kg.keys import match_key
+
+    title = text[:title_end]
+    keys = {match_key(c.text) for c in group}
+    spans = [(s, e) for s, e in title_phrases(title) if match_key(title[s:e]) in keys]
+    if not spans:
+        return set()
+    s, e = spans[0]
+    phrase = title[s:e]
+    body = [c for c in group if c.start >= title_end]
+    occ = len(_occurrences(text, phrase, title_end))
+    out = {"tp", f"tp&body={min(len(body), 3)}", f"tp&occ={min(occ, 3)}"}
+    if any(c.text[:1].islower() for c in body):
+        out.add("tp&lower")
+    lead = title[:s].strip()
+    if not lead or lead.lower() in ("the", "a", "an"):
+        out.add("tp&lead=start")
+    elif lead.endswith(":") and " " not in lead:
+        out.add("tp&lead=colon")
+    t = head_type(phrase.split()[-1].split("-")[-1])
+    out.add(f"tp&head={t}")
+    out.add(f"tp&head={t}&occ={min(occ, 2)}")
+    return out
+
+
+def test_phrase_features_equal_the_plain_way() -> None:
+    from kg.extract import build_nlp
+    from kg.extract.assemble import candidate_groups
+    from kg.extract.learn.titled import decider_extra, phrase_features, title_candidates
+    from kg.extract.learn.view import DocView
+    from kg.settings import Settings
+
+    nlp = build_nlp(Settings())
+    texts = TEXTS + SEED_TEXTS[::2] + [
+        "Prompt Chaining or Stepwise Prompt? Refinement in Text Summarization\n\nWe compare stepwise prompts "
+        "and prompt chaining.", "LoongTrain: Efficient Training of Long Models\n\nEfficient training of long models."]
+    named = 0
+    for doc in nlp.pipe(texts):
+        view = DocView.of(doc)
+        groups = candidate_groups(doc, keep_generic=True, extra=decider_extra(doc))
+        mine = title_candidates(view.text, view.title_end)
+        groups += [mine[::-1], mine[1:], [c.with_(text=c.text.lower() + "s") for c in mine]]
+        for g in groups:
+            want = plain_phrase_features(g, view.text, view.title_end)
+            assert phrase_features(g, view.text, view.title_end) == want, g
+            named += bool(want)
+    assert named > 100  # the groups tested name title phrases, not only others

@@ -126,15 +126,28 @@ def title_candidates(text: str, title_end: int) -> list[Candidate]:
     return out
 
 
+@lru_cache(maxsize=8)
+def _phrase_keys(text: str, title_end: int) -> dict[str, tuple[int, int]]:
+    """The key of each of the title's phrases, with the span of the first phrase of that key
+    (each group of a paper asks them)."""
+    title = text[:title_end]
+    out: dict[str, tuple[int, int]] = {}
+    for s, e in title_phrases(title):
+        out.setdefault(match_key(title[s:e]), (s, e))
+    return out
+
+
 def phrase_features(group: list[Candidate], text: str, title_end: int) -> set[str]:
     """How a group stands to the title's phrases: "tp" when its name is one, with how often
     and in which case the abstract writes it (``tp&body=N``, ``tp&lower``)."""
-    title = text[:title_end]
-    keys = {match_key(c.text) for c in group}
-    spans = [(s, e) for s, e in title_phrases(title) if match_key(title[s:e]) in keys]
+    phrases = _phrase_keys(text, title_end)
+    if not phrases:
+        return set()
+    spans = [phrases[k] for k in {match_key(c.text) for c in group} if k in phrases]
     if not spans:
         return set()
-    s, e = spans[0]
+    s, e = min(spans)  # the first of the title's phrases that the group names
+    title = text[:title_end]
     phrase = title[s:e]
     body = [c for c in group if c.start >= title_end]
     occ = len(_occurrences(text, phrase, title_end))
