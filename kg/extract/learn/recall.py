@@ -15,6 +15,7 @@ from functools import lru_cache
 from spacy.tokens import Doc
 
 from kg.extract.candidate import Candidate, found
+from kg.extract.learn.view import DocView
 from kg.extract.lexicon import is_generic, type_heads, word_list
 from kg.extract.rules import RECALL_CAPS, RECALL_PHRASE
 
@@ -257,7 +258,5 @@ def recall_candidates(text: str, title_end: int, sent_starts: AbstractSet[int]) 
 
 def doc_recall(doc: Doc) -> list[Candidate]:
     """:func:`recall_candidates` of a processed doc."""
-    from kg.extract.learn.features import DocView
-
     view = DocView.of(doc)
     return recall_candidates(view.text, view.title_end, view.start_set)

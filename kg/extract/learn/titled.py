@@ -16,6 +16,8 @@ from functools import lru_cache
 from spacy.tokens import Doc
 
 from kg.extract.candidate import Candidate, found
+from kg.extract.learn.recall import recall_candidates
+from kg.extract.learn.view import DocView
 from kg.extract.lexicon import head_type, is_generic, word_list
 from kg.extract.rules import RECALL_CAPS
 from kg.keys import match_key
@@ -168,12 +170,12 @@ def phrase_features(group: list[Candidate], text: str, title_end: int) -> set[st
 def decider_extra(doc: Doc) -> list[Candidate]:
     """All the decider's own candidates of a doc: the recall finders' (:mod:`.recall`) and the
     title phrases'; in the title a title phrase replaces the runs of capitals over it."""
-    from kg.extract.learn.features import DocView
-    from kg.extract.learn.recall import doc_recall
-
     view = DocView.of(doc)
-    mine = title_candidates(view.text, view.title_end)
-    spans = [(c.start, c.end) for c in mine if c.start < view.title_end]
-    kept = [c for c in doc_recall(doc)
-            if c.start >= view.title_end or not any(c.start < e and s < c.end for s, e in spans)]
+    title_end = view.title_end
+    mine = title_candidates(view.text, title_end)
+    spans = [(c.start, c.end) for c in mine if c.start < title_end]
+    recalled = recall_candidates(view.text, title_end, view.start_set)
+    if not spans:
+        return recalled + mine
+    kept = [c for c in recalled if c.start >= title_end or not any(c.start < e and s < c.end for s, e in spans)]
     return kept + mine
