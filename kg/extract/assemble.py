@@ -1,5 +1,6 @@
 """From a processed Doc to document-level mentions: one per entity, all its aliases together."""
 
+import bisect
 from collections import Counter, defaultdict
 from typing import Protocol
 
@@ -38,6 +39,8 @@ def _resolve_overlaps(cands: list[Candidate], blocked: list[tuple[int, int]],
         return (-1 if strong_first and priority >= STRONG_PRIORITY else 0, c.start - c.end, -priority, c.start)
 
     order = sorted(cands, key=rank)
+    if not blocked:
+        return sorted(_kept_apart(order, SAME_SPAN not in off), key=lambda c: c.start)
     taken: list[tuple[int, int]] = list(blocked)
     kept: list[Candidate] = []
     for c in order:
@@ -59,6 +62,29 @@ def _resolve_overlaps(cands: list[Candidate], blocked: list[tuple[int, int]],
                     kept[i] = k.with_(long_form=k.long_form or c.long_form,
                                       role="proposed" if "proposed" in (k.role, c.role) else k.role)
     return sorted(kept, key=lambda c: c.start)
+
+
+def _kept_apart(order: list[Candidate], same_span: bool) -> list[Candidate]:
+    """The loop of :func:`_resolve_overlaps` with no span blocked: the spans kept never
+    overlap, so the one a candidate can clash with first is found by bisection."""
+    starts: list[int] = []  # of the spans kept, in order; their ends are in order too
+    ends: list[int] = []
+    kept: list[Candidate] = []
+    for c in order:
+        start, end = c.start, c.end
+        if end <= start:
+            continue
+        i = bisect.bisect_right(ends, start)  # the first span kept that ends after ``start``
+        if i == len(ends) or starts[i] >= end:
+            kept.append(c)
+            starts.insert(i, start)
+            ends.insert(i, end)
+        elif same_span and starts[i] == start and ends[i] == end:
+            for j, k in enumerate(kept):
+                if (k.start, k.end) == (start, end):
+                    kept[j] = k.with_(long_form=k.long_form or c.long_form,
+                                      role="proposed" if "proposed" in (k.role, c.role) else k.role)
+    return kept
 
 
 MAX_EVIDENCE = 400  # characters of context per evidence: a whole sentence up to this, else a window
@@ -113,6 +139,15 @@ class DecideFn(Protocol):
         """One decision per group."""
 
 
+def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    """Whether ``start:end`` overlaps one of ``spans`` (a plain loop: any() of a generator
+    costs more than the few spans of a paper)."""
+    for s, e in spans:
+        if start < e and s < end:
+            return True
+    return False
+
+
 def candidate_groups(doc: Doc, off: frozenset[Rule] = NONE_OFF,
                      keep_generic: bool = False, extra: list[Candidate] | None = None) -> list[list[Candidate]]:
     """The paper's candidates, overlaps resolved, grouped by name: one group per mention to be.
@@ -125,7 +160,8 @@ def candidate_groups(doc: Doc, off: frozenset[Rule] = NONE_OFF,
     if keep_generic and extra:
         # the decider's extra candidates only fill the gaps the rules' candidates leave
         taken = [(c.start, c.end) for c in cands] + list(get_ext(doc, "kg_link_spans") or [])
-        cands += _resolve_overlaps([c for c in extra if not any(c.start < e and s < c.end for s, e in taken)], [], off)
+        cands += _resolve_overlaps([c for c in extra if not _overlaps(c.start, c.end, taken)] if taken else extra,
+                                   [], off)
         cands.sort(key=lambda c: c.start)
     if NEVER_ENTITY not in off:
         cands = [c for c in cands if never_entity(c.text) is None]
@@ -137,11 +173,19 @@ def candidate_groups(doc: Doc, off: frozenset[Rule] = NONE_OFF,
     key_of: dict[str, int] = {}
     kb_of: dict[str, int] = {}
     for i, c in enumerate(cands):
-        for key in filter(None, (match_key(c.text), match_key(c.long_form) if c.long_form else "")):
+        key = match_key(c.text)
+        if key:
             if key in key_of:
                 groups.union(i, key_of[key])
             else:
                 key_of[key] = i
+        if c.long_form:
+            key = match_key(c.long_form)
+            if key:
+                if key in key_of:
+                    groups.union(i, key_of[key])
+                else:
+                    key_of[key] = i
         if c.kb_id:
             if c.kb_id in kb_of:
                 groups.union(i, kb_of[c.kb_id])

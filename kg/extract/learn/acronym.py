@@ -41,11 +41,77 @@ def surface_types() -> dict[str, str]:
     return out
 
 
+def _word_char(ch: str) -> bool:
+    """``re``'s ``[\\w\\-]`` of one character."""
+    return ch.isalnum() or ch == "_" or ch == "-"
+
+
+def _ascii_letter(ch: str) -> bool:
+    return "a" <= ch <= "z" or "A" <= ch <= "Z"
+
+
+def _defined_at(text: str, s: int, e: int) -> bool:
+    """Whether the name written at ``text[s:e]`` stands in parentheses after a word ("Retrieval
+    Augmented Generation (RAG)"), or a parenthesised phrase follows it ("RAG (retrieval ...")."""
+    size = len(text)
+    j = s
+    while j > 0 and text[j - 1].isspace():
+        j -= 1
+    if j > 0 and text[j - 1] == "(":
+        k = e
+        while k < size and text[k].isspace():
+            k += 1
+        if k < size and text[k] in "),;":
+            q = j - 1
+            while q > 0 and text[q - 1].isspace():
+                q -= 1
+            while q > 0 and _word_char(text[q - 1]):  # a word that holds a letter, right before
+                q -= 1
+                if _ascii_letter(text[q]):
+                    return True
+    if s > 0 and _word_char(text[s - 1]):
+        return False
+    k = e
+    while k < size and text[k].isspace():
+        k += 1
+    if k == size or text[k] != "(":
+        return False
+    k += 1
+    while k < size and text[k].isspace():
+        k += 1
+    if k == size or not _ascii_letter(text[k]):
+        return False
+    k += 1
+    while k < size and _word_char(text[k]):
+        k += 1
+    r = k
+    while r < size and text[r].isspace():
+        r += 1
+    return k < r < size and _ascii_letter(text[r])
+
+
 def _defined(text: str, name: str) -> bool:
-    """``name`` stands in parentheses after words, or a parenthesised phrase follows it."""
-    n = re.escape(name)
-    return re.search(rf"[A-Za-z][\w\-]*\s*\(\s*{n}\s*[\),;]|(?<![\w\-]){n}\s*\(\s*[A-Za-z][\w\-]*\s+[A-Za-z]",
-                     text) is not None
+    """``name`` stands in parentheses after words, or a parenthesised phrase follows it (read
+    at each place it is written: no pattern made per name)."""
+    i = text.find(name)
+    while i >= 0:
+        if _defined_at(text, i, i + len(name)):
+            return True
+        i = text.find(name, i + 1)
+    return False
+
+
+def _spots(text: str, name: str) -> list[tuple[int, int]]:
+    """Where ``name`` is written as a word of its own (no word character or hyphen beside it)."""
+    out = []
+    size = len(text)
+    i = text.find(name)
+    while i >= 0:
+        e = i + len(name)
+        if (i == 0 or not _word_char(text[i - 1])) and (e == size or not _word_char(text[e])):
+            out.append((i, e))
+        i = text.find(name, i + 1)
+    return out
 
 
 def acronym_features(group: list[Candidate], text: str, title_end: int) -> set[str]:
@@ -74,8 +140,7 @@ def acronym_features(group: list[Candidate], text: str, title_end: int) -> set[s
     kb = known.get(name) or (known.get(name[:-1]) if name.endswith("s") else None)
     if kb:
         support.add(f"kb={kb}")
-    pattern = re.compile(rf"(?<![\w\-]){re.escape(name)}(?![\w\-])")
-    spots = [m.span() for m in pattern.finditer(text)]
+    spots = _spots(text, name)
     if len(spots) >= 2:
         support.add("multi")
     if any(s < title_end for s, _ in spots):

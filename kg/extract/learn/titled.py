@@ -16,6 +16,8 @@ from functools import lru_cache
 from spacy.tokens import Doc
 
 from kg.extract.candidate import Candidate, found
+from kg.extract.learn.recall import recall_candidates
+from kg.extract.learn.view import DocView
 from kg.extract.lexicon import head_type, is_generic, word_list
 from kg.extract.rules import RECALL_CAPS
 from kg.keys import match_key
@@ -126,15 +128,28 @@ def title_candidates(text: str, title_end: int) -> list[Candidate]:
     return out
 
 
+@lru_cache(maxsize=8)
+def _phrase_keys(text: str, title_end: int) -> dict[str, tuple[int, int]]:
+    """The key of each of the title's phrases, with the span of the first phrase of that key
+    (each group of a paper asks them)."""
+    title = text[:title_end]
+    out: dict[str, tuple[int, int]] = {}
+    for s, e in title_phrases(title):
+        out.setdefault(match_key(title[s:e]), (s, e))
+    return out
+
+
 def phrase_features(group: list[Candidate], text: str, title_end: int) -> set[str]:
     """How a group stands to the title's phrases: "tp" when its name is one, with how often
     and in which case the abstract writes it (``tp&body=N``, ``tp&lower``)."""
-    title = text[:title_end]
-    keys = {match_key(c.text) for c in group}
-    spans = [(s, e) for s, e in title_phrases(title) if match_key(title[s:e]) in keys]
+    phrases = _phrase_keys(text, title_end)
+    if not phrases:
+        return set()
+    spans = [phrases[k] for k in {match_key(c.text) for c in group} if k in phrases]
     if not spans:
         return set()
-    s, e = spans[0]
+    s, e = min(spans)  # the first of the title's phrases that the group names
+    title = text[:title_end]
     phrase = title[s:e]
     body = [c for c in group if c.start >= title_end]
     occ = len(_occurrences(text, phrase, title_end))
@@ -155,12 +170,12 @@ def phrase_features(group: list[Candidate], text: str, title_end: int) -> set[st
 def decider_extra(doc: Doc) -> list[Candidate]:
     """All the decider's own candidates of a doc: the recall finders' (:mod:`.recall`) and the
     title phrases'; in the title a title phrase replaces the runs of capitals over it."""
-    from kg.extract.learn.features import DocView
-    from kg.extract.learn.recall import doc_recall
-
     view = DocView.of(doc)
-    mine = title_candidates(view.text, view.title_end)
-    spans = [(c.start, c.end) for c in mine if c.start < view.title_end]
-    kept = [c for c in doc_recall(doc)
-            if c.start >= view.title_end or not any(c.start < e and s < c.end for s, e in spans)]
+    title_end = view.title_end
+    mine = title_candidates(view.text, title_end)
+    spans = [(c.start, c.end) for c in mine if c.start < title_end]
+    recalled = recall_candidates(view.text, title_end, view.start_set)
+    if not spans:
+        return recalled + mine
+    kept = [c for c in recalled if c.start >= title_end or not any(c.start < e and s < c.end for s, e in spans)]
     return kept + mine
