@@ -43,3 +43,10 @@ def test_a_taken_span_the_variant_only_overlaps_or_equals_still_blocks_it(varian
     s = non_ascii.index("Gemini")
     found = variant_spans(non_ascii, variants, [(s, non_ascii.index(" Pro"))])
     assert [k for _, _, k in found] == ["gemini-1.5-pro"]
+
+
+def test_the_mentions_of_one_sentence_share_its_string(nlp) -> None:
+    text = "We compare FooNet-7B with BarNet-13B on ImageNet."
+    pe = next(iter(extract_entities([Paper(id="x", title="", abstract=text)], nlp, Settings())))
+    contexts = [e.text for m in pe.entities for e in m.evidence]
+    assert len(contexts) >= 2 and all(c is contexts[0] for c in contexts)

@@ -116,10 +116,12 @@ def _context(text: str, spans: list[tuple[int, int]], start: int, end: int) -> s
     return text[lo:hi].strip()
 
 
-def _evidence(text: str, spans: list[tuple[int, int]], c: Candidate) -> Evidence:
-    """Where ``c`` is written: its offsets in the paper text, the text they cover, the context."""
+def _evidence(text: str, spans: list[tuple[int, int]], c: Candidate, texts: dict[str, str]) -> Evidence:
+    """Where ``c`` is written: its offsets in the paper text, the text they cover, the context
+    (one string for the mentions of one sentence: ``texts`` holds those made)."""
     start, end = c.written or (c.start, c.end)
-    return Evidence(text=_context(text, spans, start, end), start=start, end=end, surface=text[start:end])
+    context = _context(text, spans, start, end)
+    return Evidence(text=texts.setdefault(context, context), start=start, end=end, surface=text[start:end])
 
 
 def _generic(c: Candidate) -> bool:
@@ -220,7 +222,7 @@ def most_common(values: list[str]) -> str:
 
 
 def _mention(group: list[Candidate], etype: str, role: Role, conf: float, text: str,
-             sents: list[tuple[int, int]], off: frozenset[Rule]) -> Mention:
+             sents: list[tuple[int, int]], off: frozenset[Rule], texts: dict[str, str]) -> Mention:
     known = gazetteer()
     kb_ids = [c.kb_id for c in group if c.kb_id]
     kb_id = most_common(kb_ids) if kb_ids else None
@@ -233,7 +235,7 @@ def _mention(group: list[Candidate], etype: str, role: Role, conf: float, text: 
     if KNOWN_CANONICAL not in off and kb_id and kb_id in known and known[kb_id].type == etype:
         name = known[kb_id].name
     aliases = tuple(s for s in surfaces if s != name)
-    evidence = tuple(_evidence(text, sents, c) for c in group)
+    evidence = tuple(_evidence(text, sents, c, texts) for c in group)
     return Mention(
         type=entity_type(etype), name=name, aliases=aliases, role=role, evidence=evidence,
         confidence=round(conf, 3), kb_id=kb_id, parent=parent,
@@ -251,20 +253,21 @@ def assemble(doc: Doc, paper_id: str, title: str, min_confidence: float = 0.5,
                               extra=decider.extra(doc) if decider is not None else None)
     sents = sentence_spans(doc)
     text = doc_text(doc)
+    texts: dict[str, str] = {}
     mentions = []
     if decider is not None:
         for group, decision in zip(groups, decider(doc, groups), strict=True):
             if decision is not None:
                 etype, said, conf = decision
                 mentions.append(_mention(group, etype, "proposed" if said == "proposed" else "used",
-                                         conf, text, sents, off))
+                                         conf, text, sents, off, texts))
     else:
         for group in groups:
             conf = rule_confidence(group, off)
             if conf < min_confidence:
                 continue
             role: Role = "proposed" if any(c.role == "proposed" for c in group) else "used"
-            mentions.append(_mention(group, voted_type(group), role, conf, text, sents, off))
+            mentions.append(_mention(group, voted_type(group), role, conf, text, sents, off, texts))
     mentions.sort(key=lambda m: (min(e.start for e in m.evidence), m.name))
     links: list[Repo] = list(dict.fromkeys(get_ext(doc, "kg_links") or []))
     return PaperEntities(id=paper_id, title=title, entities=tuple(mentions), links=tuple(links))
