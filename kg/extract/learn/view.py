@@ -7,6 +7,7 @@ so the recall finders, the title phrases and the features of each group share on
 """
 
 import bisect
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +17,7 @@ from kg.extract import triggers
 from kg.extract.candidate import doc_text, get_ext, sentence_spans
 from kg.extract.rules import FIRST_NEW_NAME
 
+WORD = re.compile(r"[A-Za-z][\w\-]*")  # the words the features read around an occurrence
 CUE_WINDOW = 140  # characters after a contribution cue in which a group is "after a cue"
 _KEY = ("._.", "kg_view", None, None)  # where spaCy keeps ``doc._.kg_view`` (doc.user_data)
 
@@ -31,6 +33,7 @@ class DocView:
     lower: str = ""
     _starts: list[int] = field(default_factory=list)
     _start_set: frozenset[int] = frozenset()
+    _words: tuple[list[int], list[int], list[str]] | None = None
 
     @classmethod
     def of(cls, doc: Doc) -> "DocView":
@@ -76,4 +79,29 @@ class DocView:
 
     def after_cue(self, pos: int) -> bool:
         """Whether ``pos`` stands in a window after a contribution cue."""
-        return any(s <= pos < e for s, e in self.cue_windows)
+        for s, e in self.cue_windows:
+            if s <= pos < e:
+                return True
+        return False
+
+    def words_in(self, lo: int, hi: int) -> list[str]:
+        """``WORD.findall(text, lo, hi)`` (``0 <= lo``), from the doc's words found once.
+
+        A word of the whole text that the window cuts is read again in the window's part of it.
+        """
+        if self._words is None:
+            found = list(WORD.finditer(self.text))
+            self._words = ([m.start() for m in found], [m.end() for m in found], [m.group() for m in found])
+        starts, ends, words = self._words
+        i = bisect.bisect_right(ends, lo)  # the first word ending after lo
+        j = bisect.bisect_left(starts, hi, i)  # past the last word starting before hi
+        if i >= j:
+            return []
+        if i == j - 1:
+            return words[i:j] if starts[i] >= lo and ends[i] <= hi else WORD.findall(self.text, lo, hi)
+        out = words[i:j]
+        if starts[i] < lo:  # the first word begins before the window: its part in it, if any
+            out[:1] = WORD.findall(self.text, lo, ends[i])
+        if ends[j - 1] > hi:  # the last runs past the window: it stops at hi
+            out[-1] = self.text[starts[j - 1]:hi]
+        return out
