@@ -88,6 +88,11 @@ def _title_keys(title: str) -> frozenset[str]:
     return frozenset(match_key(title[s:e]) for s, e in title_phrases(title))
 
 
+def _may_be_title_phrase(names: list[str], title: str) -> bool:
+    """Whether a name's key is a title phrase's (else :func:`phrase_features` gives none)."""
+    return not _title_keys(title).isdisjoint([match_key(n) for n in names])
+
+
 @lru_cache(maxsize=8)
 def _may_name(text: str) -> bool:
     """Whether the text holds a word that :data:`_NAMING` ends in (else no occurrence is named)."""
@@ -162,6 +167,6 @@ def context_evidence(group: list[Candidate], text: str, title_end: int,
             out.add(f"cx&mid={min(mid, 2)}")
         elif start_only:
             out.add("cx&startonly")
-    if not _title_keys(text[:title_end]).isdisjoint([match_key(n) for n in names]):
+    if _may_be_title_phrase(names, text[:title_end]):
         out |= phrase_features(group, text, title_end)
     return out
