@@ -29,6 +29,8 @@ NAMED = [
     "Zorb: A Method\n\nWe present a model called Zorb and a dataset known as ZorbSet, dubbed ZS. "
     "The Zorb Method (ZM), termed so, is coined by us; ZorbNet is referred to as ZN.",
     "Slot Attention Networks\n\nslot attention networks beat Slot Attention Networks on CLEVR.",
+    "Kelvin Net\n\nWe present a model \u212aNOWN AS KNet, one CALLED Zet, a net known aſ Qet, and ΣNet.",
+    "Plain\n\nNothing here is NAMED or Known As anything; it is DENOTED by ZZ.",
 ]
 
 
@@ -119,7 +121,7 @@ def test_context_shortcuts_change_no_feature(nlp, monkeypatch, texts):
 
     fast = evidence()
     monkeypatch.setattr(context, "_may_name", lambda text: True)
-    monkeypatch.setattr(context, "_may_be_title_phrase", lambda names, title: True)
+    monkeypatch.setattr(context, "_may_be_title_phrase", lambda names, text, title_end: True)
     monkeypatch.setattr(context, "capitalisation", context.capitalisation.__wrapped__)
     assert evidence() == fast
     assert any("cx&named" in f for f in fast) and any("tp" in f for f in fast)

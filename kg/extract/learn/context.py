@@ -32,8 +32,8 @@ _ISA = re.compile(r"(?:\s*\([^()]{1,30}\))?(?:\s*,\s*|\s+(?:is|are|was|as|being)
                   r"((?:[\w\-]+\s+){0,4}[\w\-]+)")
 _NAMING = re.compile(r"(?:called|named|dubbed|termed|coined|denoted(?: as| by)?|referred to as|known as)"
                      r"\s+(?:as\s+)?(?:the\s+)?[\"'“]?$", re.IGNORECASE)
-# a word _NAMING ends in: a text without any has no naming
-_NAMING_WORD = re.compile(r"called|named|dubbed|termed|coined|denoted|referred to as|known as", re.IGNORECASE)
+# the words _NAMING ends in: an ASCII text without any, in any case, has no naming
+_NAMING_WORDS = ("called", "named", "dubbed", "termed", "coined", "denoted", "referred to as", "known as")
 _ACRO_AFTER = re.compile(r"\s*\(\s*[A-Z][A-Za-z0-9\-]*[A-Z][A-Za-z0-9\-]*\s*[\),;]")
 _PLACE_BEFORE = re.compile(r"(?:\b(?:on|across|over|using|with|from|in)\s+(?:the\s+)?)$", re.IGNORECASE)
 _LIST_BEFORE = re.compile(r"(?:,|\band|\bor|/|\bvs\.?)\s*$")
@@ -83,20 +83,26 @@ def _type_of_phrase(phrase: str) -> str | None:
 
 
 @lru_cache(maxsize=8)
-def _title_keys(title: str) -> frozenset[str]:
+def _title_keys(text: str, title_end: int) -> frozenset[str]:
     """The keys of the title's phrases: a group with none of them has no phrase features."""
+    title = text[:title_end]
     return frozenset(match_key(title[s:e]) for s, e in title_phrases(title))
 
 
-def _may_be_title_phrase(names: list[str], title: str) -> bool:
+def _may_be_title_phrase(names: list[str], text: str, title_end: int) -> bool:
     """Whether a name's key is a title phrase's (else :func:`phrase_features` gives none)."""
-    return not _title_keys(title).isdisjoint([match_key(n) for n in names])
+    keys = _title_keys(text, title_end)
+    return bool(keys) and not keys.isdisjoint([match_key(n) for n in names])
 
 
 @lru_cache(maxsize=8)
 def _may_name(text: str) -> bool:
-    """Whether the text holds a word that :data:`_NAMING` ends in (else no occurrence is named)."""
-    return _NAMING_WORD.search(text) is not None
+    """Whether :data:`_NAMING` may match in the text: not when it is ASCII and holds none of
+    its words in any case (beyond ASCII, ignoring case matches more than ``lower()`` tells)."""
+    if not text.isascii():
+        return True
+    low = text.lower()
+    return any(w in low for w in _NAMING_WORDS)
 
 
 def _siblings_types(text: str, start: int, end: int) -> set[str]:
@@ -167,6 +173,6 @@ def context_evidence(group: list[Candidate], text: str, title_end: int,
             out.add(f"cx&mid={min(mid, 2)}")
         elif start_only:
             out.add("cx&startonly")
-    if _may_be_title_phrase(names, text[:title_end]):
+    if _may_be_title_phrase(names, text, title_end):
         out |= phrase_features(group, text, title_end)
     return out
