@@ -1,13 +1,10 @@
 """The decider's path through feature ids gives what the path through feature strings gives.
 
 :meth:`Decider.__call__` looks a group's features up by their parts (:func:`group_parts`,
-:meth:`Model.ids_of_parts`) and reads the words around an occurrence from the doc's words
-(:meth:`DocView.words_in`); the context features skip the naming search and the title
+:meth:`Model.ids_of_parts`); the context features skip the naming search and the title
 phrases where they cannot fire. Each is checked here against the plain way, kept in this
 file or reached by switching the shortcut off.
 """
-
-import random
 
 import pytest
 from hypothesis import given, settings
@@ -22,7 +19,7 @@ from kg.extract.learn.features import group_features, group_parts, has_feature
 from kg.extract.learn.model import Model
 from kg.extract.learn.names import name_features
 from kg.extract.learn.titled import decider_extra
-from kg.extract.learn.view import WORD, DocView
+from kg.extract.learn.view import DocView
 from tests.test_decider_speed import TEXTS, _random_texts
 
 NAMED = [
@@ -36,23 +33,6 @@ NAMED = [
 
 def _docs(nlp, texts):
     return list(nlp.pipe(texts, batch_size=32))
-
-
-@settings(max_examples=400, deadline=None)
-@given(st.text(alphabet="ab Z1_-.,(é\nΣ9", max_size=80), st.integers(0, 90), st.integers(0, 90))
-def test_words_in_a_window_are_the_words_findall_finds_there(text, lo, width):
-    view = DocView(text, 0, [])
-    assert view.words_in(lo, lo + width) == WORD.findall(text, lo, lo + width)
-
-
-def test_words_in_windows_of_real_texts(nlp):
-    rng = random.Random(5)
-    for doc in _docs(nlp, TEXTS + NAMED + _random_texts(11, 20)):
-        view = DocView.of(doc)
-        for _ in range(200):
-            lo = rng.randint(0, len(view.text) + 5)
-            hi = lo + rng.randint(0, 80)
-            assert view.words_in(lo, hi) == WORD.findall(view.text, lo, hi)
 
 
 def _check(nlp, texts) -> int:
@@ -125,3 +105,23 @@ def test_context_shortcuts_change_no_feature(nlp, monkeypatch, texts):
     monkeypatch.setattr(context, "capitalisation", context.capitalisation.__wrapped__)
     assert evidence() == fast
     assert any("cx&named" in f for f in fast) and any("tp" in f for f in fast)
+
+
+_MODEL = shipped_model()
+_KNOWN = sorted(_MODEL.features)[::97] if _MODEL else []
+_FEATURES = st.sampled_from([*_KNOWN, *(f.split("&", 1)[-1] for f in _KNOWN), "no-such", "&", "acro&nosupport"])
+_FINDERS = st.sampled_from(["recall-phrase", "recall-caps", "gazetteer", "acro", "acronym", "list", "no-such"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sets(_FEATURES, max_size=12), st.sets(_FEATURES, max_size=12), st.sets(_FINDERS, max_size=3),
+       _FEATURES)
+def test_ids_of_parts_are_the_ids_of_the_joined_strings(alone, conj, finders, probe):
+    model = shipped_model()
+    assert model is not None
+    prefixes = sorted(finders)
+    joined = alone | conj | {f"{p}&{f}" for p in prefixes for f in conj}
+    assert model.ids_of_parts(alone, conj, prefixes) == model.ids([sorted(joined)])[0]
+    parts = (alone, conj, prefixes)
+    assert has_feature(parts, probe) == (probe in joined)
+    assert all(has_feature(parts, f) for f in joined)

@@ -18,7 +18,7 @@ from kg.extract.assemble import rule_confidence, voted_type
 from kg.extract.candidate import Candidate
 from kg.extract.learn.acronym import acronym_features, is_short_acronym
 from kg.extract.learn.context import context_evidence
-from kg.extract.learn.view import DocView
+from kg.extract.learn.view import WORD, DocView
 from kg.extract.lexicon import (
     ends_in_category,
     gazetteer,
@@ -132,7 +132,7 @@ def group_parts(group: list[Candidate], view: DocView) -> Parts:
     text = view.text
     title_end = view.title_end
     known = gazetteer()
-    words = view.words_in  # WORD.findall(text, pos, endpos), from the doc's words
+    words = WORD.findall  # (text, pos, endpos): the same words as of the slice text[pos:endpos]
     vote = voted_type(group)
     conf = rule_confidence(group)
     out: set[str] = {"bias", f"vote={vote}", f"conf={min(int(conf * 10), 9)}",
@@ -157,12 +157,12 @@ def group_parts(group: list[Candidate], view: DocView) -> Parts:
         if c.long_form:
             out.update(_long_form_features(c.long_form))
         s, e = c.start, c.end
-        before = [w.lower() for w in words(max(0, s - 40), s)[-2:]]
+        before = [w.lower() for w in words(text, max(0, s - 40), s)[-2:]]
         if before:
             conj.add(f"p1={before[-1]}")
             out.add(f"p2={' '.join(before)}")
-        after = words(e, e + 30)[:1]  # WORD.search(text, e, e + 30)
-        conj.add(f"n1={after[0].lower()}" if after else "n1=")
+        m = WORD.search(text, e, e + 30)
+        conj.add(f"n1={m.group(0).lower()}" if m else "n1=")
         if view.after_cue(s):
             conj.add("cue")
     out.update(map(_found, finders))
@@ -182,8 +182,8 @@ def group_parts(group: list[Candidate], view: DocView) -> Parts:
         out.add("alsolower")
     for c in group[:3]:
         s, e = c.start, c.end
-        conj.update(filter(None, map(_near, words(max(0, s - 60), s)[-5:])))
-        conj.update(filter(None, map(_near, words(e, e + 60)[:5])))
+        conj.update(filter(None, map(_near, words(text, max(0, s - 60), s)[-5:])))
+        conj.update(filter(None, map(_near, words(text, e, e + 60)[:5])))
     if any(is_short_acronym(n) for n in ordered):  # else acronym_features has none
         out |= acronym_features(group, text, title_end)
     # the context evidence, too, is conjoined with the finders (what a finder's candidate

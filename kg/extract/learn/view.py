@@ -33,7 +33,6 @@ class DocView:
     lower: str = ""
     _starts: list[int] = field(default_factory=list)
     _start_set: frozenset[int] = frozenset()
-    _words: tuple[list[int], list[int], list[str]] | None = None
 
     @classmethod
     def of(cls, doc: Doc) -> "DocView":
@@ -83,25 +82,3 @@ class DocView:
             if s <= pos < e:
                 return True
         return False
-
-    def words_in(self, lo: int, hi: int) -> list[str]:
-        """``WORD.findall(text, lo, hi)`` (``0 <= lo``), from the doc's words found once.
-
-        A word of the whole text that the window cuts is read again in the window's part of it.
-        """
-        if self._words is None:
-            found = list(WORD.finditer(self.text))
-            self._words = ([m.start() for m in found], [m.end() for m in found], [m.group() for m in found])
-        starts, ends, words = self._words
-        i = bisect.bisect_right(ends, lo)  # the first word ending after lo
-        j = bisect.bisect_left(starts, hi, i)  # past the last word starting before hi
-        if i >= j:
-            return []
-        if i == j - 1:
-            return words[i:j] if starts[i] >= lo and ends[i] <= hi else WORD.findall(self.text, lo, hi)
-        out = words[i:j]
-        if starts[i] < lo:  # the first word begins before the window: its part in it, if any
-            out[:1] = WORD.findall(self.text, lo, ends[i])
-        if ends[j - 1] > hi:  # the last runs past the window: it stops at hi
-            out[-1] = self.text[starts[j - 1]:hi]
-        return out
