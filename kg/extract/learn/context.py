@@ -19,17 +19,21 @@ the model can weigh the evidence per finder (the wide recall finders need it mos
 """
 
 import re
+from functools import lru_cache
 
 from kg.extract.candidate import Candidate
 from kg.extract.learn.acronym import surface_types
-from kg.extract.learn.titled import phrase_features
+from kg.extract.learn.titled import phrase_features, title_phrases
 from kg.extract.lexicon import head_type, word_list
+from kg.keys import match_key
 
 _WORD = re.compile(r"[A-Za-z][\w\-]*")
 _ISA = re.compile(r"(?:\s*\([^()]{1,30}\))?(?:\s*,\s*|\s+(?:is|are|was|as|being)\s+)(?:a|an|the|our|one)\s+"
                   r"((?:[\w\-]+\s+){0,4}[\w\-]+)")
 _NAMING = re.compile(r"(?:called|named|dubbed|termed|coined|denoted(?: as| by)?|referred to as|known as)"
                      r"\s+(?:as\s+)?(?:the\s+)?[\"'“]?$", re.IGNORECASE)
+# the words _NAMING ends in: an ASCII text without any, in any case, has no naming
+_NAMING_WORDS = ("called", "named", "dubbed", "termed", "coined", "denoted", "referred to as", "known as")
 _ACRO_AFTER = re.compile(r"\s*\(\s*[A-Z][A-Za-z0-9\-]*[A-Z][A-Za-z0-9\-]*\s*[\),;]")
 _PLACE_BEFORE = re.compile(r"(?:\b(?:on|across|over|using|with|from|in)\s+(?:the\s+)?)$", re.IGNORECASE)
 _LIST_BEFORE = re.compile(r"(?:,|\band|\bor|/|\bvs\.?)\s*$")
@@ -43,6 +47,7 @@ def _function_words() -> frozenset[str]:
     return word_list("function_words")
 
 
+@lru_cache(maxsize=20_000)
 def capitalisation(name: str) -> str | None:
     """How the name is written: "coined" (one word with inner capitals or digits), "title"
     (several words, each content word capitalised), "lower", or None (anything else).
@@ -77,6 +82,29 @@ def _type_of_phrase(phrase: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=8)
+def _title_keys(text: str, title_end: int) -> frozenset[str]:
+    """The keys of the title's phrases: a group with none of them has no phrase features."""
+    title = text[:title_end]
+    return frozenset(match_key(title[s:e]) for s, e in title_phrases(title))
+
+
+def _may_be_title_phrase(names: list[str], text: str, title_end: int) -> bool:
+    """Whether a name's key is a title phrase's (else :func:`phrase_features` gives none)."""
+    keys = _title_keys(text, title_end)
+    return bool(keys) and not keys.isdisjoint([match_key(n) for n in names])
+
+
+@lru_cache(maxsize=8)
+def _may_name(text: str) -> bool:
+    """Whether :data:`_NAMING` may match in the text: not when it is ASCII and holds none of
+    its words in any case (beyond ASCII, ignoring case matches more than ``lower()`` tells)."""
+    if not text.isascii():
+        return True
+    low = text.lower()
+    return any(w in low for w in _NAMING_WORDS)
+
+
 def _siblings_types(text: str, start: int, end: int) -> set[str]:
     """The gazetteer types of the names listed right beside an occurrence ("A, B and X")."""
     known = surface_types()
@@ -93,7 +121,18 @@ def _siblings_types(text: str, start: int, end: int) -> set[str]:
 
 def context_features(group: list[Candidate], text: str, title_end: int,
                      sent_starts: frozenset[int] = frozenset()) -> set[str]:
-    """The context evidence of one group of candidates (see the module's docstring)."""
+    """The context evidence of one group of candidates (see the module's docstring), alone
+    and conjoined with each of the group's finders."""
+    evidence = context_evidence(group, text, title_end, sent_starts)
+    out = set(evidence)
+    for finder in sorted({c.found_by.name for c in group}):
+        out.update(f"{finder}&{f}" for f in evidence)
+    return out
+
+
+def context_evidence(group: list[Candidate], text: str, title_end: int,
+                     sent_starts: frozenset[int] = frozenset()) -> set[str]:
+    """:func:`context_features` before they are conjoined with the finders."""
     out: set[str] = set()
     names = sorted({c.text for c in group})
     main = max(names, key=len)
@@ -102,6 +141,7 @@ def context_features(group: list[Candidate], text: str, title_end: int,
         out.add(f"cx&cap={cap}")
         out.add(f"cx&cap={cap}&n={min(len(group), 3)}")
     mid = start_only = 0
+    naming = _may_name(text)
     for c in group[:6]:
         s, e = c.start, c.end
         in_body = s >= title_end
@@ -116,7 +156,7 @@ def context_features(group: list[Candidate], text: str, title_end: int,
             t = _type_of_phrase(isa.group(1))
             if t:
                 out.add(f"cx&isa={t}")
-        if _NAMING.search(text, max(0, s - 30), s):
+        if naming and _NAMING.search(text, max(0, s - 30), s):
             out.add("cx&named")
         if cap == "lower" and _ACRO_AFTER.match(text, e, min(len(text), e + 20)):
             out.add("cx&acroafter")
@@ -133,8 +173,6 @@ def context_features(group: list[Candidate], text: str, title_end: int,
             out.add(f"cx&mid={min(mid, 2)}")
         elif start_only:
             out.add("cx&startonly")
-    out |= phrase_features(group, text, title_end)
-    finders = sorted({c.found_by.name for c in group})
-    for f in list(out):
-        out.update(f"{finder}&{f}" for finder in finders)
+    if _may_be_title_phrase(names, text, title_end):
+        out |= phrase_features(group, text, title_end)
     return out

@@ -17,8 +17,8 @@ from functools import lru_cache
 from kg.extract.assemble import rule_confidence, voted_type
 from kg.extract.candidate import Candidate
 from kg.extract.learn.acronym import acronym_features, is_short_acronym
-from kg.extract.learn.context import context_features
-from kg.extract.learn.view import DocView
+from kg.extract.learn.context import context_evidence
+from kg.extract.learn.view import WORD, DocView
 from kg.extract.lexicon import (
     ends_in_category,
     gazetteer,
@@ -29,7 +29,6 @@ from kg.extract.lexicon import (
 from kg.extract.names import ends_in_task
 from kg.extract.never import never_entity
 
-_WORDS = re.compile(r"[A-Za-z][\w\-]*")
 _SHAPE_RUNS = re.compile(r"(.)\1+")
 # the features each finder is conjoined with ("recall-phrase&p1=with"): those beginning so
 CONJOINED = ("shape=", "last=", "p1=", "cue", "title", "kb=", "caps=", "head=", "n1=", "count=",
@@ -81,6 +80,11 @@ def _name_features(name: str) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(out), frozenset(f for f in out if f.startswith(CONJOINED))
 
 
+@lru_cache(maxsize=1_000)
+def _found(finder: str) -> str:
+    return f"found={finder}"
+
+
 @lru_cache(maxsize=100_000)
 def _near(word: str) -> str | None:
     """The feature of a word near an occurrence: ``near=<word>`` when it is a type's head word."""
@@ -98,12 +102,37 @@ def _long_form_features(long_form: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+Parts = tuple[set[str], set[str], list[str]]
+
+
 def group_features(group: list[Candidate], view: DocView) -> list[str]:
     """The features of one group of candidates, sorted (a stable order for the model)."""
+    alone, conj, finders = group_parts(group, view)
+    out = alone | conj
+    for finder in finders:
+        out.update(f"{finder}&{f}" for f in conj)
+    return sorted(out)
+
+
+def has_feature(parts: Parts, feature: str) -> bool:
+    """Whether ``feature`` is one of the :func:`group_features` these parts give."""
+    alone, conj, finders = parts
+    if feature in alone or feature in conj:
+        return True
+    for finder in finders:
+        n = len(finder)
+        if feature[n:n + 1] == "&" and feature.startswith(finder) and feature[n + 1:] in conj:
+            return True
+    return False
+
+
+def group_parts(group: list[Candidate], view: DocView) -> Parts:
+    """:func:`group_features` in parts: the features that stand alone, those that also stand
+    conjoined with each finder ("recall-phrase&p1=with"), and the finders' names, sorted."""
     text = view.text
     title_end = view.title_end
     known = gazetteer()
-    words = _WORDS.findall  # (text, pos, endpos): the same words as of the slice text[pos:endpos]
+    words = WORD.findall  # (text, pos, endpos): the same words as of the slice text[pos:endpos]
     vote = voted_type(group)
     conf = rule_confidence(group)
     out: set[str] = {"bias", f"vote={vote}", f"conf={min(int(conf * 10), 9)}",
@@ -132,11 +161,11 @@ def group_features(group: list[Candidate], view: DocView) -> list[str]:
         if before:
             conj.add(f"p1={before[-1]}")
             out.add(f"p2={' '.join(before)}")
-        m = _WORDS.search(text, e, e + 30)
+        m = WORD.search(text, e, e + 30)
         conj.add(f"n1={m.group(0).lower()}" if m else "n1=")
         if view.after_cue(s):
             conj.add("cue")
-    out.update(f"found={f}" for f in finders)
+    out.update(map(_found, finders))
     names = {c.text for c in group}
     ordered = sorted(names)
     for name in ordered[:3]:
@@ -155,17 +184,15 @@ def group_features(group: list[Candidate], view: DocView) -> list[str]:
         s, e = c.start, c.end
         conj.update(filter(None, map(_near, words(text, max(0, s - 60), s)[-5:])))
         conj.update(filter(None, map(_near, words(text, e, e + 60)[:5])))
-    out |= conj
-    # what a finder's candidate looks like and where it stands, together
-    for finder in sorted(finders):
-        out.update(f"{finder}&{f}" for f in conj)
     if any(is_short_acronym(n) for n in ordered):  # else acronym_features has none
         out |= acronym_features(group, text, title_end)
-    out |= context_features(group, text, title_end, view.start_set)
-    rule_kept = conf >= 0.5 and "generic" not in out
+    # the context evidence, too, is conjoined with the finders (what a finder's candidate
+    # looks like and where it stands, together)
+    conj |= context_evidence(group, text, title_end, view.start_set)
+    rule_kept = conf >= 0.5 and "generic" not in out and "generic" not in conj
     out.add(f"rulekeep={int(rule_kept)}")
     out.add(f"rulekeep={int(rule_kept)}&vote={vote}")
-    return sorted(out)
+    return out, conj, sorted(finders)
 
 
-__all__ = ["CONJOINED", "DocView", "group_features", "shape"]
+__all__ = ["CONJOINED", "DocView", "Parts", "group_features", "group_parts", "has_feature", "shape"]

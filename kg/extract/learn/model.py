@@ -12,8 +12,9 @@ and rounded weights): no pickle, nothing executable, readable in a diff.
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -105,6 +106,10 @@ class Model:
         # out in C (filter(None, ...)); a sum of the same rows in the same order, bit for bit
         object.__setattr__(self, "_index1", {f: i + 1 for i, f in enumerate(self.features)})
         object.__setattr__(self, "_w0", np.vstack([np.zeros((1, both.shape[1])), both]))
+        # features in strictly increasing order (as train writes them): the ids of a sorted row
+        # of features are then in increasing order, and a set of ids sorted is that row's ids
+        object.__setattr__(self, "_ordered", all(a < b for a, b in pairwise(self.features)))
+        object.__setattr__(self, "_conjoined", {})
 
     def scores(self, feats: Sequence[str]) -> tuple[list[float], float]:
         """(probabilities over KINDS, probability of "proposed") of one group's features."""
@@ -127,6 +132,32 @@ class Model:
         model lacks left out. (Not 0.0 for them: numpy's sums group their terms by their number.)"""
         get = self.__dict__["_index1"].get
         return [list(filter(None, map(get, feats))) for feats in rows]
+
+    @property
+    def ordered(self) -> bool:
+        """Whether the features stand in strictly increasing order (as :func:`train` writes them)."""
+        return bool(self.__dict__["_ordered"])
+
+    def conjoined(self, prefix: str) -> dict[str, int]:
+        """The :meth:`ids` of the features ``prefix&f``, by ``f`` (made once per prefix)."""
+        table: dict[str, dict[str, int]] = self.__dict__["_conjoined"]
+        out = table.get(prefix)
+        if out is None:
+            p = f"{prefix}&"
+            out = table[prefix] = {f[len(p):]: i + 1 for i, f in enumerate(self.features) if f.startswith(p)}
+        return out
+
+    def ids_of_parts(self, alone: Iterable[str], conj: Collection[str], prefixes: Iterable[str]) -> list[int]:
+        """``ids([sorted(features)])[0]`` of the features ``alone``, ``conj`` and ``p&f`` for each
+        prefix ``p`` and each ``f`` in ``conj``, without making the strings ``p&f``; only for an
+        :attr:`ordered` model."""
+        get = self.__dict__["_index1"].get
+        ids = set(map(get, alone))
+        ids.update(map(get, conj))
+        for p in prefixes:
+            ids.update(map(self.conjoined(p).get, conj))
+        ids.discard(None)
+        return sorted(ids)
 
     def scores_of_ids(self, rows: Sequence[Sequence[int]]) -> tuple[np.ndarray, np.ndarray]:
         """:meth:`scores_many` of rows already given as :meth:`ids`, each summed in its order."""

@@ -7,6 +7,7 @@ so the recall finders, the title phrases and the features of each group share on
 """
 
 import bisect
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +17,7 @@ from kg.extract import triggers
 from kg.extract.candidate import doc_text, get_ext, sentence_spans
 from kg.extract.rules import FIRST_NEW_NAME
 
+WORD = re.compile(r"[A-Za-z][\w\-]*")  # the words the features read around an occurrence
 CUE_WINDOW = 140  # characters after a contribution cue in which a group is "after a cue"
 _KEY = ("._.", "kg_view", None, None)  # where spaCy keeps ``doc._.kg_view`` (doc.user_data)
 
@@ -76,4 +78,7 @@ class DocView:
 
     def after_cue(self, pos: int) -> bool:
         """Whether ``pos`` stands in a window after a contribution cue."""
-        return any(s <= pos < e for s, e in self.cue_windows)
+        for s, e in self.cue_windows:
+            if s <= pos < e:
+                return True
+        return False
