@@ -41,7 +41,7 @@ def add_extractor_arg(p: argparse.ArgumentParser) -> None:
 
     p.add_argument("--extractor", choices=EXTRACTORS, default=None,
                    help="rules: the hand rules (fast); learned: the shipped learned decider over "
-                        "the rules' candidates (more accurate, about half the speed) "
+                        "the rules' candidates (more accurate, about a third of the speed) "
                         f"(default: {Settings().extractor})")
 
 
