@@ -69,6 +69,7 @@ from kg.build.state import (
 )
 from kg.build.swap import build_lock, clean_leftovers, new_generation_id, swap_into_place
 from kg.errors import FormatError, KGError
+from kg.resolve.paused import gc_paused
 from kg.settings import Settings
 from kg.store.generation import STORE_NAME, resolve
 
@@ -324,8 +325,9 @@ def _build(inputs: Sequence[str | Path], output_dir: Path, staging: Path, settin
         if on_error is not None:
             on_error(error)
 
-    with clock.stage("read"):
+    with clock.stage("read"), gc_paused():
         read, skipped = read_inputs(inputs, settings, show, input_format, counted)
+        keep()  # the papers read, to the end of the build
         if reports or inputs_key(inputs, input_format, settings, fingerprint, code) != files_key:
             files_key = None  # an input changed while read, or a record was reported: read it again
     pause("read")
@@ -335,7 +337,9 @@ def _build(inputs: Sequence[str | Path], output_dir: Path, staging: Path, settin
     if unchanged is not None and drop == ((), False):  # the same inputs, settings and code
         return _noop(output_dir, unchanged, len(read), clock, skipped)
 
-    prev = load_state(live.root if live is not None else output_dir)
+    with gc_paused():  # millions of records, every one kept to the end of the build
+        prev = load_state(live.root if live is not None else output_dir)
+        keep()
     todo = plan(prev, read, fingerprint)
     removed = dropped(todo, *drop)  # kg remove, kg build --prune: before anything is written
     todo = without(todo, removed)
