@@ -44,6 +44,7 @@ from typing import Any
 from kg.build.pause import pause
 from kg.build.plan import plan
 from kg.build.prune import dropped, without
+from kg.build.reread import READ_NAME, Prior, as_read, combine, prior_of, write_prior
 from kg.build.stages import (
     VOID,
     export_all,
@@ -57,10 +58,11 @@ from kg.build.state import (
     EXTRACTIONS,
     PAPERS,
     SUMMARY,
+    State,
     build_fingerprint,
     code_fingerprint,
     extractor_fingerprint,
-    inputs_key,
+    leading_keys,
     live_record,
     load_state,
     settings_dict,
@@ -69,9 +71,10 @@ from kg.build.state import (
 )
 from kg.build.swap import build_lock, clean_leftovers, new_generation_id, swap_into_place
 from kg.errors import FormatError, KGError
+from kg.records import Paper
 from kg.resolve.paused import gc_paused
 from kg.settings import Settings
-from kg.store.generation import STORE_NAME, resolve
+from kg.store.generation import STORE_NAME, Generation, resolve
 
 STAGING_PREFIX = ".staging-"
 __all__ = ["BuildSummary", "BuildTerminated", "VOID", "build", "check_exports", "export_all",
@@ -304,6 +307,9 @@ def _build(inputs: Sequence[str | Path], output_dir: Path, staging: Path, settin
            show: bool, input_format: str | None, on_error: Any, nlp: Any,
            drop: tuple[tuple[str, ...], bool] = ((), False),
            scheduler: str | None = None, keep: Callable[[], None] = lambda: None) -> BuildSummary:
+    from kg.sources import expand_paths
+    from kg.sources.merge import SeenKeys
+
     clock = _Clock()
     live = resolve(output_dir)  # no build retires it meanwhile: this one holds the build lock
 
@@ -311,7 +317,8 @@ def _build(inputs: Sequence[str | Path], output_dir: Path, staging: Path, settin
         fingerprint = extractor_fingerprint(settings)
         # made once: it reads every file of the package, and every key of this build names one code
         code = code_fingerprint()
-        files_key = inputs_key(inputs, input_format, settings, fingerprint, code)
+        keys = leading_keys(inputs, input_format, settings, fingerprint, code)
+        files_key = keys[-1] if keys is not None else None
     with clock.stage("check"):
         unchanged = live_record(live, "inputs_key", files_key)
     if unchanged is not None and drop == ((), False):  # the same bytes, settings and code
@@ -325,10 +332,27 @@ def _build(inputs: Sequence[str | Path], output_dir: Path, staging: Path, settin
         if on_error is not None:
             on_error(error)
 
+    # the live build read the first of these files: its records may stand for them (kg.build.reread)
+    found = prior_of(live.root if live is not None else None, live_record(live), keys)
+    prev = _load_prior(live, output_dir, clock, keep) if found is not None else None
+    seen = SeenKeys()
     with clock.stage("read"), gc_paused():
-        read, skipped = read_inputs(inputs, settings, show, input_format, counted)
+        read: dict[str, Paper] | None = None
+        if found is not None and prev is not None:
+            n, prior = found
+            errors: list[Exception] = []
+            more, skipped = read_inputs(expand_paths(inputs)[n:], settings, show, input_format,
+                                        errors.append, seen)
+            read = combine(prior, prev.papers, more, seen)
+            if read is not None:
+                for error in errors:
+                    counted(error)
+                seen = SeenKeys(prior.keys.titles | seen.titles, prior.keys.arxiv | seen.arxiv)
+        if read is None:
+            seen = SeenKeys()
+            read, skipped = read_inputs(inputs, settings, show, input_format, counted, seen)
         keep()  # the papers read, to the end of the build
-        if reports or inputs_key(inputs, input_format, settings, fingerprint, code) != files_key:
+        if reports or leading_keys(inputs, input_format, settings, fingerprint, code) != keys:
             files_key = None  # an input changed while read, or a record was reported: read it again
     pause("read")
     with clock.stage("check"):
@@ -337,9 +361,8 @@ def _build(inputs: Sequence[str | Path], output_dir: Path, staging: Path, settin
     if unchanged is not None and drop == ((), False):  # the same inputs, settings and code
         return _noop(output_dir, unchanged, len(read), clock, skipped)
 
-    with gc_paused():  # millions of records, every one kept to the end of the build
-        prev = load_state(live.root if live is not None else output_dir)
-        keep()
+    if prev is None:
+        prev = _load_prior(live, output_dir, clock, keep)
     todo = plan(prev, read, fingerprint)
     removed = dropped(todo, *drop)  # kg remove, kg build --prune: before anything is written
     todo = without(todo, removed)
@@ -361,6 +384,8 @@ def _build(inputs: Sequence[str | Path], output_dir: Path, staging: Path, settin
         write_records(staging / PAPERS, papers.values(), old and old / PAPERS, prev.papers)
         write_records(staging / EXTRACTIONS, (extractions[k] for k in papers),
                       old and old / EXTRACTIONS, prev.extractions)
+        if files_key is not None and as_read(read, papers):  # for the next build (kg.build.reread)
+            write_prior(staging / READ_NAME, Prior(files_key, tuple(read), seen))
     with clock.stage("rdf"):
         quads = write_quads(corpus, staging, settings, live, prev, code)
     with clock.stage("store"):
@@ -389,6 +414,15 @@ def _build(inputs: Sequence[str | Path], output_dir: Path, staging: Path, settin
             swap_into_place(staging, output_dir, generation, last=SUMMARY)
     return BuildSummary(**{**asdict(info), "timings": clock.timings, "cpu_timings": clock.cpu,
                            "outputs": info.outputs})
+
+
+def _load_prior(live: Generation | None, output_dir: Path, clock: _Clock,
+                keep: Callable[[], None]) -> State:
+    """The live build's state (:func:`kg.build.state.load_state`), kept to the end of the build."""
+    with clock.stage("prior"), gc_paused():  # millions of records, every one kept
+        prev = load_state(live.root if live is not None else output_dir)
+        keep()
+    return prev
 
 
 def _noop(output_dir: Path, info: dict[str, Any], read: int, clock: _Clock,

@@ -128,32 +128,44 @@ def inputs_key(inputs: Sequence[str | Path], input_format: str | None, settings:
     added or left out changes it. None when an input cannot be read (reading it says why).
     ``code`` as for :func:`build_fingerprint`.
     """
+    keys = leading_keys(inputs, input_format, settings, extractor, code)
+    return keys[-1] if keys is not None else None
+
+
+def leading_keys(inputs: Sequence[str | Path], input_format: str | None, settings: Settings,
+                 extractor: str, code: str | None = None) -> list[str] | None:
+    """:func:`inputs_key` of the first 0, 1, 2, ... of the files ``inputs`` name (a directory
+    stands for its files): the last is the key of them all. None as for :func:`inputs_key`."""
     from kg.sources import expand_paths
 
     h = _setup_hash(settings, extractor, code)
     h.update(f"format={input_format}\0".encode())
+    keys = [h.hexdigest()[:32]]
     try:
         for path in expand_paths(inputs):  # the files in the order, and under the names, read
             with open(path, "rb") as f:
                 digest = hashlib.file_digest(f, "sha256").hexdigest()
                 size = os.fstat(f.fileno()).st_size
             h.update(f"{path}\0{size}\0{digest}\n".encode("utf-8", "surrogateescape"))
+            keys.append(h.hexdigest()[:32])
     except (OSError, KGError, UnicodeEncodeError):
         return None
-    return h.hexdigest()[:32]
+    return keys
 
 
-def live_record(live: Generation | None, key: str, value: str | None) -> dict[str, Any] | None:
+def live_record(live: Generation | None, key: str | None = None,
+                value: str | None = None) -> dict[str, Any] | None:
     """The live build's ``build.json`` when its ``key`` (``fingerprint``: of the papers it
     read; ``inputs_key``: of the files it read them from) is ``value``: that build was
-    made from the same input, settings and code."""
-    if live is None or live.id is None or value is None:
+    made from the same input, settings and code. With no ``key``, the record whatever it holds."""
+    if live is None or live.id is None or (key is not None and value is None):
         return None
     try:
         info = json.loads((live.root / SUMMARY).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not isinstance(info, dict) or info.get(key) != value or info.get("generation") != live.id:
+    if not isinstance(info, dict) or (key is not None and info.get(key) != value) \
+            or info.get("generation") != live.id:
         return None
     return info
 

@@ -11,6 +11,7 @@ keywords) are unions.
 
 import re
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from kg.keys import UnionFind, paper_id, title_key
@@ -129,13 +130,34 @@ def merge_group(sightings: list[Paper]) -> Paper:
         sources=tuple(s for p in sightings for s in p.sources), **unions)
 
 
-def merge_papers(sightings: Iterable[Paper]) -> Iterator[Paper]:
-    """Merged papers in first-seen order; holds one record per sighting until the input ends."""
+@dataclass
+class SeenKeys:
+    """What sightings were matched by: their title keys (or ids, for a title without one)
+    and arXiv ids. Sightings that share none of these with another batch's merge apart
+    from them: merging both gives each batch's papers, the first batch's first."""
+
+    titles: set[str] = field(default_factory=set)
+    arxiv: set[str] = field(default_factory=set)
+
+    def meets(self, other: "SeenKeys") -> bool:
+        """Whether a sighting of one could join a sighting of the other."""
+        return not (self.titles.isdisjoint(other.titles) and self.arxiv.isdisjoint(other.arxiv))
+
+
+def merge_papers(sightings: Iterable[Paper], keys: SeenKeys | None = None) -> Iterator[Paper]:
+    """Merged papers in first-seen order; holds one record per sighting until the input ends.
+
+    ``keys``, when given, gets the keys of every sighting (:class:`SeenKeys`) once the
+    first paper is asked for (the sightings are all read then).
+    """
     seen: list[Paper] = []
     groups = _Groups()
     for p in sightings:
         seen.append(p)
         groups.add(p)
+    if keys is not None:
+        keys.titles.update(groups.by_title)
+        keys.arxiv.update(groups.by_arxiv)
     members: dict[int, list[Paper]] = {}
     for i, p in enumerate(seen):
         members.setdefault(groups.find(i), []).append(p)
