@@ -5,7 +5,7 @@ same order, read in the same format with the same settings and code: its ``input
 and more files after them reads only the files after them. The papers of the first ones
 are the live build's own records (its state files, which the build loads anyway), in the
 order it read them, as long as no sighting of the new files shares a key with a sighting
-the live build read (:class:`kg.sources.merge.SeenKeys`) nor a paper an id: merging all
+the live build read in a way that joins them (:class:`kg.sources.merge.SeenKeys`) nor a paper an id: merging all
 the files would then give the same papers, in the same order. Otherwise every file is read.
 
 The live build records what this takes in :data:`READ_NAME` of its generation (not
@@ -27,7 +27,8 @@ if TYPE_CHECKING:
     from kg.sources.merge import SeenKeys
 
 READ_NAME = ".read.json"  # in the generation directory, next to its papers.jsonl
-_FORMAT = 1
+_FORMAT = 2
+_LISTS = ("ids", "titles", "arxiv", "loose", "bare")  # the order of SeenKeys' fields after ids
 
 
 @dataclass(frozen=True)
@@ -42,8 +43,10 @@ class Prior:
 
 def write_prior(path: Path, prior: Prior) -> None:
     """:data:`READ_NAME` of a build, written atomically (sorted keys: the same bytes each time)."""
+    k = prior.keys
     record = {"format": _FORMAT, "inputs_key": prior.inputs_key, "ids": list(prior.ids),
-              "titles": sorted(prior.keys.titles), "arxiv": sorted(prior.keys.arxiv)}
+              "titles": sorted(k.titles), "arxiv": sorted(k.arxiv), "loose": sorted(k.loose),
+              "bare": sorted(k.bare)}
     with atomic_write(path) as f:
         json.dump(record, f, ensure_ascii=False, separators=(",", ":"))
         f.write("\n")
@@ -60,9 +63,9 @@ def read_prior(path: Path, inputs_key: str) -> Prior | None:
         return None
     if not (isinstance(d, dict) and d.get("format") == _FORMAT and d.get("inputs_key") == inputs_key
             and all(isinstance(d.get(k), list) and all(isinstance(x, str) for x in d[k])
-                    for k in ("ids", "titles", "arxiv"))):
+                    for k in _LISTS)):
         return None
-    return Prior(inputs_key, tuple(d["ids"]), SeenKeys(set(d["titles"]), set(d["arxiv"])))
+    return Prior(inputs_key, tuple(d["ids"]), SeenKeys(*(set(d[k]) for k in _LISTS[1:])))
 
 
 def prior_of(live_root: Path | None, live_info: Mapping[str, Any] | None,

@@ -347,7 +347,7 @@ def _build(inputs: Sequence[str | Path], output_dir: Path, staging: Path, settin
             if read is not None:
                 for error in errors:
                     counted(error)
-                seen = SeenKeys(prior.keys.titles | seen.titles, prior.keys.arxiv | seen.arxiv)
+                seen = prior.keys | seen
         if read is None:
             seen = SeenKeys()
             read, skipped = read_inputs(inputs, settings, show, input_format, counted, seen)
