@@ -15,7 +15,7 @@ so only when its read reported nothing and every paper it read is in its state a
 """
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -105,3 +105,35 @@ def as_read(read: Mapping[str, Paper], corpus: Mapping[str, Paper]) -> bool:
     """Whether every paper read is the corpus's record of it (the same object): no rename
     nor removal made the state differ from what was read."""
     return all(corpus.get(pid) is paper for pid, paper in read.items())
+
+
+Reader = Callable[[Sequence[str | Path], Callable[[Exception], None], "SeenKeys"],
+                  tuple[dict[str, Paper], int]]
+
+
+def read_all(inputs: Sequence[str | Path], found: tuple[int, Prior] | None,
+             papers: Mapping[str, Paper] | None, report: Callable[[Exception], None],
+             read: Reader) -> tuple[dict[str, Paper], int, "SeenKeys"]:
+    """The papers of ``inputs``, how many bad records were skipped and the keys of the
+    sightings; ``read(files, report, keys)`` parses files (:func:`kg.build.stages.read_inputs`).
+
+    With ``found`` (:func:`prior_of`) and the live build's ``papers``, the files after the
+    ones it read are parsed first, and alone when :func:`combine` takes them; else every
+    file is, and what the first try reported is dropped (it is reported again).
+    """
+    from kg.sources import expand_paths
+    from kg.sources.merge import SeenKeys
+
+    if found is not None and papers is not None:
+        n, prior = found
+        errors: list[Exception] = []
+        seen = SeenKeys()
+        more, skipped = read(expand_paths(inputs)[n:], errors.append, seen)
+        combined = combine(prior, papers, more, seen)
+        if combined is not None:
+            for error in errors:
+                report(error)
+            return combined, skipped, prior.keys | seen
+    seen = SeenKeys()
+    everything, skipped = read(inputs, report, seen)
+    return everything, skipped, seen
