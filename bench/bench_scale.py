@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-STAGES = ("read", "check", "extract", "resolve", "state", "rdf", "store", "export", "swap")
+STAGES = ("read", "check", "prior", "extract", "resolve", "state", "rdf", "store", "export", "swap")
 
 
 def _tree(root: int) -> list[int]:

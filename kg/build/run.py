@@ -34,16 +34,17 @@ import shutil
 import signal
 import sys
 import threading
-import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kg.build.clock import Clock
 from kg.build.pause import pause
 from kg.build.plan import plan
 from kg.build.prune import dropped, without
+from kg.build.reread import READ_NAME, Prior, as_read, prior_of, read_all, write_prior
 from kg.build.stages import (
     VOID,
     export_all,
@@ -57,10 +58,11 @@ from kg.build.state import (
     EXTRACTIONS,
     PAPERS,
     SUMMARY,
+    State,
     build_fingerprint,
     code_fingerprint,
     extractor_fingerprint,
-    inputs_key,
+    leading_keys,
     live_record,
     load_state,
     settings_dict,
@@ -69,8 +71,9 @@ from kg.build.state import (
 )
 from kg.build.swap import build_lock, clean_leftovers, new_generation_id, swap_into_place
 from kg.errors import FormatError, KGError
+from kg.resolve.paused import gc_paused
 from kg.settings import Settings
-from kg.store.generation import STORE_NAME, resolve
+from kg.store.generation import STORE_NAME, Generation, resolve
 
 STAGING_PREFIX = ".staging-"
 __all__ = ["BuildSummary", "BuildTerminated", "VOID", "build", "check_exports", "export_all",
@@ -117,31 +120,6 @@ class BuildSummary:
 
 
 # ---------------------------------------------------------------- the build
-
-def _cpu() -> float:
-    """CPU seconds (user + system) of this process and of its children that have ended."""
-    import resource
-
-    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
-
-
-class _Clock:
-    """Wall time (``timings``) and CPU time (``cpu``: the honest figure on a shared machine) per stage."""
-
-    def __init__(self) -> None:
-        self.timings: dict[str, float] = {}
-        self.cpu: dict[str, float] = {}
-
-    @contextlib.contextmanager
-    def stage(self, name: str) -> Iterator[None]:
-        t0, c0 = time.perf_counter(), _cpu()
-        try:
-            yield
-        finally:
-            self.timings[name] = round(self.timings.get(name, 0.0) + time.perf_counter() - t0, 3)
-            self.cpu[name] = round(self.cpu.get(name, 0.0) + _cpu() - c0, 3)
-
 
 def versions() -> dict[str, str]:
     """Versions of kg and the libraries whose output a build depends on."""
@@ -303,14 +281,15 @@ def _build(inputs: Sequence[str | Path], output_dir: Path, staging: Path, settin
            show: bool, input_format: str | None, on_error: Any, nlp: Any,
            drop: tuple[tuple[str, ...], bool] = ((), False),
            scheduler: str | None = None, keep: Callable[[], None] = lambda: None) -> BuildSummary:
-    clock = _Clock()
+    clock = Clock()
     live = resolve(output_dir)  # no build retires it meanwhile: this one holds the build lock
 
     with clock.stage("read"):  # the bytes only, hashed: enough to tell that nothing changed
         fingerprint = extractor_fingerprint(settings)
         # made once: it reads every file of the package, and every key of this build names one code
         code = code_fingerprint()
-        files_key = inputs_key(inputs, input_format, settings, fingerprint, code)
+        keys = leading_keys(inputs, input_format, settings, fingerprint, code)
+        files_key = keys[-1] if keys is not None else None
     with clock.stage("check"):
         unchanged = live_record(live, "inputs_key", files_key)
     if unchanged is not None and drop == ((), False):  # the same bytes, settings and code
@@ -324,9 +303,15 @@ def _build(inputs: Sequence[str | Path], output_dir: Path, staging: Path, settin
         if on_error is not None:
             on_error(error)
 
-    with clock.stage("read"):
-        read, skipped = read_inputs(inputs, settings, show, input_format, counted)
-        if reports or inputs_key(inputs, input_format, settings, fingerprint, code) != files_key:
+    # the live build read the first of these files: its records may stand for them (kg.build.reread)
+    found = prior_of(live.root if live is not None else None, live_record(live), keys)
+    prev = _load_prior(live, output_dir, clock, keep) if found is not None else None
+    with clock.stage("read"), gc_paused():
+        read, skipped, seen = read_all(
+            inputs, found, prev.papers if prev is not None else None, counted,
+            lambda files, report, keys: read_inputs(files, settings, show, input_format, report, keys))
+        keep()  # the papers read, to the end of the build
+        if reports or leading_keys(inputs, input_format, settings, fingerprint, code) != keys:
             files_key = None  # an input changed while read, or a record was reported: read it again
     pause("read")
     with clock.stage("check"):
@@ -335,7 +320,8 @@ def _build(inputs: Sequence[str | Path], output_dir: Path, staging: Path, settin
     if unchanged is not None and drop == ((), False):  # the same inputs, settings and code
         return _noop(output_dir, unchanged, len(read), clock, skipped)
 
-    prev = load_state(live.root if live is not None else output_dir)
+    if prev is None:
+        prev = _load_prior(live, output_dir, clock, keep)
     todo = plan(prev, read, fingerprint)
     removed = dropped(todo, *drop)  # kg remove, kg build --prune: before anything is written
     todo = without(todo, removed)
@@ -357,6 +343,8 @@ def _build(inputs: Sequence[str | Path], output_dir: Path, staging: Path, settin
         write_records(staging / PAPERS, papers.values(), old and old / PAPERS, prev.papers)
         write_records(staging / EXTRACTIONS, (extractions[k] for k in papers),
                       old and old / EXTRACTIONS, prev.extractions)
+        if files_key is not None and as_read(read, papers):  # for the next build (kg.build.reread)
+            write_prior(staging / READ_NAME, Prior(files_key, tuple(read), seen))
     with clock.stage("rdf"):
         quads = write_quads(corpus, staging, settings, live, prev, code)
     with clock.stage("store"):
@@ -387,7 +375,16 @@ def _build(inputs: Sequence[str | Path], output_dir: Path, staging: Path, settin
                            "outputs": info.outputs})
 
 
-def _noop(output_dir: Path, info: dict[str, Any], read: int, clock: _Clock,
+def _load_prior(live: Generation | None, output_dir: Path, clock: Clock,
+                keep: Callable[[], None]) -> State:
+    """The live build's state (:func:`kg.build.state.load_state`), kept to the end of the build."""
+    with clock.stage("prior"), gc_paused():  # millions of records, every one kept
+        prev = load_state(live.root if live is not None else output_dir)
+        keep()
+    return prev
+
+
+def _noop(output_dir: Path, info: dict[str, Any], read: int, clock: Clock,
           skipped: int = 0) -> BuildSummary:
     """What a build that found nothing to do reports: the live build's figures, nothing done."""
     papers = int(info.get("papers", 0))

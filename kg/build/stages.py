@@ -23,6 +23,7 @@ from kg.build.pause import pause, pause_after_first
 from kg.errors import InputError, InputWarning
 from kg.fileio import progress
 from kg.records import Paper, PaperEntities
+from kg.resolve.paused import gc_paused
 from kg.settings import Settings
 
 VOID = "void.ttl"  # written by every build, whatever the exports
@@ -44,8 +45,12 @@ class Quads:
 
 
 def read_inputs(inputs: Sequence[str | Path], settings: Settings, show: bool,
-                input_format: str | None, on_error: Any) -> tuple[dict[str, Paper], int]:
-    """The papers of ``inputs`` by id (merged by the readers) and how many bad records were skipped."""
+                input_format: str | None, on_error: Any,
+                keys: Any = None) -> tuple[dict[str, Paper], int]:
+    """The papers of ``inputs`` by id (merged by the readers) and how many bad records were skipped.
+
+    ``keys`` (a :class:`kg.sources.merge.SeenKeys`) gets what the sightings were merged by.
+    """
     from kg.sources import read_papers
 
     skipped = 0
@@ -58,7 +63,7 @@ def read_inputs(inputs: Sequence[str | Path], settings: Settings, show: bool,
 
     papers: dict[str, Paper] = {}
     stream = read_papers(list(inputs), input_format=input_format, skip_bad=settings.skip_bad,
-                         on_error=report)
+                         on_error=report, keys=keys)
     for paper in progress(stream, "read", enabled=show, unit="paper"):
         papers[paper.id] = paper
     return papers, skipped
@@ -274,7 +279,9 @@ def export_all(corpus: Any, quads: Quads, staging: Path, settings: Settings, sho
         for name, fmt_name in progress(exports, "export", enabled=show, unit="file"):
             fmt = get_format(fmt_name)
             if name != quads.export and not fmt.rdf:
-                write_export(corpus, fmt.name, staging / name, settings)
+                with gc_paused():  # each export holds its graph or pages to its end
+                    write_export(corpus, fmt.name, staging / name, settings)
+                gc.collect()  # what cycles it left, found in one walk (the corpus is frozen)
                 if not paused:
                     pause("export")
                     paused = True

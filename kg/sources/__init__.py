@@ -22,7 +22,7 @@ from kg.sources.base import ErrorCallback, ErrorPolicy
 from kg.sources.dailypapers import parse_dailypapers, read_dailypapers
 from kg.sources.detect import INPUT_FORMATS, detect_format, read_head
 from kg.sources.hfapi import parse_hf_api, read_hf_api
-from kg.sources.merge import merge_papers
+from kg.sources.merge import SeenKeys, merge_papers
 from kg.sources.records import (
     paper_schema,
     parse_csv,
@@ -48,7 +48,7 @@ assert tuple(READERS) == INPUT_FORMATS
 
 __all__ = [
     "READERS", "INPUT_FORMATS", "read_papers", "iter_records", "expand_paths", "detect_format",
-    "merge_papers", "get_reader", "paper_schema",
+    "merge_papers", "SeenKeys", "get_reader", "paper_schema",
     "parse_dailypapers", "read_dailypapers", "parse_jsonl", "read_jsonl_papers", "parse_json",
     "read_json", "parse_csv", "read_csv", "parse_arxiv_atom", "read_arxiv_atom",
     "parse_arxiv_snapshot", "read_arxiv_snapshot", "parse_hf_api", "read_hf_api",
@@ -118,8 +118,11 @@ def iter_records(path: str | Path, input_format: str | None = None, skip_bad: bo
 
 
 def read_papers(paths: str | Path | Iterable[str | Path], input_format: str | None = None,
-                skip_bad: bool = False, on_error: ErrorCallback | None = None) -> Iterator[Paper]:
+                skip_bad: bool = False, on_error: ErrorCallback | None = None,
+                keys: SeenKeys | None = None) -> Iterator[Paper]:
     """Every paper in ``paths`` (files or directories), duplicates merged, in first-seen order.
+
+    ``keys`` gets what the sightings were merged by (:func:`kg.sources.merge.merge_papers`).
 
     >>> import tempfile, pathlib
     >>> d = pathlib.Path(tempfile.mkdtemp())
@@ -136,5 +139,5 @@ def read_papers(paths: str | Path | Iterable[str | Path], input_format: str | No
         for f in files:
             yield from iter_records(f, input_format, skip_bad, on_error)
 
-    return merge_papers(sightings())
+    return merge_papers(sightings(), keys)
 

@@ -11,6 +11,7 @@ keywords) are unions.
 
 import re
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from kg.keys import UnionFind, paper_id, title_key
@@ -32,6 +33,7 @@ class _Groups(UnionFind[int]):
         self.arxiv: list[str | None] = []  # per sighting; a root's is its group's
         self.by_arxiv: dict[str, int] = {}
         self.by_title: dict[str, int] = {}
+        self.loose: set[str] = set()  # the title keys of sightings without an arXiv id
 
     def union(self, a: int, b: int) -> int:
         ra, rb = self.find(a), self.find(b)
@@ -53,8 +55,10 @@ class _Groups(UnionFind[int]):
             if titled_root is not None and self.arxiv[titled_root] in (None, paper.arxiv_id):
                 self.union(titled_root, i)
             self.by_arxiv.setdefault(paper.arxiv_id, self.find(i))
-        elif titled_root is not None:
-            self.union(titled_root, i)
+        else:
+            self.loose.add(key)
+            if titled_root is not None:
+                self.union(titled_root, i)
         self.by_title.setdefault(key, i)
 
 
@@ -129,13 +133,50 @@ def merge_group(sightings: list[Paper]) -> Paper:
         sources=tuple(s for p in sightings for s in p.sources), **unions)
 
 
-def merge_papers(sightings: Iterable[Paper]) -> Iterator[Paper]:
-    """Merged papers in first-seen order; holds one record per sighting until the input ends."""
+@dataclass
+class SeenKeys:
+    """What sightings were matched by: their title keys (or ids, for a title without one),
+    the keys of the sightings without an arXiv id (``loose``), the keys whose group has no
+    arXiv id (``bare``) and the arXiv ids.
+
+    A batch of sightings merged after another that it does not meet (:meth:`meets`) joins
+    none of its groups: merging both gives the first batch's papers, then the second's.
+    """
+
+    titles: set[str] = field(default_factory=set)
+    arxiv: set[str] = field(default_factory=set)
+    loose: set[str] = field(default_factory=set)
+    bare: set[str] = field(default_factory=set)
+
+    def meets(self, then: "SeenKeys") -> bool:
+        """Whether a sighting of ``then``, merged after these, could join one of these: by
+        arXiv id, or by title key when it has no arXiv id or the group of that key has none
+        (a title key shared by two arXiv ids joins nothing)."""
+        return not (self.arxiv.isdisjoint(then.arxiv) and self.titles.isdisjoint(then.loose)
+                    and self.bare.isdisjoint(then.titles))
+
+    def __or__(self, then: "SeenKeys") -> "SeenKeys":
+        """The keys of both batches merged together, ``then`` after these (when they do not meet)."""
+        return SeenKeys(self.titles | then.titles, self.arxiv | then.arxiv, self.loose | then.loose,
+                        self.bare | then.bare)
+
+
+def merge_papers(sightings: Iterable[Paper], keys: SeenKeys | None = None) -> Iterator[Paper]:
+    """Merged papers in first-seen order; holds one record per sighting until the input ends.
+
+    ``keys``, when given, gets the keys of every sighting (:class:`SeenKeys`) once the
+    first paper is asked for (the sightings are all read then).
+    """
     seen: list[Paper] = []
     groups = _Groups()
     for p in sightings:
         seen.append(p)
         groups.add(p)
+    if keys is not None:
+        keys.titles.update(groups.by_title)
+        keys.arxiv.update(groups.by_arxiv)
+        keys.loose.update(groups.loose)
+        keys.bare.update(k for k, i in groups.by_title.items() if not groups.arxiv[groups.find(i)])
     members: dict[int, list[Paper]] = {}
     for i, p in enumerate(seen):
         members.setdefault(groups.find(i), []).append(p)
