@@ -70,21 +70,21 @@ window.kgMapLabels = function (network, opts) {
     var chosen = network.getSelectedNodes();
     var ids = chosen.concat(opts.order).filter(opts.show);
     var pos = network.getPositions(ids), seen = {};
-    // community names at their first place, then the chosen nodes and the top node of every
-    // community, then the names that did not fit (at their other places), then the rest
-    opts.communities.forEach(function (c, ci) { nameCommunity(c, ci, false); });
+    // the chosen nodes and the top node of every community (a node has few places beside
+    // it, a name has more), then the community names at their first place, then at their
+    // other places, then the rest
     var firsts = chosen.length + opts.communities.length;
+    function nameCommunities() {
+      opts.communities.forEach(function (c, ci) { nameCommunity(c, ci, false); });
+      opts.communities.forEach(function (c, ci) { nameCommunity(c, ci, true); });
+    }
     ids.forEach(function (i, n) {
-      if (n === firsts) {
-        opts.communities.forEach(function (c, ci) { nameCommunity(c, ci, true); });
-      }
+      if (n === firsts) { nameCommunities(); }
       if (seen[i]) { return; }
       seen[i] = true;
       nameNode(i);
     });
-    if (ids.length <= firsts) {
-      opts.communities.forEach(function (c, ci) { nameCommunity(c, ci, true); });
-    }
+    if (ids.length <= firsts) { nameCommunities(); }
     ctx.textBaseline = 'top';
     ctx.lineJoin = 'round';
     placed.forEach(function (b) {
