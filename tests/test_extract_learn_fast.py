@@ -10,6 +10,7 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_extract_speed import SEED_TEXTS, TEXTS
+from test_extract_speed3 import _reference_resolve_overlaps
 
 from kg.extract.candidate import Candidate, found
 from kg.extract.learn import recall
@@ -238,35 +239,8 @@ def test_defined_on_written_texts() -> None:
 # --- candidate groups: overlaps resolved, the decider's candidates in the gaps ---------------
 
 def plain_resolve_overlaps(cands, blocked, off=frozenset()):
-    from kg.extract.rules import SAME_SPAN, STRONG_FIRST, STRONG_PRIORITY
-
-    strong_first = STRONG_FIRST not in off
-
-    def rank(c):
-        priority = c.found_by.priority
-        return (-1 if strong_first and priority >= STRONG_PRIORITY else 0, c.start - c.end, -priority, c.start)
-
-    order = sorted(cands, key=rank)
-    taken = list(blocked)
-    kept = []
-    for c in order:
-        start, end = c.start, c.end
-        if end <= start:
-            continue
-        clash = None
-        for span in taken:
-            if start < span[1] and span[0] < end:
-                clash = span
-                break
-        if clash is None:
-            kept.append(c)
-            taken.append((c.start, c.end))
-        elif (clash[0], clash[1]) == (c.start, c.end) and kept and SAME_SPAN not in off:
-            for i, k in enumerate(kept):
-                if (k.start, k.end) == (c.start, c.end):
-                    kept[i] = k.with_(long_form=k.long_form or c.long_form,
-                                      role="proposed" if "proposed" in (k.role, c.role) else k.role)
-    return sorted(kept, key=lambda c: c.start)
+    """assemble._resolve_overlaps as it was: the reference test_extract_speed3 keeps."""
+    return _reference_resolve_overlaps(cands, blocked, off)
 
 
 def _rules():

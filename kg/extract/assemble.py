@@ -174,25 +174,20 @@ def candidate_groups(doc: Doc, off: frozenset[Rule] = NONE_OFF,
     groups: UnionFind[int] = UnionFind()
     key_of: dict[str, int] = {}
     kb_of: dict[str, int] = {}
+
+    def join(first: dict[str, int], key: str, i: int) -> None:
+        """Candidate ``i`` in the group of the first candidate with ``key``."""
+        j = first.setdefault(key, i)
+        if j != i:
+            groups.union(i, j)
+
     for i, c in enumerate(cands):
-        key = match_key(c.text)
-        if key:
-            if key in key_of:
-                groups.union(i, key_of[key])
-            else:
-                key_of[key] = i
-        if c.long_form:
-            key = match_key(c.long_form)
-            if key:
-                if key in key_of:
-                    groups.union(i, key_of[key])
-                else:
-                    key_of[key] = i
+        if key := match_key(c.text):
+            join(key_of, key, i)
+        if c.long_form and (key := match_key(c.long_form)):
+            join(key_of, key, i)
         if c.kb_id:
-            if c.kb_id in kb_of:
-                groups.union(i, kb_of[c.kb_id])
-            else:
-                kb_of[c.kb_id] = i
+            join(kb_of, c.kb_id, i)
     members: dict[int, list[Candidate]] = defaultdict(list)
     for i, c in enumerate(cands):
         members[groups.find(i)].append(c)
