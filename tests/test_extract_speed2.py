@@ -12,7 +12,7 @@ from test_extract_speed import SEED_TEXTS, TEXTS, _random_texts, _reference_vari
 
 from kg.extract.lexicon import gazetteer
 from kg.extract.variants import MAX_PARTS, AsciiRuns, Variants, chunks, variant_keys, variant_spans
-from kg.keys.names import ascii_key_cores, singular
+from kg.keys.names import ascii_key_cores, plural_ending, singular
 
 # every character that ends a chunk or is dropped from a key, digits, and points
 _RUN_ALPHABET = "aB9s.'-_/+ \t\n()[]\",;:!?"
@@ -59,8 +59,9 @@ def _finds_from(text: str, i: int, variants: Variants) -> bool:
         key = singular(core)
         if key not in variants.prefixes:
             return False
+        s, e = spans[i][0], spans[j][1]
+        key = key if plural_ending(text[s:e]) else core
         if key in variants.keys:
-            s, e = spans[i][0], spans[j][1]
             lower_ok = variants.keys[key][1]
             plain = text[s:e].isalpha() and text[s + 1:e].islower()
             split = j > i and not any(ch.isdigit() for ch in key)

@@ -13,7 +13,7 @@ from operator import add
 
 from kg.extract.lexicon import KnownEntity, morphemes
 from kg.keys import match_key
-from kg.keys.names import singular, spaced_key_cores
+from kg.keys.names import plural_ending, singular, spaced_key_cores
 
 _CODED = re.compile(r"[a-z][A-Z]|\d")
 _LAST_PART = re.compile(r"[A-Z][a-z]+$")
@@ -56,13 +56,13 @@ class Variants:
 
     keys: dict[str, tuple[str, bool]]
     prefixes: frozenset[str] = field(init=False)  # key_prefixes(keys)
-    # the cores that are a known key: ``core in single`` is ``singular(core) in keys``
+    # the cores that may be a known key: ``core in single`` is ``core in keys or
+    # singular(core) in keys`` (whether the key is the one or the other: :func:`plural_ending`)
     single: frozenset[str] = field(init=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "prefixes", key_prefixes(self.keys))
-        single = {k for k in self.keys if singular(k) == k} | {k + "s" for k in self.keys
-                                                                if singular(k + "s") == k}
+        single = set(self.keys) | {k + "s" for k in self.keys if singular(k + "s") == k}
         object.__setattr__(self, "single", frozenset(single))
 
 
@@ -199,12 +199,14 @@ def _ascii_variant_spans(text: str, variants: Variants,
                 continue  # a run that is no chunk is no part
             core += cores[j]
             key = singular(core)
-            if key not in prefixes:
+            if key not in prefixes:  # (a prefix of the core, whether it is a plural or not)
                 break  # no known name begins this way
             parts += 1
-            if key in keys:
+            if key in keys or core in keys:
                 s, e = runs.span(i)[0], runs.span(j)[1]
-                if _taken(text, s, e, key, keys[key][1], parts):
+                if key != core and not plural_ending(text[s:e]):
+                    key = core  # "ViT-S", "YOLOv8s": the s is no plural
+                if key in keys and _taken(text, s, e, key, keys[key][1], parts):
                     best = (s, e, keys[key][0])
             j += 1
         if best and not _blocked(best, busy):

@@ -20,9 +20,26 @@ _SLUG_DROP = re.compile(r"[^a-z0-9.+]+")
 def singular(s: str) -> str:
     """``s`` less a plural ``s``: on keys longer than three characters, not on ``ss``.
 
-    The last step of :func:`entity_key`.
+    The last step of :func:`entity_key`, for a name whose last letter may be a plural
+    (:func:`plural_ending`).
     """
     return s[:-1] if len(s) > 3 and s.endswith("s") and not s.endswith("ss") else s
+
+
+# a name's last character that counts (a letter, digit or "+"), and the one before it
+_LAST_TWO = re.compile(r"([^\W_]|\+)?([^\W_]|\+)[^\w+]*$")
+
+
+def plural_ending(name: str) -> bool:
+    """Whether the name may end in a plural ``s``: a small ``s`` right after a letter
+    ("LLMs", "ViTs", "Gated State Spaces"). A capital S, or one after a digit, a hyphen or
+    a space, is a size or part of the name: "ViT-S", "YOLOv8s", "Swin-S", "VITS", "MOSES".
+
+    >>> [plural_ending(n) for n in ("LLMs", "ViT-S", "YOLOv8s", "VITS", "ViT s", "Loss")]
+    [True, False, False, False, False, True]
+    """
+    m = _LAST_TWO.search(name)
+    return m is not None and m.group(2) == "s" and m.group(1) is not None and m.group(1).isalpha()
 
 
 _plural = singular
@@ -32,17 +49,20 @@ def entity_key(name: str) -> str:
     """The one "same entity" key of a name: per paper and across the corpus.
 
     Equal: case, accents and compatibility forms ("é" is "e", "ﬁ" is "fi"), spaces,
-    hyphens, dashes, slashes and every other punctuation, and a plural ``s`` (on keys
-    longer than three characters, not ``ss``: "LLMs" is "LLM", "Gated State Spaces" is
-    "Gated State Space", "Loss" stays). What counts: letters of any script ("μP" is not
-    "P"), digits, ``+`` ("UNet++" is not "UNet") and a point between digits ("OPT-1.3B"
-    is not "OPT-13B").
+    hyphens, dashes, slashes and every other punctuation, and a plural ``s`` (a small
+    ``s`` after a letter, on keys longer than three characters, not ``ss``: "LLMs" is "LLM",
+    "Gated State Spaces" is "Gated State Space", "Loss" stays; "ViT-S", "YOLOv8s" and "VITS"
+    are not "ViT", "YOLOv8" and "ViT": :func:`plural_ending`). What counts: letters of any
+    script ("μP" is not "P"), digits, ``+`` ("UNet++" is not "UNet") and a point between
+    digits ("OPT-1.3B" is not "OPT-13B").
 
     >>> entity_key("ImageNet-1k") == entity_key("imagenet 1K") == entity_key("imagenet_1k")
     True
     >>> entity_key("LLMs") == entity_key("LLM"), entity_key("Café") == entity_key("cafe")
     (True, True)
     >>> entity_key("OPT-1.3B") == entity_key("OPT-13B"), entity_key("UNet++") == entity_key("UNet")
+    (False, False)
+    >>> entity_key("ViT-S") == entity_key("ViT"), entity_key("YOLOv8s") == entity_key("YOLOv8")
     (False, False)
     """
     # extraction asks for the keys of the same words again and again: short names are kept
@@ -52,7 +72,7 @@ def entity_key(name: str) -> str:
 def _key(name: str) -> str:
     s = unaccented(unicodedata.normalize("NFKC", name)).casefold()
     s = _NOT_KEPT.sub("", _LONE_DOT.sub("", s))
-    return _plural(s)
+    return _plural(s) if plural_ending(name) else s
 
 
 _KEPT_LENGTH = 80
@@ -62,7 +82,8 @@ _PART = "\u00b5"  # a character the key keeps (a word character) that no ASCII t
 
 def ascii_key_cores(parts: list[str]) -> list[str]:
     """:func:`entity_key` of each ASCII part but for its last step (:func:`singular`), in one
-    pass over them all: ``entity_key(p) == singular(core)``.
+    pass over them all: ``entity_key(p)`` is ``singular(core)`` when ``plural_ending(p)``,
+    else ``core``.
 
     On ASCII, the key is the lower case less every character that does not count, each
     judged by itself and its neighbours; the cores of the parts are split at a kept
