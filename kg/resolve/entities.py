@@ -102,77 +102,136 @@ def resolve(extractions: Iterable[PaperEntities], settings: Settings | None = No
     keyed and sorted by id, derived families included; occurrences sorted by (paper, entity).
     """
     index = KnownIndex(default_known() if known is None else known)
-    # union order matters when kb_ids clash; the order's first key is the paper: each paper's
-    # mentions are sorted on their own (stable, as one sort of them all), the papers in order
+    items, runs = _items(extractions, index)
+    roots = _clusters(items, index)
+    clusters = _described(items, roots)
+    ids = _assign_ids(clusters)
+    by_key, by_kb = _lookups(clusters, ids)
+    eids = [ids[root] for root in roots]
+    occurrences = _occurrences(items, runs, eids)
+    entities, hints = _entities(clusters, ids, occurrences)
+    return dict(sorted(families(entities, hints, index, by_key, by_kb).items())), occurrences
+
+
+def _items(extractions: Iterable[PaperEntities],
+           index: KnownIndex) -> tuple[list[tuple[str, Mention]], list[tuple[str, int, int]]]:
+    """Every named mention as ``(paper, mention)``, checked (:func:`_checked`), in the order
+    unions are made, and each paper's run of them: ``(paper, start, end)``.
+
+    Union order matters when kb_ids clash; the order's first key is the paper: each paper's
+    mentions are sorted on their own (stable, as one sort of them all), the papers in order.
+    """
     by_paper: dict[str, list[tuple[str, Mention]]] = defaultdict(list)
     for pe in extractions:
         by_paper[pe.id].extend((pe.id, _checked(m, index)) for m in pe.entities if m.name.strip())
-    items = []
+    items: list[tuple[str, Mention]] = []
+    runs = []
     for paper in sorted(by_paper):
+        start = len(items)
         items.extend(sorted(by_paper[paper], key=_item_order))
-    del by_paper
+        runs.append((paper, start, len(items)))
+    return items, runs
+
+
+def _clusters(items: list[tuple[str, Mention]], index: KnownIndex) -> list[str]:
+    """The root of each item's cluster (:class:`_Clusters`), once every rule has joined them."""
     uf = _Clusters()
     apart = _apart(items, index)
-    # the forms depend on a mention's name and aliases only: made once for each pair of them
-    spelt: dict[tuple[str, tuple[str, ...]], _Forms] = {}
-    forms = []
+    # the forms depend on a mention's name and aliases only: made once for each pair of them,
+    # numbered in the order first met
+    spelt: dict[tuple[str, tuple[str, ...]], int] = {}
+    made: list[_Forms] = []
+    numbers = []
     for _, m in items:
-        f = spelt.get((m.name, m.aliases))
-        if f is None:
-            f = spelt[m.name, m.aliases] = _case_apart(m, _forms(m), apart)
-        forms.append(f)
-    nodes = [("kb:" + m.kb_id) if m.kb_id else ("n:" + anchor)
-             for (_, m), (anchor, _, _) in zip(items, forms, strict=True)]
+        said = (m.name, m.aliases)
+        n = spelt.get(said)
+        if n is None:
+            n = spelt[said] = len(made)
+            made.append(_case_apart(m, _forms(m), apart))
+        numbers.append(n)
+    nodes = [("kb:" + m.kb_id) if m.kb_id else ("n:" + made[n][0])
+             for (_, m), n in zip(items, numbers, strict=True)]
     for (_, m), node in zip(items, nodes, strict=True):
         if m.kb_id:
             uf.kb[uf.find(node)] = m.kb_id
-    # a union made again changes nothing (two clusters kept apart by their kb_ids stay apart)
-    for node, (anchor, keys, _) in dict.fromkeys(zip(nodes, forms, strict=True)):
+    # a union made again changes nothing (two clusters kept apart by their kb_ids stay apart):
+    # each (node, forms) once, in the order first met
+    for node, n in dict.fromkeys(zip(nodes, numbers, strict=True)):
+        anchor, keys, _ = made[n]
         for k in (anchor, *keys):
             uf.union(node, "n:" + k)
-    _join_acronyms(uf, spelt)
-
+    _join_acronyms(uf, dict(zip(spelt, made, strict=True)))
     root_of = {node: uf.find(node) for node in dict.fromkeys(nodes)}  # the clusters are final
-    roots = [root_of[node] for node in nodes]
-    del root_of
-    members: dict[str, list[int]] = defaultdict(list)
-    for i, root in enumerate(roots):
-        members[root].append(i)
-    clusters = {root: _describe([items[i][1] for i in idx]) for root, idx in members.items()}
-    ids = _assign_ids(clusters)
+    return [root_of[node] for node in nodes]
 
-    by_key: dict[str, str] = {}  # name key -> entity id, for family lookup
+
+def _described(items: list[tuple[str, Mention]], roots: list[str]) -> dict[str, "_Cluster"]:
+    """Each cluster (by root, in the order first met) and what its mentions say of it."""
+    members: dict[str, list[Mention]] = defaultdict(list)
+    for (_, m), root in zip(items, roots, strict=True):
+        members[root].append(m)
+    return {root: _describe(ms) for root, ms in members.items()}
+
+
+def _lookups(clusters: dict[str, "_Cluster"], ids: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+    """The entity of each name key and of each kb id, for family lookup."""
+    by_key: dict[str, str] = {}
     by_kb: dict[str, str] = {}
     for root, c in clusters.items():
-        for form in c["forms"]:
-            by_key.setdefault(entity_key(form), ids[root])
+        eid = ids[root]
+        for key in c["order"]:  # the keys of its forms
+            by_key.setdefault(key, eid)
         for kb in c["kbs"]:
-            by_kb.setdefault(kb, ids[root])
+            by_kb.setdefault(kb, eid)
     for root, c in sorted(clusters.items(), key=lambda rc: ids[rc[0]]):
         by_key[entity_key(c["name"])] = ids[root]  # canonical names win over aliases
+    return by_key, by_kb
 
-    grouped: dict[tuple[str, str], list[Mention]] = defaultdict(list)
-    for (paper, m), root in zip(items, roots, strict=True):
-        grouped[(paper, ids[root])].append(m)
-    occurrences = [Occurrence(paper, eid, _role(ms), _merge(ms))
-                   for (paper, eid), ms in sorted(grouped.items())]
-    papers: dict[str, set[str]] = defaultdict(set)
-    proposers: dict[str, set[str]] = defaultdict(set)
+
+def _occurrences(items: list[tuple[str, Mention]], runs: list[tuple[str, int, int]],
+                 eids: list[str]) -> list[Occurrence]:
+    """One occurrence per (paper, entity), sorted by both: ``eids`` is each item's entity.
+
+    The items come paper by paper (``runs``), so each paper's entities are sorted alone.
+    """
+    out = []
+    for paper, lo, hi in runs:
+        if hi - lo == 1:
+            m = items[lo][1]
+            out.append(Occurrence(paper, eids[lo], "proposed" if m.role == "proposed" else "used", m))
+            continue
+        mine: dict[str, list[Mention]] = {}
+        for (_, m), eid in zip(items[lo:hi], eids[lo:hi], strict=True):
+            ms = mine.get(eid)
+            if ms is None:
+                mine[eid] = [m]
+            else:
+                ms.append(m)
+        for eid in sorted(mine):
+            ms = mine[eid]
+            out.append(Occurrence(paper, eid, _role(ms), _merge(ms)))
+    return out
+
+
+def _entities(clusters: dict[str, "_Cluster"], ids: dict[str, str],
+              occurrences: list[Occurrence]) -> tuple[dict[str, Entity], dict[str, str]]:
+    """The entity of each cluster (no parent yet), and extraction's family of each."""
+    # occurrences are sorted by (paper, entity), one each: an entity's papers come in order, once
+    papers: dict[str, list[str]] = defaultdict(list)
+    proposers: dict[str, list[str]] = defaultdict(list)
     for o in occurrences:
-        papers[o.entity].add(o.paper)
+        papers[o.entity].append(o.paper)
         if o.role == "proposed":
-            proposers[o.entity].add(o.paper)
-
+            proposers[o.entity].append(o.paper)
     entities: dict[str, Entity] = {}
     hints: dict[str, str] = {}
     for root, c in clusters.items():
         eid = ids[root]
         entities[eid] = Entity(eid, c["type"], c["name"], tuple(sorted(c["forms"])), None,
-                               tuple(sorted(papers[eid])), tuple(sorted(proposers[eid])),
-                               c["kb"])
+                               tuple(papers[eid]), tuple(proposers[eid]), c["kb"])
         if c["parent"]:
             hints[eid] = c["parent"]
-    return dict(sorted(families(entities, hints, index, by_key, by_kb).items())), occurrences
+    return entities, hints
 
 
 def _checked(m: Mention, index: KnownIndex) -> Mention:
@@ -302,14 +361,24 @@ def _describe(mentions: list[Mention]) -> _Cluster:
         return {"name": m.name, "type": m.type, "forms": forms, "kbs": [m.kb_id] if m.kb_id else [],
                 "kb": m.kb_id or None, "parent": m.parent or None,
                 "order": tuple(sorted(entity_key(f) for f in forms))}
-    kb_mentions = [m for m in mentions if m.kb_id]
-    kbs = Counter(m.kb_id for m in mentions if m.kb_id)
-    names = Counter(m.name for m in (kb_mentions or mentions))
+    # every rule below counts mentions by what they say: each distinct saying once, with its count
+    said = Counter([(m.name, m.type, m.kb_id or None, m.parent or None, m.aliases) for m in mentions])
+    kbs: Counter[str] = Counter()
+    parents: Counter[str] = Counter()
+    names: Counter[str] = Counter()
+    votes: Counter[EntityType] = Counter()
+    linked = any(s[2] for s in said)  # only gazetteer-linked mentions vote then
+    for (name, kind, kb, parent, _), n in said.items():
+        if kb:
+            kbs[kb] += n
+        if parent:
+            parents[parent] += n
+        if kb or not linked:
+            names[name] += n
+            votes[kind] += n
     name = min(names, key=lambda n: (-names[n], n))
-    votes = Counter(m.type for m in (kb_mentions or mentions))
     kind = min(votes, key=lambda t: (-votes[t], _type_rank(t), t))
-    forms = {s for m in mentions for s in (m.name, *m.aliases) if s.strip()}
-    parents = Counter(m.parent for m in mentions if m.parent)
+    forms = {f for s in said for f in (s[0], *s[4]) if f.strip()}
     return {"name": name, "type": kind, "forms": forms, "kbs": sorted(kbs),
             "kb": min(kbs, key=lambda k: (-kbs[k], k)) if kbs else None,
             "parent": min(parents, key=lambda p: (-parents[p], p)) if parents else None,
