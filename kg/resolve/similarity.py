@@ -155,27 +155,30 @@ class TextIndex:
         """
         ids = sorted(texts)
         known: dict[str, int] = {}  # word -> its number, in the order first met
-        df: Counter[str] = Counter()
-        counted: list[tuple[array[int], array[int]]] = []
+        numbers, counts, lengths = array("i"), array("i"), array("q")  # each paper's distinct words
         for pid in ids:
             c = Counter(words(texts[pid]))
-            df.update(c.keys())
-            for w in [w for w in c if w not in known]:
+            for w in sorted(set(c).difference(known)):  # (sorted: numbers the same on every run)
                 known[w] = len(known)
-            counted.append((array("i", map(known.__getitem__, c)), array("i", c.values())))
+            numbers.extend(map(known.__getitem__, c))
+            counts.extend(c.values())
+            lengths.append(len(c))
         n = max(len(texts), 1)
-        kept = sorted(w for w, d in df.items() if 2 <= d <= max_df)
+        numbered = np.frombuffer(numbers, dtype=np.int32) if numbers else np.zeros(0, dtype=np.int32)
+        df = np.bincount(numbered, minlength=len(known))  # a paper holds each of its words once
+        spelling = list(known)
+        kept = sorted(np.flatnonzero((df >= 2) & (df <= max_df)).tolist(), key=spelling.__getitem__)
         rank = np.full(len(known), -1, dtype=np.int64)  # word number -> place by spelling
-        rank[[known[w] for w in kept]] = np.arange(len(kept))
+        rank[kept] = np.arange(len(kept))
         # the same floats as text_vectors: 1 + log tf and log(N / df) by math, each product,
         # square and quotient one IEEE operation (numpy's are the same), fsum per paper
-        idf = np.array([math.log(n / df[w]) for w in kept], dtype=np.float64)
-        del known, df
-        sizes = np.array([len(ws) for ws, _ in counted], dtype=np.int64)
-        paper = np.repeat(np.arange(len(ids), dtype=np.int64), sizes)
-        word = rank[np.frombuffer(b"".join(ws.tobytes() for ws, _ in counted), dtype=np.int32)]
-        tf = np.frombuffer(b"".join(ks.tobytes() for _, ks in counted), dtype=np.int32)
-        del counted
+        idf = np.array([math.log(n / d) for d in df[kept].tolist()], dtype=np.float64)
+        del known, df, spelling
+        paper = np.repeat(np.arange(len(ids), dtype=np.int64),
+                          np.frombuffer(lengths, dtype=np.int64) if lengths else 0)
+        word = rank[numbered]
+        tf = np.frombuffer(counts, dtype=np.int32) if counts else np.zeros(0, dtype=np.int32)
+        del numbers, counts
         keep = word >= 0
         paper, word, tf = paper[keep], word[keep], tf[keep]
         order = np.lexsort((word, paper))  # each paper's words in spelling order
