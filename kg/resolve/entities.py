@@ -159,7 +159,8 @@ def _clusters(items: list[tuple[str, Mention]], index: KnownIndex) -> list[str]:
     for node, n in dict.fromkeys(zip(nodes, numbers, strict=True)):
         anchor, keys, _ = made[n]
         for k in (anchor, *keys):
-            uf.union(node, "n:" + k)
+            if node != "n:" + k:  # (a node joined to itself: nothing to do)
+                uf.union(node, "n:" + k)
     _join_acronyms(uf, dict(zip(spelt, made, strict=True)))
     root_of = {node: uf.find(node) for node in dict.fromkeys(nodes)}  # the clusters are final
     return [root_of[node] for node in nodes]

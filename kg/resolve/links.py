@@ -57,6 +57,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import chain
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -72,6 +73,7 @@ _DECIMALS = 9  # weights are compared rounded, so float summation order cannot b
 # a candidate link: its weight, shares (heaviest first), rule and proposer (paper index)
 _Found = tuple[float, list["_Raw"], LinkRule, int | None, float | None]
 _BLOCK = 256  # papers whose candidates are found together
+_start = attrgetter("start")  # of an Evidence
 
 
 def link_cutoff(n_papers: int, settings: Settings) -> int:
@@ -115,23 +117,31 @@ class _Index:
                  titles: Mapping[str, str] | None, texts: Mapping[str, str]) -> None:
         named: dict[str, dict[str, bool]] = {}  # paper -> entity -> proposed
         in_title: dict[str, set[str]] = {}
+        title_length: dict[str, int] = {}
         for o in occurrences:
-            roles = named.setdefault(o.paper, {})
-            roles[o.entity] = roles.get(o.entity, False) or o.role == "proposed"
+            paper, entity = o.paper, o.entity
+            roles = named.get(paper)
+            if roles is None:
+                roles = named[paper] = {}
+                title_length[paper] = len(titles.get(paper, "")) if titles is not None else 0
+            roles[entity] = roles.get(entity, False) or o.role == "proposed"
             evidence = o.mention.evidence
-            if titles is None or not evidence or \
-                    min(ev.start for ev in evidence) < len(titles.get(o.paper, "")):
-                in_title.setdefault(o.paper, set()).add(o.entity)
+            if titles is None or not evidence or min(map(_start, evidence)) < title_length[paper]:
+                titled = in_title.get(paper)
+                if titled is None:
+                    in_title[paper] = {entity}
+                else:
+                    titled.add(entity)
         self.paper_ids = sorted(set(named) | set(texts))  # a paper with a text but no entity too
         self.position = {pid: i for i, pid in enumerate(self.paper_ids)}
-        chains = {e: ancestors(e, parents)  # each entity once, in the order first named
-                  for e in dict.fromkeys(e for roles in named.values() for e in roles)}
+        chains = {e: ancestors(e, parents) if e in parents else []  # each entity once, in the
+                  for e in dict.fromkeys(e for roles in named.values() for e in roles)}  # order named
         ids = sorted(set(chains) | {a for chain in chains.values() for a in chain})
         chains.update((e, ancestors(e, parents)) for e in ids if e not in chains)
         self.entity_ids = ids
         eidx = {e: i for i, e in enumerate(ids)}
-        self.up: dict[int, tuple[int, ...]] = {eidx[e]: tuple(eidx[a] for a in chain)
-                                               for e, chain in chains.items()}
+        self.up: dict[int, tuple[int, ...]] = {eidx[e]: tuple(map(eidx.__getitem__, chain)) if chain
+                                               else () for e, chain in chains.items()}
         self.direct: list[dict[int, bool]] = []  # per paper: entity -> proposed
         self.reach: list[frozenset[int]] = []  # per paper: named entities and their ancestors
         self.titled: list[frozenset[int]] = []  # per paper: entities its title names, and families
