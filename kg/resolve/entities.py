@@ -41,6 +41,7 @@ Rules, in the order they apply:
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
+from operator import itemgetter
 from typing import TypedDict
 
 from kg.keys import UnionFind, entity_key, modifier_compound
@@ -127,8 +128,10 @@ def _items(extractions: Iterable[PaperEntities],
     items: list[tuple[str, Mention]] = []
     runs = []
     for paper in sorted(by_paper):
-        start = len(items)
-        items.extend(sorted(by_paper[paper], key=_item_order))
+        start, mine = len(items), by_paper[paper]
+        # names all different (as a paper's usually are) order the mentions alone
+        names_differ = len({m.name for _, m in mine}) == len(mine)
+        items.extend(sorted(mine, key=_name_of if names_differ else _item_order))
         runs.append((paper, start, len(items)))
     return items, runs
 
@@ -141,22 +144,25 @@ def _clusters(items: list[tuple[str, Mention]], index: KnownIndex) -> list[str]:
     # numbered in the order first met
     spelt: dict[tuple[str, tuple[str, ...]], int] = {}
     made: list[_Forms] = []
-    numbers = []
+    nodes = []  # each item's: its kb id's, else its anchor key's
+    # a union made again changes nothing (two clusters kept apart by their kb_ids stay apart):
+    # each (node, forms) once, in the order first met
+    joins: dict[tuple[str, int], None] = {}
     for _, m in items:
         said = (m.name, m.aliases)
         n = spelt.get(said)
         if n is None:
             n = spelt[said] = len(made)
             made.append(_case_apart(m, _forms(m), apart))
-        numbers.append(n)
-    nodes = [("kb:" + m.kb_id) if m.kb_id else ("n:" + made[n][0])
-             for (_, m), n in zip(items, numbers, strict=True)]
-    for (_, m), node in zip(items, nodes, strict=True):
-        if m.kb_id:
-            uf.kb[uf.find(node)] = m.kb_id
-    # a union made again changes nothing (two clusters kept apart by their kb_ids stay apart):
-    # each (node, forms) once, in the order first met
-    for node, n in dict.fromkeys(zip(nodes, numbers, strict=True)):
+        kb = m.kb_id
+        if kb:
+            node = "kb:" + kb
+            uf.kb[node] = kb  # (no union made yet: each node is its own root)
+        else:
+            node = "n:" + made[n][0]
+        nodes.append(node)
+        joins[node, n] = None
+    for node, n in joins:
         anchor, keys, _ = made[n]
         for k in (anchor, *keys):
             if node != "n:" + k:  # (a node joined to itself: nothing to do)
@@ -197,9 +203,10 @@ def _occurrences(items: list[tuple[str, Mention]], runs: list[tuple[str, int, in
     """
     out = []
     for paper, lo, hi in runs:
-        if hi - lo == 1:
-            m = items[lo][1]
-            out.append(Occurrence(paper, eids[lo], "proposed" if m.role == "proposed" else "used", m))
+        mine_ids = eids[lo:hi]
+        if len(set(mine_ids)) == hi - lo:  # one mention of each entity, as usual: nothing to merge
+            for eid, (_, m) in sorted(zip(mine_ids, items[lo:hi], strict=True), key=_first):
+                out.append(Occurrence(paper, eid, "proposed" if m.role == "proposed" else "used", m))
             continue
         mine: dict[str, list[Mention]] = {}
         for (_, m), eid in zip(items[lo:hi], eids[lo:hi], strict=True):
@@ -353,6 +360,13 @@ def _item_order(item: tuple[str, Mention]) -> tuple[str, str, str, str, tuple[st
     paper, m = item
     return (paper, m.name, m.type, m.kb_id or "", m.aliases, m.role, m.parent or "",
             m.confidence, len(m.evidence))
+
+
+def _name_of(item: tuple[str, Mention]) -> str:
+    return item[1].name
+
+
+_first = itemgetter(0)
 
 
 def _describe(mentions: list[Mention]) -> _Cluster:

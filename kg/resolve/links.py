@@ -53,7 +53,7 @@ through an inverted index word -> papers). The work is bounded by ``papers x
 """
 
 import math
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import chain
@@ -188,6 +188,7 @@ class _Index:
         # other's ancestor: neither is implied)
         self.above: list[tuple[int, ...]] = [tuple(x for x in self.up[e] if e not in self.up[x])
                                              for e in range(len(ids))]
+        self.parented = frozenset(e for e, up in enumerate(self.above) if up)  # implying others
         # each paper's reached entities, as one run of ``ent`` (pairs sorted by paper)
         self.row = np.searchsorted(self.pap, np.arange(len(self.paper_ids) + 1))
 
@@ -217,9 +218,8 @@ def _shares(ix: _Index, a: int, b: int, settings: Settings) -> tuple[list[_Raw],
     both = ix.reach[a] & ix.reach[b]
     implied: set[int] = set()
     above = ix.above
-    for e in both:
-        if above[e]:
-            implied.update(above[e])
+    for e in both & ix.parented if ix.parented else ():
+        implied.update(above[e])
     shares: list[_Raw] = []
     builds: list[tuple[float, int]] = []
     da, db, ta, tb = ix.direct[a], ix.direct[b], ix.titled[a], ix.titled[b]
@@ -361,10 +361,7 @@ def link_part(shared: _Shared, lo: int, hi: int) -> dict[tuple[int, int], _Found
         i = j = 0
         for p in range(b0, b1):
             i0, j0 = i, j
-            while i < len(cp) and cp[i] == p:
-                i += 1
-            while j < len(tp) and tp[j] == p:
-                j += 1
+            i, j = bisect_right(cp, p, i), bisect_right(tp, p, j)  # (both sorted by p)
             sims = dict(zip(tq[j0:j], tsim[j0:j], strict=True))
             others = set(cq[i0:i])
             others.update(sims)
