@@ -23,6 +23,18 @@ def test_the_longer_known_name_is_found(nlp, text: str, kb_id: str) -> None:
     assert [k for _, k in _known(nlp, text)] == [kb_id]
 
 
+@pytest.mark.parametrize(("text", "found"), [
+    # a size of a model family is that variant, not the family (Mamba listed it among its names)
+    ("We scale Mamba-370M up.", ("Mamba-370M", "mamba-370m", "mamba")),
+    ("We tune Qwen2-VL-7B twice.", ("Qwen2-VL-7B", "qwen2-vl-7b", "qwen2-vl")),
+    ("Results on UCF-101 hold.", ("UCF101", "ucf101", None)),   # one entry, not two
+    ("Results on UCF101 hold.", ("UCF101", "ucf101", None)),
+])
+def test_a_variant_known_by_its_own_name_is_that_variant(nlp, text: str, found: tuple) -> None:
+    pe = next(iter(extract_entities([Paper(id="x", title="", abstract=text)], nlp, Settings())))
+    assert [(m.name, m.kb_id, m.parent) for m in pe.entities] == [found]
+
+
 @pytest.fixture(scope="module")
 def variants() -> Variants:
     return Variants(variant_keys(gazetteer()))
