@@ -3,6 +3,7 @@
 import pytest
 
 from kg.extract import extract_entities
+from kg.extract.known import split_coinage
 from kg.extract.lexicon import gazetteer
 from kg.extract.variants import Variants, variant_keys, variant_spans
 from kg.records import Paper
@@ -33,6 +34,26 @@ def test_the_longer_known_name_is_found(nlp, text: str, kb_id: str) -> None:
 def test_a_variant_known_by_its_own_name_is_that_variant(nlp, text: str, found: tuple) -> None:
     pe = next(iter(extract_entities([Paper(id="x", title="", abstract=text)], nlp, Settings())))
     assert [(m.name, m.kb_id, m.parent) for m in pe.entities] == [found]
+
+
+@pytest.mark.parametrize(("text", "kb_ids"), [
+    ("Fast speech synthesis for everyone.", []),  # "Fast Speech" is FastSpeech split: English in lower case
+    ("We train FastSpeech and Fast Speech.", ["fastspeech"]),  # with its capitals it is the model
+    ("We use Flash attention here.", ["flashattention"]),  # written small in the gazetteer: any case
+    ("We add masked image modeling to it.", ["mim"]),  # no coined name split: any case
+])
+def test_a_coined_name_split_into_capitalised_words_matches_only_with_its_capitals(
+        nlp, text: str, kb_ids: list[str]) -> None:
+    assert sorted({k for _, k in _known(nlp, text)}) == kb_ids
+
+
+@pytest.mark.parametrize(("name", "split"), [
+    ("Fast Speech", True), ("Natural Questions", True), ("flash attention", False),
+    ("Tiny ImageNet", False), ("FastSpeech", False), ("Masked Image Modeling", False),
+])
+def test_split_coinage(name: str, split: bool) -> None:
+    others = ("FastSpeech", "NaturalQuestions", "FlashAttention", "TinyImageNet", "MIM")
+    assert split_coinage(name, (name, *others)) is split
 
 
 @pytest.fixture(scope="module")

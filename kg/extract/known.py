@@ -1,7 +1,8 @@
 """Component ``kg_known``: names from the gazetteer, matched with spaCy's PhraseMatcher.
 
 Every alias matches with its case; multi-word names also match in lower case
-("causal mediation analysis"). A name flagged ambiguous in the gazetteer (an
+("causal mediation analysis"), unless the name is a coined one-word name split into
+plain words ("Fast Speech" of FastSpeech: "fast speech synthesis" is English). A name flagged ambiguous in the gazetteer (an
 ordinary word such as "Flux") is taken only mid-sentence, with its case.
 """
 
@@ -56,6 +57,18 @@ def _extension(text: str, end: int, off: frozenset[Rule] = NONE_OFF) -> str:
     return m.group(0)
 
 
+def split_coinage(name: str, names: tuple[str, ...]) -> bool:
+    """Whether ``name`` is another of ``names`` (one word) split into plain capitalised words,
+    each a capital then small letters: "Fast Speech" beside "FastSpeech", "Natural Questions"
+    beside "NaturalQuestions"; not "Tiny ImageNet" (a word with inner capitals), nor "flash
+    attention" (written small in the gazetteer: meant to match so)."""
+    words = name.split()
+    if len(words) < 2 or not all(w.isalpha() and w[0].isupper() and w[1:].islower() for w in words):
+        return False
+    glued = "".join(words).lower()
+    return any(" " not in other and other.lower() == glued for other in names)
+
+
 class KnownNames(Batched):
     def __init__(self, nlp: Language, entries: dict[str, KnownEntity]) -> None:
         self.entries = entries
@@ -68,7 +81,8 @@ class KnownNames(Batched):
                 for n in e.names:
                     d = nlp.make_doc(n)
                     by_id_exact.setdefault(e.id, []).append(d)
-                    if not e.ambiguous and len(d) >= 2 and len(n) >= 8 and any(c.islower() for c in n):
+                    if not e.ambiguous and len(d) >= 2 and len(n) >= 8 and any(c.islower() for c in n) \
+                            and not split_coinage(n, e.names):
                         by_id_lower.setdefault(e.id, []).append(nlp.make_doc(n.lower()))
         for kid, docs in by_id_exact.items():
             self.exact.add(kid, docs)
