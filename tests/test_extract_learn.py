@@ -22,6 +22,16 @@ def test_units_scales_venues_and_hardware_are_never_entities():
         assert never_entity(name) is None, name
 
 
+def test_words_made_from_names_are_never_entities():
+    for name in ("Euler's", "RNN’s", "Let's", "CoT-based", "LLM-generated", "CoI-tuned", "LLaMa-like",
+                 "AdaptiveStep-trained", "LLm-Based", "ACMized", "as FcaNet", "of ZorbNet"):
+        assert never_entity(name) == "derived", name
+    # a name that holds such a word, or a plain word with the suffix, is no derived word
+    for name in ("DETR-style set prediction", "MAE-style pretraining", "Temporal-Aware Dual RoPE",
+                 "Optimized", "The Tensor Brain", "Let's Verify Step by Step"):
+        assert never_entity(name) is None, name
+
+
 def test_never_entities_leave_no_mention():
     nlp = build_nlp(Settings())
     out = extract_text("We train ZorbNet on 8xA800 nodes at 2 PetaFLOPs, as shown at NeurIPS.", nlp)

@@ -117,7 +117,7 @@ PINS: dict[str, Pin] = {
                           "ZorBix: Fast Sparse Nets"),
     "one-type": Pin("We find Zorbix7 helps; Zorbix7 scales.", "Zorbix7", {"type": "method"},
                     "Zorbix7: Sparse Pruning"),
-    "base-name": Pin("We define Chain of Quilts (CoQ). CoQ-tuned readers win.", "CoQ-tuned", {"type": "method"}),
+    "base-name": Pin("We define Chain of Quilts (CoQ). CoQ-tuning helps readers.", "CoQ-tuning", {"type": "method"}),
     # kg_roles
     "direct-object": Pin("We release BERT weights for all.", "BERT", {"role": "proposed"}),
     "title-is-name": Pin("We extend ResNet-50 with a branch.", "ZorbNet9", {"role": "proposed"}, "ZorbNet9"),
