@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from kg.keys import entity_key
 from kg.records import Evidence, Mention, PaperEntities
+from kg.resolve import clusters
 from kg.resolve import entities as new_entities
 from kg.resolve import links as new_links
 from kg.resolve.similarity import TextIndex, text_vectors
@@ -61,7 +62,7 @@ def _plain_describe(mentions: list[Mention]) -> dict:
     names = Counter(m.name for m in (kb_mentions or mentions))
     name = min(names, key=lambda n: (-names[n], n))
     votes = Counter(m.type for m in (kb_mentions or mentions))
-    kind = min(votes, key=lambda t: (-votes[t], new_entities._type_rank(t), t))
+    kind = min(votes, key=lambda t: (-votes[t], clusters.type_rank(t), t))
     forms = {s for m in mentions for s in (m.name, *m.aliases) if s.strip()}
     parents = Counter(m.parent for m in mentions if m.parent)
     return {"name": name, "type": kind, "forms": forms, "kbs": sorted(kbs),
@@ -74,7 +75,7 @@ def _plain_describe(mentions: list[Mention]) -> dict:
 @given(st.lists(mentions, min_size=1, max_size=12), st.integers(0, 4))
 def test_describe_counts_each_saying_as_every_mention(ms, copies):
     ms = ms + ms[:1] * copies  # the same saying several times
-    assert new_entities._describe(ms) == _plain_describe(ms)
+    assert clusters.describe(ms) == _plain_describe(ms)
 
 
 texts = st.lists(st.sampled_from(WORDS), max_size=20).map(" ".join)

@@ -36,26 +36,26 @@ Rules, in the order they apply:
    known, else of the canonical name; clashing slugs get ``-2``, ``-3`` ... in an
    order fixed by content (a gazetteer-linked entity first), so ids do not depend on
    input order.
+
+Rules 4 and 6 (what a cluster's mentions vote) and the merging of a paper's mentions of one
+entity are :mod:`kg.resolve.clusters`.
 """
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from operator import itemgetter
-from typing import TypedDict
 
 from kg.keys import UnionFind, entity_key, modifier_compound
-from kg.records import Entity, EntityType, Mention, Occurrence, PaperEntities, Role
+from kg.records import Entity, Mention, Occurrence, PaperEntities
 from kg.resolve.acronyms import is_acronym_of, one_long_form
-from kg.resolve.families import entity_id, families
+from kg.resolve.clusters import TYPE_PRECEDENCE, Cluster, assign_ids, describe, merge, role_of
+from kg.resolve.families import families
 from kg.resolve.known import KnownIndex, KnownLike, camel, capitals, case_distinct, default_known
 from kg.resolve.paused import without_gc
 from kg.settings import Settings
 
 __all__ = ["TYPE_PRECEDENCE", "is_acronym_of", "resolve"]
-
-TYPE_PRECEDENCE: tuple[EntityType, ...] = ("model", "method", "dataset")  # ties: first wins
-
 
 class _Clusters(UnionFind[str]):
     """Clusters of mention nodes that never join two different kb_ids."""
@@ -106,7 +106,7 @@ def resolve(extractions: Iterable[PaperEntities], settings: Settings | None = No
     items, runs = _items(extractions, index)
     roots = _clusters(items, index)
     clusters = _described(items, roots)
-    ids = _assign_ids(clusters)
+    ids = assign_ids(clusters)
     by_key, by_kb = _lookups(clusters, ids)
     eids = [ids[root] for root in roots]
     occurrences = _occurrences(items, runs, eids)
@@ -172,15 +172,15 @@ def _clusters(items: list[tuple[str, Mention]], index: KnownIndex) -> list[str]:
     return [root_of[node] for node in nodes]
 
 
-def _described(items: list[tuple[str, Mention]], roots: list[str]) -> dict[str, "_Cluster"]:
+def _described(items: list[tuple[str, Mention]], roots: list[str]) -> dict[str, "Cluster"]:
     """Each cluster (by root, in the order first met) and what its mentions say of it."""
     members: dict[str, list[Mention]] = defaultdict(list)
     for (_, m), root in zip(items, roots, strict=True):
         members[root].append(m)
-    return {root: _describe(ms) for root, ms in members.items()}
+    return {root: describe(ms) for root, ms in members.items()}
 
 
-def _lookups(clusters: dict[str, "_Cluster"], ids: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+def _lookups(clusters: dict[str, "Cluster"], ids: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
     """The entity of each name key and of each kb id, for family lookup."""
     by_key: dict[str, str] = {}
     by_kb: dict[str, str] = {}
@@ -217,11 +217,11 @@ def _occurrences(items: list[tuple[str, Mention]], runs: list[tuple[str, int, in
                 ms.append(m)
         for eid in sorted(mine):
             ms = mine[eid]
-            out.append(Occurrence(paper, eid, _role(ms), _merge(ms)))
+            out.append(Occurrence(paper, eid, role_of(ms), merge(ms)))
     return out
 
 
-def _entities(clusters: dict[str, "_Cluster"], ids: dict[str, str],
+def _entities(clusters: dict[str, "Cluster"], ids: dict[str, str],
               occurrences: list[Occurrence]) -> tuple[dict[str, Entity], dict[str, str]]:
     """The entity of each cluster (no parent yet), and extraction's family of each."""
     # occurrences are sorted by (paper, entity), one each: an entity's papers come in order, once
@@ -343,18 +343,6 @@ def _capitals(s: str) -> int:
     return sum(map(str.isupper, s))
 
 
-class _Cluster(TypedDict):
-    """What one cluster of mentions says about its entity, before ids are given."""
-
-    name: str
-    type: EntityType
-    forms: set[str]
-    kbs: list[str]
-    kb: str | None
-    parent: str | None
-    order: tuple[str, ...]  # the forms' name keys: fixes the order of clashing ids
-
-
 def _item_order(item: tuple[str, Mention]) -> tuple[str, str, str, str, tuple[str, ...], str,
                                                      str, float, int]:
     paper, m = item
@@ -367,68 +355,3 @@ def _name_of(item: tuple[str, Mention]) -> str:
 
 
 _first = itemgetter(0)
-
-
-def _describe(mentions: list[Mention]) -> _Cluster:
-    if len(mentions) == 1:  # what the counts below come to for one mention
-        m = mentions[0]
-        forms = {s for s in (m.name, *m.aliases) if s.strip()}
-        return {"name": m.name, "type": m.type, "forms": forms, "kbs": [m.kb_id] if m.kb_id else [],
-                "kb": m.kb_id or None, "parent": m.parent or None,
-                "order": tuple(sorted(entity_key(f) for f in forms))}
-    # every rule below counts mentions by what they say: each distinct saying once, with its count
-    said = Counter([(m.name, m.type, m.kb_id or None, m.parent or None, m.aliases) for m in mentions])
-    kbs: Counter[str] = Counter()
-    parents: Counter[str] = Counter()
-    names: Counter[str] = Counter()
-    votes: Counter[EntityType] = Counter()
-    linked = any(s[2] for s in said)  # only gazetteer-linked mentions vote then
-    for (name, kind, kb, parent, _), n in said.items():
-        if kb:
-            kbs[kb] += n
-        if parent:
-            parents[parent] += n
-        if kb or not linked:
-            names[name] += n
-            votes[kind] += n
-    name = min(names, key=lambda n: (-names[n], n))
-    kind = min(votes, key=lambda t: (-votes[t], _type_rank(t), t))
-    forms = {f for s in said for f in (s[0], *s[4]) if f.strip()}
-    return {"name": name, "type": kind, "forms": forms, "kbs": sorted(kbs),
-            "kb": min(kbs, key=lambda k: (-kbs[k], k)) if kbs else None,
-            "parent": min(parents, key=lambda p: (-parents[p], p)) if parents else None,
-            "order": tuple(sorted(entity_key(f) for f in forms))}
-
-
-def _type_rank(t: str) -> int:
-    return TYPE_PRECEDENCE.index(t) if t in TYPE_PRECEDENCE else len(TYPE_PRECEDENCE)
-
-
-def _assign_ids(clusters: dict[str, _Cluster]) -> dict[str, str]:
-    wanted: dict[str, list[str]] = defaultdict(list)
-    for root, c in clusters.items():
-        wanted[entity_id(c["type"], c["kb"] or c["name"])].append(root)
-    ids: dict[str, str] = {}
-    for base, roots in wanted.items():
-        # a gazetteer-linked cluster keeps the plain id ("COCO" before a "CoCo" kept apart)
-        roots.sort(key=lambda r: (clusters[r]["kb"] is None, clusters[r]["kb"] or "",
-                                  clusters[r]["order"]))
-        for n, root in enumerate(roots, 1):
-            ids[root] = base if n == 1 else f"{base}-{n}"
-    return ids
-
-
-def _role(mentions: list[Mention]) -> Role:
-    return "proposed" if any(m.role == "proposed" for m in mentions) else "used"
-
-
-def _merge(mentions: list[Mention]) -> Mention:
-    """One mention out of several that resolved to the same entity in one paper."""
-    if len(mentions) == 1:
-        return mentions[0]
-    first = max(mentions, key=lambda m: (m.role == "proposed", m.confidence, len(m.evidence)))
-    aliases = dict.fromkeys(s for m in mentions for s in (m.name, *m.aliases) if s != first.name)
-    evidence = tuple(dict.fromkeys(e for m in mentions for e in m.evidence))
-    return replace(first, aliases=tuple(aliases), role=_role(mentions), evidence=evidence,
-                   confidence=max(m.confidence for m in mentions),
-                   sources=tuple(dict.fromkeys(s for m in mentions for s in m.sources)))
