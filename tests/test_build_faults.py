@@ -21,7 +21,9 @@ import pytest
 
 from kg.build import build
 from kg.build.pause import POINTS
+from kg.build.swap import LOCK_NAME
 from kg.cli.main import main
+from kg.errors import KGError
 from kg.store.embedded import open_store, query_store
 from kg.store.generation import reading, resolve
 
@@ -163,3 +165,164 @@ def test_queries_and_exports_during_builds_never_fail(tmp_path: Path, nlp: Any) 
     assert result["builds"] >= 2, result
     for kind in ("query", "export"):
         assert set(result[kind]) == {"ok"} and result[kind]["ok"] > 0, result
+
+
+# ---------------------------------------------------------------- the exports child of an add
+
+EXPORTS_CHILD = ("kg build: error: the exports tables, graph.graphml, graph.html, report.html failed: "
+                 "its process was killed by SIGKILL (out of memory?)\n")
+
+
+def children(pid: int) -> list[int]:
+    """The live processes whose parent is ``pid`` (from /proc: no zombie counts)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                # the command name may hold spaces: the fields after its ")" are the state, the ppid
+                state, ppid = (entry / "stat").read_text().rsplit(")", 1)[1].split()[:2]
+                if int(ppid) == pid and state != "Z":
+                    found.append(int(entry.name))
+    return found
+
+
+def gone(pid: int, seconds: float = 10) -> bool:
+    """Whether process ``pid`` has ended (or is a zombie) within ``seconds``."""
+    import time
+
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            return True
+        if state == "Z":
+            return True
+        time.sleep(0.05)
+    return False
+
+
+@pytest.mark.slow  # a build process
+def test_exports_child_killed_fails_the_build_in_one_line(out: Path, tmp_path: Path) -> None:
+    proc = paused_build(out, "export:child")  # the child printed it: the add forked one
+    (child,) = children(proc.pid)
+    os.kill(child, signal.SIGKILL)  # what the OOM killer does
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 2
+    assert err == EXPORTS_CHILD
+    assert not [p for p in out.iterdir() if p.name.startswith(".staging-")]
+    assert answers(out, tmp_path) == (FIRST, FIRST)
+    assert_clean(out)
+
+
+@pytest.mark.slow  # a build process
+@pytest.mark.parametrize("how", ["sigkill", "sigterm"])
+def test_exports_child_dies_with_the_build(how: str, out: Path, tmp_path: Path, nlp: Any) -> None:
+    proc = paused_build(out, "export:child")
+    (child,) = children(proc.pid)
+    lock = os.path.realpath(out / LOCK_NAME)
+    assert [fd for fd in Path(f"/proc/{child}/fd").iterdir() if os.path.realpath(fd) == lock] == []
+    assert [fd for fd in Path(f"/proc/{proc.pid}/fd").iterdir() if os.path.realpath(fd) == lock] != []
+    if how == "sigkill":
+        proc.kill()  # no handler runs in the build: the child must notice on its own
+    else:
+        proc.terminate()
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == (-signal.SIGKILL if how == "sigkill" else 143)
+    assert gone(child, seconds=5)
+    assert answers(out, tmp_path) == (FIRST, FIRST)
+    if how == "sigterm":
+        assert err.startswith("kg build: terminated by SIGTERM") and err.count("\n") == 1
+        assert not [p for p in out.iterdir() if p.name.startswith(".staging-")]
+    # the child let go of the lock: the next build starts at once and leaves nothing behind
+    assert build([FIXTURES / "second.jsonl"], out, progress=False, nlp=nlp).papers == 3
+    assert_clean(out)
+
+
+@pytest.mark.parametrize("error", [
+    OSError(28, "No space left on device", "graph.graphml"),
+    KGError("graphml: a value that cannot be written"),
+    ValueError("a bug in the exporter"),
+])
+def test_exports_child_error_fails_the_build(error: Exception, out: Path, tmp_path: Path, nlp: Any,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """An error raised in the child is the build's: an OSError as such (the CLI names the
+    file), a KGError's message, or any other exception's type and message in one line."""
+    import kg.export.registry
+
+    real = kg.export.registry.write_export
+    parent = os.getpid()
+
+    def failing(corpus: Any, name: str, *args: Any, **kw: Any) -> Any:
+        if name == "graphml":
+            assert os.getpid() != parent  # written in the child
+            raise error  # fault injection, in the child
+        return real(corpus, name, *args, **kw)
+
+    monkeypatch.setattr(kg.export.registry, "write_export", failing)
+    with pytest.raises((OSError, KGError)) as raised:
+        build([FIXTURES / "second.jsonl"], out, progress=False, nlp=nlp)
+    if isinstance(error, OSError):
+        assert type(raised.value) is OSError and raised.value.errno == 28
+        assert raised.value.filename == "graph.graphml"
+    elif isinstance(error, KGError):
+        assert str(raised.value) == "graphml: a value that cannot be written"
+    else:
+        assert str(raised.value) == ("the exports tables, graph.graphml, graph.html, report.html "
+                                     "failed: ValueError: a bug in the exporter")
+    assert not [p for p in out.iterdir() if p.name.startswith(".staging-")]
+    assert not children(os.getpid())
+    assert answers(out, tmp_path) == (FIRST, FIRST)
+    monkeypatch.undo()
+    assert build([FIXTURES / "second.jsonl"], out, progress=False, nlp=nlp).papers == 3
+    assert_clean(out)
+
+
+def test_failing_stage_kills_the_exports_child(out: Path, tmp_path: Path, nlp: Any,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """The store stage fails while the child is paused mid-exports: the build kills it, not
+    waits for it, and leaves no process behind."""
+    import kg.build.run
+
+    def failing_store(*args: object, **kw: object) -> int:
+        import time
+
+        tables = out / f".staging-{os.getpid()}" / "tables"
+        end = time.monotonic() + 60
+        while not tables.is_dir() and time.monotonic() < end:  # the child's first export
+            time.sleep(0.05)
+        time.sleep(1)  # and the child asleep at its pause, which would outlast the test
+        raise OSError(28, "No space left on device")  # fault injection: the store stage fails
+
+    monkeypatch.setenv("KG_BUILD_PAUSE", "export:child")
+    monkeypatch.setenv("KG_BUILD_PAUSE_SECONDS", "600")
+    monkeypatch.setattr(kg.build.run, "load_store", failing_store)
+    with pytest.raises(OSError):
+        build([FIXTURES / "second.jsonl"], out, progress=False, nlp=nlp)
+    assert not children(os.getpid())
+    assert not [p for p in out.iterdir() if p.name.startswith(".staging-")]
+    assert answers(out, tmp_path) == (FIRST, FIRST)
+
+
+def _published(out: Path) -> dict[str, bytes]:
+    """Every file a build publishes (the tables and the HTML folder's too), but build.json's
+    timings: by path under ``out``."""
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(out).parts)
+            and p.name != "build.json"}
+
+
+@pytest.mark.slow  # three builds
+def test_an_add_whose_exports_a_child_wrote_equals_a_full_build(tmp_path: Path, nlp: Any) -> None:
+    from kg.build.run import ASIDE
+
+    out, full = tmp_path / "out", tmp_path / "full"
+    build([FIXTURES / "first.jsonl"], out, progress=False, nlp=nlp)
+    build([FIXTURES / "first.jsonl", FIXTURES / "second.jsonl"], out, progress=False, nlp=nlp)
+    info = json.loads((out / "build.json").read_text())
+    assert ASIDE in info["timings"]  # the add wrote them in the child
+    build([FIXTURES / "first.jsonl", FIXTURES / "second.jsonl"], full, progress=False, nlp=nlp)
+    assert ASIDE not in json.loads((full / "build.json").read_text())["timings"]
+    got, want = _published(out), _published(full)
+    assert sorted(got) == sorted(want) and any(name.startswith("tables") for name in got)
+    assert [name for name in want if got[name] != want[name]] == []

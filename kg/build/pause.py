@@ -6,6 +6,9 @@ send it SIGKILL or SIGTERM there. The points, in the order a build passes them:
 
 - ``read``: the inputs are read, nothing is written yet;
 - ``extract``: the first paper is extracted, the others are not;
+- ``export:child``: in the child that writes the non-RDF exports of an add beside the
+  state, rdf and store stages (:func:`kg.build.stages.other_exports_aside`): the first of
+  them is written (the child prints the line);
 - ``store``: the N-Quads are written and the new store is open, not yet loaded;
 - ``export``: the first export is written into the staging directory;
 - ``swap:staged``: the staging directory is now the new generation, not yet live;
@@ -27,7 +30,7 @@ from typing import TypeVar
 
 ENV = "KG_BUILD_PAUSE"
 SECONDS_ENV = "KG_BUILD_PAUSE_SECONDS"
-POINTS = ("read", "extract", "store", "export", "swap:staged", "swap:switched", "swap:publishing",
+POINTS = ("read", "extract", "export:child", "store", "export", "swap:staged", "swap:switched", "swap:publishing",
           "swap:retiring")
 
 T = TypeVar("T")

@@ -261,32 +261,28 @@ def _update_store(quads: Quads, path: Path) -> int:
     return n
 
 
-def export_all(corpus: Any, quads: Quads, staging: Path, settings: Settings, show: bool) -> list[str]:
+def export_all(corpus: Any, quads: Quads, staging: Path, settings: Settings, show: bool,
+               aside: Any = None) -> list[str]:
     """Write ``settings.exports`` and ``void.ttl`` into ``staging``; the names written.
 
     RDF formats are written by pyoxigraph from the N-Quads the store was loaded from
     (the same quads; parsing them is several times faster than reading the on-disk
     store back), in a second process while this one writes the other formats from the
     corpus (:func:`rdf_exports_started`); the N-Quads export is that file itself.
+    With ``aside`` (a :class:`kg.build.fork.Child` of :func:`other_exports_aside`) those
+    other formats are being written by that child already: this waits for it instead.
     """
-    from kg.export.registry import get_format, write_export, write_output
+    from kg.export.registry import get_format, write_output
     from kg.rdf.void import void_description
 
     exports = list(settings.exports)
     rdf = [(name, fmt) for name, fmt in exports if name != quads.export and get_format(fmt).rdf]
-    paused = False
     with rdf_exports_started(quads.path, [(get_format(fmt).name, staging / name) for name, fmt in rdf]):
-        for name, fmt_name in progress(exports, "export", enabled=show, unit="file"):
-            fmt = get_format(fmt_name)
-            if name != quads.export and not fmt.rdf:
-                with gc_paused():  # each export holds its graph or pages to its end
-                    write_export(corpus, fmt.name, staging / name, settings)
-                gc.collect()  # what cycles it left, found in one walk (the corpus is frozen)
-                if not paused:
-                    pause("export")
-                    paused = True
-        if not paused:
+        if aside is not None:
+            aside.wait()
             pause("export")
+        else:
+            write_other_exports(corpus, staging, settings, show)
     written = [name + ("/" if (staging / name).is_dir() else "") for name, _ in exports]
     if quads.export is None:
         quads.path.unlink()
@@ -294,6 +290,45 @@ def export_all(corpus: Any, quads: Quads, staging: Path, settings: Settings, sho
     write_output(void.serialize(format="turtle"), staging / VOID)
     written.append(VOID)
     return written
+
+
+def write_other_exports(corpus: Any, staging: Path, settings: Settings, show: bool,
+                        point: str = "export") -> None:
+    """Write the exports of ``settings.exports`` that are not RDF (tables, graphs, HTML) from
+    the corpus into ``staging``; pause at ``point`` (:mod:`kg.build.pause`) after the first."""
+    from kg.export.registry import get_format, write_export
+
+    paused = False
+    for name, fmt_name in progress(list(settings.exports), "export", enabled=show, unit="file"):
+        fmt = get_format(fmt_name)
+        if not fmt.rdf:
+            with gc_paused():  # each export holds its graph or pages to its end
+                write_export(corpus, fmt.name, staging / name, settings)
+            gc.collect()  # what cycles it left, found in one walk (the corpus is frozen)
+            if not paused:
+                pause(point)
+                paused = True
+    if not paused:
+        pause(point)
+
+
+@contextlib.contextmanager
+def other_exports_aside(corpus: Any, staging: Path, settings: Settings,
+                        lock: Path | None = None) -> Iterator[Any]:
+    """The non-RDF exports of ``settings.exports`` written from ``corpus`` into ``staging`` by
+    a forked child while the block runs (:mod:`kg.build.fork`); the child
+    (a :class:`kg.build.fork.Child`, for :func:`export_all`), or None when there are none.
+    The child shows no progress bar; it pauses at ``export:child``."""
+    from kg.build.fork import forked
+    from kg.export.registry import get_format
+
+    names = [name for name, fmt in settings.exports if not get_format(fmt).rdf]
+    if not names:
+        yield None
+        return
+    with forked(lambda: write_other_exports(corpus, staging, settings, False, "export:child"),
+                "the exports " + ", ".join(names), lock) as child:
+        yield child
 
 
 @contextlib.contextmanager
