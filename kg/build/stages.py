@@ -42,6 +42,8 @@ class Quads:
     store: Path | None = None
     # the live build's store and N-Quads, and the partitions of these: load_store updates a copy
     update: tuple[Path, Path, list[tuple[bytes | None, int]]] | None = None
+    # the live build's N-Quads, whose Turtle the Turtle export copies where it can (kg.rdf.turtle)
+    live: Path | None = None
 
 
 def read_inputs(inputs: Sequence[str | Path], settings: Settings, show: bool,
@@ -161,7 +163,8 @@ def write_quads(corpus: Any, staging: Path, settings: Settings, live: Any = None
             lines = write_nquads(corpus, f, settings, counts, index=index, reuse=reuse, record=record)
         if record is not None:
             record.write(staging / PARTS_NAME, path.stat().st_size)
-        return Quads(path, lines, counts, name, store=store_dir, update=(*previous, index))
+        return Quads(path, lines, counts, name, store=store_dir, update=(*previous, index),
+                     live=previous[1])
     loader = BackgroundLoader(open_store(store_dir))
     try:
         with atomic_write(path, "wb") as f:
@@ -277,7 +280,7 @@ def export_all(corpus: Any, quads: Quads, staging: Path, settings: Settings, sho
 
     exports = list(settings.exports)
     rdf = [(name, fmt) for name, fmt in exports if name != quads.export and get_format(fmt).rdf]
-    with rdf_exports_started(quads.path, [(get_format(fmt).name, staging / name) for name, fmt in rdf]):
+    with rdf_exports_started(quads, [(get_format(fmt).name, staging / name) for name, fmt in rdf]):
         if aside is not None:
             aside.wait()
             pause("export")
@@ -332,9 +335,11 @@ def other_exports_aside(corpus: Any, staging: Path, settings: Settings,
 
 
 @contextlib.contextmanager
-def rdf_exports_started(source: Path, jobs: list[tuple[str, Path]]) -> Iterator[None]:
-    """Write each ``(format name, path)`` of ``jobs`` from the N-Quads ``source`` in a child
-    process (``python -m kg.build.stages``) while the block runs; wait for it at the end.
+def rdf_exports_started(source: Path | Quads, jobs: list[tuple[str, Path]]) -> Iterator[None]:
+    """Write each ``(format name, path)`` of ``jobs`` from the N-Quads ``source`` (a file, or a
+    build's :class:`Quads`: its Turtle then copied from the live build's where it can, see
+    :mod:`kg.rdf.turtle`) in a child process (``python -m kg.build.stages``) while the block
+    runs; wait for it at the end.
 
     pyoxigraph's serialisers hold the GIL for every quad they are handed, so a thread
     would not help. The child exits when this process dies, and it is killed when the
@@ -349,7 +354,8 @@ def rdf_exports_started(source: Path, jobs: list[tuple[str, Path]]) -> Iterator[
     if not jobs:
         yield
         return
-    argv = [sys.executable, "-m", "kg.build.stages", str(os.getpid()), str(source)]
+    path, live = (source.path, source.live) if isinstance(source, Quads) else (source, None)
+    argv = [sys.executable, "-m", "kg.build.stages", str(os.getpid()), str(path), str(live or "-")]
     for fmt, path in jobs:
         argv += [fmt, str(path)]
     with tempfile.TemporaryFile() as err:
@@ -382,16 +388,24 @@ def _watch_parent(parent: int) -> None:
 
 
 def _write_rdf_exports(argv: list[str]) -> int:
-    """The child of :func:`rdf_exports_started`: ``PARENT_PID SOURCE FORMAT PATH [FORMAT PATH ...]``."""
+    """The child of :func:`rdf_exports_started`:
+    ``PARENT_PID SOURCE LIVE FORMAT PATH [FORMAT PATH ...]`` (``LIVE``: the live build's
+    N-Quads, or ``-``). The first Turtle export goes run by run (:mod:`kg.rdf.turtle`)."""
     import sys
 
     from kg.errors import KGError
     from kg.export.registry import get_format, write_store_export
+    from kg.rdf.turtle import write_turtle_export
 
     _watch_parent(int(argv[0]))
-    source, jobs = Path(argv[1]), argv[2:]
+    source, live, jobs = Path(argv[1]), None if argv[2] == "-" else Path(argv[2]), argv[3:]
+    turtle = True
     try:
         for fmt, path in zip(jobs[::2], jobs[1::2], strict=True):
+            if fmt == "turtle" and turtle:
+                turtle = False
+                if write_turtle_export(source, Path(path), live):
+                    continue
             write_store_export(source, get_format(fmt), path)
     except KGError as e:
         print(str(e), file=sys.stderr)

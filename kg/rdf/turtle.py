@@ -1,0 +1,236 @@
+"""The Turtle export written run by run from the N-Quads, the live build's Turtle copied for
+every paper partition whose N-Quads bytes are the live build's.
+
+pyoxigraph's Turtle serialiser writes a triple knowing only the triple before it: the same
+subject continues its group (``;``), another subject ends it (`` .``). So the Turtle of
+consecutive runs of N-Quads lines, each serialised alone and joined (the ``@prefix`` header
+once, at the top), is the Turtle of the whole file, as long as no subject runs across the
+boundary of two runs. Paper partitions share no subject (:mod:`kg.rdf.reuse`), but the
+default graph after them may start with a paper of theirs: runs are the recorded paper
+partitions and what lies between them, joined where a subject crosses their boundary.
+
+A build with a partition record (:data:`kg.rdf.reuse.PARTS_NAME`) beside its N-Quads writes
+its Turtle so and records where each paper partition's Turtle and N-Quads are
+(:data:`TURTLE_NAME`, a file of the generation not published at the top). The next build
+copies the live Turtle of a partition whose N-Quads bytes it finds equal to the live ones
+(compared byte for byte), written by the same code, serialiser and prefixes; it
+serialises the rest. A record missing or not of the live files means serialising the
+partitions all: never a different file.
+"""
+
+import io
+import json
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+TURTLE_NAME = ".turtle.tsv"  # in the generation directory, next to its graph.nq
+_FORMAT = 1
+
+
+class Unusable(Exception):
+    """What a file or record holds is not what this writer expects: write the Turtle in full."""
+
+
+@dataclass(frozen=True)
+class Live:
+    """The live build's N-Quads and Turtle, and the paper partitions recorded in both:
+    ``rows[pid] = (nquads offset, nquads length, turtle offset, turtle length)``."""
+
+    nquads: Path
+    turtle: Path
+    rows: dict[str, tuple[int, int, int, int]]
+
+
+def _serializer() -> str:
+    import pyoxigraph
+
+    return str(pyoxigraph.__version__)
+
+
+def _header(prefixes: Mapping[str, str]) -> bytes:
+    """The ``@prefix`` lines the serialiser writes before the first triple."""
+    from kg.store.rdfio import serialize_nquads
+
+    buf = io.BytesIO()
+    serialize_nquads(b"<urn:kg:s> <urn:kg:p> <urn:kg:o> .\n", buf, "turtle", prefixes)
+    data = buf.getvalue()
+    return data[:data.index(b"<urn:kg:s>")]
+
+
+def paper_ranges(parts: Path, nquads: Path) -> tuple[dict[str, object], list[tuple[str, int, int]]]:
+    """The header and the ``(pid, offset, length)`` rows of the partition record ``parts`` of
+    the N-Quads file ``nquads``, in file order; :class:`Unusable` when it is not of that file."""
+    try:
+        with open(parts, encoding="utf-8") as f:
+            header = json.loads(f.readline())
+            if not isinstance(header, dict) or header.get("size") != nquads.stat().st_size:
+                raise Unusable(parts)
+            rows = []
+            end = 0
+            for line in f:
+                pid, _, offset, length = line.split("\t", 4)[:4]
+                row = (pid, int(offset), int(length))
+                if row[1] < end or row[2] <= 0:
+                    raise Unusable(parts)
+                end = row[1] + row[2]
+                rows.append(row)
+            if end > header["size"]:
+                raise Unusable(parts)
+            return header, rows
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise Unusable(parts) from e
+
+
+def read_live(record: Path, nquads: Path, turtle: Path, binding: Mapping[str, object]) -> Live | None:
+    """The live Turtle recorded in ``record`` for the files ``nquads`` and ``turtle``; None when
+    the record is missing, unreadable, or not of these files or of ``binding`` (the code, base
+    IRI, serialiser and prefixes of this build)."""
+    try:
+        with open(record, encoding="utf-8") as f:
+            header = json.loads(f.readline())
+            want = dict(binding) | {"nquads": nquads.name, "nquads_size": nquads.stat().st_size,
+                                    "turtle": turtle.name, "turtle_size": turtle.stat().st_size}
+            if not isinstance(header, dict) or header != want:
+                return None
+            rows: dict[str, tuple[int, int, int, int]] = {}
+            for line in f:
+                pid, a, b, c, d = line.rstrip("\n").split("\t")
+                rows[pid] = (int(a), int(b), int(c), int(d))
+            return Live(nquads, turtle, rows)
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def binding(parts_header: Mapping[str, object], prefixes: Mapping[str, str]) -> dict[str, object]:
+    """What a Turtle record is bound to besides its files: the format, the code and base IRI
+    of the partition record, the serialiser's version and the prefixes."""
+    return {"format": _FORMAT, "code": parts_header.get("code"),
+            "base_iri": parts_header.get("base_iri"), "serializer": _serializer(),
+            "prefixes": [[k, v] for k, v in prefixes.items()]}
+
+
+def runs(fd: int, size: int, papers: list[tuple[str, int, int]]) -> Iterator[tuple[str | None, int, bytes]]:
+    """The runs of the N-Quads file open as ``fd`` (``size`` bytes): ``(pid, offset, data)``,
+    ``pid`` the paper when the run is its partition alone, else None. Every byte of the file
+    is in one run; two runs never share a subject at their boundary."""
+    pending: tuple[str | None, int, bytes] | None = None
+    for pid, offset, data in _pieces(fd, size, papers):
+        if not data.endswith(b"\n"):
+            raise Unusable("a partition that does not end a line")
+        if pending is not None:
+            if _last_subject(pending[2]) == data[:data.find(b" ")]:
+                pending = (None, pending[1], pending[2] + data)
+                continue
+            yield pending
+        pending = (pid, offset, data)
+    if pending is not None:
+        yield pending
+
+
+def _pieces(fd: int, size: int, papers: list[tuple[str, int, int]]) -> Iterator[tuple[str | None, int, bytes]]:
+    at = 0
+    for pid, offset, length in [*papers, (None, size, 0)]:
+        if offset > at:
+            yield None, at, _read(fd, offset - at, at)
+        if length:
+            yield pid, offset, _read(fd, length, offset)
+        at = offset + length
+
+
+def _read(fd: int, length: int, offset: int) -> bytes:
+    data = os.pread(fd, length, offset)
+    if len(data) != length:
+        raise Unusable("a partition beyond the end of the file")
+    return data
+
+
+def _last_subject(data: bytes) -> bytes:
+    start = data.rfind(b"\n", 0, len(data) - 1) + 1
+    return data[start:data.find(b" ", start)]
+
+
+def write_turtle(source: Path, out: IO[bytes], papers: list[tuple[str, int, int]],
+                 prefixes: Mapping[str, str], live: Live | None = None) -> tuple[list[str], int]:
+    """Write the Turtle of the N-Quads file ``source`` to ``out`` run by run (:func:`runs`;
+    ``papers``: its paper partitions, :func:`paper_ranges`), copying the live Turtle of each
+    paper partition whose N-Quads are the live ones (``live``). Return the rows of its record
+    (:func:`write_record`) and how many partitions were copied."""
+    from kg.store.rdfio import serialize_nquads
+
+    header = _header(prefixes)
+    rows: list[str] = []
+    copied = 0
+    at = 0  # in the Turtle written
+    with ExitStack() as stack:
+        fd = stack.enter_context(open(source, "rb")).fileno()
+        size = os.fstat(fd).st_size
+        old = old_ttl = -1
+        if live is not None:
+            old = stack.enter_context(open(live.nquads, "rb")).fileno()
+            old_ttl = stack.enter_context(open(live.turtle, "rb")).fileno()
+        for pid, offset, data in runs(fd, size, papers):
+            body = None
+            was = live.rows.get(pid) if live is not None and pid is not None else None
+            if was is not None and was[1] == len(data) and _read(old, was[1], was[0]) == data:
+                body = _read(old_ttl, was[3], was[2])
+                copied += 1
+            else:
+                buf = io.BytesIO()
+                serialize_nquads(data, buf, "turtle", prefixes)
+                text = buf.getvalue()
+                if not text.startswith(header):
+                    raise Unusable("a run whose Turtle does not start with the prefixes")
+                body = text[len(header):]
+            if at == 0:
+                out.write(header)
+                at = len(header)
+            if pid is not None:
+                rows.append(f"{pid}\t{offset}\t{len(data)}\t{at}\t{len(body)}\n")
+            out.write(body)
+            at += len(body)
+    return rows, copied
+
+
+def write_record(path: Path, rows: list[str], nquads: Path, turtle: Path,
+                 bind: Mapping[str, object]) -> None:
+    """Write the Turtle record ``rows`` of the files ``nquads`` and ``turtle`` to ``path``."""
+    from kg.fileio import atomic_write
+
+    header = dict(bind) | {"nquads": nquads.name, "nquads_size": nquads.stat().st_size,
+                           "turtle": turtle.name, "turtle_size": turtle.stat().st_size}
+    with atomic_write(path, "w") as f:
+        f.write(json.dumps(header, ensure_ascii=False) + "\n")
+        f.writelines(rows)
+
+
+def write_turtle_export(source: Path, path: Path, live_nquads: Path | None = None) -> bool:
+    """Write the Turtle export ``path`` of the N-Quads file ``source`` run by run and record it
+    (:data:`TURTLE_NAME` beside ``source``), copying what it can of the Turtle of the live
+    build whose N-Quads are ``live_nquads``; False, nothing written, when ``source`` has no
+    partition record to go by or ``path`` is not a plain file beside it (the caller writes
+    the export in full)."""
+    from kg.export.registry import GZ
+    from kg.fileio import atomic_write
+    from kg.rdf.reuse import PARTS_NAME
+    from kg.rdf.vocab import PREFIXES
+
+    if path.name.endswith(GZ) or path.parent != source.parent:
+        return False
+    prefixes = dict(PREFIXES)
+    try:
+        header, papers = paper_ranges(source.parent / PARTS_NAME, source)
+        bind = binding(header, prefixes)
+        live = None
+        if live_nquads is not None:
+            live = read_live(live_nquads.parent / TURTLE_NAME, live_nquads,
+                             live_nquads.parent / path.name, bind)
+        with atomic_write(path, "wb") as out:
+            rows, _ = write_turtle(source, out, papers, prefixes, live)
+    except Unusable:
+        return False
+    write_record(source.parent / TURTLE_NAME, rows, source, path, bind)
+    return True
