@@ -97,9 +97,22 @@ def read_live(record: Path, nquads: Path, turtle: Path, binding: Mapping[str, ob
             if not isinstance(header, dict) or header != want:
                 return None
             rows: dict[str, tuple[int, int, int, int]] = {}
+            end: tuple[int, int] | None = None
             for line in f:
                 pid, a, b, c, d = line.rstrip("\n").split("\t")
-                rows[pid] = (int(a), int(b), int(c), int(d))
+                row = (int(a), int(b), int(c), int(d))
+                if row[0] < 0 or row[1] <= 0 or row[2] <= 0 or row[3] <= 0 or pid in rows:
+                    return None
+                # runs tile both files in one order: a partition right after the one before
+                # it in the N-Quads is right after it in the Turtle
+                if end is not None and (row[0] < end[0] or row[2] < end[1]
+                                        or (row[0] == end[0]) != (row[2] == end[1])):
+                    return None
+                end = (row[0] + row[1], row[2] + row[3])
+                rows[pid] = row
+            if end is not None and (end[0] > want["nquads_size"]  # type: ignore[operator]
+                                    or end[1] > want["turtle_size"]):  # type: ignore[operator]
+                return None
             return Live(nquads, turtle, rows)
     except (OSError, ValueError, TypeError):
         return None
@@ -176,7 +189,11 @@ def write_turtle(source: Path, out: IO[bytes], papers: list[tuple[str, int, int]
             body = None
             was = live.rows.get(pid) if live is not None and pid is not None else None
             if was is not None and was[1] == len(data) and _read(old, was[1], was[0]) == data:
-                body = _read(old_ttl, was[3], was[2])
+                # what a run's Turtle is: whole statements, after the end of one
+                body = _read(old_ttl, was[3] + 1, was[2] - 1)
+                if body[:1] != b"\n" or not body.endswith(b" .\n"):
+                    raise Unusable("the live Turtle record does not fit its file")
+                body = body[1:]
                 copied += 1
             else:
                 buf = io.BytesIO()
@@ -228,8 +245,14 @@ def write_turtle_export(source: Path, path: Path, live_nquads: Path | None = Non
         if live_nquads is not None:
             live = read_live(live_nquads.parent / TURTLE_NAME, live_nquads,
                              live_nquads.parent / path.name, bind)
-        with atomic_write(path, "wb") as out:
-            rows, _ = write_turtle(source, out, papers, prefixes, live)
+        try:
+            with atomic_write(path, "wb") as out:
+                rows, _ = write_turtle(source, out, papers, prefixes, live)
+        except Unusable:
+            if live is None:
+                raise
+            with atomic_write(path, "wb") as out:  # the live record did not fit: copy nothing
+                rows, _ = write_turtle(source, out, papers, prefixes)
     except Unusable:
         return False
     write_record(source.parent / TURTLE_NAME, rows, source, path, bind)
