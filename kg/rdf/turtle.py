@@ -25,7 +25,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 TURTLE_NAME = ".turtle.tsv"  # in the generation directory, next to its graph.nq
 _FORMAT = 1
@@ -126,31 +126,41 @@ def binding(parts_header: Mapping[str, object], prefixes: Mapping[str, str]) -> 
             "prefixes": [[k, v] for k, v in prefixes.items()]}
 
 
-def runs(fd: int, size: int, papers: list[tuple[str, int, int]]) -> Iterator[tuple[str | None, int, bytes]]:
-    """The runs of the N-Quads file open as ``fd`` (``size`` bytes): ``(pid, offset, data)``,
-    ``pid`` the paper when the run is its partition alone, else None. Every byte of the file
-    is in one run; two runs never share a subject at their boundary."""
-    pending: tuple[str | None, int, bytes] | None = None
-    for pid, offset, data in _pieces(fd, size, papers):
-        if not data.endswith(b"\n"):
-            raise Unusable("a partition that does not end a line")
+_HELD = 1 << 22  # a run longer than this is streamed from the file, not held in memory
+_LINE = 1 << 16  # the longest first or last line of a streamed run looked for
+
+
+def runs(fd: int, size: int, papers: list[tuple[str, int, int]], held: int = _HELD
+         ) -> Iterator[tuple[str | None, int, int, bytes | None]]:
+    """The runs of the N-Quads file open as ``fd`` (``size`` bytes): ``(pid, offset, length,
+    data)``, ``pid`` the paper when the run is its partition alone (else None), ``data`` its
+    bytes unless the run is longer than ``held`` (None: read as a stream). Every byte of the
+    file is in one run; two runs never share a subject at their boundary."""
+    pending: tuple[str | None, int, int, bytes | None] | None = None
+    last = b""
+    for pid, offset, length in _pieces(size, papers):
+        data = _read(fd, length, offset) if length <= held else None
+        first, end = _subjects(fd, offset, length, data)
         if pending is not None:
-            if _last_subject(pending[2]) == data[:data.find(b" ")]:
-                pending = (None, pending[1], pending[2] + data)
+            if last == first:  # one subject across the boundary: one run
+                _, at, n, kept = pending
+                joined = kept + data if kept is not None and data is not None \
+                    and n + length <= held else None
+                pending, last = (None, at, n + length, joined), end
                 continue
             yield pending
-        pending = (pid, offset, data)
+        pending, last = (pid, offset, length, data), end
     if pending is not None:
         yield pending
 
 
-def _pieces(fd: int, size: int, papers: list[tuple[str, int, int]]) -> Iterator[tuple[str | None, int, bytes]]:
+def _pieces(size: int, papers: list[tuple[str, int, int]]) -> Iterator[tuple[str | None, int, int]]:
     at = 0
     for pid, offset, length in [*papers, (None, size, 0)]:
         if offset > at:
-            yield None, at, _read(fd, offset - at, at)
+            yield None, at, offset - at
         if length:
-            yield pid, offset, _read(fd, length, offset)
+            yield pid, offset, length
         at = offset + length
 
 
@@ -161,17 +171,67 @@ def _read(fd: int, length: int, offset: int) -> bytes:
     return data
 
 
-def _last_subject(data: bytes) -> bytes:
-    start = data.rfind(b"\n", 0, len(data) - 1) + 1
-    return data[start:data.find(b" ", start)]
+def _subjects(fd: int, offset: int, length: int, data: bytes | None) -> tuple[bytes, bytes]:
+    """The subjects of the first and the last line of a piece of the file (whole lines)."""
+    head = data if data is not None else _read(fd, min(length, _LINE), offset)
+    tail = data if data is not None else _read(fd, min(length, _LINE), offset + length - min(length, _LINE))
+    start = tail.rfind(b"\n", 0, len(tail) - 1) + 1
+    if (not tail.endswith(b"\n") or (start == 0 and len(tail) < length)
+            or head.find(b" ") < 0 or tail.find(b" ", start) < 0):
+        raise Unusable("a partition that is not whole lines")
+    return head[:head.find(b" ")], tail[start:tail.find(b" ", start)]
+
+
+class _Region(io.RawIOBase):
+    """``length`` bytes of the file open as ``fd`` from ``offset``, read as a stream."""
+
+    def __init__(self, fd: int, offset: int, length: int) -> None:
+        super().__init__()
+        self._fd, self._at, self._left = fd, offset, length
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: Any) -> int:
+        data = os.pread(self._fd, min(len(b), self._left), self._at)
+        b[:len(data)] = data
+        self._at += len(data)
+        self._left -= len(data)
+        return len(data)
+
+
+class _Body:
+    """Where a run's Turtle goes: to ``out``, but for its first ``skip`` bytes (the
+    ``@prefix`` header, kept in ``head`` to be checked)."""
+
+    def __init__(self, out: IO[bytes], skip: int) -> None:
+        self.out, self.skip = out, skip
+        self.head = b""
+        self.written = 0
+
+    def write(self, data: bytes) -> int:
+        n = len(data)
+        if len(self.head) < self.skip:
+            take = self.skip - len(self.head)
+            self.head += bytes(data[:take])
+            data = data[take:]
+        if data:
+            self.out.write(data)
+            self.written += len(data)
+        return n
+
+    def flush(self) -> None:
+        pass
 
 
 def write_turtle(source: Path, out: IO[bytes], papers: list[tuple[str, int, int]],
-                 prefixes: Mapping[str, str], live: Live | None = None) -> tuple[list[str], int]:
+                 prefixes: Mapping[str, str], live: Live | None = None,
+                 held: int = _HELD) -> tuple[list[str], int]:
     """Write the Turtle of the N-Quads file ``source`` to ``out`` run by run (:func:`runs`;
     ``papers``: its paper partitions, :func:`paper_ranges`), copying the live Turtle of each
-    paper partition whose N-Quads are the live ones (``live``). Return the rows of its record
-    (:func:`write_record`) and how many partitions were copied."""
+    paper partition whose N-Quads are the live ones (``live``; a run held in memory only,
+    ``held``). Return the rows of its record (:func:`write_record`) and how many partitions
+    were copied."""
     from kg.store.rdfio import serialize_nquads
 
     header = _header(prefixes)
@@ -185,30 +245,31 @@ def write_turtle(source: Path, out: IO[bytes], papers: list[tuple[str, int, int]
         if live is not None:
             old = stack.enter_context(open(live.nquads, "rb")).fileno()
             old_ttl = stack.enter_context(open(live.turtle, "rb")).fileno()
-        for pid, offset, data in runs(fd, size, papers):
-            body = None
+        for pid, offset, length, data in runs(fd, size, papers, held):
+            if at == 0:
+                out.write(header)
+                at = len(header)
             was = live.rows.get(pid) if live is not None and pid is not None else None
-            if was is not None and was[1] == len(data) and _read(old, was[1], was[0]) == data:
+            if was is not None and data is not None and was[1] == length \
+                    and _read(old, length, was[0]) == data:
                 # what a run's Turtle is: whole statements, after the end of one
                 body = _read(old_ttl, was[3] + 1, was[2] - 1)
                 if body[:1] != b"\n" or not body.endswith(b" .\n"):
                     raise Unusable("the live Turtle record does not fit its file")
-                body = body[1:]
+                out.write(memoryview(body)[1:])
+                n = was[3]
                 copied += 1
             else:
-                buf = io.BytesIO()
-                serialize_nquads(data, buf, "turtle", prefixes)
-                text = buf.getvalue()
-                if not text.startswith(header):
+                sink = _Body(out, len(header))
+                source_ = data if data is not None \
+                    else io.BufferedReader(_Region(fd, offset, length), 1 << 20)
+                serialize_nquads(source_, sink, "turtle", prefixes)  # type: ignore[arg-type]
+                if sink.head != header:
                     raise Unusable("a run whose Turtle does not start with the prefixes")
-                body = text[len(header):]
-            if at == 0:
-                out.write(header)
-                at = len(header)
+                n = sink.written
             if pid is not None:
-                rows.append(f"{pid}\t{offset}\t{len(data)}\t{at}\t{len(body)}\n")
-            out.write(body)
-            at += len(body)
+                rows.append(f"{pid}\t{offset}\t{length}\t{at}\t{n}\n")
+            at += n
     return rows, copied
 
 

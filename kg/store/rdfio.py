@@ -189,9 +189,10 @@ def dump_rdf(store: ox.Store, out: IO[bytes], fmt: str, prefixes: Mapping[str, s
         raise StoreError(f"cannot write the {fmt} export: {_one_line(str(e))}") from None
 
 
-def serialize_nquads(source: str | Path | bytes, out: IO[bytes], fmt: str,
+def serialize_nquads(source: str | Path | bytes | IO[bytes], out: IO[bytes], fmt: str,
                      prefixes: Mapping[str, str] | None = None) -> None:
-    """Rewrite N-Quads (a file, ``.gz`` too, or bytes) in format ``fmt`` with pyoxigraph, streaming.
+    """Rewrite N-Quads (a file, ``.gz`` too, bytes or a binary stream) in format ``fmt`` with
+    pyoxigraph, streaming.
 
     What a build writes its RDF exports from: it holds the same quads as the store
     loaded from it, and pyoxigraph parses it several times faster than it reads an
@@ -204,6 +205,8 @@ def serialize_nquads(source: str | Path | bytes, out: IO[bytes], fmt: str,
     try:
         with contextlib.ExitStack() as stack:
             if isinstance(source, bytes):
+                quads = ox.parse(source, format=ox.RdfFormat.N_QUADS)
+            elif not isinstance(source, str | Path):
                 quads = ox.parse(source, format=ox.RdfFormat.N_QUADS)
             elif str(source).endswith(".gz"):
                 f = stack.enter_context(gzip.open(source, "rb"))
