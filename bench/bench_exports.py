@@ -6,7 +6,7 @@
 ``OUT`` is a build's output directory (read only). Its corpus is rebuilt from the state files
 as ``kg export`` rebuilds it (:func:`kg.build.state.load_corpus`: reading and resolution, not
 counted), then each export is written with :func:`kg.export.registry.write_export`, as
-:func:`kg.build.stages.export_all` writes the formats that are not RDF (the RDF ones are
+:func:`kg.build.exports.export_all` writes the formats that are not RDF (the RDF ones are
 pyoxigraph's, written in a second process from the N-Quads: not measured here). Per format:
 process CPU seconds (user + system; best and worst of ``--repeat``), wall seconds and the
 bytes written. ``--keep DIR`` keeps the files (compare two versions of the code with ``cmp``:

@@ -12,7 +12,7 @@ time, wall clock and CPU, best and median of ``--repeat`` runs.
     python bench/bench_report.py --papers 5000 20000 --format json
 
 ``--exports`` times instead every default export a build writes that is not RDF
-(tables/, graph.graphml, graph.html, report.html: what kg.build.stages.export_all
+(tables/, graph.graphml, graph.html, report.html: what kg.build.exports.export_all
 writes, one after the other, into a temporary directory): CPU and wall time, and
 the peak resident memory while it runs (Linux: the peak is reset before each
 export through /proc/self/clear_refs) beside the memory held before it. A

@@ -53,7 +53,7 @@ class Settings:
     html_max_nodes: int = 1500
     report_top: int = 10  # rows of each figure of the report and of `kg stats`
     report_recent_months: int = 3  # the latest months whose rising entities the report shows
-    exports: tuple[tuple[str, str], ...] = DEFAULT_EXPORTS  # checked by kg.build.run.check_exports
+    exports: tuple[tuple[str, str], ...] = DEFAULT_EXPORTS  # checked by kg.build.exports.check_exports
     progress: bool = True
     # linking: an entity in more papers than this links nothing alone (bounds the work)
     link_max_postings: int = 1000

@@ -1,5 +1,5 @@
 """An add copies the live graph.ttl's Turtle of the paper partitions whose N-Quads are the
-live ones (kg.rdf.turtle): its graph.ttl stays the full build's."""
+live ones (kg.export.turtle): its graph.ttl stays the full build's."""
 
 from pathlib import Path
 from typing import Any
@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from kg.build import build
-from kg.rdf.turtle import TURTLE_NAME
+from kg.export.turtle import TURTLE_NAME
 from kg.store.generation import resolve
 from tests.test_store_update import LINKING, write_corpus
 

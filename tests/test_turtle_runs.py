@@ -1,5 +1,5 @@
 """graph.ttl written run by run from graph.nq, the live build's Turtle copied for partitions
-whose N-Quads are the live ones (kg.rdf.turtle): always the bytes pyoxigraph writes for
+whose N-Quads are the live ones (kg.export.turtle): always the bytes pyoxigraph writes for
 the whole file at once (the plain way, kept here as the oracle)."""
 
 import io
@@ -10,8 +10,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kg.rdf.reuse import PARTS_NAME
-from kg.rdf.turtle import (
+from kg.export.turtle import (
     TURTLE_NAME,
     Live,
     Unusable,
@@ -21,6 +20,7 @@ from kg.rdf.turtle import (
     write_turtle,
     write_turtle_export,
 )
+from kg.rdf.reuse import PARTS_NAME
 from kg.rdf.vocab import PREFIXES
 from kg.store.rdfio import serialize_nquads
 

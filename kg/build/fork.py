@@ -127,7 +127,7 @@ def _child(work: Callable[[], None], report: int, lock: Path | None) -> None:
 
 def _die_with(parent: int) -> None:
     """SIGKILL when ``parent`` dies: at once on Linux, within half a second elsewhere."""
-    from kg.build.stages import _watch_parent
+    from kg.build.exports import watch_parent
 
     with contextlib.suppress(Exception):
         import ctypes
@@ -136,7 +136,7 @@ def _die_with(parent: int) -> None:
         libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG
     if os.getppid() != parent:  # it died before that took hold
         os._exit(1)
-    _watch_parent(parent)
+    watch_parent(parent)
 
 
 def _let_go(lock: Path) -> None:

@@ -7,7 +7,7 @@ send it SIGKILL or SIGTERM there. The points, in the order a build passes them:
 - ``read``: the inputs are read, nothing is written yet;
 - ``extract``: the first paper is extracted, the others are not;
 - ``export:child``: in the child that writes the non-RDF exports of an add beside the
-  state, rdf and store stages (:func:`kg.build.stages.other_exports_aside`): the first of
+  state, rdf and store stages (:func:`kg.build.exports.other_exports_aside`): the first of
   them is written (the child prints the line);
 - ``store``: the N-Quads are written and the new store is open, not yet loaded;
 - ``export``: the first export is written into the staging directory;

@@ -16,7 +16,7 @@ The output directory holds the state of the corpus (``papers.jsonl``,
   (:func:`kg.build.state.inputs_key`), stops before reading them at all.
 - **Streaming.** After resolution the corpus goes out as sorted N-Quads, one partition
   at a time (:mod:`kg.rdf.nquads`); the store is bulk-loaded from that file and the RDF
-  exports are written from it by pyoxigraph (:mod:`kg.build.stages`).
+  exports are written from it by pyoxigraph (:mod:`kg.build.exports`).
 - **Idempotent.** The same inputs give the same state, store and exports; ``graph.nq``
   and ``void.ttl`` are the same bytes.
 - **Safe.** Everything is built in ``.staging-<pid>/``, which becomes a generation
@@ -41,17 +41,16 @@ from pathlib import Path
 from typing import Any
 
 from kg.build.clock import Clock
+from kg.build.exports import check_exports, export_all, other_exports_aside
 from kg.build.pause import pause
 from kg.build.plan import plan
 from kg.build.prune import dropped, without
 from kg.build.reread import READ_NAME, Prior, as_read, prior_of, read_all, write_prior
 from kg.build.stages import (
     VOID,
-    export_all,
     extract_papers,
     live_quads,
     load_store,
-    other_exports_aside,
     read_inputs,
     resolve_corpus,
     write_quads,
@@ -72,7 +71,6 @@ from kg.build.state import (
     write_summary,
 )
 from kg.build.swap import LOCK_NAME, build_lock, clean_leftovers, new_generation_id, swap_into_place
-from kg.errors import FormatError, KGError
 from kg.resolve.paused import gc_paused
 from kg.settings import Settings
 from kg.store.generation import STORE_NAME, Generation, resolve
@@ -239,45 +237,6 @@ def _signals_held() -> Iterator[None]:
             signal.signal(sig, handler)
         if got:
             signal.raise_signal(got[0])
-
-
-def check_exports(exports: Sequence[tuple[str, str]]) -> None:
-    """Raise a :class:`KGError` naming the first bad ``(name, format)`` of ``exports``.
-
-    A name is a plain file or directory name in the output directory, neither hidden
-    (the lock, the staging and store directories are) nor one the build writes
-    itself; a format is a name or alias of :mod:`kg.export.registry`.
-
-    >>> check_exports([("graph.ttl", "turtle"), ("g.json", "jsonld")])
-    >>> check_exports([("graph.x", "ttl2")])
-    Traceback (most recent call last):
-    ...
-    kg.errors.FormatError: unknown export format 'ttl2'; expected one of: csv, gexf, ...
-    """
-    from kg.export.registry import format_names, get_format
-
-    reserved = {PAPERS, EXTRACTIONS, SUMMARY, STORE_NAME, VOID}
-    seen: set[str] = set()
-    for entry in exports:
-        if not (isinstance(entry, tuple | list) and len(entry) == 2
-                and all(isinstance(x, str) for x in entry)):
-            raise KGError(f"bad export {entry!r} in settings.exports: expected a "
-                          "(file name, format name) pair")
-        name, fmt = entry
-        if (name in ("", ".", "..") or name != Path(name).name or name.startswith(".")
-                or name in reserved):
-            raise KGError(f"bad export name {name!r} in settings.exports: expected a plain file "
-                          f"name, not a hidden one nor one of {', '.join(sorted(reserved))}")
-        if name in seen:
-            raise KGError(f"export name {name!r} appears twice in settings.exports")
-        seen.add(name)
-        try:
-            found = get_format(fmt)
-        except FormatError:
-            raise FormatError("export format", fmt, format_names()) from None
-        if found.directory and name.endswith(".gz"):
-            raise KGError(f"bad export name {name!r} in settings.exports: {found.name} writes a "
-                          "directory of files, which cannot be gzip-compressed")
 
 
 def _build(inputs: Sequence[str | Path], output_dir: Path, staging: Path, settings: Settings,

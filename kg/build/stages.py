@@ -1,5 +1,6 @@
 """The stages of ``kg build`` after planning, each one a function (so a test can make one fail
-for real and check that the previous outputs survive): read, extract, resolve, RDF, store, exports.
+for real and check that the previous outputs survive): read, extract, resolve, RDF, store; the
+exports are written by :mod:`kg.build.exports`.
 
 From resolution on the data flows as streams in bounded memory: the corpus is written
 as sorted N-Quads partition by partition (:mod:`kg.rdf.nquads`), VoID's figures counted on
@@ -12,7 +13,6 @@ JSON-LD) from the corpus. Two cores are busy through the rdf, store and export s
 
 import contextlib
 import gc
-import os
 import shutil
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -23,7 +23,6 @@ from kg.build.pause import pause, pause_after_first
 from kg.errors import InputError, InputWarning
 from kg.fileio import progress
 from kg.records import Paper, PaperEntities
-from kg.resolve.paused import gc_paused
 from kg.settings import Settings
 
 VOID = "void.ttl"  # written by every build, whatever the exports
@@ -42,7 +41,7 @@ class Quads:
     store: Path | None = None
     # the live build's store and N-Quads, and the partitions of these: load_store updates a copy
     update: tuple[Path, Path, list[tuple[bytes | None, int]]] | None = None
-    # the live build's N-Quads, whose Turtle the Turtle export copies where it can (kg.rdf.turtle)
+    # the live build's N-Quads, whose Turtle the Turtle export copies where it can (kg.export.turtle)
     live: Path | None = None
 
 
@@ -262,158 +261,3 @@ def _update_store(quads: Quads, path: Path) -> int:
     n = load_nquads_file(store, quads.path)
     del store
     return n
-
-
-def export_all(corpus: Any, quads: Quads, staging: Path, settings: Settings, show: bool,
-               aside: Any = None) -> list[str]:
-    """Write ``settings.exports`` and ``void.ttl`` into ``staging``; the names written.
-
-    RDF formats are written by pyoxigraph from the N-Quads the store was loaded from
-    (the same quads; parsing them is several times faster than reading the on-disk
-    store back), in a second process while this one writes the other formats from the
-    corpus (:func:`rdf_exports_started`); the N-Quads export is that file itself.
-    With ``aside`` (a :class:`kg.build.fork.Child` of :func:`other_exports_aside`) those
-    other formats are being written by that child already: this waits for it instead.
-    """
-    from kg.export.registry import get_format, write_output
-    from kg.rdf.void import void_description
-
-    exports = list(settings.exports)
-    rdf = [(name, fmt) for name, fmt in exports if name != quads.export and get_format(fmt).rdf]
-    with rdf_exports_started(quads, [(get_format(fmt).name, staging / name) for name, fmt in rdf]):
-        if aside is not None:
-            aside.wait()
-            pause("export")
-        else:
-            write_other_exports(corpus, staging, settings, show)
-    written = [name + ("/" if (staging / name).is_dir() else "") for name, _ in exports]
-    if quads.export is None:
-        quads.path.unlink()
-    void = void_description(quads.counts, settings, {"data_dump": None})
-    write_output(void.serialize(format="turtle"), staging / VOID)
-    written.append(VOID)
-    return written
-
-
-def write_other_exports(corpus: Any, staging: Path, settings: Settings, show: bool,
-                        point: str = "export") -> None:
-    """Write the exports of ``settings.exports`` that are not RDF (tables, graphs, HTML) from
-    the corpus into ``staging``; pause at ``point`` (:mod:`kg.build.pause`) after the first."""
-    from kg.export.registry import get_format, write_export
-
-    paused = False
-    for name, fmt_name in progress(list(settings.exports), "export", enabled=show, unit="file"):
-        fmt = get_format(fmt_name)
-        if not fmt.rdf:
-            with gc_paused():  # each export holds its graph or pages to its end
-                write_export(corpus, fmt.name, staging / name, settings)
-            gc.collect()  # what cycles it left, found in one walk (the corpus is frozen)
-            if not paused:
-                pause(point)
-                paused = True
-    if not paused:
-        pause(point)
-
-
-@contextlib.contextmanager
-def other_exports_aside(corpus: Any, staging: Path, settings: Settings,
-                        lock: Path | None = None) -> Iterator[Any]:
-    """The non-RDF exports of ``settings.exports`` written from ``corpus`` into ``staging`` by
-    a forked child while the block runs (:mod:`kg.build.fork`); the child
-    (a :class:`kg.build.fork.Child`, for :func:`export_all`), or None when there are none.
-    The child shows no progress bar; it pauses at ``export:child``."""
-    from kg.build.fork import forked
-    from kg.export.registry import get_format
-
-    names = [name for name, fmt in settings.exports if not get_format(fmt).rdf]
-    if not names:
-        yield None
-        return
-    with forked(lambda: write_other_exports(corpus, staging, settings, False, "export:child"),
-                "the exports " + ", ".join(names), lock) as child:
-        yield child
-
-
-@contextlib.contextmanager
-def rdf_exports_started(source: Path | Quads, jobs: list[tuple[str, Path]]) -> Iterator[None]:
-    """Write each ``(format name, path)`` of ``jobs`` from the N-Quads ``source`` (a file, or a
-    build's :class:`Quads`: its Turtle then copied from the live build's where it can, see
-    :mod:`kg.rdf.turtle`) in a child process (``python -m kg.build.stages``) while the block
-    runs; wait for it at the end.
-
-    pyoxigraph's serialisers hold the GIL for every quad they are handed, so a thread
-    would not help. The child exits when this process dies, and it is killed when the
-    block fails; its error, if any, is raised as a :class:`StoreError`.
-    """
-    import subprocess
-    import sys
-    import tempfile
-
-    from kg.errors import StoreError
-
-    if not jobs:
-        yield
-        return
-    path, live = (source.path, source.live) if isinstance(source, Quads) else (source, None)
-    argv = [sys.executable, "-m", "kg.build.stages", str(os.getpid()), str(path), str(live or "-")]
-    for fmt, path in jobs:
-        argv += [fmt, str(path)]
-    with tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                stderr=err)
-        try:
-            yield
-            code = proc.wait()
-        except BaseException:
-            proc.kill()
-            proc.wait()
-            raise
-        if code != 0:
-            err.seek(0)
-            lines = err.read().decode("utf-8", "replace").strip().splitlines()
-            raise StoreError(lines[-1] if lines else f"the RDF exports failed (exit code {code})")
-
-
-def _watch_parent(parent: int) -> None:
-    """In the child: exit when the build process that started it is gone (killed)."""
-    import threading
-    import time
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="kg-watch-parent", daemon=True).start()
-
-
-def _write_rdf_exports(argv: list[str]) -> int:
-    """The child of :func:`rdf_exports_started`:
-    ``PARENT_PID SOURCE LIVE FORMAT PATH [FORMAT PATH ...]`` (``LIVE``: the live build's
-    N-Quads, or ``-``). The first Turtle export goes run by run (:mod:`kg.rdf.turtle`)."""
-    import sys
-
-    from kg.errors import KGError
-    from kg.export.registry import get_format, write_store_export
-    from kg.rdf.turtle import write_turtle_export
-
-    _watch_parent(int(argv[0]))
-    source, live, jobs = Path(argv[1]), None if argv[2] == "-" else Path(argv[2]), argv[3:]
-    turtle = True
-    try:
-        for fmt, path in zip(jobs[::2], jobs[1::2], strict=True):
-            if fmt == "turtle" and turtle:
-                turtle = False
-                if write_turtle_export(source, Path(path), live):
-                    continue
-            write_store_export(source, get_format(fmt), path)
-    except KGError as e:
-        print(str(e), file=sys.stderr)
-        return 1
-    return 0
-
-
-if __name__ == "__main__":
-    import sys
-
-    sys.exit(_write_rdf_exports(sys.argv[1:]))
