@@ -14,6 +14,10 @@ to the measured rest.
     python bench/bench_scale.py --papers 5000
     nice -n 10 python bench/bench_scale.py --papers 100000 --format json -o /tmp/scale-100k.json
 
+Every result also holds ``machine_loop_cpu_s``: the best CPU time of 3 runs of a fixed pure-Python
+loop (20 million additions), taken before the builds, so that figures from days when the machine
+runs faster or slower can be told apart (the same add took 88.5 s one morning and 226 s that evening).
+
 ``--keep DIR`` builds in DIR and keeps it. Sizes of the main outputs are listed too.
 ``--step OUT INPUT...`` measures one ``kg build INPUT... -o OUT`` the same way (JSON):
 
@@ -150,7 +154,8 @@ def bench(papers: int, add: int, workdir: Path, extract_rate: float, seed: int) 
     with open(more, "w", encoding="utf-8") as f:
         gen_corpus.write(gen_corpus.generate(add, seed=seed, start=papers), f)
     out = workdir / "out"
-    result: dict[str, Any] = {"papers": papers, "load_average": os.getloadavg()[0]}
+    result: dict[str, Any] = {"papers": papers, "load_average": os.getloadavg()[0],
+                              "machine_loop_cpu_s": machine_loop_cpu_s()}
     result["build"] = run_build([base], out)
     result["sizes_mib"] = sizes(out)
     result["noop"] = run_build([base], out)
@@ -245,6 +250,19 @@ def table(r: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def machine_loop_cpu_s(repeat: int = 3, n: int = 20_000_000) -> float:
+    """The least CPU time of ``repeat`` runs of a fixed pure-Python loop: how fast this machine
+    runs Python code now (a figure to set beside the builds', not a benchmark of kg)."""
+    best = float("inf")
+    for _ in range(repeat):
+        c0 = time.process_time()
+        total = 0
+        for i in range(n):
+            total += i
+        best = min(best, time.process_time() - c0)
+    return round(best, 2)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--papers", "-n", type=int, default=5000)
@@ -265,7 +283,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.step:
         if len(args.step) < 2:
             parser.error("--step: expected OUT and one input or more")
-        step = run_build(args.step[1:], args.step[0]) | {"load_average": os.getloadavg()[0]}
+        loop = machine_loop_cpu_s()
+        step = run_build(args.step[1:], args.step[0]) | {"load_average": os.getloadavg()[0],
+                                                          "machine_loop_cpu_s": loop}
         if args.output:
             args.output.write_text(json.dumps(step, indent=2) + "\n", encoding="utf-8")
         sys.stdout.write(json.dumps(step, indent=2) + "\n")
