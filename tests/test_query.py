@@ -274,6 +274,21 @@ def test_cartesian_query_stops_at_the_timeout(out: Path) -> None:
     assert processes_with(marker) == []  # the evaluating child went with it
 
 
+@pytest.fixture
+def terminal_sigint() -> Iterator[None]:
+    """SIGINT handled as in a process started at a terminal, for the length of a test.
+
+    A test run started in the background by a shell without job control (``cmd &`` in a
+    script) inherits SIGINT ignored, and so does every process it starts: a Ctrl-C test
+    would then measure the shell, not kg (its query ran to the 600 s timeout)."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+@pytest.mark.usefixtures("terminal_sigint")
 def test_ctrl_c_stops_a_running_query(out: Path) -> None:
     marker = f"# kg-test-{uuid.uuid4()}"
     # its own session, so that the SIGINT goes to its process group, as a terminal's Ctrl-C does
@@ -513,6 +528,7 @@ def _fork_then_interrupt(monkeypatch: pytest.MonkeyPatch, side: str) -> list[int
     return pids
 
 
+@pytest.mark.usefixtures("terminal_sigint")
 def test_a_ctrl_c_at_the_fork_is_ignored_by_the_query_child(out: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from kg.store.bounded import run_bounded
 
@@ -521,6 +537,7 @@ def test_a_ctrl_c_at_the_fork_is_ignored_by_the_query_child(out: Path, monkeypat
     assert run_bounded(store_path(out), q, timeout=60).boolean is True  # the child went on
 
 
+@pytest.mark.usefixtures("terminal_sigint")
 def test_a_ctrl_c_at_the_fork_kills_the_query_child(out: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from kg.store.bounded import run_bounded
 
