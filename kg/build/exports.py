@@ -172,25 +172,13 @@ def rdf_exports_started(source: Path | Quads, jobs: list[tuple[str, Path]]) -> I
             raise StoreError(lines[-1] if lines else f"the RDF exports failed (exit code {code})")
 
 
-def watch_parent(parent: int) -> None:
-    """In the child: exit when the build process that started it is gone (killed)."""
-    import threading
-    import time
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="kg-watch-parent", daemon=True).start()
-
-
 def _write_rdf_exports(argv: list[str]) -> int:
     """The child of :func:`rdf_exports_started`:
     ``PARENT_PID SOURCE LIVE FORMAT PATH [FORMAT PATH ...]`` (``LIVE``: the live build's
     N-Quads, or ``-``). The first Turtle export goes run by run (:mod:`kg.export.turtle`)."""
     import sys
 
+    from kg.build.fork import watch_parent
     from kg.errors import KGError
     from kg.export.registry import get_format, write_store_export
     from kg.export.turtle import write_turtle_export

@@ -127,16 +127,23 @@ def _child(work: Callable[[], None], report: int, lock: Path | None) -> None:
 
 def _die_with(parent: int) -> None:
     """SIGKILL when ``parent`` dies: at once on Linux, within half a second elsewhere."""
-    from kg.build.exports import watch_parent
+    from kg.store.bounded import die_with
 
-    with contextlib.suppress(Exception):
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG
-    if os.getppid() != parent:  # it died before that took hold
-        os._exit(1)
+    die_with(parent)  # PR_SET_PDEATHSIG, and exit if it died before that took hold
     watch_parent(parent)
+
+
+def watch_parent(parent: int) -> None:
+    """In the child: exit when the build process that started it is gone (killed)."""
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="kg-watch-parent", daemon=True).start()
 
 
 def _let_go(lock: Path) -> None:

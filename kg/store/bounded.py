@@ -137,7 +137,7 @@ def _child(fd: int, parent: int, store_dir: Path, sparql: str,
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # the parent went away: so do we
-        _die_with(parent)
+        die_with(parent)
         if timeout is not None:
             signal.signal(signal.SIGALRM, signal.SIG_DFL)
             signal.alarm(math.ceil(timeout) + _GRACE)
@@ -169,7 +169,7 @@ def _send(out: Any, message: tuple[Any, ...]) -> None:
     out.write(_HEADER.pack(len(data)) + data)
 
 
-def _die_with(parent: int) -> None:
+def die_with(parent: int) -> None:
     """Have the kernel kill this process when its parent dies (Linux), and check it has not yet."""
     if sys.platform.startswith("linux"):
         import ctypes
