@@ -156,6 +156,22 @@ def test_known_name_right_after_the_verb_is_proposed(nlp):
     assert r["LLaVA"].role == "proposed" and r["BERT"].role == "used"
 
 
+@pytest.mark.parametrize("title, abstract, kept", [
+    ("Order Matters: Sets as Sequences", "We feed sets to sequence models in a learned order.", False),
+    ("Show Your Work: Scratchpads for Sums", "We let models write steps before the answer.", False),
+    # written again in the abstract: a name the paper uses
+    ("Quiet Lattice: Sets as Sequences", "The quiet lattice orders a set before decoding it.", True),
+    # its last word names a kind of thing: a method, even if never written again
+    ("Landmark Attention: Long Contexts", "We let blocks of tokens retrieve each other.", True),
+    # a word with digits is no hook
+    ("Natural Questions 2030x: Harder Questions", "We answer harder questions.", True),
+])
+def test_title_hook_of_plain_words_is_no_name(nlp, title, abstract, kept):
+    head = title.split(":")[0]
+    names = {n.lower() for m in extract_text(abstract, nlp, title=title).entities for n in (m.name, *m.aliases)}
+    assert (head.lower() in names) is kept
+
+
 def test_title_that_is_the_name_is_proposed(nlp):
     r = by_name(extract_text("We extend Faster R-CNN with a mask branch.", nlp, title="Mask R-CNN"))
     assert r["Mask R-CNN"].role == "proposed" and r["Faster R-CNN"].role == "used"

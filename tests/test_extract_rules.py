@@ -51,9 +51,11 @@ PINS: dict[str, Pin] = {
                         {"name": "Sparse Mixing"}),
     # kg_candidates: titles
     "title-head": Pin("We prune tokens.", "Zorblax", {"role": "proposed"}, "Zorblax: Fast Token Pruning"),
-    "title-opener": Pin("We prune tokens.", "Rethinking Sparsity", None, "Rethinking Sparsity: A Look Back"),
+    "title-opener": Pin("We prune tokens by rethinking sparsity.", "Rethinking Sparsity", None,
+                        "Rethinking Sparsity: A Look Back"),
     "title-plain-head": Pin("We fuse graphs.", "Quiet Lattice Tensor Fusion", None,
                             "Quiet Lattice Tensor Fusion: A Method for Graphs"),
+    "title-hook": Pin("We ask for order here.", "Order Matters", None, "Order Matters: Sets as Sequences"),
     "title-long-form": Pin("We study graphs.", "QLF", {"aliases": ("Quiet Lattice Fusion",)},
                            "QLF: Quiet Lattice Fusion for Graphs"),
     "title-last": Pin("We prune frames.", "ZapCut", {"role": "proposed"},

@@ -135,6 +135,10 @@ TITLE_OPENER = _rule(
 TITLE_PLAIN_HEAD = _rule(
     "title-plain-head", "a title head of plain words is a name only in 3 words or fewer and when it "
     "is no task", "kg_candidates")
+TITLE_HOOK = _rule(
+    "title-hook", "a title head of plain words that the abstract never writes again and whose last "
+    "word names no kind of thing (\"Order Matters: ...\", \"Show Your Work: ...\") is a hook, not a "
+    "name", "kg_candidates")
 TITLE_LONG_FORM = _rule(
     "title-long-form", "the title's spelling-out of its coined name is the name's long form",
     "kg_candidates")

@@ -7,10 +7,11 @@ import re
 
 from kg.extract.acronyms import _match_long
 from kg.extract.candidate import Candidate, found
-from kg.extract.lexicon import ends_in_category, is_generic, word_list
+from kg.extract.lexicon import ends_in_category, head_type, is_generic, word_list
 from kg.extract.names import ends_in_task, looks_like_name
 from kg.extract.rules import (
     TITLE_HEAD,
+    TITLE_HOOK,
     TITLE_LAST,
     TITLE_LONG_FORM,
     TITLE_MEANS,
@@ -47,6 +48,8 @@ def title_heads(text: str, title_end: int, off: frozenset[Rule]) -> list[Candida
         ok = ok and not is_generic(head) and TITLE_HEAD not in off
         if TITLE_PLAIN_HEAD not in off and len(words) > 1 and not any(looks_like_name(w, off) for w in words):
             ok = ok and len(words) <= 3 and not ends_in_task(head)
+            if ok and TITLE_HOOK not in off and all(w.replace("-", "").isalpha() for w in words):
+                ok = _is_named_again(head, text, title_end) or head_type(words[-1].split("-")[-1]) is not None
         if ok:
             start = title.find(head)
             long = _title_long_form(head, rest) if len(words) == 1 and TITLE_LONG_FORM not in off else None
@@ -61,6 +64,11 @@ def title_heads(text: str, title_end: int, off: frozenset[Rule]) -> list[Candida
         out.append(found(TITLE_LAST, start, start + len(name), name,
                          long_form=rev.group(1).strip() if spelt else None))
     return out
+
+
+def _is_named_again(head: str, text: str, title_end: int) -> bool:
+    """Whether the abstract writes the title's head again, in any case."""
+    return re.search(re.escape(head), text[title_end:], re.IGNORECASE) is not None
 
 
 def _title_long_form(head: str, rest: str) -> str | None:
