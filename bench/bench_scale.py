@@ -15,8 +15,10 @@ to the measured rest.
     nice -n 10 python bench/bench_scale.py --papers 100000 --format json -o /tmp/scale-100k.json
 
 Every result also holds ``machine_loop_cpu_s``: the best CPU time of 3 runs of a fixed pure-Python
-loop (20 million additions), taken before the builds, so that figures from days when the machine
-runs faster or slower can be told apart (the same add took 88.5 s one morning and 226 s that evening).
+loop (20 million additions), taken before the builds, and ``machine_loop_cpu_s_after``, the same
+taken after them, so that figures from days when the machine runs faster or slower can be told
+apart (the same add took 88.5 s one morning and 226 s that evening; on 2026-12-03 the loop took
+1.3 s before a 100k run and 3.6 s right after it: the machine slows down under sustained load).
 
 ``--keep DIR`` builds in DIR and keeps it. Sizes of the main outputs are listed too.
 ``--step OUT INPUT...`` measures one ``kg build INPUT... -o OUT`` the same way (JSON):
@@ -165,6 +167,7 @@ def bench(papers: int, add: int, workdir: Path, extract_rate: float, seed: int) 
     result["projected_s"] = round(b["non_extract_s"] + papers / extract_rate, 1)
     result["projected_cpu_s"] = round(b["non_extract_cpu_s"] + papers / extract_rate, 1)
     result["load_average_after"] = os.getloadavg()[0]
+    result["machine_loop_cpu_s_after"] = machine_loop_cpu_s()
     return result
 
 
@@ -285,7 +288,8 @@ def main(argv: list[str] | None = None) -> int:
             parser.error("--step: expected OUT and one input or more")
         loop = machine_loop_cpu_s()
         step = run_build(args.step[1:], args.step[0]) | {"load_average": os.getloadavg()[0],
-                                                          "machine_loop_cpu_s": loop}
+                                                          "machine_loop_cpu_s": loop,
+                                                          "machine_loop_cpu_s_after": machine_loop_cpu_s()}
         if args.output:
             args.output.write_text(json.dumps(step, indent=2) + "\n", encoding="utf-8")
         sys.stdout.write(json.dumps(step, indent=2) + "\n")
