@@ -49,7 +49,7 @@ def title_heads(text: str, title_end: int, off: frozenset[Rule]) -> list[Candida
         if TITLE_PLAIN_HEAD not in off and len(words) > 1 and not any(looks_like_name(w, off) for w in words):
             ok = ok and len(words) <= 3 and not ends_in_task(head)
             if ok and TITLE_HOOK not in off and all(w.replace("-", "").isalpha() for w in words):
-                ok = _is_named_again(head, text, title_end) or head_type(words[-1].split("-")[-1]) is not None
+                ok = _named_again(head, text, title_end) is not None or head_type(words[-1].split("-")[-1]) is not None
         if ok:
             start = title.find(head)
             long = _title_long_form(head, rest) if len(words) == 1 and TITLE_LONG_FORM not in off else None
@@ -66,9 +66,9 @@ def title_heads(text: str, title_end: int, off: frozenset[Rule]) -> list[Candida
     return out
 
 
-def _is_named_again(head: str, text: str, title_end: int) -> bool:
-    """Whether the abstract writes the title's head again, in any case."""
-    return re.search(re.escape(head), text[title_end:], re.IGNORECASE) is not None
+def _named_again(phrase: str, text: str, title_end: int) -> re.Match[str] | None:
+    """Where the abstract writes a phrase of the title again, in any case (None: nowhere)."""
+    return re.compile(re.escape(phrase), re.IGNORECASE).search(text, title_end)
 
 
 def _title_long_form(head: str, rest: str) -> str | None:
@@ -108,7 +108,7 @@ def title_means_candidates(text: str, title_end: int) -> list[Candidate]:
         out.append(found(TITLE_MEANS, m.start(1), m.end(1), phrase))
         # found again in the text itself: lower() can change a text's length ("İ"), so the
         # offsets of the lowered abstract are not those of the text
-        again = re.compile(re.escape(phrase), re.IGNORECASE).search(text, title_end)
+        again = _named_again(phrase, text, title_end)
         if again:
             out.append(found(TITLE_MEANS, again.start(), again.end(), again.group(0)))
     return out
