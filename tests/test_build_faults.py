@@ -91,6 +91,36 @@ def paused_build(out: Path, point: str, seconds: float = 120) -> subprocess.Pope
     return proc
 
 
+# ---------------------------------------------------------------- the pause itself
+
+PAUSED_BESIDE_A_THREAD = """
+import signal, sys, threading, time
+from kg.build.pause import pause
+signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+threading.Thread(target=time.sleep, args=(60,), daemon=True).start()  # SIGTERM open here
+signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})  # and shut in the main thread
+pause("store")
+"""
+
+
+def test_a_paused_build_takes_a_signal_another_thread_was_given() -> None:
+    """The kernel may hand SIGTERM to any thread of the build (a store's, under load); Python
+    runs the handler in the main thread, which the pause must let it do within moments, not
+    when it ends (a CI run timed out that way)."""
+    env = {**os.environ, "KG_BUILD_PAUSE": "store", "KG_BUILD_PAUSE_SECONDS": "60"}
+    proc = subprocess.Popen([sys.executable, "-c", PAUSED_BESIDE_A_THREAD], stderr=subprocess.PIPE,
+                            text=True, env=env)
+    assert proc.stderr is not None and "paused at store" in proc.stderr.readline()
+    proc.terminate()
+    try:
+        proc.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        pytest.fail("the paused process took SIGTERM only when its pause ended")
+    assert proc.returncode == 143
+
+
 # ---------------------------------------------------------------- SIGKILL at every point
 
 @pytest.mark.slow  # a build process for each point

@@ -50,7 +50,14 @@ def pause(point: str) -> None:
         seconds = float(os.environ.get(SECONDS_ENV) or 30)
     except ValueError:
         seconds = 30.0
-    time.sleep(seconds)
+    # In slices, so a signal's handler runs within a slice: one sleep of all of it would
+    # not wake for a signal that came before the sleep began (the line above is read,
+    # and the test sends SIGTERM, while this process is on its way to the sleep) or that
+    # the kernel gave to another of its threads (the store's), and the build would take
+    # the signal only when the pause ends.
+    end = time.monotonic() + seconds
+    while (left := end - time.monotonic()) > 0:
+        time.sleep(min(left, 0.05))
 
 
 def pause_after_first(items: Iterable[T], point: str) -> Iterable[T]:
