@@ -66,15 +66,29 @@ def annotated() -> tuple[list[dict], list, list[str]]:
 
 def cv(learner: str, k: int, seed: int, corpus: bool, inner: bool = False,
        threshold: float | None = None) -> tuple[dict, list, dict]:
-    gold, preds, timing = cv_predictions(learner, k, seed, corpus, inner, threshold)
-    rep = evaluate(gold, [pe.to_dict() for pe in preds])
+    gold, preds, timing, fold = cv_predictions(learner, k, seed, corpus, inner, threshold)
+    dicts = [pe.to_dict() for pe in preds]
+    rep = evaluate(gold, dicts)
     return ({"learner": learner, "folds": k, "seed": seed, "corpus": corpus, "inner": inner, "papers": len(gold),
-             "rows": rep.rows()}, rep.errors, timing)
+             "rows": rep.rows(), "by_fold": by_fold(gold, dicts, fold)}, rep.errors, timing)
+
+
+def by_fold(gold: list[dict], preds: list[dict], fold: list[int]) -> list[dict]:
+    """Typed F1 of each fold alone (overall and per type): fold 0 is the one whose errors
+    error analysis (``--inner``) never reads."""
+    out = []
+    for f in sorted(set(fold)):
+        idx = [i for i in range(len(gold)) if fold[i] == f]
+        rows = evaluate([gold[i] for i in idx], [preds[i] for i in idx]).rows()
+        typed = {r["type"]: r["f1"] for r in rows if r["scope"] == "typed"}
+        out.append({"fold": f, "papers": len(idx), **{f"typed_{t}": v for t, v in typed.items()}})
+    return out
 
 
 def cv_predictions(learner: str, k: int, seed: int, corpus: bool = False, inner: bool = False,
                    threshold: float | None = None) -> tuple[list[dict], list, dict]:
-    """The gold and the out-of-fold predictions (PaperEntities) of every annotated paper."""
+    """The gold, the out-of-fold predictions (PaperEntities) of every annotated paper, the
+    timing, and each paper's fold."""
     from kg.extract.learn import Decider
     from kg.extract.learn.examples import examples, fit_examples
     from kg.extract.learn.folds import folds
@@ -113,7 +127,7 @@ def cv_predictions(learner: str, k: int, seed: int, corpus: bool = False, inner:
         from kg.extract.learn.corpus import corpus_decisions
         preds = corpus_decisions(preds)
     timing = {"featurise_s": round(featurise, 2), "fit_s_per_fold": round(fit_s / len(set(fold)), 2)}
-    return gold, preds, timing
+    return gold, preds, timing, fold
 
 
 def scorer_json(rows: list[dict]) -> dict:
@@ -220,6 +234,8 @@ def main() -> None:
                   f"learner {a.learner}, corpus {a.corpus}, "
                   f"{res['papers']} papers; out-of-fold figures; {timing}")
             print(render(res["rows"]), end="")
+            print("typed F1 of each fold alone:")
+            print(render(res["by_fold"]), end="")
             if a.errors:
                 print(render([{k: e[k] for k in ("kind", "type", "names", "title")} for e in errors],
                              max_width=50), end="")

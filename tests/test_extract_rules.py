@@ -73,7 +73,7 @@ PINS: dict[str, Pin] = {
     "acronym-task": Pin("We study Sign Gesture Segmentation (SGS) in clips.", "SGS", None),
     "dropped-shorts": Pin("A warm queue (WQ) is used; WQs are then pruned.", "WQs", None),
     # kg_candidates: how names look
-    "shape": Pin("We compare with Zorblax9 today.", "Zorblax9", {"type": "model"}),
+    "shape": Pin("We compare with Zorblax9 today.", "Zorblax9", {"type": "method"}),
     "acronym-play": Pin("We handle temporal-coHERent clips.", "temporal-coHERent", None),
     "kind-compound": Pin("We benchmark Audio-LLMs on speech.", "Audio-LLMs", None),
     "number-pair": Pin("Results on Zorb-10/20 improve.", "Zorb-20", {"name": "Zorb-20"}),
@@ -98,7 +98,7 @@ PINS: dict[str, Pin] = {
     "dataset-suffix": Pin("We evaluate ZorbBench here.", "ZorbBench", {"type": "dataset", "confidence": 0.7}),
     "apposition-after": Pin("Zorblax9, a corpus of chats, is public.", "Zorblax9", {"type": "dataset"}),
     "apposition-before": Pin("They release a new treebank, Zorblax9, of chats.", "Zorblax9", {"type": "dataset"}),
-    "morpheme": Pin("ZapConv helps.", "ZapConv", {"type": "method"}),
+    "morpheme": Pin("ZapVAE helps.", "ZapVAE", {"type": "model"}),
     "known-prefix": Pin("We answer harder questions.", "Natural Questions 2030x", {"type": "dataset"},
                         "Natural Questions 2030x: Harder Questions"),
     "type-head": Pin("The Quokka Reading Treebank is small.", "Quokka Reading Treebank", {"type": "dataset"}),
@@ -107,19 +107,22 @@ PINS: dict[str, Pin] = {
     "next-word-model": Pin("Zorb Lattice Quilt (ZLQ) models are small.", "ZLQ", {"type": "method"}),
     "dataset-shape": Pin("We score ZorbSuite here.", "ZorbSuite", {"type": "dataset"}),
     "model-shape": Pin("A sampler named ZorbDiffusion runs fast.", "ZorbDiffusion", {"type": "model"}),
-    "list-head": Pin("We modify two methods (Quimby and Zorblo) that prune.", "Quimby", {"type": "method"}),
+    "list-head": Pin("We compare two models (Quimby and Zorblo) that prune.", "Quimby", {"type": "model"}),
     "dataset-before": Pin("We test on the challenging Zorblax9.", "Zorblax9", {"type": "dataset"}),
-    "type-default": Pin("Results favour Zorblax8 overall.", "Zorblax8", {"type": "model"}),
+    "type-default": Pin("Results favour Zorblax8 overall.", "Zorblax8", {"type": "method"}),
     # kg_typing: the paper as a whole
     "list-spread": Pin("Accuracy on GSM8K, Quimbly and TriviaQA rises.", "Quimbly", {"type": "dataset"}),
     "acronym-over-known": Pin("We add Cross-Layer Importance Pruning (CLIP) to it.", "CLIP", {"type": "method"}),
-    "coined-default": Pin("Zorbix9 prunes. Zorbix9 is fast.", "Zorbix9", {"type": "method"},
-                          "Zorbix9: Fast Pruning"),
+    # (the title's spelling has no morpheme: typed by default, it outranks the abstract's)
+    "coined-default": Pin("ZapInstruct prunes. ZapInstruct is fast.", "ZapInstruct", {"type": "method"},
+                          "ZAPINSTRUCT: Fast Pruning"),
     "sized-variants": Pin("We train ZorBix-T and ZorBix-L models.", "ZorBix", {"type": "model"},
                           "ZorBix: Fast Sparse Nets"),
-    "one-type": Pin("We find Zorbix7 helps; Zorbix7 scales.", "Zorbix7", {"type": "method"},
-                    "Zorbix7: Sparse Pruning"),
-    "base-name": Pin("We define Chain of Quilts (CoQ). CoQ-tuning helps readers.", "CoQ-tuning", {"type": "method"}),
+    # (one apposition against four morphemes: without the rule the morphemes outvote it)
+    "one-type": Pin("We find that ZapVAE, a benchmark of chats, is hard. ZapVAE is big. ZapVAE is new. "
+                    "ZapVAE is fun. ZapVAE is odd.", "ZapVAE", {"type": "dataset"}),
+    "base-name": Pin("We release ZorbQA, a new benchmark of chats. ZorbQA-lite is smaller.", "ZorbQA-lite",
+                     {"type": "dataset"}),
     # kg_roles
     "direct-object": Pin("We release BERT weights for all.", "BERT", {"role": "proposed"}),
     "title-is-name": Pin("We extend ResNet-50 with a branch.", "ZorbNet9", {"role": "proposed"}, "ZorbNet9"),

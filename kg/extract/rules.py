@@ -271,7 +271,7 @@ LIST_HEAD = _rule(
 DATASET_BEFORE = _rule(
     "dataset-before", "\"on the X\", \"datasets such as X\": a dataset", "kg_typing", **_CONTEXT)
 TYPE_DEFAULT = _rule(
-    "type-default", "otherwise a method if proposed or a phrase, else a model", "kg_typing",
+    "type-default", "otherwise a method", "kg_typing",
     evidence=Typed.DEFAULT, strength=0, weight=0.3)
 
 # kg_typing: the paper as a whole ----------------------------------------------------------
