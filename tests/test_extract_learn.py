@@ -125,6 +125,26 @@ def test_the_papers_own_acronym_definition_beats_a_known_entity_of_another_kind(
     assert clip.type == "method" and clip.kb_id is None
 
 
+def test_an_acronym_the_paper_spells_out_otherwise_is_not_the_known_entity_of_that_spelling():
+    # the gazetteer's VAR is Visual AutoRegressive modeling, a model; SETR the SEgmentation TRansformer
+    out = extract_text("We add Visual Attention Redistribution (VAR) to the decoder. VAR is cheap.", _nlp())
+    [var] = [m for m in out.entities if "VAR" in (m.name, *m.aliases)]
+    assert (var.name, var.type, var.kb_id) == ("Visual Attention Redistribution", "method", None)
+    # every mention of that spelling follows the definition, those the gazetteer typed too
+    out = extract_text("Second, we propose a Semantics ReTRiever (SeTR) that adds context. SeTR is fast.", _nlp())
+    [setr] = [m for m in out.entities if "SeTR" in (m.name, *m.aliases)]
+    assert (setr.type, setr.kb_id) == ("method", None) and len(setr.evidence) == 3
+
+
+def test_an_acronym_spelled_out_as_the_gazetteer_spells_it_stays_the_known_entity():
+    out = extract_text("We train with Sharpness-Aware Minimisation (SAM) to flatten minima.", _nlp())
+    [sam] = [m for m in out.entities if "SAM" in (m.name, *m.aliases)]
+    assert (sam.type, sam.kb_id) == ("method", "sam")
+    # half the words shared is enough: a longer spelling of a known name
+    out = extract_text("We add Masked Image Modeling Pretraining (MIM) to it.", _nlp())
+    assert [(m.type, m.kb_id) for m in out.entities if "MIM" in (m.name, *m.aliases)] == [("method", "mim")]
+
+
 def test_units_venues_hardware_and_scales_from_the_issue_are_dropped():
     out = extract_text("Trained at 3 PetaFLOPs on 8xA800 nodes with 100K samples at 16 kHz (NeurIPS).", _nlp())
     assert out.entities == ()

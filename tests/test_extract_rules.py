@@ -112,6 +112,8 @@ PINS: dict[str, Pin] = {
     "type-default": Pin("Results favour Zorblax8 overall.", "Zorblax8", {"type": "method"}),
     # kg_typing: the paper as a whole
     "list-spread": Pin("Accuracy on GSM8K, Quimbly and TriviaQA rises.", "Quimbly", {"type": "dataset"}),
+    "acronym-other-meaning": Pin("We add Visual Attention Redistribution (VAR) to it.", "VAR",
+                                 {"type": "method", "kb_id": None}),
     "acronym-over-known": Pin("We add Cross-Layer Importance Pruning (CLIP) to it.", "CLIP", {"type": "method"}),
     # (the title's spelling has no morpheme: typed by default, it outranks the abstract's)
     "coined-default": Pin("ZapInstruct prunes. ZapInstruct is fast.", "ZapInstruct", {"type": "method"},

@@ -223,6 +223,10 @@ TYPE_KNOWN = _rule(
 KNOWN_CONTRADICTED = _rule(
     "known-contradicted", "a long form whose head word gives another type is not the known entity "
     "of that spelling", "kg_typing")
+ACRONYM_OTHER_MEANING = _rule(
+    "acronym-other-meaning", "an acronym the paper spells out in words that no known name of that "
+    "spelling shares is the paper's own, not the known entity (\"Visual Attention Redistribution "
+    "(VAR)\")", "kg_typing")
 KNOWN_AMBIGUOUS_SHAPE = _rule(
     "known-ambiguous-shape", "an ordinary-word known name found only by its shape is not that entity",
     "kg_typing")

@@ -16,6 +16,7 @@ from spacy.tokens import Doc
 from kg.extract.candidate import Batched, Candidate, candidates, doc_text, register_extensions
 from kg.extract.lexicon import KnownEntity, context_type, gazetteer, head_type, morphemes
 from kg.extract.rules import (
+    ACRONYM_OTHER_MEANING,
     ACRONYM_OVER_KNOWN,
     APPOSITION_AFTER,
     APPOSITION_BEFORE,
@@ -145,6 +146,21 @@ class Index:
         return None
 
 
+_WORD = re.compile(r"[a-z0-9]+")
+_FILLER = frozenset({"a", "an", "and", "as", "by", "for", "in", "of", "on", "the", "to", "via", "with"})
+
+
+def _words(name: str) -> set[str]:
+    return {w for w in _WORD.findall(name.lower()) if w not in _FILLER}
+
+
+def _spelled_alike(long_form: str, known: KnownEntity) -> bool:
+    """Whether at least half the words of a paper's long form are words of the known names."""
+    words = _words(long_form)
+    theirs = set().union(*(_words(n) for n in known.names))
+    return not words or 2 * len(words & theirs) >= len(words)
+
+
 def _known(c: Candidate, index: Index, off: frozenset[Rule]) -> KnownEntity | None:
     """The known entity a candidate names, if the paper does not say otherwise."""
     known = index.lookup(c.text) or (index.lookup(c.long_form) if c.long_form else None)
@@ -153,6 +169,9 @@ def _known(c: Candidate, index: Index, off: frozenset[Rule]) -> KnownEntity | No
         defined = head_type(c.long_form.split()[-1].split("-")[-1])
         if defined and defined != known.type:
             return None  # "interactive channel transformation (ICON)" is not the known ICON
+        if c.source == Found.ACRONYM and ACRONYM_OTHER_MEANING not in off \
+                and not _spelled_alike(c.long_form, known):
+            return None  # "Visual Attention Redistribution (VAR)" is not Visual AutoRegressive modeling
     if known is not None and known.ambiguous and c.source == Found.SHAPE \
             and KNOWN_AMBIGUOUS_SHAPE not in off:
         return None
@@ -273,7 +292,8 @@ def consolidate(cands: list[Candidate], off: frozenset[Rule] = NONE_OFF) -> list
                and c.kb_id is None and c.type_source != Typed.GAZETTEER}
     for i, c in enumerate(cands):
         d = defined.get(norm(c.text)) if ACRONYM_OVER_KNOWN not in off else None
-        if c.source == Found.GAZETTEER and d is not None and d.type != c.type:
+        if d is not None and d.type != c.type and (c.source == Found.GAZETTEER
+                                                   or (c.type_source == Typed.GAZETTEER and c.kb_id)):
             cands[i] = c.with_(type=d.type, kb_id=None, parent=None, typed_by=ACRONYM_OVER_KNOWN,
                                long_form=d.long_form)
     best: dict[str, Candidate] = {}
