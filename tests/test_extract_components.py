@@ -190,6 +190,17 @@ def test_eponymous_methods(nlp):
     assert r["Lie-Trotter splitting scheme"].type == "method"
 
 
+def test_an_eponym_s_words_end_at_a_small_word(nlp):
+    # "at inference", "the learning", "without training" open phrases of their own: no method head
+    from kg.extract.phrases import eponym_candidates
+
+    for text in ("We take Self-Notes at inference time.", "Prereq-Tune disentangles the learning of skills.",
+                 "We tune Key-Value matrices without training."):
+        assert eponym_candidates(text, 0) == [], text
+    [c] = eponym_candidates("We use a Hale-Brook splitting scheme at scale.", 0)
+    assert c.text == "Hale-Brook splitting scheme"
+
+
 def test_title_means_repeated_in_the_abstract(nlp):
     title = "Sparse Nets with Iterative Weight Juggling"
     r = by_name(extract_text("We show that iterative weight juggling finds subnetworks.", nlp, title=title))

@@ -137,12 +137,20 @@ _EPONYM = re.compile(r"([A-Z](?<!\w.)[a-z]{1,20}(?:-[A-Z][a-z]{1,20})+)((?:\s[a-
 _EPONYM_HYPHEN = re.compile(r"-(?<=[a-z]-)[A-Z][a-z]")
 
 
+_EPONYM_STOP = frozenset(("a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "is", "are", "of", "on",
+                          "or", "than", "that", "the", "through", "to", "via", "with", "within", "without"))
+
+
 def eponym_candidates(text: str, start: int) -> list[Candidate]:
     out: list[Candidate] = []
     if not _EPONYM_HYPHEN.search(text, start):
         return out
     for m in _EPONYM.finditer(text, start):
         words = m.group(2).split()
+        # the name's words end where a small word starts a phrase of its own: "Self-Notes at
+        # inference", "Prereq-Tune disentangles the learning" name no method
+        cut = next((i for i, w in enumerate(words) if w in _EPONYM_STOP), len(words))
+        words = words[:cut]
         # the longest run of at most three words that ends in a method head word
         last = max((i for i, w in enumerate(words) if head_type(w) == "method"), default=None)
         if last is None:
