@@ -190,6 +190,25 @@ def test_eponymous_methods(nlp):
     assert r["Lie-Trotter splitting scheme"].type == "method"
 
 
+def test_a_capitalised_phrase_joined_by_and_is_two_phrases():
+    from kg.extract.phrases import phrase_candidates
+    from kg.extract.rules import NONE_OFF
+
+    def phrases(text):
+        return [(c.text, text[c.start:c.end], c.type) for c in phrase_candidates(text, 0, len(text), set(), NONE_OFF)]
+
+    assert phrases("We compare Quimby Context Parallelism and Zorb Token Routing today.") == [
+        ("Quimby Context Parallelism", "Quimby Context Parallelism", "method"),
+        ("Zorb Token Routing", "Zorb Token Routing", "method")]
+    # a side of one word, or one with no type head, names nothing here (other finders judge it)
+    assert phrases("Designs: Linear and Softmax Attention.") == [("Softmax Attention", "Softmax Attention", "method")]
+    assert phrases("We add the Quimby Chaining or Stepwise Quilt Prompt.") == [
+        ("Stepwise Quilt Prompt", "Stepwise Quilt Prompt", "method")]
+    # a side that holds a joining word is a clause's words
+    assert phrases("We apply Quimby Context Parallelism and Zorb Routing to Video Quilt Models.") == [
+        ("Quimby Context Parallelism", "Quimby Context Parallelism", "method")]
+
+
 def test_an_eponym_s_words_end_at_a_small_word(nlp):
     # "at inference", "the learning", "without training" open phrases of their own: no method head
     from kg.extract.phrases import eponym_candidates

@@ -78,7 +78,10 @@ PINS: dict[str, Pin] = {
     "kind-compound": Pin("We benchmark Audio-LLMs on speech.", "Audio-LLMs", None),
     "number-pair": Pin("Results on Zorb-10/20 improve.", "Zorb-20", {"name": "Zorb-20"}),
     "phrase": Pin("Scores on the Quokka Reading Set rise.", "Quokka Reading Set", {"type": "dataset"}),
-    "phrase-two-kinds": Pin("We stack MLP and Transformer Encoder layers.", "MLP and Transformer Encoder", None),
+    # (without it, the phrase's sides are judged alone: "Transformer Encoder" would be a name)
+    "phrase-two-kinds": Pin("We stack MLP and Transformer Encoder layers.", "Transformer Encoder", None),
+    "phrase-and": Pin("It beats Zorb-Quill and Quimby Lattice Parallelism in speed.", "Quimby Lattice Parallelism",
+                      {"type": "method"}),
     "phrase-sentence-start": Pin("Lattice Network speeds training.", "Lattice Network", None),
     "eponym": Pin("We fit it with a Hale-Brook splitting scheme.", "Hale-Brook splitting scheme",
                   {"type": "method"}),

@@ -14,6 +14,7 @@ from kg.extract.rules import (
     LIST_CITATION,
     LIST_MODIFIER,
     PHRASE,
+    PHRASE_AND,
     PHRASE_SENTENCE_START,
     PHRASE_TWO_KINDS,
     Found,
@@ -31,7 +32,8 @@ _CAP_PHRASE = re.compile(
     r"((?:[A-Z](?<![\w\-].)[\w\-']{0,40}+)(?:\s+(?:(?:and|of|for|in|with|to|&)\s+)?(?:[A-Z][\w\-']{0,40}+|\d[\w\.]{0,10})){1,8})(?![\w\-'])")
 
 
-_RUN = re.compile(r"\S+")  # the module's patterns compiled once: re.match(str) looks each up
+_RUN = re.compile(r"\S+")
+_JOINING = frozenset(("of", "for", "in", "with", "to"))  # what else joins words in a _CAP_PHRASE  # the module's patterns compiled once: re.match(str) looks each up
 
 
 def phrase_candidates(text: str, start: int, end: int, sent_starts: set[int],
@@ -46,20 +48,37 @@ def phrase_candidates(text: str, start: int, end: int, sent_starts: set[int],
         if len(words) < 2:
             continue
         parts = [w.group(0) for w in words]
-        phrase = " ".join(parts)  # the name; its offsets are those of its words as written
-        s, e = m.start(1) + words[0].start(), m.start(1) + words[-1].end()
         joins = [i for i, w in enumerate(parts) if w in ("and", "&", "or")]
         if PHRASE_TWO_KINDS not in off and joins \
                 and all(is_generic(w) or w in generic_acronyms() for w in parts[: joins[0]]):
             continue  # "MLP and Transformer": two kinds joined, not one name
-        head = parts[-1].split("-")[-1]
-        htype = head_type(head)
-        if htype is None or ends_in_task(phrase) or is_generic(phrase) or ends_in_category(phrase):
-            continue
-        if PHRASE_SENTENCE_START not in off and s in sent_starts and len(parts) < 3:
-            continue
-        out.append(found(PHRASE, s, e, phrase, type=htype))
+        if PHRASE_AND in off or not joins:
+            sides = [words]
+        else:  # "DeepSpeed-Ulysses and Megatron Context Parallelism": two names, each judged alone;
+            # a side that holds a joining word is a clause's words, no name ("Structured Pruning
+            # to Video Large Language Models", "PLDR-LLM with KV-cache")
+            sides = [words[a + 1: b] for a, b in zip([-1, *joins], [*joins, len(words)], strict=True)]
+            sides = [side for side in sides if not any(w.group(0) in _JOINING for w in side)]
+        for side in sides:
+            c = _phrase(m.start(1), side, sent_starts, off)
+            if c is not None:
+                out.append(c)
     return out
+
+
+def _phrase(at: int, words: list[re.Match[str]], sent_starts: set[int], off: frozenset[Rule]) -> Candidate | None:
+    """The phrase these words of a capitalised phrase (matched at ``at``) name, if they name one."""
+    if len(words) < 2:
+        return None
+    parts = [w.group(0) for w in words]
+    phrase = " ".join(parts)  # the name; its offsets are those of its words as written
+    s, e = at + words[0].start(), at + words[-1].end()
+    htype = head_type(parts[-1].split("-")[-1])
+    if htype is None or ends_in_task(phrase) or is_generic(phrase) or ends_in_category(phrase):
+        return None
+    if PHRASE_SENTENCE_START not in off and s in sent_starts and len(parts) < 3:
+        return None
+    return found(PHRASE, s, e, phrase, type=htype)
 
 
 # a capital not after [\w\-\.], then the rest of a word or nothing: "(?:X...|X)" as "X(?:...)?"

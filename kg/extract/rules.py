@@ -200,6 +200,9 @@ PHRASE = _rule(
 PHRASE_TWO_KINDS = _rule(
     "phrase-two-kinds", "generic kinds joined by \"and\" (\"MLP and Transformer\") are no phrase "
     "name", "kg_candidates")
+PHRASE_AND = _rule(
+    "phrase-and", "a capitalised phrase joined by \"and\", \"or\" or \"&\" (\"Prompt Chaining and "
+    "Stepwise Prompt\") names two things: each side is a phrase of its own", "kg_candidates")
 PHRASE_SENTENCE_START = _rule(
     "phrase-sentence-start", "a two-word capitalised phrase opening a sentence is no name",
     "kg_candidates")
