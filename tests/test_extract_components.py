@@ -209,6 +209,15 @@ def test_a_capitalised_phrase_joined_by_and_is_two_phrases():
         ("Quimby Context Parallelism", "Quimby Context Parallelism", "method")]
 
 
+def test_a_lower_case_definition_is_proposed_only_where_a_cue_names_it(nlp):
+    used = extract_text("Results rise with quilted lattice pruning (QLP) on graphs.", nlp)
+    ours = extract_text("We propose quilted lattice pruning (QLP) for graphs.", nlp)
+    capitalised = extract_text("Results rise with Quilted Lattice Pruning (QLP) on graphs.", nlp)
+    assert [m.role for m in used.entities] == ["used"]
+    assert [m.role for m in ours.entities] == ["proposed"]
+    assert [m.role for m in capitalised.entities] == ["proposed"]  # a coined name, the paper's own
+
+
 def test_an_eponym_s_words_end_at_a_small_word(nlp):
     # "at inference", "the learning", "without training" open phrases of their own: no method head
     from kg.extract.phrases import eponym_candidates

@@ -411,15 +411,16 @@ def test_prior_work_on_the_lower_case_is_the_search_ignoring_case():
 
 
 def _reference_own_acronyms(cands, text, sents, off):
-    """_own_acronyms as it was: prior_work() ignoring case on each sentence."""
+    """_own_acronyms as it was: prior_work() ignoring case on each sentence (and, as the rules
+    are now, a lower-case definition left to the cue rules)."""
     from kg.extract import triggers
     from kg.extract.candidate import sentence_at
     from kg.extract.roles import _proposed
-    from kg.extract.rules import OWN_ACRONYM, PRIOR_WORK, Found, Typed
+    from kg.extract.rules import ACRONYM_LOWERCASE, OWN_ACRONYM, PRIOR_WORK, Found, Typed
 
     for i, c in enumerate(cands):
         if c.role == "proposed" or c.source != Found.ACRONYM or c.kb_id \
-                or c.type_source in (Typed.GAZETTEER, Typed.FAMILY):
+                or c.type_source in (Typed.GAZETTEER, Typed.FAMILY) or c.found_by == ACRONYM_LOWERCASE:
             continue
         start, end = sentence_at(sents, c.start)
         if PRIOR_WORK in off or not triggers.prior_work().search(text[start:end]):

@@ -313,6 +313,9 @@ FIRST_NEW_NAME = _rule(
     "kg_roles", confidence=0.8, proposes=True)
 OWN_ACRONYM = _rule(
     "own-acronym", "a new acronym defined in the paper", "kg_roles", proposes=True)
+LOWERCASE_USED = _rule(
+    "lowercase-used", "a lower-case definition (\"scaled dot-product attention (SDPA)\") is a technique "
+    "the paper uses unless a contribution cue names it", "kg_roles")
 PRIOR_WORK = _rule(
     "prior-work", "an acronym defined in a sentence about earlier work (\"existing\", \"such as\") "
     "is not the paper's own", "kg_roles")
