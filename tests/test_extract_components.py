@@ -316,3 +316,9 @@ def test_lowercase_long_form_with_a_capitalised_head(nlp):
 def test_short_form_of_a_dropped_definition_is_dropped(nlp):
     r = extract_text("The gating mechanism (GM) decides. GMs are thresholded.", nlp)
     assert r.entities == ()
+
+
+def test_a_tool_the_paper_uses_is_dropped_and_one_it_proposes_is_kept(nlp):
+    assert extract_text("We prune tokens. Code is available in MindSpore and PyTorch.", nlp).entities == ()
+    r = by_name(extract_text("We present MindSpore, a framework for training on NPUs.", nlp))
+    assert r["MindSpore"].role == "proposed" and set(r) == {"MindSpore"}

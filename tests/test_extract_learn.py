@@ -16,7 +16,8 @@ from kg.settings import Settings
 def test_units_scales_venues_and_hardware_are_never_entities():
     for name, kind in [("PetaFLOPs", "unit"), ("kHz", "unit"), ("GFLOPs", "unit"), ("100K", "scale"),
                        ("1.5B", "scale"), ("8xA800", "hardware"), ("H100", "hardware"),
-                       ("RTX 3090", "hardware"), ("NeurIPS", "venue"), ("CVPR 2024", "venue")]:
+                       ("RTX 3090", "hardware"), ("NeurIPS", "venue"), ("CVPR 2024", "venue"),
+                       ("NPUs", "hardware"), ("xPU", "hardware"), ("FPGA", "hardware")]:
         assert never_entity(name) == kind, name
     for name in ("GPT-4", "T5", "ImageNet-1K", "FlowCut", "ViT-B", "Llama-3", "COCO"):
         assert never_entity(name) is None, name

@@ -294,8 +294,9 @@ def plain_candidate_groups(doc, off=frozenset(), keep_generic=False, extra=None)
 
     from kg.extract.assemble import _generic
     from kg.extract.candidate import get_ext
+    from kg.extract.lexicon import word_list
     from kg.extract.never import never_entity
-    from kg.extract.rules import GENERIC, NEVER_ENTITY
+    from kg.extract.rules import GENERIC, NEVER_ENTITY, USED_TOOL
     from kg.keys import UnionFind, match_key
 
     cands = plain_resolve_overlaps(list(get_ext(doc, "kg_candidates") or []),
@@ -308,6 +309,8 @@ def plain_candidate_groups(doc, off=frozenset(), keep_generic=False, extra=None)
         cands.sort(key=lambda c: c.start)
     if NEVER_ENTITY not in off:
         cands = [c for c in cands if never_entity(c.text) is None]
+    if USED_TOOL not in off:
+        cands = [c for c in cands if c.role == "proposed" or c.text.lower() not in word_list("tools")]
     if keep_generic:
         cands = [c if c.type else c.with_(type="method") for c in cands]
     else:
@@ -339,7 +342,7 @@ def test_candidate_groups_equal_the_plain_way_on_the_seeds() -> None:
     from kg.settings import Settings
 
     nlp = build_nlp(Settings())
-    offs = [frozenset(), frozenset(r for r in RULES if r.name in ("strong-first", "same-span", "never-entity"))]
+    offs = [frozenset(), frozenset(r for r in RULES if r.name in ("strong-first", "same-span", "never-entity", "used-tool"))]
     for doc in nlp.pipe(TEXTS + SEED_TEXTS[::3]):
         extra = decider_extra(doc)
         for off in offs:

@@ -7,7 +7,7 @@ from typing import Protocol
 from spacy.tokens import Doc
 
 from kg.extract.candidate import Candidate, doc_text, get_ext, sentence_at, sentence_spans
-from kg.extract.lexicon import gazetteer, generic_acronyms, is_generic
+from kg.extract.lexicon import gazetteer, generic_acronyms, is_generic, word_list
 from kg.extract.never import never_entity
 from kg.extract.rules import (
     GENERIC,
@@ -20,6 +20,7 @@ from kg.extract.rules import (
     STRONG_FIRST,
     STRONG_PRIORITY,
     TITLE_CANONICAL,
+    USED_TOOL,
     Found,
     Rule,
 )
@@ -167,6 +168,9 @@ def candidate_groups(doc: Doc, off: frozenset[Rule] = NONE_OFF,
         cands.sort(key=lambda c: c.start)
     if NEVER_ENTITY not in off:
         cands = [c for c in cands if never_entity(c.text) is None]
+    if USED_TOOL not in off:
+        tools = word_list("tools")
+        cands = [c for c in cands if c.role == "proposed" or c.text.lower() not in tools]
     if keep_generic:
         cands = [c if c.type else c.with_(type="method") for c in cands]
     else:

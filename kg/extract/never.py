@@ -21,7 +21,7 @@ _SCALE = re.compile(r"^(?:~?\d+(?:[.,]\d+)?\s*[KMBTkmbx×]|[x×]\d+|\d+\^\d+|\d+
 # accelerators and machines: A100, H800, 8xA800, 8×H100, V100s, RTX 3090, TPUv4, Ascend 910B
 _HARDWARE = re.compile(
     r"^(?:\d+\s*[x×]\s*)?(?:NVIDIA\s+)?(?:[AHVPLBT]\d{2,3}[A-Za-z]?s?|(?:RTX|GTX)\s*\d{3,4}(?:\s*Ti)?"
-    r"|TPU\s*v?\d+[a-z]?|Ascend\s*\d+[A-Z]?|MI\d{3}X?|Jetson\s+\w+|GPUs?|TPUs?|NPUs?|CPUs?)$")
+    r"|TPU\s*v?\d+[a-z]?|Ascend\s*\d+[A-Z]?|MI\d{3}X?|Jetson\s+\w+|[GTNCxDIL]PUs?|FPGAs?|ASICs?)$")
 # venues, with or without a year: NeurIPS 2024, CVPR'25, ICLR-2023
 _VENUE = re.compile(
     r"^(?:NeurIPS|NIPS|ICML|ICLR|CVPR|ICCV|ECCV|ACL|EMNLP|NAACL|COLING|AAAI|IJCAI|KDD|SIGGRAPH|"

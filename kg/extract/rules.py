@@ -339,6 +339,9 @@ GENERIC = _rule(
 NEVER_ENTITY = _rule(
     "never-entity", "units, scales, venues and hardware (\"PetaFLOPs\", \"100K\", \"NeurIPS\", "
     "\"8xA800\") are never entities", "assemble")
+USED_TOOL = _rule(
+    "used-tool", "software a paper uses as a tool (\"PyTorch\", \"CUDA\", \"MindSpore\") is no entity; "
+    "proposed, it is the paper's contribution", "assemble")
 STRONG_FIRST = _rule(
     "strong-first", "of overlapping candidates a strong finder's wins, then the longest, then "
     "the priority", "assemble")
