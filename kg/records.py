@@ -151,17 +151,18 @@ class Mention:
         """The mention ``to_dict`` gave. ``texts``: the evidence sentences already made (of the
         same paper), so that the mentions of one sentence share one string."""
         texts = {} if texts is None else texts
+        # positional, in field order: a state of 100,000 papers holds half a million of these
         return cls(
-            type=entity_type(d["type"]),
-            name=d["name"],
-            aliases=tuple(d.get("aliases") or ()),
-            role=d.get("role", "used"),
-            evidence=tuple(Evidence(**{**e, "text": texts.setdefault(e["text"], e["text"])})
-                           for e in d.get("evidence") or ()),
-            confidence=float(d.get("confidence", 1.0)),
-            kb_id=d.get("kb_id"),
-            parent=d.get("parent"),
-            sources=tuple(d.get("sources") or ()),
+            entity_type(d["type"]),
+            d["name"],
+            tuple(d.get("aliases") or ()),
+            d.get("role", "used"),
+            tuple([Evidence(texts.setdefault(e["text"], e["text"]), e["start"], e["end"],
+                            e.get("surface", "")) for e in d.get("evidence") or ()]),
+            float(d.get("confidence", 1.0)),
+            d.get("kb_id"),
+            d.get("parent"),
+            tuple(d.get("sources") or ()),
         )
 
 
@@ -204,12 +205,8 @@ class PaperEntities:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "PaperEntities":
         texts: dict[str, str] = {}  # a sentence naming several entities is one string
-        return cls(
-            id=d["id"],
-            title=d["title"],
-            entities=tuple(Mention.from_dict(m, texts) for m in d.get("entities") or ()),
-            links=tuple(Repo(**r) for r in d.get("links") or ()),
-        )
+        return cls(d["id"], d["title"], tuple([Mention.from_dict(m, texts) for m in d.get("entities") or ()]),
+                   tuple([Repo(**r) for r in d.get("links") or ()]))
 
 
 @dataclass(frozen=True, slots=True)

@@ -196,7 +196,10 @@ def _reuse(live_nq: Path, prev: Any, corpus: Any, settings: Settings,
 
     def same(pid: str) -> bool:  # the live build's own record and extraction
         pe = extractions.get(pid)
-        return pe is not None and pe is old_extractions.get(pid) and papers[pid] == old_papers.get(pid)
+        if pe is None or pe is not old_extractions.get(pid):
+            return False
+        paper, old = papers[pid], old_papers.get(pid)
+        return paper is old or paper == old
 
     with Reuse(live_nq, parts, same) as reuse:
         yield reuse

@@ -51,9 +51,9 @@ class VoidCounts:
         self._classes: dict[str, int] = {}
         self.example: str | None = None  # the first paper (schema:ScholarlyArticle) by IRI
         # partitions copied from a live build (kg.rdf.reuse): counted, not hashed
-        self._copied_triples = self._copied_subjects = 0
-        self._copied_predicates: Counter[str] = Counter()
-        self._copied_classes: Counter[str] = Counter()
+        # papers of one shape share one Summary object (kg.rdf.reuse.read_parts): counted by
+        # object, summed at the end
+        self._copied: dict[int, tuple[Summary, int]] = {}
 
     def add(self, s: str, p: str, o: str) -> None:
         """One distinct triple, its terms in N-Triples form."""
@@ -79,10 +79,8 @@ class VoidCounts:
         of its triples: no triple of it is in any other partition, nor any subject but the
         paper (``paper``, in N-Triples form), which is counted as :meth:`add_partition` does."""
         self._subjects.append(hash(paper))
-        self._copied_subjects += summary.subjects
-        self._copied_triples += summary.triples
-        self._copied_predicates.update(dict(summary.predicates))
-        self._copied_classes.update(dict(summary.classes))
+        seen = self._copied.get(id(summary))
+        self._copied[id(summary)] = (summary, seen[1] + 1 if seen is not None else 1)
         if summary.classes and any(c == _ARTICLE for c, _ in summary.classes) \
                 and (self.example is None or paper[1:-1] < self.example):
             self.example = paper[1:-1]
@@ -107,10 +105,16 @@ class VoidCounts:
         by_class = np.bincount(np.frombuffer(self._class_of, dtype=np.uint16)[mfirst],
                                minlength=len(self._classes))
         classes = Counter({c: int(by_class[i]) for c, i in self._classes.items()})
-        classes.update(self._copied_classes)
         predicates = Counter({p: int(by_pred[i]) for p, i in self._predicates.items()})
-        predicates.update(self._copied_predicates)
-        return (int(triples.size) + self._copied_triples, int(subjects) + self._copied_subjects,
+        copied_triples = copied_subjects = 0
+        for summary, times in self._copied.values():
+            copied_triples += summary.triples * times
+            copied_subjects += summary.subjects * times
+            for c, n in summary.classes:
+                classes[c] += n * times
+            for p, n in summary.predicates:
+                predicates[p] += n * times
+        return (int(triples.size) + copied_triples, int(subjects) + copied_subjects,
                 {c[1:-1]: n for c, n in classes.items() if n},
                 {p[1:-1]: n for p, n in predicates.items() if n})
 
