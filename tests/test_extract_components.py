@@ -322,3 +322,12 @@ def test_a_tool_the_paper_uses_is_dropped_and_one_it_proposes_is_kept(nlp):
     assert extract_text("We prune tokens. Code is available in MindSpore and PyTorch.", nlp).entities == ()
     r = by_name(extract_text("We present MindSpore, a framework for training on NPUs.", nlp))
     assert r["MindSpore"].role == "proposed" and set(r) == {"MindSpore"}
+
+
+def test_an_apposition_is_typed_by_the_last_head_word_of_its_noun_phrase(nlp):
+    # the head of "a comprehensive benchmark designed to ..." is its last noun before "designed",
+    # not its first word (the apposition rule once read only that)
+    r = by_name(extract_text("We introduce StripCipher, a comprehensive benchmark designed to test LMMs.", nlp))
+    assert r["StripCipher"].type == "dataset"
+    r = by_name(extract_text("We present Zorblax, a language model alignment method for chat.", nlp))
+    assert r["Zorblax"].type == "method"

@@ -74,7 +74,11 @@ _COORD = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|vs\.?|versus)\s+
 
 # "X (Y), a new dataset of ...", "X, a simple prompting method", "X is a benchmark"
 _APPOSITION = re.compile(
-    r"^\s*(?:\([^()]{1,40}\)\s*)?(?:,\s*|\s+(?:is|as)\s+)(?:a|an|the|our)\s+((?:[\w\-]+\s+){0,6}?[\w\-]+)\b")
+    r"^\s*(?:\([^()]{1,40}\)\s*)?(?:,\s*|\s+(?:is|as)\s+)(?:a|an|the|our)\s+((?:[\w\-]+\s+){0,6}[\w\-]+)\b")
+# words that end the noun phrase of an apposition: "a benchmark designed to ...", "a model of ..."
+_APPOSITION_ENDS = frozenset(
+    "of for to that which who with on in by from and or as at via than built designed trained "
+    "based using where while capable able".split())
 
 
 # the last part of a coined CamelCase name says what it is: "DWConv", "FasterNet", "MMBench"
@@ -97,15 +101,26 @@ def morpheme_type(name: str) -> str | None:
 
 
 def apposition_type(after: str) -> str | None:
-    """The type an apposition gives: the first head word in it."""
+    """The type an apposition gives: the last head word of its noun phrase, which ends at
+    the first word of what follows it ("X, a comprehensive benchmark designed to ...": dataset;
+    "X, a language model alignment method": method).
+
+    >>> apposition_type(", a novel foundation model built on tokens"), apposition_type(" is a dataset")
+    ('model', 'dataset')
+    >>> apposition_type(", a language model alignment method for chat")
+    'method'
+    >>> apposition_type(", a way to train a model") is None
+    True
+    """
     m = _APPOSITION.match(after)
     if not m:
         return None
+    found = None
     for word in m.group(1).split():
-        t = head_type(word.split("-")[-1])
-        if t:
-            return t
-    return None
+        if word in _APPOSITION_ENDS:
+            break
+        found = head_type(word.split("-")[-1]) or found
+    return found
 
 
 class Index:
