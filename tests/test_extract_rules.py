@@ -97,6 +97,8 @@ PINS: dict[str, Pin] = {
                             {"role": "used"}, "Faster Parsing with Byte Pair Encoding"),
     "type-family": Pin("We fine-tune RoBERTa-Plus here.", "RoBERTa-Plus", {"parent": "roberta"}),
     "named-variant": Pin("We test ImageNet-Wobbly here.", "ImageNet-Wobbly", {"type": "dataset"}),
+    "family-other-meaning": Pin("We build the Mental-Ability Reasoning Benchmark (MARB). MARB is hard.", "MARB",
+                                {"type": "dataset", "parent": None}),
     "family-sized": Pin("We align DPO-7B with care.", "DPO-7B", {"type": "model"}),
     "dataset-suffix": Pin("We evaluate ZorbBench here.", "ZorbBench", {"type": "dataset", "confidence": 0.7}),
     "apposition-after": Pin("Zorblax9, a corpus of chats, is public.", "Zorblax9", {"type": "dataset"}),

@@ -238,6 +238,10 @@ KNOWN_MEANS_USED = _rule(
 TYPE_FAMILY = _rule(
     "type-family", "a variant of a known name (\"MogaNet-B\") takes its family's type", "kg_typing",
     confidence=0.85, **_FAMILY)
+FAMILY_OTHER_MEANING = _rule(
+    "family-other-meaning", "a name the paper spells out in words no name of the family shares, "
+    "or whose long form's head word gives another type, is not a variant of that family "
+    "(\"Mental-Ability Reasoning Benchmark (MARB)\" is no MAR)", "kg_typing")
 NAMED_VARIANT = _rule(
     "named-variant", "a named variant of a known name (\"Flickr30k-Order\", \"LeNet-5-Caffe\") is "
     "of its family too", "kg_typing")

@@ -25,6 +25,7 @@ from kg.extract.rules import (
     DATASET_BEFORE,
     DATASET_SHAPE,
     DATASET_SUFFIX,
+    FAMILY_OTHER_MEANING,
     FAMILY_SIZED,
     KNOWN_AMBIGUOUS_SHAPE,
     KNOWN_CONTRADICTED,
@@ -176,6 +177,13 @@ def _spelled_alike(long_form: str, known: KnownEntity) -> bool:
     return not words or 2 * len(words & theirs) >= len(words)
 
 
+def _spelled_otherwise(long_form: str, known: KnownEntity) -> bool:
+    """Whether a paper's long form says its name is not ``known``: by its head word's type
+    or by sharing too few words with the known names."""
+    defined = head_type(long_form.split()[-1].split("-")[-1])
+    return bool(defined and defined != known.type) or not _spelled_alike(long_form, known)
+
+
 def _known(c: Candidate, index: Index, off: frozenset[Rule]) -> KnownEntity | None:
     """The known entity a candidate names, if the paper does not say otherwise."""
     known = index.lookup(c.text) or (index.lookup(c.long_form) if c.long_form else None)
@@ -200,6 +208,9 @@ def _by_what_is_known(c: Candidate, index: Index, off: frozenset[Rule]) -> Candi
         role = "used" if c.source == Found.MEANS and KNOWN_MEANS_USED not in off else c.role
         return c.typed(TYPE_KNOWN, known.type, kb_id=c.kb_id or known.id, parent=known.parent, role=role)
     fam = index.family(c.text, off) if TYPE_FAMILY not in off else None
+    if fam is not None and c.long_form and FAMILY_OTHER_MEANING not in off \
+            and _spelled_otherwise(c.long_form, fam):
+        fam = None
     if fam is not None:
         # a sized checkpoint of a family is a model, whatever the family is ("Mamba-3B")
         sized = FAMILY_SIZED not in off and _SIZE_VARIANT.search(c.text)
