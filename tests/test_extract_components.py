@@ -331,3 +331,13 @@ def test_an_apposition_is_typed_by_the_last_head_word_of_its_noun_phrase(nlp):
     assert r["StripCipher"].type == "dataset"
     r = by_name(extract_text("We present Zorblax, a language model alignment method for chat.", nlp))
     assert r["Zorblax"].type == "method"
+
+
+def test_a_title_says_what_its_head_is_after_the_colon(nlp):
+    r = by_name(extract_text("We chart things.", nlp, title="Quilmo: A Large-Scale Dataset for Chart Reasoning"))
+    assert r["Quilmo"].type == "dataset"
+    r = by_name(extract_text("We tokenise things.", nlp, title="Quilmo: A Foundation Model on Tokens"))
+    assert r["Quilmo"].type == "model"
+    # the title's noun phrase ends with the title, not in the abstract's first words
+    r = by_name(extract_text("Models are weak.", nlp, title="Quilmo: A Probe"))
+    assert "Quilmo" not in r or r["Quilmo"].type != "model"

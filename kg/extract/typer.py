@@ -74,8 +74,10 @@ _COORD = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|vs\.?|versus)\s+
 
 
 # "X (Y), a new dataset of ...", "X, a simple prompting method", "X is a benchmark"
+# also a title's "X: A Benchmark for ...": the noun phrase never runs over a line's end
 _APPOSITION = re.compile(
-    r"^\s*(?:\([^()]{1,40}\)\s*)?(?:,\s*|\s+(?:is|as)\s+)(?:a|an|the|our)\s+((?:[\w\-]+\s+){0,6}[\w\-]+)\b")
+    r"^\s*(?:\([^()]{1,40}\)\s*)?(?:,\s*|\s+(?:is|as)\s+|:[^\S\n]*)(?:[aA]|[aA]n|[tT]he|[oO]ur)[^\S\n]+"
+    r"((?:[\w\-]+[^\S\n]+){0,6}[\w\-]+)\b")
 # words that end the noun phrase of an apposition: "a benchmark designed to ...", "a model of ..."
 _APPOSITION_ENDS = frozenset(
     "of for to that which who with on in by from and or as at via than built designed trained "
@@ -112,13 +114,15 @@ def apposition_type(after: str) -> str | None:
     'method'
     >>> apposition_type(", a way to train a model") is None
     True
+    >>> apposition_type(": A Benchmark\\n\\nModels are ..."), apposition_type(": An Open Model For Chat")
+    ('dataset', 'model')
     """
     m = _APPOSITION.match(after)
     if not m:
         return None
     found = None
     for word in m.group(1).split():
-        if word in _APPOSITION_ENDS:
+        if word.lower() in _APPOSITION_ENDS:
             break
         found = head_type(word.split("-")[-1]) or found
     return found
