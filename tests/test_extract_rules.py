@@ -75,6 +75,8 @@ PINS: dict[str, Pin] = {
     # kg_candidates: how names look
     "shape": Pin("We compare with Zorblax9 today.", "Zorblax9", {"type": "method"}),
     "acronym-play": Pin("We handle temporal-coHERent clips.", "temporal-coHERent", None),
+    "title-acronym-play": Pin("We find hallucInation early.", "hallucInation", None,
+                              "QUINCE: Hallucination Finding"),
     "kind-compound": Pin("We benchmark Audio-LLMs on speech.", "Audio-LLMs", None),
     "number-pair": Pin("Results on Zorb-10/20 improve.", "Zorb-20", {"name": "Zorb-20"}),
     "phrase": Pin("Scores on the Quokka Reading Set rise.", "Quokka Reading Set", {"type": "dataset"}),

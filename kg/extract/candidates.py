@@ -52,6 +52,7 @@ from kg.extract.rules import (
     NAMING,
     NONE_OFF,
     PHRASE,
+    TITLE_ACRONYM_PLAY,
     TITLE_MEANS,
     Rule,
 )
@@ -184,6 +185,23 @@ def _drop_shorts(out: list[Candidate], generic_shorts: set[str]) -> None:
     out[:] = [c for c in out if c.text not in generic_shorts and c.text.rstrip("s") not in generic_shorts]
 
 
+# a title that opens with an acronym: "INSIDE: LLMs' Internal States Retain ..."
+_TITLE_ACRONYM = re.compile(r"([A-Z][A-Z0-9]{2,})\s*:")
+# capitals where words have none: "DEtection", "INternal", "CHannel-wise"; "hallucInation"
+_ODD_CAPS = re.compile(r"[A-Z]{2,}[a-z]{3,}|[a-z]{2,}[A-Z][a-z]{2,}")
+
+
+def _plays_on(word: str, acronym: str) -> bool:
+    """Whether ``word`` writes some of ``acronym``'s letters as capitals inside ordinary words.
+
+    >>> _plays_on("DEtection", "INSIDE"), _plays_on("hallucInation", "INSIDE"), _plays_on("VBench", "INSIDE")
+    (True, True, False)
+    """
+    parts = word.split("-")
+    return any(_ODD_CAPS.fullmatch(p) for p in parts) \
+        and "".join(ch for ch in word if ch.isupper()) in acronym
+
+
 class CandidateFinder(Batched):
     def __call__(self, doc: Doc, off: frozenset[Rule] = NONE_OFF) -> Doc:
         text = doc_text(doc)
@@ -200,7 +218,11 @@ class CandidateFinder(Batched):
             out.extend(_naming_candidates(text, 0, len(text), off, doc_lower(doc)))
         if APPOSITIVE not in off:
             out.extend(_appositive_candidates(text, title_end, len(text), doc_lower(doc)))
-        out.extend(shape_candidates(text, 0, len(text), off))
+        shapes = shape_candidates(text, 0, len(text), off)
+        acronym = _TITLE_ACRONYM.match(text, 0, title_end) if TITLE_ACRONYM_PLAY not in off else None
+        if acronym is not None:
+            shapes = [c for c in shapes if not _plays_on(c.text, acronym.group(1))]
+        out.extend(shapes)
         if PHRASE not in off:
             out.extend(phrase_candidates(text, title_end, len(text), sent_starts, off))
         if LIST not in off:

@@ -188,6 +188,9 @@ SHAPE = _rule(
 ACRONYM_PLAY = _rule(
     "acronym-play", "capitals spelling out an acronym inside words (\"temporal-coHERent\") are no "
     "name shape", "kg_candidates")
+TITLE_ACRONYM_PLAY = _rule(
+    "title-acronym-play", "a word whose odd capitals spell part of the title's acronym (\"INSIDE\": "
+    "\"INternal\", \"hallucInation\", \"DEtection\") is no name shape", "kg_candidates")
 KIND_COMPOUND = _rule(
     "kind-compound", "a word joined to a generic kind (\"Video-LLMs\") is a kind, not a name",
     "kg_candidates")
