@@ -181,10 +181,15 @@ def _spelled_alike(long_form: str, known: KnownEntity) -> bool:
     return not words or 2 * len(words & theirs) >= len(words)
 
 
+def _long_form_type(long_form: str) -> str | None:
+    """The type a long form's last word gives ("... Reasoning Benchmark": dataset)."""
+    return head_type(long_form.split()[-1].split("-")[-1])
+
+
 def _spelled_otherwise(long_form: str, known: KnownEntity) -> bool:
     """Whether a paper's long form says its name is not ``known``: by its head word's type
     or by sharing too few words with the known names."""
-    defined = head_type(long_form.split()[-1].split("-")[-1])
+    defined = _long_form_type(long_form)
     return bool(defined and defined != known.type) or not _spelled_alike(long_form, known)
 
 
@@ -193,7 +198,7 @@ def _known(c: Candidate, index: Index, off: frozenset[Rule]) -> KnownEntity | No
     known = index.lookup(c.text) or (index.lookup(c.long_form) if c.long_form else None)
     if known is not None and c.long_form and KNOWN_CONTRADICTED not in off \
             and index.lookup(c.long_form) is None:
-        defined = head_type(c.long_form.split()[-1].split("-")[-1])
+        defined = _long_form_type(c.long_form)
         if defined and defined != known.type:
             return None  # "interactive channel transformation (ICON)" is not the known ICON
         if c.source == Found.ACRONYM and ACRONYM_OTHER_MEANING not in off \
