@@ -334,6 +334,71 @@ def test_failing_stage_kills_the_exports_child(out: Path, tmp_path: Path, nlp: A
     assert answers(out, tmp_path) == (FIRST, FIRST)
 
 
+# ---------------------------------------------------------------- the state child, beside resolution
+
+@pytest.mark.slow  # a build process
+def test_state_child_killed_fails_the_build_in_one_line(out: Path, tmp_path: Path) -> None:
+    proc = paused_build(out, "state:child")  # the child printed it
+    (child,) = children(proc.pid)
+    os.kill(child, signal.SIGKILL)  # what the OOM killer does
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 2
+    assert err == "kg build: error: the state files failed: its process was killed by SIGKILL (out of memory?)\n"
+    assert not [p for p in out.iterdir() if p.name.startswith(".staging-")]
+    assert answers(out, tmp_path) == (FIRST, FIRST)
+    assert_clean(out)
+
+
+def test_state_child_error_fails_the_build(out: Path, tmp_path: Path, nlp: Any,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """A disk that fills while the child writes the state: the build's OSError, naming the file."""
+    import kg.build.run
+
+    parent = os.getpid()
+
+    def failing(path: Path, *args: Any, **kw: Any) -> int:
+        assert os.getpid() != parent  # written in the child
+        raise OSError(28, "No space left on device", str(path))  # fault injection, in the child
+
+    monkeypatch.setattr(kg.build.run, "write_records", failing)
+    with pytest.raises(OSError) as raised:
+        build([FIXTURES / "second.jsonl"], out, progress=False, nlp=nlp)
+    assert type(raised.value) is OSError and raised.value.errno == 28
+    assert raised.value.filename.endswith("papers.jsonl")
+    assert not [p for p in out.iterdir() if p.name.startswith(".staging-")]
+    assert not children(os.getpid())
+    assert answers(out, tmp_path) == (FIRST, FIRST)
+    monkeypatch.undo()
+    assert build([FIXTURES / "second.jsonl"], out, progress=False, nlp=nlp).papers == 3
+    assert_clean(out)
+
+
+def test_failing_resolution_kills_the_state_child(out: Path, tmp_path: Path, nlp: Any,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Resolution fails while the child is paused mid-state: the build kills it, not waits for
+    it, and leaves no process behind."""
+    import time
+
+    import kg.build.run
+
+    def failing_resolution(*args: object, **kw: object) -> Any:
+        papers = out / f".staging-{os.getpid()}" / "papers.jsonl"
+        end = time.monotonic() + 60
+        while not papers.is_file() and time.monotonic() < end:  # the child's first file
+            time.sleep(0.05)
+        time.sleep(1)  # and the child asleep at its pause, which would outlast the test
+        raise KGError("resolution failed")  # fault injection
+
+    monkeypatch.setenv("KG_BUILD_PAUSE", "state:child")
+    monkeypatch.setenv("KG_BUILD_PAUSE_SECONDS", "600")
+    monkeypatch.setattr(kg.build.run, "resolve_corpus", failing_resolution)
+    with pytest.raises(KGError, match="resolution failed"):
+        build([FIXTURES / "second.jsonl"], out, progress=False, nlp=nlp)
+    assert not children(os.getpid())
+    assert not [p for p in out.iterdir() if p.name.startswith(".staging-")]
+    assert answers(out, tmp_path) == (FIRST, FIRST)
+
+
 def _published(out: Path) -> dict[str, bytes]:
     """Every file a build publishes (the tables and the HTML folder's too), but build.json's
     timings: by path under ``out``."""

@@ -6,6 +6,9 @@ send it SIGKILL or SIGTERM there. The points, in the order a build passes them:
 
 - ``read``: the inputs are read, nothing is written yet;
 - ``extract``: the first paper is extracted, the others are not;
+- ``state:child``: in the child that writes the state files beside resolution
+  (:func:`kg.build.run._beside`): the papers' file is written, the extractions' is not
+  (the child prints the line);
 - ``export:child``: in the child that writes the non-RDF exports of an add beside the
   state, rdf and store stages (:func:`kg.build.exports.other_exports_aside`): the first of
   them is written (the child prints the line);
@@ -30,7 +33,7 @@ from typing import TypeVar
 
 ENV = "KG_BUILD_PAUSE"
 SECONDS_ENV = "KG_BUILD_PAUSE_SECONDS"
-POINTS = ("read", "extract", "export:child", "store", "export", "swap:staged", "swap:switched", "swap:publishing",
+POINTS = ("read", "extract", "state:child", "export:child", "store", "export", "swap:staged", "swap:switched", "swap:publishing",
           "swap:retiring")
 
 T = TypeVar("T")

@@ -9,7 +9,8 @@ The output directory holds the state of the corpus (``papers.jsonl``,
   Resolution, linking, the N-Quads and the exports are redone over the whole corpus,
   so corpus-level figures (support, links) always reflect every paper; the store is the
   live one copied and updated with the difference of the N-Quads (:mod:`kg.rdf.diff`),
-  and the state files copy the lines of unchanged records. A build that
+  and the state files copy the lines of unchanged records (written by a forked child while
+  the corpus is resolved, on the core resolution leaves idle). A build that
   reads the same papers with the same settings and code as the live build
   (:func:`kg.build.state.build_fingerprint`) stops after that check: the live build stands.
   One whose input files hold the very bytes the live build read, under the same names
@@ -77,6 +78,7 @@ from kg.store.generation import STORE_NAME, Generation, resolve
 
 STAGING_PREFIX = ".staging-"
 ASIDE = "export_aside"  # build.json: wall and CPU of the child writing an add's non-RDF exports
+STATE_ASIDE = "state_aside"  # build.json: wall and CPU of the child writing the state files
 __all__ = ["BuildSummary", "BuildTerminated", "VOID", "build", "check_exports", "export_all",
            "extract_papers", "load_store", "read_inputs", "resolve_corpus", "versions", "write_quads"]
 
@@ -293,21 +295,33 @@ def _build(inputs: Sequence[str | Path], output_dir: Path, staging: Path, settin
     with clock.stage("extract"):
         for pe in extract_papers(list(todo.to_extract), settings, show, nlp, scheduler):
             extractions[pe.id] = pe
-    with clock.stage("resolve"):
-        keep()  # the papers and extractions, to the end of the build
-        corpus = resolve_corpus(list(papers.values()), [extractions[k] for k in papers], settings,
-                                scheduler)
-        keep()  # and the corpus
-
+    keep()  # the papers and extractions, to the end of the build
     staging.mkdir(parents=True)
+    old = live.root if live is not None and prev.info.get("code") == code else None
+    prior = Prior(files_key, tuple(read), seen) if files_key is not None and as_read(read, papers) \
+        else None  # for the next build (kg.build.reread)
+
+    def write_state() -> None:  # the lines of unchanged records copied from the live build's files
+        write_records(staging / PAPERS, papers.values(), old and old / PAPERS, prev.papers)
+        pause("state:child")
+        write_records(staging / EXTRACTIONS, (extractions[k] for k in papers),
+                      old and old / EXTRACTIONS, prev.extractions)
+        if prior is not None:
+            write_prior(staging / READ_NAME, prior)
+
+    with _beside(write_state, "the state files", output_dir) as state:
+        with clock.stage("resolve"):
+            corpus = resolve_corpus(list(papers.values()), [extractions[k] for k in papers],
+                                    settings, scheduler)
+            keep()  # and the corpus
+        with clock.stage("state"):  # what is left of it once resolution is done
+            if state is not None:
+                state.wait()
+    if state is not None:  # its wall and CPU (in "state", where it was reaped) on their own line
+        clock.timings[STATE_ASIDE] = round(state.wall, 3)
+        clock.cpu[STATE_ASIDE] = round(state.cpu, 3)
+
     with _aside(corpus, staging, settings, live, output_dir) as aside:
-        with clock.stage("state"):  # the lines of unchanged records copied from the live build's files
-            old = live.root if live is not None and prev.info.get("code") == code else None
-            write_records(staging / PAPERS, papers.values(), old and old / PAPERS, prev.papers)
-            write_records(staging / EXTRACTIONS, (extractions[k] for k in papers),
-                          old and old / EXTRACTIONS, prev.extractions)
-            if files_key is not None and as_read(read, papers):  # for the next build (kg.build.reread)
-                write_prior(staging / READ_NAME, Prior(files_key, tuple(read), seen))
         with clock.stage("rdf"):
             quads = write_quads(corpus, staging, settings, live, prev, code)
         with clock.stage("store"):
@@ -340,6 +354,21 @@ def _build(inputs: Sequence[str | Path], output_dir: Path, staging: Path, settin
             swap_into_place(staging, output_dir, generation, last=SUMMARY)
     return BuildSummary(**{**asdict(info), "timings": clock.timings, "cpu_timings": clock.cpu,
                            "outputs": info.outputs})
+
+
+@contextlib.contextmanager
+def _beside(work: Callable[[], None], what: str, output_dir: Path) -> Iterator[Any]:
+    """``work()`` run in a forked child while the block runs (:mod:`kg.build.fork`), the
+    child yielded for the block to wait for; where processes cannot fork, ``work()`` run
+    first and None yielded."""
+    if not hasattr(os, "fork"):
+        work()
+        yield None
+        return
+    from kg.build.fork import forked
+
+    with forked(work, what, output_dir / LOCK_NAME) as child:
+        yield child
 
 
 @contextlib.contextmanager
