@@ -1,4 +1,4 @@
-"""Work done in a forked child while the build goes on: the non-RDF exports of an add.
+"""Work done in a forked child while the build goes on: the state files beside resolution, the non-RDF exports of an add.
 
 A forked child has the corpus for free: its pages are shared copy-on-write, and the
 collector is frozen (:func:`kg.build.run._long_lived`), so a collection in the child does
@@ -97,6 +97,18 @@ def forked(work: Callable[[], None], what: str, lock: Path | None = None) -> Ite
     except BaseException:
         child.kill()
         raise
+
+
+@contextlib.contextmanager
+def beside(work: Callable[[], None], what: str, lock: Path | None = None) -> Iterator[Child | None]:
+    """:func:`forked`, where processes can fork; elsewhere ``work()`` run first and None
+    yielded (nothing to wait for)."""
+    if not hasattr(os, "fork"):
+        work()
+        yield None
+        return
+    with forked(work, what, lock) as child:
+        yield child
 
 
 def _child(work: Callable[[], None], report: int, lock: Path | None) -> None:

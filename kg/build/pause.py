@@ -7,7 +7,7 @@ send it SIGKILL or SIGTERM there. The points, in the order a build passes them:
 - ``read``: the inputs are read, nothing is written yet;
 - ``extract``: the first paper is extracted, the others are not;
 - ``state:child``: in the child that writes the state files beside resolution
-  (:func:`kg.build.run._beside`): the papers' file is written, the extractions' is not
+  (:func:`kg.build.fork.beside`): the papers' file is written, the extractions' is not
   (the child prints the line);
 - ``export:child``: in the child that writes the non-RDF exports of an add beside the
   state, rdf and store stages (:func:`kg.build.exports.other_exports_aside`): the first of

@@ -43,6 +43,7 @@ from typing import Any
 
 from kg.build.clock import Clock
 from kg.build.exports import check_exports, export_all, other_exports_aside
+from kg.build.fork import beside
 from kg.build.pause import pause
 from kg.build.plan import plan
 from kg.build.prune import dropped, without
@@ -309,7 +310,7 @@ def _build(inputs: Sequence[str | Path], output_dir: Path, staging: Path, settin
         if prior is not None:
             write_prior(staging / READ_NAME, prior)
 
-    with _beside(write_state, "the state files", output_dir) as state:
+    with beside(write_state, "the state files", output_dir / LOCK_NAME) as state:
         with clock.stage("resolve"):
             corpus = resolve_corpus(list(papers.values()), [extractions[k] for k in papers],
                                     settings, scheduler)
@@ -354,21 +355,6 @@ def _build(inputs: Sequence[str | Path], output_dir: Path, staging: Path, settin
             swap_into_place(staging, output_dir, generation, last=SUMMARY)
     return BuildSummary(**{**asdict(info), "timings": clock.timings, "cpu_timings": clock.cpu,
                            "outputs": info.outputs})
-
-
-@contextlib.contextmanager
-def _beside(work: Callable[[], None], what: str, output_dir: Path) -> Iterator[Any]:
-    """``work()`` run in a forked child while the block runs (:mod:`kg.build.fork`), the
-    child yielded for the block to wait for; where processes cannot fork, ``work()`` run
-    first and None yielded."""
-    if not hasattr(os, "fork"):
-        work()
-        yield None
-        return
-    from kg.build.fork import forked
-
-    with forked(work, what, output_dir / LOCK_NAME) as child:
-        yield child
 
 
 @contextlib.contextmanager
