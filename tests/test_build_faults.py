@@ -232,6 +232,25 @@ def gone(pid: int, seconds: float = 10) -> bool:
     return False
 
 
+def assert_failed_cleanly(out: Path, tmp_path: Path) -> None:
+    """A build that failed in this process left no staging directory and no child, and the
+    previous build answers."""
+    assert not [p for p in out.iterdir() if p.name.startswith(".staging-")]
+    assert not children(os.getpid())
+    assert answers(out, tmp_path) == (FIRST, FIRST)
+
+
+def child_paused_after(path: Path) -> None:
+    """Wait (60 s at most) for a build's child to write ``path``, then a second more: the
+    child is then asleep at its pause, which would outlast the test."""
+    import time
+
+    end = time.monotonic() + 60
+    while not path.exists() and time.monotonic() < end:
+        time.sleep(0.05)
+    time.sleep(1)
+
+
 @pytest.mark.slow  # a build process
 def test_exports_child_killed_fails_the_build_in_one_line(out: Path, tmp_path: Path) -> None:
     proc = paused_build(out, "export:child")  # the child printed it: the add forked one
@@ -300,9 +319,7 @@ def test_exports_child_error_fails_the_build(error: Exception, out: Path, tmp_pa
     else:
         assert str(raised.value) == ("the exports tables, graph.graphml, graph.html, report.html "
                                      "failed: ValueError: a bug in the exporter")
-    assert not [p for p in out.iterdir() if p.name.startswith(".staging-")]
-    assert not children(os.getpid())
-    assert answers(out, tmp_path) == (FIRST, FIRST)
+    assert_failed_cleanly(out, tmp_path)
     monkeypatch.undo()
     assert build([FIXTURES / "second.jsonl"], out, progress=False, nlp=nlp).papers == 3
     assert_clean(out)
@@ -315,13 +332,7 @@ def test_failing_stage_kills_the_exports_child(out: Path, tmp_path: Path, nlp: A
     import kg.build.run
 
     def failing_store(*args: object, **kw: object) -> int:
-        import time
-
-        tables = out / f".staging-{os.getpid()}" / "tables"
-        end = time.monotonic() + 60
-        while not tables.is_dir() and time.monotonic() < end:  # the child's first export
-            time.sleep(0.05)
-        time.sleep(1)  # and the child asleep at its pause, which would outlast the test
+        child_paused_after(out / f".staging-{os.getpid()}" / "tables")  # the child's first export
         raise OSError(28, "No space left on device")  # fault injection: the store stage fails
 
     monkeypatch.setenv("KG_BUILD_PAUSE", "export:child")
@@ -329,9 +340,7 @@ def test_failing_stage_kills_the_exports_child(out: Path, tmp_path: Path, nlp: A
     monkeypatch.setattr(kg.build.run, "load_store", failing_store)
     with pytest.raises(OSError):
         build([FIXTURES / "second.jsonl"], out, progress=False, nlp=nlp)
-    assert not children(os.getpid())
-    assert not [p for p in out.iterdir() if p.name.startswith(".staging-")]
-    assert answers(out, tmp_path) == (FIRST, FIRST)
+    assert_failed_cleanly(out, tmp_path)
 
 
 # ---------------------------------------------------------------- the state child, beside resolution
@@ -365,9 +374,7 @@ def test_state_child_error_fails_the_build(out: Path, tmp_path: Path, nlp: Any,
         build([FIXTURES / "second.jsonl"], out, progress=False, nlp=nlp)
     assert type(raised.value) is OSError and raised.value.errno == 28
     assert raised.value.filename.endswith("papers.jsonl")
-    assert not [p for p in out.iterdir() if p.name.startswith(".staging-")]
-    assert not children(os.getpid())
-    assert answers(out, tmp_path) == (FIRST, FIRST)
+    assert_failed_cleanly(out, tmp_path)
     monkeypatch.undo()
     assert build([FIXTURES / "second.jsonl"], out, progress=False, nlp=nlp).papers == 3
     assert_clean(out)
@@ -377,16 +384,10 @@ def test_failing_resolution_kills_the_state_child(out: Path, tmp_path: Path, nlp
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """Resolution fails while the child is paused mid-state: the build kills it, not waits for
     it, and leaves no process behind."""
-    import time
-
     import kg.build.run
 
     def failing_resolution(*args: object, **kw: object) -> Any:
-        papers = out / f".staging-{os.getpid()}" / "papers.jsonl"
-        end = time.monotonic() + 60
-        while not papers.is_file() and time.monotonic() < end:  # the child's first file
-            time.sleep(0.05)
-        time.sleep(1)  # and the child asleep at its pause, which would outlast the test
+        child_paused_after(out / f".staging-{os.getpid()}" / "papers.jsonl")  # the child's first file
         raise KGError("resolution failed")  # fault injection
 
     monkeypatch.setenv("KG_BUILD_PAUSE", "state:child")
@@ -394,9 +395,7 @@ def test_failing_resolution_kills_the_state_child(out: Path, tmp_path: Path, nlp
     monkeypatch.setattr(kg.build.run, "resolve_corpus", failing_resolution)
     with pytest.raises(KGError, match="resolution failed"):
         build([FIXTURES / "second.jsonl"], out, progress=False, nlp=nlp)
-    assert not children(os.getpid())
-    assert not [p for p in out.iterdir() if p.name.startswith(".staging-")]
-    assert answers(out, tmp_path) == (FIRST, FIRST)
+    assert_failed_cleanly(out, tmp_path)
 
 
 def _published(out: Path) -> dict[str, bytes]:

@@ -28,3 +28,10 @@ class Clock:
         finally:
             self.timings[name] = round(self.timings.get(name, 0.0) + time.perf_counter() - t0, 3)
             self.cpu[name] = round(self.cpu.get(name, 0.0) + _cpu() - c0, 3)
+
+    def child(self, name: str, stage: str, wall: float, cpu: float) -> None:
+        """A forked child's own line ``name``: its wall and CPU, the CPU taken out of ``stage``,
+        where the child was reaped (``RUSAGE_CHILDREN`` counts it there), so no CPU counts twice."""
+        self.timings[name] = round(wall, 3)
+        self.cpu[name] = round(cpu, 3)
+        self.cpu[stage] = round(self.cpu.get(stage, 0.0) - cpu, 3)

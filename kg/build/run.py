@@ -318,9 +318,8 @@ def _build(inputs: Sequence[str | Path], output_dir: Path, staging: Path, settin
         with clock.stage("state"):  # what is left of it once resolution is done
             if state is not None:
                 state.wait()
-    if state is not None:  # its wall and CPU (in "state", where it was reaped) on their own line
-        clock.timings[STATE_ASIDE] = round(state.wall, 3)
-        clock.cpu[STATE_ASIDE] = round(state.cpu, 3)
+    if state is not None:
+        clock.child(STATE_ASIDE, "state", state.wall, state.cpu)
 
     with _aside(corpus, staging, settings, live, output_dir) as aside:
         with clock.stage("rdf"):
@@ -329,10 +328,8 @@ def _build(inputs: Sequence[str | Path], output_dir: Path, staging: Path, settin
             triples = load_store(quads, staging / STORE_NAME, show)
         with clock.stage("export"):
             outputs = export_all(corpus, quads, staging, settings, show, aside)
-    if aside is not None:  # its CPU, counted in "export" where it was reaped, on its own line
-        clock.timings[ASIDE] = round(aside.wall, 3)
-        clock.cpu[ASIDE] = round(aside.cpu, 3)
-        clock.cpu["export"] = round(clock.cpu["export"] - aside.cpu, 3)
+    if aside is not None:
+        clock.child(ASIDE, "export", aside.wall, aside.cpu)
 
     entity_types = Counter(e.type for e in corpus.entities.values())
     info = BuildSummary(
