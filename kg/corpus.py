@@ -68,6 +68,15 @@ class Corpus:
         paper is missing is an error. ``link_runner`` computes the pair counting of
         linking elsewhere (:func:`kg.build.distributed.link_runner`): the same links.
         """
+        corpus = cls.unlinked(papers, extractions, settings)
+        corpus.links = corpus.find_links(link_runner)
+        return corpus
+
+    @classmethod
+    def unlinked(cls, papers: Iterable[Paper], extractions: Iterable[PaperEntities],
+                 settings: Settings | None = None) -> "Corpus":
+        """:meth:`from_extractions` up to linking: the entities resolved, no links yet
+        (:meth:`find_links` gives them)."""
         settings = settings or Settings()
         by_id = {p.id: p for p in papers}
         found: dict[str, PaperEntities] = {}
@@ -81,11 +90,14 @@ class Corpus:
             found[pe.id] = pe
         found = {pe.id: pe for pe in unify_spellings(found.values())}  # one spelling per repository
         entities, occurrences = resolve(found.values(), settings)
-        links = paper_links(occurrences, len(by_id), settings, entities,
-                            {p.id: p.title for p in by_id.values()},
-                            PaperTexts(by_id),  # each paper's title and abstract, made when read
-                            runner=link_runner)
-        return cls(by_id, found, entities, occurrences, links, settings)
+        return cls(by_id, found, entities, occurrences, [], settings)
+
+    def find_links(self, runner: PartRunner | None = None) -> list[Link]:
+        """The links between this corpus's papers (:func:`kg.resolve.links.paper_links`)."""
+        return paper_links(self.occurrences, len(self.papers), self.settings, self.entities,
+                           {p.id: p.title for p in self.papers.values()},
+                           PaperTexts(self.papers),  # each paper's title and abstract, made when read
+                           runner=runner)
 
     def __repr__(self) -> str:
         return (f"Corpus({len(self.papers)} papers, {len(self.entities)} entities, "

@@ -199,8 +199,8 @@ def test_queries_and_exports_during_builds_never_fail(tmp_path: Path, nlp: Any) 
 
 # ---------------------------------------------------------------- the exports child of an add
 
-EXPORTS_CHILD = ("kg build: error: the exports tables, graph.graphml, graph.html, report.html failed: "
-                 "its process was killed by SIGKILL (out of memory?)\n")
+CHILD_WORK = "the links and the exports tables, graph.graphml, graph.html, report.html"
+EXPORTS_CHILD = f"kg build: error: {CHILD_WORK} failed: its process was killed by SIGKILL (out of memory?)\n"
 
 
 def children(pid: int) -> list[int]:
@@ -317,8 +317,7 @@ def test_exports_child_error_fails_the_build(error: Exception, out: Path, tmp_pa
     elif isinstance(error, KGError):
         assert str(raised.value) == "graphml: a value that cannot be written"
     else:
-        assert str(raised.value) == ("the exports tables, graph.graphml, graph.html, report.html "
-                                     "failed: ValueError: a bug in the exporter")
+        assert str(raised.value) == f"{CHILD_WORK} failed: ValueError: a bug in the exporter"
     assert_failed_cleanly(out, tmp_path)
     monkeypatch.undo()
     assert build([FIXTURES / "second.jsonl"], out, progress=False, nlp=nlp).papers == 3
@@ -341,6 +340,68 @@ def test_failing_stage_kills_the_exports_child(out: Path, tmp_path: Path, nlp: A
     with pytest.raises(OSError):
         build([FIXTURES / "second.jsonl"], out, progress=False, nlp=nlp)
     assert_failed_cleanly(out, tmp_path)
+
+
+# ---------------------------------------------------------------- the links, found by that child first
+
+def test_an_adds_links_are_found_by_the_child_and_handed_over(out: Path, tmp_path: Path, nlp: Any,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """The add's links are found in the child (kg.build.aside), the build writes them, and the
+    file they came through is gone (the outputs are a full build's: tests/test_build_add.py)."""
+    from kg.build.aside import LINKS_NAME
+    from kg.corpus import Corpus
+
+    real = Corpus.find_links
+    where = tmp_path / "found-by"
+
+    def found_by(self: Corpus, *args: Any) -> Any:
+        where.write_text(str(os.getpid()))
+        return real(self, *args)
+
+    monkeypatch.setattr(Corpus, "find_links", found_by)
+    summary = build([FIXTURES / "second.jsonl"], out, progress=False, nlp=nlp)
+    assert int(where.read_text()) != os.getpid()
+    assert summary.links > 0
+    assert json.loads((out / "build.json").read_text())["links"] == summary.links
+    # every link the child found is in the N-Quads the build wrote: one kg:PaperLink node each
+    paper_link = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/kg/vocab#PaperLink>"
+    assert (out / "graph.nq").read_text().count(paper_link) == summary.links
+    gen = resolve(out)
+    assert gen is not None and not (gen.root / LINKS_NAME).exists()
+    assert_clean(out)
+
+
+@pytest.mark.slow  # a build process
+def test_links_child_killed_before_the_links_fails_the_build_in_one_line(out: Path, tmp_path: Path) -> None:
+    proc = paused_build(out, "links:child")  # the child printed it: the build waits for its links
+    (child,) = children(proc.pid)
+    os.kill(child, signal.SIGKILL)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 2
+    assert err == EXPORTS_CHILD
+    assert not [p for p in out.iterdir() if p.name.startswith(".staging-")]
+    assert answers(out, tmp_path) == (FIRST, FIRST)
+    assert_clean(out)
+
+
+def test_links_child_error_fails_the_build(out: Path, tmp_path: Path, nlp: Any,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from kg.corpus import Corpus
+
+    parent = os.getpid()
+
+    def failing(self: Corpus, *args: Any) -> Any:
+        assert os.getpid() != parent  # found in the child
+        raise ValueError("a bug in linking")  # fault injection, in the child
+
+    monkeypatch.setattr(Corpus, "find_links", failing)
+    with pytest.raises(KGError) as raised:
+        build([FIXTURES / "second.jsonl"], out, progress=False, nlp=nlp)
+    assert str(raised.value) == f"{CHILD_WORK} failed: ValueError: a bug in linking"
+    monkeypatch.undo()  # (kg export, which answers, finds links too)
+    assert_failed_cleanly(out, tmp_path)
+    assert build([FIXTURES / "second.jsonl"], out, progress=False, nlp=nlp).papers == 3
+    assert_clean(out)
 
 
 # ---------------------------------------------------------------- the state child, beside resolution

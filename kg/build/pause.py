@@ -9,9 +9,11 @@ send it SIGKILL or SIGTERM there. The points, in the order a build passes them:
 - ``state:child``: in the child that writes the state files beside resolution
   (:func:`kg.build.fork.beside`): the papers' file is written, the extractions' is not
   (the child prints the line);
-- ``export:child``: in the child that writes the non-RDF exports of an add beside the
-  state, rdf and store stages (:func:`kg.build.exports.other_exports_aside`): the first of
-  them is written (the child prints the line);
+- ``links:child``: in the child that finds an add's links and then writes its non-RDF
+  exports beside the rdf and store stages (:mod:`kg.build.aside`): the links are found, not
+  yet handed to the build (the child prints the line);
+- ``export:child``: in that child, the first of the non-RDF exports is written (the child
+  prints the line);
 - ``store``: the N-Quads are written and the new store is open, not yet loaded;
 - ``export``: the first export is written into the staging directory;
 - ``swap:staged``: the staging directory is now the new generation, not yet live;
@@ -33,7 +35,7 @@ from typing import TypeVar
 
 ENV = "KG_BUILD_PAUSE"
 SECONDS_ENV = "KG_BUILD_PAUSE_SECONDS"
-POINTS = ("read", "extract", "state:child", "export:child", "store", "export", "swap:staged", "swap:switched", "swap:publishing",
+POINTS = ("read", "extract", "state:child", "links:child", "export:child", "store", "export", "swap:staged", "swap:switched", "swap:publishing",
           "swap:retiring")
 
 T = TypeVar("T")

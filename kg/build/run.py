@@ -41,8 +41,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kg.build.aside import adding, exports_aside
 from kg.build.clock import Clock
-from kg.build.exports import check_exports, export_all, other_exports_aside
+from kg.build.exports import check_exports, export_all
 from kg.build.fork import beside
 from kg.build.pause import pause
 from kg.build.plan import plan
@@ -51,7 +52,6 @@ from kg.build.reread import READ_NAME, Prior, as_read, prior_of, read_all, write
 from kg.build.stages import (
     VOID,
     extract_papers,
-    live_quads,
     load_store,
     read_inputs,
     resolve_corpus,
@@ -313,7 +313,7 @@ def _build(inputs: Sequence[str | Path], output_dir: Path, staging: Path, settin
     with beside(write_state, "the state files", output_dir / LOCK_NAME) as state:
         with clock.stage("resolve"):
             corpus = resolve_corpus(list(papers.values()), [extractions[k] for k in papers],
-                                    settings, scheduler)
+                                    settings, scheduler, adding(live, settings, scheduler))
             keep()  # and the corpus
         with clock.stage("state"):  # what is left of it once resolution is done
             if state is not None:
@@ -321,7 +321,7 @@ def _build(inputs: Sequence[str | Path], output_dir: Path, staging: Path, settin
     if state is not None:
         clock.child(STATE_ASIDE, "state", state.wall, state.cpu)
 
-    with _aside(corpus, staging, settings, live, output_dir) as aside:
+    with exports_aside(corpus, staging, settings, live, output_dir / LOCK_NAME) as aside:
         with clock.stage("rdf"):
             quads = write_quads(corpus, staging, settings, live, prev, code)
         with clock.stage("store"):
@@ -352,20 +352,6 @@ def _build(inputs: Sequence[str | Path], output_dir: Path, staging: Path, settin
             swap_into_place(staging, output_dir, generation, last=SUMMARY)
     return BuildSummary(**{**asdict(info), "timings": clock.timings, "cpu_timings": clock.cpu,
                            "outputs": info.outputs})
-
-
-@contextlib.contextmanager
-def _aside(corpus: Any, staging: Path, settings: Settings, live: Generation | None,
-           output_dir: Path) -> Iterator[Any]:
-    """On an add (the store is a copy of the live one updated: :func:`live_quads`), the
-    non-RDF exports written by a forked child beside the state, rdf and store stages
-    (:func:`other_exports_aside`); None on a full build, whose rdf and store stages keep two
-    cores busy already."""
-    if live_quads(live, settings) is None:
-        yield None
-        return
-    with other_exports_aside(corpus, staging, settings, output_dir / LOCK_NAME) as child:
-        yield child
 
 
 def _load_prior(live: Generation | None, output_dir: Path, clock: Clock,

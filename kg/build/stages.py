@@ -90,11 +90,17 @@ def extract_papers(papers: list[Paper], settings: Settings, show: bool,
 
 
 def resolve_corpus(papers: list[Paper], extractions: list[PaperEntities], settings: Settings,
-                   scheduler: str | None = None) -> Any:
+                   scheduler: str | None = None, later: bool = False) -> Any:
     """Resolution and linking over the whole corpus; with ``scheduler``, the pair counting
-    of linking runs on that Dask cluster (:func:`kg.build.distributed.link_runner`)."""
+    of linking runs on that Dask cluster (:func:`kg.build.distributed.link_runner`). With
+    ``later``, the entities only: a :class:`kg.build.aside.LinksLater` corpus, whose links a
+    child of :func:`kg.build.aside.exports_aside` finds."""
     from kg.corpus import Corpus
 
+    if later:
+        from kg.build.aside import LinksLater
+
+        return LinksLater.unlinked(papers, extractions, settings)
     if scheduler is None:
         return Corpus.from_extractions(papers, extractions, settings)
     from kg.build.distributed import link_runner

@@ -1,0 +1,139 @@
+"""What an add does on its second core after resolution: the links, then the non-RDF exports.
+
+Resolution is two steps on one core: the entities (clusters, families), then the links between
+papers (the link index, the pair counting, the caps). The paper and entity partitions of the
+N-Quads need the entities only; the links come after them in the file, and the exports that
+are not RDF (tables, GraphML, HTML, the report) need the links. So in an add, once the
+entities are resolved, one forked child (:mod:`kg.build.fork`)
+
+1. finds the links (:meth:`kg.corpus.Corpus.find_links`: the same function on the same
+   records as in the build's own process, so the same links),
+2. hands them to the build through a file of the staging directory (:data:`LINKS_NAME`,
+   pickled; a byte on a pipe says it is complete), and
+3. writes the non-RDF exports, as the child of :func:`kg.build.exports.other_exports_aside`
+   does;
+
+while the build writes the paper and entity partitions, and takes the links when the N-Quads
+reach them (:class:`LinksLater`: reading ``links`` waits for the child). A child that dies
+or fails before step 2 fails the build with its error; after it, at the build's wait for the
+exports, as before. A full build keeps its links in its own process: its rdf and store stages
+keep two cores busy already.
+"""
+
+import contextlib
+import os
+import pickle
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from kg.build.exports import other_exports_aside, write_other_exports
+from kg.build.fork import Child, forked
+from kg.build.pause import pause
+from kg.build.stages import live_quads
+from kg.corpus import Corpus
+from kg.errors import KGError
+from kg.records import Link
+from kg.settings import Settings
+
+LINKS_NAME = ".links.pickle"  # in the staging directory, while the child hands the links over
+
+
+class LinksLater(Corpus):
+    """A corpus whose links are being found elsewhere: reading ``links`` waits for them
+    (:meth:`later`); assigning them sets them."""
+
+    _links: list[Link]
+    _fetch: Callable[[], list[Link]] | None
+    waited: float = 0.0  # seconds the first read of ``links`` waited
+
+    @property
+    def links(self) -> list[Link]:
+        if self._fetch is not None:
+            fetch, self._fetch = self._fetch, None
+            t0 = time.perf_counter()
+            self._links = fetch()
+            self.waited = time.perf_counter() - t0
+        return self._links
+
+    @links.setter
+    def links(self, value: list[Link]) -> None:
+        self._links, self._fetch = value, None
+
+    def later(self, fetch: Callable[[], list[Link]]) -> None:
+        """The links are what ``fetch()`` returns, called when they are first read."""
+        self._fetch = fetch
+
+
+def adding(live: Any, settings: Settings, scheduler: str | None) -> bool:
+    """Whether this build is an add whose links a child finds (:func:`exports_aside`): the
+    store is a copy of the live one updated (:func:`kg.build.stages.live_quads`), the links
+    are found here rather than on a cluster, and processes can fork."""
+    return live_quads(live, settings) is not None and scheduler is None and hasattr(os, "fork")
+
+
+@contextlib.contextmanager
+def exports_aside(corpus: Corpus, staging: Path, settings: Settings, live: Any,
+                  lock: Path | None) -> Iterator[Child | None]:
+    """The child writing an add's non-RDF exports while the block runs (None on a full
+    build, which writes them itself): for a :class:`LinksLater` corpus the child finds its
+    links first (the module's docstring); for another, the child of
+    :func:`kg.build.exports.other_exports_aside`."""
+    if isinstance(corpus, LinksLater):
+        with _links_then_exports(corpus, staging, settings, lock) as child:
+            yield child
+        return
+    if live_quads(live, settings) is None:
+        yield None
+        return
+    with other_exports_aside(corpus, staging, settings, lock) as child:
+        yield child
+
+
+@contextlib.contextmanager
+def _links_then_exports(corpus: LinksLater, staging: Path, settings: Settings,
+                        lock: Path | None) -> Iterator[Child]:
+    from kg.export.registry import get_format
+    from kg.fileio import atomic_write
+
+    names = [name for name, fmt in settings.exports if not get_format(fmt).rdf]
+    path = staging / LINKS_NAME
+    ready, told = os.pipe()
+
+    def work() -> None:  # in the child
+        os.close(ready)
+        corpus.links = corpus.find_links()
+        pause("links:child")
+        with atomic_write(path, "wb", encoding=None) as f:
+            pickle.dump(corpus.links, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.write(told, b"1")
+        os.close(told)
+        if names:
+            write_other_exports(corpus, staging, settings, False, "export:child")
+
+    what = "the links" + (" and the exports " + ", ".join(names) if names else "")
+    open_fds = [ready, told]
+    try:
+        with forked(work, what, lock) as child:
+            os.close(told)
+            open_fds.remove(told)
+
+            def fetch() -> list[Link]:
+                got = os.read(ready, 1)  # the links written, or the child gone without them
+                os.close(ready)
+                open_fds.remove(ready)
+                if not got:
+                    child.wait()  # raises what the child raised, or the signal that killed it
+                    raise KGError(f"{what} failed: its process ended before it gave the links")
+                with open(path, "rb") as f:
+                    links: list[Link] = pickle.load(f)
+                path.unlink()
+                return links
+
+            corpus.later(fetch)
+            yield child
+    finally:
+        for fd in open_fds:
+            with contextlib.suppress(OSError):
+                os.close(fd)
