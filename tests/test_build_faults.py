@@ -216,6 +216,18 @@ def children(pid: int) -> list[int]:
     return found
 
 
+def forked_child(pid: int) -> int:
+    """The one forked child of build process ``pid`` (not its RDF exports' subprocess,
+    ``python -m kg.build.exports``, which the build may have started meanwhile)."""
+    found = []
+    for child in children(pid):
+        with contextlib.suppress(OSError):
+            if b"kg.build.exports" not in Path(f"/proc/{child}/cmdline").read_bytes():
+                found.append(child)
+    (child,) = found
+    return child
+
+
 def gone(pid: int, seconds: float = 10) -> bool:
     """Whether process ``pid`` has ended (or is a zombie) within ``seconds``."""
     import time
@@ -254,7 +266,7 @@ def child_paused_after(path: Path) -> None:
 @pytest.mark.slow  # a build process
 def test_exports_child_killed_fails_the_build_in_one_line(out: Path, tmp_path: Path) -> None:
     proc = paused_build(out, "export:child")  # the child printed it: the add forked one
-    (child,) = children(proc.pid)
+    child = forked_child(proc.pid)
     os.kill(child, signal.SIGKILL)  # what the OOM killer does
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 2
@@ -268,7 +280,7 @@ def test_exports_child_killed_fails_the_build_in_one_line(out: Path, tmp_path: P
 @pytest.mark.parametrize("how", ["sigkill", "sigterm"])
 def test_exports_child_dies_with_the_build(how: str, out: Path, tmp_path: Path, nlp: Any) -> None:
     proc = paused_build(out, "export:child")
-    (child,) = children(proc.pid)
+    child = forked_child(proc.pid)
     lock = os.path.realpath(out / LOCK_NAME)
     assert [fd for fd in Path(f"/proc/{child}/fd").iterdir() if os.path.realpath(fd) == lock] == []
     assert [fd for fd in Path(f"/proc/{proc.pid}/fd").iterdir() if os.path.realpath(fd) == lock] != []
@@ -289,8 +301,8 @@ def test_exports_child_dies_with_the_build(how: str, out: Path, tmp_path: Path, 
 
 
 @pytest.mark.parametrize("error", [
-    OSError(28, "No space left on device", "graph.graphml"),
-    KGError("graphml: a value that cannot be written"),
+    OSError(28, "No space left on device", "report.html"),
+    KGError("report: a value that cannot be written"),
     ValueError("a bug in the exporter"),
 ])
 def test_exports_child_error_fails_the_build(error: Exception, out: Path, tmp_path: Path, nlp: Any,
@@ -303,7 +315,7 @@ def test_exports_child_error_fails_the_build(error: Exception, out: Path, tmp_pa
     parent = os.getpid()
 
     def failing(corpus: Any, name: str, *args: Any, **kw: Any) -> Any:
-        if name == "graphml":
+        if name == "report":  # the last export: the child's first (kg.build.exports.Claims)
             assert os.getpid() != parent  # written in the child
             raise error  # fault injection, in the child
         return real(corpus, name, *args, **kw)
@@ -313,9 +325,9 @@ def test_exports_child_error_fails_the_build(error: Exception, out: Path, tmp_pa
         build([FIXTURES / "second.jsonl"], out, progress=False, nlp=nlp)
     if isinstance(error, OSError):
         assert type(raised.value) is OSError and raised.value.errno == 28
-        assert raised.value.filename == "graph.graphml"
+        assert raised.value.filename == "report.html"
     elif isinstance(error, KGError):
-        assert str(raised.value) == "graphml: a value that cannot be written"
+        assert str(raised.value) == "report: a value that cannot be written"
     else:
         assert str(raised.value) == f"{CHILD_WORK} failed: ValueError: a bug in the exporter"
     assert_failed_cleanly(out, tmp_path)
@@ -331,7 +343,7 @@ def test_failing_stage_kills_the_exports_child(out: Path, tmp_path: Path, nlp: A
     import kg.build.run
 
     def failing_store(*args: object, **kw: object) -> int:
-        child_paused_after(out / f".staging-{os.getpid()}" / "tables")  # the child's first export
+        child_paused_after(out / f".staging-{os.getpid()}" / "report.html")  # the child's first export
         raise OSError(28, "No space left on device")  # fault injection: the store stage fails
 
     monkeypatch.setenv("KG_BUILD_PAUSE", "export:child")
@@ -374,7 +386,7 @@ def test_an_adds_links_are_found_by_the_child_and_handed_over(out: Path, tmp_pat
 @pytest.mark.slow  # a build process
 def test_links_child_killed_before_the_links_fails_the_build_in_one_line(out: Path, tmp_path: Path) -> None:
     proc = paused_build(out, "links:child")  # the child printed it: the build waits for its links
-    (child,) = children(proc.pid)
+    child = forked_child(proc.pid)
     os.kill(child, signal.SIGKILL)
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 2
@@ -409,7 +421,7 @@ def test_links_child_error_fails_the_build(out: Path, tmp_path: Path, nlp: Any,
 @pytest.mark.slow  # a build process
 def test_state_child_killed_fails_the_build_in_one_line(out: Path, tmp_path: Path) -> None:
     proc = paused_build(out, "state:child")  # the child printed it
-    (child,) = children(proc.pid)
+    child = forked_child(proc.pid)
     os.kill(child, signal.SIGKILL)  # what the OOM killer does
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 2

@@ -15,7 +15,7 @@ from kg.build import build
 from kg.rdf.diff import diff_nquads, graph_of
 from kg.settings import Settings
 from kg.store.embedded import dump_nquads, open_store, store_path
-from kg.store.generation import reading
+from kg.store.generation import reading, resolve
 from kg.store.rdfio import apply_nquads_diff, load_nquads_file
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -195,4 +195,56 @@ def test_a_live_graph_nq_that_is_not_its_store_gives_a_full_load(
     full = tmp_path / "full"
     build([first, more], full, LINKING, progress=False, nlp=nlp)
     assert gone not in (full / "graph.nq").read_bytes()
+    assert sorted_store(out) == sorted_store(full)
+
+
+@pytest.mark.slow  # three builds
+def test_an_untouched_live_store_is_not_counted_again_and_a_written_one_is(
+        corpora: tuple[Path, Path], tmp_path: Path, nlp: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The record of the store's files beside it (kg.build.stages.STORE_FILES) spares an add
+    the count of its updated copy while the live store is as its build left it (read-only
+    queries do not change it); a store written since, its graph.nq untouched, is counted, found
+    not to be what graph.nq says, and loaded in full."""
+    import kg.build.stages
+    from kg.build.stages import STORE_FILES
+
+    first, more = corpora
+    out = tmp_path / "out"
+    build([first], out, LINKING, progress=False, nlp=nlp)
+    gen = resolve(out)
+    assert gen is not None and (gen.root / STORE_FILES).is_file()
+    sorted_store(out)  # a reader's query: read-only, the files stay as they were
+    seen: list[bool] = []
+    real = kg.build.stages._untouched
+
+    def told(store: Path, nquads: Path) -> bool:
+        seen.append(real(store, nquads))
+        return seen[-1]
+
+    monkeypatch.setattr(kg.build.stages, "_untouched", told)
+    s = build([first, more], out, LINKING, progress=False, nlp=nlp)
+    assert seen == [True]
+    full = tmp_path / "full"
+    f = build([first, more], full, LINKING, progress=False, nlp=nlp)
+    assert sorted_store(out) == sorted_store(full) and s.triples == f.triples
+
+    # a quad written into the live store by hand: its files change, graph.nq does not
+    extra = ox.Quad(ox.NamedNode("https://example.org/by-hand"), ox.NamedNode("https://example.org/p"),
+                    ox.Literal("x"))
+    with reading(out) as gen:
+        store = open_store(gen.store)
+        store.add(extra)
+        store.flush()
+        del store
+        import gc
+
+        gc.collect()
+        monkeypatch.setattr(kg.build.stages, "_untouched", told)
+        more2 = write_corpus(tmp_path / "more2.jsonl", 2, start=48)
+        before = sst_inodes(gen.store)
+        build([first, more, more2], out, LINKING, progress=False, nlp=nlp)
+        assert seen[-1] is False
+        assert not sst_inodes(store_path(out)) & before  # counted, found wrong, loaded anew
+    assert extra.subject.value.encode() not in b"".join(sorted_store(out))
+    build([first, more, more2], full, LINKING, progress=False, nlp=nlp)
     assert sorted_store(out) == sorted_store(full)

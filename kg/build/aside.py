@@ -10,11 +10,12 @@ entities are resolved, one forked child (:mod:`kg.build.fork`)
    records as in the build's own process, so the same links),
 2. hands them to the build through a file of the staging directory (:data:`LINKS_NAME`,
    pickled; a byte on a pipe says it is complete), and
-3. writes the non-RDF exports, as the child of :func:`kg.build.exports.other_exports_aside`
-   does;
+3. writes the non-RDF exports, from the last: those the build's process has not claimed
+   first (:class:`kg.build.exports.Claims`);
 
-while the build writes the paper and entity partitions, and takes the links when the N-Quads
-reach them (:class:`LinksLater`: reading ``links`` waits for the child). A child that dies
+while the build writes the paper and entity partitions, takes the links when the N-Quads
+reach them (:class:`LinksLater`: reading ``links`` waits for the child), and, its store
+loaded, writes the non-RDF exports from the first until it meets one the child has. A child that dies
 or fails before step 2 fails the build with its error; after it, at the build's wait for the
 exports, as before. A full build keeps its links in its own process: its rdf and store stages
 keep two cores busy already.
@@ -28,7 +29,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from kg.build.exports import other_exports_aside, write_other_exports
+from kg.build.exports import Claims, other_exports_aside, write_other_exports
 from kg.build.fork import Child, forked
 from kg.build.pause import pause
 from kg.build.stages import live_quads
@@ -38,6 +39,7 @@ from kg.records import Link
 from kg.settings import Settings
 
 LINKS_NAME = ".links.pickle"  # in the staging directory, while the child hands the links over
+CLAIMS_NAME = ".claims"  # in the staging directory, while the exports are written (Claims)
 
 
 class LinksLater(Corpus):
@@ -99,6 +101,9 @@ def _links_then_exports(corpus: LinksLater, staging: Path, settings: Settings,
 
     names = [name for name, fmt in settings.exports if not get_format(fmt).rdf]
     path = staging / LINKS_NAME
+    claims = Claims(staging / CLAIMS_NAME)
+    if names:
+        claims.take(names[-1])  # the child's first: it is the child's whoever gets there first
     ready, told = os.pipe()
 
     def work() -> None:  # in the child
@@ -110,7 +115,8 @@ def _links_then_exports(corpus: LinksLater, staging: Path, settings: Settings,
         os.write(told, b"1")
         os.close(told)
         if names:
-            write_other_exports(corpus, staging, settings, False, "export:child")
+            claims.held.add(names[-1])
+            write_other_exports(corpus, staging, settings, False, "export:child", claims, last_first=True)
 
     what = "the links" + (" and the exports " + ", ".join(names) if names else "")
     open_fds = [ready, told]
@@ -132,6 +138,7 @@ def _links_then_exports(corpus: LinksLater, staging: Path, settings: Settings,
                 return links
 
             corpus.later(fetch)
+            child.claims = claims
             yield child
     finally:
         for fd in open_fds:

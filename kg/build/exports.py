@@ -70,8 +70,10 @@ def export_all(corpus: Any, quads: Quads, staging: Path, settings: Settings, sho
     (the same quads; parsing them is several times faster than reading the on-disk
     store back), in a second process while this one writes the other formats from the
     corpus (:func:`rdf_exports_started`); the N-Quads export is that file itself.
-    With ``aside`` (a :class:`kg.build.fork.Child` of :func:`other_exports_aside`) those
-    other formats are being written by that child already: this waits for it instead.
+    With ``aside`` (a :class:`kg.build.fork.Child` of :func:`other_exports_aside` or of
+    :func:`kg.build.aside.exports_aside`) those other formats are being written by that child
+    already: this waits for it instead, after writing those of them it claims first
+    (:class:`Claims`, when the child has them).
     """
     from kg.export.registry import get_format, write_output
     from kg.rdf.void import void_description
@@ -80,7 +82,11 @@ def export_all(corpus: Any, quads: Quads, staging: Path, settings: Settings, sho
     rdf = [(name, fmt) for name, fmt in exports if name != quads.export and get_format(fmt).rdf]
     with rdf_exports_started(quads, [(get_format(fmt).name, staging / name) for name, fmt in rdf]):
         if aside is not None:
+            if aside.claims is not None:  # those the child has not taken yet
+                write_other_exports(corpus, staging, settings, show, claims=aside.claims)
             aside.wait()
+            if aside.claims is not None:
+                aside.claims.remove()
             pause("export")
         else:
             write_other_exports(corpus, staging, settings, show)
@@ -94,23 +100,61 @@ def export_all(corpus: Any, quads: Quads, staging: Path, settings: Settings, sho
 
 
 def write_other_exports(corpus: Any, staging: Path, settings: Settings, show: bool,
-                        point: str = "export") -> None:
+                        point: str = "export", claims: "Claims | None" = None,
+                        last_first: bool = False) -> None:
     """Write the exports of ``settings.exports`` that are not RDF (tables, graphs, HTML) from
-    the corpus into ``staging``; pause at ``point`` (:mod:`kg.build.pause`) after the first."""
+    the corpus into ``staging``; pause at ``point`` (:mod:`kg.build.pause`) after the first.
+
+    With ``claims``, only those this process claims, in order (from the last with
+    ``last_first``), until one the other process has: see :class:`Claims`."""
     from kg.export.registry import get_format, write_export
 
+    others = [(name, get_format(fmt)) for name, fmt in settings.exports if not get_format(fmt).rdf]
     paused = False
-    for name, fmt_name in progress(list(settings.exports), "export", enabled=show, unit="file"):
-        fmt = get_format(fmt_name)
-        if not fmt.rdf:
-            with gc_paused():  # each export holds its graph or pages to its end
-                write_export(corpus, fmt.name, staging / name, settings)
-            gc.collect()  # what cycles it left, found in one walk (the corpus is frozen)
-            if not paused:
-                pause(point)
-                paused = True
+    for name, fmt in progress(others[::-1] if last_first else others, "export", enabled=show,
+                              unit="file"):
+        if claims is not None and not claims.take(name):
+            break
+        with gc_paused():  # each export holds its graph or pages to its end
+            write_export(corpus, fmt.name, staging / name, settings)
+        gc.collect()  # what cycles it left, found in one walk (the corpus is frozen)
+        if not paused:
+            pause(point)
+            paused = True
     if not paused:
         pause(point)
+
+
+class Claims:
+    """Which of an add's non-RDF exports the build's process writes and which its child does
+    (:mod:`kg.build.aside`): each is written by the process that claims it first, by creating
+    a file of its name in ``folder`` (``O_EXCL``: one of them succeeds). The child takes them
+    from the last, the build from the first once its store is loaded, each until it meets one
+    the other has: the one who gets there first takes the rest, whichever is busier.
+
+    ``held`` are those this process holds already (claimed for it before it was forked).
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.held: set[str] = set()
+        folder.mkdir()
+
+    def take(self, name: str) -> bool:
+        """Whether ``name`` is this process's to write (claimed now, or held)."""
+        if name in self.held:
+            return True
+        try:
+            os.close(os.open(self.folder / name, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        except FileExistsError:
+            return False
+        return True
+
+    def remove(self) -> None:
+        """The claims' folder gone (once both processes are done)."""
+        import shutil
+
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 @contextlib.contextmanager

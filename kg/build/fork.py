@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from kg.errors import KGError
 
@@ -38,6 +39,7 @@ class Child:
     wall: float = 0.0  # seconds, fork to exit (measured by the child)
     cpu: float = 0.0  # CPU seconds (user + system) of the child
     done: bool = False
+    claims: Any = None  # work the child shares with the block (kg.build.exports.Claims)
 
     def wait(self) -> None:
         """Wait for the child; raise what it raised (an OSError as such, else a :class:`KGError`),

@@ -114,10 +114,11 @@ def publish(gen: Path, output_dir: Path, last: str = "build.json", pause_point: 
     ``pause_point`` names the kill tests' pause after the first (:mod:`kg.build.pause`).
     """
     from kg.build.reread import READ_NAME
+    from kg.build.stages import STORE_FILES
     from kg.export.turtle import TURTLE_NAME
     from kg.rdf.reuse import PARTS_NAME  # the generation's own: what the next build copies from
 
-    own = (STORE_NAME, PARTS_NAME, TURTLE_NAME, READ_NAME)
+    own = (STORE_NAME, PARTS_NAME, TURTLE_NAME, READ_NAME, STORE_FILES)
     files = [p for p in gen.rglob("*") if p.relative_to(gen).parts[0] not in own]
     first = True
     for path in sorted(files, key=lambda p: (p.name == last, len(p.parts), str(p))):

@@ -140,9 +140,26 @@ def copy_store(source: str | Path, target: str | Path) -> None:
         raise StoreError(f"cannot copy the store {source}: {_one_line(str(e))}") from None
 
 
+def store_files(path: str | Path) -> list[list[str | int]]:
+    """The files of the store directory ``path``: ``[name, size, mtime in ns]`` each, sorted.
+    Anything that writes to the store changes them (its write-ahead log grows, new table
+    files replace old ones)."""
+    import os
+
+    return sorted([e.name, st.st_size, st.st_mtime_ns]
+                  for e in os.scandir(path) if e.is_file(follow_symlinks=False)
+                  for st in (e.stat(follow_symlinks=False),))
+
+
 def apply_nquads_diff(store: ox.Store, deleted: Iterable[bytes], added: Iterable[bytes]) -> int:
+    """:func:`update_store`, then the store's size."""
+    update_store(store, deleted, added)
+    return len(store)
+
+
+def update_store(store: ox.Store, deleted: Iterable[bytes], added: Iterable[bytes]) -> None:
     """Remove the quads of ``deleted`` from ``store`` and add those of ``added`` (N-Quads
-    bytes); the store's size after.
+    bytes).
 
     The quads added are bulk-loaded in one call: each call writes and ingests files for
     every index of the store, whatever it loads (an add of 1,000 papers to 100,000 gives
@@ -160,7 +177,6 @@ def apply_nquads_diff(store: ox.Store, deleted: Iterable[bytes], added: Iterable
         store.flush()
     except (OSError, SyntaxError) as e:
         raise StoreError(f"cannot update the store: {_one_line(str(e))}") from None
-    return len(store)
 
 
 # pyoxigraph's serialisers, by the name of the format in kg.export.registry
