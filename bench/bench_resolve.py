@@ -62,7 +62,7 @@ STEPS = [
     (1, "kg.resolve.entities", "families"),
     (0, "kg.corpus", "paper_links"),
     (1, "kg.resolve.links", "_Index"),
-    (1, "kg.resolve.links", "_text_index"),
+    (1, "kg.resolve.links", "text_index_of"),
     (1, "kg.resolve.links", "link_part"),
     (2, "kg.resolve.links", "block_candidates"),
     (2, "kg.resolve.similarity", "TextIndex.alike_block"),

@@ -28,8 +28,10 @@ from kg.keys import unify_spellings
 from kg.records import Entity, Link, Occurrence, Paper, PaperEntities
 from kg.resolve.entities import resolve
 from kg.resolve.links import PartRunner, paper_links
-from kg.resolve.similarity import PaperTexts
+from kg.resolve.similarity import PaperTexts, TextIndex
 from kg.settings import Settings
+
+MadeIndex = tuple[int, TextIndex | None]  # a text index made beforehand, and for how many papers
 
 if TYPE_CHECKING:  # loaded on first use: rdflib and pyoxigraph are slow to import
     import pyoxigraph
@@ -61,15 +63,18 @@ class Corpus:
     @classmethod
     def from_extractions(cls, papers: Iterable[Paper], extractions: Iterable[PaperEntities],
                          settings: Settings | None = None,
-                         link_runner: PartRunner | None = None) -> "Corpus":
+                         link_runner: PartRunner | None = None,
+                         text_index: "Callable[[], MadeIndex | None] | None" = None) -> "Corpus":
         """Resolve entities across the papers and link the papers that share them.
 
         Papers without an extraction simply have no entities; an extraction whose
         paper is missing is an error. ``link_runner`` computes the pair counting of
         linking elsewhere (:func:`kg.build.distributed.link_runner`): the same links.
+        ``text_index()``, called when linking starts, may give the links' text index made
+        elsewhere (:meth:`find_links`).
         """
         corpus = cls.unlinked(papers, extractions, settings)
-        corpus.links = corpus.find_links(link_runner)
+        corpus.links = corpus.find_links(link_runner, text_index() if text_index is not None else None)
         return corpus
 
     @classmethod
@@ -92,12 +97,15 @@ class Corpus:
         entities, occurrences = resolve(found.values(), settings)
         return cls(by_id, found, entities, occurrences, [], settings)
 
-    def find_links(self, runner: PartRunner | None = None) -> list[Link]:
-        """The links between this corpus's papers (:func:`kg.resolve.links.paper_links`)."""
+    def find_links(self, runner: PartRunner | None = None,
+                   text_index: "MadeIndex | None" = None) -> list[Link]:
+        """The links between this corpus's papers (:func:`kg.resolve.links.paper_links`);
+        ``text_index``: ``(n, index)``, the text index of these papers' texts for ``n`` papers
+        made beforehand (:func:`kg.resolve.links.text_index_of`)."""
         return paper_links(self.occurrences, len(self.papers), self.settings, self.entities,
                            {p.id: p.title for p in self.papers.values()},
                            PaperTexts(self.papers),  # each paper's title and abstract, made when read
-                           runner=runner)
+                           runner=runner, made=text_index)
 
     def __repr__(self) -> str:
         return (f"Corpus({len(self.papers)} papers, {len(self.entities)} entities, "

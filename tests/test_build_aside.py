@@ -105,3 +105,30 @@ def test_the_build_and_its_child_share_the_exports_and_they_are_a_full_builds(
     assert sorted(got) == sorted(want)
     for name in want:
         assert got[name] == want[name], name
+
+
+@pytest.mark.slow  # two builds
+def test_the_links_text_index_is_made_once_by_the_state_child(
+        corpora: tuple[Path, Path], tmp_path: Path, nlp: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """kg.build.aside.TextsAhead: in a full build and in an add the text index is made by the
+    child that writes the state files, and the links are found with it, not with one made again."""
+    import kg.resolve.links
+    from kg.build.aside import TEXTS_NAME
+
+    first, more = corpora
+    log = tmp_path / "made-by"
+    real = kg.resolve.links.text_index_of
+
+    def logged(*args: Any, **kw: Any) -> Any:
+        with open(log, "a") as f:
+            f.write(f"{os.getpid()}\n")
+        return real(*args, **kw)
+
+    monkeypatch.setattr(kg.resolve.links, "text_index_of", logged)
+    out = tmp_path / "out"
+    full = build([first], out, LINKING, progress=False, nlp=nlp)
+    add = build([first, more], out, LINKING, progress=False, nlp=nlp)
+    made_by = log.read_text().split()
+    assert len(made_by) == 2 and str(os.getpid()) not in made_by  # once a build, in a child
+    assert full.links > 0 and add.links > 0
+    assert not any(p.name == TEXTS_NAME for p in out.rglob(".*"))

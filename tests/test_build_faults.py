@@ -366,9 +366,9 @@ def test_an_adds_links_are_found_by_the_child_and_handed_over(out: Path, tmp_pat
     real = Corpus.find_links
     where = tmp_path / "found-by"
 
-    def found_by(self: Corpus, *args: Any) -> Any:
+    def found_by(self: Corpus, *args: Any, **kw: Any) -> Any:
         where.write_text(str(os.getpid()))
-        return real(self, *args)
+        return real(self, *args, **kw)
 
     monkeypatch.setattr(Corpus, "find_links", found_by)
     summary = build([FIXTURES / "second.jsonl"], out, progress=False, nlp=nlp)
@@ -402,7 +402,7 @@ def test_links_child_error_fails_the_build(out: Path, tmp_path: Path, nlp: Any,
 
     parent = os.getpid()
 
-    def failing(self: Corpus, *args: Any) -> Any:
+    def failing(self: Corpus, *args: Any, **kw: Any) -> Any:
         assert os.getpid() != parent  # found in the child
         raise ValueError("a bug in linking")  # fault injection, in the child
 

@@ -25,7 +25,8 @@ import contextlib
 import os
 import pickle
 import time
-from collections.abc import Callable, Iterator
+import weakref
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -33,13 +34,14 @@ from kg.build.exports import Claims, other_exports_aside, write_other_exports
 from kg.build.fork import Child, forked
 from kg.build.pause import pause
 from kg.build.stages import live_quads
-from kg.corpus import Corpus
+from kg.corpus import Corpus, MadeIndex
 from kg.errors import KGError
-from kg.records import Link
+from kg.records import Link, Paper
 from kg.settings import Settings
 
 LINKS_NAME = ".links.pickle"  # in the staging directory, while the child hands the links over
 CLAIMS_NAME = ".claims"  # in the staging directory, while the exports are written (Claims)
+TEXTS_NAME = ".text-index.pickle"  # in the staging directory, from the state child (TextsAhead)
 
 
 class LinksLater(Corpus):
@@ -77,13 +79,14 @@ def adding(live: Any, settings: Settings, scheduler: str | None) -> bool:
 
 @contextlib.contextmanager
 def exports_aside(corpus: Corpus, staging: Path, settings: Settings, live: Any,
-                  lock: Path | None) -> Iterator[Child | None]:
+                  lock: Path | None, texts: "TextsAhead | None" = None) -> Iterator[Child | None]:
     """The child writing an add's non-RDF exports while the block runs (None on a full
     build, which writes them itself): for a :class:`LinksLater` corpus the child finds its
     links first (the module's docstring); for another, the child of
-    :func:`kg.build.exports.other_exports_aside`."""
+    :func:`kg.build.exports.other_exports_aside`. ``texts`` has the links' text index made
+    already."""
     if isinstance(corpus, LinksLater):
-        with _links_then_exports(corpus, staging, settings, lock) as child:
+        with _links_then_exports(corpus, staging, settings, lock, texts) as child:
             yield child
         return
     if live_quads(live, settings) is None:
@@ -95,7 +98,7 @@ def exports_aside(corpus: Corpus, staging: Path, settings: Settings, live: Any,
 
 @contextlib.contextmanager
 def _links_then_exports(corpus: LinksLater, staging: Path, settings: Settings,
-                        lock: Path | None) -> Iterator[Child]:
+                        lock: Path | None, texts: "TextsAhead | None") -> Iterator[Child]:
     from kg.export.registry import get_format
     from kg.fileio import atomic_write
 
@@ -108,7 +111,7 @@ def _links_then_exports(corpus: LinksLater, staging: Path, settings: Settings,
 
     def work() -> None:  # in the child
         os.close(ready)
-        corpus.links = corpus.find_links()
+        corpus.links = corpus.find_links(text_index=texts.take() if texts is not None else None)
         pause("links:child")
         with atomic_write(path, "wb", encoding=None) as f:
             pickle.dump(corpus.links, f, protocol=pickle.HIGHEST_PROTOCOL)
@@ -144,3 +147,65 @@ def _links_then_exports(corpus: LinksLater, staging: Path, settings: Settings,
         for fd in open_fds:
             with contextlib.suppress(OSError):
                 os.close(fd)
+
+
+class TextsAhead:
+    """The links' text index (:func:`kg.resolve.links.text_index_of`), made by the child that
+    writes the state files beside resolution (:func:`kg.build.fork.beside`) before it writes
+    them, on the core resolution leaves idle, and handed over through a file
+    (:data:`TEXTS_NAME`; a byte on a pipe says it is complete) to whoever finds the links:
+    the build's process, or the child of :func:`exports_aside`. It depends on the papers'
+    texts alone, so it is the index linking would make.
+
+    Made in this process where processes cannot fork (:meth:`make` then runs first); a child
+    that ended without it leaves the one who links to make it (:meth:`take` gives None).
+    """
+
+    def __init__(self, staging: Path, papers: Mapping[str, Paper], settings: Settings) -> None:
+        self.path = staging / TEXTS_NAME
+        self.papers, self.settings = papers, settings
+        self._fds = list(os.pipe())  # read, write; -1 once closed
+        self._taken: MadeIndex | None = None
+        weakref.finalize(self, _close, self._fds)  # a build that failed before done()
+
+    def make(self) -> None:
+        """Make the index and hand it over (in the state child)."""
+        from kg.fileio import atomic_write
+        from kg.resolve.links import text_index_of
+        from kg.resolve.similarity import PaperTexts
+
+        n = len(self.papers)
+        made = (n, text_index_of(PaperTexts(self.papers), n, self.settings))
+        with atomic_write(self.path, "wb", encoding=None) as f:
+            pickle.dump(made, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.write(self._fds[1], b"1")
+        _close(self._fds, 1)
+
+    def forked(self) -> None:
+        """In the build's process, once the child is forked: only the child writes the pipe."""
+        _close(self._fds, 1)
+
+    def take(self) -> MadeIndex | None:
+        """The index the child made (waiting for it), or None if it ended without it."""
+        if self._taken is None and self._fds[0] >= 0:
+            got = os.read(self._fds[0], 1)
+            _close(self._fds)
+            if got:
+                with open(self.path, "rb") as f:
+                    self._taken = pickle.load(f)
+                self.path.unlink()
+        return self._taken
+
+    def done(self) -> None:
+        """The pipe closed and the file gone, whoever took it (or nobody): at the build's end."""
+        _close(self._fds)
+        self.path.unlink(missing_ok=True)
+
+
+def _close(fds: list[int], *which: int) -> None:
+    """Close the descriptors ``fds[i]`` (``which``, or all) still open, marking them closed."""
+    for i in which or range(len(fds)):
+        if fds[i] >= 0:
+            with contextlib.suppress(OSError):
+                os.close(fds[i])
+            fds[i] = -1

@@ -41,7 +41,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kg.build.aside import adding, exports_aside
+from kg.build.aside import TextsAhead, adding, exports_aside
 from kg.build.clock import Clock
 from kg.build.exports import check_exports, export_all
 from kg.build.fork import beside
@@ -302,7 +302,10 @@ def _build(inputs: Sequence[str | Path], output_dir: Path, staging: Path, settin
     prior = Prior(files_key, tuple(read), seen) if files_key is not None and as_read(read, papers) \
         else None  # for the next build (kg.build.reread)
 
+    texts = TextsAhead(staging, papers, settings)  # the links' text index, made by the child first
+
     def write_state() -> None:  # the lines of unchanged records copied from the live build's files
+        texts.make()
         write_records(staging / PAPERS, papers.values(), old and old / PAPERS, prev.papers)
         pause("state:child")
         write_records(staging / EXTRACTIONS, (extractions[k] for k in papers),
@@ -311,9 +314,10 @@ def _build(inputs: Sequence[str | Path], output_dir: Path, staging: Path, settin
             write_prior(staging / READ_NAME, prior)
 
     with beside(write_state, "the state files", output_dir / LOCK_NAME) as state:
+        texts.forked()
         with clock.stage("resolve"):
             corpus = resolve_corpus(list(papers.values()), [extractions[k] for k in papers],
-                                    settings, scheduler, adding(live, settings, scheduler))
+                                    settings, scheduler, adding(live, settings, scheduler), texts)
             keep()  # and the corpus
         with clock.stage("state"):  # what is left of it once resolution is done
             if state is not None:
@@ -321,13 +325,14 @@ def _build(inputs: Sequence[str | Path], output_dir: Path, staging: Path, settin
     if state is not None:
         clock.child(STATE_ASIDE, "state", state.wall, state.cpu)
 
-    with exports_aside(corpus, staging, settings, live, output_dir / LOCK_NAME) as aside:
+    with exports_aside(corpus, staging, settings, live, output_dir / LOCK_NAME, texts) as aside:
         with clock.stage("rdf"):
             quads = write_quads(corpus, staging, settings, live, prev, code)
         with clock.stage("store"):
             triples = load_store(quads, staging / STORE_NAME, show)
         with clock.stage("export"):
             outputs = export_all(corpus, quads, staging, settings, show, aside)
+    texts.done()
     if aside is not None:
         clock.child(ASIDE, "export", aside.wall, aside.cpu)
 

@@ -94,23 +94,25 @@ def extract_papers(papers: list[Paper], settings: Settings, show: bool,
 
 
 def resolve_corpus(papers: list[Paper], extractions: list[PaperEntities], settings: Settings,
-                   scheduler: str | None = None, later: bool = False) -> Any:
+                   scheduler: str | None = None, later: bool = False, texts: Any = None) -> Any:
     """Resolution and linking over the whole corpus; with ``scheduler``, the pair counting
     of linking runs on that Dask cluster (:func:`kg.build.distributed.link_runner`). With
     ``later``, the entities only: a :class:`kg.build.aside.LinksLater` corpus, whose links a
-    child of :func:`kg.build.aside.exports_aside` finds."""
+    child of :func:`kg.build.aside.exports_aside` finds. ``texts`` (a
+    :class:`kg.build.aside.TextsAhead`) gives the links' text index made beside."""
     from kg.corpus import Corpus
 
     if later:
         from kg.build.aside import LinksLater
 
         return LinksLater.unlinked(papers, extractions, settings)
+    take = texts.take if texts is not None else None
     if scheduler is None:
-        return Corpus.from_extractions(papers, extractions, settings)
+        return Corpus.from_extractions(papers, extractions, settings, text_index=take)
     from kg.build.distributed import link_runner
 
     with link_runner(scheduler) as runner:
-        return Corpus.from_extractions(papers, extractions, settings, link_runner=runner)
+        return Corpus.from_extractions(papers, extractions, settings, link_runner=runner, text_index=take)
 
 
 def quads_export(settings: Settings) -> str | None:

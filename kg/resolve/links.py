@@ -277,7 +277,8 @@ def paper_links(occurrences: Iterable[Occurrence], n_papers: int,
                 entities: Mapping[str, Entity] | Iterable[Entity] = (),
                 titles: Mapping[str, str] | None = None,
                 texts: Mapping[str, str] | None = None,
-                runner: PartRunner | None = None) -> list[Link]:
+                runner: PartRunner | None = None,
+                made: tuple[int, TextIndex | None] | None = None) -> list[Link]:
     """Links between papers that share entities, sorted by (source, target).
 
     ``n_papers`` is the size of the corpus (papers without entities count); it is
@@ -294,7 +295,9 @@ def paper_links(occurrences: Iterable[Occurrence], n_papers: int,
     through ``runner`` (:func:`run_here`, one part in this process, by default; a
     runner may split the papers and compute the parts on other processes or
     machines); the caps are then applied here to the candidates of all the parts in
-    order, so the links are the same whatever the runner.
+    order, so the links are the same whatever the runner. ``made`` is ``(n, the text
+    index)`` made beforehand by :func:`text_index_of` from ``texts`` for ``n`` papers, used
+    when that is the corpus's size.
     """
     settings = settings or Settings()
     ents = entities.values() if isinstance(entities, Mapping) else entities
@@ -303,7 +306,8 @@ def paper_links(occurrences: Iterable[Occurrence], n_papers: int,
     if not ix.paper_ids:
         return []
     postings, start = ix.postings()
-    text_index = _text_index(ix, texts, settings)
+    # made beforehand from the same texts for as many papers (kg.build.aside.TextsAhead), or here
+    text_index = made[1] if made is not None and made[0] == ix.n else text_index_of(texts, ix.n, settings)
     # the text index's papers as positions of ix (both sorted by id; each text's paper is in
     # ix), and the keyed postings: made once here, not again in every part
     moved = np.array([ix.position[t] for t in text_index.ids], dtype=np.int64) \
@@ -379,9 +383,10 @@ def link_part(shared: _Shared, lo: int, hi: int) -> dict[tuple[int, int], _Found
     return found
 
 
-def _text_index(ix: _Index, texts: Mapping[str, str] | None,
-                settings: Settings) -> TextIndex | None:
-    """The inverted word index of the texts, words in at most the cut-off's papers."""
+def text_index_of(texts: Mapping[str, str] | None, n_papers: int,
+                  settings: Settings) -> TextIndex | None:
+    """The inverted word index of the texts of a corpus of ``n_papers`` papers, words in at
+    most the cut-off's papers: what :func:`paper_links` reads (None without texts)."""
     if not texts:
         return None
-    return TextIndex.of_texts(texts, min(link_cutoff(ix.n, settings), settings.link_text_max_postings))
+    return TextIndex.of_texts(texts, min(link_cutoff(n_papers, settings), settings.link_text_max_postings))
