@@ -1,5 +1,3 @@
-import sys
+from kg.cli.main import run
 
-from kg.cli.main import main
-
-sys.exit(main())
+run()

@@ -1,10 +1,12 @@
 """The choices and help of each command come from the registries; ``kg --help`` loads none."""
 
 import importlib
+import json
 import re
 import subprocess
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
 
@@ -104,3 +106,24 @@ def test_help_of_commands_with_a_mode_loads_no_spacy(command: str) -> None:
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert "--mode" in run.stdout and "blank" in run.stdout
     assert not [m for m in run.stderr.split() if m == "spacy" or m.startswith("spacy.")]
+
+
+def test_the_kg_command_ends_at_once_with_its_output_flushed_and_its_exit_code(tmp_path: Path) -> None:
+    """kg.cli.main.run (the ``kg`` script, ``python -m kg``) ends the process with os._exit once
+    main returns: what was printed is all there, buffered or not, and the exit code is main's."""
+    listing = Path(__file__).resolve().parents[1] / "examples" / "papers.txt"
+    ok = subprocess.run([sys.executable, "-m", "kg", "papers", str(listing), "--format", "jsonl"],
+                        capture_output=True, text=True)  # a pipe: stdout fully buffered
+    assert ok.returncode == 0
+    rows = [json.loads(line) for line in ok.stdout.splitlines()]
+    assert len(rows) >= 20 and ok.stdout.endswith("\n")
+    bad = subprocess.run([sys.executable, "-m", "kg", "papers", str(tmp_path / "missing.txt")],
+                         capture_output=True, text=True)
+    assert bad.returncode == 2 and bad.stdout == ""
+    assert bad.stderr.startswith("kg papers: error: ") and "missing.txt" in bad.stderr
+    # and the interpreter's own ending (atexit, freeing every object) is skipped
+    script = ("import atexit, sys; atexit.register(print, 'the interpreter ended'); "
+              f"sys.argv = ['kg', 'papers', {str(listing)!r}, '--format', 'jsonl']; "
+              "from kg.cli.main import run; run()")
+    quick = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert quick.returncode == 0 and quick.stdout == ok.stdout

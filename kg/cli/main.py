@@ -8,6 +8,7 @@ inside ``run``, so that ``kg --help`` stays instant.
 """
 
 import argparse
+import contextlib
 import importlib
 import os
 import signal
@@ -102,6 +103,21 @@ def _discard_stdout() -> None:
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.__stdout__.fileno())
             os.close(devnull)
+
+
+def run() -> None:
+    """The ``kg`` command: :func:`main`, then the process ends at once.
+
+    When :func:`main` returns, every file is written and closed; what is left is to free
+    the objects a build made one by one, millions of them, which takes seconds (measured:
+    1 s after an add of 1,000 papers to 101,000; 3.9 s for the state of that build held with
+    the collector not frozen) and changes nothing. Standard output and error are flushed first.
+    """
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(code)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
