@@ -132,3 +132,24 @@ def test_the_links_text_index_is_made_once_by_the_state_child(
     assert len(made_by) == 2 and str(os.getpid()) not in made_by  # once a build, in a child
     assert full.links > 0 and add.links > 0
     assert not any(p.name == TEXTS_NAME for p in out.rglob(".*"))
+
+
+@pytest.mark.slow  # two builds
+def test_a_text_index_that_cannot_be_handed_over_is_made_by_the_one_who_links(
+        corpora: tuple[Path, Path], tmp_path: Path, nlp: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The state child cannot write the index (a full disk, here injected): nothing is handed
+    over, the build makes the index itself, and its outputs are those of a build that could."""
+    import kg.build.aside
+
+    first, _ = corpora
+    made = tmp_path / "made"
+    build([first], made, LINKING, progress=False, nlp=nlp)
+
+    def full_disk(*args: Any, **kw: Any) -> None:
+        raise OSError(28, "No space left on device")  # fault injection, in the state child
+
+    monkeypatch.setattr(kg.build.aside.pickle, "dump", full_disk)
+    out = tmp_path / "out"
+    build([first], out, LINKING, progress=False, nlp=nlp)
+    monkeypatch.undo()
+    assert (out / "graph.nq").read_bytes() == (made / "graph.nq").read_bytes()

@@ -169,15 +169,21 @@ class TextsAhead:
         weakref.finalize(self, _close, self._fds)  # a build that failed before done()
 
     def make(self) -> None:
-        """Make the index and hand it over (in the state child)."""
+        """Make the index and hand it over (in the state child). A file that cannot be
+        written (a full disk) hands nothing over: the one who links makes the index, and the
+        state files, written next, report the disk."""
         from kg.fileio import atomic_write
         from kg.resolve.links import text_index_of
         from kg.resolve.similarity import PaperTexts
 
         n = len(self.papers)
         made = (n, text_index_of(PaperTexts(self.papers), n, self.settings))
-        with atomic_write(self.path, "wb", encoding=None) as f:
-            pickle.dump(made, f, protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            with atomic_write(self.path, "wb", encoding=None) as f:
+                pickle.dump(made, f, protocol=pickle.HIGHEST_PROTOCOL)
+        except (OSError, KGError):  # (atomic_write says a full disk as a KGError naming the file)
+            _close(self._fds, 1)
+            return
         os.write(self._fds[1], b"1")
         _close(self._fds, 1)
 

@@ -1,4 +1,4 @@
-"""Work done in a forked child while the build goes on: the state files beside resolution, the non-RDF exports of an add.
+"""Work done in a forked child while the build goes on: the links' text index and the state files beside resolution, an add's links and non-RDF exports (:mod:`kg.build.aside`).
 
 A forked child has the corpus for free: its pages are shared copy-on-write, and the
 collector is frozen (:func:`kg.build.run._long_lived`), so a collection in the child does
