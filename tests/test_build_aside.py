@@ -153,3 +153,17 @@ def test_a_text_index_that_cannot_be_handed_over_is_made_by_the_one_who_links(
     build([first], out, LINKING, progress=False, nlp=nlp)
     monkeypatch.undo()
     assert (out / "graph.nq").read_bytes() == (made / "graph.nq").read_bytes()
+
+
+@pytest.mark.slow  # two builds
+def test_build_json_says_how_long_an_add_waited_for_its_links(
+        corpora: tuple[Path, Path], tmp_path: Path, nlp: Any) -> None:
+    import json
+
+    first, more = corpora
+    out = tmp_path / "out"
+    full = build([first], out, LINKING, progress=False, nlp=nlp)
+    assert "links_wait" not in full.timings  # found by the build itself
+    add = build([first, more], out, LINKING, progress=False, nlp=nlp)
+    waited = json.loads((out / "build.json").read_text())["timings"]["links_wait"]
+    assert waited == add.timings["links_wait"] and 0 <= waited <= add.timings["rdf"]

@@ -41,7 +41,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kg.build.aside import TextsAhead, adding, exports_aside
+from kg.build.aside import LinksLater, TextsAhead, adding, exports_aside
 from kg.build.clock import Clock
 from kg.build.exports import check_exports, export_all
 from kg.build.fork import beside
@@ -80,6 +80,7 @@ from kg.store.generation import STORE_NAME, Generation, resolve
 STAGING_PREFIX = ".staging-"
 ASIDE = "export_aside"  # build.json: wall and CPU of the child writing an add's non-RDF exports
 STATE_ASIDE = "state_aside"  # build.json: wall and CPU of the child writing the state files
+LINKS_WAIT = "links_wait"  # build.json: seconds an add's rdf stage waited for the child's links
 __all__ = ["BuildSummary", "BuildTerminated", "VOID", "build", "check_exports", "export_all",
            "extract_papers", "load_store", "read_inputs", "resolve_corpus", "versions", "write_quads"]
 
@@ -328,6 +329,8 @@ def _build(inputs: Sequence[str | Path], output_dir: Path, staging: Path, settin
     with exports_aside(corpus, staging, settings, live, output_dir / LOCK_NAME, texts) as aside:
         with clock.stage("rdf"):
             quads = write_quads(corpus, staging, settings, live, prev, code)
+        if isinstance(corpus, LinksLater):  # of the rdf stage, the wait for the child's links
+            clock.timings[LINKS_WAIT] = round(corpus.waited, 3)
         with clock.stage("store"):
             triples = load_store(quads, staging / STORE_NAME, show)
         with clock.stage("export"):
