@@ -27,11 +27,9 @@ from kg.export import tables as frames
 from kg.keys import unify_spellings
 from kg.records import Entity, Link, Occurrence, Paper, PaperEntities
 from kg.resolve.entities import resolve
-from kg.resolve.links import PartRunner, paper_links
-from kg.resolve.similarity import PaperTexts, TextIndex
+from kg.resolve.links import MadeIndex, PartRunner, paper_links
+from kg.resolve.similarity import PaperTexts
 from kg.settings import Settings
-
-MadeIndex = tuple[int, TextIndex | None]  # a text index made beforehand, and for how many papers
 
 if TYPE_CHECKING:  # loaded on first use: rdflib and pyoxigraph are slow to import
     import pyoxigraph

@@ -263,17 +263,23 @@ def child_paused_after(path: Path) -> None:
     time.sleep(1)
 
 
-@pytest.mark.slow  # a build process
-def test_exports_child_killed_fails_the_build_in_one_line(out: Path, tmp_path: Path) -> None:
-    proc = paused_build(out, "export:child")  # the child printed it: the add forked one
+def killed_child_fails_the_build(out: Path, tmp_path: Path, point: str, error: str) -> None:
+    """A build paused at ``point`` in its forked child; the child killed as the OOM killer
+    does: the build fails with ``error`` (one line), exit 2, and the previous build answers."""
+    proc = paused_build(out, point)  # the child printed it
     child = forked_child(proc.pid)
-    os.kill(child, signal.SIGKILL)  # what the OOM killer does
+    os.kill(child, signal.SIGKILL)
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 2
-    assert err == EXPORTS_CHILD
+    assert err == error
     assert not [p for p in out.iterdir() if p.name.startswith(".staging-")]
     assert answers(out, tmp_path) == (FIRST, FIRST)
     assert_clean(out)
+
+
+@pytest.mark.slow  # a build process
+def test_exports_child_killed_fails_the_build_in_one_line(out: Path, tmp_path: Path) -> None:
+    killed_child_fails_the_build(out, tmp_path, "export:child", EXPORTS_CHILD)  # the add forked one
 
 
 @pytest.mark.slow  # a build process
@@ -385,15 +391,7 @@ def test_an_adds_links_are_found_by_the_child_and_handed_over(out: Path, tmp_pat
 
 @pytest.mark.slow  # a build process
 def test_links_child_killed_before_the_links_fails_the_build_in_one_line(out: Path, tmp_path: Path) -> None:
-    proc = paused_build(out, "links:child")  # the child printed it: the build waits for its links
-    child = forked_child(proc.pid)
-    os.kill(child, signal.SIGKILL)
-    _, err = proc.communicate(timeout=120)
-    assert proc.returncode == 2
-    assert err == EXPORTS_CHILD
-    assert not [p for p in out.iterdir() if p.name.startswith(".staging-")]
-    assert answers(out, tmp_path) == (FIRST, FIRST)
-    assert_clean(out)
+    killed_child_fails_the_build(out, tmp_path, "links:child", EXPORTS_CHILD)  # the build waits for its links
 
 
 def test_links_child_error_fails_the_build(out: Path, tmp_path: Path, nlp: Any,
@@ -420,15 +418,8 @@ def test_links_child_error_fails_the_build(out: Path, tmp_path: Path, nlp: Any,
 
 @pytest.mark.slow  # a build process
 def test_state_child_killed_fails_the_build_in_one_line(out: Path, tmp_path: Path) -> None:
-    proc = paused_build(out, "state:child")  # the child printed it
-    child = forked_child(proc.pid)
-    os.kill(child, signal.SIGKILL)  # what the OOM killer does
-    _, err = proc.communicate(timeout=120)
-    assert proc.returncode == 2
-    assert err == "kg build: error: the state files failed: its process was killed by SIGKILL (out of memory?)\n"
-    assert not [p for p in out.iterdir() if p.name.startswith(".staging-")]
-    assert answers(out, tmp_path) == (FIRST, FIRST)
-    assert_clean(out)
+    killed_child_fails_the_build(out, tmp_path, "state:child", "kg build: error: the state files failed: "
+                                 "its process was killed by SIGKILL (out of memory?)\n")
 
 
 def test_state_child_error_fails_the_build(out: Path, tmp_path: Path, nlp: Any,

@@ -34,9 +34,10 @@ from kg.build.exports import Claims, other_exports_aside, write_other_exports
 from kg.build.fork import Child, forked
 from kg.build.pause import pause
 from kg.build.stages import live_quads
-from kg.corpus import Corpus, MadeIndex
+from kg.corpus import Corpus
 from kg.errors import KGError
 from kg.records import Link, Paper
+from kg.resolve.links import MadeIndex
 from kg.settings import Settings
 
 LINKS_NAME = ".links.pickle"  # in the staging directory, while the child hands the links over
@@ -99,113 +100,130 @@ def exports_aside(corpus: Corpus, staging: Path, settings: Settings, live: Any,
 @contextlib.contextmanager
 def _links_then_exports(corpus: LinksLater, staging: Path, settings: Settings,
                         lock: Path | None, texts: "TextsAhead | None") -> Iterator[Child]:
-    from kg.export.registry import get_format
-    from kg.fileio import atomic_write
+    from kg.build.exports import other_exports
 
-    names = [name for name, fmt in settings.exports if not get_format(fmt).rdf]
-    path = staging / LINKS_NAME
+    names = [name for name, _ in other_exports(settings)]
     claims = Claims(staging / CLAIMS_NAME)
     if names:
         claims.take(names[-1])  # the child's first: it is the child's whoever gets there first
-    ready, told = os.pipe()
+    links = Handover(staging / LINKS_NAME)
 
     def work() -> None:  # in the child
-        os.close(ready)
         corpus.links = corpus.find_links(text_index=texts.take() if texts is not None else None)
         pause("links:child")
-        with atomic_write(path, "wb", encoding=None) as f:
-            pickle.dump(corpus.links, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.write(told, b"1")
-        os.close(told)
+        links.give(corpus.links)
         if names:
             claims.held.add(names[-1])
             write_other_exports(corpus, staging, settings, False, "export:child", claims, last_first=True)
 
     what = "the links" + (" and the exports " + ", ".join(names) if names else "")
-    open_fds = [ready, told]
     try:
         with forked(work, what, lock) as child:
-            os.close(told)
-            open_fds.remove(told)
+            links.forked()
 
             def fetch() -> list[Link]:
-                got = os.read(ready, 1)  # the links written, or the child gone without them
-                os.close(ready)
-                open_fds.remove(ready)
-                if not got:
+                got: tuple[list[Link]] | None = links.take()
+                if got is None:  # the child gone without them
                     child.wait()  # raises what the child raised, or the signal that killed it
                     raise KGError(f"{what} failed: its process ended before it gave the links")
-                with open(path, "rb") as f:
-                    links: list[Link] = pickle.load(f)
-                path.unlink()
-                return links
+                return got[0]
 
             corpus.later(fetch)
             child.claims = claims
             yield child
     finally:
-        for fd in open_fds:
-            with contextlib.suppress(OSError):
-                os.close(fd)
+        links.done()
+
+
+class Handover:
+    """A value one process gives another (forked from it, or the child of a process forked
+    from it) through a pickled file (``path``, in the staging directory): a byte on a pipe
+    says the file is complete, and the pipe closed without it that it never will be.
+
+    :meth:`give` in the giving child, :meth:`forked` in the process that forked it,
+    :meth:`take` in the one that reads it (waiting for it); :meth:`done` at the end.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fds = list(os.pipe())  # read, write; -1 once closed
+        weakref.finalize(self, _close, self._fds)  # a build that failed before done()
+
+    def give(self, value: Any) -> None:
+        """Write ``value`` and say so (raises what writing it raises, having said nothing)."""
+        from kg.fileio import atomic_write
+
+        try:
+            with atomic_write(self.path, "wb", encoding=None) as f:
+                pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.write(self._fds[1], b"1")
+        finally:
+            _close(self._fds, 1)
+
+    def forked(self) -> None:
+        """In the process that forked the giver: only the giver writes the pipe."""
+        _close(self._fds, 1)
+
+    def take(self) -> tuple[Any] | None:
+        """``(value,)`` once given (waiting for it), or None if the giver ended without it;
+        the file is gone after."""
+        got = os.read(self._fds[0], 1) if self._fds[0] >= 0 else b""
+        _close(self._fds)
+        if not got:
+            return None
+        with open(self.path, "rb") as f:
+            value = pickle.load(f)
+        self.path.unlink()
+        return (value,)
+
+    def done(self) -> None:
+        """The pipe closed and the file gone, whoever took it (or nobody)."""
+        _close(self._fds)
+        self.path.unlink(missing_ok=True)
 
 
 class TextsAhead:
     """The links' text index (:func:`kg.resolve.links.text_index_of`), made by the child that
     writes the state files beside resolution (:func:`kg.build.fork.beside`) before it writes
-    them, on the core resolution leaves idle, and handed over through a file
-    (:data:`TEXTS_NAME`; a byte on a pipe says it is complete) to whoever finds the links:
-    the build's process, or the child of :func:`exports_aside`. It depends on the papers'
-    texts alone, so it is the index linking would make.
+    them, on the core resolution leaves idle, and handed over (:class:`Handover`,
+    :data:`TEXTS_NAME`) to whoever finds the links: the build's process, or the child of
+    :func:`exports_aside`. It depends on the papers' texts alone, so it is the index linking
+    would make.
 
     Made in this process where processes cannot fork (:meth:`make` then runs first); a child
     that ended without it leaves the one who links to make it (:meth:`take` gives None).
     """
 
     def __init__(self, staging: Path, papers: Mapping[str, Paper], settings: Settings) -> None:
-        self.path = staging / TEXTS_NAME
         self.papers, self.settings = papers, settings
-        self._fds = list(os.pipe())  # read, write; -1 once closed
-        self._taken: MadeIndex | None = None
-        weakref.finalize(self, _close, self._fds)  # a build that failed before done()
+        self.handover = Handover(staging / TEXTS_NAME)
+        self._taken: tuple[MadeIndex] | None = None
 
     def make(self) -> None:
         """Make the index and hand it over (in the state child). A file that cannot be
         written (a full disk) hands nothing over: the one who links makes the index, and the
         state files, written next, report the disk."""
-        from kg.fileio import atomic_write
         from kg.resolve.links import text_index_of
         from kg.resolve.similarity import PaperTexts
 
         n = len(self.papers)
         made = (n, text_index_of(PaperTexts(self.papers), n, self.settings))
-        try:
-            with atomic_write(self.path, "wb", encoding=None) as f:
-                pickle.dump(made, f, protocol=pickle.HIGHEST_PROTOCOL)
-        except (OSError, KGError):  # (atomic_write says a full disk as a KGError naming the file)
-            _close(self._fds, 1)
-            return
-        os.write(self._fds[1], b"1")
-        _close(self._fds, 1)
+        with contextlib.suppress(OSError, KGError):  # (atomic_write says a full disk as a KGError)
+            self.handover.give(made)
 
     def forked(self) -> None:
-        """In the build's process, once the child is forked: only the child writes the pipe."""
-        _close(self._fds, 1)
+        """In the build's process, once the child is forked."""
+        self.handover.forked()
 
     def take(self) -> MadeIndex | None:
         """The index the child made (waiting for it), or None if it ended without it."""
-        if self._taken is None and self._fds[0] >= 0:
-            got = os.read(self._fds[0], 1)
-            _close(self._fds)
-            if got:
-                with open(self.path, "rb") as f:
-                    self._taken = pickle.load(f)
-                self.path.unlink()
-        return self._taken
+        if self._taken is None:
+            self._taken = self.handover.take()
+        return self._taken[0] if self._taken is not None else None
 
     def done(self) -> None:
-        """The pipe closed and the file gone, whoever took it (or nobody): at the build's end."""
-        _close(self._fds)
-        self.path.unlink(missing_ok=True)
+        """At the build's end, whoever took the index (or nobody)."""
+        self.handover.done()
 
 
 def _close(fds: list[int], *which: int) -> None:

@@ -99,6 +99,14 @@ def export_all(corpus: Any, quads: Quads, staging: Path, settings: Settings, sho
     return written
 
 
+def other_exports(settings: Settings) -> list[tuple[str, Any]]:
+    """The exports of ``settings.exports`` that are not RDF: (name, its registry format)."""
+    from kg.export.registry import get_format
+
+    formats = [(name, get_format(fmt)) for name, fmt in settings.exports]
+    return [(name, fmt) for name, fmt in formats if not fmt.rdf]
+
+
 def write_other_exports(corpus: Any, staging: Path, settings: Settings, show: bool,
                         point: str = "export", claims: "Claims | None" = None,
                         last_first: bool = False) -> None:
@@ -107,9 +115,9 @@ def write_other_exports(corpus: Any, staging: Path, settings: Settings, show: bo
 
     With ``claims``, only those this process claims, in order (from the last with
     ``last_first``), until one the other process has: see :class:`Claims`."""
-    from kg.export.registry import get_format, write_export
+    from kg.export.registry import write_export
 
-    others = [(name, get_format(fmt)) for name, fmt in settings.exports if not get_format(fmt).rdf]
+    others = other_exports(settings)
     paused = False
     for name, fmt in progress(others[::-1] if last_first else others, "export", enabled=show,
                               unit="file"):
@@ -165,9 +173,8 @@ def other_exports_aside(corpus: Any, staging: Path, settings: Settings,
     (a :class:`kg.build.fork.Child`, for :func:`export_all`), or None when there are none.
     The child shows no progress bar; it pauses at ``export:child``."""
     from kg.build.fork import forked
-    from kg.export.registry import get_format
 
-    names = [name for name, fmt in settings.exports if not get_format(fmt).rdf]
+    names = [name for name, _ in other_exports(settings)]
     if not names:
         yield None
         return

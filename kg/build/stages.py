@@ -28,8 +28,8 @@ from kg.settings import Settings
 VOID = "void.ttl"  # written by every build, whatever the exports
 QUADS_TMP = ".quads.nq"  # the N-Quads the store loads from, when no export keeps them
 # in the generation, beside its store: the store's files as the build left them, holding the
-# quads of its N-Quads (kg.store.rdfio.store_files); the next add that finds them the same
-# need not count the quads of its updated copy
+# quads of its N-Quads (kg.store.rdfio.store_files), and that file's size and time; the next
+# add that finds both the same need not count the quads of its updated copy
 STORE_FILES = ".store-files.json"
 
 
@@ -234,7 +234,7 @@ def load_store(quads: Quads, path: Path, show: bool) -> int:
     n = _load_store(quads, path)
     st = quads.path.stat()
     with atomic_write(path.parent / STORE_FILES) as f:
-        json.dump({"quads": n, "nquads": [st.st_size, st.st_mtime_ns], "files": store_files(path)}, f)
+        json.dump({"nquads": [st.st_size, st.st_mtime_ns], "files": store_files(path)}, f)
     return n
 
 

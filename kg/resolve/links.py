@@ -104,6 +104,8 @@ def ancestors(entity: str, parents: Mapping[str, str | None]) -> list[str]:
     return chain
 
 
+MadeIndex = tuple[int, TextIndex | None]  # a text index made beforehand, and for how many papers
+
 # what only :class:`_Index`'s own making and the caps read: not sent to the workers
 _CLIENT_ONLY = frozenset(("position", "up", "idf", "idf_list", "df_list", "common", "common_list",
                           "proposers"))
@@ -278,7 +280,7 @@ def paper_links(occurrences: Iterable[Occurrence], n_papers: int,
                 titles: Mapping[str, str] | None = None,
                 texts: Mapping[str, str] | None = None,
                 runner: PartRunner | None = None,
-                made: tuple[int, TextIndex | None] | None = None) -> list[Link]:
+                made: "MadeIndex | None" = None) -> list[Link]:
     """Links between papers that share entities, sorted by (source, target).
 
     ``n_papers`` is the size of the corpus (papers without entities count); it is
