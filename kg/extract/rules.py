@@ -8,83 +8,48 @@ figure of their own, and skip a rule whose entry is in the ``off`` set they are
 given (:func:`switched_off`), so a test can show what each rule is worth.
 
 Candidates record the rule that found them and the rule that typed them; the
-labels they carry (``source``, ``type_source``) are the coarser kinds below.
+labels they carry (``source``, ``type_source``) are the coarser kinds of
+:mod:`kg.extract.rulebook`, which also defines :class:`Rule`. The typing rules are written in
+:mod:`kg.extract.rules_typing` and imported here, so that this module holds the whole table.
 """
 
-from collections.abc import Iterable
-from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any
+from kg.extract.rulebook import (
+    _CONTEXT,
+    _FAMILY,
+    _GAZ,
+    _HEAD,
+    _TABLE,
+    MAX_CONFIDENCE,
+    NONE_OFF,
+    STRONG_PRIORITY,
+    Found,
+    Rule,
+    Typed,
+    _rule,
+    rule,
+    switched_off,
+)
 
-from kg.errors import FormatError
-
-
-class Found:
-    """Kinds of finder rules: a candidate's ``source``, written out as a mention's ``sources``."""
-
-    GAZETTEER = "gazetteer"
-    TITLE = "title"
-    NAMING = "naming"
-    ACRONYM = "acronym"
-    MEANS = "means"
-    PHRASE = "phrase"
-    SHAPE = "shape"
-    LIST = "list"
-    RECALL = "recall"
-
-
-class Typed:
-    """Kinds of type evidence: a candidate's ``type_source``."""
-
-    GAZETTEER = "gazetteer"
-    FAMILY = "family"
-    APPOSITION = "apposition"
-    HEAD = "head"
-    CONTEXT = "context"
-    SHAPE = "shape"
-    DEFAULT = "default"
-
-
-# a finder of at least this priority found a name by what the text says, and a longer
-# candidate of a weaker finder (a bare shape or phrase) never hides it
-STRONG_PRIORITY = 4
-MAX_CONFIDENCE = 0.99
-
-
-@dataclass(frozen=True, eq=False)
-class Rule:
-    """One hand rule. Compared by identity: the entries below are the only instances."""
-
-    name: str
-    does: str
-    component: str
-    source: str = ""  # finders: the kind of the candidates it finds (Found)
-    priority: int = 0  # finders: of two overlapping candidates, the higher wins
-    confidence: float | None = None  # the confidence it gives, or raises a candidate to
-    proposes: bool = False  # its names are the paper's own contribution
-    evidence: str = ""  # typing: the kind of evidence it is (Typed)
-    strength: float = 0.0  # typing: how far one-type-per-name trusts it
-    weight: float = 0.0  # typing: its vote when the candidates of one mention disagree
-
-    def __reduce__(self) -> tuple[object, tuple[str]]:
-        return (rule, (self.name,))  # unpickled as the table's own entry (spaCy's n_process)
-
-
-def _rule(name: str, does: str, component: str, **kw: Any) -> Rule:
-    entry = Rule(name, does, component, **kw)
-    if entry.name in _TABLE:
-        raise ValueError(f"two rules named {entry.name!r}")
-    _TABLE[entry.name] = entry
-    return entry
-
-
-_TABLE: dict[str, Rule] = {}
-_GAZ = {"evidence": Typed.GAZETTEER, "strength": 6, "weight": 4.0}
-_FAMILY = {"evidence": Typed.FAMILY, "strength": 5, "weight": 3.0}
-_APPOSITION = {"evidence": Typed.APPOSITION, "strength": 5, "weight": 3.0}
-_HEAD = {"evidence": Typed.HEAD, "strength": 3, "weight": 2.0}
-_CONTEXT = {"evidence": Typed.CONTEXT, "strength": 2, "weight": 1.5}
-_SHAPE = {"evidence": Typed.SHAPE, "strength": 1, "weight": 1.0}
+__all__ = [
+    "ACRONYM", "ACRONYM_CATEGORY", "ACRONYM_GENERIC", "ACRONYM_INITIALS", "ACRONYM_LOWERCASE",
+    "ACRONYM_OTHER_MEANING", "ACRONYM_OVER_KNOWN", "ACRONYM_PLAY", "ACRONYM_SHORT_FIRST",
+    "ACRONYM_TASK", "ACRONYM_TRIM", "APPOSITION_AFTER", "APPOSITION_BEFORE", "APPOSITIVE",
+    "BASE_NAME", "BRACKETED_NAME", "COINED_DEFAULT", "DATASET_BEFORE", "DATASET_SHAPE",
+    "DATASET_SUFFIX", "DIRECT_OBJECT", "DROPPED_SHORTS", "EPONYM", "FAMILY_OTHER_MEANING",
+    "FAMILY_SIZED", "FIRST_NEW_NAME", "Found", "GAZETTEER", "GAZETTEER_AMBIGUOUS",
+    "GAZETTEER_LOWERCASE", "GENERIC", "KIND_COMPOUND", "KNOWN_AMBIGUOUS_SHAPE",
+    "KNOWN_CANONICAL", "KNOWN_CONTRADICTED", "KNOWN_GLUED", "KNOWN_LANGUAGE_PAIR",
+    "KNOWN_MEANS_USED", "KNOWN_PART", "KNOWN_PREFIX", "KNOWN_VARIANT", "LIST", "LIST_CITATION",
+    "LIST_HEAD", "LIST_MODIFIER", "LIST_SPREAD", "LOWERCASE_USED", "MAX_CONFIDENCE",
+    "MODEL_SHAPE", "MORPHEME", "NAMED_AFTER", "NAMED_VARIANT", "NAMING", "NEVER_ENTITY",
+    "NEXT_WORD", "NEXT_WORD_MODEL", "NONE_OFF", "NUMBER_PAIR", "ONE_TYPE", "OWN_ACRONYM",
+    "PHRASE", "PHRASE_AND", "PHRASE_SENTENCE_START", "PHRASE_TWO_KINDS", "PRIOR_WORK",
+    "RECALL_CAPS", "RECALL_PHRASE", "REPEATED", "RULES", "Rule", "SAME_SPAN", "SHAPE",
+    "SIZED_MODEL", "SIZED_VARIANTS", "STRONG_FIRST", "STRONG_PRIORITY", "TITLE_ACRONYM_PLAY",
+    "TITLE_CANONICAL", "TITLE_HEAD", "TITLE_HOOK", "TITLE_IS_NAME", "TITLE_LAST",
+    "TITLE_LONG_FORM", "TITLE_MEANS", "TITLE_OPENER", "TITLE_PLAIN_HEAD", "TYPE_DEFAULT",
+    "TYPE_FAMILY", "TYPE_HEAD", "TYPE_KNOWN", "Typed", "USED_TOOL", "rule", "switched_off",
+]
 
 # The table itself, one _rule(...) call per rule, grouped by component: the entries look
 # alike because they are data (a duplicate finder lists them), not repeated logic.
@@ -222,91 +187,38 @@ LIST_CITATION = _rule(
     "list-citation", "a list followed by a year (\"(Weston and Sukhbaatar, 2023)\", \"Smith and Jones "
     "(2020)\") names the authors of a citation", "kg_candidates")
 
-# kg_typing: one candidate at a time, in order of trust ------------------------------------
-TYPE_KNOWN = _rule(
-    "type-known", "a name (or long form) the gazetteer knows takes its type and id", "kg_typing",
-    confidence=0.9, **_GAZ)
-KNOWN_CONTRADICTED = _rule(
-    "known-contradicted", "a long form whose head word gives another type is not the known entity "
-    "of that spelling", "kg_typing")
-ACRONYM_OTHER_MEANING = _rule(
-    "acronym-other-meaning", "an acronym the paper spells out in words that no known name of that "
-    "spelling shares is the paper's own, not the known entity (\"Visual Attention Redistribution "
-    "(VAR)\")", "kg_typing")
-KNOWN_AMBIGUOUS_SHAPE = _rule(
-    "known-ambiguous-shape", "an ordinary-word known name found only by its shape is not that entity",
-    "kg_typing")
-KNOWN_MEANS_USED = _rule(
-    "known-means-used", "a known means in a title is used, not proposed", "kg_typing")
-TYPE_FAMILY = _rule(
-    "type-family", "a variant of a known name (\"MogaNet-B\") takes its family's type", "kg_typing",
-    confidence=0.85, **_FAMILY)
-FAMILY_OTHER_MEANING = _rule(
-    "family-other-meaning", "a name the paper spells out in words no name of the family shares, "
-    "or whose long form's head word gives another type, is not a variant of that family "
-    "(\"Mental-Ability Reasoning Benchmark (MARB)\" is no MAR)", "kg_typing")
-NAMED_VARIANT = _rule(
-    "named-variant", "a named variant of a known name (\"Flickr30k-Order\", \"LeNet-5-Caffe\") is "
-    "of its family too", "kg_typing")
-FAMILY_SIZED = _rule(
-    "family-sized", "a sized checkpoint of a family (\"Mamba-3B\") is a model", "kg_typing")
-DATASET_SUFFIX = _rule(
-    "dataset-suffix", "a name ending in Bench, Eval, Arena, Corpus or a size in K is a dataset",
-    "kg_typing", confidence=0.7, **_SHAPE)
-APPOSITION_AFTER = _rule(
-    "apposition-after", "the kind an apposition states: \"X, a new dataset of ...\"", "kg_typing",
-    confidence=0.75, **_APPOSITION)
-APPOSITION_BEFORE = _rule(
-    "apposition-before", "the kind stated before the name: \"a new dataset, X\"", "kg_typing",
-    confidence=0.75, **_APPOSITION)
-MORPHEME = _rule(
-    "morpheme", "the last part of a coined CamelCase name (\"DWConv\", \"PATNet\", \"MMBench\")",
-    "kg_typing", **_SHAPE)
-KNOWN_PREFIX = _rule(
-    "known-prefix", "a name extending a known dataset (\"Switchboard Coherence\") is a dataset of "
-    "its family", "kg_typing", **_FAMILY)
-TYPE_HEAD = _rule(
-    "type-head", "the head word of a multi-word name or of its long form", "kg_typing", **_HEAD)
-SIZED_MODEL = _rule(
-    "sized-model", "a name with a size suffix (\"-7B\", \"-XL\") is a model", "kg_typing", **_SHAPE)
-NEXT_WORD = _rule(
-    "next-word", "the head word right after the name (\"the X dataset\")", "kg_typing",
-    confidence=0.7, **_CONTEXT)
-NEXT_WORD_MODEL = _rule(
-    "next-word-model", "\"X models\" are models trained with X: only \"the X model\" makes X a model",
-    "kg_typing")
-DATASET_SHAPE = _rule(
-    "dataset-shape", "a name ending in QA, Set, Suite, Data ... is a dataset", "kg_typing", **_SHAPE)
-MODEL_SHAPE = _rule(
-    "model-shape", "a name ending in Net, GPT, BERT, LM ... is a model", "kg_typing", **_SHAPE)
-LIST_HEAD = _rule(
-    "list-head", "the head noun before a list (\"two algorithms (X and Y)\")", "kg_typing",
-    **_CONTEXT)
-DATASET_BEFORE = _rule(
-    "dataset-before", "\"on the X\", \"datasets such as X\": a dataset", "kg_typing", **_CONTEXT)
-TYPE_DEFAULT = _rule(
-    "type-default", "otherwise a method", "kg_typing",
-    evidence=Typed.DEFAULT, strength=0, weight=0.3)
-
-# kg_typing: the paper as a whole ----------------------------------------------------------
-LIST_SPREAD = _rule(
-    "list-spread", "names in one list share the type of a well-typed member", "kg_typing", **_CONTEXT)
-ACRONYM_OVER_KNOWN = _rule(
-    "acronym-over-known", "the paper's own definition of an acronym beats a known entity of another "
-    "type with that spelling", "kg_typing", **_APPOSITION)
-COINED_DEFAULT = _rule(
-    "coined-default", "a defined or titled name typed by default outranks a guess by shape",
-    "kg_typing", strength=1.5)
-SIZED_VARIANTS = _rule(
-    "sized-variants", "a name with sized variants in the paper (\"X-T\", \"X-S\") is a model",
-    "kg_typing", **_FAMILY)
-ONE_TYPE = _rule(
-    "one-type", "a weakly typed name takes the type of its best-evidenced mention", "kg_typing",
-    **_CONTEXT)
-BASE_NAME = _rule(
-    "base-name", "a weakly typed name built on another (\"CoI-tuning\" on \"CoI\") takes its type",
-    "kg_typing",
-    **_CONTEXT)
+# kg_typing: written in kg.extract.rules_typing, registered here in the table's order
+from kg.extract.rules_typing import (  # noqa: E402
+    ACRONYM_OTHER_MEANING,
+    ACRONYM_OVER_KNOWN,
+    APPOSITION_AFTER,
+    APPOSITION_BEFORE,
+    BASE_NAME,
+    COINED_DEFAULT,
+    DATASET_BEFORE,
+    DATASET_SHAPE,
+    DATASET_SUFFIX,
+    FAMILY_OTHER_MEANING,
+    FAMILY_SIZED,
+    KNOWN_AMBIGUOUS_SHAPE,
+    KNOWN_CONTRADICTED,
+    KNOWN_MEANS_USED,
+    KNOWN_PREFIX,
+    LIST_HEAD,
+    LIST_SPREAD,
+    MODEL_SHAPE,
+    MORPHEME,
+    NAMED_VARIANT,
+    NEXT_WORD,
+    NEXT_WORD_MODEL,
+    ONE_TYPE,
+    SIZED_MODEL,
+    SIZED_VARIANTS,
+    TYPE_DEFAULT,
+    TYPE_FAMILY,
+    TYPE_HEAD,
+    TYPE_KNOWN,
+)
 
 # kg_roles ------------------------------------------------------------------------------
 DIRECT_OBJECT = _rule(
@@ -366,31 +278,3 @@ REPEATED = _rule(
     confidence=0.03)
 
 RULES: tuple[Rule, ...] = tuple(_TABLE.values())
-NONE_OFF: frozenset[Rule] = frozenset()
-
-
-def rule(name: str) -> Rule:
-    """The rule of that name.
-
-    >>> rule("title-head").proposes
-    True
-    """
-    if name not in _TABLE:
-        raise FormatError("rule", name, list(_TABLE))
-    return _TABLE[name]
-
-
-@lru_cache(maxsize=64)
-def _switched_off(names: frozenset[str]) -> frozenset[Rule]:
-    return frozenset(rule(n) for n in sorted(names))
-
-
-def switched_off(names: Iterable[str] = ()) -> frozenset[Rule]:
-    """The rules named, to pass as ``off``; an unknown name raises :class:`~kg.errors.FormatError`.
-
-    >>> sorted(r.name for r in switched_off(["title-head", "shape"]))
-    ['shape', 'title-head']
-    """
-    wanted = frozenset(names)
-    return _switched_off(wanted) if wanted else NONE_OFF
-
