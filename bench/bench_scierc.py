@@ -29,13 +29,14 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from bench_scirex import detokenize
-
 from kg.cli.render import render
 from kg.extract import build_nlp, extract_entities
 from kg.keys import match_key
 from kg.records import Paper
 from kg.settings import Settings
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # (also under python -P)
+from bench_scirex import detokenize  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[2] / "shared/benchmarks/scierc"
 COMPATIBLE = {"Material": {"dataset"}, "Method": {"method", "model"}}
