@@ -154,7 +154,7 @@ PINS: dict[str, Pin] = {
     # the learned decider's finders
     "recall-caps": Pin("The results of Quorble Sifting hold.", "Quorble Sifting", {"type": "method"},
                        decided=True),
-    "recall-phrase": Pin("Serving improves with continuous batching here.", "continuous batching",
+    "recall-phrase": Pin("Serving improves with staggered batching here.", "staggered batching",
                          {"type": "method"}, decided=True),
     "repeated": Pin("We compare with Zorblax9. Zorblax9 wins.", "Zorblax9", {"confidence": 0.63}),
 }
