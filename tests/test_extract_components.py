@@ -275,6 +275,14 @@ def test_coined_acronym_of_a_kind_is_a_name(nlp):
     assert "HD-CNNs" in r["hierarchical deep CNNs"].aliases
 
 
+def test_one_technique_of_a_kind_is_a_name_and_kinds_are_not(nlp):
+    r = by_name(extract_text("Most use the scaled dot-product attention (SDPA) and a conditional attention "
+                             "module (CAM); large pre-trained models (LPMs) are not named.", nlp))
+    names = {n for m in r.values() for n in (m.name, *m.aliases)}
+    assert {"scaled dot-product attention", "SDPA", "conditional attention module", "CAM"} <= names
+    assert "LPMs" not in names and "large pre-trained models" not in names
+
+
 def test_bracketed_coined_name_after_a_head_noun(nlp):
     r = by_name(extract_text("The squeezed model (SVDCNN) is smaller.", nlp))
     assert r["SVDCNN"].type == "model"

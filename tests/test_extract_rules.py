@@ -70,6 +70,8 @@ PINS: dict[str, Pin] = {
     "acronym-lowercase": Pin("The key-query (KQ) scores rank tokens.", "KQ", None),
     "acronym-generic": Pin("A convolutional neural network (ConvoNet) labels frames.", "ConvoNet", None),
     "acronym-category": Pin("Graph foundation models (GFMs) transfer across graphs.", "GFMs", None),
+    "acronym-technique": Pin("Tokens are mixed by a quiet lattice attention (QLA) here.", "QLA",
+                             {"type": "method", "name": "quiet lattice attention"}),
     "acronym-task": Pin("We study Sign Gesture Segmentation (SGS) in clips.", "SGS", None),
     "dropped-shorts": Pin("A warm queue (WQ) is used; WQs are then pruned.", "WQs", None),
     # kg_candidates: how names look

@@ -44,6 +44,7 @@ from kg.extract.rules import (
     ACRONYM_GENERIC,
     ACRONYM_LOWERCASE,
     ACRONYM_TASK,
+    ACRONYM_TECHNIQUE,
     APPOSITIVE,
     BRACKETED_NAME,
     DROPPED_SHORTS,
@@ -62,6 +63,18 @@ from kg.extract.titles import title_heads, title_means_candidates
 _APPOSITIVE = re.compile(r"(?:^|,\s+|\s)((?:[A-Z][\w\-\+\.]{0,40}[\w\+]|[A-Z])(?:\s+[A-Z][\w\-\+]{0,40}){0,3})(?=\s*(?:,|\(|:|\s+(?:which|that|to|for)\b))")
 
 
+def _one_technique(p: AcronymPair) -> bool:
+    """A singular long form whose last word names a kind of technique: "power law graph
+    attention (PLGA)" is one attention, "large pre-trained models (LPMs)" a kind of model.
+
+    >>> _one_technique(AcronymPair(0, 0, 0, 0, "power law graph attention", "PLGA"))
+    True
+    >>> _one_technique(AcronymPair(0, 0, 0, 0, "large pre-trained models", "LPMs"))
+    False
+    """
+    return not p.short.endswith("s") and head_type(p.long.split()[-1].split("-")[-1]) == "method"
+
+
 def _acronym_candidates(pairs: list[AcronymPair], generic_shorts: set[str],
                         off: frozenset[Rule]) -> list[Candidate]:
     """Candidates from definitions; the short forms of generic definitions go to ``generic_shorts``."""
@@ -72,7 +85,8 @@ def _acronym_candidates(pairs: list[AcronymPair], generic_shorts: set[str],
             generic_shorts.add(p.short)
             continue
         coined = "-" in p.short or any(ch.islower() for ch in p.short.rstrip("s"))
-        if ACRONYM_CATEGORY not in off and ends_in_category(p.long) and not coined:
+        if ACRONYM_CATEGORY not in off and ends_in_category(p.long) and not coined \
+                and not (ACRONYM_TECHNIQUE not in off and _one_technique(p)):
             # "time series foundation models (TSFMs)" is a kind; "hierarchical deep CNNs (HD-CNNs)" a name
             generic_shorts.add(p.short)
             continue

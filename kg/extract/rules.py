@@ -33,7 +33,7 @@ from kg.extract.rulebook import (
 __all__ = [
     "ACRONYM", "ACRONYM_CATEGORY", "ACRONYM_GENERIC", "ACRONYM_INITIALS", "ACRONYM_LOWERCASE",
     "ACRONYM_OTHER_MEANING", "ACRONYM_OVER_KNOWN", "ACRONYM_PLAY", "ACRONYM_SHORT_FIRST",
-    "ACRONYM_TASK", "ACRONYM_TRIM", "APPOSITION_AFTER", "APPOSITION_BEFORE", "APPOSITIVE",
+    "ACRONYM_TASK", "ACRONYM_TECHNIQUE", "ACRONYM_TRIM", "APPOSITION_AFTER", "APPOSITION_BEFORE", "APPOSITIVE",
     "BASE_NAME", "BRACKETED_NAME", "COINED_DEFAULT", "DATASET_BEFORE", "DATASET_SHAPE",
     "DATASET_SUFFIX", "DIRECT_OBJECT", "DROPPED_SHORTS", "EPONYM", "FAMILY_OTHER_MEANING",
     "FAMILY_SIZED", "FIRST_NEW_NAME", "Found", "GAZETTEER", "GAZETTEER_AMBIGUOUS",
@@ -139,6 +139,10 @@ ACRONYM_GENERIC = _rule(
 ACRONYM_CATEGORY = _rule(
     "acronym-category", "a long form ending in a category is a kind, unless its short form is "
     "coined (\"HD-CNNs\")", "kg_candidates")
+ACRONYM_TECHNIQUE = _rule(
+    "acronym-technique", "a singular definition ending in a kind of technique (\"scaled dot-product "
+    "attention (SDPA)\", \"conditional attention module (CAM)\") names that technique, not the kind",
+    "kg_candidates")
 ACRONYM_TASK = _rule(
     "acronym-task", "a long form ending in a task word names a task, unless its short form is "
     "name-shaped", "kg_candidates")
