@@ -283,6 +283,14 @@ def test_one_technique_of_a_kind_is_a_name_and_kinds_are_not(nlp):
     assert "LPMs" not in names and "large pre-trained models" not in names
 
 
+def test_a_word_joined_to_a_defined_acronym_names_a_kind_of_it(nlp):
+    r = by_name(extract_text("Knowledge distillation (KD) runs on the token-level (tok-KD) or on the "
+                             "sequence-level (seq-KD); large language models (LLMs) also run on video "
+                             "(video-LLMs).", nlp))
+    assert r["tok-KD"].type == "method" and r["seq-KD"].type == "method"
+    assert "video-LLMs" not in r
+
+
 def test_bracketed_coined_name_after_a_head_noun(nlp):
     r = by_name(extract_text("The squeezed model (SVDCNN) is smaller.", nlp))
     assert r["SVDCNN"].type == "model"

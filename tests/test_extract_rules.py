@@ -68,6 +68,8 @@ PINS: dict[str, Pin] = {
     "bracketed-name": Pin("The squeezed network (ZQNET) is small.", "ZQNET", {"type": "model"}),
     "acronym": Pin("We use Quiet Lattice Fusion (QLF) for graphs.", "QLF", {"name": "Quiet Lattice Fusion"}),
     "acronym-lowercase": Pin("The key-query (KQ) scores rank tokens.", "KQ", None),
+    "acronym-compound": Pin("We use lattice distillation (LD), here on the frames (frame-LD).", "frame-LD",
+                            {"type": "method"}),
     "acronym-generic": Pin("A convolutional neural network (ConvoNet) labels frames.", "ConvoNet", None),
     "acronym-category": Pin("Graph foundation models (GFMs) transfer across graphs.", "GFMs", None),
     "acronym-technique": Pin("Tokens are mixed by a quiet lattice attention (QLA) here.", "QLA",

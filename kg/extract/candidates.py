@@ -41,6 +41,7 @@ from kg.extract.phrases import eponym_candidates, list_candidates, phrase_candid
 from kg.extract.rules import (
     ACRONYM,
     ACRONYM_CATEGORY,
+    ACRONYM_COMPOUND,
     ACRONYM_GENERIC,
     ACRONYM_LOWERCASE,
     ACRONYM_TASK,
@@ -194,6 +195,24 @@ def _bracketed_candidates(text: str, start: int, pairs: list[AcronymPair]) -> li
     return out
 
 
+# "(tok-KD)", "(seq-KD)": a lower-case word joined to a short form, alone in brackets
+_COMPOUND = re.compile(r"\(([a-z][a-z0-9]{1,11}-([A-Z][A-Za-z0-9]{1,11}))\)")
+
+
+def _compound_candidates(text: str, pairs: list[AcronymPair]) -> list[Candidate]:
+    """"the token-level (tok-KD)" after "knowledge distillation (KD)": a kind of a defined technique,
+    typed by its long form's head word; a generic definition ("LLMs") makes no name this way."""
+    long_of = {p.short: p.long for p in pairs if not (is_generic(p.long) or p.short in generic_acronyms()
+                                                      or (ends_in_category(p.long) and not _one_technique(p)))}
+    out: list[Candidate] = []
+    for m in _COMPOUND.finditer(text):
+        long = long_of.get(m.group(2))
+        t = head_type(long.split()[-1].split("-")[-1]) if long else None
+        if t:
+            out.append(found(ACRONYM_COMPOUND, m.start(1), m.end(1), m.group(1), type=t))
+    return out
+
+
 def _drop_shorts(out: list[Candidate], generic_shorts: set[str]) -> None:
     """"time series foundation models (TSFMs)": TSFMs is a category wherever it appears."""
     out[:] = [c for c in out if c.text not in generic_shorts and c.text.rstrip("s") not in generic_shorts]
@@ -245,6 +264,8 @@ class CandidateFinder(Batched):
             out.extend(eponym_candidates(text, title_end))
         if BRACKETED_NAME not in off:
             out.extend(_bracketed_candidates(text, title_end, pairs))
+        if pairs and ACRONYM_COMPOUND not in off:
+            out.extend(_compound_candidates(text, pairs))
         if TITLE_MEANS not in off:
             out.extend(title_means_candidates(text, title_end))
         if generic_shorts and DROPPED_SHORTS not in off:

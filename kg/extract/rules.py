@@ -31,7 +31,7 @@ from kg.extract.rulebook import (
 )
 
 __all__ = [
-    "ACRONYM", "ACRONYM_CATEGORY", "ACRONYM_GENERIC", "ACRONYM_INITIALS", "ACRONYM_LOWERCASE",
+    "ACRONYM", "ACRONYM_CATEGORY", "ACRONYM_COMPOUND", "ACRONYM_GENERIC", "ACRONYM_INITIALS", "ACRONYM_LOWERCASE",
     "ACRONYM_OTHER_MEANING", "ACRONYM_OVER_KNOWN", "ACRONYM_PLAY", "ACRONYM_SHORT_FIRST",
     "ACRONYM_TASK", "ACRONYM_TECHNIQUE", "ACRONYM_TRIM", "APPOSITION_AFTER", "APPOSITION_BEFORE", "APPOSITIVE",
     "BASE_NAME", "BRACKETED_NAME", "COINED_DEFAULT", "DATASET_BEFORE", "DATASET_SHAPE",
@@ -133,6 +133,10 @@ ACRONYM = _rule(
 ACRONYM_LOWERCASE = _rule(
     "acronym-lowercase", "a lower-case long form names something only in 3+ words, or in 2 with a "
     "head word and 3+ letters", "kg_candidates", source=Found.ACRONYM, priority=4, confidence=0.6)
+ACRONYM_COMPOUND = _rule(
+    "acronym-compound", "a lower-case word joined to the short form of the paper's own definition, in "
+    "brackets (\"(tok-KD)\" after \"knowledge distillation (KD)\"), names a kind of it", "kg_candidates",
+    source=Found.ACRONYM, priority=4, confidence=0.6, **_HEAD)
 ACRONYM_GENERIC = _rule(
     "acronym-generic", "a definition of a generic term (\"large language models (LLMs)\") is no name",
     "kg_candidates")
