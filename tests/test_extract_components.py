@@ -61,6 +61,8 @@ def test_official_link_when_text_says_it_is_ours():
      ("Progressive Confident Masking Attention Network", "PMCANet")),
     ("TC-LLaVA (Temporal-Considered LLaVA) is", ("Temporal-Considered LLaVA", "TC-LLaVA")),
     ("we introduce Multi-Chain Reasoning (MCR), an approach", ("Multi-Chain Reasoning", "MCR")),
+    ("we propose CHELA (short-long Convolutions with Hardware-Efficient Linear Attention), which",
+     ("short-long Convolutions with Hardware-Efficient Linear Attention", "CHELA")),
 ])
 def test_acronym_pairs(text, pair):
     assert [(p.long, p.short) for p in find_pairs(text)] == [pair]
@@ -68,6 +70,7 @@ def test_acronym_pairs(text, pair):
 
 def test_brackets_that_are_not_acronyms():
     assert find_pairs("results (see Table 1) are good (ours) and (e.g., this)") == []
+    assert find_pairs("a power Law (SMS Law) holds") == []  # a word, not a short form, skips one
 
 
 # candidates --------------------------------------------------------------------------

@@ -47,6 +47,8 @@ PINS: dict[str, Pin] = {
                             "Sparse Gated Routing Mixer", {"aliases": ("GSRMix",)}),
     "acronym-short-first": Pin("We train GTR (gated token routing) on images.", "gated token routing",
                                {"aliases": ("GTR",)}),
+    "acronym-first-word-skipped": Pin("We propose QLAF (long-range Quiet Lattice Attention Fusion) here.",
+                                      "QLAF", {"name": "long-range Quiet Lattice Attention Fusion"}),
     "acronym-trim": Pin("While Sparse Mixing (WSM) is slow, we speed it up.", "WSM",
                         {"name": "Sparse Mixing"}),
     # kg_candidates: titles

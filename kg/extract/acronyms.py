@@ -12,7 +12,14 @@ from spacy.tokens import Doc
 
 from kg.extract.candidate import AcronymPair, Batched, doc_text, register_extensions, set_ext
 from kg.extract.lexicon import word_list
-from kg.extract.rules import ACRONYM_INITIALS, ACRONYM_SHORT_FIRST, ACRONYM_TRIM, NONE_OFF, Rule
+from kg.extract.rules import (
+    ACRONYM_FIRST_WORD_SKIPPED,
+    ACRONYM_INITIALS,
+    ACRONYM_SHORT_FIRST,
+    ACRONYM_TRIM,
+    NONE_OFF,
+    Rule,
+)
 
 # "(MIM)", "(PAT_sp)", "(LLaVA-1.5)", "(CoT)", "(e.g., ...)" excluded by the shape test
 _PAREN = re.compile(r"\(([^()\n]{1,80})\)")
@@ -122,7 +129,9 @@ def find_pairs(text: str, off: frozenset[Rule] = NONE_OFF) -> list[AcronymPair]:
         before = _short_before(text, m.start())
         if before and is_short_form(before.group(1)) and " " in inner:
             words = _WORD.findall(inner)
-            if _match_long(before.group(1), words) == 0:
+            at = _match_long(before.group(1), words)
+            if at == 0 or (at == 1 and ACRONYM_FIRST_WORD_SKIPPED not in off
+                           and sum(c.isupper() for c in before.group(1)) >= 2):
                 pairs.append(AcronymPair(m.start(1), m.end(1), before.start(1), before.end(1),
                                          inner, before.group(1)))
     return pairs

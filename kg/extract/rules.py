@@ -31,7 +31,7 @@ from kg.extract.rulebook import (
 )
 
 __all__ = [
-    "ACRONYM", "ACRONYM_CATEGORY", "ACRONYM_COMPOUND", "ACRONYM_GENERIC", "ACRONYM_INITIALS", "ACRONYM_LOWERCASE",
+    "ACRONYM", "ACRONYM_CATEGORY", "ACRONYM_COMPOUND", "ACRONYM_FIRST_WORD_SKIPPED", "ACRONYM_GENERIC", "ACRONYM_INITIALS", "ACRONYM_LOWERCASE",
     "ACRONYM_OTHER_MEANING", "ACRONYM_OVER_KNOWN", "ACRONYM_PLAY", "ACRONYM_SHORT_FIRST",
     "ACRONYM_TASK", "ACRONYM_TECHNIQUE", "ACRONYM_TRIM", "APPOSITION_AFTER", "APPOSITION_BEFORE", "APPOSITIVE",
     "BASE_NAME", "BRACKETED_NAME", "COINED_DEFAULT", "DATASET_BEFORE", "DATASET_SHAPE",
@@ -86,6 +86,10 @@ ACRONYM_INITIALS = _rule(
     "any order (\"PMCANet\")", "kg_acronyms")
 ACRONYM_SHORT_FIRST = _rule(
     "acronym-short-first", "a short form may come first: \"SHORT (long form)\"", "kg_acronyms")
+ACRONYM_FIRST_WORD_SKIPPED = _rule(
+    "acronym-first-word-skipped", "in \"SHORT (long form)\" the short form, of 2+ capitals, may skip the "
+    "long form's first word (\"CHELA (short-long Convolutions with Hardware-Efficient Linear "
+    "Attention)\")", "kg_acronyms")
 ACRONYM_TRIM = _rule(
     "acronym-trim", "function words and sentence openers are cut from the start of a long form",
     "kg_acronyms")
