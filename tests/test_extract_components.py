@@ -294,6 +294,13 @@ def test_a_word_joined_to_a_defined_acronym_names_a_kind_of_it(nlp):
     assert "video-LLMs" not in r
 
 
+def test_a_definition_without_its_head_word_is_the_same_entity(nlp):
+    r = extract_text("We propose a training-free Quiet Lattice Calibration Technique (QLCT) for graphs.", nlp,
+                     title="Graph Nets Made Fast with Quiet Lattice Calibration")
+    assert [(m.name, m.aliases) for m in r.entities] == [
+        ("Quiet Lattice Calibration Technique", ("Quiet Lattice Calibration", "QLCT"))]
+
+
 def test_bracketed_coined_name_after_a_head_noun(nlp):
     r = by_name(extract_text("The squeezed model (SVDCNN) is smaller.", nlp))
     assert r["SVDCNN"].type == "model"

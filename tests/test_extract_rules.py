@@ -70,6 +70,8 @@ PINS: dict[str, Pin] = {
     "bracketed-name": Pin("The squeezed network (ZQNET) is small.", "ZQNET", {"type": "model"}),
     "acronym": Pin("We use Quiet Lattice Fusion (QLF) for graphs.", "QLF", {"name": "Quiet Lattice Fusion"}),
     "acronym-lowercase": Pin("The key-query (KQ) scores rank tokens.", "KQ", None),
+    "acronym-alias": Pin("We propose Zonal Orbit Attention (ZorbA) for graphs.", "ZorbA Attention",
+                         {"aliases": ("Zonal Orbit Attention", "ZorbA")}, "ZorbA Attention: Fast Graph Nets"),
     "acronym-compound": Pin("We use lattice distillation (LD), here on the frames (frame-LD).", "frame-LD",
                             {"type": "method"}),
     "acronym-generic": Pin("A convolutional neural network (ConvoNet) labels frames.", "ConvoNet", None),

@@ -40,6 +40,7 @@ from kg.extract.names import (
 from kg.extract.phrases import eponym_candidates, list_candidates, phrase_candidates
 from kg.extract.rules import (
     ACRONYM,
+    ACRONYM_ALIAS,
     ACRONYM_CATEGORY,
     ACRONYM_COMPOUND,
     ACRONYM_GENERIC,
@@ -213,6 +214,22 @@ def _compound_candidates(text: str, pairs: list[AcronymPair]) -> list[Candidate]
     return out
 
 
+def _alias_long_forms(out: list[Candidate], pairs: list[AcronymPair]) -> None:
+    """"HiP Attention" and "Hierarchically Pruned Attention (HiP)", "Attention Calibration" and
+    "Attention Calibration Technique (ACT)": the other name gets the definition's long form, which
+    groups them (a known name keeps its own entity)."""
+    alias: dict[str, str] = {}
+    for p in pairs:
+        words = p.long.split()
+        if len(words) > 1 and head_type(words[-1].split("-")[-1]):
+            alias[f"{p.short} {words[-1]}".lower()] = p.long
+            alias[" ".join(words[:-1]).lower()] = p.long
+    for i, c in enumerate(out):
+        long = alias.get(c.text.lower()) if not (c.long_form or c.kb_id) else None
+        if long:
+            out[i] = c.with_(long_form=long)
+
+
 def _drop_shorts(out: list[Candidate], generic_shorts: set[str]) -> None:
     """"time series foundation models (TSFMs)": TSFMs is a category wherever it appears."""
     out[:] = [c for c in out if c.text not in generic_shorts and c.text.rstrip("s") not in generic_shorts]
@@ -268,6 +285,8 @@ class CandidateFinder(Batched):
             out.extend(_compound_candidates(text, pairs))
         if TITLE_MEANS not in off:
             out.extend(title_means_candidates(text, title_end))
+        if pairs and ACRONYM_ALIAS not in off:
+            _alias_long_forms(out, pairs)
         if generic_shorts and DROPPED_SHORTS not in off:
             _drop_shorts(out, generic_shorts)
         return doc
