@@ -301,6 +301,12 @@ def test_a_definition_without_its_head_word_is_the_same_entity(nlp):
         ("Quiet Lattice Calibration Technique", ("Quiet Lattice Calibration", "QLCT"))]
 
 
+def test_a_kind_of_technique_after_a_lower_case_definition_makes_it_a_name(nlp):
+    r = by_name(extract_text("Existing sequence parallelism (SP) methods differ from the multi-head (MH) "
+                             "attention and the key-query (KQ) weights.", nlp))
+    assert r["sequence parallelism"].aliases == ("SP",) and set(r) == {"sequence parallelism"}
+
+
 def test_bracketed_coined_name_after_a_head_noun(nlp):
     r = by_name(extract_text("The squeezed model (SVDCNN) is smaller.", nlp))
     assert r["SVDCNN"].type == "model"

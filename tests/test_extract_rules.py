@@ -74,6 +74,7 @@ PINS: dict[str, Pin] = {
                          {"aliases": ("Zonal Orbit Attention", "ZorbA")}, "ZorbA Attention: Fast Graph Nets"),
     "acronym-compound": Pin("We use lattice distillation (LD), here on the frames (frame-LD).", "frame-LD",
                             {"type": "method"}),
+    "acronym-kind-after": Pin("We add a lattice warming (LW) training method.", "LW", {"name": "lattice warming"}),
     "acronym-generic": Pin("A convolutional neural network (ConvoNet) labels frames.", "ConvoNet", None),
     "acronym-category": Pin("Graph foundation models (GFMs) transfer across graphs.", "GFMs", None),
     "acronym-technique": Pin("Tokens are mixed by a quiet lattice attention (QLA) here.", "QLA",

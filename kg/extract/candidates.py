@@ -44,6 +44,7 @@ from kg.extract.rules import (
     ACRONYM_CATEGORY,
     ACRONYM_COMPOUND,
     ACRONYM_GENERIC,
+    ACRONYM_KIND_AFTER,
     ACRONYM_LOWERCASE,
     ACRONYM_TASK,
     ACRONYM_TECHNIQUE,
@@ -77,8 +78,13 @@ def _one_technique(p: AcronymPair) -> bool:
     return not p.short.endswith("s") and head_type(p.long.split()[-1].split("-")[-1]) == "method"
 
 
+# "(WR) training method", "(SP) methods", "(VQ) technique": a kind of technique after the bracket
+_KIND_AFTER = re.compile(r"\)\s+(?:[a-z][a-z\-]*\s+)?(?:method|algorithm|mechanism|framework|approach|strategy|"
+                         r"technique|scheme|procedure|paradigm)s?\b")
+
+
 def _acronym_candidates(pairs: list[AcronymPair], generic_shorts: set[str],
-                        off: frozenset[Rule]) -> list[Candidate]:
+                        off: frozenset[Rule], text: str = "") -> list[Candidate]:
     """Candidates from definitions; the short forms of generic definitions go to ``generic_shorts``."""
     out = []
     for p in pairs:
@@ -101,7 +107,8 @@ def _acronym_candidates(pairs: list[AcronymPair], generic_shorts: set[str],
             words = p.long.split()
             headed = head_type(words[-1].split("-")[-1]) is not None
             letters = sum(ch.isalpha() for ch in p.short)
-            if not (len(words) >= 3 or (headed and len(words) >= 2 and letters >= 3)):
+            kind_after = ACRONYM_KIND_AFTER not in off and _KIND_AFTER.match(text, p.short_end) is not None
+            if not (len(words) >= 3 or (headed and len(words) >= 2 and letters >= 3) or kind_after):
                 generic_shorts.add(p.short)  # "gating mechanism (GM)": "GMs" later is no name either
                 continue
         rule = ACRONYM if capitalised else ACRONYM_LOWERCASE
@@ -262,7 +269,7 @@ class CandidateFinder(Batched):
         out = candidates(doc)
         out.extend(title_heads(text, title_end, off))
         generic_shorts: set[str] = set()
-        out.extend(_acronym_candidates(pairs, generic_shorts, off))
+        out.extend(_acronym_candidates(pairs, generic_shorts, off, text))
         sent_starts = {s for s, _ in sentence_spans(doc)}
         if NAMING not in off:
             out.extend(_naming_candidates(text, 0, len(text), off, doc_lower(doc)))

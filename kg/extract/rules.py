@@ -31,7 +31,7 @@ from kg.extract.rulebook import (
 )
 
 __all__ = [
-    "ACRONYM", "ACRONYM_ALIAS", "ACRONYM_CATEGORY", "ACRONYM_COMPOUND", "ACRONYM_FIRST_WORD_SKIPPED", "ACRONYM_GENERIC", "ACRONYM_INITIALS", "ACRONYM_LOWERCASE",
+    "ACRONYM", "ACRONYM_ALIAS", "ACRONYM_CATEGORY", "ACRONYM_COMPOUND", "ACRONYM_FIRST_WORD_SKIPPED", "ACRONYM_GENERIC", "ACRONYM_INITIALS", "ACRONYM_KIND_AFTER", "ACRONYM_LOWERCASE",
     "ACRONYM_OTHER_MEANING", "ACRONYM_OVER_KNOWN", "ACRONYM_PLAY", "ACRONYM_SHORT_FIRST",
     "ACRONYM_TASK", "ACRONYM_TECHNIQUE", "ACRONYM_TRIM", "APPOSITION_AFTER", "APPOSITION_BEFORE", "APPOSITIVE",
     "BASE_NAME", "BRACKETED_NAME", "COINED_DEFAULT", "DATASET_BEFORE", "DATASET_SHAPE",
@@ -145,6 +145,10 @@ ACRONYM_ALIAS = _rule(
     "acronym-alias", "the short form with the long form's head word (\"HiP Attention\" for "
     "\"Hierarchically Pruned Attention (HiP)\"), or the long form without its head word (\"Attention "
     "Calibration\"), names the defined entity", "kg_candidates")
+ACRONYM_KIND_AFTER = _rule(
+    "acronym-kind-after", "a lower-case definition followed by a word for a kind of technique "
+    "(\"writing relevance (WR) training method\", \"sequence parallelism (SP) methods\") names one",
+    "kg_candidates")
 ACRONYM_GENERIC = _rule(
     "acronym-generic", "a definition of a generic term (\"large language models (LLMs)\") is no name",
     "kg_candidates")
