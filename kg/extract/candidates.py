@@ -79,8 +79,9 @@ def _one_technique(p: AcronymPair) -> bool:
 
 
 # "(WR) training method", "(SP) methods", "(VQ) technique": a kind of technique after the bracket
-_KIND_AFTER = re.compile(r"\)\s+(?:[a-z][a-z\-]*\s+)?(?:method|algorithm|mechanism|framework|approach|strategy|"
-                         r"technique|scheme|procedure|paradigm)s?\b")
+# or in an apposition: "efficient probing (EP), a multi-query cross-attention mechanism"
+_KIND_AFTER = re.compile(r"\)(?:\s+(?:[a-z][a-z\-]*\s+)?|,\s+an?\s+(?:[\w\-]+\s+){0,3})(?:method|algorithm|mechanism|"
+                         r"framework|approach|strategy|technique|scheme|procedure|paradigm)s?\b")
 
 
 def _acronym_candidates(pairs: list[AcronymPair], generic_shorts: set[str],

@@ -147,7 +147,7 @@ ACRONYM_ALIAS = _rule(
     "Calibration\"), names the defined entity", "kg_candidates")
 ACRONYM_KIND_AFTER = _rule(
     "acronym-kind-after", "a lower-case definition followed by a word for a kind of technique "
-    "(\"writing relevance (WR) training method\", \"sequence parallelism (SP) methods\") names one",
+    "(\"writing relevance (WR) training method\", \"efficient probing (EP), a ... mechanism\") names one",
     "kg_candidates")
 ACRONYM_GENERIC = _rule(
     "acronym-generic", "a definition of a generic term (\"large language models (LLMs)\") is no name",
