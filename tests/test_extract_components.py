@@ -101,6 +101,12 @@ def test_generic_acronyms_are_not_entities(nlp):
     assert r.entities == ()
 
 
+def test_a_sparse_autoencoder_is_a_technique_not_a_kind(nlp):
+    names = {n for m in extract_text("We first apply a Sparse Autoencoder(SAE) to the features.", nlp).entities
+             for n in (m.name, *m.aliases)}
+    assert "SAE" in names
+
+
 def test_task_acronym_is_not_an_entity(nlp):
     r = extract_text("We study Audio-Visual Segmentation (AVS) in videos.", nlp)
     assert r.entities == ()
