@@ -61,6 +61,7 @@ def test_official_link_when_text_says_it_is_ours():
      ("Progressive Confident Masking Attention Network", "PMCANet")),
     ("TC-LLaVA (Temporal-Considered LLaVA) is", ("Temporal-Considered LLaVA", "TC-LLaVA")),
     ("we introduce Multi-Chain Reasoning (MCR), an approach", ("Multi-Chain Reasoning", "MCR")),
+    ("We introduce the third-generation Only-Train-Once (OTOv3), which", ("Only-Train-Once", "OTOv3")),
     ("we propose CHELA (short-long Convolutions with Hardware-Efficient Linear Attention), which",
      ("short-long Convolutions with Hardware-Efficient Linear Attention", "CHELA")),
 ])
@@ -71,6 +72,7 @@ def test_acronym_pairs(text, pair):
 def test_brackets_that_are_not_acronyms():
     assert find_pairs("results (see Table 1) are good (ours) and (e.g., this)") == []
     assert find_pairs("a power Law (SMS Law) holds") == []  # a word, not a short form, skips one
+    assert find_pairs("the Structured State Space sequence model (S4) and (Q2)") == []  # no version
 
 
 # candidates --------------------------------------------------------------------------

@@ -49,6 +49,8 @@ PINS: dict[str, Pin] = {
                                {"aliases": ("GTR",)}),
     "acronym-first-word-skipped": Pin("We propose QLAF (long-range Quiet Lattice Attention Fusion) here.",
                                       "QLAF", {"name": "long-range Quiet Lattice Attention Fusion"}),
+    "acronym-version": Pin("We release Quiet-Lattice-Fusion (QLFv2) here.", "QLFv2",
+                           {"name": "Quiet-Lattice-Fusion"}),
     "acronym-trim": Pin("While Sparse Mixing (WSM) is slow, we speed it up.", "WSM",
                         {"name": "Sparse Mixing"}),
     # kg_candidates: titles

@@ -17,6 +17,7 @@ from kg.extract.rules import (
     ACRONYM_INITIALS,
     ACRONYM_SHORT_FIRST,
     ACRONYM_TRIM,
+    ACRONYM_VERSION,
     NONE_OFF,
     Rule,
 )
@@ -25,6 +26,8 @@ from kg.extract.rules import (
 _PAREN = re.compile(r"\(([^()\n]{1,80})\)")
 _SHORT_OK = re.compile(r"^[A-Za-z][\w\-\.&+/]*$")
 _WORD = re.compile(r"[\w][\w\-'’]*|[^\w\s]")
+# "OTOv3", "ABC-2": letters, then a version the long form does not spell
+_VERSION = re.compile(r"^([A-Za-z]*[A-Z][A-Za-z]*[A-Z][A-Za-z]*)(?:v\d+|-\d+)$")
 _CLAUSE_END = re.compile(r"[.;:!?()\[\]]\s|[\n]")
 
 
@@ -107,6 +110,8 @@ def find_pairs(text: str, off: frozenset[Rule] = NONE_OFF) -> list[AcronymPair]:
             n_max = min(len(inner_short) + 5, 2 * len(inner_short) + 2)
             window = words[-n_max:]
             i = _match_long(inner_short, window)
+            if i is None and ACRONYM_VERSION not in off and (v := _VERSION.match(inner_short)):
+                i = _match_long(v.group(1), window)
             if i is None and ACRONYM_INITIALS not in off:
                 i = _match_initials(inner_short, window)
             if i is not None:

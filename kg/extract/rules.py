@@ -33,7 +33,7 @@ from kg.extract.rulebook import (
 __all__ = [
     "ACRONYM", "ACRONYM_ALIAS", "ACRONYM_CATEGORY", "ACRONYM_COMPOUND", "ACRONYM_FIRST_WORD_SKIPPED", "ACRONYM_GENERIC", "ACRONYM_INITIALS", "ACRONYM_KIND_AFTER", "ACRONYM_LOWERCASE",
     "ACRONYM_OTHER_MEANING", "ACRONYM_OVER_KNOWN", "ACRONYM_PLAY", "ACRONYM_SHORT_FIRST",
-    "ACRONYM_TASK", "ACRONYM_TECHNIQUE", "ACRONYM_TRIM", "APPOSITION_AFTER", "APPOSITION_BEFORE", "APPOSITIVE",
+    "ACRONYM_TASK", "ACRONYM_TECHNIQUE", "ACRONYM_TRIM", "ACRONYM_VERSION", "APPOSITION_AFTER", "APPOSITION_BEFORE", "APPOSITIVE",
     "BASE_NAME", "BRACKETED_NAME", "COINED_DEFAULT", "DATASET_BEFORE", "DATASET_SHAPE",
     "DATASET_SUFFIX", "DIRECT_OBJECT", "DROPPED_SHORTS", "EPONYM", "FAMILY_OTHER_MEANING",
     "FAMILY_SIZED", "FIRST_NEW_NAME", "Found", "GAZETTEER", "GAZETTEER_AMBIGUOUS",
@@ -90,6 +90,9 @@ ACRONYM_FIRST_WORD_SKIPPED = _rule(
     "acronym-first-word-skipped", "in \"SHORT (long form)\" the short form, of 2+ capitals, may skip the "
     "long form's first word (\"CHELA (short-long Convolutions with Hardware-Efficient Linear "
     "Attention)\")", "kg_acronyms")
+ACRONYM_VERSION = _rule(
+    "acronym-version", "a short form's version suffix is not spelt by its long form (\"Only-Train-Once "
+    "(OTOv3)\", \"(ABC-2)\")", "kg_acronyms")
 ACRONYM_TRIM = _rule(
     "acronym-trim", "function words and sentence openers are cut from the start of a long form",
     "kg_acronyms")
