@@ -310,9 +310,9 @@ def test_a_definition_without_its_head_word_is_the_same_entity(nlp):
 
 
 def test_a_kind_of_technique_after_a_lower_case_definition_makes_it_a_name(nlp):
-    r = by_name(extract_text("Existing sequence parallelism (SP) methods differ from the multi-head (MH) "
+    r = by_name(extract_text("Existing token sharding (TS) methods differ from the multi-head (MH) "
                              "attention and the key-query (KQ) weights.", nlp))
-    assert r["sequence parallelism"].aliases == ("SP",) and set(r) == {"sequence parallelism"}
+    assert r["token sharding"].aliases == ("TS",) and set(r) == {"token sharding"}
     r = by_name(extract_text("We introduce lattice probing (LP), a multi-query cross-attention mechanism, "
                              "and observe state collapse (SC), a phenomenon of its own.", nlp))
     assert r["lattice probing"].aliases == ("LP",) and set(r) == {"lattice probing"}
