@@ -122,6 +122,12 @@ def test_head_word_types_unknown_names(nlp):
     assert r["Glarp Attention"].type == "method"
 
 
+def test_a_coined_network_or_checkpoint_is_a_method(nlp):
+    r = by_name(extract_text("We train Glarp Networks and use Selective Zorb Checkpoint to save memory.", nlp,
+                             title="Glarp Networks: Matching Futures"))
+    assert r["Glarp Networks"].type == "method" and r["Selective Zorb Checkpoint"].type == "method"
+
+
 def test_list_spreads_known_type(nlp):
     r = by_name(extract_text("Evaluations on GSM8K, Zorblax and MATH show gains.", nlp))
     assert r["Zorblax"].type == "dataset"
