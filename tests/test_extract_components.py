@@ -128,6 +128,11 @@ def test_a_coined_network_or_checkpoint_is_a_method(nlp):
     assert r["Glarp Networks"].type == "method" and r["Selective Zorb Checkpoint"].type == "method"
 
 
+def test_a_coined_transformer_is_a_model(nlp):
+    r = by_name(extract_text("We train it on scores.", nlp, title="Zorb: A Generative Symbolic Music Pretrained Transformer"))
+    assert r["Zorb"].type == "model"
+
+
 def test_list_spreads_known_type(nlp):
     r = by_name(extract_text("Evaluations on GSM8K, Zorblax and MATH show gains.", nlp))
     assert r["Zorblax"].type == "dataset"
