@@ -133,6 +133,13 @@ def test_a_coined_transformer_is_a_model(nlp):
     assert r["Zorb"].type == "model"
 
 
+def test_gazetteer_entries_hold_no_generic_alias_nor_a_second_entity(nlp):
+    r = by_name(extract_text("Unlike structured state space models, we assume no positional encoding here. "
+                             "We reuse Network in Network blocks and merge task vectors by task arithmetic.", nlp))
+    assert set(r) == {"Network in Network", "Task Vectors", "Task Arithmetic"}
+    assert r["Network in Network"].type == "method"
+
+
 def test_list_spreads_known_type(nlp):
     r = by_name(extract_text("Evaluations on GSM8K, Zorblax and MATH show gains.", nlp))
     assert r["Zorblax"].type == "dataset"
