@@ -116,6 +116,12 @@ def test_task_acronym_is_not_an_entity(nlp):
 
 # typing ------------------------------------------------------------------------------
 
+def test_general_notions_signals_and_tasks_are_not_entities(nlp):
+    r = extract_text("We read fMRI and the Memory. We fit by Gradient Descent. We trace the Information Flow "
+                     "on noisy intermediate-scale quantum (NISQ) devices for acoustic echo cancellation (AEC).", nlp)
+    assert r.entities == ()
+
+
 def test_head_word_types_unknown_names(nlp):
     r = by_name(extract_text("Experiments on the Wombat Set and with the Glarp Attention show it.", nlp))
     assert r["Wombat Set"].type == "dataset"
