@@ -146,6 +146,15 @@ def test_gazetteer_entries_hold_no_generic_alias_nor_a_second_entity(nlp):
     assert r["Network in Network"].type == "method"
 
 
+def test_a_title_means_that_no_word_types_is_no_entity(nlp):
+    r = by_name(extract_text("We show that the model learns from random binary sequences.", nlp,
+                             title="Grokking Dynamics with Random Binary Sequences"))
+    assert "Random Binary Sequences" not in r and "random binary sequences" not in r
+    r = by_name(extract_text("We show that quiet lattice fusion prunes weights.", nlp,
+                             title="Sparse Nets with Quiet Lattice Fusion"))
+    assert r["Quiet Lattice Fusion"].type == "method"
+
+
 def test_list_spreads_known_type(nlp):
     r = by_name(extract_text("Evaluations on GSM8K, Zorblax and MATH show gains.", nlp))
     assert r["Zorblax"].type == "dataset"

@@ -127,6 +127,8 @@ PINS: dict[str, Pin] = {
     "model-shape": Pin("A sampler named ZorbDiffusion runs fast.", "ZorbDiffusion", {"type": "model"}),
     "list-head": Pin("We compare two models (Quimby and Zorblo) that prune.", "Quimby", {"type": "model"}),
     "dataset-before": Pin("We test on the challenging Zorblax9.", "Zorblax9", {"type": "dataset"}),
+    "means-untyped": Pin("We show that quiet binary sequences prune weights.", "Quiet Binary Sequences", None,
+                         "Sparse Nets via Quiet Binary Sequences"),
     "type-default": Pin("Results favour Zorblax8 overall.", "Zorblax8", {"type": "method"}),
     # kg_typing: the paper as a whole
     "list-spread": Pin("Accuracy on GSM8K, Quimbly and TriviaQA rises.", "Quimbly", {"type": "dataset"}),

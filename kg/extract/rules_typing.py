@@ -69,6 +69,11 @@ LIST_HEAD = _rule(
     **_CONTEXT)
 DATASET_BEFORE = _rule(
     "dataset-before", "\"on the X\", \"datasets such as X\": a dataset", "kg_typing", **_CONTEXT)
+MEANS_UNTYPED = _rule(
+    "means-untyped", "a title's means (\"via Random Binary Sequences\") that neither the gazetteer, an "
+    "apposition nor its head word types, and that names no act (\"... Recycling\"), is no entity: "
+    "the words around it or its shape are not enough",
+    "kg_typing")
 TYPE_DEFAULT = _rule(
     "type-default", "otherwise a method", "kg_typing",
     evidence=Typed.DEFAULT, strength=0, weight=0.3)

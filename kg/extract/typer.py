@@ -33,6 +33,7 @@ from kg.extract.rules import (
     KNOWN_PREFIX,
     LIST_HEAD,
     LIST_SPREAD,
+    MEANS_UNTYPED,
     MODEL_SHAPE,
     MORPHEME,
     NAMED_VARIANT,
@@ -290,6 +291,7 @@ def _by_its_neighbours(c: Candidate, text: str, off: frozenset[Rule]) -> Candida
     return None
 
 
+_WEAK_CUES = (Typed.CONTEXT, Typed.SHAPE)  # the words around a name, its shape
 _COINED = (Found.SHAPE, Found.TITLE, Found.NAMING, Found.LIST, Found.ACRONYM)
 _NAMED = (Found.SHAPE, Found.TITLE, Found.NAMING)
 
@@ -300,6 +302,9 @@ def guess_type(c: Candidate, text: str, index: Index, off: frozenset[Rule] = NON
         return c
     typed = (_by_what_is_known(c, index, off) or _by_what_is_said(c, text, off)
              or _by_its_words(c, index, off) or _by_its_neighbours(c, text, off))
+    if c.source == Found.MEANS and MEANS_UNTYPED not in off and not c.text.endswith("ing") \
+            and (typed is None or typed.type_source in _WEAK_CUES):
+        return c  # "via Random Binary Sequences": no word says it is a thing, nor an act ("... Recycling")
     if typed is not None or TYPE_DEFAULT in off:
         return typed or c
     # a method, even a coined single word used in passing: the known models are the gazetteer's,
