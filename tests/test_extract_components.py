@@ -155,6 +155,12 @@ def test_a_title_means_that_no_word_types_is_no_entity(nlp):
     assert r["Quiet Lattice Fusion"].type == "method"
 
 
+def test_the_kind_stated_before_a_name_may_hold_an_acronym(nlp):
+    r = by_name(extract_text("We design a novel sparse weight pruning (SWP) method, named quiet lattice "
+                             "netting (QuiLaNet), that prunes.", nlp))
+    assert r["quiet lattice netting"].type == "method"
+
+
 def test_list_spreads_known_type(nlp):
     r = by_name(extract_text("Evaluations on GSM8K, Zorblax and MATH show gains.", nlp))
     assert r["Zorblax"].type == "dataset"

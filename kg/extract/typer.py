@@ -51,8 +51,7 @@ from kg.extract.rules import (
     Rule,
     Typed,
 )
-from kg.extract.triggers import naming_words
-from kg.extract.windows import dataset_before, list_head
+from kg.extract.windows import before_apposition, dataset_before, list_head
 from kg.keys import SIZE_VARIANT as _SIZE_VARIANT
 from kg.keys import VARIANT_SUFFIX as _VARIANT_SUFFIX
 from kg.keys import match_key as norm
@@ -60,12 +59,6 @@ from kg.keys import match_key as norm
 _NEXT_WORD = re.compile(r"^[\s\-]*(?:\([^()]{1,40}\)\s*)?([A-Za-z][\w\-]*)")
 # "a new image-grounded dataset, X" / "the benchmark X" / "a method called X"
 _DETERMINER = re.compile(r"\b(?:the|a|an|our|this|these|its|their)\s+$", re.IGNORECASE)
-
-
-@lru_cache(maxsize=1)
-def _before_apposition() -> re.Pattern[str]:
-    return re.compile(r"\b(?:a|an|the|our|this|new)\s+(?:[\w\-]+\s+){0,4}?([A-Za-z][\w\-]*)\s*(?:,|:)?\s*"
-                      rf"(?:{naming_words('apposition')}\s+)?[\"“']?$")
 
 
 _MODEL_SHAPE = re.compile(r"(?:Net|NET|net|GPT|LLM|BERT|LLaMA|Llama|LLaVA|Qwen|VLM|LM|GAN|Diffusion|Coder|[-_ ]\d+(?:\.\d+)?[BM])$|GPT|LLaMA|LLaVA|BERT")
@@ -236,7 +229,7 @@ def _by_what_is_said(c: Candidate, text: str, off: frozenset[Rule]) -> Candidate
     if t:
         return c.typed(APPOSITION_AFTER, t)
     if APPOSITION_BEFORE not in off:
-        b = _before_apposition().search(text[max(0, c.start - 80): c.start])
+        b = before_apposition().search(text[max(0, c.start - 80): c.start])
         t = context_type(b.group(1)) if b else None
         if t:
             return c.typed(APPOSITION_BEFORE, t)

@@ -1,11 +1,15 @@
 """What the text right before a candidate says of its type: a list's head word ("two
-algorithms (X and Y)"), a dataset cue ("on the challenging X", "benchmarks such as X, Y").
+algorithms (X and Y)"), a dataset cue ("on the challenging X", "benchmarks such as X, Y"),
+the kind an apposition states ("a new dataset, X").
 
 Pure helpers of the ``kg_typing`` component (:mod:`kg.extract.typer`), each a search equal to
 its plain pattern's begun where a match can begin (tests/test_extract_speed3.py).
 """
 
 import re
+from functools import lru_cache
+
+from kg.extract.triggers import naming_words
 
 _DATASET_BEFORE = re.compile(
     r"(?:\b(?:on|across|over)\s+(?:the\s+)?(?:(?:challenging|popular|standard|public|large-scale|widely[- ]used)\s+)?$"
@@ -69,3 +73,12 @@ def list_head(before: str) -> re.Match[str] | None:
     while k > 0 and (before[k - 1].isalnum() or before[k - 1] in "_-"):  # [\w\-]
         k -= 1
     return _LIST_HEAD.search(before, k)
+
+
+@lru_cache(maxsize=1)
+def before_apposition() -> re.Pattern[str]:
+    """The kind stated right before a name: "a new dataset, X", "a method called X"."""
+    # the words may hold an acronym: "a novel gradual magnitude pruning (GMP) method, named X"
+    return re.compile(r"\b(?:a|an|the|our|this|new)\s+(?:[\w\-]+\s+(?:\([\w\-]{1,12}\)\s+)?){0,4}?"
+                      r"([A-Za-z][\w\-]*)\s*(?:,|:)?\s*"
+                      rf"(?:{naming_words('apposition')}\s+)?[\"“']?$")
