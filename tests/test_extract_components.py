@@ -166,6 +166,11 @@ def test_list_spreads_known_type(nlp):
     assert r["Zorblax"].type == "dataset"
 
 
+def test_a_known_list_member_outweighs_the_list_head(nlp):
+    r = by_name(extract_text("It helps on commonsense reasoning (Zorblix, TriviaQA) and math.", nlp))
+    assert r["Zorblix"].type == "dataset"
+
+
 def test_head_before_a_bracketed_list(nlp):
     r = by_name(extract_text("We modify two algorithms (Edge-Flip and Biproppo) that prune.", nlp))
     assert r["Edge-Flip"].type == "method" and r["Biproppo"].type == "method"

@@ -132,6 +132,8 @@ PINS: dict[str, Pin] = {
     "type-default": Pin("Results favour Zorblax8 overall.", "Zorblax8", {"type": "method"}),
     # kg_typing: the paper as a whole
     "list-spread": Pin("Accuracy on GSM8K, Quimbly and TriviaQA rises.", "Quimbly", {"type": "dataset"}),
+    "known-over-list-head": Pin("Gains hold in arithmetic reasoning (GSM8K, Quimbly) too.", "Quimbly",
+                                {"type": "dataset"}),
     "acronym-other-meaning": Pin("We add Visual Attention Redistribution (VAR) to it.", "VAR",
                                  {"type": "method", "kb_id": None}),
     "acronym-over-known": Pin("We add Cross-Layer Importance Pruning (CLIP) to it.", "CLIP", {"type": "method"}),

@@ -4,6 +4,7 @@ Everything here is data shipped in ``kg/extract/data/``; loading is pure and cac
 """
 
 import json
+import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
@@ -133,6 +134,25 @@ def triggers() -> dict[str, dict[str, list[str]]]:
 def morphemes() -> dict[str, frozenset[str]]:
     """Type -> the last parts of coined names that give it, in order of precedence."""
     return {t: frozenset(parts) for t, parts in _word_lists()["morphemes"].items() if t != "about"}
+
+
+# the last part of a coined CamelCase name says what it is: "DWConv", "FasterNet", "MMBench"
+_MORPHEME = re.compile(r"([A-Z][a-z]+|[A-Z]{2,})s?$")
+
+def morpheme_type(name: str) -> str | None:
+    """The type a coined name's last part implies.
+
+    >>> morpheme_type("DWConv"), morpheme_type("PATNet"), morpheme_type("MMBench")
+    ('method', 'model', 'dataset')
+    """
+    last = name.rsplit("-", 1)[-1]
+    m = _MORPHEME.search(last)
+    if not m or m.group(1) == last:
+        return None  # a plain word is not a coined name's part
+    for t, parts in morphemes().items():
+        if m.group(1) in parts:
+            return t
+    return None
 
 
 def context_type(word: str) -> str | None:

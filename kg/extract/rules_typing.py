@@ -81,6 +81,9 @@ TYPE_DEFAULT = _rule(
 # kg_typing: the paper as a whole ----------------------------------------------------------
 LIST_SPREAD = _rule(
     "list-spread", "names in one list share the type of a well-typed member", "kg_typing", **_CONTEXT)
+KNOWN_OVER_LIST_HEAD = _rule(
+    "known-over-list-head", "a known list member gives its type to one the list's head word typed "
+    "(\"arithmetic reasoning (GSM8K, X)\": a dataset)", "kg_typing")
 ACRONYM_OVER_KNOWN = _rule(
     "acronym-over-known", "the paper's own definition of an acronym beats a known entity of another "
     "type with that spelling", "kg_typing", **_APPOSITION)

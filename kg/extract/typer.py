@@ -14,7 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.extract.candidate import Batched, Candidate, candidates, doc_text, register_extensions
-from kg.extract.lexicon import KnownEntity, context_type, gazetteer, head_type, morphemes
+from kg.extract.lexicon import KnownEntity, context_type, gazetteer, head_type, morpheme_type
 from kg.extract.rules import (
     ACRONYM_OTHER_MEANING,
     ACRONYM_OVER_KNOWN,
@@ -30,6 +30,7 @@ from kg.extract.rules import (
     KNOWN_AMBIGUOUS_SHAPE,
     KNOWN_CONTRADICTED,
     KNOWN_MEANS_USED,
+    KNOWN_OVER_LIST_HEAD,
     KNOWN_PREFIX,
     LIST_HEAD,
     LIST_SPREAD,
@@ -76,25 +77,6 @@ _APPOSITION = re.compile(
 _APPOSITION_ENDS = frozenset(
     "of for to that which who with on in by from and or as at via than built designed trained "
     "based using where while capable able".split())
-
-
-# the last part of a coined CamelCase name says what it is: "DWConv", "FasterNet", "MMBench"
-_MORPHEME = re.compile(r"([A-Z][a-z]+|[A-Z]{2,})s?$")
-
-def morpheme_type(name: str) -> str | None:
-    """The type a coined name's last part implies.
-
-    >>> morpheme_type("DWConv"), morpheme_type("PATNet"), morpheme_type("MMBench")
-    ('method', 'model', 'dataset')
-    """
-    last = name.rsplit("-", 1)[-1]
-    m = _MORPHEME.search(last)
-    if not m or m.group(1) == last:
-        return None  # a plain word is not a coined name's part
-    for t, parts in morphemes().items():
-        if m.group(1) in parts:
-            return t
-    return None
 
 
 def apposition_type(after: str) -> str | None:
@@ -356,18 +338,26 @@ def consolidate(cands: list[Candidate], off: frozenset[Rule] = NONE_OFF) -> list
     return cands
 
 
-def spread_along_lists(cands: list[Candidate], text: str) -> list[Candidate]:
+def _gives_type(c: Candidate, other: Candidate, off: frozenset[Rule]) -> bool:
+    """Whether list member ``c`` types ``other``: one typed weakly, or by the list's head word
+    when ``c`` is known ("arithmetic reasoning (GSM8K, X)")."""
+    if other.type_source in _WEAK:
+        return c.type_source in (Typed.GAZETTEER, Typed.FAMILY, Typed.HEAD, Typed.CONTEXT)
+    return (c.type_source == Typed.GAZETTEER and other.typed_by is LIST_HEAD and c.type != other.type
+            and KNOWN_OVER_LIST_HEAD not in off)
+
+
+def spread_along_lists(cands: list[Candidate], text: str, off: frozenset[Rule] = NONE_OFF) -> list[Candidate]:
     """Names in one list share a type: "on MATH 500, GSM8K, AIME and AMC" with GSM8K known."""
     order = sorted(range(len(cands)), key=lambda i: cands[i].start)
-    strong = (Typed.GAZETTEER, Typed.FAMILY, Typed.HEAD, Typed.CONTEXT)
     for _ in range(2):  # both directions along the list
         for a, b in zip(order, order[1:], strict=False):
             ca, cb = cands[a], cands[b]
             if not _COORD.match(text[ca.end: cb.start]):
                 continue
-            if ca.type_source in strong and cb.type_source in _WEAK:
+            if _gives_type(ca, cb, off):
                 cands[b] = cb.with_(type=ca.type, typed_by=LIST_SPREAD)
-            elif cb.type_source in strong and ca.type_source in _WEAK:
+            elif _gives_type(cb, ca, off):
                 cands[a] = ca.with_(type=cb.type, typed_by=LIST_SPREAD)
     return cands
 
@@ -382,7 +372,7 @@ class Typer(Batched):
         for i, c in enumerate(cands):
             cands[i] = guess_type(c, text, self.index, off)
         if LIST_SPREAD not in off:
-            spread_along_lists(cands, text)
+            spread_along_lists(cands, text, off)
         consolidate(cands, off)
         return doc
 
