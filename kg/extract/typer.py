@@ -53,10 +53,13 @@ from kg.extract.rules import (
     Typed,
 )
 from kg.extract.windows import before_apposition, dataset_before, list_head
+from kg.keys import FLAVOURS
 from kg.keys import SIZE_VARIANT as _SIZE_VARIANT
 from kg.keys import VARIANT_SUFFIX as _VARIANT_SUFFIX
 from kg.keys import match_key as norm
 
+# a parameter count before a flavour: "X-3B-Chat", "X-7B-Instruct"
+_SIZED_FLAVOUR = re.compile(rf"[-_ ]\d+(?:\.\d+)?[BM][-_ ](?:{'|'.join(FLAVOURS)})$")
 _NEXT_WORD = re.compile(r"^[\s\-]*(?:\([^()]{1,40}\)\s*)?([A-Za-z][\w\-]*)")
 # "a new image-grounded dataset, X" / "the benchmark X" / "a method called X"
 _DETERMINER = re.compile(r"\b(?:the|a|an|our|this|these|its|their)\s+$", re.IGNORECASE)
@@ -239,7 +242,8 @@ def _by_its_words(c: Candidate, index: Index, off: frozenset[Rule]) -> Candidate
             t = head_type(pw[-1].split("-")[-1])
             if t:
                 return c.typed(TYPE_HEAD, t)
-    if SIZED_MODEL not in off and _SIZE_VARIANT.search(c.text) and c.source in _NAMED:
+    if SIZED_MODEL not in off and (_SIZE_VARIANT.search(c.text) or _SIZED_FLAVOUR.search(c.text)) \
+            and c.source in _NAMED:
         return c.typed(SIZED_MODEL, "model")
     return None
 
