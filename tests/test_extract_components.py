@@ -122,6 +122,12 @@ def test_general_notions_signals_and_tasks_are_not_entities(nlp):
     assert r.entities == ()
 
 
+def test_a_modified_attention_defined_by_an_acronym_is_a_name(nlp):
+    r = by_name(extract_text("We add slot-wise gated attention (SWGA) to the decoder.", nlp))
+    assert r["slot-wise gated attention"].type == "method" and "SWGA" in r["slot-wise gated attention"].aliases
+    assert extract_text("We add multi-head attention (MHA) to the decoder.", nlp).entities == ()
+
+
 def test_head_word_types_unknown_names(nlp):
     r = by_name(extract_text("Experiments on the Wombat Set and with the Glarp Attention show it.", nlp))
     assert r["Wombat Set"].type == "dataset"

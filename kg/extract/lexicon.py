@@ -165,7 +165,14 @@ def context_type(word: str) -> str | None:
 
 
 def ends_in_category(phrase: str) -> bool:
-    """"time series foundation models", "Hybrid LLMs": a kind of thing, not a named one."""
+    """"time series foundation models", "Hybrid LLMs": a kind of thing, not a named one; but
+    a modified attention is a mechanism ("slot attention", "scaled dot-product attention").
+
+    >>> ends_in_category("time series foundation models"), ends_in_category("slot attention")
+    (True, False)
+    >>> ends_in_category("multi-head attention"), ends_in_category("a new module")
+    (True, True)
+    """
     words = phrase.split()
     if not words:
         return False
@@ -174,7 +181,8 @@ def ends_in_category(phrase: str) -> bool:
     tail2 = " ".join(words[-2:])
     # lower case but perhaps for a sentence's first letter: "Early-exiting dynamic neural networks"
     lowercase = phrase[:1].islower() or (len(words) > 1 and not any(ch.isupper() for ch in " ".join(words[1:])))
-    return lowercase and (is_generic(words[-1]) or is_generic(tail2))
+    named_attention = words[-1].lower().rstrip("s") == "attention" and len(words) > 1
+    return lowercase and ((is_generic(words[-1]) and not named_attention) or is_generic(tail2))
 
 
 def is_generic(name: str) -> bool:
