@@ -175,8 +175,8 @@ def test_a_doc_s_groups_scored_at_once_score_as_one_by_one():
 
 def test_technique_phrases_end_on_method_heads_plurals_and_endings():
     text = ("Title\n\nWe use sparse gating layers, token merging and low-rank cross-attention "
-            "(no attention-map, no residual networks here).")
+            "(no attention-map, no residual backbones here).")
     got = {c.text for c in recall_candidates(text, 7, {7})}
     assert {"sparse gating layers", "token merging", "low-rank cross-attention"} <= got
-    # "attention" inside a word is no head; "network" is a model's head word, not a method's
-    assert not any("attention-map" in g or "networks" in g for g in got)
+    # "attention" inside a word is no head; "backbone" is a model's head word, not a method's
+    assert not any("attention-map" in g or "backbones" in g for g in got)

@@ -79,8 +79,8 @@ PINS: dict[str, Pin] = {
     "acronym-kind-after": Pin("We add a lattice warming (LW) training method.", "LW", {"name": "lattice warming"}),
     "acronym-generic": Pin("A convolutional neural network (ConvoNet) labels frames.", "ConvoNet", None),
     "acronym-category": Pin("Graph foundation models (GFMs) transfer across graphs.", "GFMs", None),
-    "acronym-technique": Pin("Tokens are mixed by a quiet lattice attention (QLA) here.", "QLA",
-                             {"type": "method", "name": "quiet lattice attention"}),
+    "acronym-technique": Pin("Tokens are mixed by a quiet lattice module (QLM) here.", "QLM",
+                             {"type": "method", "name": "quiet lattice module"}),
     "acronym-task": Pin("We study Sign Gesture Segmentation (SGS) in clips.", "SGS", None),
     "dropped-shorts": Pin("A warm queue (WQ) is used; WQs are then pruned.", "WQs", None),
     # kg_candidates: how names look
