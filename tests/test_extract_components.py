@@ -277,6 +277,17 @@ def test_a_capitalised_phrase_joined_by_and_is_two_phrases():
         ("Quimby Context Parallelism", "Quimby Context Parallelism", "method")]
 
 
+def test_a_capitalised_run_written_twice_mid_sentence_is_a_name(nlp):
+    text = ("Our system adds three parts: Quill Sorter, Zim-Pack and Dune Relay. Specifically, Quill Sorter "
+            "ranks tokens, Zim-Pack groups them and the Dune Relay hands them on. We also use Dune Relay.")
+    r = by_name(extract_text(text, nlp))
+    assert {"Quill Sorter", "Zim-Pack", "Dune Relay"} <= set(r)
+    # written once, or mid-sentence only as the tail of a run that opens a sentence: no name
+    once = by_name(extract_text("We add a Quill Sorter and a Zim-Pack to it. State Space Models are old. "
+                                "State Space Models are slow.", nlp))
+    assert not {"Quill Sorter", "Zim-Pack", "Space Models"} & set(once)
+
+
 def test_a_lower_case_definition_is_proposed_only_where_a_cue_names_it(nlp):
     used = extract_text("Results rise with quilted lattice pruning (QLP) on graphs.", nlp)
     ours = extract_text("We propose quilted lattice pruning (QLP) for graphs.", nlp)

@@ -5,7 +5,8 @@ Rules, each generalising beyond any one paper:
 - a word after "named/called/dubbed/termed";
 - acronym definitions ("Masked Image Modeling (MIM)") whose long form is not a task;
 - name shapes: inner capitals (FlowCut, InstructBLIP), letters with digits (GPT-4o, Mamba-3B);
-- capitalised phrases ending in a type head word ("Harmonix Set", "Causal Mediation Analysis").
+- capitalised phrases ending in a type head word ("Harmonix Set", "Causal Mediation Analysis");
+- capitalised runs written mid-sentence and twice or more ("Feature Slicer", "Self-Notes").
 
 The title rules are in :mod:`kg.extract.titles`, the name shapes in :mod:`kg.extract.names`,
 phrases and lists in :mod:`kg.extract.phrases`; every rule is an entry of :mod:`kg.extract.rules`.
@@ -37,7 +38,12 @@ from kg.extract.names import (
     looks_like_name,
     shape_candidates,
 )
-from kg.extract.phrases import eponym_candidates, list_candidates, phrase_candidates
+from kg.extract.phrases import (
+    caps_candidates,
+    eponym_candidates,
+    list_candidates,
+    phrase_candidates,
+)
 from kg.extract.rules import (
     ACRONYM,
     ACRONYM_ALIAS,
@@ -50,6 +56,7 @@ from kg.extract.rules import (
     ACRONYM_TECHNIQUE,
     APPOSITIVE,
     BRACKETED_NAME,
+    CAPS_TWICE,
     DROPPED_SHORTS,
     EPONYM,
     LIST,
@@ -287,6 +294,8 @@ class CandidateFinder(Batched):
             out.extend(list_candidates(text, title_end, out, off))
         if EPONYM not in off:
             out.extend(eponym_candidates(text, title_end))
+        if CAPS_TWICE not in off:
+            out.extend(caps_candidates(text, title_end))
         if BRACKETED_NAME not in off:
             out.extend(_bracketed_candidates(text, title_end, pairs))
         if pairs and ACRONYM_COMPOUND not in off:

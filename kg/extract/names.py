@@ -23,7 +23,7 @@ MAX_NAME = 60  # no name is longer; bounding every pattern keeps matching linear
 WORD = re.compile(r"(?<![\w\-\.\+'])[A-Za-z0-9](?:[\w\-\.\+']|/(?=\d)){0,60}[\w\+]|(?<![\w\-\.\+'])[A-Za-z0-9]")
 _INNER_CAP = re.compile(r"[a-z][A-Z]|[A-Z]{2,}[a-z]|^[a-z]+[A-Z]")
 _HAS_DIGIT = re.compile(r"\d")
-_NOT_NAME = re.compile(
+NOT_NAME = re.compile(
     r"^(\d+[\d\.,]*[a-zA-Z]{0,3}|[A-Za-z]\d|[A-Za-z]{1,2}\d{2,4}|\d+(st|nd|rd|th)|[Tt]op-?\d+|\w+-to-\w+|"
     r"[a-z]+-\d+(\.\d+)?[kKmMbB%]?|x\d+|\d+x|v\d+(\.\d+)*|[A-Z]\d+[A-Z]|FP\d+|INT\d+|BF\d+|fp\d+|int\d+)$"
 )
@@ -48,7 +48,7 @@ def looks_like_name(w: str, off: frozenset[Rule] = NONE_OFF) -> bool:
             and (parts[-1] in generic_acronyms() or is_generic(parts[-1])) \
             and parts[0][:1].isupper() and parts[0][1:].islower():
         return False  # "Video-LLMs", "Code-LLMs": a kind of model
-    if _NOT_NAME.match(w):
+    if NOT_NAME.match(w):
         return False
     if _INNER_CAP.search(w):
         return True

@@ -7,8 +7,9 @@ import re
 
 from kg.extract.candidate import Candidate, found
 from kg.extract.lexicon import ends_in_category, generic_acronyms, head_type, is_generic, word_list
-from kg.extract.names import ends_in_task
+from kg.extract.names import NOT_NAME, ends_in_task
 from kg.extract.rules import (
+    CAPS_TWICE,
     EPONYM,
     LIST,
     LIST_CITATION,
@@ -177,4 +178,61 @@ def eponym_candidates(text: str, start: int) -> list[Candidate]:
         name = m.group(1) + " " + " ".join(words[: last + 1])
         if not is_generic(name):
             out.append(found(EPONYM, m.start(1), m.start(1) + len(name), name, type="method"))
+    return out
+
+
+# a run of up to four capitalised words (each perhaps of capitalised parts joined by hyphens,
+# "Double-Ring-Attention", "2D-Attention" after its first) mid-sentence: after a lower-case
+# word, a comma, a semicolon or a bracket and a space (the look-behind spans the capital, as above)
+_PARTS = r"(?:-(?:[A-Z][A-Za-z0-9]*|\d[A-Za-z0-9]*))"
+_CAP_WORD = rf"[A-Z][A-Za-z0-9]*{_PARTS}*(?:\+\+|\+|#)?"
+# two words or more, or one of hyphenated parts: the single words of a text (most of its
+# capitalised runs) are no match, found without a Python step each
+_CAPS_RUN = re.compile(rf"[A-Z](?<=[a-z,;(] .)[A-Za-z0-9]*(?:{_PARTS}+(?:\+\+|\+|#)?(?: {_CAP_WORD}){{0,3}}"
+                       rf"|(?:\+\+|\+|#)?(?: {_CAP_WORD}){{1,3}})(?![\w\-])")
+
+
+def _written(text: str, name: str) -> int:
+    """How often ``text`` writes ``name`` as a whole word ("Quill Sorter", not in "Quill Sorters"),
+    found by its literal text.
+
+    >>> _written("Ab-Cd and Ab-Cde, Ab-Cd; xAb-Cd", "Ab-Cd")
+    2
+    """
+    n, i = 0, text.find(name)
+    while i >= 0:
+        j = i + len(name)
+        if not (i and (text[i - 1].isalnum() or text[i - 1] in "_-")) \
+                and not (j < len(text) and (text[j].isalnum() or text[j] in "_-")):
+            n += 1
+        i = text.find(name, i + 1)
+    return n
+
+
+def caps_candidates(text: str, start: int) -> list[Candidate]:
+    """Capitalised runs mid-sentence that the paper writes twice or more: a run of two words or
+    more, or one word of capitalised parts joined by hyphens ("Feature Slicer ... Feature Slicer",
+    "Self-Notes"). Written once, such a run is as often no name ("Solution-Only", "Navier-Stokes").
+
+    >>> [c.text for c in caps_candidates("We use Step Rehash here; Step Rehash is fast, unlike Ab-Cd.", 0)]
+    ['Step Rehash', 'Step Rehash']
+    """
+    out: list[Candidate] = []
+    stop_caps = word_list("stop_caps")
+    for m in _CAPS_RUN.finditer(text, start):
+        words = m.group(0).split(" ")
+        cut = 0
+        while cut < len(words) and words[cut] in stop_caps:
+            cut += 1
+        name = " ".join(words[cut:])
+        if not name or text.count(name) < 2 or (cut == len(words) - 1 and "-" not in name):
+            continue  # most runs are written once: told before any other test
+        before = text.rfind(" ", 0, m.start() - 1) + 1
+        if text[m.start() - 2].isalpha() and text[before].isupper() and text[before: m.start() - 1] not in stop_caps:
+            continue  # the tail of a run that opens a sentence: "State Space Models"
+        if is_generic(name) or name in generic_acronyms() or ends_in_task(name) or ends_in_category(name) \
+                or NOT_NAME.match(name):
+            continue  # "Top-1" is a measure
+        if _written(text, name) > 1:
+            out.append(found(CAPS_TWICE, m.end() - len(name), m.end(), name))
     return out
