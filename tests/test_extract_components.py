@@ -256,6 +256,9 @@ def test_eponymous_methods(nlp):
     r = by_name(extract_text("We solve it with the Gauss-Newton method and a Lie-Trotter splitting scheme.", nlp))
     assert r["Gauss-Newton method"].type == "method"
     assert r["Lie-Trotter splitting scheme"].type == "method"
+    # the names alone name the method too: one mention, both its names
+    assert r["Gauss-Newton method"].aliases == ("Gauss-Newton",)
+    assert [e.surface for e in r["Gauss-Newton method"].evidence] == ["Gauss-Newton method", "Gauss-Newton"]
 
 
 def test_a_capitalised_phrase_joined_by_and_is_two_phrases():

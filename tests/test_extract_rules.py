@@ -100,6 +100,8 @@ PINS: dict[str, Pin] = {
                   {"type": "method"}),
     "caps-twice": Pin("Our model adds a Quill Sorter; the Quill Sorter ranks tokens.", "Quill Sorter",
                       {"type": "method"}),
+    "eponym-names": Pin("We fit it with a Hale-Brook splitting scheme.", "Hale-Brook",
+                        {"name": "Hale-Brook splitting scheme"}),
     "list": Pin("We evaluate on GSM8K, Zorblax and Quimby.", "Quimby", {"type": "dataset"}),
     "list-modifier": Pin("We test ZapNet9, QuimNet and Dense nets.", "Dense", None),
     "list-citation": Pin("Methods such as Zorb Attention (Quimby and Zorblax, 2023) help.", "Quimby", None),

@@ -41,6 +41,7 @@ from kg.extract.names import (
 from kg.extract.phrases import (
     caps_candidates,
     eponym_candidates,
+    eponym_names,
     list_candidates,
     phrase_candidates,
 )
@@ -59,6 +60,7 @@ from kg.extract.rules import (
     CAPS_TWICE,
     DROPPED_SHORTS,
     EPONYM,
+    EPONYM_NAMES,
     LIST,
     NAMING,
     NONE_OFF,
@@ -293,7 +295,8 @@ class CandidateFinder(Batched):
         if LIST not in off:
             out.extend(list_candidates(text, title_end, out, off))
         if EPONYM not in off:
-            out.extend(eponym_candidates(text, title_end))
+            eponyms = eponym_candidates(text, title_end)
+            out.extend(eponym_names(eponyms) if EPONYM_NAMES not in off else eponyms)
         if CAPS_TWICE not in off:
             out.extend(caps_candidates(text, title_end))
         if BRACKETED_NAME not in off:

@@ -11,6 +11,7 @@ from kg.extract.names import NOT_NAME, ends_in_task
 from kg.extract.rules import (
     CAPS_TWICE,
     EPONYM,
+    EPONYM_NAMES,
     LIST,
     LIST_CITATION,
     LIST_MODIFIER,
@@ -178,6 +179,24 @@ def eponym_candidates(text: str, start: int) -> list[Candidate]:
         name = m.group(1) + " " + " ".join(words[: last + 1])
         if not is_generic(name):
             out.append(found(EPONYM, m.start(1), m.start(1) + len(name), name, type="method"))
+    return out
+
+
+def eponym_names(eponyms: list[Candidate]) -> list[Candidate]:
+    """Each eponym and its names alone, a name of its method as often as with the kind words
+    ("Gauss-Seidel", "Flow-Attention" of "Flow-Attention mechanism"), as two candidates that do
+    not clash: the eponym spans its names and is written whole, the names alone span the kind
+    words and are written as the names; they join one mention by the long form.
+
+    >>> [(c.text, c.start, c.end, c.written) for c in eponym_names(eponym_candidates("A Hale-Brook splitting scheme.", 0))]
+    [('Hale-Brook splitting scheme', 2, 12, (2, 29)), ('Hale-Brook', 13, 29, (2, 12))]
+    """
+    out = []
+    for c in eponyms:
+        cut = c.text.find(" ")
+        out.append(c.with_(end=c.start + cut, written=(c.start, c.end)))
+        out.append(found(EPONYM_NAMES, c.start + cut + 1, c.end, c.text[:cut], type="method", long_form=c.text,
+                         written=(c.start, c.start + cut)))
     return out
 
 
