@@ -291,6 +291,14 @@ def test_a_capitalised_run_written_twice_mid_sentence_is_a_name(nlp):
     assert not {"Quill Sorter", "Zim-Pack", "Space Models"} & set(once)
 
 
+def test_a_capitalised_name_before_a_citation_is_a_name(nlp):
+    text = ("Many such tricks exist, such as Quill and Tally (Ames et al., 2021), Zim-Pack-Sort (Bo and Cy, "
+            "2020) and Attention (Vaswani et al., 2017). Since Dune Relay (Ames, 2019) we know more.")
+    r = by_name(extract_text(text, nlp))
+    assert {"Quill and Tally", "Zim-Pack-Sort", "Dune Relay"} <= set(r)
+    assert "Attention" not in r and "Since Dune Relay" not in r  # a kind; a sentence opener
+
+
 def test_a_lower_case_definition_is_proposed_only_where_a_cue_names_it(nlp):
     used = extract_text("Results rise with quilted lattice pruning (QLP) on graphs.", nlp)
     ours = extract_text("We propose quilted lattice pruning (QLP) for graphs.", nlp)

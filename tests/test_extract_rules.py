@@ -100,6 +100,8 @@ PINS: dict[str, Pin] = {
                   {"type": "method"}),
     "caps-twice": Pin("Our model adds a Quill Sorter; the Quill Sorter ranks tokens.", "Quill Sorter",
                       {"type": "method"}),
+    "cited-name": Pin("We compare with Quill and Tally (Ames et al., 2021) today.", "Quill and Tally",
+                      {"type": "method"}),
     "eponym-names": Pin("We fit it with a Hale-Brook splitting scheme.", "Hale-Brook",
                         {"name": "Hale-Brook splitting scheme"}),
     "list": Pin("We evaluate on GSM8K, Zorblax and Quimby.", "Quimby", {"type": "dataset"}),

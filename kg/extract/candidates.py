@@ -6,7 +6,8 @@ Rules, each generalising beyond any one paper:
 - acronym definitions ("Masked Image Modeling (MIM)") whose long form is not a task;
 - name shapes: inner capitals (FlowCut, InstructBLIP), letters with digits (GPT-4o, Mamba-3B);
 - capitalised phrases ending in a type head word ("Harmonix Set", "Causal Mediation Analysis");
-- capitalised runs written mid-sentence and twice or more ("Feature Slicer", "Self-Notes").
+- capitalised runs written mid-sentence and twice or more ("Feature Slicer", "Self-Notes"), or
+  right before a citation ("Rephrase and Respond (Deng et al., 2023a)").
 
 The title rules are in :mod:`kg.extract.titles`, the name shapes in :mod:`kg.extract.names`,
 phrases and lists in :mod:`kg.extract.phrases`; every rule is an entry of :mod:`kg.extract.rules`.
@@ -40,6 +41,7 @@ from kg.extract.names import (
 )
 from kg.extract.phrases import (
     caps_candidates,
+    cited_candidates,
     eponym_candidates,
     eponym_names,
     list_candidates,
@@ -58,6 +60,7 @@ from kg.extract.rules import (
     APPOSITIVE,
     BRACKETED_NAME,
     CAPS_TWICE,
+    CITED_NAME,
     DROPPED_SHORTS,
     EPONYM,
     EPONYM_NAMES,
@@ -299,6 +302,8 @@ class CandidateFinder(Batched):
             out.extend(eponym_names(eponyms) if EPONYM_NAMES not in off else eponyms)
         if CAPS_TWICE not in off:
             out.extend(caps_candidates(text, title_end))
+        if CITED_NAME not in off:
+            out.extend(cited_candidates(text, title_end))
         if BRACKETED_NAME not in off:
             out.extend(_bracketed_candidates(text, title_end, pairs))
         if pairs and ACRONYM_COMPOUND not in off:

@@ -10,6 +10,7 @@ from kg.extract.lexicon import ends_in_category, generic_acronyms, head_type, is
 from kg.extract.names import NOT_NAME, ends_in_task
 from kg.extract.rules import (
     CAPS_TWICE,
+    CITED_NAME,
     EPONYM,
     EPONYM_NAMES,
     LIST,
@@ -254,4 +255,40 @@ def caps_candidates(text: str, start: int) -> list[Candidate]:
             continue  # "Top-1" is a measure
         if _written(text, name) > 1:
             out.append(found(CAPS_TWICE, m.end() - len(name), m.end(), name))
+    return out
+
+
+# a citation right after what it cites: " (Deng et al., 2023a)", " (Weston and Sukhbaatar, 2023)"; found
+# by its bracket, the space before it a look-behind (re then skips from bracket to bracket)
+_CITATION = re.compile(r"\((?<= \()(?:e\.g\.,? )?[A-Z][\w'\-]+(?: et al\.?| and [A-Z][\w'\-]+)?,? \(?(?:19|20)\d\d[a-z]?\b")
+_CITED_JOINS = frozenset(("and", "of", "for", "&"))
+
+
+def cited_candidates(text: str, start: int) -> list[Candidate]:
+    """A capitalised name of two words or more, or of hyphenated parts, right before a citation:
+    "such as Rephrase and Respond (Deng et al., 2023a) and Branch-Solve-Merge (Saha et al., 2023)".
+
+    >>> [c.text for c in cited_candidates("We follow Quill And Sort (Ames et al., 2021) and Ab-Cd (Bo, 2020).", 0)]
+    ['Quill And Sort', 'Ab-Cd']
+    """
+    out: list[Candidate] = []
+    stop_caps = word_list("stop_caps")
+    for m in _CITATION.finditer(text, start):
+        at = m.start() - 1  # the space before the bracket
+        words = text[max(start, at - 80): at].split(" ")
+        take = 0
+        while take < min(5, len(words) - 1):
+            w = words[-1 - take]
+            if not (w[:1].isupper() or (w in _CITED_JOINS and take)):
+                break
+            take += 1
+        parts = words[len(words) - take:]
+        while parts and (parts[0] in _CITED_JOINS or parts[0] in stop_caps):
+            parts = parts[1:]
+        if not parts or (len(parts) == 1 and "-" not in parts[0]) or any(not p[-1:].isalnum() for p in parts):
+            continue
+        name = " ".join(parts)
+        if is_generic(name) or name in generic_acronyms() or ends_in_task(name) or ends_in_category(name):
+            continue
+        out.append(found(CITED_NAME, at - len(name), at, name))
     return out

@@ -36,10 +36,10 @@ __all__ = [
     "ACRONYM_LOWERCASE", "ACRONYM_OTHER_MEANING", "ACRONYM_OVER_KNOWN", "ACRONYM_PLAY",
     "ACRONYM_SHORT_FIRST", "ACRONYM_TASK", "ACRONYM_TECHNIQUE", "ACRONYM_TRIM",
     "ACRONYM_VERSION", "APPOSITION_AFTER", "APPOSITION_BEFORE", "APPOSITIVE", "BASE_NAME",
-    "BRACKETED_NAME", "CAPS_TWICE", "COINED_DEFAULT", "DATASET_BEFORE", "DATASET_SHAPE",
-    "DATASET_SUFFIX", "DIRECT_OBJECT", "DROPPED_SHORTS", "EPONYM", "EPONYM_NAMES",
-    "FAMILY_OTHER_MEANING", "FAMILY_SIZED", "FIRST_NEW_NAME", "Found", "GAZETTEER",
-    "GAZETTEER_AMBIGUOUS", "GAZETTEER_LOWERCASE", "GENERIC", "KIND_COMPOUND",
+    "BRACKETED_NAME", "CAPS_TWICE", "CITED_NAME", "COINED_DEFAULT", "DATASET_BEFORE",
+    "DATASET_SHAPE", "DATASET_SUFFIX", "DIRECT_OBJECT", "DROPPED_SHORTS", "EPONYM",
+    "EPONYM_NAMES", "FAMILY_OTHER_MEANING", "FAMILY_SIZED", "FIRST_NEW_NAME", "Found",
+    "GAZETTEER", "GAZETTEER_AMBIGUOUS", "GAZETTEER_LOWERCASE", "GENERIC", "KIND_COMPOUND",
     "KNOWN_AMBIGUOUS_SHAPE", "KNOWN_CANONICAL", "KNOWN_CONTRADICTED", "KNOWN_GLUED",
     "KNOWN_LANGUAGE_PAIR", "KNOWN_MEANS_USED", "KNOWN_OVER_LIST_HEAD", "KNOWN_PART",
     "KNOWN_PREFIX", "KNOWN_VARIANT", "LIST", "LIST_CITATION", "LIST_HEAD", "LIST_MODIFIER",
@@ -220,6 +220,10 @@ CAPS_TWICE = _rule(
     "caps-twice", "a capitalised run of 2+ words, or a word of capitalised parts joined by hyphens, "
     "written mid-sentence and twice or more in the paper (\"Feature Slicer\", \"Self-Notes\")",
     "kg_candidates", source=Found.PHRASE, priority=1, confidence=0.6)
+CITED_NAME = _rule(
+    "cited-name", "a capitalised name of 2+ words, or of capitalised parts joined by hyphens, right "
+    "before a citation (\"Rephrase and Respond (Deng et al., 2023a)\")", "kg_candidates",
+    source=Found.PHRASE, priority=1, confidence=0.6)
 
 # kg_typing: written in kg.extract.rules_typing, registered here in the table's order
 from kg.extract.rules_typing import (  # noqa: E402
