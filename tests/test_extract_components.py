@@ -463,3 +463,10 @@ def test_a_title_says_what_its_head_is_after_the_colon(nlp):
     # the title's noun phrase ends with the title, not in the abstract's first words
     r = by_name(extract_text("Models are weak.", nlp, title="Quilmo: A Probe"))
     assert "Quilmo" not in r or r["Quilmo"].type != "model"
+
+
+def test_a_capitalised_naming_word_mid_sentence_is_a_word_of_a_name(nlp):
+    r = by_name(extract_text("We study Named Entity Recognition in clips. A pruner named Zorblax is fast. "
+                             "Called Quillet, our tagger wins.", nlp))
+    assert "Entity Recognition" not in r
+    assert r["Zorblax"].role == "proposed" and "Quillet" in r

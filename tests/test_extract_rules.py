@@ -68,6 +68,7 @@ PINS: dict[str, Pin] = {
                        {"type": "method", "role": "proposed"}, "Sparse Nets with Quiet Lattice Fusion"),
     # kg_candidates: what the text says
     "naming": Pin("A pruner named Zorblax is fast.", "Zorblax", {"role": "proposed"}),
+    "naming-capitalised": Pin("We train Named Zorblax Pruner in clips.", "Zorblax Pruner", None),
     "appositive": Pin("We present a unified pruner, Zorblax, for speed.", "Zorblax", {"role": "proposed"}),
     "bracketed-name": Pin("The squeezed network (ZQNET) is small.", "ZQNET", {"type": "model"}),
     "acronym": Pin("We use Quiet Lattice Fusion (QLF) for graphs.", "QLF", {"name": "Quiet Lattice Fusion"}),

@@ -66,6 +66,7 @@ from kg.extract.rules import (
     EPONYM_NAMES,
     LIST,
     NAMING,
+    NAMING_CAPITALISED,
     NONE_OFF,
     PHRASE,
     TITLE_ACRONYM_PLAY,
@@ -136,6 +137,20 @@ _NAME_GOES_ON = re.compile(r"\s+([A-Z][\w\-]*|and|of)\b")
 _JOINED_LAST = re.compile(r"(?:\s+(?:and|of))+$")
 
 
+def _capitalised_mid_sentence(text: str, i: int) -> bool:
+    """Whether the word at ``i`` has a capital and stands inside a sentence, not at its start.
+
+    >>> _capitalised_mid_sentence("We study Named Entity Recognition.", 9), _capitalised_mid_sentence("Named X wins.", 0)
+    (True, False)
+    >>> _capitalised_mid_sentence("a pruner named Zorblax", 9), _capitalised_mid_sentence("Done. Called X, it wins.", 6)
+    (False, False)
+    """
+    if not text[i].isupper():
+        return False
+    before = text[:i].rstrip()
+    return bool(before) and before[-1] not in ".!?:;\n"
+
+
 def _naming_candidates(text: str, start: int, end: int, off: frozenset[Rule],
                        lowered: str | None = None) -> list[Candidate]:
     """The name right after "named"/"called"/"dubbed": "a framework named Dentist"."""
@@ -143,6 +158,8 @@ def _naming_candidates(text: str, start: int, end: int, off: frozenset[Rule],
     if not triggers.may_name(text, lowered):
         return out  # most texts name nothing: a literal test, not a scan trying every position
     for m in triggers.naming_cues(text, start, end, lowered):  # only m.end() is read
+        if NAMING_CAPITALISED not in off and _capitalised_mid_sentence(text, m.start()):
+            continue  # "for Named Entity Recognition": a word of a name
         w = WORD.match(text, m.end())
         if not w:
             continue

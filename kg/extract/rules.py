@@ -44,11 +44,11 @@ __all__ = [
     "KNOWN_LANGUAGE_PAIR", "KNOWN_MEANS_USED", "KNOWN_OVER_LIST_HEAD", "KNOWN_PART",
     "KNOWN_PREFIX", "KNOWN_VARIANT", "LIST", "LIST_CITATION", "LIST_HEAD", "LIST_MODIFIER",
     "LIST_SPREAD", "LOWERCASE_USED", "MAX_CONFIDENCE", "MEANS_UNTYPED", "MODEL_SHAPE",
-    "MORPHEME", "NAMED_AFTER", "NAMED_VARIANT", "NAMING", "NEVER_ENTITY", "NEXT_WORD",
-    "NEXT_WORD_MODEL", "NONE_OFF", "NUMBER_PAIR", "ONE_TYPE", "OWN_ACRONYM", "PHRASE",
-    "PHRASE_AND", "PHRASE_SENTENCE_START", "PHRASE_TWO_KINDS", "PRIOR_WORK", "RECALL_CAPS",
-    "RECALL_PHRASE", "REPEATED", "RULES", "Rule", "SAME_SPAN", "SHAPE", "SIZED_MODEL",
-    "SIZED_VARIANTS", "STRONG_FIRST", "STRONG_PRIORITY", "TITLE_ACRONYM_PLAY",
+    "MORPHEME", "NAMED_AFTER", "NAMED_VARIANT", "NAMING", "NAMING_CAPITALISED", "NEVER_ENTITY",
+    "NEXT_WORD", "NEXT_WORD_MODEL", "NONE_OFF", "NUMBER_PAIR", "ONE_TYPE", "OWN_ACRONYM",
+    "PHRASE", "PHRASE_AND", "PHRASE_SENTENCE_START", "PHRASE_TWO_KINDS", "PRIOR_WORK",
+    "RECALL_CAPS", "RECALL_PHRASE", "REPEATED", "RULES", "Rule", "SAME_SPAN", "SHAPE",
+    "SIZED_MODEL", "SIZED_VARIANTS", "STRONG_FIRST", "STRONG_PRIORITY", "TITLE_ACRONYM_PLAY",
     "TITLE_CANONICAL", "TITLE_HEAD", "TITLE_HOOK", "TITLE_IS_NAME", "TITLE_LAST",
     "TITLE_LONG_FORM", "TITLE_MEANS", "TITLE_OPENER", "TITLE_PLAIN_HEAD", "TYPE_DEFAULT",
     "TYPE_FAMILY", "TYPE_HEAD", "TYPE_KNOWN", "Typed", "USED_TOOL", "rule", "switched_off",
@@ -129,6 +129,9 @@ TITLE_MEANS = _rule(
 NAMING = _rule(
     "naming", "the name after \"named/called/dubbed\" (\"a framework named Dentist\")",
     "kg_candidates", source=Found.NAMING, priority=5, confidence=0.85, proposes=True)
+NAMING_CAPITALISED = _rule(
+    "naming-capitalised", "a naming word written with a capital mid-sentence is a word of a name, no cue "
+    "(\"Named Entity Recognition\" names no \"Entity Recognition\")", "kg_candidates")
 APPOSITIVE = _rule(
     "appositive", "the capitalised name a contribution sentence gives its subject "
     "(\"we present a framework, Dentist, for\")", "kg_candidates", source=Found.NAMING, priority=5,
