@@ -158,9 +158,9 @@ def test_a_name_before_a_tabbed_and_does_not_hang(nlp):
 
 def test_title_means_offsets_when_lowering_changes_length(nlp):
     # lower() makes "İ" two characters: offsets found in the lowered abstract were off
-    p = paper("Learning with Gated State Spaces", "İİİİ we use gated state spaces here.")
+    p = paper("Learning with Gated State Attention", "İİİİ we use gated state attention here.")
     [pe] = extract_entities([p], nlp)
     assert not _offsets_hold(p, pe)
-    # was a second entity "d state spaces her": the abstract's mention shifted by four
+    # was a second entity "d state attention her": the abstract's mention shifted by four
     assert [(m.name, [e.surface for e in m.evidence]) for m in pe.entities] == [
-        ("Gated State Spaces", ["Gated State Spaces", "gated state spaces"])]
+        ("Gated State Attention", ["Gated State Attention", "gated state attention"])]
