@@ -33,15 +33,17 @@ window.kgMapLabels = function (network, opts) {
     ctx.save();
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
     var named = {};
-    // a community's name: above its disc, else (all=true) below it or along its edge,
-    // kept on the screen
+    // a community's name: above its disc, else (all=true) below it, along its edge, inside
+    // it or a line further out, kept on the screen
     function nameCommunity(c, ci, all) {
       if (named[ci]) { return; }
       ctx.font = CFONT;
       var top = network.canvasToDOM({x: c.x, y: c.y - c.r});
       var bottom = network.canvasToDOM({x: c.x, y: c.y + c.r});
+      var mid = (top.y + bottom.y) / 2;
       var w = ctx.measureText(c.label).width;
-      var ys = all ? [top.y - CLH - 2, bottom.y + 2] : [top.y - CLH - 2];
+      var ys = all ? [top.y - CLH - 2, bottom.y + 2, top.y + 2, bottom.y - CLH - 2, mid - CLH / 2,
+                      top.y - 2 * CLH - 4, bottom.y + CLH + 4] : [top.y - CLH - 2];
       var dxs = all ? [0, -w / 2, w / 2, -w, w] : [0];
       for (var k = 0; k < ys.length * dxs.length; k++) {
         var x = Math.min(Math.max(top.x - w / 2 + dxs[k % dxs.length], 0), W - w);
