@@ -1,6 +1,6 @@
 """The gazetteer's domain lists added for papers nobody annotated (science and medicine, audio and
 music, time series and tabular data, RL and robotics, code and maths, recent LLMs and their
-evaluations): a few names of each file, found in a text written for the test, with their type."""
+evaluations, and the named corpora and systems of older papers): a few names of each file, found in a text written for the test, with their type."""
 
 import pytest
 
@@ -35,6 +35,12 @@ CASES = [
      "Small Models, Safe Answers", "Hymba", "hymba", "model"),
     ("The small hybrid Hymba is compared with Phi-3.5 on SafetyBench and WildJailbreak.",
      "Small Models, Safe Answers", "SafetyBench", "safetybench", "dataset"),
+    ("Word senses are taken from WordNet and frames from FrameNet; the parses come from MaltParser, "
+     "and faces are matched with Eigenfaces on FERET.", "Lexical Resources", "FrameNet", "framenet", "dataset"),
+    ("Word senses are taken from WordNet and frames from FrameNet; the parses come from MaltParser, "
+     "and faces are matched with Eigenfaces on FERET.", "Lexical Resources", "MaltParser", "maltparser", "method"),
+    ("Word senses are taken from WordNet and frames from FrameNet; the parses come from MaltParser, "
+     "and faces are matched with Eigenfaces on FERET.", "Lexical Resources", "FERET", "feret", "dataset"),
 ]
 
 
