@@ -203,6 +203,13 @@ def test_only_the_first_new_name_after_a_trigger_is_proposed(nlp):
     assert r["BarNet"].role == "used" and r["BERT"].role == "used"
 
 
+def test_our_names_only_the_name_right_after_it(nlp):
+    r = by_name(extract_text("Our method feeds two encoders, the ZorbNet and QuixNet, to a head. "
+                             "Our proposed GlimNet is small.", nlp))
+    assert r["ZorbNet"].role == "used" and r["QuixNet"].role == "used"
+    assert r["GlimNet"].role == "proposed"
+
+
 def test_acronym_and_long_form_are_one_mention_with_evidence(nlp):
     abstract = "We use Rotary Position Embedding (RoPE). RoPE helps."
     r = extract_text(abstract, nlp)

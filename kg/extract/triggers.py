@@ -134,6 +134,17 @@ def _grouped_in_lower_case(words: list[str], rest: str) -> re.Pattern[str] | Non
     return re.compile(pattern)
 
 
+@lru_cache(maxsize=1)
+def ours() -> frozenset[str]:
+    """The words of "our X", "the proposed X" in lower case: a cue that names only the name
+    right after it (rule first-new-name).
+
+    >>> "the proposed" in ours()
+    True
+    """
+    return frozenset(w.lower() for w in triggers()["ours"]["words"])
+
+
 def naming_words(which: str = "naming") -> str:
     """The words before a name, as a regex group: "apposition" (called, named, ...) or all."""
     lists = triggers()["naming"]
