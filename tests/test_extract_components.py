@@ -210,6 +210,13 @@ def test_our_names_only_the_name_right_after_it(nlp):
     assert r["GlimNet"].role == "proposed"
 
 
+def test_new_names_listed_as_parts_are_proposed(nlp):
+    r = by_name(extract_text("Results are strong. Our engine has three components: GlimNet, QuixNet and a "
+                             "BERT encoder.", nlp))
+    assert r["GlimNet"].role == "proposed" and r["QuixNet"].role == "proposed"
+    assert r["BERT"].role == "used"  # a known name is no new part
+
+
 def test_acronym_and_long_form_are_one_mention_with_evidence(nlp):
     abstract = "We use Rotary Position Embedding (RoPE). RoPE helps."
     r = extract_text(abstract, nlp)

@@ -159,6 +159,7 @@ PINS: dict[str, Pin] = {
     "title-is-name": Pin("We extend ResNet-50 with a branch.", "ZorbNet9", {"role": "proposed"}, "ZorbNet9"),
     "first-new-name": Pin("We propose to prune with Zorblax9 tokens.", "Zorblax9", {"role": "proposed"}),
     "own-acronym": Pin("Quiet Lattice Fusion (QLF) speeds graphs.", "QLF", {"role": "proposed"}),
+    "own-parts": Pin("The system comprises Zorblax9 and a head.", "Zorblax9", {"role": "proposed"}),
     "lowercase-used": Pin("Results rise with quilted lattice pruning (QLP) on graphs.", "QLP", {"role": "used"}),
     "prior-work": Pin("Existing work such as Quiet Lattice Fusion (QLF) is slow.", "QLF", {"role": "used"}),
     "named-after": Pin("Quiet Lattice Fusion (QLF) speeds graphs. QLF-v2 is sparse.", "QLF-v2",

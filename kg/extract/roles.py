@@ -2,7 +2,8 @@
 
 Proposed: the title's coined name, a name after "named/called", and the first new
 name (one the gazetteer does not know) soon after "we propose/introduce/present ..."
-or "our". Everything else is used.
+or "our", and the new names a sentence lists after "consists of", "comprises", "components".
+Everything else is used.
 """
 
 from bisect import bisect_left
@@ -30,6 +31,7 @@ from kg.extract.rules import (
     NAMED_AFTER,
     NONE_OFF,
     OWN_ACRONYM,
+    OWN_PARTS,
     PRIOR_WORK,
     TITLE_IS_NAME,
     Found,
@@ -113,6 +115,24 @@ def _own_acronyms(cands: list[Candidate], text: str, sents: list[tuple[int, int]
             cands[i] = _proposed(c, OWN_ACRONYM)
 
 
+def _own_parts(cands: list[Candidate], text: str, sents: list[tuple[int, int]],
+               lowered: str | None = None) -> None:
+    """New names after "consists of", "comprises", "components" ... in a sentence are the
+    parts of the paper's method ("Our approach integrates three components: A, B and C")."""
+    new = sorted((c.start, i) for i, c in enumerate(cands) if c.role != "proposed" and c.kb_id is None
+                 and c.type_source not in (Typed.GAZETTEER, Typed.FAMILY))
+    if not new:
+        return
+    seen = lowered if lowered is not None and text.isascii() else text  # the same offsets
+    starts = [start for start, _ in new]
+    for start, end in sents:
+        m = triggers.parts().search(seen, start, end) if _holds(starts, start, end) else None
+        if m is not None:
+            for at, i in new:
+                if m.end() <= at < end:
+                    cands[i] = _proposed(cands[i], OWN_PARTS)
+
+
 def _named_after(cands: list[Candidate]) -> None:
     """Parts named after a proposed name are the paper's own too ("PAT" -> "PAT_sp")."""
     proposed = {c.text for c in cands if c.role == "proposed" and len(c.text) >= 2}
@@ -132,6 +152,8 @@ class RoleFinder(Batched):
             _first_new_names(cands, text, sents, doc_lower(doc))
         if OWN_ACRONYM not in off:
             _own_acronyms(cands, text, sents, off, doc_lower(doc))
+        if OWN_PARTS not in off:
+            _own_parts(cands, text, sents, doc_lower(doc))
         if NAMED_AFTER not in off:
             _named_after(cands)
         return doc

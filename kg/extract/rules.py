@@ -45,7 +45,7 @@ __all__ = [
     "KNOWN_PREFIX", "KNOWN_VARIANT", "LIST", "LIST_CITATION", "LIST_HEAD", "LIST_MODIFIER",
     "LIST_SPREAD", "LOWERCASE_USED", "MAX_CONFIDENCE", "MEANS_UNTYPED", "MODEL_SHAPE",
     "MORPHEME", "NAMED_AFTER", "NAMED_VARIANT", "NAMING", "NAMING_CAPITALISED", "NEVER_ENTITY",
-    "NEXT_WORD", "NEXT_WORD_MODEL", "NONE_OFF", "NUMBER_PAIR", "ONE_TYPE", "OWN_ACRONYM",
+    "NEXT_WORD", "NEXT_WORD_MODEL", "NONE_OFF", "NUMBER_PAIR", "ONE_TYPE", "OWN_ACRONYM", "OWN_PARTS",
     "PHRASE", "PHRASE_AND", "PHRASE_SENTENCE_START", "PHRASE_TWO_KINDS", "PRIOR_WORK",
     "RECALL_CAPS", "RECALL_PHRASE", "REPEATED", "RULES", "Rule", "SAME_SPAN", "SHAPE",
     "SIZED_MODEL", "SIZED_VARIANTS", "STRONG_FIRST", "STRONG_PRIORITY", "TITLE_ACRONYM_PLAY",
@@ -281,6 +281,9 @@ LOWERCASE_USED = _rule(
 PRIOR_WORK = _rule(
     "prior-work", "an acronym defined in a sentence about earlier work (\"existing\", \"such as\") "
     "is not the paper's own", "kg_roles")
+OWN_PARTS = _rule(
+    "own-parts", "new names after \"consists of\", \"comprises\", \"integrates\" in a sentence are "
+    "parts of the paper's method", "kg_roles", proposes=True)
 NAMED_AFTER = _rule(
     "named-after", "a part named after a proposed name (\"PAT_sp\" after \"PAT\")", "kg_roles",
     proposes=True)

@@ -145,6 +145,16 @@ def ours() -> frozenset[str]:
     return frozenset(w.lower() for w in triggers()["ours"]["words"])
 
 
+@lru_cache(maxsize=1)
+def parts() -> re.Pattern[str]:
+    """A word before the parts of a method (rule own-parts), ignoring case.
+
+    >>> parts().search("Our model Comprises a router").group()
+    'Comprises'
+    """
+    return re.compile(rf"\b{alternation(triggers()['parts']['words'])}\b", re.IGNORECASE)
+
+
 def naming_words(which: str = "naming") -> str:
     """The words before a name, as a regex group: "apposition" (called, named, ...) or all."""
     lists = triggers()["naming"]
