@@ -266,6 +266,16 @@ def test_new_acronym_is_proposed_unless_about_prior_work(nlp):
     assert r["Blur Patch Tuning"].role == "used"
 
 
+@pytest.mark.parametrize("sentence", [
+    "Ring Zig Attention (RZA) has emerged as a way to scale.",
+    "Ring Zig Attention (RZA) is a prevalent way to scale.",
+    "We scale similar to Ring Zig Attention (RZA).",
+    "We compare our model with Ring Zig Attention (RZA).",
+])
+def test_acronym_of_earlier_work_is_used(nlp, sentence):
+    assert by_name(extract_text(sentence, nlp))["Ring Zig Attention"].role == "used"
+
+
 def test_eponymous_methods(nlp):
     r = by_name(extract_text("We solve it with the Gauss-Newton method and a Lie-Trotter splitting scheme.", nlp))
     assert r["Gauss-Newton method"].type == "method"
