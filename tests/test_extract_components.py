@@ -217,6 +217,12 @@ def test_new_names_listed_as_parts_are_proposed(nlp):
     assert r["BERT"].role == "used"  # a known name is no new part
 
 
+@pytest.mark.parametrize("sentence", ["Costs fall by proposing QuixNet, which prunes tokens.",
+                                      "Costs fall, introducing QuixNet, which prunes tokens."])
+def test_a_cue_without_a_subject_names_the_contribution(nlp, sentence):
+    assert by_name(extract_text(sentence, nlp))["QuixNet"].role == "proposed"
+
+
 def test_acronym_and_long_form_are_one_mention_with_evidence(nlp):
     abstract = "We use Rotary Position Embedding (RoPE). RoPE helps."
     r = extract_text(abstract, nlp)

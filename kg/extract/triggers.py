@@ -1,7 +1,8 @@
 """Contribution and naming cues ("we propose", "this paper introduces", "named"), as patterns.
 
 One vocabulary, ``data/triggers.json``, serves every rule that reads a cue. A contribution
-cue is a subject, perhaps an adverb, and a verb; each rule reads the words of its own reach
+cue is a subject, perhaps an adverb, and a verb, or a verb ending in -ing ("by introducing");
+each rule reads the words of its own reach
 and of the narrower rules before it (direct-object < appositive < first-new-name), so a
 word added for the widest rule never makes the narrow ones fire. Patterns are built on
 first use and kept.
@@ -54,6 +55,8 @@ def _contribution_pattern(rule: Rule, lower: bool = False) -> str:
     adverbs = _reach("adverbs", rule)
     adverb = rf"(?:{alternation(adverbs)}\s+)?" if adverbs else ""
     cues = [(_reach("subjects", rule), rf"\s+{adverb}{alternation(_reach('verbs', rule))}[sd]?\b")]
+    if rule is not DIRECT_OBJECT:  # "by introducing X": no subject
+        cues.append((triggers()["gerunds"]["words"], r"\b"))
     if rule is FIRST_NEW_NAME:
         # "X is proposed in this paper", "our X", "the proposed X"
         passive, ours = triggers()["passive"], triggers()["ours"]["words"]
@@ -80,6 +83,8 @@ def contribution(rule: Rule) -> re.Pattern[str]:
     True
     >>> bool(contribution(APPOSITIVE).search("Here we coin X")), bool(contribution(FIRST_NEW_NAME).search("we coin X"))
     (False, True)
+    >>> bool(contribution(APPOSITIVE).search("by introducing X")), bool(contribution(DIRECT_OBJECT).search("by introducing X"))
+    (True, False)
     """
     return re.compile(_contribution_pattern(rule), re.IGNORECASE)
 
