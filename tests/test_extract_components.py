@@ -336,6 +336,8 @@ def test_a_lower_case_definition_is_proposed_only_where_a_cue_names_it(nlp):
     assert [m.role for m in used.entities] == ["used"]
     assert [m.role for m in ours.entities] == ["proposed"]
     assert [m.role for m in capitalised.entities] == ["proposed"]  # a coined name, the paper's own
+    named = extract_text("Results rise with a step called quilted lattice pruning (QLP) on graphs.", nlp)
+    assert [m.role for m in named.entities] == ["proposed"]  # a naming word is a cue
 
 
 def test_an_eponym_s_words_end_at_a_small_word(nlp):

@@ -106,13 +106,21 @@ def _own_acronyms(cands: list[Candidate], text: str, sents: list[tuple[int, int]
         if c.role == "proposed" or c.source != Found.ACRONYM or c.kb_id \
                 or c.type_source in (Typed.GAZETTEER, Typed.FAMILY):
             continue
-        if c.found_by == ACRONYM_LOWERCASE and LOWERCASE_USED not in off:
+        if c.found_by == ACRONYM_LOWERCASE and LOWERCASE_USED not in off and not _named_here(c, text):
             continue  # read on folds 1-4: 5 proposed, 39 used where no cue names it
         start, end = sentence_at(sents, c.start)
         # the lower case of an ASCII text has its offsets (another's may be longer: "İ")
         part = lowered[start:end] if lowered is not None and text.isascii() else None
         if PRIOR_WORK in off or not triggers.about_prior_work(text[start:end], part):
             cands[i] = _proposed(c, OWN_ACRONYM)
+
+
+def _named_here(c: Candidate, text: str) -> bool:
+    """Whether a naming word stands right before the definition of acronym ``c`` ("a block
+    called conditional attention module (CAM)")."""
+    long = c.long_form or c.text
+    at = text.rfind(long, max(0, c.start - len(long) - 10), c.end)
+    return at > 0 and triggers.named_before(text[max(0, at - 30): at])
 
 
 def _own_parts(cands: list[Candidate], text: str, sents: list[tuple[int, int]],

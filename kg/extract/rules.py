@@ -277,7 +277,7 @@ OWN_ACRONYM = _rule(
     "own-acronym", "a new acronym defined in the paper", "kg_roles", proposes=True)
 LOWERCASE_USED = _rule(
     "lowercase-used", "a lower-case definition (\"scaled dot-product attention (SDPA)\") is a technique "
-    "the paper uses unless a contribution cue names it", "kg_roles")
+    "the paper uses unless a contribution cue or a naming word (\"called\") names it", "kg_roles")
 PRIOR_WORK = _rule(
     "prior-work", "an acronym defined in a sentence about earlier work (\"existing\", \"such as\") "
     "is not the paper's own", "kg_roles")

@@ -170,6 +170,20 @@ _AFTER_NAMING = r"\s+(?:the\s+)?[\"“']?"
 
 
 @lru_cache(maxsize=1)
+def _named_before() -> re.Pattern[str]:
+    return re.compile(rf"\b{naming_words()}\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def named_before(before: str) -> bool:
+    """Whether ``before`` ends in a naming word: what follows is named.
+
+    >>> named_before("a block called "), named_before("a block called it ")
+    (True, False)
+    """
+    return _named_before().search(before) is not None
+
+
+@lru_cache(maxsize=1)
 def naming() -> re.Pattern[str]:
     """ "named", "called", "denoted as" ... and what may stand before the name."""
     return re.compile(rf"\b{naming_words()}{_AFTER_NAMING}", re.IGNORECASE)
