@@ -203,6 +203,11 @@ def test_only_the_first_new_name_after_a_trigger_is_proposed(nlp):
     assert r["BarNet"].role == "used" and r["BERT"].role == "used"
 
 
+def test_a_name_used_after_a_cue_is_not_the_contribution(nlp):
+    r = by_name(extract_text("We propose to solve it using Zorblax9 blocks.", nlp))
+    assert r["Zorblax9"].role == "used"
+
+
 def test_our_names_only_the_name_right_after_it(nlp):
     r = by_name(extract_text("Our method feeds two encoders, the ZorbNet and QuixNet, to a head. "
                              "Our proposed GlimNet is small.", nlp))

@@ -85,7 +85,8 @@ def _named_directly(cands: list[Candidate], text: str, title_end: int, off: froz
 
 def _first_new_names(cands: list[Candidate], text: str, sents: list[tuple[int, int]],
                      lowered: str | None = None) -> None:
-    """The first new name after a cue is the contribution ("we propose X, which uses Y")."""
+    """The first new name after a cue is the contribution ("we propose X, which uses Y"),
+    unless a word of use stands between ("we propose to solve it using Y": Y is used)."""
     new = sorted((c.start, i) for i, c in enumerate(cands)
                  if c.kb_id is None and c.type_source not in (Typed.GAZETTEER, Typed.FAMILY))
     # only a window holding a new name does anything: those of the sentences holding one
@@ -94,7 +95,7 @@ def _first_new_names(cands: list[Candidate], text: str, sents: list[tuple[int, i
         if first is None:
             continue
         c = cands[first]
-        if c.role != "proposed":
+        if c.role != "proposed" and not triggers.uses_between(text, s, c.start):
             cands[first] = _proposed(c, FIRST_NEW_NAME,
                                      type="method" if c.type_source == Typed.DEFAULT else c.type)
 

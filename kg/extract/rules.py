@@ -271,7 +271,8 @@ TITLE_IS_NAME = _rule(
     "title-is-name", "a title of 4 words or fewer that is the name itself (\"Mask R-CNN\")",
     "kg_roles", confidence=0.85, proposes=True)
 FIRST_NEW_NAME = _rule(
-    "first-new-name", "the first new name soon after a contribution cue; a method if typed by default",
+    "first-new-name", "the first new name soon after a contribution cue, unless a word of use stands "
+    "between (\"using\"); a method if typed by default",
     "kg_roles", confidence=0.8, proposes=True)
 OWN_ACRONYM = _rule(
     "own-acronym", "a new acronym defined in the paper", "kg_roles", proposes=True)

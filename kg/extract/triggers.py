@@ -170,6 +170,20 @@ _AFTER_NAMING = r"\s+(?:the\s+)?[\"“']?"
 
 
 @lru_cache(maxsize=1)
+def _using() -> re.Pattern[str]:
+    return re.compile(rf"\b{alternation(triggers()['using']['words'])}\b", re.IGNORECASE)
+
+
+def uses_between(text: str, start: int, end: int) -> bool:
+    """Whether a word of use ("using", "leverages", "based on") stands in ``text[start:end]``.
+
+    >>> uses_between("we propose to solve it using Gauss", 10, 34), uses_between("we propose Gauss", 10, 16)
+    (True, False)
+    """
+    return _using().search(text, start, end) is not None
+
+
+@lru_cache(maxsize=1)
 def _named_before() -> re.Pattern[str]:
     return re.compile(rf"\b{naming_words()}\s+(?:the\s+)?$", re.IGNORECASE)
 
