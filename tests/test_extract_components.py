@@ -208,6 +208,11 @@ def test_a_name_used_after_a_cue_is_not_the_contribution(nlp):
     assert r["Zorblax9"].role == "used"
 
 
+def test_a_new_thing_names_the_name_after_its_comma(nlp):
+    r = by_name(extract_text("Results are strong for a new model family, QuixNet, that wins.", nlp))
+    assert r["QuixNet"].role == "proposed"
+
+
 def test_our_names_only_the_name_right_after_it(nlp):
     r = by_name(extract_text("Our method feeds two encoders, the ZorbNet and QuixNet, to a head. "
                              "Our proposed GlimNet is small.", nlp))

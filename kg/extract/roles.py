@@ -42,7 +42,8 @@ from kg.extract.rules import (
 WINDOW = 140  # characters after a trigger in which a new name is the contribution
 # "our X", "the proposed X" name only the X right after them: with the window, "our method uses
 # two CNNs: the CORnet-S ..." made CORnet-S the paper's (read on folds 1-4: 12 of 18 wrong roles
-# of the rule first-new-name were such, 1 right one lost)
+# of the rule first-new-name were such, 1 right one lost); "a new X" also the name right after
+# the comma that ends its phrase ("a new self-attention model family, HaloNets")
 def _proposed(c: Candidate, rule: Rule, **kw: object) -> Candidate:
     if rule.confidence is not None:
         kw["confidence"] = max(c.confidence, rule.confidence)
@@ -56,9 +57,18 @@ def _windows(text: str, sents: list[tuple[int, int]],
     others hold none of those offsets."""
     lowered = text.lower() if lowered is None else lowered
     ours = triggers.ours()
-    return [(m.end(), min(end, m.end() + (1 if m.group(0).rstrip().lower() in ours else WINDOW)))
-            for start, end in sents if starts is None or _holds(starts, start, end)
-            for m in triggers.contribution_cues(FIRST_NEW_NAME, text, start, end, lowered)]
+    out = []
+    for start, end in sents:
+        if starts is not None and not _holds(starts, start, end):
+            continue
+        for m in triggers.contribution_cues(FIRST_NEW_NAME, text, start, end, lowered):
+            word = m.group(0).rstrip().lower()
+            out.append((m.end(), min(end, m.end() + (1 if word in ours else WINDOW))))
+            if word in triggers.apposing():  # "a new benchmark ..., LibriSpeech-Long"
+                a = triggers.apposed(text, m.end(), end)
+                if a is not None:
+                    out.append((a, a + 1))
+    return out
 
 
 def _holds(starts: list[int], start: int, end: int) -> bool:

@@ -151,6 +151,26 @@ def ours() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def apposing() -> frozenset[str]:
+    """The words of :func:`ours` whose name may also stand after a comma: "a new benchmark, X"."""
+    return frozenset(w.lower() for w in triggers()["ours"]["apposing"])
+
+
+_APPOSED = re.compile(r"[^,.;:()]{0,80}?,\s+(?:i\.e\.,?\s+|namely\s+|called\s+)?")
+
+
+def apposed(text: str, start: int, end: int) -> int | None:
+    """Where the name after the phrase at ``start`` and its comma begins, before ``end``.
+
+    >>> text = "a new model family, HaloNets, wins"
+    >>> text[apposed(text, 6, len(text)):]
+    'HaloNets, wins'
+    """
+    m = _APPOSED.match(text, start, end)
+    return None if m is None else m.end()
+
+
+@lru_cache(maxsize=1)
 def parts() -> re.Pattern[str]:
     """A word before the parts of a method (rule own-parts), ignoring case.
 
