@@ -512,3 +512,12 @@ def test_a_capitalised_naming_word_mid_sentence_is_a_word_of_a_name(nlp):
                              "Called Quillet, our tagger wins.", nlp))
     assert "Entity Recognition" not in r
     assert r["Zorblax"].role == "proposed" and "Quillet" in r
+
+
+def test_a_known_name_written_only_inside_a_longer_name_is_no_mention(nlp):
+    # "Perceiver" is each time a part of "Quokka Perceiver": the paper never names it alone
+    r = by_name(extract_text("We prune tokens with Quokka Perceiver here.", nlp, title="Quokka Perceiver: Fast Vision"))
+    assert set(r) == {"Quokka Perceiver"}
+    # written alone once, it is a mention of its own
+    r = by_name(extract_text("Quokka Perceiver beats Perceiver here.", nlp, title="Quokka Perceiver: Fast Vision"))
+    assert {"Quokka Perceiver", "Perceiver"} <= set(r)

@@ -21,6 +21,7 @@ from kg.extract.rules import (
     STRONG_PRIORITY,
     TITLE_CANONICAL,
     USED_TOOL,
+    WRITTEN_INSIDE,
     Found,
     Rule,
 )
@@ -195,7 +196,51 @@ def candidate_groups(doc: Doc, off: frozenset[Rule] = NONE_OFF,
     members: dict[int, list[Candidate]] = defaultdict(list)
     for i, c in enumerate(cands):
         members[groups.find(i)].append(c)
-    return list(members.values())
+    if WRITTEN_INSIDE in off:
+        return list(members.values())
+    return _not_inside(list(members.values()), doc_text(doc).lower())
+
+
+def _covered(c: Candidate, name: str, text: str) -> bool:
+    """Whether ``c`` is written as a part of ``name`` (both in lower case) in ``text``."""
+    start, end = c.written or (c.start, c.end)
+    short = text[start:end]
+    k = name.find(short)
+    while k >= 0:
+        after = k + len(short)
+        if ((k == 0 or not name[k - 1].isalnum()) and (after == len(name) or not name[after].isalnum())
+                and text[start - k:start - k + len(name)] == name):
+            return True
+        k = name.find(short, k + 1)
+    return False
+
+
+def _not_inside(groups: list[list[Candidate]], text: str) -> list[list[Candidate]]:
+    """The groups less those whose every candidate is written as a part of a longer name of
+    another group ("Perceiver", each time in "Dynamic Perceiver"): the paper never names it alone.
+
+    >>> text = "dynamic perceiver beats perceivers; dynamic perceiver is fast"
+    >>> def cand(s, e): return Candidate(s, e, text[s:e], WRITTEN_INSIDE)
+    >>> [[c.text for c in g] for g in _not_inside([[cand(24, 33), cand(44, 53)], [cand(0, 17)]], text)]
+    [['perceiver', 'perceiver'], ['dynamic perceiver']]
+    >>> [[c.text for c in g] for g in _not_inside([[cand(44, 53)], [cand(0, 17)]], text)]
+    [['dynamic perceiver']]
+    """
+    if len(groups) < 2:
+        return groups
+    names = [{n.lower() for c in g for n in (c.text, c.long_form) if n} for g in groups]
+    kept = []
+    for i, g in enumerate(groups):
+        inside = False
+        for j, longer in enumerate(names):
+            if j != i:
+                wider = [n for n in longer if any(len(s) < len(n) and s in n for s in names[i])]
+                if wider and all(any(_covered(c, n, text) for n in wider) for c in g):
+                    inside = True
+                    break
+        if not inside:
+            kept.append(g)
+    return kept
 
 
 def voted_type(group: list[Candidate]) -> str:

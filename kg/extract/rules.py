@@ -51,7 +51,8 @@ __all__ = [
     "SIZED_MODEL", "SIZED_VARIANTS", "STRONG_FIRST", "STRONG_PRIORITY", "TITLE_ACRONYM_PLAY",
     "TITLE_CANONICAL", "TITLE_HEAD", "TITLE_HOOK", "TITLE_IS_NAME", "TITLE_LAST",
     "TITLE_LONG_FORM", "TITLE_MEANS", "TITLE_OPENER", "TITLE_PLAIN_HEAD", "TYPE_DEFAULT",
-    "TYPE_FAMILY", "TYPE_HEAD", "TYPE_KNOWN", "Typed", "USED_TOOL", "rule", "switched_off",
+    "TYPE_FAMILY", "TYPE_HEAD", "TYPE_KNOWN", "Typed", "USED_TOOL", "WRITTEN_INSIDE", "rule",
+    "switched_off",
 ]
 
 # The table itself, one _rule(...) call per rule, grouped by component: the entries look
@@ -319,6 +320,10 @@ TITLE_CANONICAL = _rule(
     "assemble")
 KNOWN_CANONICAL = _rule(
     "known-canonical", "a known entity's own name is the mention's name when the types agree",
+    "assemble")
+WRITTEN_INSIDE = _rule(
+    "written-inside", "a name written only inside a longer mention of the paper (\"Perceiver\" of "
+    "\"Dynamic Perceiver\", \"Attention-2\" of \"Lightning Attention-2\") is no mention of its own",
     "assemble")
 REPEATED = _rule(
     "repeated", "each further candidate of a mention adds this to its confidence", "assemble",
