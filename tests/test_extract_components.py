@@ -521,3 +521,8 @@ def test_a_known_name_written_only_inside_a_longer_name_is_no_mention(nlp):
     # written alone once, it is a mention of its own
     r = by_name(extract_text("Quokka Perceiver beats Perceiver here.", nlp, title="Quokka Perceiver: Fast Vision"))
     assert {"Quokka Perceiver", "Perceiver"} <= set(r)
+
+
+def test_a_name_ending_in_a_sharp_is_kept_apart_from_the_name_without_it(nlp):
+    r = by_name(extract_text("QuIP# improves on QuIP with lattice codebooks.", nlp))
+    assert {"QuIP#", "QuIP"} <= set(r) and "QuIP" not in r["QuIP#"].aliases

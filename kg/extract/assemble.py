@@ -17,6 +17,7 @@ from kg.extract.rules import (
     NONE_OFF,
     REPEATED,
     SAME_SPAN,
+    SHARP_APART,
     STRONG_FIRST,
     STRONG_PRIORITY,
     TITLE_CANONICAL,
@@ -186,9 +187,10 @@ def candidate_groups(doc: Doc, off: frozenset[Rule] = NONE_OFF,
         if j != i:
             groups.union(i, j)
 
+    sharp = SHARP_APART not in off
     for i, c in enumerate(cands):
         if key := match_key(c.text):
-            join(key_of, key, i)
+            join(key_of, key + "#" if sharp and c.text.endswith("#") else key, i)
         if c.long_form and (key := match_key(c.long_form)):
             join(key_of, key, i)
         if c.kb_id:

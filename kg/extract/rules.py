@@ -48,7 +48,8 @@ __all__ = [
     "NEXT_WORD", "NEXT_WORD_MODEL", "NONE_OFF", "NUMBER_PAIR", "ONE_TYPE", "OWN_ACRONYM", "OWN_PARTS",
     "PHRASE", "PHRASE_AND", "PHRASE_SENTENCE_START", "PHRASE_TWO_KINDS", "PRIOR_WORK",
     "RECALL_CAPS", "RECALL_PHRASE", "REPEATED", "RULES", "Rule", "SAME_SPAN", "SHAPE",
-    "SIZED_MODEL", "SIZED_VARIANTS", "STRONG_FIRST", "STRONG_PRIORITY", "TITLE_ACRONYM_PLAY",
+    "SHARP_APART", "SIZED_MODEL", "SIZED_VARIANTS", "STRONG_FIRST", "STRONG_PRIORITY",
+    "TITLE_ACRONYM_PLAY",
     "TITLE_CANONICAL", "TITLE_HEAD", "TITLE_HOOK", "TITLE_IS_NAME", "TITLE_LAST",
     "TITLE_LONG_FORM", "TITLE_MEANS", "TITLE_OPENER", "TITLE_PLAIN_HEAD", "TYPE_DEFAULT",
     "TYPE_FAMILY", "TYPE_HEAD", "TYPE_KNOWN", "Typed", "USED_TOOL", "WRITTEN_INSIDE", "rule",
@@ -325,6 +326,9 @@ WRITTEN_INSIDE = _rule(
     "written-inside", "a name written only inside a longer mention of the paper (\"Perceiver\" of "
     "\"Dynamic Perceiver\", \"Attention-2\" of \"Lightning Attention-2\") is no mention of its own",
     "assemble")
+SHARP_APART = _rule(
+    "sharp-apart", "a name ending in \"#\" is not grouped with the name without it (\"QuIP#\", the "
+    "successor of \"QuIP\"): the key drops the sign", "assemble")
 REPEATED = _rule(
     "repeated", "each further candidate of a mention adds this to its confidence", "assemble",
     confidence=0.03)
