@@ -526,3 +526,8 @@ def test_a_known_name_written_only_inside_a_longer_name_is_no_mention(nlp):
 def test_a_name_ending_in_a_sharp_is_kept_apart_from_the_name_without_it(nlp):
     r = by_name(extract_text("QuIP# improves on QuIP with lattice codebooks.", nlp))
     assert {"QuIP#", "QuIP"} <= set(r) and "QuIP" not in r["QuIP#"].aliases
+
+
+def test_a_name_spelled_shorter_is_one_entity_with_the_long_name(nlp):
+    r = by_name(extract_text("We train ZorbAttention-2 on text. ZA2 halves the memory.", nlp))
+    assert set(r) == {"ZorbAttention-2"} and r["ZorbAttention-2"].aliases == ("ZA2",)

@@ -174,6 +174,8 @@ PINS: dict[str, Pin] = {
     "known-canonical": Pin("We compare with ResNet50 here.", "ResNet50", {"name": "ResNet-50"}),
     "never-entity": Pin("Training takes a day on 8xA800 nodes.", "8xA800", None),
     "used-tool": Pin("We prune tokens. Code is available in MindSpore and PyTorch.", "MindSpore", None),
+    "abbreviated": Pin("We prune tokens with Dyn-ZorbNet here.", "Dyn-ZorbNet", {"name": "Dynamic ZorbNet"},
+                       "Dynamic ZorbNet: Fast Vision"),
     "sharp-apart": Pin("We quantise with QuIP# and compare it with QuIP.", "QuIP", {"name": "QuIP"}),
     "written-inside": Pin("We prune tokens with Quokka Perceiver here.", "Perceiver", None,
                           "Quokka Perceiver: Fast Vision"),

@@ -8,8 +8,10 @@ from spacy.tokens import Doc
 
 from kg.extract.candidate import Candidate, doc_text, get_ext, sentence_at, sentence_spans
 from kg.extract.lexicon import gazetteer, generic_acronyms, is_generic, word_list
+from kg.extract.names import abbreviates
 from kg.extract.never import never_entity
 from kg.extract.rules import (
+    ABBREVIATED,
     GENERIC,
     KNOWN_CANONICAL,
     MAX_CONFIDENCE,
@@ -195,12 +197,29 @@ def candidate_groups(doc: Doc, off: frozenset[Rule] = NONE_OFF,
             join(key_of, key, i)
         if c.kb_id:
             join(kb_of, c.kb_id, i)
+    if ABBREVIATED not in off:
+        _join_abbreviations(cands, groups)
     members: dict[int, list[Candidate]] = defaultdict(list)
     for i, c in enumerate(cands):
         members[groups.find(i)].append(c)
     if WRITTEN_INSIDE in off:
         return list(members.values())
     return _not_inside(list(members.values()), doc_text(doc).lower())
+
+
+def _join_abbreviations(cands: list[Candidate], groups: UnionFind[int]) -> None:
+    """Join the candidates whose names abbreviate one another ("Dyn-Perceiver" and "Dynamic
+    Perceiver"), unless the gazetteer knows them as two entities."""
+    first: dict[str, int] = {}
+    for i, c in enumerate(cands):
+        first.setdefault(c.text, i)
+    names = sorted(first, key=len)
+    for a, short in enumerate(names):
+        for name in names[a + 1:]:
+            if (name[0].lower() == short[0].lower() and len(short) < len(name) and abbreviates(short, name)):
+                i, j = first[short], first[name]
+                if not (cands[i].kb_id and cands[j].kb_id and cands[i].kb_id != cands[j].kb_id):
+                    groups.union(i, j)
 
 
 def _covered(c: Candidate, name: str, text: str) -> bool:

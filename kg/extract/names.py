@@ -169,3 +169,35 @@ def _add_shapes(out: list[Candidate], at: int, w: str, off: frozenset[Rule]) -> 
             out.append(found(rule, at + s, at + e, name))
         else:
             out.append(found(rule, at + s, at + e, name, written=(at + written[0], at + written[1])))
+
+
+_PARTS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")  # "FlashAttention-2": Flash, Attention, 2
+
+
+def abbreviates(short: str, name: str) -> bool:
+    """Whether ``short`` spells ``name`` shorter, part by part: each part is the next word of
+    ``name``, the first 3+ letters of it, or the initials of the next words ("Dyn-Perceiver" of
+    "Dynamic Perceiver", "FA2" of "FlashAttention-2"); at least one part is shortened.
+
+    >>> abbreviates("Dyn-Perceiver", "Dynamic Perceiver"), abbreviates("FA2", "FlashAttention-2")
+    (True, True)
+    >>> abbreviates("Dyn-ZorbNet", "Dynamic ZorbNet"), abbreviates("SAM", "Segment Anything Model")
+    (True, True)
+    >>> abbreviates("Perceiver", "Dynamic Perceiver"), abbreviates("Dyn-Net", "Dynamic Perceiver")
+    (False, False)
+    """
+    words = [w.lower() for w in _PARTS.findall(name)]
+    parts = _PARTS.findall(short)
+    at, shortened = 0, False
+    for p in parts:
+        low = p.lower()
+        if at < len(words) and low == words[at]:
+            at += 1
+        elif at < len(words) and len(p) >= 3 and words[at].startswith(low) and not p.isupper():
+            at, shortened = at + 1, True
+        elif p.isupper() and 2 <= len(p) <= len(words) - at and all(
+                words[at + k][0] == ch for k, ch in enumerate(low)):
+            at, shortened = at + len(p), True
+        else:
+            return False
+    return shortened and at == len(words)

@@ -31,7 +31,7 @@ from kg.extract.rulebook import (
 )
 
 __all__ = [
-    "ACRONYM", "ACRONYM_ALIAS", "ACRONYM_CATEGORY", "ACRONYM_COMPOUND",
+    "ABBREVIATED", "ACRONYM", "ACRONYM_ALIAS", "ACRONYM_CATEGORY", "ACRONYM_COMPOUND",
     "ACRONYM_FIRST_WORD_SKIPPED", "ACRONYM_GENERIC", "ACRONYM_INITIALS", "ACRONYM_KIND_AFTER",
     "ACRONYM_LOWERCASE", "ACRONYM_OTHER_MEANING", "ACRONYM_OVER_KNOWN", "ACRONYM_PLAY",
     "ACRONYM_SHORT_FIRST", "ACRONYM_TASK", "ACRONYM_TECHNIQUE", "ACRONYM_TRIM",
@@ -326,6 +326,9 @@ WRITTEN_INSIDE = _rule(
     "written-inside", "a name written only inside a longer mention of the paper (\"Perceiver\" of "
     "\"Dynamic Perceiver\", \"Attention-2\" of \"Lightning Attention-2\") is no mention of its own",
     "assemble")
+ABBREVIATED = _rule(
+    "abbreviated", "a name that spells another of the paper shorter, part by part, is one entity with it "
+    "(\"Dyn-Perceiver\" and \"Dynamic Perceiver\", \"FA2\" and \"FlashAttention-2\")", "assemble")
 SHARP_APART = _rule(
     "sharp-apart", "a name ending in \"#\" is not grouped with the name without it (\"QuIP#\", the "
     "successor of \"QuIP\"): the key drops the sign", "assemble")
