@@ -516,10 +516,10 @@ def test_a_capitalised_naming_word_mid_sentence_is_a_word_of_a_name(nlp):
 
 def test_a_known_name_written_only_inside_a_longer_name_is_no_mention(nlp):
     # "Perceiver" is each time a part of "Quokka Perceiver": the paper never names it alone
-    r = by_name(extract_text("We prune tokens with Quokka Perceiver here.", nlp, title="Quokka Perceiver: Fast Vision"))
+    r = by_name(extract_text("Quokka Perceiver prunes tokens.", nlp, title="Quokka Perceiver: Fast Vision"))
     assert set(r) == {"Quokka Perceiver"}
     # written alone once, it is a mention of its own
-    r = by_name(extract_text("Quokka Perceiver beats Perceiver here.", nlp, title="Quokka Perceiver: Fast Vision"))
+    r = by_name(extract_text("Quokka Perceiver prunes. Ours beats Perceiver.", nlp, title="Quokka Perceiver: Fast Vision"))
     assert {"Quokka Perceiver", "Perceiver"} <= set(r)
 
 
@@ -531,3 +531,11 @@ def test_a_name_ending_in_a_sharp_is_kept_apart_from_the_name_without_it(nlp):
 def test_a_name_spelled_shorter_is_one_entity_with_the_long_name(nlp):
     r = by_name(extract_text("We train ZorbAttention-2 on text. ZA2 halves the memory.", nlp))
     assert set(r) == {"ZorbAttention-2"} and r["ZorbAttention-2"].aliases == ("ZA2",)
+
+
+def test_a_name_written_twice_wins_over_a_known_name_inside_it(nlp):
+    text = "We test the Quokka Lottery Ticket Hypothesis on nets. Proofs of the Quokka Lottery Ticket Hypothesis follow."
+    assert set(by_name(extract_text(text, nlp))) == {"Quokka Lottery Ticket Hypothesis"}
+    # written once, the known name inside it still wins
+    r = by_name(extract_text("We test the Quokka Lottery Ticket Hypothesis on nets.", nlp))
+    assert "Lottery Ticket Hypothesis" in r

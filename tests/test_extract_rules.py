@@ -176,8 +176,10 @@ PINS: dict[str, Pin] = {
     "used-tool": Pin("We prune tokens. Code is available in MindSpore and PyTorch.", "MindSpore", None),
     "abbreviated": Pin("We prune tokens with Dyn-ZorbNet here.", "Dyn-ZorbNet", {"name": "Dynamic ZorbNet"},
                        "Dynamic ZorbNet: Fast Vision"),
+    "twice-over-known": Pin("We test the Quokka Lottery Ticket Hypothesis on nets. Proofs of the Quokka Lottery "
+                            "Ticket Hypothesis follow.", "Lottery Ticket Hypothesis", None),
     "sharp-apart": Pin("We quantise with QuIP# and compare it with QuIP.", "QuIP", {"name": "QuIP"}),
-    "written-inside": Pin("We prune tokens with Quokka Perceiver here.", "Perceiver", None,
+    "written-inside": Pin("Quokka Perceiver prunes tokens.", "Perceiver", None,
                           "Quokka Perceiver: Fast Vision"),
     # the learned decider's finders
     "recall-caps": Pin("The results of Quorble Sifting hold.", "Quorble Sifting", {"type": "method"},

@@ -12,6 +12,7 @@ from kg.extract.names import abbreviates
 from kg.extract.never import never_entity
 from kg.extract.rules import (
     ABBREVIATED,
+    CAPS_TWICE,
     GENERIC,
     KNOWN_CANONICAL,
     MAX_CONFIDENCE,
@@ -23,6 +24,7 @@ from kg.extract.rules import (
     STRONG_FIRST,
     STRONG_PRIORITY,
     TITLE_CANONICAL,
+    TWICE_OVER_KNOWN,
     USED_TOOL,
     WRITTEN_INSIDE,
     Found,
@@ -37,11 +39,14 @@ def _resolve_overlaps(cands: list[Candidate], blocked: list[tuple[int, int]],
     """Keep the best of overlapping candidates (by rule, then length); drop those inside links."""
     # a longer name wins over a name inside it ("Panoptic SegFormer" over "SegFormer"),
     # except that a bare shape or phrase never hides a known name
+    # and a capitalised run of words written twice ranks with the strong finders
     strong_first = STRONG_FIRST not in off
+    twice = TWICE_OVER_KNOWN not in off
 
     def rank(c: Candidate) -> tuple[int, int, int, int]:
         priority = c.found_by.priority
-        return (-1 if strong_first and priority >= STRONG_PRIORITY else 0, c.start - c.end, -priority, c.start)
+        strong = priority >= STRONG_PRIORITY or (twice and c.found_by is CAPS_TWICE and " " in c.text)
+        return (-1 if strong_first and strong else 0, c.start - c.end, -priority, c.start)
 
     order = sorted(cands, key=rank)
     if not blocked:

@@ -49,11 +49,10 @@ __all__ = [
     "PHRASE", "PHRASE_AND", "PHRASE_SENTENCE_START", "PHRASE_TWO_KINDS", "PRIOR_WORK",
     "RECALL_CAPS", "RECALL_PHRASE", "REPEATED", "RULES", "Rule", "SAME_SPAN", "SHAPE",
     "SHARP_APART", "SIZED_MODEL", "SIZED_VARIANTS", "STRONG_FIRST", "STRONG_PRIORITY",
-    "TITLE_ACRONYM_PLAY",
-    "TITLE_CANONICAL", "TITLE_HEAD", "TITLE_HOOK", "TITLE_IS_NAME", "TITLE_LAST",
-    "TITLE_LONG_FORM", "TITLE_MEANS", "TITLE_OPENER", "TITLE_PLAIN_HEAD", "TYPE_DEFAULT",
-    "TYPE_FAMILY", "TYPE_HEAD", "TYPE_KNOWN", "Typed", "USED_TOOL", "WRITTEN_INSIDE", "rule",
-    "switched_off",
+    "TITLE_ACRONYM_PLAY", "TITLE_CANONICAL", "TITLE_HEAD", "TITLE_HOOK", "TITLE_IS_NAME",
+    "TITLE_LAST", "TITLE_LONG_FORM", "TITLE_MEANS", "TITLE_OPENER", "TITLE_PLAIN_HEAD",
+    "TWICE_OVER_KNOWN", "TYPE_DEFAULT", "TYPE_FAMILY", "TYPE_HEAD", "TYPE_KNOWN", "Typed",
+    "USED_TOOL", "WRITTEN_INSIDE", "rule", "switched_off",
 ]
 
 # The table itself, one _rule(...) call per rule, grouped by component: the entries look
@@ -313,6 +312,9 @@ USED_TOOL = _rule(
 STRONG_FIRST = _rule(
     "strong-first", "of overlapping candidates a strong finder's wins, then the longest, then "
     "the priority", "assemble")
+TWICE_OVER_KNOWN = _rule(
+    "twice-over-known", "a capitalised run of 2+ words written twice (caps-twice) wins over a known name "
+    "inside it, as a strong finder's would (\"Multi-Prize Lottery Ticket Hypothesis\")", "assemble")
 SAME_SPAN = _rule(
     "same-span", "two rules finding one span: the winner keeps the other's long form and proposal",
     "assemble")
