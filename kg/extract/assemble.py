@@ -218,13 +218,16 @@ def _join_abbreviations(cands: list[Candidate], groups: UnionFind[int]) -> None:
     first: dict[str, int] = {}
     for i, c in enumerate(cands):
         first.setdefault(c.text, i)
-    names = sorted(first, key=len)
-    for a, short in enumerate(names):
-        for name in names[a + 1:]:
-            if (name[0].lower() == short[0].lower() and len(short) < len(name) and abbreviates(short, name)):
-                i, j = first[short], first[name]
-                if not (cands[i].kb_id and cands[j].kb_id and cands[i].kb_id != cands[j].kb_id):
-                    groups.union(i, j)
+    by_initial: dict[str, list[str]] = defaultdict(list)
+    for text in sorted(first, key=len):
+        by_initial[text[0].lower()].append(text)
+    for names in by_initial.values():
+        for a, short in enumerate(names):
+            for name in names[a + 1:]:
+                if len(short) < len(name) and abbreviates(short, name):
+                    i, j = first[short], first[name]
+                    if not (cands[i].kb_id and cands[j].kb_id and cands[i].kb_id != cands[j].kb_id):
+                        groups.union(i, j)
 
 
 def _covered(c: Candidate, name: str, text: str) -> bool:
@@ -255,9 +258,13 @@ def _not_inside(groups: list[list[Candidate]], text: str) -> list[list[Candidate
     if len(groups) < 2:
         return groups
     names = [{n.lower() for c in g for n in (c.text, c.long_form) if n} for g in groups]
+    every = "\n".join(n for own in names for n in own)  # a name no other group's holds is kept at once
     kept = []
     for i, g in enumerate(groups):
         inside = False
+        if not any(every.count(s) > sum(s in n for n in names[i]) for s in names[i]):
+            kept.append(g)
+            continue
         for j, longer in enumerate(names):
             if j != i:
                 wider = [n for n in longer if any(len(s) < len(n) and s in n for s in names[i])]

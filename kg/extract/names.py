@@ -174,6 +174,16 @@ def _add_shapes(out: list[Candidate], at: int, w: str, off: frozenset[Rule]) -> 
 _PARTS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")  # "FlashAttention-2": Flash, Attention, 2
 
 
+@lru_cache(maxsize=1 << 16)
+def _parts(name: str) -> tuple[str, ...]:
+    return tuple(_PARTS.findall(name))
+
+
+@lru_cache(maxsize=1 << 16)
+def _lower_parts(name: str) -> tuple[str, ...]:
+    return tuple(w.lower() for w in _PARTS.findall(name))
+
+
 def abbreviates(short: str, name: str) -> bool:
     """Whether ``short`` spells ``name`` shorter, part by part: each part is the next word of
     ``name``, the first 3+ letters of it, or the initials of the next words ("Dyn-Perceiver" of
@@ -186,8 +196,8 @@ def abbreviates(short: str, name: str) -> bool:
     >>> abbreviates("Perceiver", "Dynamic Perceiver"), abbreviates("Dyn-Net", "Dynamic Perceiver")
     (False, False)
     """
-    words = [w.lower() for w in _PARTS.findall(name)]
-    parts = _PARTS.findall(short)
+    words = _lower_parts(name)
+    parts = _parts(short)
     at, shortened = 0, False
     for p in parts:
         low = p.lower()
