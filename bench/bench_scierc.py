@@ -29,14 +29,13 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from kg.cli.render import render
 from kg.extract import build_nlp, extract_entities
 from kg.keys import match_key
 from kg.records import Paper
 from kg.settings import Settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # (also under python -P)
-from bench_scirex import detokenize  # noqa: E402
+from bench_scirex import detokenize, show  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[2] / "shared/benchmarks/scierc"
 COMPATIBLE = {"Material": {"dataset"}, "Method": {"method", "model"}}
@@ -120,13 +119,7 @@ def main() -> None:
     ap.add_argument("--format", choices=("table", "json"), default="table")
     ap.add_argument("--misses", action="store_true")
     a = ap.parse_args()
-    rows, misses = run()
-    if a.format == "json":
-        print(json.dumps({"rows": rows, "misses": misses if a.misses else []}, indent=2))
-        return
-    print(render(rows), end="")
-    if a.misses:
-        print(render(misses, max_width=70), end="")
+    show(*run(), a.format, a.misses)
 
 
 if __name__ == "__main__":

@@ -104,12 +104,16 @@ def main() -> None:
     ap.add_argument("--format", choices=("table", "json"), default="table")
     ap.add_argument("--misses", action="store_true")
     a = ap.parse_args()
-    rows, misses = run(a.mode)
-    if a.format == "json":
-        print(json.dumps({"rows": rows, "misses": misses if a.misses else []}, indent=2))
+    show(*run(a.mode), a.format, a.misses)
+
+
+def show(rows: list[dict], misses: list[dict], fmt: str, with_misses: bool) -> None:
+    """The rows as a table or JSON, and the misses when asked (bench_scierc prints the same way)."""
+    if fmt == "json":
+        print(json.dumps({"rows": rows, "misses": misses if with_misses else []}, indent=2))
         return
     print(render(rows), end="")
-    if a.misses:
+    if with_misses:
         print(render(misses, max_width=70), end="")
 
 

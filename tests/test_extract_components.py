@@ -188,14 +188,14 @@ def test_size_variant_is_a_model_of_its_family(nlp):
     assert r["LLaVA-1.5-7B"].type == "model"
 
 
-# roles and document-level mentions ---------------------------------------------------
-
 def test_a_sized_chat_checkpoint_is_a_model(nlp):
     r = by_name(extract_text("Our 3-billion parameter model, ZorbLM-3B-Chat, is small.", nlp))
     assert r["ZorbLM-3B-Chat"].type == "model"
     r = by_name(extract_text("We fine-tune Quillix-7B-Instruct on chats.", nlp))
     assert r["Quillix-7B-Instruct"].type == "model"
 
+
+# roles and document-level mentions ---------------------------------------------------
 
 def test_only_the_first_new_name_after_a_trigger_is_proposed(nlp):
     r = by_name(extract_text("We propose FooNet, which builds on BarNet and BERT.", nlp))

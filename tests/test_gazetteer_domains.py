@@ -7,41 +7,29 @@ import pytest
 from kg.extract import extract_text
 from kg.extract.lexicon import gazetteer
 
-CASES = [
-    # (text, title, written, id, type)
+TEXTS = [
+    # (text, title, the names it holds: (written, id, type))
     ("We predict ICD codes from discharge summaries of MIMIC-III and compare against ClinicalBERT, "
      "then probe the embeddings of ESM-2 on enzyme families.", "Clinical Notes and Proteins",
-     "MIMIC-III", "mimic-iii", "dataset"),
-    ("We predict ICD codes from discharge summaries of MIMIC-III and compare against ClinicalBERT, "
-     "then probe the embeddings of ESM-2 on enzyme families.", "Clinical Notes and Proteins",
-     "ESM-2", "esm-2", "model"),
+     [("MIMIC-III", "mimic-iii", "dataset"), ("ESM-2", "esm-2", "model")]),
     ("Our polyphonic model is trained on JSB Chorales and Lakh MIDI, and its samples are compared "
-     "with those of MuseGAN.", "Polyphonic Music Modelling", "JSB Chorales", "jsb-chorales", "dataset"),
-    ("Our polyphonic model is trained on JSB Chorales and Lakh MIDI, and its samples are compared "
-     "with those of MuseGAN.", "Polyphonic Music Modelling", "MuseGAN", "musegan", "model"),
+     "with those of MuseGAN.", "Polyphonic Music Modelling",
+     [("JSB Chorales", "jsb-chorales", "dataset"), ("MuseGAN", "musegan", "model")]),
     ("Imputation is evaluated against SAITS and BRITS, and generation against TabDDPM.",
-     "Missing Values in Sensor Streams", "SAITS", "saits", "model"),
-    ("Imputation is evaluated against SAITS and BRITS, and generation against TabDDPM.",
-     "Missing Values in Sensor Streams", "TabDDPM", "tabddpm", "model"),
+     "Missing Values in Sensor Streams", [("SAITS", "saits", "model"), ("TabDDPM", "tabddpm", "model")]),
     ("The policy is fine-tuned from OpenVLA on trajectories of BridgeData and evaluated in "
-     "SimplerEnv.", "Generalist Robot Policies", "OpenVLA", "openvla", "model"),
-    ("The policy is fine-tuned from OpenVLA on trajectories of BridgeData and evaluated in "
-     "SimplerEnv.", "Generalist Robot Policies", "BridgeData", "bridgedata", "dataset"),
+     "SimplerEnv.", "Generalist Robot Policies",
+     [("OpenVLA", "openvla", "model"), ("BridgeData", "bridgedata", "dataset")]),
     ("Accuracy rises on MultiArith and GSM-IC, and the agent beats AutoCodeRover on repository "
-     "issues.", "Reasoning and Repair", "MultiArith", "multiarith", "dataset"),
-    ("Accuracy rises on MultiArith and GSM-IC, and the agent beats AutoCodeRover on repository "
-     "issues.", "Reasoning and Repair", "AutoCodeRover", "autocoderover", "model"),
+     "issues.", "Reasoning and Repair",
+     [("MultiArith", "multiarith", "dataset"), ("AutoCodeRover", "autocoderover", "model")]),
     ("The small hybrid Hymba is compared with Phi-3.5 on SafetyBench and WildJailbreak.",
-     "Small Models, Safe Answers", "Hymba", "hymba", "model"),
-    ("The small hybrid Hymba is compared with Phi-3.5 on SafetyBench and WildJailbreak.",
-     "Small Models, Safe Answers", "SafetyBench", "safetybench", "dataset"),
+     "Small Models, Safe Answers", [("Hymba", "hymba", "model"), ("SafetyBench", "safetybench", "dataset")]),
     ("Word senses are taken from WordNet and frames from FrameNet; the parses come from MaltParser, "
-     "and faces are matched with Eigenfaces on FERET.", "Lexical Resources", "FrameNet", "framenet", "dataset"),
-    ("Word senses are taken from WordNet and frames from FrameNet; the parses come from MaltParser, "
-     "and faces are matched with Eigenfaces on FERET.", "Lexical Resources", "MaltParser", "maltparser", "method"),
-    ("Word senses are taken from WordNet and frames from FrameNet; the parses come from MaltParser, "
-     "and faces are matched with Eigenfaces on FERET.", "Lexical Resources", "FERET", "feret", "dataset"),
+     "and faces are matched with Eigenfaces on FERET.", "Lexical Resources",
+     [("FrameNet", "framenet", "dataset"), ("MaltParser", "maltparser", "method"), ("FERET", "feret", "dataset")]),
 ]
+CASES = [(text, title, *name) for text, title, names in TEXTS for name in names]
 
 
 @pytest.mark.parametrize("text, title, written, kb, kind", CASES)

@@ -32,7 +32,14 @@ from kg.extract.candidate import (
     sentence_spans,
     set_ext,
 )
-from kg.extract.lexicon import ends_in_category, generic_acronyms, head_type, is_generic, word_list
+from kg.extract.lexicon import (
+    ends_in_category,
+    generic_acronyms,
+    head_type,
+    is_generic,
+    last_word_type,
+    word_list,
+)
 from kg.extract.names import (
     WORD,
     ends_in_task,
@@ -88,7 +95,7 @@ def _one_technique(p: AcronymPair) -> bool:
     >>> _one_technique(AcronymPair(0, 0, 0, 0, "large pre-trained models", "LPMs"))
     False
     """
-    return not p.short.endswith("s") and head_type(p.long.split()[-1].split("-")[-1]) == "method"
+    return not p.short.endswith("s") and last_word_type(p.long) == "method"
 
 
 # "(WR) training method", "(SP) methods", "(VQ) technique": a kind of technique after the bracket
@@ -245,7 +252,7 @@ def _compound_candidates(text: str, pairs: list[AcronymPair]) -> list[Candidate]
     out: list[Candidate] = []
     for m in _COMPOUND.finditer(text):
         long = long_of.get(m.group(2))
-        t = head_type(long.split()[-1].split("-")[-1]) if long else None
+        t = last_word_type(long) if long else None
         if t:
             out.append(found(ACRONYM_COMPOUND, m.start(1), m.end(1), m.group(1), type=t))
     return out
@@ -258,7 +265,7 @@ def _alias_long_forms(out: list[Candidate], pairs: list[AcronymPair]) -> None:
     alias: dict[str, str] = {}
     for p in pairs:
         words = p.long.split()
-        if len(words) > 1 and head_type(words[-1].split("-")[-1]):
+        if len(words) > 1 and last_word_type(p.long):
             alias[f"{p.short} {words[-1]}".lower()] = p.long
             alias[" ".join(words[:-1]).lower()] = p.long
     for i, c in enumerate(out):

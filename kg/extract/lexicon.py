@@ -107,6 +107,16 @@ def head_type(word: str) -> str | None:
     return None
 
 
+def last_word_type(phrase: str) -> str | None:
+    """The type the last word of a phrase gives, the last part of a hyphenated word counting:
+    "... Reasoning Benchmark" a dataset, "cross-attention" a method.
+
+    >>> last_word_type("power law graph attention"), last_word_type("low-rank cross-attention")
+    ('method', 'method')
+    """
+    return head_type(phrase.split()[-1].split("-")[-1])
+
+
 @lru_cache(maxsize=1)
 def _word_lists() -> dict[str, dict[str, list[str]]]:
     lists: dict[str, dict[str, list[str]]] = json.loads(_data("words.json"))

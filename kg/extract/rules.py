@@ -13,7 +13,7 @@ labels they carry (``source``, ``type_source``) are the coarser kinds of
 :mod:`kg.extract.rules_typing` and imported here, so that this module holds the whole table.
 """
 
-from kg.extract.rulebook import (
+from kg.extract.rulebook import (  # noqa: F401  (re-exported: components import them from here)
     _CONTEXT,
     _FAMILY,
     _GAZ,
@@ -29,31 +29,6 @@ from kg.extract.rulebook import (
     rule,
     switched_off,
 )
-
-__all__ = [
-    "ABBREVIATED", "ACRONYM", "ACRONYM_ALIAS", "ACRONYM_CATEGORY", "ACRONYM_COMPOUND",
-    "ACRONYM_FIRST_WORD_SKIPPED", "ACRONYM_GENERIC", "ACRONYM_INITIALS", "ACRONYM_KIND_AFTER",
-    "ACRONYM_LOWERCASE", "ACRONYM_OTHER_MEANING", "ACRONYM_OVER_KNOWN", "ACRONYM_PLAY",
-    "ACRONYM_SHORT_FIRST", "ACRONYM_TASK", "ACRONYM_TECHNIQUE", "ACRONYM_TRIM",
-    "ACRONYM_VERSION", "APPOSITION_AFTER", "APPOSITION_BEFORE", "APPOSITIVE", "BASE_NAME",
-    "BRACKETED_NAME", "CAPS_TWICE", "CITED_NAME", "COINED_DEFAULT", "DATASET_BEFORE",
-    "DATASET_SHAPE", "DATASET_SUFFIX", "DIRECT_OBJECT", "DROPPED_SHORTS", "EPONYM",
-    "EPONYM_NAMES", "FAMILY_OTHER_MEANING", "FAMILY_SIZED", "FIRST_NEW_NAME", "Found",
-    "GAZETTEER", "GAZETTEER_AMBIGUOUS", "GAZETTEER_LOWERCASE", "GENERIC", "KIND_COMPOUND",
-    "KNOWN_AMBIGUOUS_SHAPE", "KNOWN_CANONICAL", "KNOWN_CONTRADICTED", "KNOWN_GLUED",
-    "KNOWN_LANGUAGE_PAIR", "KNOWN_MEANS_USED", "KNOWN_OVER_LIST_HEAD", "KNOWN_PART",
-    "KNOWN_PREFIX", "KNOWN_VARIANT", "LIST", "LIST_CITATION", "LIST_HEAD", "LIST_MODIFIER",
-    "LIST_SPREAD", "LOWERCASE_USED", "MAX_CONFIDENCE", "MEANS_UNTYPED", "MODEL_SHAPE",
-    "MORPHEME", "NAMED_AFTER", "NAMED_VARIANT", "NAMING", "NAMING_CAPITALISED", "NEVER_ENTITY",
-    "NEXT_WORD", "NEXT_WORD_MODEL", "NONE_OFF", "NUMBER_PAIR", "ONE_TYPE", "OWN_ACRONYM", "OWN_PARTS",
-    "PHRASE", "PHRASE_AND", "PHRASE_SENTENCE_START", "PHRASE_TWO_KINDS", "PRIOR_WORK",
-    "RECALL_CAPS", "RECALL_PHRASE", "REPEATED", "RULES", "Rule", "SAME_SPAN", "SHAPE",
-    "SHARP_APART", "SIZED_MODEL", "SIZED_VARIANTS", "STRONG_FIRST", "STRONG_PRIORITY",
-    "TITLE_ACRONYM_PLAY", "TITLE_CANONICAL", "TITLE_HEAD", "TITLE_HOOK", "TITLE_IS_NAME",
-    "TITLE_LAST", "TITLE_LONG_FORM", "TITLE_MEANS", "TITLE_OPENER", "TITLE_PLAIN_HEAD",
-    "TWICE_OVER_KNOWN", "TYPE_DEFAULT", "TYPE_FAMILY", "TYPE_HEAD", "TYPE_KNOWN", "Typed",
-    "USED_TOOL", "WRITTEN_INSIDE", "rule", "switched_off",
-]
 
 # The table itself, one _rule(...) call per rule, grouped by component: the entries look
 # alike because they are data (a duplicate finder lists them), not repeated logic.
@@ -229,40 +204,9 @@ CITED_NAME = _rule(
     "before a citation (\"Rephrase and Respond (Deng et al., 2023a)\")", "kg_candidates",
     source=Found.PHRASE, priority=1, confidence=0.6)
 
-# kg_typing: written in kg.extract.rules_typing, registered here in the table's order
-from kg.extract.rules_typing import (  # noqa: E402
-    ACRONYM_OTHER_MEANING,
-    ACRONYM_OVER_KNOWN,
-    APPOSITION_AFTER,
-    APPOSITION_BEFORE,
-    BASE_NAME,
-    COINED_DEFAULT,
-    DATASET_BEFORE,
-    DATASET_SHAPE,
-    DATASET_SUFFIX,
-    FAMILY_OTHER_MEANING,
-    FAMILY_SIZED,
-    KNOWN_AMBIGUOUS_SHAPE,
-    KNOWN_CONTRADICTED,
-    KNOWN_MEANS_USED,
-    KNOWN_OVER_LIST_HEAD,
-    KNOWN_PREFIX,
-    LIST_HEAD,
-    LIST_SPREAD,
-    MEANS_UNTYPED,
-    MODEL_SHAPE,
-    MORPHEME,
-    NAMED_VARIANT,
-    NEXT_WORD,
-    NEXT_WORD_MODEL,
-    ONE_TYPE,
-    SIZED_MODEL,
-    SIZED_VARIANTS,
-    TYPE_DEFAULT,
-    TYPE_FAMILY,
-    TYPE_HEAD,
-    TYPE_KNOWN,
-)
+# kg_typing: written in kg.extract.rules_typing, registered here in the table's order (every
+# name of this module is re-exported: pyproject.toml's mypy override for kg.extract.rules)
+from kg.extract.rules_typing import *  # noqa: E402, F403
 
 # kg_roles ------------------------------------------------------------------------------
 DIRECT_OBJECT = _rule(

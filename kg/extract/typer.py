@@ -14,7 +14,14 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.extract.candidate import Batched, Candidate, candidates, doc_text, register_extensions
-from kg.extract.lexicon import KnownEntity, context_type, gazetteer, head_type, morpheme_type
+from kg.extract.lexicon import (
+    KnownEntity,
+    context_type,
+    gazetteer,
+    head_type,
+    last_word_type,
+    morpheme_type,
+)
 from kg.extract.rules import (
     ACRONYM_OTHER_MEANING,
     ACRONYM_OVER_KNOWN,
@@ -162,7 +169,7 @@ def _spelled_alike(long_form: str, known: KnownEntity) -> bool:
 
 def _long_form_type(long_form: str) -> str | None:
     """The type a long form's last word gives ("... Reasoning Benchmark": dataset)."""
-    return head_type(long_form.split()[-1].split("-")[-1])
+    return last_word_type(long_form)
 
 
 def _spelled_otherwise(long_form: str, known: KnownEntity) -> bool:
