@@ -155,12 +155,37 @@ def _short_before(text: str, end: int) -> re.Match[str] | None:
 
 
 def _span_text(text: str, end: int, words: list[str]) -> str | None:
-    """The exact substring of ``text`` before ``end`` that spells ``words``."""
-    pattern = r"\s*".join(re.escape(w) for w in words)
-    found = None
-    for m in re.finditer(pattern, text[max(0, end - 250): end]):
-        found = m.group(0)
+    r"""The exact substring of ``text`` before ``end`` that spells ``words`` (whitespace or
+    nothing between them): the last of the matches found from the left, none overlapping.
+    No regex: a pattern made for every definition would be compiled for every definition.
+
+    >>> _span_text("Masked  Image Modeling and Masked Image\nModeling (MIM)", 50, ["Masked", "Image", "Modeling"])
+    'Masked Image\nModeling'
+    >>> _span_text("Image Modeling", 14, ["Masked", "Image"]) is None
+    True
+    """
+    window = text[max(0, end - 250): end]
+    found, pos = None, 0
+    while (i := window.find(words[0], pos)) >= 0:
+        j = _spelled_from(window, i + len(words[0]), words[1:])
+        if j is None:
+            pos = i + 1
+        else:
+            found, pos = window[i:j], j
     return found.strip() if found else None
+
+
+def _spelled_from(window: str, j: int, rest: list[str]) -> int | None:
+    """Where ``rest`` ends when it is written from ``j`` on, whitespace before each word
+    allowed (what ``\\s*`` matches); None when it is not."""
+    n = len(window)
+    for w in rest:
+        while j < n and window[j].isspace():
+            j += 1
+        if not window.startswith(w, j):
+            return None
+        j += len(w)
+    return j
 
 
 class AcronymFinder(Batched):
