@@ -270,6 +270,19 @@ def test_title_hook_of_plain_words_is_no_name(nlp, title, abstract, kept):
     assert (head.lower() in names) is kept
 
 
+@pytest.mark.parametrize("title, abstract, names", [
+    # a head in Title Case that holds a capitalised function word is a phrase, no name
+    ("Zorb Without Attention: What Sorting Needs", "We sort tokens.", []),
+    # two phrases joined by "and" name two things
+    ("The Quiet Lattice Hypothesis and Zorb-Aware Decoding: A Study", "We test the quiet lattice hypothesis.",
+     ["Quiet Lattice Hypothesis", "Zorb-Aware Decoding"]),
+])
+def test_title_heads_in_title_case(nlp, title, abstract, names):
+    r = extract_text(abstract, nlp, title=title)
+    found = [m.name for m in r.entities if m.role == "proposed"]
+    assert found == names
+
+
 def test_title_that_is_the_name_is_proposed(nlp):
     r = by_name(extract_text("We extend Faster R-CNN with a mask branch.", nlp, title="Mask R-CNN"))
     assert r["Mask R-CNN"].role == "proposed" and r["Faster R-CNN"].role == "used"

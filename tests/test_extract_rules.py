@@ -64,6 +64,9 @@ PINS: dict[str, Pin] = {
                            "QLF: Quiet Lattice Fusion for Graphs"),
     "title-last": Pin("We prune frames.", "ZapCut", {"role": "proposed"},
                       "Pruning Tokens Quickly for Long Videos: ZapCut"),
+    "title-clause": Pin("We pool tokens here.", "Zorb And Attention", None, "Zorb And Attention: Sorting Tokens"),
+    "title-and": Pin("We sort tokens.", "Quiet Lattice Attention", {"role": "proposed"},
+                     "The Zorb Hypothesis and Quiet Lattice Attention: A Study"),
     "title-means": Pin("We show that quiet lattice fusion prunes weights.", "Quiet Lattice Fusion",
                        {"type": "method", "role": "proposed"}, "Sparse Nets with Quiet Lattice Fusion"),
     # kg_candidates: what the text says

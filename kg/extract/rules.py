@@ -96,6 +96,12 @@ TITLE_LONG_FORM = _rule(
 TITLE_LAST = _rule(
     "title-last", "a name-shaped (or capitals-and-hyphens) word ending a long title after a colon",
     "kg_candidates", source=Found.TITLE, priority=5, confidence=0.9, proposes=True)
+TITLE_CLAUSE = _rule(
+    "title-clause", "a title head holding a capitalised function word (\"Pooling And Attention\", \"Arithmetic "
+    "Without Algorithms\") is a phrase in Title Case, no name", "kg_candidates")
+TITLE_AND = _rule(
+    "title-and", "a title head of two phrases of 2+ words joined by \"and\" (\"The Stable Entropy Hypothesis "
+    "and Entropy-Aware Decoding\") names two things, each judged alone", "kg_candidates")
 TITLE_MEANS = _rule(
     "title-means", "the capitalised means a title names (\"... with Gated State Spaces\"), when the "
     "abstract names it again", "kg_candidates", source=Found.MEANS, priority=3, confidence=0.65,

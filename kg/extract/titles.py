@@ -10,6 +10,8 @@ from kg.extract.candidate import Candidate, found
 from kg.extract.lexicon import ends_in_category, head_type, is_generic, word_list
 from kg.extract.names import ends_in_task, looks_like_name
 from kg.extract.rules import (
+    TITLE_AND,
+    TITLE_CLAUSE,
     TITLE_HEAD,
     TITLE_HOOK,
     TITLE_LAST,
@@ -39,21 +41,15 @@ def title_heads(text: str, title_end: int, off: frozenset[Rule]) -> list[Candida
     out: list[Candidate] = []
     if m:
         head, rest = m.group(1).strip(), m.group(2)
-        if head.startswith("The ") and len(head.split()) > 1:
-            head = head[4:]
-        words = head.replace(",", " ").split()
-        ok = 1 <= len(words) <= 4 and (TITLE_OPENER in off or not _opens_title(head, words))
-        function_words = word_list("function_words")
-        ok = ok and all(w[:1].isupper() or w[:1].isdigit() or w.lower() in function_words for w in words)
-        ok = ok and not is_generic(head) and TITLE_HEAD not in off
-        if TITLE_PLAIN_HEAD not in off and len(words) > 1 and not any(looks_like_name(w, off) for w in words):
-            ok = ok and len(words) <= 3 and not ends_in_task(head)
-            if ok and TITLE_HOOK not in off and all(w.replace("-", "").isalpha() for w in words):
-                ok = _named_again(head, text, title_end) is not None or head_type(words[-1].split("-")[-1]) is not None
-        if ok:
-            start = title.find(head)
-            long = _title_long_form(head, rest) if len(words) == 1 and TITLE_LONG_FORM not in off else None
-            out.append(found(TITLE_HEAD, start, start + len(head), head, long_form=long))
+        heads = [head]
+        if TITLE_AND not in off:  # "The Stable Entropy Hypothesis and Entropy-Aware Decoding": two names
+            sides = head.split(" and ")
+            if len(sides) == 2 and all(len(side.split()) > 1 + side.startswith("The ") for side in sides):
+                heads = sides
+        for one in heads:
+            c = _head(one, title, text, title_end, rest, off)
+            if c is not None:
+                out.append(c)
     rev = _LAST_AFTER_COLON.match(title) if TITLE_LAST not in off else None
     if not out and rev and (looks_like_name(rev.group(2), off)
                             or _CAPITAL_PARTS.match(rev.group(2))):
@@ -64,6 +60,40 @@ def title_heads(text: str, title_end: int, off: frozenset[Rule]) -> list[Candida
         out.append(found(TITLE_LAST, start, start + len(name), name,
                          long_form=rev.group(1).strip() if spelt else None))
     return out
+
+
+def _head(head: str, title: str, text: str, title_end: int, rest: str, off: frozenset[Rule]) -> Candidate | None:
+    """The candidate a title's head (or one of two heads joined by "and") names, if it names one."""
+    if head.startswith("The ") and len(head.split()) > 1:
+        head = head[4:]
+    words = head.replace(",", " ").split()
+    ok = 1 <= len(words) <= 4 and (TITLE_OPENER in off or not _opens_title(head, words))
+    function_words = word_list("function_words")
+    ok = ok and all(w[:1].isupper() or w[:1].isdigit() or w.lower() in function_words for w in words)
+    ok = ok and not is_generic(head) and TITLE_HEAD not in off
+    if ok and TITLE_CLAUSE not in off and any(_capitalised_function_word(w) for w in words[1:]):
+        return None  # "Pooling And Attention", "Arithmetic Without Algorithms": Title Case, no name
+    if TITLE_PLAIN_HEAD not in off and len(words) > 1 and not any(looks_like_name(w, off) for w in words):
+        ok = ok and len(words) <= 3 and not ends_in_task(head)
+        if ok and TITLE_HOOK not in off and all(w.replace("-", "").isalpha() for w in words):
+            ok = _named_again(head, text, title_end) is not None or head_type(words[-1].split("-")[-1]) is not None
+    if not ok:
+        return None
+    start = title.find(head)
+    long = _title_long_form(head, rest) if len(words) == 1 and TITLE_LONG_FORM not in off else None
+    return found(TITLE_HEAD, start, start + len(head), head, long_form=long)
+
+
+def _capitalised_function_word(word: str) -> bool:
+    """A function word written with a capital, as a Title-Case title writes them.
+
+    >>> [_capitalised_function_word(w) for w in ("And", "Without", "and", "Attention")]
+    [True, True, False, False]
+    """
+    return word[:1].isupper() and word.lower() in word_list("function_words") | _CLAUSE_WORDS
+
+
+_CLAUSE_WORDS = frozenset(("without", "or", "vs", "versus", "from", "by", "into"))
 
 
 def _named_again(phrase: str, text: str, title_end: int) -> re.Match[str] | None:
@@ -112,3 +142,4 @@ def title_means_candidates(text: str, title_end: int) -> list[Candidate]:
         if again:
             out.append(found(TITLE_MEANS, again.start(), again.end(), again.group(0)))
     return out
+
