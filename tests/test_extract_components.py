@@ -276,8 +276,21 @@ def test_title_hook_of_plain_words_is_no_name(nlp, title, abstract, kept):
     # two phrases joined by "and" name two things
     ("The Quiet Lattice Hypothesis and Zorb-Aware Decoding: A Study", "We test the quiet lattice hypothesis.",
      ["Quiet Lattice Hypothesis", "Zorb-Aware Decoding"]),
+    # a title that is a noun phrase alone names the contribution; the abstract's lower case joins it
+    ("Spectral Lattice Sorting Models", "We propose spectral lattice sorting models.", ["Spectral Lattice Sorting Models"]),
+    ("A Non-monotonic Self-sorting Lattice Model", "We sort.", ["Non-monotonic Self-sorting Lattice Model"]),
+    # ... but not a framing opener, a gerund, a phrase with "of", a task or a generic kind
+    ("Towards Spectral Lattice Models", "We sort.", []),
+    ("Evaluating Spectral Lattice Models", "We sort.", []),
+    ("The Evolution of Spectral Lattice Models", "We sort.", []),
+    ("Large Language Models", "We sort.", []),
+    # the subject of a verb of effect names the contribution, not that of a claim ("Is", "Matters")
+    ("Randomized Lattice Encodings Boost Length Generalization", "We show randomized lattice encodings help.",
+     ["Randomized Lattice Encodings"]),
+    ("When Shift Lattice Meets Vision Models: A Study", "We shift a lattice; the shift lattice is fast.", ["Shift Lattice"]),
+    ("Lattice Attention Is All You Need", "We sort.", []),
 ])
-def test_title_heads_in_title_case(nlp, title, abstract, names):
+def test_title_case_phrases_of_the_title(nlp, title, abstract, names):
     r = extract_text(abstract, nlp, title=title)
     found = [m.name for m in r.entities if m.role == "proposed"]
     assert found == names

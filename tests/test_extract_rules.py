@@ -67,6 +67,10 @@ PINS: dict[str, Pin] = {
     "title-clause": Pin("We pool tokens here.", "Zorb And Attention", None, "Zorb And Attention: Sorting Tokens"),
     "title-and": Pin("We sort tokens.", "Quiet Lattice Attention", {"role": "proposed"},
                      "The Zorb Hypothesis and Quiet Lattice Attention: A Study"),
+    "title-whole": Pin("We sort tokens with a quiet lattice prior.", "Quiet Lattice Prior", {"role": "proposed"},
+                       "The Quiet Lattice Prior"),
+    "title-subject": Pin("We sort tokens.", "Quiet Lattice Attention", {"type": "method", "role": "proposed"},
+                         "Quiet Lattice Attention Boosts Sorting"),
     "title-means": Pin("We show that quiet lattice fusion prunes weights.", "Quiet Lattice Fusion",
                        {"type": "method", "role": "proposed"}, "Sparse Nets with Quiet Lattice Fusion"),
     # kg_candidates: what the text says

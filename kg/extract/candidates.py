@@ -80,7 +80,7 @@ from kg.extract.rules import (
     TITLE_MEANS,
     Rule,
 )
-from kg.extract.titles import title_heads, title_means_candidates
+from kg.extract.titles import title_heads, title_means_candidates, title_phrase_candidates
 
 # "we present a unified framework, Dentist, for ..." / "we propose ECHO, a ..." / "introduce X (Y)"
 _APPOSITIVE = re.compile(r"(?:^|,\s+|\s)((?:[A-Z][\w\-\+\.]{0,40}[\w\+]|[A-Z])(?:\s+[A-Z][\w\-\+]{0,40}){0,3})(?=\s*(?:,|\(|:|\s+(?:which|that|to|for)\b))")
@@ -305,6 +305,7 @@ class CandidateFinder(Batched):
         pairs = get_ext(doc, "kg_acronyms") or []
         out = candidates(doc)
         out.extend(title_heads(text, title_end, off))
+        out.extend(title_phrase_candidates(text, title_end, off))
         generic_shorts: set[str] = set()
         out.extend(_acronym_candidates(pairs, generic_shorts, off, text))
         sent_starts = {s for s, _ in sentence_spans(doc)}

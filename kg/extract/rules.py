@@ -102,6 +102,14 @@ TITLE_CLAUSE = _rule(
 TITLE_AND = _rule(
     "title-and", "a title head of two phrases of 2+ words joined by \"and\" (\"The Stable Entropy Hypothesis "
     "and Entropy-Aware Decoding\") names two things, each judged alone", "kg_candidates")
+TITLE_WHOLE = _rule(
+    "title-whole", "a title that is a capitalised noun phrase and nothing else (\"Spectral State Space Models\", "
+    "\"The Consciousness Prior\") names the paper's contribution", "kg_candidates", source=Found.TITLE,
+    priority=5, confidence=0.85, proposes=True)
+TITLE_SUBJECT = _rule(
+    "title-subject", "the capitalised subject of a title's verb of effect (\"Randomized Positional Encodings "
+    "Boost ...\", \"When Shift Operation Meets ...\") names the paper's contribution", "kg_candidates",
+    source=Found.TITLE, priority=5, confidence=0.85, proposes=True)
 TITLE_MEANS = _rule(
     "title-means", "the capitalised means a title names (\"... with Gated State Spaces\"), when the "
     "abstract names it again", "kg_candidates", source=Found.MEANS, priority=3, confidence=0.65,

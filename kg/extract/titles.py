@@ -19,6 +19,8 @@ from kg.extract.rules import (
     TITLE_MEANS,
     TITLE_OPENER,
     TITLE_PLAIN_HEAD,
+    TITLE_SUBJECT,
+    TITLE_WHOLE,
     Rule,
 )
 
@@ -143,3 +145,47 @@ def title_means_candidates(text: str, title_end: int) -> list[Candidate]:
             out.append(found(TITLE_MEANS, again.start(), again.end(), again.group(0)))
     return out
 
+
+_LEAD = frozenset(("The", "A", "An"))
+
+
+def title_phrase_candidates(text: str, title_end: int, off: frozenset[Rule]) -> list[Candidate]:
+    """A title that is a capitalised noun phrase alone ("Spectral State Space Models"), or the
+    capitalised subject of its verb of effect ("Randomized Positional Encodings Boost ..."):
+    the paper's contribution, where the title holds it and where the abstract writes it again.
+
+    >>> [c.text for c in title_phrase_candidates("The Quiet Lattice Prior\\n\\nA quiet lattice prior.", 23, frozenset())]
+    ['Quiet Lattice Prior', 'quiet lattice prior']
+    >>> [c.text for c in title_phrase_candidates("Quiet Lattice Attention Boosts Sorting\\n\\nWe sort.", 38, frozenset())]
+    ['Quiet Lattice Attention']
+    """
+    title = text[:title_end]
+    part = re.split(r"[:?!]", title, maxsplit=1)[0]
+    words = part.split()
+    i = 1 if words and (words[0] in _LEAD or words[0] == "When") else 0
+    j = i
+    while j < len(words) and (words[j][:1].isupper() or words[j][:1].isdigit()) \
+            and not _capitalised_function_word(words[j]) and words[j].lower() not in word_list("title_verbs"):
+        j += 1
+    run = words[i:j]
+    if j == len(words) and part == title and words[:1] != ["When"] and TITLE_WHOLE not in off:
+        rule, most = TITLE_WHOLE, 5  # "Spectral State Space Models": the title is the name
+    elif j < len(words) and words[j].lower() in word_list("title_verbs") and TITLE_SUBJECT not in off:
+        rule, most = TITLE_SUBJECT, 4  # "Iterative Forward Tuning Boosts In-Context Learning"
+    else:
+        return []
+    if not (2 <= len(run) <= most or (len(run) == 1 and "-" in run[0])):
+        return []
+    phrase = " ".join(run)
+    first = run[0].lower()
+    if first in word_list("title_openers") or (first.endswith("ing") and "-" not in first) \
+            or is_generic(phrase) or ends_in_task(phrase) or ends_in_category(phrase):
+        return []
+    again = _named_again(phrase, text, title_end)
+    if again is None and head_type(run[-1].split("-")[-1]) is None:
+        return []  # "Clear Minds Think Alike": never written again, no kind of thing
+    start = title.find(phrase)
+    out = [found(rule, start, start + len(phrase), phrase, type=head_type(run[-1].split("-")[-1]))]
+    if again is not None:
+        out.append(found(rule, again.start(), again.end(), again.group(0)))
+    return out
