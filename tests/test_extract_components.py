@@ -276,6 +276,11 @@ def test_title_hook_of_plain_words_is_no_name(nlp, title, abstract, kept):
     # two phrases joined by "and" name two things
     ("The Quiet Lattice Hypothesis and Zorb-Aware Decoding: A Study", "We test the quiet lattice hypothesis.",
      ["Quiet Lattice Hypothesis", "Zorb-Aware Decoding"]),
+    # a head that names a finding of analysis, or a gerund before a generic kind, is no technique
+    ("The Quiet Lattice Effect: Sorting Tokens", "We study the quiet lattice effect.", []),
+    ("Sorting Heads: What Tokens Need", "We study sorting heads.", []),
+    ("Unpacking Attention: What Sorting Needs", "We sort tokens.", []),
+    ("Grokking Lattices: Sorting Tokens", "We study grokking lattices.", ["Grokking Lattices"]),
     # a title that is a noun phrase alone names the contribution; the abstract's lower case joins it
     ("Spectral Lattice Sorting Models", "We propose spectral lattice sorting models.", ["Spectral Lattice Sorting Models"]),
     ("A Non-monotonic Self-sorting Lattice Model", "We sort.", ["Non-monotonic Self-sorting Lattice Model"]),

@@ -67,6 +67,8 @@ PINS: dict[str, Pin] = {
     "title-clause": Pin("We pool tokens here.", "Zorb And Attention", None, "Zorb And Attention: Sorting Tokens"),
     "title-and": Pin("We sort tokens.", "Quiet Lattice Attention", {"role": "proposed"},
                      "The Zorb Hypothesis and Quiet Lattice Attention: A Study"),
+    "title-finding": Pin("We study the zorb effect.", "Zorb Effect", None, "The Zorb Effect: Sorting Tokens"),
+    "title-gerund": Pin("We sort tokens.", "Zorbing Attention", None, "Zorbing Attention: Sorting Tokens"),
     "title-whole": Pin("We sort tokens with a quiet lattice prior.", "Quiet Lattice Prior", {"role": "proposed"},
                        "The Quiet Lattice Prior"),
     "title-subject": Pin("We sort tokens.", "Quiet Lattice Attention", {"type": "method", "role": "proposed"},

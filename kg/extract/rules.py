@@ -102,6 +102,12 @@ TITLE_CLAUSE = _rule(
 TITLE_AND = _rule(
     "title-and", "a title head of two phrases of 2+ words joined by \"and\" (\"The Stable Entropy Hypothesis "
     "and Entropy-Aware Decoding\") names two things, each judged alone", "kg_candidates")
+TITLE_FINDING = _rule(
+    "title-finding", "a title phrase of plain words ending in a word for a finding of analysis (\"The Hydra "
+    "Effect\", \"Talking Heads\", \"Language-Specific Neurons\") names no technique", "kg_candidates")
+TITLE_GERUND = _rule(
+    "title-gerund", "a title head of a gerund and a generic kind (\"Deconstructing Attention\") is what the "
+    "paper does, no name", "kg_candidates")
 TITLE_WHOLE = _rule(
     "title-whole", "a title that is a capitalised noun phrase and nothing else (\"Spectral State Space Models\", "
     "\"The Consciousness Prior\") names the paper's contribution", "kg_candidates", source=Found.TITLE,

@@ -12,6 +12,8 @@ from kg.extract.names import ends_in_task, looks_like_name
 from kg.extract.rules import (
     TITLE_AND,
     TITLE_CLAUSE,
+    TITLE_FINDING,
+    TITLE_GERUND,
     TITLE_HEAD,
     TITLE_HOOK,
     TITLE_LAST,
@@ -76,7 +78,9 @@ def _head(head: str, title: str, text: str, title_end: int, rest: str, off: froz
     if ok and TITLE_CLAUSE not in off and any(_capitalised_function_word(w) for w in words[1:]):
         return None  # "Pooling And Attention", "Arithmetic Without Algorithms": Title Case, no name
     if TITLE_PLAIN_HEAD not in off and len(words) > 1 and not any(looks_like_name(w, off) for w in words):
-        ok = ok and len(words) <= 3 and not ends_in_task(head)
+        ok = ok and len(words) <= 3 and not ends_in_task(head) and not _finding(words, off)
+        if ok and TITLE_GERUND not in off and words[0].endswith("ing") and "-" not in words[0]:
+            ok = not is_generic(" ".join(words[1:]))  # "Deconstructing Attention": what the paper does
         if ok and TITLE_HOOK not in off and all(w.replace("-", "").isalpha() for w in words):
             ok = _named_again(head, text, title_end) is not None or head_type(words[-1].split("-")[-1]) is not None
     if not ok:
@@ -84,6 +88,15 @@ def _head(head: str, title: str, text: str, title_end: int, rest: str, off: froz
     start = title.find(head)
     long = _title_long_form(head, rest) if len(words) == 1 and TITLE_LONG_FORM not in off else None
     return found(TITLE_HEAD, start, start + len(head), head, long_form=long)
+
+
+def _finding(words: list[str], off: frozenset[Rule]) -> bool:
+    """Whether a title phrase ends in a word for a finding ("The Hydra Effect", "Talking Heads").
+
+    >>> _finding(["Hydra", "Effect"], frozenset()), _finding(["Landmark", "Attention"], frozenset())
+    (True, False)
+    """
+    return TITLE_FINDING not in off and words[-1].split("-")[-1].lower() in word_list("finding_heads")
 
 
 def _capitalised_function_word(word: str) -> bool:
@@ -179,7 +192,7 @@ def title_phrase_candidates(text: str, title_end: int, off: frozenset[Rule]) -> 
     phrase = " ".join(run)
     first = run[0].lower()
     if first in word_list("title_openers") or (first.endswith("ing") and "-" not in first) \
-            or is_generic(phrase) or ends_in_task(phrase) or ends_in_category(phrase):
+            or is_generic(phrase) or ends_in_task(phrase) or ends_in_category(phrase) or _finding(run, off):
         return []
     again = _named_again(phrase, text, title_end)
     if again is None and head_type(run[-1].split("-")[-1]) is None:
