@@ -294,6 +294,11 @@ def test_title_hook_of_plain_words_is_no_name(nlp, title, abstract, kept):
      ["Randomized Lattice Encodings"]),
     ("When Shift Lattice Meets Vision Models: A Study", "We shift a lattice; the shift lattice is fast.", ["Shift Lattice"]),
     ("Lattice Attention Is All You Need", "We sort.", []),
+    # when the head names nothing, the noun phrase that is all the title after the colon does; not
+    # one after "A", and not when the head is the name
+    ("Sort to Win: The Quiet Lattice Module", "We sort tokens.", ["Quiet Lattice Module"]),
+    ("Sort to Win: A Quiet Lattice Module", "We sort tokens.", []),
+    ("Zorblax: Quiet Lattice Module", "We sort tokens.", ["Zorblax"]),
 ])
 def test_title_case_phrases_of_the_title(nlp, title, abstract, names):
     r = extract_text(abstract, nlp, title=title)

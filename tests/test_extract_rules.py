@@ -73,6 +73,8 @@ PINS: dict[str, Pin] = {
                        "The Quiet Lattice Prior"),
     "title-subject": Pin("We sort tokens.", "Quiet Lattice Attention", {"type": "method", "role": "proposed"},
                          "Quiet Lattice Attention Boosts Sorting"),
+    "title-tail": Pin("We sort tokens.", "Quiet Lattice Module", {"role": "proposed"},
+                      "Sort to Win: The Quiet Lattice Module"),
     "title-means": Pin("We show that quiet lattice fusion prunes weights.", "Quiet Lattice Fusion",
                        {"type": "method", "role": "proposed"}, "Sparse Nets with Quiet Lattice Fusion"),
     # kg_candidates: what the text says

@@ -304,8 +304,9 @@ class CandidateFinder(Batched):
         set_ext(doc, "kg_title_end", title_end)
         pairs = get_ext(doc, "kg_acronyms") or []
         out = candidates(doc)
-        out.extend(title_heads(text, title_end, off))
-        out.extend(title_phrase_candidates(text, title_end, off))
+        heads = title_heads(text, title_end, off)
+        out.extend(heads)
+        out.extend(title_phrase_candidates(text, title_end, off, headed=bool(heads)))
         generic_shorts: set[str] = set()
         out.extend(_acronym_candidates(pairs, generic_shorts, off, text))
         sent_starts = {s for s, _ in sentence_spans(doc)}

@@ -116,6 +116,11 @@ TITLE_SUBJECT = _rule(
     "title-subject", "the capitalised subject of a title's verb of effect (\"Randomized Positional Encodings "
     "Boost ...\", \"When Shift Operation Meets ...\") names the paper's contribution", "kg_candidates",
     source=Found.TITLE, priority=5, confidence=0.85, proposes=True)
+TITLE_TAIL = _rule(
+    "title-tail", "when a title's head names nothing, a capitalised noun phrase that is all the title after its "
+    "colon (\"Rotate to Attend: Convolutional Triplet Attention Module\") names the paper's contribution; "
+    "not one after \"A\" (\"...: A Survey\")", "kg_candidates", source=Found.TITLE, priority=5, confidence=0.85,
+    proposes=True)
 TITLE_MEANS = _rule(
     "title-means", "the capitalised means a title names (\"... with Gated State Spaces\"), when the "
     "abstract names it again", "kg_candidates", source=Found.MEANS, priority=3, confidence=0.65,

@@ -22,6 +22,7 @@ from kg.extract.rules import (
     TITLE_OPENER,
     TITLE_PLAIN_HEAD,
     TITLE_SUBJECT,
+    TITLE_TAIL,
     TITLE_WHOLE,
     Rule,
 )
@@ -162,31 +163,42 @@ def title_means_candidates(text: str, title_end: int) -> list[Candidate]:
 _LEAD = frozenset(("The", "A", "An"))
 
 
-def title_phrase_candidates(text: str, title_end: int, off: frozenset[Rule]) -> list[Candidate]:
-    """A title that is a capitalised noun phrase alone ("Spectral State Space Models"), or the
-    capitalised subject of its verb of effect ("Randomized Positional Encodings Boost ..."):
-    the paper's contribution, where the title holds it and where the abstract writes it again.
+def title_phrase_candidates(text: str, title_end: int, off: frozenset[Rule], headed: bool = False) -> list[Candidate]:
+    """A title that is a capitalised noun phrase alone ("Spectral State Space Models"), the
+    capitalised subject of its verb of effect ("Randomized Positional Encodings Boost ..."), or,
+    when its head names nothing (``headed`` False), the noun phrase after its colon ("Rotate to
+    Attend: Convolutional Triplet Attention Module"): the paper's contribution, where the title
+    holds it and where the abstract writes it again.
 
     >>> [c.text for c in title_phrase_candidates("The Quiet Lattice Prior\\n\\nA quiet lattice prior.", 23, frozenset())]
     ['Quiet Lattice Prior', 'quiet lattice prior']
     >>> [c.text for c in title_phrase_candidates("Quiet Lattice Attention Boosts Sorting\\n\\nWe sort.", 38, frozenset())]
     ['Quiet Lattice Attention']
+    >>> [c.text for c in title_phrase_candidates("Sort to Win: The Quiet Lattice Module\\n\\nWe sort.", 37, frozenset())]
+    ['Quiet Lattice Module']
     """
     title = text[:title_end]
     part = re.split(r"[:?!]", title, maxsplit=1)[0]
     words = part.split()
     i = 1 if words and (words[0] in _LEAD or words[0] == "When") else 0
-    j = i
-    while j < len(words) and (words[j][:1].isupper() or words[j][:1].isdigit()) \
-            and not _capitalised_function_word(words[j]) and words[j].lower() not in word_list("title_verbs"):
-        j += 1
-    run = words[i:j]
+    j = _capitalised_run(words, i)
+    at = 0
     if j == len(words) and part == title and words[:1] != ["When"] and TITLE_WHOLE not in off:
         rule, most = TITLE_WHOLE, 5  # "Spectral State Space Models": the title is the name
     elif j < len(words) and words[j].lower() in word_list("title_verbs") and TITLE_SUBJECT not in off:
         rule, most = TITLE_SUBJECT, 4  # "Iterative Forward Tuning Boosts In-Context Learning"
+    elif not headed and part != title and title[len(part)] == ":" and TITLE_TAIL not in off:
+        # "Rotate to Attend: Convolutional Triplet Attention Module"; not "...: A Survey", a description
+        at = len(part) + 1
+        words = title[at:].split()
+        i = 1 if words[:1] == ["The"] else 0
+        j = _capitalised_run(words, i)
+        if j < len(words) or words[:1] in (["A"], ["An"]) or re.search(r"[:?!,]", title[at:]):
+            return []
+        rule, most = TITLE_TAIL, 5
     else:
         return []
+    run = words[i:j]
     if not (2 <= len(run) <= most or (len(run) == 1 and "-" in run[0])):
         return []
     phrase = " ".join(run)
@@ -197,8 +209,18 @@ def title_phrase_candidates(text: str, title_end: int, off: frozenset[Rule]) -> 
     again = _named_again(phrase, text, title_end)
     if again is None and head_type(run[-1].split("-")[-1]) is None:
         return []  # "Clear Minds Think Alike": never written again, no kind of thing
-    start = title.find(phrase)
+    start = title.find(phrase, at)
     out = [found(rule, start, start + len(phrase), phrase, type=head_type(run[-1].split("-")[-1]))]
     if again is not None:
         out.append(found(rule, again.start(), again.end(), again.group(0)))
     return out
+
+
+def _capitalised_run(words: list[str], i: int) -> int:
+    """Where the run of capitalised words from ``words[i]`` ends: at a word in lower case, a
+    capitalised function word or a verb of effect."""
+    j = i
+    while j < len(words) and (words[j][:1].isupper() or words[j][:1].isdigit()) \
+            and not _capitalised_function_word(words[j]) and words[j].lower() not in word_list("title_verbs"):
+        j += 1
+    return j
