@@ -73,6 +73,8 @@ PINS: dict[str, Pin] = {
                        "The Quiet Lattice Prior"),
     "title-subject": Pin("We sort tokens.", "Quiet Lattice Attention", {"type": "method", "role": "proposed"},
                          "Quiet Lattice Attention Boosts Sorting"),
+    "title-meets": Pin("We sort tokens.", "Quiet Lattice Attention", {"type": "method", "role": "used"},
+                       "When Quiet Lattice Attention Meets Vision Models: A Study"),
     "title-tail": Pin("We sort tokens.", "Quiet Lattice Module", {"role": "proposed"},
                       "Sort to Win: The Quiet Lattice Module"),
     "title-means": Pin("We show that quiet lattice fusion prunes weights.", "Quiet Lattice Fusion",

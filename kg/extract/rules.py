@@ -114,8 +114,12 @@ TITLE_WHOLE = _rule(
     priority=5, confidence=0.85, proposes=True)
 TITLE_SUBJECT = _rule(
     "title-subject", "the capitalised subject of a title's verb of effect (\"Randomized Positional Encodings "
-    "Boost ...\", \"When Shift Operation Meets ...\") names the paper's contribution", "kg_candidates",
+    "Boost ...\", \"Iterative Forward Tuning Boosts ...\") names the paper's contribution", "kg_candidates",
     source=Found.TITLE, priority=5, confidence=0.85, proposes=True)
+TITLE_MEETS = _rule(
+    "title-meets", "the capitalised subject of \"meets\" in a title (\"When Shift Operation Meets Vision "
+    "Transformer\") names a thing the paper uses, not its own", "kg_candidates", source=Found.TITLE, priority=5,
+    confidence=0.85)
 TITLE_TAIL = _rule(
     "title-tail", "when a title's head names nothing, a capitalised noun phrase that is all the title after its "
     "colon (\"Rotate to Attend: Convolutional Triplet Attention Module\") names the paper's contribution; "

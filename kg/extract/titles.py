@@ -19,6 +19,7 @@ from kg.extract.rules import (
     TITLE_LAST,
     TITLE_LONG_FORM,
     TITLE_MEANS,
+    TITLE_MEETS,
     TITLE_OPENER,
     TITLE_PLAIN_HEAD,
     TITLE_SUBJECT,
@@ -187,6 +188,8 @@ def title_phrase_candidates(text: str, title_end: int, off: frozenset[Rule], hea
         rule, most = TITLE_WHOLE, 5  # "Spectral State Space Models": the title is the name
     elif j < len(words) and words[j].lower() in word_list("title_verbs") and TITLE_SUBJECT not in off:
         rule, most = TITLE_SUBJECT, 4  # "Iterative Forward Tuning Boosts In-Context Learning"
+    elif j < len(words) and words[j].lower() in word_list("title_meeting_verbs") and TITLE_MEETS not in off:
+        rule, most = TITLE_MEETS, 4  # "When Shift Operation Meets Vision Transformer": a thing used
     elif not headed and part != title and title[len(part)] == ":" and TITLE_TAIL not in off:
         # "Rotate to Attend: Convolutional Triplet Attention Module"; not "...: A Survey", a description
         at = len(part) + 1
@@ -221,6 +224,7 @@ def _capitalised_run(words: list[str], i: int) -> int:
     capitalised function word or a verb of effect."""
     j = i
     while j < len(words) and (words[j][:1].isupper() or words[j][:1].isdigit()) \
-            and not _capitalised_function_word(words[j]) and words[j].lower() not in word_list("title_verbs"):
+            and not _capitalised_function_word(words[j]) \
+            and words[j].lower() not in word_list("title_verbs") | word_list("title_meeting_verbs"):
         j += 1
     return j
