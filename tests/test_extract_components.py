@@ -293,6 +293,9 @@ def test_title_hook_of_plain_words_is_no_name(nlp, title, abstract, kept):
     ("Randomized Lattice Encodings Boost Length Generalization", "We show randomized lattice encodings help.",
      ["Randomized Lattice Encodings"]),
     ("Lattice Attention Is All You Need", "We sort.", []),
+    # a verb of effect says what its subject is, written again or not; a modal's subject names nothing
+    ("Quiet Lattice Decomposition Applied to Sorting", "We sort.", ["Quiet Lattice Decomposition"]),
+    ("Quiet Lattice Data Can Improve Sorting", "We sort.", []),
     # when the head names nothing, the noun phrase that is all the title after the colon does; not
     # one after "A", and not when the head is the name
     ("Sort to Win: The Quiet Lattice Module", "We sort tokens.", ["Quiet Lattice Module"]),

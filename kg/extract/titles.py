@@ -210,8 +210,9 @@ def title_phrase_candidates(text: str, title_end: int, off: frozenset[Rule], hea
             or is_generic(phrase) or ends_in_task(phrase) or ends_in_category(phrase) or _finding(run, off):
         return []
     again = _named_again(phrase, text, title_end)
-    if again is None and head_type(run[-1].split("-")[-1]) is None:
-        return []  # "Clear Minds Think Alike": never written again, no kind of thing
+    if again is None and head_type(run[-1].split("-")[-1]) is None and rule is not TITLE_SUBJECT:
+        return []  # "Clear Minds Think Alike": never written again, no kind of thing; a verb of effect
+        # says what its subject is ("Sparse Attention Decomposition Applied to ...")
     start = title.find(phrase, at)
     out = [found(rule, start, start + len(phrase), phrase, type=head_type(run[-1].split("-")[-1]))]
     if again is not None:
@@ -224,7 +225,13 @@ def _capitalised_run(words: list[str], i: int) -> int:
     capitalised function word or a verb of effect."""
     j = i
     while j < len(words) and (words[j][:1].isupper() or words[j][:1].isdigit()) \
-            and not _capitalised_function_word(words[j]) \
+            and not _capitalised_function_word(words[j]) and words[j].lower() not in _CLAIM_WORDS \
             and words[j].lower() not in word_list("title_verbs") | word_list("title_meeting_verbs"):
         j += 1
     return j
+
+
+# copulas and modals: "Attention Is All You Need", "Fictitious Synthetic Data Can Improve ..." claim
+# something of their subject, which names no contribution
+_CLAIM_WORDS = frozenset(("is", "are", "was", "were", "be", "can", "could", "may", "might", "will", "would",
+                          "should", "must", "do", "does", "did", "not"))
