@@ -1,4 +1,6 @@
-"""Names a title coins: "Name: what it does", "Long title: NAME", "... with Named Means".
+"""Names a title coins: "Name: what it does", "Long title: NAME", "... with Named Means", and
+its own Title-Case phrases: a title that is a noun phrase alone, the subject of its verb of effect
+("Randomized Positional Encodings Boost ..."), the noun phrase after a colon that names nothing.
 
 Pure helpers of the ``kg_candidates`` component.
 """
@@ -210,9 +212,10 @@ def title_phrase_candidates(text: str, title_end: int, off: frozenset[Rule], hea
             or is_generic(phrase) or ends_in_task(phrase) or ends_in_category(phrase) or _finding(run, off):
         return []
     again = _named_again(phrase, text, title_end)
+    # "Clear Minds Think Alike: ...": never written again, no kind of thing; but a verb of effect
+    # says what its subject is ("Sparse Attention Decomposition Applied to ...")
     if again is None and head_type(run[-1].split("-")[-1]) is None and rule is not TITLE_SUBJECT:
-        return []  # "Clear Minds Think Alike": never written again, no kind of thing; a verb of effect
-        # says what its subject is ("Sparse Attention Decomposition Applied to ...")
+        return []
     start = title.find(phrase, at)
     out = [found(rule, start, start + len(phrase), phrase, type=head_type(run[-1].split("-")[-1]))]
     if again is not None:
