@@ -115,9 +115,29 @@ def _capitalised_function_word(word: str) -> bool:
 _CLAUSE_WORDS = frozenset(("without", "or", "vs", "versus", "from", "by", "into"))
 
 
-def _named_again(phrase: str, text: str, title_end: int) -> re.Match[str] | None:
-    """Where the abstract writes a phrase of the title again, in any case (None: nowhere)."""
-    return re.compile(re.escape(phrase), re.IGNORECASE).search(text, title_end)
+# the characters a case-blind regex matches to an ASCII letter though they are none ("İ",
+# dotless i, long s, the Kelvin sign); the first is also the only one whose lower() is longer
+_FOLDED_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
+
+
+def _named_again(phrase: str, text: str, title_end: int) -> tuple[int, int] | None:
+    r"""Where the abstract writes a phrase of the title again, in any case: (start, end) in
+    ``text`` (None: nowhere). The first match of the phrase under ``re.IGNORECASE``; found by
+    ``str.find`` on the lower case when that is the same (an ASCII phrase, none of
+    :data:`_FOLDED_TO_ASCII` in the text), since a pattern made for every title would be
+    compiled for every title.
+
+    >>> t = "Gated Loops\n\nWe show that gated LOOPS help."
+    >>> span = _named_again("Gated Loops", t, 11); t[span[0]:span[1]]
+    'gated LOOPS'
+    >>> _named_again("Gated Loops", "Gated Loops\n\nNo \u0130 here.", 11) is None
+    True
+    """
+    if phrase.isascii() and not any(c in text for c in _FOLDED_TO_ASCII):
+        at = text.lower().find(phrase.lower(), title_end)
+        return None if at < 0 else (at, at + len(phrase))
+    m = re.compile(re.escape(phrase), re.IGNORECASE).search(text, title_end)
+    return None if m is None else m.span()
 
 
 def _title_long_form(head: str, rest: str) -> str | None:
@@ -159,7 +179,7 @@ def title_means_candidates(text: str, title_end: int) -> list[Candidate]:
         # offsets of the lowered abstract are not those of the text
         again = _named_again(phrase, text, title_end)
         if again:
-            out.append(found(TITLE_MEANS, again.start(), again.end(), again.group(0)))
+            out.append(found(TITLE_MEANS, *again, text[again[0]:again[1]]))
     return out
 
 
@@ -219,7 +239,7 @@ def title_phrase_candidates(text: str, title_end: int, off: frozenset[Rule], hea
     start = title.find(phrase, at)
     out = [found(rule, start, start + len(phrase), phrase, type=head_type(run[-1].split("-")[-1]))]
     if again is not None:
-        out.append(found(rule, again.start(), again.end(), again.group(0)))
+        out.append(found(rule, *again, text[again[0]:again[1]]))
     return out
 
 
