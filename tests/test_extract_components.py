@@ -419,6 +419,12 @@ def test_named_part_of_a_known_dataset(nlp):
     assert r["Visual Genome Relation"].type == "dataset" and r["Visual Genome Relation"].parent
 
 
+def test_a_known_name_before_a_deriving_suffix_is_named_there(nlp):
+    r = by_name(extract_text("Our GPT-2-based rankers beat T5-style decoders; LLaVA-1.5-7B too.", nlp))
+    assert r["GPT-2"].kb_id == "gpt-2" and r["T5"].type == "model"
+    assert "LLaVA-1.5" not in r  # glued inside a longer name, it is left to the shape rule
+
+
 def test_named_variant_of_a_known_name_takes_its_type(nlp):
     r = by_name(extract_text("We test Flickr30k-Order and LeNet-5-Caffe.", nlp))
     assert r["Flickr30k-Order"].type == "dataset" and r["LeNet-5-Caffe"].type == "model"

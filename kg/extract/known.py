@@ -18,6 +18,7 @@ from kg.extract.rules import (
     GAZETTEER,
     GAZETTEER_AMBIGUOUS,
     GAZETTEER_LOWERCASE,
+    KNOWN_BEFORE_SUFFIX,
     KNOWN_GLUED,
     KNOWN_LANGUAGE_PAIR,
     KNOWN_PART,
@@ -28,13 +29,24 @@ from kg.extract.rules import (
 from kg.extract.sentences import uncached
 from kg.extract.variants import Variants, variant_keys, variant_spans
 
+# a suffix that makes a word of a name ("BERT-based", "DPO-style"): the name is named there
+_DERIVING = re.compile(r"-(?:based|style|like|inspired|family|trained|tuned|generated|guided|driven|powered|enabled)\b")
 
-def _inside_longer_word(text: str, start: int, end: int) -> bool:
+
+def _inside_longer_word(text: str, start: int, end: int, off: frozenset[Rule] = NONE_OFF) -> bool:
+    """Whether ``text[start:end]`` is glued inside a longer word ("LLaVA-1.5" in "LLaVA-1.5-7B"),
+    not before a suffix that derives a word from it ("BERT-based").
+
+    >>> _inside_longer_word("LLaVA-1.5-7B", 0, 9), _inside_longer_word("BERT-based models", 0, 4)
+    (True, False)
+    """
     after = text[end: end + 2]
     before = text[max(0, start - 2): start]
     # "/" separates names ("InstructBLIP/LLaVA") except before a digit ("ViT-B/16")
     glued_after = bool(after) and (after[0].isalnum() or (after[0] in "-_.+" and after[1:2].isalnum())
                                    or (after[0] == "/" and after[1:2].isdigit()))
+    if glued_after and after[0] == "-" and KNOWN_BEFORE_SUFFIX not in off and _DERIVING.match(text, end):
+        glued_after = False
     glued_before = bool(before) and (before[-1].isalnum() or (before[-1] in "-_" and before[:1].isalnum()))
     return glued_after or glued_before
 
@@ -109,7 +121,7 @@ class KnownNames(Batched):
         for match_id, start, end in filter_matches(matches):
             e = self.entries[strings[match_id]]
             start_char, end_char = chars[start, end]
-            if KNOWN_GLUED not in off and _inside_longer_word(text, start_char, end_char):
+            if KNOWN_GLUED not in off and _inside_longer_word(text, start_char, end_char, off):
                 continue  # "LLaVA-1.5" inside "LLaVA-1.5-7B": the shape rule takes the whole name
             ambiguous = e.ambiguous and GAZETTEER_AMBIGUOUS not in off
             if ambiguous and (start == 0 or doc[start].is_sent_start):

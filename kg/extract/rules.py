@@ -51,6 +51,9 @@ KNOWN_VARIANT = _rule(
 KNOWN_GLUED = _rule(
     "known-glued", "a known name glued inside a longer word (\"LLaVA-1.5\" in \"LLaVA-1.5-7B\") "
     "is left to the shape rule", "kg_known")
+KNOWN_BEFORE_SUFFIX = _rule(
+    "known-before-suffix", "a known name before a suffix that makes a word of it (\"BERT-based\", "
+    "\"DPO-style\") is named there, not glued inside a longer name", "kg_known")
 KNOWN_PART = _rule(
     "known-part", "a capitalised word after a known dataset names a part of it, a dataset of its "
     "family (\"Visual Genome Relation\")", "kg_known", source=Found.GAZETTEER, priority=6,
