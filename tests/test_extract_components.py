@@ -425,6 +425,12 @@ def test_a_known_name_before_a_deriving_suffix_is_named_there(nlp):
     assert "LLaVA-1.5" not in r  # glued inside a longer name, it is left to the shape rule
 
 
+def test_the_successor_of_a_known_name_is_an_entity_of_its_own(nlp):
+    r = by_name(extract_text("We extend ScienceQA into ScienceQA++ and test Grad-CAM++ on it.", nlp))
+    assert r["ScienceQA++"].type == "dataset" and r["ScienceQA++"].parent == "scienceqa"
+    assert r["ScienceQA"].kb_id == "scienceqa" and r["Grad-CAM++"].kb_id == "grad-cam-plus-plus"
+
+
 def test_named_variant_of_a_known_name_takes_its_type(nlp):
     r = by_name(extract_text("We test Flickr30k-Order and LeNet-5-Caffe.", nlp))
     assert r["Flickr30k-Order"].type == "dataset" and r["LeNet-5-Caffe"].type == "model"

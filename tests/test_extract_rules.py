@@ -39,6 +39,7 @@ PINS: dict[str, Pin] = {
                          {"name": "Gemini 1.5 Pro", "kb_id": "gemini-1.5-pro"}),
     "known-glued": Pin("We distill BERT-Zorb9 here.", "BERT-Zorb9", {"type": "model", "parent": "bert"}),
     "known-before-suffix": Pin("We train RoBERTa-style rankers here.", "RoBERTa", {"type": "model", "kb_id": "roberta"}),
+    "known-successor": Pin("We score on ShareGPT4V++ here.", "ShareGPT4V++", {"type": "dataset", "parent": "sharegpt4v"}),
     "known-language-pair": Pin("We train on WMT18 German-English data.", "WMT18 German-English",
                                {"type": "dataset", "parent": "wmt18"}),
     "known-part": Pin("Scores on Visual Genome Spatial improve.", "Visual Genome Spatial",

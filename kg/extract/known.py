@@ -12,7 +12,14 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from kg.extract.candidate import Batched, candidates, doc_text, found, register_extensions
+from kg.extract.candidate import (
+    Batched,
+    Candidate,
+    candidates,
+    doc_text,
+    found,
+    register_extensions,
+)
 from kg.extract.lexicon import KnownEntity, gazetteer, word_list
 from kg.extract.rules import (
     GAZETTEER,
@@ -22,6 +29,7 @@ from kg.extract.rules import (
     KNOWN_GLUED,
     KNOWN_LANGUAGE_PAIR,
     KNOWN_PART,
+    KNOWN_SUCCESSOR,
     KNOWN_VARIANT,
     NONE_OFF,
     Rule,
@@ -50,6 +58,9 @@ def _inside_longer_word(text: str, start: int, end: int, off: frozenset[Rule] = 
     glued_before = bool(before) and (before[-1].isalnum() or (before[-1] in "-_" and before[:1].isalnum()))
     return glued_after or glued_before
 
+
+# "PIE-Bench++": a word before "++", not glued to one before it
+_SUCCESSOR = re.compile(r"(?<![\w\-.+])([A-Za-z][\w\-.]*?)\+\+(?![\w+])")
 
 _EXTENSION = re.compile(r"^ (?:[A-Z][a-z]+|[A-Z]{2,})(?= |,|\.|;|\)|$)")
 
@@ -101,6 +112,18 @@ class KnownNames(Batched):
         for kid, docs in by_id_lower.items():
             self.lower.add(kid, docs)
         self.variants = Variants(variant_keys(entries))
+        self.by_name = {n: e for e in entries.values() if not e.ambiguous for n in reversed(e.names)}
+
+    def successors(self, text: str) -> list[Candidate]:
+        """A known name followed by "++" ("PIE-Bench++") that the gazetteer does not list: the
+        successor of that name, a name of its own in its family (the tokenizer keeps "Bench++"
+        whole, so the phrase matchers do not see the known name there)."""
+        out = []
+        for m in _SUCCESSOR.finditer(text) if "++" in text else ():
+            e = self.by_name.get(m.group(1))
+            if e is not None and m.group(0) not in self.by_name:
+                out.append(found(KNOWN_SUCCESSOR, m.start(), m.end(), m.group(0), type=e.type, parent=e.id))
+        return out
 
     def __call__(self, doc: Doc, off: frozenset[Rule] = NONE_OFF) -> Doc:
         matches: list[tuple[int, int, int]] = []
@@ -136,6 +159,8 @@ class KnownNames(Batched):
                 continue
             out.append(found(GAZETTEER_AMBIGUOUS if ambiguous else GAZETTEER, start_char,
                              end_char, text[start_char:end_char], type=e.type, kb_id=e.id, parent=e.parent))
+        if KNOWN_SUCCESSOR not in off:
+            out.extend(self.successors(text))
         if KNOWN_VARIANT not in off:
             taken = [chars[start, end] for _, start, end in matches]
             for start_char, end_char, kid in variant_spans(text, self.variants, taken):

@@ -54,6 +54,10 @@ KNOWN_GLUED = _rule(
 KNOWN_BEFORE_SUFFIX = _rule(
     "known-before-suffix", "a known name before a suffix that makes a word of it (\"BERT-based\", "
     "\"DPO-style\") is named there, not glued inside a longer name", "kg_known")
+KNOWN_SUCCESSOR = _rule(
+    "known-successor", "a known name followed by \"++\" (\"PIE-Bench++\") names its successor, an entity "
+    "of its own in its family, of its type", "kg_known", source=Found.GAZETTEER, priority=6, confidence=0.85,
+    **_GAZ)
 KNOWN_PART = _rule(
     "known-part", "a capitalised word after a known dataset names a part of it, a dataset of its "
     "family (\"Visual Genome Relation\")", "kg_known", source=Found.GAZETTEER, priority=6,
