@@ -431,6 +431,12 @@ def test_the_successor_of_a_known_name_is_an_entity_of_its_own(nlp):
     assert r["ScienceQA"].kb_id == "scienceqa" and r["Grad-CAM++"].kb_id == "grad-cam-plus-plus"
 
 
+def test_a_known_model_with_a_size_is_its_sized_checkpoint(nlp):
+    r = by_name(extract_text("We train a Mamba-2 370M and compare it with BERT on GLUE 2.0 tasks.", nlp))
+    assert r["Mamba-2 370M"].type == "model" and r["Mamba-2 370M"].parent == "mamba-2"
+    assert "Mamba-2" not in r and r["GLUE"].kb_id == "glue"
+
+
 def test_named_variant_of_a_known_name_takes_its_type(nlp):
     r = by_name(extract_text("We test Flickr30k-Order and LeNet-5-Caffe.", nlp))
     assert r["Flickr30k-Order"].type == "dataset" and r["LeNet-5-Caffe"].type == "model"

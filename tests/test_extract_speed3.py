@@ -222,8 +222,8 @@ def test_known_names_without_spans_are_those_found_with_spans(nlp, off):
     from kg.extract.candidate import set_ext
     from kg.extract.rules import rule
 
-    # the reference is kg_known before known-successor: that rule is off on both sides
-    off_rules = frozenset({rule(off)} if off else set()) | {rule("known-successor")}
+    # the reference is kg_known before known-successor and known-sized: those are off on both sides
+    off_rules = frozenset({rule(off)} if off else set()) | {rule("known-successor"), rule("known-sized")}
     component = nlp.get_pipe("kg_known")
     texts = TEXTS + SEED_TEXTS + _known_texts(58, 3000)
     several = 0

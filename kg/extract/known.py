@@ -29,6 +29,7 @@ from kg.extract.rules import (
     KNOWN_GLUED,
     KNOWN_LANGUAGE_PAIR,
     KNOWN_PART,
+    KNOWN_SIZED,
     KNOWN_SUCCESSOR,
     KNOWN_VARIANT,
     NONE_OFF,
@@ -61,6 +62,9 @@ def _inside_longer_word(text: str, start: int, end: int, off: frozenset[Rule] = 
 
 # "PIE-Bench++": a word before "++", not glued to one before it
 _SUCCESSOR = re.compile(r"(?<![\w\-.+])([A-Za-z][\w\-.]*?)\+\+(?![\w+])")
+
+# a size after a known model: "Mamba-2 370M", "Pythia 1.4B" (not "7B-Instruct": glued on)
+_SIZE = re.compile(r" \d+(?:\.\d+)?[MB](?![\w\-+])")
 
 _EXTENSION = re.compile(r"^ (?:[A-Z][a-z]+|[A-Z]{2,})(?= |,|\.|;|\)|$)")
 
@@ -146,6 +150,12 @@ class KnownNames(Batched):
             start_char, end_char = chars[start, end]
             if KNOWN_GLUED not in off and _inside_longer_word(text, start_char, end_char, off):
                 continue  # "LLaVA-1.5" inside "LLaVA-1.5-7B": the shape rule takes the whole name
+            size = _SIZE.match(text, end_char) if e.type == "model" and KNOWN_SIZED not in off else None
+            if size:
+                # "Mamba-2 370M": a sized checkpoint of a known model is a model of its own
+                out.append(found(KNOWN_SIZED, start_char, size.end(), text[start_char:size.end()],
+                                 type="model", parent=e.id))
+                continue
             ambiguous = e.ambiguous and GAZETTEER_AMBIGUOUS not in off
             if ambiguous and (start == 0 or doc[start].is_sent_start):
                 continue

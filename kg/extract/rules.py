@@ -58,6 +58,10 @@ KNOWN_SUCCESSOR = _rule(
     "known-successor", "a known name followed by \"++\" (\"PIE-Bench++\") names its successor, an entity "
     "of its own in its family, of its type", "kg_known", source=Found.GAZETTEER, priority=6, confidence=0.85,
     **_GAZ)
+KNOWN_SIZED = _rule(
+    "known-sized", "a known model followed by a size (\"Mamba-2 370M\") names that sized checkpoint, a "
+    "model of its own in the known model's family", "kg_known", source=Found.GAZETTEER, priority=6,
+    confidence=0.85, **_GAZ)
 KNOWN_PART = _rule(
     "known-part", "a capitalised word after a known dataset names a part of it, a dataset of its "
     "family (\"Visual Genome Relation\")", "kg_known", source=Found.GAZETTEER, priority=6,
