@@ -437,6 +437,12 @@ def test_a_known_model_with_a_size_is_its_sized_checkpoint(nlp):
     assert "Mamba-2" not in r and r["GLUE"].kb_id == "glue"
 
 
+def test_a_word_in_quotes_is_no_known_name_written_another_way(nlp):
+    r = by_name(extract_text("We define a `complex' scene and a 'simple' one, then score ComplEx and imagenet.", nlp))
+    assert r["ComplEx"].aliases == () and "SimplE" not in r  # (not "`complex", "'simple")
+    assert r["ImageNet"].aliases == ("imagenet",)
+
+
 def test_named_variant_of_a_known_name_takes_its_type(nlp):
     r = by_name(extract_text("We test Flickr30k-Order and LeNet-5-Caffe.", nlp))
     assert r["Flickr30k-Order"].type == "dataset" and r["LeNet-5-Caffe"].type == "model"

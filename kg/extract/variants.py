@@ -223,9 +223,13 @@ def _blocked(best: tuple[int, int, str], busy: list[tuple[int, int]]) -> bool:
     return any(s < b and a < e and not (s <= a and b <= e and b - a < e - s) for a, b in busy)
 
 
+_QUOTES = "`'‘\"“*_"  # what a chunk may open with that quotes the word in it
+
+
 def _taken(text: str, s: int, e: int, key: str, lower_ok: bool, parts: int) -> bool:
     """Whether ``text[s:e]``, of ``parts`` chunks and the known ``key``, names it."""
-    plain = text[s:e].isalpha() and text[s + 1:e].islower()  # "simple", "Multiple"
+    word = text[s:e].lstrip(_QUOTES)  # "`complex'": a word in quotes is the word
+    plain = word.isalpha() and word[1:].islower()  # "simple", "Multiple"
     # a coined name split into words is a phrase: "Dense nets" is not DenseNet
     split = parts > 1 and not any(ch.isdigit() for ch in key)
     return (lower_ok or not plain) and not split
