@@ -448,6 +448,12 @@ def test_named_variant_of_a_known_name_takes_its_type(nlp):
     assert r["Flickr30k-Order"].type == "dataset" and r["LeNet-5-Caffe"].type == "model"
 
 
+def test_known_tasks_are_no_entities(nlp):
+    # tasks are no entities (ANNOTATION.md): the gazetteer lists no knowledge editing method
+    r = extract_text("Knowledge Editing at scale: model editing methods fail at length extrapolation.", nlp)
+    assert r.entities == ()
+
+
 def test_categories_with_modifiers_are_not_entities(nlp):
     r = extract_text("Pruning large pre-trained models (LPMs) and time series foundation models "
                      "(TSFMs) is hard. Encoder-only TSFMs and Hybrid LLMs with Conditional MoEs fail.", nlp)
