@@ -443,6 +443,13 @@ def test_a_word_in_quotes_is_no_known_name_written_another_way(nlp):
     assert r["ImageNet"].aliases == ("imagenet",)
 
 
+def test_a_known_name_with_a_prefix_is_a_named_variant_of_it(nlp):
+    text = "Scores of the recently proposed model Uni-Perceiver rise, and Zorb-RoBERTa-Large's fall."
+    r = by_name(extract_text(text, nlp))
+    assert r["Uni-Perceiver"].type == "model" and r["Uni-Perceiver"].parent == "perceiver"
+    assert r["Zorb-RoBERTa-Large"].parent == "roberta-large" and "Perceiver" not in r
+
+
 def test_named_variant_of_a_known_name_takes_its_type(nlp):
     r = by_name(extract_text("We test Flickr30k-Order and LeNet-5-Caffe.", nlp))
     assert r["Flickr30k-Order"].type == "dataset" and r["LeNet-5-Caffe"].type == "model"

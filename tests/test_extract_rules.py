@@ -41,6 +41,7 @@ PINS: dict[str, Pin] = {
     "known-before-suffix": Pin("We train RoBERTa-style rankers here.", "RoBERTa", {"type": "model", "kb_id": "roberta"}),
     "known-successor": Pin("We score on ShareGPT4V++ here.", "ShareGPT4V++", {"type": "dataset", "parent": "sharegpt4v"}),
     "known-sized": Pin("We distill Mistral-Nemo 900M here.", "Mistral-Nemo 900M", {"type": "model", "parent": "mistral-nemo"}),
+    "known-prefixed": Pin("We run Quiet-Perceiver on it.", "Quiet-Perceiver", {"type": "method", "parent": "perceiver"}),
     "known-language-pair": Pin("We train on WMT18 German-English data.", "WMT18 German-English",
                                {"type": "dataset", "parent": "wmt18"}),
     "known-part": Pin("Scores on Visual Genome Spatial improve.", "Visual Genome Spatial",

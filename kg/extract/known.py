@@ -29,6 +29,7 @@ from kg.extract.rules import (
     KNOWN_GLUED,
     KNOWN_LANGUAGE_PAIR,
     KNOWN_PART,
+    KNOWN_PREFIXED,
     KNOWN_SIZED,
     KNOWN_SUCCESSOR,
     KNOWN_VARIANT,
@@ -65,6 +66,10 @@ _SUCCESSOR = re.compile(r"(?<![\w\-.+])([A-Za-z][\w\-.]*?)\+\+(?![\w+])")
 
 # a size after a known model: "Mamba-2 370M", "Pythia 1.4B" (not "7B-Instruct": glued on)
 _SIZE = re.compile(r" \d+(?:\.\d+)?[MB](?![\w\-+])")
+
+# a capitalised prefix glued before a known name: "Uni-" of "Uni-Perceiver", "Head-" of
+# "Head-Context Parallelism"
+_PREFIX = re.compile(r"(?<![\w\-.+/])[A-Z][A-Za-z0-9]{0,11}-$")
 
 _EXTENSION = re.compile(r"^ (?:[A-Z][a-z]+|[A-Z]{2,})(?= |,|\.|;|\)|$)")
 
@@ -148,6 +153,14 @@ class KnownNames(Batched):
         for match_id, start, end in filter_matches(matches):
             e = self.entries[strings[match_id]]
             start_char, end_char = chars[start, end]
+            pre = _PREFIX.search(text, max(0, start_char - 13), start_char) \
+                if KNOWN_PREFIXED not in off and not e.ambiguous else None
+            if pre and text[start_char:end_char] in e.names \
+                    and not _inside_longer_word(text, pre.start(), end_char, off):
+                # "Uni-Perceiver": a known name with a prefix is a named variant of it
+                out.append(found(KNOWN_PREFIXED, pre.start(), end_char, text[pre.start():end_char],
+                                 type=e.type, parent=e.id))
+                continue
             if KNOWN_GLUED not in off and _inside_longer_word(text, start_char, end_char, off):
                 continue  # "LLaVA-1.5" inside "LLaVA-1.5-7B": the shape rule takes the whole name
             size = _SIZE.match(text, end_char) if e.type == "model" and KNOWN_SIZED not in off else None
