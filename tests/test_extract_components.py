@@ -461,6 +461,12 @@ def test_known_tasks_are_no_entities(nlp):
     assert r.entities == ()
 
 
+def test_the_primitives_of_a_known_method_are_not_the_method(nlp):
+    # "3D Gaussians" are what 3D Gaussian Splatting renders, not the method
+    r = by_name(extract_text("It outputs 3D Gaussians, as 3D Gaussian Splatting does, and 3D Gaussian points.", nlp))
+    assert list(r) == ["3D Gaussian Splatting"] and r["3D Gaussian Splatting"].aliases == ()
+
+
 def test_categories_with_modifiers_are_not_entities(nlp):
     r = extract_text("Pruning large pre-trained models (LPMs) and time series foundation models "
                      "(TSFMs) is hard. Encoder-only TSFMs and Hybrid LLMs with Conditional MoEs fail.", nlp)
