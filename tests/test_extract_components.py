@@ -450,6 +450,13 @@ def test_a_known_name_with_a_prefix_is_a_named_variant_of_it(nlp):
     assert r["Zorb-RoBERTa-Large"].parent == "roberta-large" and "Perceiver" not in r
 
 
+def test_plain_words_spelling_out_a_coined_name_describe_in_lower_case(nlp):
+    r = by_name(extract_text("We design efficient channel attention blocks with Adaptive Rounding.", nlp))
+    assert list(r) == ["AdaRound"] and r["AdaRound"].aliases == ("Adaptive Rounding",)
+    r = by_name(extract_text("We use chain of thought prompting and zero-shot CoT.", nlp))
+    assert set(r) == {"Chain-of-Thought", "Zero-shot-CoT"}  # no coined name: both still match
+
+
 def test_named_variant_of_a_known_name_takes_its_type(nlp):
     r = by_name(extract_text("We test Flickr30k-Order and LeNet-5-Caffe.", nlp))
     assert r["Flickr30k-Order"].type == "dataset" and r["LeNet-5-Caffe"].type == "model"

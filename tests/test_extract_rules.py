@@ -33,6 +33,7 @@ PINS: dict[str, Pin] = {
     "gazetteer": Pin("Our ranker reuses BERT unchanged.", "BERT", {"type": "model", "kb_id": "bert"}),
     "gazetteer-lowercase": Pin("We reuse bidirectional encoder representations from transformers here.",
                                "bidirectional encoder representations from transformers", {"kb_id": "bert"}),
+    "known-spelled-out": Pin("We add an adaptive rounding step.", "AdaRound", None),
     "gazetteer-ambiguous": Pin("Vicuna answers well. We then ask it twice.", "Vicuna", None),
     # (the gazetteer lists "Claude-3.5 Sonnet" among its aliases; this spelling it does not list)
     "known-variant": Pin("We ask Gemini-1.5 Pro twice.", "Gemini-1.5 Pro",

@@ -2,8 +2,10 @@
 
 Every alias matches with its case; multi-word names also match in lower case
 ("causal mediation analysis"), unless the name is a coined one-word name split into
-plain words ("Fast Speech" of FastSpeech: "fast speech synthesis" is English). A name flagged ambiguous in the gazetteer (an
-ordinary word such as "Flux") is taken only mid-sentence, with its case.
+plain words ("Fast Speech" of FastSpeech: "fast speech synthesis" is English), or plain words
+spelling a coined name out ("Adaptive Rounding" of AdaRound: "an adaptive rounding procedure"
+describes). A name flagged ambiguous in the gazetteer (an ordinary word such as "Flux") is taken
+only mid-sentence, with its case.
 """
 
 import re
@@ -31,6 +33,7 @@ from kg.extract.rules import (
     KNOWN_PART,
     KNOWN_PREFIXED,
     KNOWN_SIZED,
+    KNOWN_SPELLED_OUT,
     KNOWN_SUCCESSOR,
     KNOWN_VARIANT,
     NONE_OFF,
@@ -101,6 +104,25 @@ def split_coinage(name: str, names: tuple[str, ...]) -> bool:
     return any(" " not in other and other.lower() == glued for other in names)
 
 
+_COINED = re.compile(r"[a-z][A-Z]|\d|^[A-Z]{2,}$")  # "AdaRound", "S4", "ECA"; not "Chain-of-Thought"
+_PLAIN_WORDS = re.compile(r"^[A-Za-z][a-z]*(?:[ -][A-Za-z][a-z]*){1,2}$")  # of 2-3 words
+
+
+def spelled_out(name: str, canonical: str) -> bool:
+    """Whether ``name`` spells a coined ``canonical`` name out in 2-3 plain words ("Adaptive
+    Rounding" of AdaRound, "Efficient Channel Attention" of ECA): in lower case, such words are a
+    description ("an adaptive rounding procedure"), matched only as the gazetteer writes them.
+    A longer spelling is no common phrase ("bidirectional encoder representations from
+    transformers").
+
+    >>> spelled_out("Efficient Channel Attention", "ECA"), spelled_out("zero-shot CoT", "Zero-shot-CoT")
+    (True, False)
+    >>> spelled_out("Chain of Thought", "Chain-of-Thought")
+    False
+    """
+    return " " not in canonical and bool(_COINED.search(canonical)) and bool(_PLAIN_WORDS.match(name))
+
+
 class KnownNames(Batched):
     def __init__(self, nlp: Language, entries: dict[str, KnownEntity]) -> None:
         self.entries = entries
@@ -108,6 +130,7 @@ class KnownNames(Batched):
         self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         by_id_exact: dict[str, list[Doc]] = {}
         by_id_lower: dict[str, list[Doc]] = {}
+        by_id_spelled: dict[str, list[Doc]] = {}  # known-spelled-out: in lower case only with it off
         with uncached(nlp):  # 30,000 names would fill the tokenizer's cache of chunks
             for e in entries.values():
                 for n in e.names:
@@ -115,11 +138,15 @@ class KnownNames(Batched):
                     by_id_exact.setdefault(e.id, []).append(d)
                     if not e.ambiguous and len(d) >= 2 and len(n) >= 8 and any(c.islower() for c in n) \
                             and not split_coinage(n, e.names):
-                        by_id_lower.setdefault(e.id, []).append(nlp.make_doc(n.lower()))
+                        lowered = by_id_spelled if spelled_out(n, e.name) else by_id_lower
+                        lowered.setdefault(e.id, []).append(nlp.make_doc(n.lower()))
         for kid, docs in by_id_exact.items():
             self.exact.add(kid, docs)
         for kid, docs in by_id_lower.items():
             self.lower.add(kid, docs)
+        self.spelled = PhraseMatcher(nlp.vocab, attr="LOWER")
+        for kid, docs in by_id_spelled.items():
+            self.spelled.add(kid, docs)
         self.variants = Variants(variant_keys(entries))
         self.by_name = {n: e for e in entries.values() if not e.ambiguous for n in reversed(e.names)}
 
@@ -140,6 +167,8 @@ class KnownNames(Batched):
             matches += self.exact(doc)
         if GAZETTEER_LOWERCASE not in off:
             matches += self.lower(doc)
+            if KNOWN_SPELLED_OUT in off:
+                matches += self.spelled(doc)
         out = candidates(doc)
         text = doc_text(doc)
         # the matches as (start, end) characters, without a Span each (some three a doc): a

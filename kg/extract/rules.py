@@ -39,6 +39,10 @@ GAZETTEER = _rule("gazetteer", "a name the gazetteer knows, matched with its cas
 GAZETTEER_LOWERCASE = _rule(
     "gazetteer-lowercase", "a known name of 2+ words and 8+ characters also matches in lower case",
     "kg_known")
+KNOWN_SPELLED_OUT = _rule(
+    "known-spelled-out", "plain words spelling out a coined known name (\"Adaptive Rounding\" of AdaRound, "
+    "\"Efficient Channel Attention\" of ECA) match only with the gazetteer's case: in lower case they "
+    "describe (\"an adaptive rounding procedure\")", "kg_known")
 GAZETTEER_AMBIGUOUS = _rule(
     "gazetteer-ambiguous", "a known name that is an ordinary word (\"Flux\") counts only "
     "mid-sentence, and less surely", "kg_known", source=Found.GAZETTEER, priority=6, confidence=0.75,
