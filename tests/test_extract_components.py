@@ -457,6 +457,11 @@ def test_plain_words_spelling_out_a_coined_name_describe_in_lower_case(nlp):
     assert set(r) == {"Chain-of-Thought", "Zero-shot-CoT"}  # no coined name: both still match
 
 
+def test_a_name_of_capitals_in_parts_written_another_way(nlp):
+    r = by_name(extract_text("We test on \\rafdb, on RAFDB and on PTBXL.", nlp))
+    assert set(r["RAF-DB"].aliases) == {"\\rafdb", "RAFDB"} and r["PTB-XL"].kb_id == "ptb-xl"
+
+
 def test_named_variant_of_a_known_name_takes_its_type(nlp):
     r = by_name(extract_text("We test Flickr30k-Order and LeNet-5-Caffe.", nlp))
     assert r["Flickr30k-Order"].type == "dataset" and r["LeNet-5-Caffe"].type == "model"

@@ -49,8 +49,8 @@ GAZETTEER_AMBIGUOUS = _rule(
     **_GAZ)
 KNOWN_VARIANT = _rule(
     "known-variant", "a known name written with other case, hyphens or spaces (\"Claude-3.5 Sonnet\" "
-    "for \"Claude 3.5 Sonnet\", \"imagenet\"), when the known name is coined (an inner capital "
-    "or a digit), 5+ letters long and no ordinary word", "kg_known", source=Found.GAZETTEER, priority=6,
+    "for \"Claude 3.5 Sonnet\", \"imagenet\"), when the known name is coined (an inner capital, "
+    "a digit, or capitals in parts: \"RAF-DB\" written \"RAFDB\"), 5+ letters long and no ordinary word", "kg_known", source=Found.GAZETTEER, priority=6,
     confidence=0.85, **_GAZ)
 KNOWN_GLUED = _rule(
     "known-glued", "a known name glued inside a longer word (\"LLaVA-1.5\" in \"LLaVA-1.5-7B\") "

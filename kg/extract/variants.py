@@ -16,6 +16,7 @@ from kg.keys import match_key
 from kg.keys.names import plural_ending, singular, spaced_key_cores
 
 _CODED = re.compile(r"[a-z][A-Z]|\d")
+_CAPS_PARTS = re.compile(r"^[A-Z]{2,}(?:-[A-Z]{2,})+$")  # "RAF-DB": capitals in parts
 _LAST_PART = re.compile(r"[A-Z][a-z]+$")
 MAX_PARTS = 4  # a variant spans at most this many space-separated chunks
 
@@ -31,8 +32,8 @@ def _lower_ok(name: str) -> bool:
 
 def variant_keys(entries: dict[str, KnownEntity]) -> dict[str, tuple[str, bool]]:
     """Match key -> (entity id, may be written as one lower-case word) of the names a variant
-    spelling may stand for: coined (an inner capital: "ImageNet") or versioned ("Claude 3.5
-    Sonnet") names of 5+ characters that are no ordinary word. Plain words ("Places", "Visual
+    spelling may stand for: coined (an inner capital: "ImageNet"; capitals in parts: "RAF-DB")
+    or versioned ("Claude 3.5 Sonnet") names of 5+ characters that are no ordinary word. Plain words ("Places", "Visual
     Genome") are left to the exact and lower-case matchers."""
     out: dict[str, tuple[str, bool]] = {}
     for e in entries.values():
@@ -40,7 +41,7 @@ def variant_keys(entries: dict[str, KnownEntity]) -> dict[str, tuple[str, bool]]
             continue
         for n in e.names:
             key = match_key(n)
-            if len(key) >= 5 and _CODED.search(n):
+            if len(key) >= 5 and (_CODED.search(n) or _CAPS_PARTS.match(n)):
                 out.setdefault(key, (e.id, _lower_ok(n)))
     return out
 
