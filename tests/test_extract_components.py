@@ -453,6 +453,8 @@ def test_a_known_name_with_a_prefix_is_a_named_variant_of_it(nlp):
 def test_plain_words_spelling_out_a_coined_name_describe_in_lower_case(nlp):
     r = by_name(extract_text("We design efficient channel attention blocks with Adaptive Rounding.", nlp))
     assert list(r) == ["AdaRound"] and r["AdaRound"].aliases == ("Adaptive Rounding",)
+    r = by_name(extract_text("We build on the diffusion transformer (DIT) and on efficient channel attention.", nlp))
+    assert list(r) == ["DiT"]  # defined as the name, the words name it
     r = by_name(extract_text("We use chain of thought prompting and zero-shot CoT.", nlp))
     assert set(r) == {"Chain-of-Thought", "Zero-shot-CoT"}  # no coined name: both still match
 

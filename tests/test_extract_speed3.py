@@ -160,8 +160,9 @@ def _reference_known(component, doc, off):
 
     strings = doc.vocab.strings
     spans = []
-    matchers = [m for m, rule in ((component.exact, GAZETTEER), (component.lower, GAZETTEER_LOWERCASE))
-                if rule not in off]
+    # (the lower-case matcher held the spelled-out names then: known-spelled-out keeps them apart)
+    matchers = [m for m, rule in ((component.exact, GAZETTEER), (component.lower, GAZETTEER_LOWERCASE),
+                                  (component.spelled, GAZETTEER_LOWERCASE)) if rule not in off]
     for matcher in matchers:
         for match_id, start, end in matcher(doc):
             span = doc[start:end]
@@ -222,9 +223,9 @@ def test_known_names_without_spans_are_those_found_with_spans(nlp, off):
     from kg.extract.candidate import set_ext
     from kg.extract.rules import rule
 
-    # the reference is kg_known before known-successor, known-sized and known-prefixed: those are
-    # off on both sides
-    later = {rule("known-successor"), rule("known-sized"), rule("known-prefixed")}
+    # the reference is kg_known before known-successor, known-sized, known-prefixed and
+    # known-spelled-out: those are off on both sides
+    later = {rule("known-successor"), rule("known-sized"), rule("known-prefixed"), rule("known-spelled-out")}
     off_rules = frozenset({rule(off)} if off else set()) | later
     component = nlp.get_pipe("kg_known")
     texts = TEXTS + SEED_TEXTS + _known_texts(58, 3000)

@@ -4,7 +4,7 @@ Every alias matches with its case; multi-word names also match in lower case
 ("causal mediation analysis"), unless the name is a coined one-word name split into
 plain words ("Fast Speech" of FastSpeech: "fast speech synthesis" is English), or plain words
 spelling a coined name out ("Adaptive Rounding" of AdaRound: "an adaptive rounding procedure"
-describes). A name flagged ambiguous in the gazetteer (an ordinary word such as "Flux") is taken
+describes) unless the paper defines them as the name ("diffusion transformer (DiT)"). A name flagged ambiguous in the gazetteer (an ordinary word such as "Flux") is taken
 only mid-sentence, with its case.
 """
 
@@ -20,6 +20,7 @@ from kg.extract.candidate import (
     candidates,
     doc_text,
     found,
+    get_ext,
     register_extensions,
 )
 from kg.extract.lexicon import KnownEntity, gazetteer, word_list
@@ -41,6 +42,7 @@ from kg.extract.rules import (
 )
 from kg.extract.sentences import uncached
 from kg.extract.variants import Variants, variant_keys, variant_spans
+from kg.keys import match_key
 
 # a suffix that makes a word of a name ("BERT-based", "DPO-style"): the name is named there
 _DERIVING = re.compile(r"-(?:based|style|like|inspired|family|trained|tuned|generated|guided|driven|powered|enabled)\b")
@@ -147,6 +149,7 @@ class KnownNames(Batched):
         self.spelled = PhraseMatcher(nlp.vocab, attr="LOWER")
         for kid, docs in by_id_spelled.items():
             self.spelled.add(kid, docs)
+        self.spelled_ids = {d.text: kid for kid, docs in by_id_spelled.items() for d in docs}
         self.variants = Variants(variant_keys(entries))
         self.by_name = {n: e for e in entries.values() if not e.ambiguous for n in reversed(e.names)}
 
@@ -159,6 +162,20 @@ class KnownNames(Batched):
             e = self.by_name.get(m.group(1))
             if e is not None and m.group(0) not in self.by_name:
                 out.append(found(KNOWN_SUCCESSOR, m.start(), m.end(), m.group(0), type=e.type, parent=e.id))
+        return out
+
+    def defined_spelled(self, doc: Doc, text: str) -> list[Candidate]:
+        """The plain words spelling a coined known name out, in lower case, when the paper
+        defines them as that name ("diffusion transformer (DiT)"): a name there."""
+        out = []
+        for p in get_ext(doc, "kg_acronyms"):
+            long = p.long.lower()
+            kid = self.spelled_ids.get(long) or (self.spelled_ids.get(long[:-1]) if long.endswith("s") else None)
+            e = self.entries[kid] if kid else None
+            if e is not None and p.long not in e.names \
+                    and match_key(p.short) in {match_key(n) for n in e.names}:
+                out.append(found(GAZETTEER, p.long_start, p.long_end, p.long, type=e.type, kb_id=e.id,
+                                 parent=e.parent))
         return out
 
     def __call__(self, doc: Doc, off: frozenset[Rule] = NONE_OFF) -> Doc:
@@ -213,6 +230,8 @@ class KnownNames(Batched):
                              end_char, text[start_char:end_char], type=e.type, kb_id=e.id, parent=e.parent))
         if KNOWN_SUCCESSOR not in off:
             out.extend(self.successors(text))
+        if KNOWN_SPELLED_OUT not in off and GAZETTEER_LOWERCASE not in off:
+            out.extend(self.defined_spelled(doc, text))
         if KNOWN_VARIANT not in off:
             taken = [chars[start, end] for _, start, end in matches]
             for start_char, end_char, kid in variant_spans(text, self.variants, taken):

@@ -42,7 +42,8 @@ GAZETTEER_LOWERCASE = _rule(
 KNOWN_SPELLED_OUT = _rule(
     "known-spelled-out", "plain words spelling out a coined known name (\"Adaptive Rounding\" of AdaRound, "
     "\"Efficient Channel Attention\" of ECA) match only with the gazetteer's case: in lower case they "
-    "describe (\"an adaptive rounding procedure\")", "kg_known")
+    "describe (\"an adaptive rounding procedure\"), unless the paper defines them as the name "
+    "(\"diffusion transformer (DiT)\")", "kg_known")
 GAZETTEER_AMBIGUOUS = _rule(
     "gazetteer-ambiguous", "a known name that is an ordinary word (\"Flux\") counts only "
     "mid-sentence, and less surely", "kg_known", source=Found.GAZETTEER, priority=6, confidence=0.75,
