@@ -481,6 +481,11 @@ def test_the_primitives_of_a_known_method_are_not_the_method(nlp):
     assert list(r) == ["3D Gaussian Splatting"] and r["3D Gaussian Splatting"].aliases == ()
 
 
+def test_two_names_of_one_schedule_are_one_known_entity(nlp):
+    r = by_name(extract_text("We compare cosine annealing with a cosine decay of the rate.", nlp))
+    assert list(r) == ["Cosine Decay"] and set(r["Cosine Decay"].aliases) == {"cosine annealing", "cosine decay"}
+
+
 def test_categories_with_modifiers_are_not_entities(nlp):
     r = extract_text("Pruning large pre-trained models (LPMs) and time series foundation models "
                      "(TSFMs) is hard. Encoder-only TSFMs and Hybrid LLMs with Conditional MoEs fail.", nlp)
