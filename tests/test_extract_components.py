@@ -444,10 +444,13 @@ def test_a_word_in_quotes_is_no_known_name_written_another_way(nlp):
 
 
 def test_a_known_name_with_a_prefix_is_a_named_variant_of_it(nlp):
-    text = "Scores of the recently proposed model Uni-Perceiver rise, and Zorb-RoBERTa-Large's fall."
+    text = "Scores of Uni-Perceiver rise, and Zorb-RoBERTa-Large's fall."
     r = by_name(extract_text(text, nlp))
-    assert r["Uni-Perceiver"].type == "model" and r["Uni-Perceiver"].parent == "perceiver"
-    assert r["Zorb-RoBERTa-Large"].parent == "roberta-large" and "Perceiver" not in r
+    assert r["Uni-Perceiver"].type == "method" and r["Uni-Perceiver"].parent == "perceiver"
+    assert r["Zorb-RoBERTa-Large"].type == "model" and r["Zorb-RoBERTa-Large"].parent == "roberta-large"
+    assert "Perceiver" not in r
+    r = by_name(extract_text("We compare methods such as Zorb-LLaMA and DPO.", nlp))
+    assert r["Zorb-LLaMA"].type == "model"  # the known name's type, over the list's head word
 
 
 def test_plain_words_spelling_out_a_coined_name_describe_in_lower_case(nlp):

@@ -69,8 +69,9 @@ KNOWN_SIZED = _rule(
     confidence=0.85, **_GAZ)
 KNOWN_PREFIXED = _rule(
     "known-prefixed", "a capitalised prefix glued before a known name (\"Uni-Perceiver\", \"Head-Context "
-    "Parallelism\") makes a named variant of it, of its family; a weak finder (as the shape rule is): "
-    "a title or a definition of the name wins", "kg_known", source=Found.GAZETTEER, priority=2, confidence=0.8, **_FAMILY)
+    "Parallelism\") makes a named variant of it, of its family and type; a weak finder (as the shape "
+    "rule is): a title or a definition of the name wins", "kg_known", source=Found.GAZETTEER, priority=2,
+    confidence=0.8, **_GAZ)
 KNOWN_PART = _rule(
     "known-part", "a capitalised word after a known dataset names a part of it, a dataset of its "
     "family (\"Visual Genome Relation\")", "kg_known", source=Found.GAZETTEER, priority=6,
