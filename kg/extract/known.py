@@ -4,8 +4,14 @@ Every alias matches with its case; multi-word names also match in lower case
 ("causal mediation analysis"), unless the name is a coined one-word name split into
 plain words ("Fast Speech" of FastSpeech: "fast speech synthesis" is English), or plain words
 spelling a coined name out ("Adaptive Rounding" of AdaRound: "an adaptive rounding procedure"
-describes) unless the paper defines them as the name ("diffusion transformer (DiT)"). A name flagged ambiguous in the gazetteer (an ordinary word such as "Flux") is taken
-only mid-sentence, with its case.
+describes) that the paper does not define as the name ("diffusion transformer (DiT)"). A name
+flagged ambiguous in the gazetteer (an ordinary word such as "Flux") is taken only
+mid-sentence, with its case.
+
+A known name is also the start of names of its family: its named part ("Visual Genome
+Relation"), its sized checkpoint ("Mamba-2 370M"), its successor ("PIE-Bench++") and a variant
+with a prefix ("Uni-Perceiver"); glued inside a longer word it is left to the shape rule,
+unless the word is made from it ("BERT-based").
 """
 
 import re
@@ -151,7 +157,10 @@ class KnownNames(Batched):
             self.spelled.add(kid, docs)
         self.spelled_ids = {d.text: kid for kid, docs in by_id_spelled.items() for d in docs}
         self.variants = Variants(variant_keys(entries))
-        self.by_name = {n: e for e in entries.values() if not e.ambiguous for n in reversed(e.names)}
+        self.by_name: dict[str, KnownEntity] = {}  # each name written exactly, its entity
+        for e in entries.values():
+            for n in e.names if not e.ambiguous else ():
+                self.by_name.setdefault(n, e)
 
     def successors(self, text: str) -> list[Candidate]:
         """A known name followed by "++" ("PIE-Bench++") that the gazetteer does not list: the
