@@ -476,6 +476,9 @@ def test_known_tasks_are_no_entities(nlp):
     # tasks are no entities (ANNOTATION.md): the gazetteer lists no knowledge editing method
     r = extract_text("Knowledge Editing at scale: model editing methods fail at length extrapolation.", nlp)
     assert r.entities == ()
+    # nor families of techniques, named by what they do to what
+    r = extract_text("Token pruning, model merging and KV cache quantization methods help.", nlp)
+    assert r.entities == ()
 
 
 def test_the_primitives_of_a_known_method_are_not_the_method(nlp):
