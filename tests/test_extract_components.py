@@ -652,3 +652,15 @@ def test_a_name_written_twice_wins_over_a_known_name_inside_it(nlp):
     # written once, the known name inside it still wins
     r = by_name(extract_text("We test the Quokka Lottery Ticket Hypothesis on nets.", nlp))
     assert "Lottery Ticket Hypothesis" in r
+
+
+def test_a_known_short_form_the_paper_defines_otherwise_is_not_the_known_name(nlp):
+    # "SI" is Synaptic Intelligence in the gazetteer; this paper's SI is its own evaluation split
+    r = by_name(extract_text("Our Speaker-Independent (SI) split holds out every speaker.", nlp))
+    assert "Synaptic Intelligence" not in r
+    assert r["Speaker-Independent"].kb_id is None and "SI" in r["Speaker-Independent"].aliases
+
+
+def test_a_known_short_form_defined_as_the_known_name_stays_it(nlp):
+    r = by_name(extract_text("We add Synaptic Intelligence (SI) to the continual learner.", nlp))
+    assert r["Synaptic Intelligence"].kb_id == "synaptic-intelligence"

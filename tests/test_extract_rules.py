@@ -26,6 +26,9 @@ class Pin:
     expect: dict[str, object] | None  # its attributes with the rule on; None: no such mention
     title: str = ""
     decided: bool = False  # seen through a decider that keeps every group (the learned layer's finders)
+    # rules switched off on both sides: another rule that settles the same case first, so that
+    # the pinned one alone decides ("known-defined-otherwise" before "acronym-over-known")
+    also_off: tuple[str, ...] = ()
 
 
 PINS: dict[str, Pin] = {
@@ -41,6 +44,8 @@ PINS: dict[str, Pin] = {
     "known-glued": Pin("We distill BERT-Zorb9 here.", "BERT-Zorb9", {"type": "model", "parent": "bert"}),
     "known-before-suffix": Pin("We train RoBERTa-style rankers here.", "RoBERTa", {"type": "model", "kb_id": "roberta"}),
     "known-successor": Pin("We score on ShareGPT4V++ here.", "ShareGPT4V++", {"type": "dataset", "parent": "sharegpt4v"}),
+    "known-defined-otherwise": Pin("We train a tagger with Shared Indexing (SI) on the corpus.", "SI",
+                                   {"name": "Shared Indexing", "kb_id": None}),
     "known-sized": Pin("We distill Mistral-Nemo 900M here.", "Mistral-Nemo 900M", {"type": "model", "parent": "mistral-nemo"}),
     "known-prefixed": Pin("We run Quiet-Perceiver on it.", "Quiet-Perceiver", {"type": "method", "parent": "perceiver"}),
     "known-language-pair": Pin("We train on WMT18 German-English data.", "WMT18 German-English",
@@ -161,7 +166,8 @@ PINS: dict[str, Pin] = {
                                 {"type": "dataset"}),
     "acronym-other-meaning": Pin("We add Visual Attention Redistribution (VAR) to it.", "VAR",
                                  {"type": "method", "kb_id": None}),
-    "acronym-over-known": Pin("We add Cross-Layer Importance Pruning (CLIP) to it.", "CLIP", {"type": "method"}),
+    "acronym-over-known": Pin("We add Cross-Layer Importance Pruning (CLIP) to it.", "CLIP", {"type": "method"},
+                              also_off=("known-defined-otherwise",)),
     # (the title's spelling has no morpheme: typed by default, it outranks the abstract's)
     "coined-default": Pin("ZapInstruct prunes. ZapInstruct is fast.", "ZapInstruct", {"type": "method"},
                           "ZAPINSTRUCT: Fast Pruning"),
@@ -270,7 +276,9 @@ class KeepAll:
 def test_rule(nlp, name):
     pin = PINS[name]
     decider = KeepAll() if pin.decided else None
-    on = look(extract_text(pin.text, nlp, title=pin.title, decider=decider), pin)
-    off = look(extract_text(pin.text, nlp, title=pin.title, disabled_rules=[name], decider=decider), pin)
+    on = look(extract_text(pin.text, nlp, title=pin.title, disabled_rules=list(pin.also_off),
+                           decider=decider), pin)
+    off = look(extract_text(pin.text, nlp, title=pin.title, disabled_rules=[name, *pin.also_off],
+                            decider=decider), pin)
     assert on == pin.expect
     assert off != pin.expect, f"switching {name} off changes nothing here"

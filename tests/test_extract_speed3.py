@@ -223,9 +223,10 @@ def test_known_names_without_spans_are_those_found_with_spans(nlp, off):
     from kg.extract.candidate import set_ext
     from kg.extract.rules import rule
 
-    # the reference is kg_known before known-successor, known-sized, known-prefixed and
-    # known-spelled-out: those are off on both sides
-    later = {rule("known-successor"), rule("known-sized"), rule("known-prefixed"), rule("known-spelled-out")}
+    # the reference is kg_known before known-successor, known-sized, known-prefixed,
+    # known-spelled-out and known-defined-otherwise: those are off on both sides
+    later = {rule("known-successor"), rule("known-sized"), rule("known-prefixed"), rule("known-spelled-out"),
+             rule("known-defined-otherwise")}
     off_rules = frozenset({rule(off)} if off else set()) | later
     component = nlp.get_pipe("kg_known")
     texts = TEXTS + SEED_TEXTS + _known_texts(58, 3000)

@@ -21,6 +21,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from kg.extract.candidate import (
+    AcronymPair,
     Batched,
     Candidate,
     candidates,
@@ -35,6 +36,7 @@ from kg.extract.rules import (
     GAZETTEER_AMBIGUOUS,
     GAZETTEER_LOWERCASE,
     KNOWN_BEFORE_SUFFIX,
+    KNOWN_DEFINED_OTHERWISE,
     KNOWN_GLUED,
     KNOWN_LANGUAGE_PAIR,
     KNOWN_PART,
@@ -47,6 +49,7 @@ from kg.extract.rules import (
     Rule,
 )
 from kg.extract.sentences import uncached
+from kg.extract.typer import spelled_alike
 from kg.extract.variants import Variants, variant_keys, variant_spans
 from kg.keys import match_key
 
@@ -131,6 +134,15 @@ def spelled_out(name: str, canonical: str) -> bool:
     return " " not in canonical and bool(_COINED.search(canonical)) and bool(_PLAIN_WORDS.match(name))
 
 
+def defined_otherwise(pairs: list[AcronymPair], short: str, known: KnownEntity) -> bool:
+    """Whether the paper defines ``short`` as something other than ``known``: each long form it
+    gives that short form is none of the known names, and shares few of their words
+    ("Speaker-Independent (SI)" is not Synaptic Intelligence)."""
+    longs = [p.long for p in pairs if p.short == short]
+    keys = {match_key(n) for n in known.names}
+    return bool(longs) and all(match_key(long) not in keys and not spelled_alike(long, known) for long in longs)
+
+
 class KnownNames(Batched):
     def __init__(self, nlp: Language, entries: dict[str, KnownEntity]) -> None:
         self.entries = entries
@@ -205,9 +217,12 @@ class KnownNames(Batched):
                 last = doc[end - 1]
                 chars[start, end] = (doc[start].idx, last.idx + len(last))
         strings = doc.vocab.strings
+        pairs: list[AcronymPair] = (get_ext(doc, "kg_acronyms") or []) if KNOWN_DEFINED_OTHERWISE not in off else []
         for match_id, start, end in filter_matches(matches):
             e = self.entries[strings[match_id]]
             start_char, end_char = chars[start, end]
+            if pairs and defined_otherwise(pairs, text[start_char:end_char], e):
+                continue  # the paper's own definition of the short form says what it is
             pre = _PREFIX.search(text, max(0, start_char - 13), start_char) \
                 if KNOWN_PREFIXED not in off and not e.ambiguous else None
             if pre and text[start_char:end_char] in e.names \

@@ -72,6 +72,9 @@ KNOWN_PREFIXED = _rule(
     "Parallelism\") makes a named variant of it, of its family and type; a weak finder (as the shape "
     "rule is): a title or a definition of the name wins", "kg_known", source=Found.GAZETTEER, priority=2,
     confidence=0.8, **_GAZ)
+KNOWN_DEFINED_OTHERWISE = _rule(
+    "known-defined-otherwise", "a known short form the paper defines as something else (\"Speaker-Independent "
+    "(SI)\", not Synaptic Intelligence) is not the known name", "kg_known")
 KNOWN_PART = _rule(
     "known-part", "a capitalised word after a known dataset names a part of it, a dataset of its "
     "family (\"Visual Genome Relation\")", "kg_known", source=Found.GAZETTEER, priority=6,

@@ -160,7 +160,7 @@ def _words(name: str) -> set[str]:
     return {w for w in _WORD.findall(name.lower()) if w not in _FILLER}
 
 
-def _spelled_alike(long_form: str, known: KnownEntity) -> bool:
+def spelled_alike(long_form: str, known: KnownEntity) -> bool:
     """Whether at least half the words of a paper's long form are words of the known names."""
     words = _words(long_form)
     theirs = set().union(*(_words(n) for n in known.names))
@@ -176,7 +176,7 @@ def _spelled_otherwise(long_form: str, known: KnownEntity) -> bool:
     """Whether a paper's long form says its name is not ``known``: by its head word's type
     or by sharing too few words with the known names."""
     defined = _long_form_type(long_form)
-    return bool(defined and defined != known.type) or not _spelled_alike(long_form, known)
+    return bool(defined and defined != known.type) or not spelled_alike(long_form, known)
 
 
 def _known(c: Candidate, index: Index, off: frozenset[Rule]) -> KnownEntity | None:
@@ -188,7 +188,7 @@ def _known(c: Candidate, index: Index, off: frozenset[Rule]) -> KnownEntity | No
         if defined and defined != known.type:
             return None  # "interactive channel transformation (ICON)" is not the known ICON
         if c.source == Found.ACRONYM and ACRONYM_OTHER_MEANING not in off \
-                and not _spelled_alike(c.long_form, known):
+                and not spelled_alike(c.long_form, known):
             return None  # "Visual Attention Redistribution (VAR)" is not Visual AutoRegressive modeling
     if known is not None and known.ambiguous and c.source == Found.SHAPE \
             and KNOWN_AMBIGUOUS_SHAPE not in off:
