@@ -98,6 +98,16 @@ def test_appositive_after_trigger(nlp):
     assert r["Quokka"].role == "proposed" and r["Quokka"].type == "method"
 
 
+def test_a_bare_lower_case_object_of_a_contribution_cue_is_a_technique(nlp):
+    r = by_name(extract_text("To fix this, we propose staggered token voting that keeps order. Finally, we introduce "
+                             "quiet-lattice forgetting, a simple extension.", nlp))
+    assert r["staggered token voting"].role == "proposed" and r["staggered token voting"].type == "method"
+    assert r["quiet-lattice forgetting"].role == "proposed"
+    # an article, a plural, a verb or one plain word after the cue make no such name
+    assert extract_text("We present a staggered voting rule. We present case studies that hold. We propose to "
+                        "vote twice. We introduce sparsity here.", nlp).entities == ()
+
+
 def test_generic_acronyms_are_not_entities(nlp):
     r = extract_text("Large language models (LLMs) and convolutional neural networks (CNNs) excel.", nlp)
     assert r.entities == ()

@@ -93,6 +93,8 @@ PINS: dict[str, Pin] = {
     "naming": Pin("A pruner named Zorblax is fast.", "Zorblax", {"role": "proposed"}),
     "naming-capitalised": Pin("We train Named Zorblax Pruner in clips.", "Zorblax Pruner", None),
     "appositive": Pin("We present a unified pruner, Zorblax, for speed.", "Zorblax", {"role": "proposed"}),
+    "bare-object": Pin("To prune faster, we introduce quilted lattice loss into the decoder.", "quilted lattice loss",
+                       {"type": "method", "role": "proposed"}),
     "bracketed-name": Pin("The squeezed network (ZQNET) is small.", "ZQNET", {"type": "model"}),
     "acronym": Pin("We use Quiet Lattice Fusion (QLF) for graphs.", "QLF", {"name": "Quiet Lattice Fusion"}),
     "acronym-lowercase": Pin("The key-query (KQ) scores rank tokens.", "KQ", None),

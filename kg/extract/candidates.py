@@ -47,6 +47,7 @@ from kg.extract.names import (
     shape_candidates,
 )
 from kg.extract.phrases import (
+    bare_object,
     caps_candidates,
     cited_candidates,
     eponym_candidates,
@@ -65,9 +66,11 @@ from kg.extract.rules import (
     ACRONYM_TASK,
     ACRONYM_TECHNIQUE,
     APPOSITIVE,
+    BARE_OBJECT,
     BRACKETED_NAME,
     CAPS_TWICE,
     CITED_NAME,
+    DIRECT_OBJECT,
     DROPPED_SHORTS,
     EPONYM,
     EPONYM_NAMES,
@@ -314,6 +317,10 @@ class CandidateFinder(Batched):
             out.extend(_naming_candidates(text, 0, len(text), off, doc_lower(doc)))
         if APPOSITIVE not in off:
             out.extend(_appositive_candidates(text, title_end, len(text), doc_lower(doc)))
+        if BARE_OBJECT not in off:
+            bare = (bare_object(text, m.end())
+                    for m in triggers.contribution_cues(DIRECT_OBJECT, text, title_end, len(text), doc_lower(doc)))
+            out.extend(c for c in bare if c is not None)
         shapes = shape_candidates(text, 0, len(text), off)
         acronym = _TITLE_ACRONYM.match(text, 0, title_end) if TITLE_ACRONYM_PLAY not in off else None
         if acronym is not None:

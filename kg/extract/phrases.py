@@ -9,6 +9,7 @@ from kg.extract.candidate import Candidate, found
 from kg.extract.lexicon import ends_in_category, generic_acronyms, head_type, is_generic, word_list
 from kg.extract.names import NOT_NAME, ends_in_task
 from kg.extract.rules import (
+    BARE_OBJECT,
     CAPS_TWICE,
     CITED_NAME,
     EPONYM,
@@ -292,3 +293,36 @@ def cited_candidates(text: str, start: int) -> list[Candidate]:
             continue
         out.append(found(CITED_NAME, at - len(name), at, name))
     return out
+
+
+# a lower-case word of a technique's name, no function word or verb ("we propose to ...")
+_LOWER_WORD = r"(?!(?:a|an|the|our|its|their|this|these|those|that|to|two|three|four|several|both|new|novel|various|" \
+    r"multiple|many|some|all|each|such|further|more|how|what|whether|it|them|us|here|in|on|of|for|with|by|as|at|" \
+    r"from|into|over|between|across|under|through|and|or|is|are|be|not|than|via|using|where|which|while)\b)" \
+    r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*"
+# what may follow a name's last word: punctuation, or a word that starts a phrase of its own
+_LOWER_END = r"(?=\s*[,.;:(]|\s+(?:that|which|to|for|with|in|into|on|by|as|where|and|or|is|are|from|of|via|based|" \
+    r"using|called|named|through|across|over|between|at|under|within|without|instead|while)\b)"
+_BARE = re.compile(rf"\s+({_LOWER_WORD}(?: {_LOWER_WORD}){{0,4}}?){_LOWER_END}")
+
+
+def bare_object(text: str, at: int) -> Candidate | None:
+    """The lower-case phrase without an article that a contribution cue ending at ``at``
+    introduces, a technique by how it is written ("we introduce token discrepancy loss into"):
+    two words or a hyphenated one, no plural ("we present case studies").
+
+    >>> bare_object("we introduce quilted lattice loss into nets", 12).text
+    'quilted lattice loss'
+    >>> bare_object("we present case studies that", 10) is None, bare_object("we propose a quilted loss.", 10) is None
+    (True, True)
+    """
+    m = _BARE.match(text, at)
+    if m is None:
+        return None
+    name = m.group(1)
+    last = name.rsplit(" ", 1)[-1]
+    if not (" " in name or "-" in name) or (last.endswith("s") and not last.endswith(("ss", "sis", "us"))):
+        return None
+    if is_generic(name) or ends_in_task(name) or ends_in_category(name):
+        return None
+    return found(BARE_OBJECT, m.start(1), m.end(1), name)

@@ -169,6 +169,10 @@ BRACKETED_NAME = _rule(
     "bracketed-name", "a coined name in brackets right after a head noun (\"the squeezed model "
     "(SVDCNN)\"), typed by it", "kg_candidates", source=Found.NAMING, priority=5, confidence=0.7,
     **_CONTEXT)
+BARE_OBJECT = _rule(
+    "bare-object", "a lower-case phrase of 2+ words (or a hyphenated word), no plural, right after \"we "
+    "propose/introduce/present\" without an article (\"we introduce token discrepancy loss into\")",
+    "kg_candidates", source=Found.NAMING, priority=5, confidence=0.75, proposes=True)
 ACRONYM = _rule(
     "acronym", "both forms of a definition whose long form is capitalised or whose short form is "
     "name-shaped", "kg_candidates", source=Found.ACRONYM, priority=4, confidence=0.8)
