@@ -108,6 +108,16 @@ def test_a_bare_lower_case_object_of_a_contribution_cue_is_a_technique(nlp):
                         "vote twice. We introduce sparsity here.", nlp).entities == ()
 
 
+def test_a_bare_lower_case_phrase_apposed_to_a_kind_of_technique_is_one(nlp):
+    r = by_name(extract_text("We study pooling and show staggered lattice voting, a novel method for speed. We find "
+                             "that quiet-lattice forgetting, a technique of old, helps too.", nlp))
+    assert r["staggered lattice voting"].role == "proposed" and r["staggered lattice voting"].type == "method"
+    assert r["quiet-lattice forgetting"].role == "used"
+    # after an article, an adverb or a capitalised word, or in the plural, the phrase is a description
+    assert extract_text("It uses an efficient mask decoder, a new module. It forms an infinitely large input "
+                        "vocabulary, an approach of old. Staggered lattice votes, a new method, help.", nlp).entities == ()
+
+
 def test_generic_acronyms_are_not_entities(nlp):
     r = extract_text("Large language models (LLMs) and convolutional neural networks (CNNs) excel.", nlp)
     assert r.entities == ()

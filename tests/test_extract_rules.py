@@ -93,6 +93,8 @@ PINS: dict[str, Pin] = {
     "naming": Pin("A pruner named Zorblax is fast.", "Zorblax", {"role": "proposed"}),
     "naming-capitalised": Pin("We train Named Zorblax Pruner in clips.", "Zorblax Pruner", None),
     "appositive": Pin("We present a unified pruner, Zorblax, for speed.", "Zorblax", {"role": "proposed"}),
+    "bare-apposed": Pin("Results show that quilted forgetting, a technique from the nineties, still helps.",
+                        "quilted forgetting", {"type": "method", "role": "used"}),
     "bare-object": Pin("To prune faster, we introduce quilted lattice loss into the decoder.", "quilted lattice loss",
                        {"type": "method", "role": "proposed"}),
     "bracketed-name": Pin("The squeezed network (ZQNET) is small.", "ZQNET", {"type": "model"}),

@@ -47,6 +47,7 @@ from kg.extract.names import (
     shape_candidates,
 )
 from kg.extract.phrases import (
+    apposed_candidates,
     bare_object,
     caps_candidates,
     cited_candidates,
@@ -66,6 +67,7 @@ from kg.extract.rules import (
     ACRONYM_TASK,
     ACRONYM_TECHNIQUE,
     APPOSITIVE,
+    BARE_APPOSED,
     BARE_OBJECT,
     BRACKETED_NAME,
     CAPS_TWICE,
@@ -321,6 +323,8 @@ class CandidateFinder(Batched):
             bare = (bare_object(text, m.end())
                     for m in triggers.contribution_cues(DIRECT_OBJECT, text, title_end, len(text), doc_lower(doc)))
             out.extend(c for c in bare if c is not None)
+        if BARE_APPOSED not in off:
+            out.extend(apposed_candidates(text, title_end))
         shapes = shape_candidates(text, 0, len(text), off)
         acronym = _TITLE_ACRONYM.match(text, 0, title_end) if TITLE_ACRONYM_PLAY not in off else None
         if acronym is not None:

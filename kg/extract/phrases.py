@@ -9,6 +9,7 @@ from kg.extract.candidate import Candidate, found
 from kg.extract.lexicon import ends_in_category, generic_acronyms, head_type, is_generic, word_list
 from kg.extract.names import NOT_NAME, ends_in_task
 from kg.extract.rules import (
+    BARE_APPOSED,
     BARE_OBJECT,
     CAPS_TWICE,
     CITED_NAME,
@@ -326,3 +327,45 @@ def bare_object(text: str, at: int) -> Candidate | None:
     if is_generic(name) or ends_in_task(name) or ends_in_category(name):
         return None
     return found(BARE_OBJECT, m.start(1), m.end(1), name)
+
+
+# an apposition saying what kind of technique the phrase before its comma is: ", a novel method"
+_KIND_APPOSED = re.compile(r",(?= an? )\s+an?\s+(?:[\w\-]+\s+){0,3}?(?:method|technique|approach|mechanism|strategy|"
+                           r"algorithm|scheme|procedure|module|paradigm|extension|variant|regularizer|objective)\b")
+_NEW_KIND = re.compile(r"\b(?:novel|new)\b")
+# the lower-case words before it, and the word before them: "We find that active forgetting"
+_WORDS_BEFORE = re.compile(rf"(\S*)\s((?:{_LOWER_WORD} ){{0,3}}{_LOWER_WORD})$")
+
+
+def apposed_candidates(text: str, start: int) -> list[Candidate]:
+    """A lower-case phrase without an article that an apposition calls a kind of technique:
+    "we find that active forgetting, a technique that ..."; two words or a hyphenated one, no
+    plural, after no article, capitalised word or adverb in -ly ("an infinitely large input
+    vocabulary, an approach"). A new kind ("triplet attention, a novel method") is the paper's own.
+
+    >>> [c.text for c in apposed_candidates("We find that quilted forgetting, a technique of old, helps.", 0)]
+    ['quilted forgetting']
+    >>> apposed_candidates("It has an efficient mask decoder, a new module.", 0)
+    []
+    """
+    out: list[Candidate] = []
+    breaks = word_list("phrase_breaks")
+    for m in _KIND_APPOSED.finditer(text, start):
+        w = _WORDS_BEFORE.search(text, max(start, m.start() - 80), m.start())
+        if w is None:
+            continue
+        words = w.group(2).split(" ")
+        cut = max((i + 1 for i, x in enumerate(words) if x in breaks or x.endswith("ly")), default=0)
+        before = words[cut - 1] if cut else w.group(1)
+        words = words[cut:]
+        name = " ".join(words)
+        if not words or not (len(words) > 1 or "-" in name) or before.endswith("ly") \
+                or before.lower() in ("a", "an", "the") or (before[:1].isupper() and not before.endswith(".")):
+            continue
+        if (words[-1].endswith("s") and not words[-1].endswith(("ss", "sis", "us"))) \
+                or is_generic(name) or ends_in_task(name) or ends_in_category(name):
+            continue
+        own = _NEW_KIND.search(m.group(0)) is not None  # "triplet attention, a novel method"
+        out.append(found(BARE_APPOSED, m.start() - len(name), m.start(), name, type="method",
+                         role="proposed" if own else "used"))
+    return out

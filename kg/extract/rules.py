@@ -14,6 +14,7 @@ labels they carry (``source``, ``type_source``) are the coarser kinds of
 """
 
 from kg.extract.rulebook import (  # noqa: F401  (re-exported: components import them from here)
+    _APPOSITION,
     _CONTEXT,
     _FAMILY,
     _GAZ,
@@ -173,6 +174,10 @@ BARE_OBJECT = _rule(
     "bare-object", "a lower-case phrase of 2+ words (or a hyphenated word), no plural, right after \"we "
     "propose/introduce/present\" without an article (\"we introduce token discrepancy loss into\")",
     "kg_candidates", source=Found.NAMING, priority=5, confidence=0.75, proposes=True)
+BARE_APPOSED = _rule(
+    "bare-apposed", "a lower-case phrase of 2+ words (or a hyphenated word), no plural and after no article, "
+    "right before an apposition naming a kind of technique (\"active forgetting, a technique that\")",
+    "kg_candidates", source=Found.NAMING, priority=5, confidence=0.75, **_APPOSITION)
 ACRONYM = _rule(
     "acronym", "both forms of a definition whose long form is capitalised or whose short form is "
     "name-shaped", "kg_candidates", source=Found.ACRONYM, priority=4, confidence=0.8)
