@@ -118,6 +118,14 @@ def test_a_bare_lower_case_phrase_apposed_to_a_kind_of_technique_is_one(nlp):
                         "vocabulary, an approach of old. Staggered lattice votes, a new method, help.", nlp).entities == ()
 
 
+def test_a_lower_case_phrase_ending_in_a_head_word_after_a_naming_word_is_a_name(nlp):
+    r = by_name(extract_text("We add a long-term memory block called quilted lattice module, which keeps scenes.", nlp))
+    assert r["quilted lattice module"].role == "proposed" and r["quilted lattice module"].type == "method"
+    # no head word, a plural or one plain word: no name
+    assert extract_text("It meets a problem called lattice conflict. It forms what are called lattice modules. "
+                        "It is called pruning here.", nlp).entities == ()
+
+
 def test_generic_acronyms_are_not_entities(nlp):
     r = extract_text("Large language models (LLMs) and convolutional neural networks (CNNs) excel.", nlp)
     assert r.entities == ()

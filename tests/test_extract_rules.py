@@ -91,6 +91,8 @@ PINS: dict[str, Pin] = {
                        {"type": "method", "role": "proposed"}, "Sparse Nets with Quiet Lattice Fusion"),
     # kg_candidates: what the text says
     "naming": Pin("A pruner named Zorblax is fast.", "Zorblax", {"role": "proposed"}),
+    "naming-lowercase": Pin("Its second part, a memory block called quilted lattice module, keeps scenes.",
+                            "quilted lattice module", {"type": "method", "role": "proposed"}),
     "naming-capitalised": Pin("We train Named Zorblax Pruner in clips.", "Zorblax Pruner", None),
     "appositive": Pin("We present a unified pruner, Zorblax, for speed.", "Zorblax", {"role": "proposed"}),
     "bare-apposed": Pin("Results show that quilted forgetting, a technique from the nineties, still helps.",

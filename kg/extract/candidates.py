@@ -54,6 +54,7 @@ from kg.extract.phrases import (
     eponym_candidates,
     eponym_names,
     list_candidates,
+    named_phrase,
     phrase_candidates,
 )
 from kg.extract.rules import (
@@ -79,6 +80,7 @@ from kg.extract.rules import (
     LIST,
     NAMING,
     NAMING_CAPITALISED,
+    NAMING_LOWERCASE,
     NONE_OFF,
     PHRASE,
     TITLE_ACRONYM_PLAY,
@@ -188,6 +190,8 @@ def _naming_candidates(text: str, start: int, end: int, off: frozenset[Rule],
         name = _JOINED_LAST.sub("", text[w.start(): pos].strip())
         if (name[:1].isupper() or looks_like_name(name, off)) and not name.endswith("'s"):
             out.append(found(NAMING, w.start(), w.start() + len(name), name))
+        elif NAMING_LOWERCASE not in off and (c := named_phrase(text, m.end())) is not None:
+            out.append(c)
     return out
 
 

@@ -6,7 +6,14 @@ Pure helpers of the ``kg_candidates`` component.
 import re
 
 from kg.extract.candidate import Candidate, found
-from kg.extract.lexicon import ends_in_category, generic_acronyms, head_type, is_generic, word_list
+from kg.extract.lexicon import (
+    ends_in_category,
+    generic_acronyms,
+    head_type,
+    is_generic,
+    last_word_type,
+    word_list,
+)
 from kg.extract.names import NOT_NAME, ends_in_task
 from kg.extract.rules import (
     BARE_APPOSED,
@@ -18,6 +25,7 @@ from kg.extract.rules import (
     LIST,
     LIST_CITATION,
     LIST_MODIFIER,
+    NAMING_LOWERCASE,
     PHRASE,
     PHRASE_AND,
     PHRASE_SENTENCE_START,
@@ -304,7 +312,22 @@ _LOWER_WORD = r"(?!(?:a|an|the|our|its|their|this|these|those|that|to|two|three|
 # what may follow a name's last word: punctuation, or a word that starts a phrase of its own
 _LOWER_END = r"(?=\s*[,.;:(]|\s+(?:that|which|to|for|with|in|into|on|by|as|where|and|or|is|are|from|of|via|based|" \
     r"using|called|named|through|across|over|between|at|under|within|without|instead|while)\b)"
-_BARE = re.compile(rf"\s+({_LOWER_WORD}(?: {_LOWER_WORD}){{0,4}}?){_LOWER_END}")
+_BARE = re.compile(rf"\s*({_LOWER_WORD}(?: {_LOWER_WORD}){{0,4}}?){_LOWER_END}")
+
+
+def _bare_phrase(text: str, at: int, named: bool = False) -> re.Match[str] | None:
+    """The lower-case phrase at ``at`` (after spaces) that may name a technique: two words or a
+    hyphenated one, no plural, no generic term or task, nor a category unless ``named``."""
+    m = _BARE.match(text, at)
+    if m is None:
+        return None
+    name = m.group(1)
+    last = name.rsplit(" ", 1)[-1]
+    if not (" " in name or "-" in name) or (last.endswith("s") and not last.endswith(("ss", "sis", "us"))):
+        return None
+    if is_generic(name) or ends_in_task(name) or (ends_in_category(name) and not named):
+        return None
+    return m
 
 
 def bare_object(text: str, at: int) -> Candidate | None:
@@ -317,16 +340,23 @@ def bare_object(text: str, at: int) -> Candidate | None:
     >>> bare_object("we present case studies that", 10) is None, bare_object("we propose a quilted loss.", 10) is None
     (True, True)
     """
-    m = _BARE.match(text, at)
-    if m is None:
+    m = _bare_phrase(text, at)
+    return None if m is None else found(BARE_OBJECT, m.start(1), m.end(1), m.group(1))
+
+
+def named_phrase(text: str, at: int) -> Candidate | None:
+    """The lower-case phrase a naming word ending at ``at`` names, when its last word is a head
+    word ("a memory block called appearance preservation module"): :func:`bare_object`'s shape.
+
+    >>> named_phrase("a block called quilted lattice module, which", 15).text
+    'quilted lattice module'
+    >>> named_phrase("a problem called lattice conflict.", 17) is None
+    True
+    """
+    m = _bare_phrase(text, at, named=True)  # "called X module": a module of its own
+    if m is None or last_word_type(m.group(1)) is None:
         return None
-    name = m.group(1)
-    last = name.rsplit(" ", 1)[-1]
-    if not (" " in name or "-" in name) or (last.endswith("s") and not last.endswith(("ss", "sis", "us"))):
-        return None
-    if is_generic(name) or ends_in_task(name) or ends_in_category(name):
-        return None
-    return found(BARE_OBJECT, m.start(1), m.end(1), name)
+    return found(NAMING_LOWERCASE, m.start(1), m.end(1), m.group(1))
 
 
 # an apposition saying what kind of technique the phrase before its comma is: ", a novel method"

@@ -159,6 +159,10 @@ TITLE_MEANS = _rule(
 NAMING = _rule(
     "naming", "the name after \"named/called/dubbed\" (\"a framework named Dentist\")",
     "kg_candidates", source=Found.NAMING, priority=5, confidence=0.85, proposes=True)
+NAMING_LOWERCASE = _rule(
+    "naming-lowercase", "a lower-case phrase of 2+ words (or a hyphenated word) ending in a head word, no "
+    "plural, after \"named/called/dubbed\" (\"a block called appearance preservation module\")",
+    "kg_candidates", source=Found.NAMING, priority=5, confidence=0.75, proposes=True)
 NAMING_CAPITALISED = _rule(
     "naming-capitalised", "a naming word written with a capital mid-sentence is a word of a name, no cue "
     "(\"Named Entity Recognition\" names no \"Entity Recognition\")", "kg_candidates")
