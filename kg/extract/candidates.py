@@ -7,10 +7,13 @@ Rules, each generalising beyond any one paper:
 - name shapes: inner capitals (FlowCut, InstructBLIP), letters with digits (GPT-4o, Mamba-3B);
 - capitalised phrases ending in a type head word ("Harmonix Set", "Causal Mediation Analysis");
 - capitalised runs written mid-sentence and twice or more ("Feature Slicer", "Self-Notes"), or
-  right before a citation ("Rephrase and Respond (Deng et al., 2023a)").
+  right before a citation ("Rephrase and Respond (Deng et al., 2023a)");
+- lower-case phrases written as names: without an article after a contribution cue ("we introduce
+  token discrepancy loss into"), after a naming word, or before an apposition naming a kind.
 
 The title rules are in :mod:`kg.extract.titles`, the name shapes in :mod:`kg.extract.names`,
-phrases and lists in :mod:`kg.extract.phrases`; every rule is an entry of :mod:`kg.extract.rules`.
+phrases and lists in :mod:`kg.extract.phrases`, lower-case phrases in :mod:`kg.extract.lowered`;
+every rule is an entry of :mod:`kg.extract.rules`.
 """
 
 import re
@@ -40,6 +43,7 @@ from kg.extract.lexicon import (
     last_word_type,
     word_list,
 )
+from kg.extract.lowered import apposed_candidates, bare_object, named_phrase
 from kg.extract.names import (
     WORD,
     ends_in_task,
@@ -47,14 +51,11 @@ from kg.extract.names import (
     shape_candidates,
 )
 from kg.extract.phrases import (
-    apposed_candidates,
-    bare_object,
     caps_candidates,
     cited_candidates,
     eponym_candidates,
     eponym_names,
     list_candidates,
-    named_phrase,
     phrase_candidates,
 )
 from kg.extract.rules import (

@@ -1,0 +1,114 @@
+"""Lower-case technique phrases, found by the words around them: a contribution cue without an
+article ("we introduce token discrepancy loss into"), a naming word ("called appearance
+preservation module"), an apposition naming a kind ("active forgetting, a technique that").
+
+Pure helpers of the ``kg_candidates`` component. Lower-case phrases are mostly descriptions, so
+each finder reads a phrase only where the text writes it as a name: no article before it, no
+plural, two words or a hyphenated one.
+"""
+
+import re
+
+from kg.extract.candidate import Candidate, found
+from kg.extract.lexicon import ends_in_category, is_generic, last_word_type, word_list
+from kg.extract.names import ends_in_task
+from kg.extract.rules import BARE_APPOSED, BARE_OBJECT, NAMING_LOWERCASE
+
+# a lower-case word of a technique's name, no function word or verb ("we propose to ...")
+_LOWER_WORD = r"(?!(?:a|an|the|our|its|their|this|these|those|that|to|two|three|four|several|both|new|novel|various|" \
+    r"multiple|many|some|all|each|such|further|more|how|what|whether|it|them|us|here|in|on|of|for|with|by|as|at|" \
+    r"from|into|over|between|across|under|through|and|or|is|are|be|not|than|via|using|where|which|while)\b)" \
+    r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*"
+# what may follow a name's last word: punctuation, or a word that starts a phrase of its own
+_LOWER_END = r"(?=\s*[,.;:(]|\s+(?:that|which|to|for|with|in|into|on|by|as|where|and|or|is|are|from|of|via|based|" \
+    r"using|called|named|through|across|over|between|at|under|within|without|instead|while)\b)"
+_BARE = re.compile(rf"\s*({_LOWER_WORD}(?: {_LOWER_WORD}){{0,4}}?){_LOWER_END}")
+
+
+def _bare_phrase(text: str, at: int, named: bool = False) -> re.Match[str] | None:
+    """The lower-case phrase at ``at`` (after spaces) that may name a technique: two words or a
+    hyphenated one, no plural, no generic term or task, nor a category unless ``named``."""
+    m = _BARE.match(text, at)
+    return m if m is not None and _may_name(m.group(1).split(" "), named) else None
+
+
+def _may_name(words: list[str], named: bool = False) -> bool:
+    """Whether lower-case words may name a technique: two or a hyphenated one, the last no plural
+    ("case studies"), no generic term or task, nor a category ("a new module") unless ``named``.
+
+    >>> _may_name(["quilted", "forgetting"]), _may_name(["case", "studies"]), _may_name(["pruning"])
+    (True, False, False)
+    """
+    name = " ".join(words)
+    last = words[-1]
+    if not (len(words) > 1 or "-" in name) or (last.endswith("s") and not last.endswith(("ss", "sis", "us"))):
+        return False
+    return not (is_generic(name) or ends_in_task(name) or (ends_in_category(name) and not named))
+
+
+def bare_object(text: str, at: int) -> Candidate | None:
+    """The lower-case phrase without an article that a contribution cue ending at ``at``
+    introduces, a technique by how it is written ("we introduce token discrepancy loss into"):
+    two words or a hyphenated one, no plural ("we present case studies").
+
+    >>> bare_object("we introduce quilted lattice loss into nets", 12).text
+    'quilted lattice loss'
+    >>> bare_object("we present case studies that", 10) is None, bare_object("we propose a quilted loss.", 10) is None
+    (True, True)
+    """
+    m = _bare_phrase(text, at)
+    return None if m is None else found(BARE_OBJECT, m.start(1), m.end(1), m.group(1))
+
+
+def named_phrase(text: str, at: int) -> Candidate | None:
+    """The lower-case phrase a naming word ending at ``at`` names, when its last word is a head
+    word ("a memory block called appearance preservation module"): :func:`bare_object`'s shape.
+
+    >>> named_phrase("a block called quilted lattice module, which", 15).text
+    'quilted lattice module'
+    >>> named_phrase("a problem called lattice conflict.", 17) is None
+    True
+    """
+    m = _bare_phrase(text, at, named=True)  # "called X module": a module of its own
+    if m is None or last_word_type(m.group(1)) is None:
+        return None
+    return found(NAMING_LOWERCASE, m.start(1), m.end(1), m.group(1))
+
+
+# an apposition saying what kind of technique the phrase before its comma is: ", a novel method"
+_KIND_APPOSED = re.compile(r",(?= an? )\s+an?\s+(?:[\w\-]+\s+){0,3}?(?:method|technique|approach|mechanism|strategy|"
+                           r"algorithm|scheme|procedure|module|paradigm|extension|variant|regularizer|objective)\b")
+_NEW_KIND = re.compile(r"\b(?:novel|new)\b")
+# the lower-case words before it, and the word before them: "We find that active forgetting"
+_WORDS_BEFORE = re.compile(rf"(\S*)\s((?:{_LOWER_WORD} ){{0,3}}{_LOWER_WORD})$")
+
+
+def apposed_candidates(text: str, start: int) -> list[Candidate]:
+    """A lower-case phrase without an article that an apposition calls a kind of technique:
+    "we find that active forgetting, a technique that ..."; two words or a hyphenated one, no
+    plural, after no article, capitalised word or adverb in -ly ("an infinitely large input
+    vocabulary, an approach"). A new kind ("triplet attention, a novel method") is the paper's own.
+
+    >>> [c.text for c in apposed_candidates("We find that quilted forgetting, a technique of old, helps.", 0)]
+    ['quilted forgetting']
+    >>> apposed_candidates("It has an efficient mask decoder, a new module.", 0)
+    []
+    """
+    out: list[Candidate] = []
+    breaks = word_list("phrase_breaks")
+    for m in _KIND_APPOSED.finditer(text, start):
+        w = _WORDS_BEFORE.search(text, max(start, m.start() - 80), m.start())
+        if w is None:
+            continue
+        words = w.group(2).split(" ")
+        cut = max((i + 1 for i, x in enumerate(words) if x in breaks or x.endswith("ly")), default=0)
+        before = words[cut - 1] if cut else w.group(1)
+        words = words[cut:]
+        name = " ".join(words)
+        if not words or not _may_name(words) or before.endswith("ly") or before.lower() in ("a", "an", "the") \
+                or (before[:1].isupper() and not before.endswith(".")):
+            continue
+        own = _NEW_KIND.search(m.group(0)) is not None  # "triplet attention, a novel method"
+        out.append(found(BARE_APPOSED, m.start() - len(name), m.start(), name, type="method",
+                         role="proposed" if own else "used"))
+    return out
