@@ -121,6 +121,9 @@ def test_a_bare_lower_case_phrase_apposed_to_a_kind_of_technique_is_one(nlp):
 def test_a_lower_case_phrase_ending_in_a_head_word_after_a_naming_word_is_a_name(nlp):
     r = by_name(extract_text("We add a long-term memory block called quilted lattice module, which keeps scenes.", nlp))
     assert r["quilted lattice module"].role == "proposed" and r["quilted lattice module"].type == "method"
+    # "coding" names a kind of technique ("prequential coding", "predictive coding")
+    assert by_name(extract_text("It is a compression technique called quilted coding, which ranks.", nlp))[
+        "quilted coding"].type == "method"
     # no head word, a plural or one plain word: no name
     assert extract_text("It meets a problem called lattice conflict. It forms what are called lattice modules. "
                         "It is called pruning here.", nlp).entities == ()
