@@ -121,6 +121,10 @@ def test_a_bare_lower_case_phrase_apposed_to_a_kind_of_technique_is_one(nlp):
 def test_a_lower_case_phrase_ending_in_a_head_word_after_a_naming_word_is_a_name(nlp):
     r = by_name(extract_text("We add a long-term memory block called quilted lattice module, which keeps scenes.", nlp))
     assert r["quilted lattice module"].role == "proposed" and r["quilted lattice module"].type == "method"
+    # after a kind of technique, each item of the list a naming word opens; after a task, the first alone
+    names = {m.name for m in extract_text("We test two methods, namely lattice gating and quilted fusion. We study "
+                                          "two tasks, namely sparse pooling and dense fusion.", nlp).entities}
+    assert names == {"lattice gating", "quilted fusion", "sparse pooling"}
     # "coding" names a kind of technique ("prequential coding", "predictive coding")
     assert by_name(extract_text("It is a compression technique called quilted coding, which ranks.", nlp))[
         "quilted coding"].type == "method"

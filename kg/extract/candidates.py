@@ -43,7 +43,7 @@ from kg.extract.lexicon import (
     last_word_type,
     word_list,
 )
-from kg.extract.lowered import apposed_candidates, bare_object, named_phrase
+from kg.extract.lowered import apposed_candidates, bare_object, named_phrases
 from kg.extract.names import (
     WORD,
     ends_in_task,
@@ -191,8 +191,8 @@ def _naming_candidates(text: str, start: int, end: int, off: frozenset[Rule],
         name = _JOINED_LAST.sub("", text[w.start(): pos].strip())
         if (name[:1].isupper() or looks_like_name(name, off)) and not name.endswith("'s"):
             out.append(found(NAMING, w.start(), w.start() + len(name), name))
-        elif NAMING_LOWERCASE not in off and (c := named_phrase(text, m.end())) is not None:
-            out.append(c)
+        elif NAMING_LOWERCASE not in off:
+            out.extend(named_phrases(text, m.end()))
     return out
 
 

@@ -60,19 +60,43 @@ def bare_object(text: str, at: int) -> Candidate | None:
     return None if m is None else found(BARE_OBJECT, m.start(1), m.end(1), m.group(1))
 
 
-def named_phrase(text: str, at: int) -> Candidate | None:
-    """The lower-case phrase a naming word ending at ``at`` names, when its last word is a head
-    word ("a memory block called appearance preservation module"): :func:`bare_object`'s shape.
+# what joins the items of a list: "X, Y and Z", "X, Y, and Z"
+_LIST_JOIN = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
 
-    >>> named_phrase("a block called quilted lattice module, which", 15).text
-    'quilted lattice module'
-    >>> named_phrase("a problem called lattice conflict.", 17) is None
-    True
+
+# a kind of technique right before a naming word: "three methods, namely"
+_KIND_BEFORE = re.compile(r"([a-z]+),?\s+\S+\s*$")
+
+
+def named_phrases(text: str, at: int) -> list[Candidate]:
+    """The lower-case phrases a naming word ending at ``at`` names, when the last word of one is
+    a head word ("a memory block called appearance preservation module"): :func:`bare_object`'s
+    shape; after a kind of technique, each item of a list ("three methods, namely X, Y and Z").
+
+    >>> [c.text for c in named_phrases("a block called quilted lattice module, which", 15)]
+    ['quilted lattice module']
+    >>> [c.text for c in named_phrases("two methods, namely quilted joining, lattice gating and sparse fusion.", 20)]
+    ['lattice gating', 'sparse fusion']
+    >>> [c.text for c in named_phrases("two tasks, namely lattice gating and sparse fusion.", 18)]
+    ['lattice gating']
+    >>> named_phrases("a problem called lattice conflict.", 17)
+    []
     """
-    m = _bare_phrase(text, at, named=True)  # "called X module": a module of its own
-    if m is None or last_word_type(m.group(1)) is None:
-        return None
-    return found(NAMING_LOWERCASE, m.start(1), m.end(1), m.group(1))
+    out: list[Candidate] = []
+    kind = _KIND_BEFORE.search(text, max(0, at - 40), at)
+    listed = kind is not None and last_word_type(kind.group(1)) == "method"
+    for _ in range(6 if listed else 1):
+        m = _BARE.match(text, at)
+        if m is None:
+            break
+        words = m.group(1).split(" ")
+        if _may_name(words, named=True) and last_word_type(m.group(1)) is not None:  # "called X module": a module
+            out.append(found(NAMING_LOWERCASE, m.start(1), m.end(1), m.group(1)))
+        join = _LIST_JOIN.match(text, m.end())
+        if join is None:
+            break
+        at = join.end()
+    return out
 
 
 # an apposition saying what kind of technique the phrase before its comma is: ", a novel method"
