@@ -125,6 +125,10 @@ def test_a_lower_case_phrase_ending_in_a_head_word_after_a_naming_word_is_a_name
     names = {m.name for m in extract_text("We test two methods, namely lattice gating and quilted fusion. We study "
                                           "two tasks, namely sparse pooling and dense fusion.", nlp).entities}
     assert names == {"lattice gating", "quilted fusion", "sparse pooling"}
+    # "i.e." after a kind of technique names it too
+    r = by_name(extract_text("Its stage adds a unique attention mechanism, i.e., quilted lattice attention, which "
+                             "helps.", nlp))
+    assert r["quilted lattice attention"].type == "method"
     # "coding" names a kind of technique ("prequential coding", "predictive coding")
     assert by_name(extract_text("It is a compression technique called quilted coding, which ranks.", nlp))[
         "quilted coding"].type == "method"

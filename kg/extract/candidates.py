@@ -43,7 +43,7 @@ from kg.extract.lexicon import (
     last_word_type,
     word_list,
 )
-from kg.extract.lowered import apposed_candidates, bare_object, named_phrases
+from kg.extract.lowered import apposed_candidates, bare_object, named_phrases, that_is_phrases
 from kg.extract.names import (
     WORD,
     ends_in_task,
@@ -328,6 +328,8 @@ class CandidateFinder(Batched):
             bare = (bare_object(text, m.end())
                     for m in triggers.contribution_cues(DIRECT_OBJECT, text, title_end, len(text), doc_lower(doc)))
             out.extend(c for c in bare if c is not None)
+        if NAMING_LOWERCASE not in off:
+            out.extend(that_is_phrases(text, title_end))
         if BARE_APPOSED not in off:
             out.extend(apposed_candidates(text, title_end))
         shapes = shape_candidates(text, 0, len(text), off)

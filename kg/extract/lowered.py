@@ -99,6 +99,26 @@ def named_phrases(text: str, at: int) -> list[Candidate]:
     return out
 
 
+# "i.e." right after a kind of technique names it: "a unique attention mechanism, i.e., X"
+_KIND_IE = re.compile(r"i\.e\.(?<=[a-z], i\.e\.),?\s+")
+
+
+def that_is_phrases(text: str, start: int) -> list[Candidate]:
+    """:func:`named_phrases` after "i.e." that follows a kind of technique.
+
+    >>> [c.text for c in that_is_phrases("a new mechanism, i.e., quilted lattice attention, which", 0)]
+    ['quilted lattice attention']
+    >>> that_is_phrases("many tasks, i.e., quilted lattice attention, which", 0)
+    []
+    """
+    out: list[Candidate] = []
+    for m in _KIND_IE.finditer(text, start):
+        kind = _KIND_BEFORE.search(text, max(0, m.end() - 40), m.end())
+        if kind is not None and last_word_type(kind.group(1)) == "method":
+            out.extend(named_phrases(text, m.end()))
+    return out
+
+
 # an apposition saying what kind of technique the phrase before its comma is: ", a novel method"
 _KIND_APPOSED = re.compile(r",(?= an? )\s+an?\s+(?:[\w\-]+\s+){0,3}?(?:method|technique|approach|mechanism|strategy|"
                            r"algorithm|scheme|procedure|module|paradigm|extension|variant|regularizer|objective)\b")

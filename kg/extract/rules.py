@@ -161,8 +161,8 @@ NAMING = _rule(
     "kg_candidates", source=Found.NAMING, priority=5, confidence=0.85, proposes=True)
 NAMING_LOWERCASE = _rule(
     "naming-lowercase", "a lower-case phrase of 2+ words (or a hyphenated word) ending in a head word, no "
-    "plural, after \"named/called/dubbed\" (\"a block called appearance preservation module\"); after a kind "
-    "of technique, each such item of a list (\"three methods, namely X, Y and Z\")",
+    "plural, after \"named/called/dubbed\" (\"a block called appearance preservation module\") or after \"i.e.\" "
+    "following a kind of technique; after a kind, each such item of a list (\"three methods, namely X, Y and Z\")",
     "kg_candidates", source=Found.NAMING, priority=5, confidence=0.75, proposes=True)
 NAMING_CAPITALISED = _rule(
     "naming-capitalised", "a naming word written with a capital mid-sentence is a word of a name, no cue "
