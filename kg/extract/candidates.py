@@ -196,10 +196,11 @@ def _naming_candidates(text: str, start: int, end: int, off: frozenset[Rule],
     return out
 
 
-def _appositive_candidates(text: str, start: int, end: int, lowered: str | None = None) -> list[Candidate]:
-    """The name a contribution sentence gives its subject: "we introduce SPHERE, a pipeline"."""
+def _appositive_candidates(text: str, cues: list[re.Match[str]]) -> list[Candidate]:
+    """The name a contribution sentence gives its subject: "we introduce SPHERE, a pipeline"
+    (``cues``: the contribution cues of rule appositive)."""
     out = []
-    for m in triggers.contribution_cues(APPOSITIVE, text, start, end, lowered):  # only m.end() is read
+    for m in cues:  # only m.end() is read
         stop = text.find(".", m.end(), m.end() + 160)
         window_end = stop if stop > 0 else min(len(text), m.end() + 160)
         for a in _APPOSITIVE.finditer(text, m.end(), window_end):
@@ -322,11 +323,14 @@ class CandidateFinder(Batched):
         sent_starts = {s for s, _ in sentence_spans(doc)}
         if NAMING not in off:
             out.extend(_naming_candidates(text, 0, len(text), off, doc_lower(doc)))
+        cues = list(triggers.contribution_cues(APPOSITIVE, text, title_end, len(text), doc_lower(doc))) \
+            if APPOSITIVE not in off or BARE_OBJECT not in off else []
         if APPOSITIVE not in off:
-            out.extend(_appositive_candidates(text, title_end, len(text), doc_lower(doc)))
+            out.extend(_appositive_candidates(text, cues))
         if BARE_OBJECT not in off:
-            bare = (bare_object(text, m.end())
-                    for m in triggers.contribution_cues(DIRECT_OBJECT, text, title_end, len(text), doc_lower(doc)))
+            # the cues of direct-object are those of appositive's wider reach that its own pattern spans
+            direct = triggers.contribution(DIRECT_OBJECT)
+            bare = (bare_object(text, m.end()) for m in cues if direct.fullmatch(text, m.start(), m.end()))
             out.extend(c for c in bare if c is not None)
         if NAMING_LOWERCASE not in off:
             out.extend(that_is_phrases(text, title_end))
