@@ -33,16 +33,25 @@ def _bare_phrase(text: str, at: int, named: bool = False) -> re.Match[str] | Non
 
 
 def _may_name(words: list[str], named: bool = False) -> bool:
-    """Whether lower-case words may name a technique: two or a hyphenated one, the last no plural
-    ("case studies"), no generic term or task, nor a category ("a new module") unless ``named``.
+    """Whether lower-case words may name a technique: two or a hyphenated one, the last a word for
+    a technique (a head word, or a noun in -ing: "active forgetting") and no plural ("case
+    studies"), no verb or adverb inside ("analysis showing"), no describing adjective first
+    ("empirical evidence"), no generic term or task, nor a category ("a new module") unless ``named``.
 
     >>> _may_name(["quilted", "forgetting"]), _may_name(["case", "studies"]), _may_name(["pruning"])
     (True, False, False)
+    >>> _may_name(["empirical", "loss"]), _may_name(["minimal", "overhead"]), _may_name(["loss", "showing", "gain"])
+    (False, False, False)
     """
     name = " ".join(words)
     last = words[-1]
     if not (len(words) > 1 or "-" in name) or (last.endswith("s") and not last.endswith(("ss", "sis", "us"))):
         return False
+    breaks, not_heads = word_list("phrase_breaks"), word_list("not_heads")
+    if words[0] in word_list("describing") or any(w in breaks or w in not_heads or w.endswith("ly") for w in words):
+        return False
+    if last_word_type(name) is None and not last.endswith("ing"):
+        return False  # "additional complexity", "open-source code"
     return not (is_generic(name) or ends_in_task(name) or (ends_in_category(name) and not named))
 
 
