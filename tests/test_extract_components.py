@@ -119,6 +119,8 @@ def test_a_bare_lower_case_phrase_apposed_to_a_kind_of_technique_is_one(nlp):
     # after an article, an adverb or a capitalised word, or in the plural, the phrase is a description
     assert extract_text("It uses an efficient mask decoder, a new module. It forms an infinitely large input "
                         "vocabulary, an approach of old. Staggered lattice votes, a new method, help.", nlp).entities == ()
+    # a preposition before the phrase: the comma ends a phrase that opens a clause, no apposition
+    assert extract_text("It is slow, and for quilted lattice modeling, a popular method is recurrence.", nlp).entities == ()
 
 
 def test_a_lower_case_phrase_ending_in_a_head_word_after_a_naming_word_is_a_name(nlp):

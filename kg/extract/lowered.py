@@ -131,6 +131,10 @@ def that_is_phrases(text: str, start: int) -> list[Candidate]:
 # an apposition saying what kind of technique the phrase before its comma is: ", a novel method"
 _KIND_APPOSED = re.compile(r",(?= an? )\s+an?\s+(?:[\w\-]+\s+){0,3}?(?:method|technique|approach|mechanism|strategy|"
                            r"algorithm|scheme|procedure|module|paradigm|extension|variant|regularizer|objective)\b")
+# an article before the phrase makes it a description; a preposition, a phrase that opens a clause
+# ("for sequence modeling, a popular method is ..."), no apposition ("of" does: "the use of X, a ...")
+_NOT_BEFORE = frozenset(("a", "an", "the", "for", "in", "with", "to", "on", "at", "from", "by", "into", "via",
+                         "over", "under", "beyond", "within", "without", "after", "before", "unlike", "than"))
 _NEW_KIND = re.compile(r"\b(?:novel|new)\b")
 # the lower-case words before it, and the word before them: "We find that active forgetting"
 _WORDS_BEFORE = re.compile(rf"(\S*)\s((?:{_LOWER_WORD} ){{0,3}}{_LOWER_WORD})$")
@@ -139,8 +143,8 @@ _WORDS_BEFORE = re.compile(rf"(\S*)\s((?:{_LOWER_WORD} ){{0,3}}{_LOWER_WORD})$")
 def apposed_candidates(text: str, start: int) -> list[Candidate]:
     """A lower-case phrase without an article that an apposition calls a kind of technique:
     "we find that active forgetting, a technique that ..."; two words or a hyphenated one, no
-    plural, after no article, capitalised word or adverb in -ly ("an infinitely large input
-    vocabulary, an approach"). A new kind ("triplet attention, a novel method") is the paper's own.
+    plural, after no article, preposition but "of" ("for sequence modeling, a popular method is"),
+    capitalised word or adverb in -ly ("an infinitely large input vocabulary, an approach"). A new kind ("triplet attention, a novel method") is the paper's own.
 
     >>> [c.text for c in apposed_candidates("We find that quilted forgetting, a technique of old, helps.", 0)]
     ['quilted forgetting']
@@ -158,7 +162,7 @@ def apposed_candidates(text: str, start: int) -> list[Candidate]:
         before = words[cut - 1] if cut else w.group(1)
         words = words[cut:]
         name = " ".join(words)
-        if not words or not _may_name(words) or before.endswith("ly") or before.lower() in ("a", "an", "the") \
+        if not words or not _may_name(words) or before.endswith("ly") or before.lower() in _NOT_BEFORE \
                 or (before[:1].isupper() and not before.endswith(".")):
             continue
         own = _NEW_KIND.search(m.group(0)) is not None  # "triplet attention, a novel method"
