@@ -292,4 +292,3 @@ def cited_candidates(text: str, start: int) -> list[Candidate]:
             continue
         out.append(found(CITED_NAME, at - len(name), at, name))
     return out
-
