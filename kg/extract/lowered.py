@@ -57,8 +57,8 @@ def _may_name(words: list[str], named: bool = False) -> bool:
 
 def bare_object(text: str, at: int) -> Candidate | None:
     """The lower-case phrase without an article that a contribution cue ending at ``at``
-    introduces, a technique by how it is written ("we introduce token discrepancy loss into"):
-    two words or a hyphenated one, no plural ("we present case studies").
+    introduces, a technique by how it is written ("we introduce token discrepancy loss into"),
+    when :func:`_may_name` allows it ("we present case studies" does not).
 
     >>> bare_object("we introduce quilted lattice loss into nets", 12).text
     'quilted lattice loss'
@@ -71,8 +71,6 @@ def bare_object(text: str, at: int) -> Candidate | None:
 
 # what joins the items of a list: "X, Y and Z", "X, Y, and Z"
 _LIST_JOIN = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
-
-
 # a kind of technique right before a naming word: "three methods, namely"
 _KIND_BEFORE = re.compile(r"([a-z]+),?\s+\S+\s*$")
 
@@ -144,7 +142,8 @@ def apposed_candidates(text: str, start: int) -> list[Candidate]:
     """A lower-case phrase without an article that an apposition calls a kind of technique:
     "we find that active forgetting, a technique that ..."; two words or a hyphenated one, no
     plural, after no article, preposition but "of" ("for sequence modeling, a popular method is"),
-    capitalised word or adverb in -ly ("an infinitely large input vocabulary, an approach"). A new kind ("triplet attention, a novel method") is the paper's own.
+    capitalised word or adverb in -ly ("an infinitely large input vocabulary, an approach"). A new
+    kind ("triplet attention, a novel method") makes it the paper's own.
 
     >>> [c.text for c in apposed_candidates("We find that quilted forgetting, a technique of old, helps.", 0)]
     ['quilted forgetting']

@@ -176,12 +176,14 @@ BRACKETED_NAME = _rule(
     "(SVDCNN)\"), typed by it", "kg_candidates", source=Found.NAMING, priority=5, confidence=0.7,
     **_CONTEXT)
 BARE_OBJECT = _rule(
-    "bare-object", "a lower-case phrase of 2+ words (or a hyphenated word), no plural, right after \"we "
+    "bare-object", "a lower-case phrase of 2+ words (or a hyphenated word) ending in a head word or a noun in "
+    "-ing, no plural, no describing adjective first (\"empirical evidence\"), right after \"we "
     "propose/introduce/present\" without an article (\"we introduce token discrepancy loss into\")",
     "kg_candidates", source=Found.NAMING, priority=5, confidence=0.75, proposes=True)
 BARE_APPOSED = _rule(
-    "bare-apposed", "a lower-case phrase of 2+ words (or a hyphenated word), no plural and after no article, "
-    "right before an apposition naming a kind of technique (\"active forgetting, a technique that\")",
+    "bare-apposed", "a lower-case phrase of 2+ words (or a hyphenated word) ending in a head word or a noun in "
+    "-ing, no plural, after no article or preposition but \"of\", right before an apposition naming a kind of "
+    "technique (\"active forgetting, a technique that\"); a new kind makes it the paper's own",
     "kg_candidates", source=Found.NAMING, priority=5, confidence=0.75, **_APPOSITION)
 ACRONYM = _rule(
     "acronym", "both forms of a definition whose long form is capitalised or whose short form is "
