@@ -134,8 +134,9 @@ _KIND_APPOSED = re.compile(r",(?= an? )\s+an?\s+(?:[\w\-]+\s+){0,3}?(?:method|te
 _NOT_BEFORE = frozenset(("a", "an", "the", "for", "in", "with", "to", "on", "at", "from", "by", "into", "via",
                          "over", "under", "beyond", "within", "without", "after", "before", "unlike", "than"))
 _NEW_KIND = re.compile(r"\b(?:novel|new)\b")
-# the lower-case words before it, and the word before them: "We find that active forgetting"
-_WORDS_BEFORE = re.compile(rf"(\S*)\s((?:{_LOWER_WORD} ){{0,3}}{_LOWER_WORD})$")
+# one lower-case word of the phrase before it: "We find that active forgetting"
+_ONE_LOWER = re.compile(_LOWER_WORD)
+_SPACE = re.compile(r"(\s)")
 
 
 def apposed_candidates(text: str, start: int) -> list[Candidate]:
@@ -153,12 +154,18 @@ def apposed_candidates(text: str, start: int) -> list[Candidate]:
     out: list[Candidate] = []
     breaks = word_list("phrase_breaks")
     for m in _KIND_APPOSED.finditer(text, start):
-        w = _WORDS_BEFORE.search(text, max(start, m.start() - 80), m.start())
-        if w is None:
+        # up to four lower-case words right before the comma, one space apart, and the word before
+        # them: the run split at each space character, the spaces kept ([word, space, word, ...])
+        run = _SPACE.split(text[max(start, m.start() - 80): m.start()])
+        take = 0
+        while take < 4 and 2 * take + 2 < len(run) and _ONE_LOWER.fullmatch(run[-1 - 2 * take]) \
+                and (take == 0 or run[-2 * take] == " "):
+            take += 1
+        if not take:
             continue
-        words = w.group(2).split(" ")
+        words = run[len(run) - 2 * take + 1::2]
         cut = max((i + 1 for i, x in enumerate(words) if x in breaks or x.endswith("ly")), default=0)
-        before = words[cut - 1] if cut else w.group(1)
+        before = words[cut - 1] if cut else run[-1 - 2 * take]
         words = words[cut:]
         name = " ".join(words)
         if not words or not _may_name(words) or before.endswith("ly") or before.lower() in _NOT_BEFORE \
