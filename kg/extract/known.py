@@ -158,7 +158,8 @@ class KnownNames(Batched):
                     by_id_exact.setdefault(e.id, []).append(d)
                     if not e.ambiguous and len(d) >= 2 and len(n) >= 8 and any(c.islower() for c in n) \
                             and not split_coinage(n, e.names):
-                        lowered = by_id_spelled if spelled_out(n, e.name) else by_id_lower
+                        # a name the gazetteer writes in lower case ("flash attention") is the name in any case
+                        lowered = by_id_spelled if spelled_out(n, e.name) and n != n.lower() else by_id_lower
                         lowered.setdefault(e.id, []).append(nlp.make_doc(n.lower()))
         for kid, docs in by_id_exact.items():
             self.exact.add(kid, docs)
