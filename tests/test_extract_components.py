@@ -211,6 +211,12 @@ def test_the_kind_stated_before_a_name_may_hold_an_acronym(nlp):
     assert r["quiet lattice netting"].type == "method"
 
 
+def test_a_coined_name_written_otherwise_than_a_known_one_in_capitals_is_the_paper_s(nlp):
+    r = by_name(extract_text("We present a parser, called GlUe, that glues spans. GlUe wins.", nlp,
+                             title="GlUe: Gated Loops for Unrolled Encoders"))
+    assert r["GlUe"].type == "method" and r["GlUe"].kb_id is None and r["GlUe"].role == "proposed"
+
+
 def test_list_spreads_known_type(nlp):
     r = by_name(extract_text("Evaluations on GSM8K, Zorblax and MATH show gains.", nlp))
     assert r["Zorblax"].type == "dataset"

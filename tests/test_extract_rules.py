@@ -142,6 +142,8 @@ PINS: dict[str, Pin] = {
     "known-contradicted": Pin("We add iterative channel normalization (ICON) to it.", "ICON",
                               {"kb_id": None, "type": "method"}),
     "known-ambiguous-shape": Pin("PaLM answers questions.", "PaLM", {"kb_id": None}),
+    "coined-case": Pin("We present a parser, called GlUe, that glues spans.", "GlUe",
+                       {"type": "method", "kb_id": None}, title="GlUe: Gated Loops for Unrolled Encoders"),
     "known-means-used": Pin("We show byte pair encoding helps parsing.", "byte pair encoding",
                             {"role": "used"}, "Faster Parsing with Byte Pair Encoding"),
     "type-family": Pin("We fine-tune RoBERTa-Plus here.", "RoBERTa-Plus", {"parent": "roberta"}),

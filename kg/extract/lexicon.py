@@ -197,3 +197,39 @@ def ends_in_category(phrase: str) -> bool:
 
 def is_generic(name: str) -> bool:
     return match_key(name) in generic_keys()
+
+
+# "X (Y), a new dataset of ...", "X, a simple prompting method", "X is a benchmark"
+# also a title's "X: A Benchmark for ...": the noun phrase never runs over a line's end
+_APPOSITION = re.compile(
+    r"^\s*(?:\([^()]{1,40}\)\s*)?(?:,\s*|\s+(?:is|as)\s+|:[^\S\n]*)(?:[aA]|[aA]n|[tT]he|[oO]ur)[^\S\n]+"
+    r"((?:[\w\-]+[^\S\n]+){0,6}[\w\-]+)\b")
+# words that end the noun phrase of an apposition: "a benchmark designed to ...", "a model of ..."
+_APPOSITION_ENDS = frozenset(
+    "of for to that which who with on in by from and or as at via than built designed trained "
+    "based using where while capable able".split())
+
+
+def apposition_type(after: str) -> str | None:
+    """The type an apposition gives: the last head word of its noun phrase, which ends at
+    the first word of what follows it ("X, a comprehensive benchmark designed to ...": dataset;
+    "X, a language model alignment method": method).
+
+    >>> apposition_type(", a novel foundation model built on tokens"), apposition_type(" is a dataset")
+    ('model', 'dataset')
+    >>> apposition_type(", a language model alignment method for chat")
+    'method'
+    >>> apposition_type(", a way to train a model") is None
+    True
+    >>> apposition_type(": A Benchmark\\n\\nModels are ..."), apposition_type(": An Open Model For Chat")
+    ('dataset', 'model')
+    """
+    m = _APPOSITION.match(after)
+    if not m:
+        return None
+    found = None
+    for word in m.group(1).split():
+        if word.lower() in _APPOSITION_ENDS:
+            break
+        found = head_type(word.split("-")[-1]) or found
+    return found

@@ -18,6 +18,9 @@ ACRONYM_OTHER_MEANING = _rule(
     "acronym-other-meaning", "an acronym the paper spells out in words that no known name of that "
     "spelling shares is the paper's own, not the known entity (\"Visual Attention Redistribution "
     "(VAR)\")", "kg_typing")
+COINED_CASE = _rule(
+    "coined-case", "a name a title or naming cue coins, with an inner capital, matching a known name "
+    "spelled only in capitals (\"CoCo\" against COCO), is the paper's own, not that entity", "kg_typing")
 KNOWN_AMBIGUOUS_SHAPE = _rule(
     "known-ambiguous-shape", "an ordinary-word known name found only by its shape is not that entity",
     "kg_typing")

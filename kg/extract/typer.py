@@ -16,6 +16,7 @@ from spacy.tokens import Doc
 from kg.extract.candidate import Batched, Candidate, candidates, doc_text, register_extensions
 from kg.extract.lexicon import (
     KnownEntity,
+    apposition_type,
     context_type,
     gazetteer,
     head_type,
@@ -28,6 +29,7 @@ from kg.extract.rules import (
     APPOSITION_AFTER,
     APPOSITION_BEFORE,
     BASE_NAME,
+    COINED_CASE,
     COINED_DEFAULT,
     DATASET_BEFORE,
     DATASET_SHAPE,
@@ -75,43 +77,8 @@ _DETERMINER = re.compile(r"\b(?:the|a|an|our|this|these|its|their)\s+$", re.IGNO
 _MODEL_SHAPE = re.compile(r"(?:Net|NET|net|GPT|LLM|BERT|LLaMA|Llama|LLaVA|Qwen|VLM|LM|GAN|Diffusion|Coder|[-_ ]\d+(?:\.\d+)?[BM])$|GPT|LLaMA|LLaVA|BERT")
 _DATASET_SUFFIX = re.compile(r"(?:Bench|bench|BENCH|Eval|EVAL|-\d+[kK]|Arena|Corpus)$")
 _DATASET_SHAPE = re.compile(r"(?:Bench|bench|BENCH|QA|Eval|EVAL|Set|Corpus|-\d+[kK]|Arena|Suite|Data)$")
+_INNER_CAP = re.compile(r"[a-z][A-Z]")
 _COORD = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|vs\.?|versus)\s+|\s*/\s*)$")
-
-
-# "X (Y), a new dataset of ...", "X, a simple prompting method", "X is a benchmark"
-# also a title's "X: A Benchmark for ...": the noun phrase never runs over a line's end
-_APPOSITION = re.compile(
-    r"^\s*(?:\([^()]{1,40}\)\s*)?(?:,\s*|\s+(?:is|as)\s+|:[^\S\n]*)(?:[aA]|[aA]n|[tT]he|[oO]ur)[^\S\n]+"
-    r"((?:[\w\-]+[^\S\n]+){0,6}[\w\-]+)\b")
-# words that end the noun phrase of an apposition: "a benchmark designed to ...", "a model of ..."
-_APPOSITION_ENDS = frozenset(
-    "of for to that which who with on in by from and or as at via than built designed trained "
-    "based using where while capable able".split())
-
-
-def apposition_type(after: str) -> str | None:
-    """The type an apposition gives: the last head word of its noun phrase, which ends at
-    the first word of what follows it ("X, a comprehensive benchmark designed to ...": dataset;
-    "X, a language model alignment method": method).
-
-    >>> apposition_type(", a novel foundation model built on tokens"), apposition_type(" is a dataset")
-    ('model', 'dataset')
-    >>> apposition_type(", a language model alignment method for chat")
-    'method'
-    >>> apposition_type(", a way to train a model") is None
-    True
-    >>> apposition_type(": A Benchmark\\n\\nModels are ..."), apposition_type(": An Open Model For Chat")
-    ('dataset', 'model')
-    """
-    m = _APPOSITION.match(after)
-    if not m:
-        return None
-    found = None
-    for word in m.group(1).split():
-        if word.lower() in _APPOSITION_ENDS:
-            break
-        found = head_type(word.split("-")[-1]) or found
-    return found
 
 
 class Index:
@@ -130,6 +97,17 @@ class Index:
 
     def lookup(self, name: str) -> KnownEntity | None:
         return self.by_key.get(norm(name))
+
+    def written_otherwise(self, name: str) -> bool:
+        """Whether ``name``, with an inner capital, matches a known name only with its case
+        changed, every spelling of that key being in capitals: "CoCo" is not COCO.
+
+        >>> Index(gazetteer()).written_otherwise("CoCo"), Index(gazetteer()).written_otherwise("COCO")
+        (True, False)
+        """
+        e, key = self.lookup(name), norm(name)
+        spelled = [n for n in e.names if norm(n) == key] if e is not None else []
+        return bool(spelled) and name not in spelled and _INNER_CAP.search(name) is not None and all(n.isupper() for n in spelled)
 
     def _family(self, name: str, off: frozenset[Rule] = NONE_OFF) -> KnownEntity | None:
         """The known entity a variant name derives from: "Mamba-3B" -> Mamba (``family``)."""
@@ -167,15 +145,10 @@ def spelled_alike(long_form: str, known: KnownEntity) -> bool:
     return not words or 2 * len(words & theirs) >= len(words)
 
 
-def _long_form_type(long_form: str) -> str | None:
-    """The type a long form's last word gives ("... Reasoning Benchmark": dataset)."""
-    return last_word_type(long_form)
-
-
 def _spelled_otherwise(long_form: str, known: KnownEntity) -> bool:
     """Whether a paper's long form says its name is not ``known``: by its head word's type
     or by sharing too few words with the known names."""
-    defined = _long_form_type(long_form)
+    defined = last_word_type(long_form)
     return bool(defined and defined != known.type) or not spelled_alike(long_form, known)
 
 
@@ -184,7 +157,7 @@ def _known(c: Candidate, index: Index, off: frozenset[Rule]) -> KnownEntity | No
     known = index.lookup(c.text) or (index.lookup(c.long_form) if c.long_form else None)
     if known is not None and c.long_form and KNOWN_CONTRADICTED not in off \
             and index.lookup(c.long_form) is None:
-        defined = _long_form_type(c.long_form)
+        defined = last_word_type(c.long_form)
         if defined and defined != known.type:
             return None  # "interactive channel transformation (ICON)" is not the known ICON
         if c.source == Found.ACRONYM and ACRONYM_OTHER_MEANING not in off \
@@ -196,8 +169,9 @@ def _known(c: Candidate, index: Index, off: frozenset[Rule]) -> KnownEntity | No
     return known
 
 
-def _by_what_is_known(c: Candidate, index: Index, off: frozenset[Rule]) -> Candidate | None:
-    known = _known(c, index, off) if TYPE_KNOWN not in off else None
+def _by_what_is_known(c: Candidate, index: Index, off: frozenset[Rule],
+                      own: frozenset[str]) -> Candidate | None:
+    known = _known(c, index, off) if TYPE_KNOWN not in off and c.text not in own else None
     if known is not None:
         # a known means is not new
         role = "used" if c.source == Found.MEANS and KNOWN_MEANS_USED not in off else c.role
@@ -282,11 +256,13 @@ _COINED = (Found.SHAPE, Found.TITLE, Found.NAMING, Found.LIST, Found.ACRONYM)
 _NAMED = (Found.SHAPE, Found.TITLE, Found.NAMING)
 
 
-def guess_type(c: Candidate, text: str, index: Index, off: frozenset[Rule] = NONE_OFF) -> Candidate:
-    """The type of one candidate, from the most trusted evidence there is."""
+def guess_type(c: Candidate, text: str, index: Index, off: frozenset[Rule] = NONE_OFF,
+               own: frozenset[str] = frozenset()) -> Candidate:
+    """The type of one candidate, from the most trusted evidence there is; the names of ``own``
+    are the paper's, whatever known name they match."""
     if c.type and c.type_source == Typed.GAZETTEER:
         return c
-    typed = (_by_what_is_known(c, index, off) or _by_what_is_said(c, text, off)
+    typed = (_by_what_is_known(c, index, off, own) or _by_what_is_said(c, text, off)
              or _by_its_words(c, index, off) or _by_its_neighbours(c, text, off))
     if c.source == Found.MEANS and MEANS_UNTYPED not in off and not c.text.endswith("ing") \
             and (typed is None or typed.type_source in _WEAK_CUES):
@@ -380,8 +356,11 @@ class Typer(Batched):
     def __call__(self, doc: Doc, off: frozenset[Rule] = NONE_OFF) -> Doc:
         cands = candidates(doc)
         text = doc_text(doc)
+        # a name the paper coins, written otherwise than the known name it matches, is its own
+        own = frozenset(c.text for c in cands if c.source in (Found.TITLE, Found.NAMING) and COINED_CASE not in off
+                        and self.index.written_otherwise(c.text))
         for i, c in enumerate(cands):
-            cands[i] = guess_type(c, text, self.index, off)
+            cands[i] = guess_type(c, text, self.index, off, own)
         if LIST_SPREAD not in off:
             spread_along_lists(cands, text, off)
         consolidate(cands, off)
