@@ -83,6 +83,27 @@ def test_name_shapes():
         assert not looks_like_name(w), w
 
 
+def test_a_word_of_capitals_before_a_dataset_noun_is_a_dataset(nlp):
+    r = by_name(extract_text("We train on the QUORBIX dataset and test on the NLP benchmark.", nlp))
+    assert r["QUORBIX"].type == "dataset" and "NLP" not in r
+
+
+def test_the_words_of_capitals_before_a_dataset_noun_are_those_of_the_plain_pattern():
+    import random
+    import re
+
+    from kg.extract.lexicon import generic_acronyms
+    from kg.extract.names import caps_kind_candidates
+
+    plain = re.compile(r"(?<![\w\-\.])([A-Z][A-Z0-9]{3,}(?:-[A-Z0-9]+)*)\s+(?:dataset|benchmark|corpus)\b(?!-)")
+    rng = random.Random(9)
+    parts = ["ZORB ", "QUUX-2 ", "dataset", "corpus-", " benchmark", "x", "(", ".", " ", "\n", "é", "NLP ",
+             "benchmarks", "A1B2", "_", "\t", "Ab ", "-"]
+    for text in ("".join(rng.choice(parts) for _ in range(8)) for _ in range(20000)):
+        want = [(m.start(1), m.end(1)) for m in plain.finditer(text) if m.group(1) not in generic_acronyms()]
+        assert [(c.start, c.end) for c in caps_kind_candidates(text, 0, len(text))] == want, text
+
+
 def test_title_coined_name_is_proposed(nlp):
     r = by_name(extract_text("We study pruning of tokens.", nlp, title="ZapNet9: Fast Pruning for Everyone"))
     assert r["ZapNet9"].role == "proposed"

@@ -120,6 +120,7 @@ PINS: dict[str, Pin] = {
                               "QUINCE: Hallucination Finding"),
     "kind-compound": Pin("We benchmark Audio-LLMs on speech.", "Audio-LLMs", None),
     "number-pair": Pin("Results on Zorb-10/20 improve.", "Zorb-20", {"name": "Zorb-20"}),
+    "caps-kind": Pin("Scores on the QUORBIX dataset rise.", "QUORBIX", {"type": "dataset"}),
     "phrase": Pin("Scores on the Quokka Reading Set rise.", "Quokka Reading Set", {"type": "dataset"}),
     # (without it, the phrase's sides are judged alone: "Transformer Encoder" would be a name)
     "phrase-two-kinds": Pin("We stack MLP and Transformer Encoder layers.", "Transformer Encoder", None),

@@ -377,7 +377,7 @@ def _reference_shapes(text, start, end, off):
 
 def test_name_shapes_in_one_pass_over_the_capitals_are_those_of_the_word_starts():
     from kg.extract.names import shape_candidates
-    from kg.extract.rules import NUMBER_PAIR
+    from kg.extract.rules import CAPS_KIND, NUMBER_PAIR
 
     rng = random.Random(66)
     words = ["CIFAR-10/100", "GPT-4o", "FlowCut", "We", "the", "ViT-B/16", "A100", "x-1/2", "Mamba-3B.", "(", ".",
@@ -385,7 +385,7 @@ def test_name_shapes_in_one_pass_over_the_capitals_are_those_of_the_word_starts(
     texts = TEXTS + SEED_TEXTS + [rng.choice(["", " "]).join(rng.choice(words) for _ in range(rng.randint(0, 15)))
                                   for _ in range(4000)] + _random_texts(67, 4000, "aA9-/. _+'é", 16)
     found = 0
-    for off in (frozenset(), frozenset({NUMBER_PAIR})):
+    for off in (frozenset({CAPS_KIND}), frozenset({NUMBER_PAIR, CAPS_KIND})):  # the words' shapes alone
         for text in texts:
             start = rng.randint(0, len(text))
             for s, e in ((0, len(text)), (start, len(text)), (start, rng.randint(start, len(text)))):

@@ -11,6 +11,7 @@ from kg.extract.candidate import Candidate, found
 from kg.extract.lexicon import generic_acronyms, is_generic, task_heads
 from kg.extract.rules import (
     ACRONYM_PLAY,
+    CAPS_KIND,
     KIND_COMPOUND,
     NONE_OFF,
     NUMBER_PAIR,
@@ -27,6 +28,9 @@ NOT_NAME = re.compile(
     r"^(\d+[\d\.,]*[a-zA-Z]{0,3}|[A-Za-z]\d|[A-Za-z]{1,2}\d{2,4}|\d+(st|nd|rd|th)|[Tt]op-?\d+|\w+-to-\w+|"
     r"[a-z]+-\d+(\.\d+)?[kKmMbB%]?|x\d+|\d+x|v\d+(\.\d+)*|[A-Z]\d+[A-Z]|FP\d+|INT\d+|BF\d+|fp\d+|int\d+)$"
 )
+# "the DYNAMICQA dataset": a word of capitals, which no shape takes, named by the noun after it
+_KIND_NOUNS = ("dataset", "benchmark", "corpus")
+_CAPS_WORD = re.compile(r"(?:.*[^\w\-\.])?([A-Z][A-Z0-9]{3,}(?:-[A-Z0-9]+)*)", re.DOTALL)
 _ACRONYM_PLAY = re.compile(r"^[a-z]{2,}[A-Z]{2,}[a-z]{2,}$|^[a-z]{3,}[A-Z]$")
 
 
@@ -142,6 +146,8 @@ def shape_candidates(text: str, start: int, end: int, off: frozenset[Rule]) -> l
     """The name shapes of the words of :func:`word_starts`: on an ASCII text made in the same
     pass over the capitals (no list of runs, then of words, made first)."""
     out: list[Candidate] = []
+    if CAPS_KIND not in off:
+        out.extend(caps_kind_candidates(text, start, end))
     if not text.isascii():
         for at, w in word_starts(text, start, end):
             _add_shapes(out, at, w, off)
@@ -161,6 +167,27 @@ def shape_candidates(text: str, start: int, end: int, off: frozenset[Rule]) -> l
         elif run[0] in _ALNUM:
             _add_shapes(out, s, run[:_WORD_LONGEST].rstrip("-.'"), off)
     return out
+
+
+def caps_kind_candidates(text: str, start: int, end: int) -> list[Candidate]:
+    """The word of capitals right before each dataset noun (found by ``str.find``, then the few
+    characters before it read): "the ZORBQA dataset" names ZORBQA, "the NLP benchmark" nothing.
+
+    >>> [c.text for c in caps_kind_candidates("on the ZORBQA dataset, (QUUX-2 corpus", 0, 38)]
+    ['ZORBQA', 'QUUX-2']
+    """
+    out: list[Candidate] = []
+    for noun in _KIND_NOUNS:
+        at = text.find(noun, start, end)
+        while at >= 0:
+            after = text[at + len(noun): at + len(noun) + 1]
+            if at > start and text[at - 1].isspace() and not (after.isalnum() or after in ("_", "-")):  # \s before, \b(?!-) after
+                lo = max(start, at - MAX_NAME)
+                w = _CAPS_WORD.fullmatch(text[lo:at].rstrip())
+                if w is not None and w.group(1) not in generic_acronyms():
+                    out.append(found(CAPS_KIND, lo + w.start(1), lo + w.end(1), w.group(1)))
+            at = text.find(noun, at + 1, end)
+    return sorted(out, key=lambda c: c.start)
 
 
 def _add_shapes(out: list[Candidate], at: int, w: str, off: frozenset[Rule]) -> None:

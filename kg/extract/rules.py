@@ -233,6 +233,9 @@ TITLE_ACRONYM_PLAY = _rule(
 KIND_COMPOUND = _rule(
     "kind-compound", "a word joined to a generic kind (\"Video-LLMs\") is a kind, not a name",
     "kg_candidates")
+CAPS_KIND = _rule(
+    "caps-kind", "a word of capitals right before a singular dataset noun (\"the ZORBQA dataset\")",
+    "kg_candidates", source=Found.SHAPE, priority=2, confidence=0.6)
 NUMBER_PAIR = _rule(
     "number-pair", "\"CIFAR-10/100\" names two: CIFAR-10 and CIFAR-100", "kg_candidates",
     source=Found.SHAPE, priority=2, confidence=0.6)
