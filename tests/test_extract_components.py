@@ -104,6 +104,11 @@ def test_the_words_of_capitals_before_a_dataset_noun_are_those_of_the_plain_patt
         assert [(c.start, c.end) for c in caps_kind_candidates(text, 0, len(text))] == want, text
 
 
+def test_a_named_suite_of_tasks_is_a_dataset(nlp):
+    r = by_name(extract_text("We introduce Quorbic Recall Tasks (QRT) to probe memory.", nlp))
+    assert r["Quorbic Recall Tasks"].type == "dataset"
+
+
 def test_title_coined_name_is_proposed(nlp):
     r = by_name(extract_text("We study pruning of tokens.", nlp, title="ZapNet9: Fast Pruning for Everyone"))
     assert r["ZapNet9"].role == "proposed"
