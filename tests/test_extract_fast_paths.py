@@ -192,6 +192,29 @@ def test_word_starts_are_the_word_matches_of_the_capital_runs():
     assert found > 5000
 
 
+def test_shape_candidates_of_each_run_are_those_of_its_words():
+    """The shapes read from a run's own text (names._run_shapes, kept per run) are those of
+    the words of word_starts, each made apart (the loop shape_candidates had)."""
+    from kg.extract.names import _add_shapes, shape_candidates, word_starts
+    from kg.extract.rules import NONE_OFF, NUMBER_PAIR
+
+    rng = random.Random(31)
+    pairs = ["CIFAR-10/100", "GPT-4/5", "x/1", "a/B", "ViT-B/16", "Top-1/5", "Llama-2/3.", "(RAF-DB/7)"]
+    texts = _capital_texts(32) + _random_texts(33, 6000, "aZ9_-.+'/ \t(,", 24) \
+        + [" ".join(rng.choice(pairs + ["FlowCut", "GPT-4o", "the", ",", "pre-Trained", "3D"]) for _ in range(6))
+           for _ in range(800)]
+    shapes = 0
+    for text in texts:
+        for off in (NONE_OFF, frozenset({SHAPE}), frozenset({NUMBER_PAIR})):
+            for start, end in {(0, len(text)), (len(text) // 3, len(text)), (1, max(1, len(text) - 2))}:
+                want: list[Candidate] = []
+                for at, w in word_starts(text, start, end):
+                    _add_shapes(want, at, w, off)
+                assert shape_candidates(text, start, end, off) == want, (text, start, end, off)
+                shapes += len(want)
+    assert shapes > 5000
+
+
 def test_eponyms_with_the_boundary_after_the_capital_are_those_with_it_before():
     from kg.extract.phrases import _EPONYM
 

@@ -144,7 +144,8 @@ def word_shapes(w: str, off: frozenset[Rule] = NONE_OFF) -> tuple[Shape, ...]:
 
 def shape_candidates(text: str, start: int, end: int, off: frozenset[Rule]) -> list[Candidate]:
     """The name shapes of the words of :func:`word_starts`: on an ASCII text made in the same
-    pass over the capitals (no list of runs, then of words, made first)."""
+    pass over the capitals (no list of runs, then of words, made first), a run's shapes
+    read from its own text (:func:`_run_shapes`: most runs are words of other texts)."""
     out: list[Candidate] = []
     if CAPS_KIND not in off:
         out.extend(caps_kind_candidates(text, start, end))
@@ -161,11 +162,15 @@ def shape_candidates(text: str, start: int, end: int, off: frozenset[Rule]) -> l
             run = text[s:m.end()]
         else:
             run = m.group(0)
-        if "/" in run or (s > 0 and text[s - 1] in _BEFORE_NO_WORD):  # as word_starts
+        if s > 0 and text[s - 1] in _BEFORE_NO_WORD:  # as word_starts: only at s == start
             for wm in WORD.finditer(text, s, m.end()):
                 _add_shapes(out, wm.start(), wm.group(0), off)
-        elif run[0] in _ALNUM:
-            _add_shapes(out, s, run[:_WORD_LONGEST].rstrip("-.'"), off)
+            continue
+        for rule, a, b, name, written in _run_shapes(run, off):
+            if written is None:
+                out.append(found(rule, s + a, s + b, name))
+            else:
+                out.append(found(rule, s + a, s + b, name, written=(s + written[0], s + written[1])))
     return out
 
 
@@ -188,6 +193,18 @@ def caps_kind_candidates(text: str, start: int, end: int) -> list[Candidate]:
                     out.append(found(CAPS_KIND, lo + w.start(1), lo + w.end(1), w.group(1)))
             at = text.find(noun, at + 1, end)
     return sorted(out, key=lambda c: c.start)
+
+
+@lru_cache(maxsize=1 << 16)  # pure, and most runs of a text are runs of other texts
+def _run_shapes(run: str, off: frozenset[Rule]) -> tuple[Shape, ...]:
+    """The shapes of the words of a run of an ASCII text holding a capital (offsets from its
+    start), when no word character stands before it: then the WORD matches in it are those of
+    the run alone, and without a "/" there is one, at its start (:func:`word_starts`)."""
+    if "/" in run:
+        return tuple((rule, at + s, at + e, name, None if w is None else (at + w[0], at + w[1]))
+                     for wm in WORD.finditer(run) for at in (wm.start(),)
+                     for rule, s, e, name, w in word_shapes(wm.group(0), off))
+    return word_shapes(run[:_WORD_LONGEST].rstrip("-.'"), off) if run[0] in _ALNUM else ()
 
 
 def _add_shapes(out: list[Candidate], at: int, w: str, off: frozenset[Rule]) -> None:
