@@ -180,8 +180,9 @@ def _guard_texts(seed: int) -> list[str]:
 
 def test_name_shapes_from_the_runs_with_a_capital_are_those_of_all_words():
     from kg.extract.names import WORD, shape_candidates, words
-    from kg.extract.rules import NONE_OFF
+    from kg.extract.rules import CAPS_KIND
 
+    caps_kind_off = frozenset({CAPS_KIND})  # a word of capitals before a dataset noun is no word's own shape
     for text in _guard_texts(7):
         every = [m.span() for m in WORD.finditer(text)]
         capital = [m.span() for m in WORD.finditer(text) if any(c.isupper() for c in m.group(0))]
@@ -191,7 +192,7 @@ def test_name_shapes_from_the_runs_with_a_capital_are_those_of_all_words():
         every = [m.span() for m in WORD.finditer(text, mid, len(text))]
         capital = [m.span() for m in WORD.finditer(text, mid, len(text)) if any(c.isupper() for c in m.group(0))]
         assert set(capital) <= {m.span() for m in words(text, mid, len(text))} <= set(every), text
-        assert shape_candidates(text, 0, len(text), NONE_OFF) == _reference_shapes(text)
+        assert shape_candidates(text, 0, len(text), caps_kind_off) == _reference_shapes(text)
 
 
 def _reference_shapes(text: str) -> list:
@@ -302,7 +303,9 @@ def _reference_variant_spans(text: str, variants, taken: list) -> list:
                 kid, lower_ok = keys[key]
                 plain = text[s:e].isalpha() and text[s + 1:e].islower()
                 split = j > i and not any(ch.isdigit() for ch in key)
-                if (lower_ok or not plain) and not split:
+                w = text[s:e]
+                unclosed = w.count("(") > w.count(")") or w.count("[") > w.count("]")
+                if (lower_ok or not plain) and not split and not unclosed:
                     best = (s, e, kid)
         # clear of the busy spans, but for one it holds and is longer than
         if best and not any(best[0] < b and a < best[1] and not (best[0] <= a and b <= best[1] and b - a < best[1] - best[0])

@@ -2,7 +2,7 @@
 
 import pytest
 
-from kg.extract import extract_entities
+from kg.extract import extract_entities, extract_text
 from kg.extract.known import split_coinage
 from kg.extract.lexicon import gazetteer
 from kg.extract.variants import Variants, variant_keys, variant_spans
@@ -83,3 +83,11 @@ def test_the_mentions_of_one_sentence_share_its_string(nlp) -> None:
     pe = next(iter(extract_entities([Paper(id="x", title="", abstract=text)], nlp, Settings())))
     contexts = [e.text for m in pe.entities for e in m.evidence]
     assert len(contexts) >= 2 and all(c is contexts[0] for c in contexts)
+
+
+def test_a_variant_holds_no_bracket_it_does_not_close(nlp) -> None:
+    # "AlpacaEval 2.0 LC" is an alias: written "(LC)" after the name, the bracket is no part of it
+    r = extract_text("Our win rate on AlpacaEval 2.0 (LC) rises, and on AlpacaEval 2.0-LC too.", nlp)
+    spellings = [s for m in r.entities for s in (m.name, *m.aliases, *(e.surface for e in m.evidence))]
+    assert "AlpacaEval 2.0" in spellings and "AlpacaEval 2.0-LC" in spellings
+    assert not any("(" in s for s in spellings), spellings

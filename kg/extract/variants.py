@@ -232,6 +232,8 @@ _QUOTES = "`'‘\"“*_"  # what a chunk may open with that quotes the word in i
 def _taken(text: str, s: int, e: int, key: str, lower_ok: bool, parts: int) -> bool:
     """Whether ``text[s:e]``, of ``parts`` chunks and the known ``key``, names it."""
     word = text[s:e].lstrip(_QUOTES)  # "`complex'": a word in quotes is the word
+    if word.count("(") > word.count(")") or word.count("[") > word.count("]"):
+        return False  # "AlpacaEval 2.0 (LC), ...": a name holds no bracket it does not close
     plain = word.isalpha() and word[1:].islower()  # "simple", "Multiple"
     # a coined name split into words is a phrase: "Dense nets" is not DenseNet
     split = parts > 1 and not any(ch.isdigit() for ch in key)
