@@ -139,8 +139,10 @@ def defined_otherwise(pairs: list[AcronymPair], short: str, known: KnownEntity) 
     gives that short form is none of the known names, and shares few of their words
     ("Speaker-Independent (SI)" is not Synaptic Intelligence)."""
     longs = [p.long for p in pairs if p.short == short]
+    if not longs:
+        return False
     keys = {match_key(n) for n in known.names}
-    return bool(longs) and all(match_key(long) not in keys and not spelled_alike(long, known) for long in longs)
+    return all(match_key(long) not in keys and not spelled_alike(long, known) for long in longs)
 
 
 class KnownNames(Batched):

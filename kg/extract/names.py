@@ -166,11 +166,7 @@ def shape_candidates(text: str, start: int, end: int, off: frozenset[Rule]) -> l
             for wm in WORD.finditer(text, s, m.end()):
                 _add_shapes(out, wm.start(), wm.group(0), off)
             continue
-        for rule, a, b, name, written in _run_shapes(run, off):
-            if written is None:
-                out.append(found(rule, s + a, s + b, name))
-            else:
-                out.append(found(rule, s + a, s + b, name, written=(s + written[0], s + written[1])))
+        _place(out, s, _run_shapes(run, off))
     return out
 
 
@@ -208,7 +204,12 @@ def _run_shapes(run: str, off: frozenset[Rule]) -> tuple[Shape, ...]:
 
 
 def _add_shapes(out: list[Candidate], at: int, w: str, off: frozenset[Rule]) -> None:
-    for rule, s, e, name, written in word_shapes(w, off):
+    _place(out, at, word_shapes(w, off))
+
+
+def _place(out: list[Candidate], at: int, shapes: tuple[Shape, ...]) -> None:
+    """The candidates of ``shapes`` (offsets from a word or run) at ``at`` in the text."""
+    for rule, s, e, name, written in shapes:
         if written is None:
             out.append(found(rule, at + s, at + e, name))
         else:

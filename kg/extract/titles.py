@@ -9,7 +9,7 @@ import re
 
 from kg.extract.acronyms import _match_long
 from kg.extract.candidate import Candidate, found
-from kg.extract.lexicon import ends_in_category, head_type, is_generic, word_list
+from kg.extract.lexicon import ends_in_category, head_type, is_generic, last_word_type, word_list
 from kg.extract.names import ends_in_task, looks_like_name
 from kg.extract.rules import (
     TITLE_AND,
@@ -234,10 +234,11 @@ def title_phrase_candidates(text: str, title_end: int, off: frozenset[Rule], hea
     again = _named_again(phrase, text, title_end)
     # "Clear Minds Think Alike: ...": never written again, no kind of thing; but a verb of effect
     # says what its subject is ("Sparse Attention Decomposition Applied to ...")
-    if again is None and head_type(run[-1].split("-")[-1]) is None and rule is not TITLE_SUBJECT:
+    kind = last_word_type(phrase)
+    if again is None and kind is None and rule is not TITLE_SUBJECT:
         return []
     start = title.find(phrase, at)
-    out = [found(rule, start, start + len(phrase), phrase, type=head_type(run[-1].split("-")[-1]))]
+    out = [found(rule, start, start + len(phrase), phrase, type=kind)]
     if again is not None:
         out.append(found(rule, *again, text[again[0]:again[1]]))
     return out

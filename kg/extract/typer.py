@@ -105,7 +105,8 @@ class Index:
         >>> Index(gazetteer()).written_otherwise("CoCo"), Index(gazetteer()).written_otherwise("COCO")
         (True, False)
         """
-        e, key = self.lookup(name), norm(name)
+        key = norm(name)
+        e = self.by_key.get(key)
         spelled = [n for n in e.names if norm(n) == key] if e is not None else []
         return bool(spelled) and name not in spelled and _INNER_CAP.search(name) is not None and all(n.isupper() for n in spelled)
 
@@ -357,8 +358,8 @@ class Typer(Batched):
         cands = candidates(doc)
         text = doc_text(doc)
         # a name the paper coins, written otherwise than the known name it matches, is its own
-        own = frozenset(c.text for c in cands if c.source in (Found.TITLE, Found.NAMING) and COINED_CASE not in off
-                        and self.index.written_otherwise(c.text))
+        own = frozenset(c.text for c in cands if c.source in (Found.TITLE, Found.NAMING)
+                        and self.index.written_otherwise(c.text)) if COINED_CASE not in off else frozenset()
         for i, c in enumerate(cands):
             cands[i] = guess_type(c, text, self.index, off, own)
         if LIST_SPREAD not in off:
