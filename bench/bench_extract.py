@@ -2,6 +2,7 @@
 
     python bench/bench_extract.py quality [--mode blank|sm] [--format table|json] [--errors]
     python bench/bench_extract.py speed [--repeat N] [--generated N] [--format table|json]
+    python bench/bench_extract.py paired [--rounds 10] [--format table|json]
     python bench/bench_extract.py cv [--learner rules|lr] [--folds 5] [--seed 0] [--corpus]
                                      [--inner] [--threshold T] [--format table|json] [--errors]
 
@@ -176,6 +177,34 @@ def speed(repeat: int, generated: int = 0) -> list[dict]:
     return rows
 
 
+def paired(rounds: int) -> dict:
+    """``rounds`` rounds, each the blank tokenizer then the default extractor over the seed
+    texts, in one process, CPU time: the median of the rounds' ratios is the figure least moved
+    by a neighbour's load, which slows both halves of a round alike."""
+    import statistics
+
+    papers = seeds_papers()
+    texts = [p.text for p in papers]
+    s = Settings()
+    nlp, blank = build_nlp(s), spacy.blank("en")
+    list(extract_entities(papers, nlp, s))  # both warmed up: the vocabularies hold the texts' words
+    for text in texts:
+        blank(text)
+    toks, rules = [], []
+    for _ in range(rounds):
+        c0 = time.process_time()
+        for text in texts:
+            blank(text)
+        c1 = time.process_time()
+        list(extract_entities(papers, nlp, s))
+        c2 = time.process_time()
+        toks.append(len(texts) / (c1 - c0))
+        rules.append(len(texts) / (c2 - c1))
+    return {"abstracts": len(texts), "rounds": rounds, "tokenizer_best_per_cpu_s": round(max(toks)),
+            "rules_best_per_cpu_s": round(max(rules)),
+            "median_ratio": f"{100 * statistics.median(r / t for r, t in zip(rules, toks, strict=True)):.1f}%"}
+
+
 def generated_papers(n: int) -> list:
     """The papers of ``gen_corpus.generate(n)``'s records, read as a build reads them."""
     import tempfile
@@ -208,7 +237,7 @@ def _best(fn, repeat: int) -> tuple[float, float]:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("what", choices=("quality", "speed", "cv"))
+    ap.add_argument("what", choices=("quality", "speed", "paired", "cv"))
     ap.add_argument("--learner", choices=("rules", "lr"), default="lr")
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--seed", type=int, default=0)
@@ -219,6 +248,7 @@ def main() -> None:
                     help="cv for error analysis: leave fold 0 out unread, cross-validate the other folds")
     ap.add_argument("--mode", choices=("blank", "sm"), default="blank")
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--rounds", type=int, default=10, help="paired: rounds of tokenizer then extractor")
     ap.add_argument("--generated", type=int, default=0, metavar="N",
                     help="speed: the texts of N generated papers (bench/gen_corpus.py), not the seeds'")
     ap.add_argument("--errors", action="store_true")
@@ -249,6 +279,9 @@ def main() -> None:
             if a.errors:
                 print(render([{k: e[k] for k in ("kind", "type", "names", "title")} for e in errors],
                              max_width=50), end="")
+    elif a.what == "paired":
+        row = paired(a.rounds)
+        print(json.dumps(row, indent=2) if a.format == "json" else render([row]), end="\n" if a.format == "json" else "")
     else:
         rows = speed(a.repeat, a.generated)
         print(json.dumps(rows, indent=2) if a.format == "json" else render(rows), end="\n" if a.format == "json" else "")

@@ -1,4 +1,5 @@
-"""bench/bench_extract.py speed --generated N: the texts timed are those of N generated papers."""
+"""bench/bench_extract.py speed --generated N: the texts timed are those of N generated papers; paired: rounds of
+the tokenizer and the extractor."""
 
 from pathlib import Path
 
@@ -31,3 +32,11 @@ def test_speed_times_every_pipeline_on_the_generated_texts(bench_extract) -> Non
     assert [r["pipeline"] for r in rows][0] == "blank tokenizer only (ceiling)"
     assert len(rows) == 4 and all(r["abstracts"] == 12 and r["abstracts_per_cpu_s"] > 0 for r in rows)
     assert rows[0]["of_tokenizer_cpu"] == "100.0%"
+
+
+def test_paired_rounds_time_the_tokenizer_and_the_extractor_on_the_seeds(bench_extract, shared) -> None:
+    row = bench_extract.paired(2)
+    assert row["abstracts"] == 520 and row["rounds"] == 2
+    assert row["tokenizer_best_per_cpu_s"] > row["rules_best_per_cpu_s"] > 0
+    ratio = float(row["median_ratio"].rstrip("%"))
+    assert 0 < ratio < 100
